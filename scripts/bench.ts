@@ -1,0 +1,82 @@
+// Prints figures; never asserts on time. `npm run bench` builds first, then runs this with tsx.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseNginx } from '../server/src/core/nginx/parser';
+
+const root = resolve(__dirname, '..');
+const cli = join(root, 'dist', 'cli.js');
+
+/** A realistic big config: per site an HTTP server that redirects and an HTTPS server. */
+function generateConfig(sites: number): string {
+  const lines = ['user nginx;', 'worker_processes auto;', 'events { worker_connections 1024; }', 'http {', '    include mime.types;',
+    "    log_format main '$remote_addr - $remote_user [$time_local] \"$request\" $status';"];
+  for (let site = 0; site < sites; site++) {
+    const domain = `site${site}.example.com`;
+    lines.push(
+      `    # ${domain}`,
+      '    server {',
+      '        listen 80;',
+      `        server_name ${domain} www.${domain};`,
+      '        location ^~ /.well-known/acme-challenge/ { root /var/www/certbot; }',
+      '        location / { return 301 https://$host$request_uri; }',
+      '    }',
+      '    server {',
+      '        listen 443 ssl;',
+      `        server_name ${domain};`,
+      `        ssl_certificate /etc/letsencrypt/live/${domain}/fullchain.pem;`,
+      `        ssl_certificate_key "/etc/letsencrypt/live/${domain}/privkey.pem";`,
+      '        location ~* \\.(png|jpg|css|js)$ { expires 30d; add_header Cache-Control "public"; }',
+      `        location / { proxy_pass http://backend${site % 50}:8080; proxy_set_header Host $host; }`,
+      '    }',
+    );
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+interface ProcessFigures {
+  ms: number;
+  status: number | null;
+  peakRssMb: number;
+}
+
+/** Runs the built CLI in its own process; a preloaded hook reports that process's peak RSS. */
+function measureProcess(args: string[], reportPath: string): ProcessFigures {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--require', reportPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const report = /certboot-bench-peak-rss-kb=(\d+)/.exec(result.stderr);
+  if (!report) throw new Error(`no peak RSS report from the CLI: ${result.stderr}`);
+  return { ms, status: result.status, peakRssMb: Number(report[1]) / 1024 };
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'certboot-bench-'));
+try {
+  const reportPath = join(directory, 'report-peak-rss.js');
+  writeFileSync(reportPath, "process.on('exit', () => process.stderr.write(`certboot-bench-peak-rss-kb=${process.resourceUsage().maxRSS}\\n`));\n");
+  const big = join(directory, 'nginx.conf');
+  const text = generateConfig(20_000);
+  writeFileSync(big, text);
+  writeFileSync(join(directory, 'mime.types'), 'types { text/html html; }\n');
+  const lineCount = text.split('\n').length - 1;
+  const runs = [1, 2, 3].map(() => measureProcess(['parse', big], reportPath));
+  const best = runs.reduce((a, b) => (a.ms < b.ms ? a : b));
+  console.log(`parse: ${lineCount} lines, ${(text.length / 1e6).toFixed(1)} MB: whole \`certboot parse\` process ${best.ms.toFixed(0)} ms (best of 3), peak RSS ${best.peakRssMb.toFixed(0)} MB (exit ${best.status})`);
+
+  const small = generateConfig(333);
+  const smallLines = small.split('\n').length - 1;
+  for (let i = 0; i < 20; i++) parseNginx(small, '/bench/nginx.conf', { context: [] });
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const started = process.hrtime.bigint();
+    parseNginx(small, '/bench/nginx.conf', { context: [] });
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number): string => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(2);
+  console.log(`re-parse: ${smallLines} lines: median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms (200 runs after warm-up)`);
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}

@@ -1,0 +1,33 @@
+// Bundles the three entry points with esbuild; `tsc -b` has already type-checked them.
+import { build } from 'esbuild';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(join(root, 'package.json'));
+const dist = join(root, 'dist');
+mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+]);
+chmodSync(join(dist, 'cli.js'), 0o755);
+
+// web-tree-sitter looks for its runtime next to the bundle; the grammars are loaded by path.
+for (const file of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
+  copyFileSync(require.resolve(file), join(dist, file.split('/').pop()));
+}

@@ -1,0 +1,233 @@
+import { posix } from 'node:path';
+import { describeFileSystemError, FileSystem, FileSystemError } from '../workspace/file-system';
+import { BlockContext, enterBlockContext, mainContext } from './analyzer';
+import { expandGlob, GlobLimitError, hasGlobMagic } from './glob';
+import { InvalidDirectiveHandling, parseNginx } from './parser';
+import { NginxDirective, NginxError, NginxFile, TextSpan } from './syntax-tree';
+import { decodeConfigurationText } from './text';
+
+export interface ConfigurationFile {
+  /** Absolute path in the file system the configuration was read from. */
+  readonly path: string;
+  /** The path as nginx names it: as given for the main file, `join(dirname(main), include)` for the rest. */
+  readonly displayPath: string;
+  /** The block context the file was included in (main file: the main context). */
+  readonly context: BlockContext | undefined;
+  readonly syntax: NginxFile;
+  /** Parse errors, include errors and read errors of this file, in file order. */
+  readonly errors: readonly NginxError[];
+}
+
+export interface NginxConfiguration {
+  /** The main file first, then included files in the order nginx meets them; each file once. */
+  readonly files: readonly ConfigurationFile[];
+  /** For every resolved `include` directive: the indexes of the files it includes. */
+  readonly includes: ReadonlyMap<NginxDirective, readonly number[]>;
+}
+
+export interface LoadOptions {
+  /** How the main file is named in messages (the command line's spelling); default: its path. */
+  readonly displayPath?: string;
+  /** Do not follow includes (crossplane's --single-file). */
+  readonly single?: boolean;
+  readonly invalidDirectives?: InvalidDirectiveHandling;
+  readonly ignore?: ReadonlySet<string>;
+  /** The main file's context; undefined for a snippet whose context is unknown. */
+  readonly context?: BlockContext | undefined;
+  readonly maximumFiles?: number;
+  readonly maximumFileBytes?: number;
+}
+
+export const defaultMaximumFiles = 20_000;
+export const defaultMaximumFileBytes = 16 * 1024 * 1024;
+
+const fileStart = new TextSpan(0, 0, 0, 0);
+
+/** Reads and parses one file; a file that cannot be read becomes an error, never an exception. */
+export function readConfigurationFile(
+  fileSystem: FileSystem,
+  path: string,
+  options: { context: BlockContext | undefined; invalidDirectives?: InvalidDirectiveHandling; ignore?: ReadonlySet<string>; maximumFileBytes?: number },
+): NginxFile {
+  const failed = (message: string): NginxFile => ({
+    path,
+    directives: [],
+    comments: [],
+    errors: [{ kind: 'file', message, line: 1, span: fileStart }],
+  });
+  const maximum = options.maximumFileBytes ?? defaultMaximumFileBytes;
+  const stat = fileSystem.stat(path);
+  if (stat && stat.kind === 'file' && stat.size > maximum) {
+    return failed(`file is ${stat.size} bytes, over the ${maximum}-byte limit for an nginx configuration; not read`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = fileSystem.readFile(path);
+  } catch (error) {
+    return failed(describeFileSystemError(error));
+  }
+  const text = decodeConfigurationText(bytes);
+  if (text === undefined) return failed('binary file (it contains NUL bytes); not an nginx configuration');
+  return parseNginx(text, path, { context: options.context, invalidDirectives: options.invalidDirectives, ignore: options.ignore });
+}
+
+const errnoMessages: Record<string, string> = {
+  ENOENT: '2: No such file or directory',
+  EACCES: '13: Permission denied',
+  EISDIR: '21: Is a directory',
+  ENOTDIR: '20: Not a directory',
+  ELOOP: '40: Too many levels of symbolic links',
+};
+
+/** nginx's message for an include it cannot open. */
+function includeFailure(error: FileSystemError, path: string, display: string, line: number, span: TextSpan): NginxError {
+  const reason = errnoMessages[error.code];
+  const message = reason ? `open() "${path}" failed (${reason})` : error.message;
+  return { kind: 'include', message, line, span, unreadable: { code: error.code, path: display } };
+}
+
+/** os.path.dirname: '' for a bare file name, so messages keep the spelling of the command line. */
+function pythonDirname(path: string): string {
+  const slash = path.lastIndexOf('/');
+  if (slash < 0) return '';
+  const head = path.slice(0, slash + 1);
+  return /^\/+$/.test(head) ? head : head.replace(/\/+$/, '');
+}
+
+function pythonJoin(directory: string, name: string): string {
+  if (name.startsWith('/') || directory === '') return name;
+  return directory.endsWith('/') ? directory + name : `${directory}/${name}`;
+}
+
+/**
+ * Loads a configuration the way nginx does: the main file, then every file its includes name,
+ * relative paths resolved against the main file's directory, globs expanded and sorted, a glob
+ * matching nothing accepted, a missing file an error. Each file is parsed once, in the context of
+ * its first include; include cycles are reported once each.
+ */
+export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string, options: LoadOptions = {}): NginxConfiguration {
+  const maximumFiles = options.maximumFiles ?? defaultMaximumFiles;
+  const mainDisplay = options.displayPath ?? mainPath;
+  const configDirectory = { path: posix.dirname(mainPath), display: pythonDirname(mainDisplay) };
+  const files: { path: string; displayPath: string; context: BlockContext | undefined; syntax: NginxFile; errors: NginxError[] }[] = [];
+  const indexOfPath = new Map<string, number>();
+  const includes = new Map<NginxDirective, number[]>();
+  const parseOptions = { invalidDirectives: options.invalidDirectives, ignore: options.ignore, maximumFileBytes: options.maximumFileBytes };
+
+  const addFile = (path: string, displayPath: string, context: BlockContext | undefined): number => {
+    const known = indexOfPath.get(path);
+    if (known !== undefined) return known;
+    const syntax = readConfigurationFile(fileSystem, path, { ...parseOptions, context });
+    indexOfPath.set(path, files.length);
+    files.push({ path, displayPath, context, syntax, errors: [...syntax.errors] });
+    return files.length - 1;
+  };
+
+  addFile(mainPath, mainDisplay, 'context' in options ? options.context : mainContext);
+  for (let fileIndex = 0; fileIndex < files.length && !options.single; fileIndex++) {
+    const file = files[fileIndex];
+    const visit = (directives: readonly NginxDirective[], context: BlockContext | undefined): void => {
+      for (const directive of directives) {
+        if (directive.name === 'include' && directive.args.length === 1) {
+          includes.set(directive, resolveInclude(directive, context));
+        }
+        if (directive.block) visit(directive.block, context === undefined ? undefined : enterBlockContext(context, directive.name));
+      }
+    };
+    const resolveInclude = (directive: NginxDirective, context: BlockContext | undefined): number[] => {
+      const argument = directive.args[0];
+      const pattern = argument.value;
+      const report = (error: NginxError): number[] => {
+        file.errors.push(error);
+        return [];
+      };
+      let matches: { path: string; display: string }[];
+      if (hasGlobMagic(pattern)) {
+        try {
+          matches = expandGlob(fileSystem, pattern, configDirectory, maximumFiles);
+        } catch (error) {
+          if (!(error instanceof GlobLimitError)) throw error;
+          return report({ kind: 'include', message: `include "${pattern}" ${error.message}; none of them were read`, line: directive.line, span: argument.span });
+        }
+      } else {
+        const path = posix.resolve(configDirectory.path, pattern);
+        matches = [{ path, display: pythonJoin(configDirectory.display, pattern) }];
+        const stat = fileSystem.stat(path);
+        if (stat === undefined || stat.kind !== 'file') {
+          try {
+            fileSystem.readFile(path);
+          } catch (error) {
+            if (error instanceof FileSystemError) return report(includeFailure(error, path, matches[0].display, directive.line, argument.span));
+            throw error;
+          }
+        }
+      }
+      const indexes: number[] = [];
+      for (const match of matches) {
+        if (!indexOfPath.has(match.path) && files.length >= maximumFiles) {
+          report({ kind: 'include', message: `the configuration includes more than ${maximumFiles} files; the rest are not read`, line: directive.line, span: argument.span });
+          break;
+        }
+        indexes.push(addFile(match.path, match.display, context));
+      }
+      return indexes;
+    };
+    visit(file.syntax.directives, file.context);
+  }
+
+  reportIncludeCycles(files, includes);
+  for (const file of files) file.errors.sort((left, right) => left.span.startLine - right.span.startLine || left.span.startCharacter - right.span.startCharacter);
+  return { files, includes };
+}
+
+/** nginx would include such files forever; report each cycle once, at the include that closes it. */
+function reportIncludeCycles(
+  files: { path: string; displayPath: string; syntax: NginxFile; errors: NginxError[] }[],
+  includes: ReadonlyMap<NginxDirective, readonly number[]>,
+): void {
+  const includesOf = files.map((file) => {
+    const found: NginxDirective[] = [];
+    const walk = (directives: readonly NginxDirective[]): void => {
+      for (const directive of directives) {
+        if (includes.has(directive)) found.push(directive);
+        if (directive.block) walk(directive.block);
+      }
+    };
+    walk(file.syntax.directives);
+    return found;
+  });
+  const state = new Array<'new' | 'open' | 'done'>(files.length).fill('new');
+  const chain: number[] = [];
+  // iterative depth-first search: include chains can be as long as the file count
+  const stack: { file: number; next: number; targets: { directive: NginxDirective; target: number }[] }[] = [];
+  const push = (file: number): void => {
+    state[file] = 'open';
+    chain.push(file);
+    const targets = includesOf[file].flatMap((directive) => (includes.get(directive) ?? []).map((target) => ({ directive, target })));
+    stack.push({ file, next: 0, targets });
+  };
+  for (let root = 0; root < files.length; root++) {
+    if (state[root] !== 'new') continue;
+    push(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next >= top.targets.length) {
+        state[top.file] = 'done';
+        chain.pop();
+        stack.pop();
+        continue;
+      }
+      const { directive, target } = top.targets[top.next++];
+      if (state[target] === 'new') push(target);
+      else if (state[target] === 'open') {
+        const cycle = [...chain.slice(chain.indexOf(target)), target].map((index) => files[index].displayPath);
+        files[top.file].errors.push({
+          kind: 'include',
+          message: `include cycle: ${cycle.join(' → ')}`,
+          line: directive.line,
+          span: directive.args[0].span,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,399 @@
+import { NginxError, TextSpan } from './syntax-tree';
+
+export const enum TokenKind {
+  Word,
+  Comment,
+  OpenBrace,
+  CloseBrace,
+  Semicolon,
+  End,
+}
+
+const backslash = 0x5c;
+const newline = 0x0a;
+const hash = 0x23;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const semicolon = 0x3b;
+const doubleQuote = 0x22;
+const singleQuote = 0x27;
+const dollar = 0x24;
+const dash = 0x2d;
+const openBracket = 0x5b;
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c;
+}
+
+/** Directives whose block is Lua source, taken whole as one argument (lua-nginx-module). */
+export function isLuaBlockDirective(name: string): boolean {
+  return name.endsWith('_by_lua_block');
+}
+
+/**
+ * A pull lexer over one file's text, with nginx's (and crossplane's) token rules: a backslash
+ * escapes the next character everywhere, quotes may start a token but are literal inside one,
+ * `{`, `}` and `;` are tokens of their own, `${` keeps its closing brace inside the word, `#`
+ * starts a comment only at the start of a token, and the body of a `*_by_lua_block` directive is
+ * one raw argument followed by a virtual `;`.
+ *
+ * The token's fields are overwritten by each call of next(), so a whole file is lexed without
+ * allocating an object per token.
+ */
+export class NginxLexer {
+  kind: TokenKind = TokenKind.End;
+  value = '';
+  quoted = false;
+  /** 1-based line the token starts on (crossplane reports the closing line for Lua bodies). */
+  line = 1;
+  startLine = 0;
+  startCharacter = 0;
+  endLine = 0;
+  endCharacter = 0;
+  readonly errors: NginxError[] = [];
+  /** What nginx rejects but crossplane accepts: text glued to a closing quote (`"a"b`). */
+  readonly strictErrors: NginxError[] = [];
+
+  /** A quoted string or Lua block ran to the end of the file (already reported). */
+  endedInsideToken = false;
+  /** Braces opened minus closed so far, counted on raw tokens as crossplane balances them. */
+  braceDepth = 0;
+  private offset = 0;
+  private currentLine = 0;
+  private lineStart = 0;
+  private nextIsDirective = true;
+  private pending: 'none' | 'luaBody' | 'luaSemicolon' = 'none';
+  private luaSetArgumentPending = false;
+
+  constructor(private readonly text: string) {}
+
+  span(): TextSpan {
+    return new TextSpan(this.startLine, this.startCharacter, this.endLine, this.endCharacter);
+  }
+
+  next(): TokenKind {
+    if (this.pending === 'luaSemicolon') {
+      this.pending = 'none';
+      this.nextIsDirective = true;
+      return this.set(TokenKind.Semicolon, ';', false);
+    }
+    if (this.luaSetArgumentPending) {
+      this.luaSetArgumentPending = false;
+      if (this.readLuaSetArgument()) return TokenKind.Word;
+    }
+    if (this.pending === 'luaBody') {
+      this.pending = 'none';
+      if (this.readLuaBody()) return TokenKind.Word;
+    }
+    this.skipSpace();
+    const text = this.text;
+    if (this.offset >= text.length) {
+      this.markStart();
+      this.markEnd();
+      this.line = this.currentLine + 1;
+      this.kind = TokenKind.End;
+      this.value = '';
+      return TokenKind.End;
+    }
+    const code = text.charCodeAt(this.offset);
+    this.markStart();
+    this.line = this.currentLine + 1;
+
+    if (code === hash) {
+      // escapes hold inside comments too: a backslash before the newline ends the comment with it
+      let stop = this.offset;
+      let consumed = false;
+      while (stop < text.length && text.charCodeAt(stop) !== newline) {
+        if (text.charCodeAt(stop) === backslash && stop + 1 < text.length) {
+          if (text.charCodeAt(stop + 1) === newline) {
+            consumed = true;
+            break;
+          }
+          stop++;
+        }
+        stop++;
+      }
+      const value = text.slice(this.offset, stop);
+      this.offset = stop;
+      this.markEnd();
+      if (consumed) {
+        this.advanceCharacter();
+        this.advanceCharacter();
+      }
+      // a comment ends at the newline; CR belongs to the line break, not to the comment text
+      return this.set(TokenKind.Comment, value.endsWith('\r') ? value.slice(0, -1) : value, false);
+    }
+    if (code === openBrace || code === closeBrace || code === semicolon) {
+      this.offset++;
+      this.markEnd();
+      this.nextIsDirective = true;
+      const kind = code === openBrace ? TokenKind.OpenBrace : code === closeBrace ? TokenKind.CloseBrace : TokenKind.Semicolon;
+      if (kind === TokenKind.OpenBrace) this.braceDepth++;
+      else if (kind === TokenKind.CloseBrace) this.braceDepth--;
+      return this.set(kind, text[this.offset - 1], false);
+    }
+    if (code === doubleQuote || code === singleQuote) return this.readQuoted(code);
+    return this.readWord();
+  }
+
+  private set(kind: TokenKind, value: string, quoted: boolean): TokenKind {
+    this.kind = kind;
+    this.value = value;
+    this.quoted = quoted;
+    return kind;
+  }
+
+  private markStart(): void {
+    this.startLine = this.currentLine;
+    this.startCharacter = this.offset - this.lineStart;
+  }
+
+  private markEnd(): void {
+    this.endLine = this.currentLine;
+    this.endCharacter = this.offset - this.lineStart;
+  }
+
+  /** Moves past one character, or past a backslash and the character it escapes. */
+  private advanceUnit(): void {
+    const text = this.text;
+    if (text.charCodeAt(this.offset) === backslash && this.offset + 1 < text.length) this.advanceCharacter();
+    this.advanceCharacter();
+  }
+
+  private advanceCharacter(): void {
+    if (this.text.charCodeAt(this.offset) === newline) {
+      this.currentLine++;
+      this.lineStart = this.offset + 1;
+    }
+    this.offset++;
+  }
+
+  private skipSpace(): void {
+    // the hottest loop of the parser: locals instead of fields
+    const text = this.text;
+    const length = text.length;
+    let offset = this.offset;
+    let line = this.currentLine;
+    let lineStart = this.lineStart;
+    while (offset < length) {
+      const code = text.charCodeAt(offset);
+      if (!isSpace(code)) break;
+      offset++;
+      if (code === newline) {
+        line++;
+        lineStart = offset;
+      }
+    }
+    this.offset = offset;
+    this.currentLine = line;
+    this.lineStart = lineStart;
+  }
+
+  private afterWord(value: string): void {
+    if (this.nextIsDirective && isLuaBlockDirective(value)) {
+      this.luaSetArgumentPending = value === 'set_by_lua_block';
+      this.pending = 'luaBody';
+      this.nextIsDirective = false;
+      return;
+    }
+    this.nextIsDirective = false;
+  }
+
+  private readWord(): TokenKind {
+    const text = this.text;
+    const start = this.offset;
+    // plain characters first; escapes and `${` take the careful path below
+    let offset = start;
+    for (; offset < text.length; offset++) {
+      const code = text.charCodeAt(offset);
+      if (isSpace(code) || code === openBrace || code === closeBrace || code === semicolon || code === backslash) break;
+    }
+    this.offset = offset;
+    while (this.offset < text.length) {
+      let code = text.charCodeAt(this.offset);
+      if (isSpace(code) || code === openBrace || code === closeBrace || code === semicolon) {
+        if (code !== openBrace || text.charCodeAt(this.offset - 1) !== dollar) break;
+        // `${name}`: the braces belong to the variable, up to its closing brace or a space
+        do this.advanceUnit();
+        while (this.offset < text.length && text.charCodeAt(this.offset - 1) !== closeBrace && !isSpace(text.charCodeAt(this.offset)));
+        if (this.offset >= text.length) break;
+        code = text.charCodeAt(this.offset);
+        if (code === openBrace || code === closeBrace || code === semicolon) break;
+        // crossplane keeps the character that stopped the variable, even a space
+        this.advanceUnit();
+        continue;
+      }
+      this.advanceUnit();
+    }
+    const value = text.slice(start, this.offset);
+    this.markEnd();
+    this.set(TokenKind.Word, value, false);
+    this.afterWord(value);
+    return TokenKind.Word;
+  }
+
+  private readQuoted(quote: number): TokenKind {
+    const text = this.text;
+    const startLine = this.currentLine;
+    const startCharacter = this.offset - this.lineStart;
+    this.advanceCharacter();
+    const contentStart = this.offset;
+    let escapedQuote = false;
+    while (this.offset < text.length && text.charCodeAt(this.offset) !== quote) {
+      if (text.charCodeAt(this.offset) === backslash && text.charCodeAt(this.offset + 1) === quote) escapedQuote = true;
+      this.advanceUnit();
+    }
+    const quoteCharacter = String.fromCharCode(quote);
+    let value = text.slice(contentStart, this.offset);
+    if (escapedQuote) value = value.split(`\\${quoteCharacter}`).join(quoteCharacter);
+    if (this.offset >= text.length) {
+      this.markEnd();
+      this.endedInsideToken = true;
+      this.errors.push({
+        kind: 'syntax',
+        message: 'unexpected end of file, expecting ";" or "}"',
+        line: this.currentLine + 1,
+        span: new TextSpan(startLine, startCharacter, startLine, startCharacter + 1),
+      });
+    } else {
+      this.advanceCharacter();
+      this.markEnd();
+      const following = text.charCodeAt(this.offset);
+      if (this.offset < text.length && !isSpace(following) && following !== semicolon && following !== openBrace && following !== closeBrace) {
+        const character = this.offset - this.lineStart;
+        this.strictErrors.push({
+          kind: 'syntax',
+          message: `unexpected "${text[this.offset]}"`,
+          line: this.currentLine + 1,
+          span: new TextSpan(this.currentLine, character, this.currentLine, character + 1),
+        });
+      }
+    }
+    this.set(TokenKind.Word, value, true);
+    this.afterWord(value);
+    return TokenKind.Word;
+  }
+
+  /** set_by_lua_block takes one argument (the variable) before its Lua block. */
+  private readLuaSetArgument(): boolean {
+    this.skipSpace();
+    const text = this.text;
+    if (this.offset >= text.length || text.charCodeAt(this.offset) === openBrace) return false;
+    this.markStart();
+    this.line = this.currentLine + 1;
+    const start = this.offset;
+    while (this.offset < text.length && !isSpace(text.charCodeAt(this.offset)) && text.charCodeAt(this.offset) !== openBrace) {
+      this.advanceUnit();
+    }
+    this.markEnd();
+    this.set(TokenKind.Word, text.slice(start, this.offset), false);
+    return true;
+  }
+
+  /**
+   * The Lua source between the braces, verbatim. Braces inside Lua strings, long brackets and
+   * `--` comments do not count.
+   */
+  private readLuaBody(): boolean {
+    this.skipSpace();
+    const text = this.text;
+    if (this.offset >= text.length || text.charCodeAt(this.offset) !== openBrace) {
+      this.markStart();
+      this.markEnd();
+      this.errors.push({ kind: 'syntax', message: 'expected "{" to start Lua block', line: this.currentLine + 1, span: this.span() });
+      this.nextIsDirective = true;
+      return false;
+    }
+    this.advanceCharacter();
+    this.markStart();
+    const start = this.offset;
+    let depth = 1;
+    while (this.offset < text.length) {
+      const code = text.charCodeAt(this.offset);
+      if (code === closeBrace) {
+        depth--;
+        if (depth === 0) break;
+        this.advanceCharacter();
+      } else if (code === openBrace) {
+        depth++;
+        this.advanceCharacter();
+      } else if (code === doubleQuote || code === singleQuote) {
+        this.advanceCharacter();
+        while (this.offset < text.length && text.charCodeAt(this.offset) !== code && text.charCodeAt(this.offset) !== newline) {
+          this.advanceUnit();
+        }
+        if (this.offset < text.length) this.advanceCharacter();
+      } else if (code === dash && text.charCodeAt(this.offset + 1) === dash) {
+        if (!this.skipLongBracket(this.offset + 2)) {
+          while (this.offset < text.length && text.charCodeAt(this.offset) !== newline) this.advanceCharacter();
+        }
+      } else if (code === openBracket && this.skipLongBracket(this.offset)) {
+        // skipped a [[long string]]
+      } else {
+        this.advanceCharacter();
+      }
+    }
+    const value = text.slice(start, this.offset);
+    this.markEnd();
+    this.line = this.currentLine + 1;
+    if (this.offset >= text.length) {
+      this.endedInsideToken = true;
+      this.errors.push({ kind: 'syntax', message: 'unexpected end of file, expecting "}"', line: this.currentLine + 1, span: this.span() });
+      this.nextIsDirective = true;
+      this.set(TokenKind.Word, value, true);
+      return true;
+    }
+    this.advanceCharacter();
+    this.pending = 'luaSemicolon';
+    this.set(TokenKind.Word, value, true);
+    return true;
+  }
+
+  /** Lua's `[[...]]` / `[==[...]==]` starting at `at`; moves past it and returns true if found. */
+  private skipLongBracket(at: number): boolean {
+    const text = this.text;
+    if (text.charCodeAt(at) !== openBracket) return false;
+    let level = 0;
+    let cursor = at + 1;
+    while (text.charCodeAt(cursor) === 0x3d) {
+      level++;
+      cursor++;
+    }
+    if (text.charCodeAt(cursor) !== openBracket) return false;
+    const closing = `]${'='.repeat(level)}]`;
+    const end = text.indexOf(closing, cursor + 1);
+    const stop = end < 0 ? text.length : end + closing.length;
+    while (this.offset < stop) this.advanceCharacter();
+    return true;
+  }
+}
+
+export interface LexedToken {
+  readonly value: string;
+  readonly line: number;
+  readonly quoted: boolean;
+  readonly kind: TokenKind;
+  readonly span: TextSpan;
+}
+
+/** Every token of a text and unbalanced braces, for `certboot lex`; the parser pulls from NginxLexer instead. */
+export function lexNginx(text: string): { tokens: LexedToken[]; errors: NginxError[] } {
+  const lexer = new NginxLexer(text);
+  const tokens: LexedToken[] = [];
+  const errors: NginxError[] = [];
+  let depth = 0;
+  while (lexer.next() !== TokenKind.End) {
+    const token: LexedToken = { value: lexer.value, line: lexer.line, quoted: lexer.quoted, kind: lexer.kind, span: lexer.span() };
+    tokens.push(token);
+    if (token.kind === TokenKind.OpenBrace) depth++;
+    else if (token.kind === TokenKind.CloseBrace && --depth < 0) {
+      errors.push({ kind: 'syntax', message: 'unexpected "}"', line: token.line, span: token.span });
+      depth = 0;
+    }
+  }
+  if (depth > 0) {
+    const last = tokens[tokens.length - 1];
+    errors.push({ kind: 'syntax', message: 'unexpected end of file, expecting "}"', line: last.line, span: last.span });
+  }
+  return { tokens, errors: [...lexer.errors, ...errors] };
+}

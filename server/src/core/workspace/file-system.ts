@@ -1,0 +1,45 @@
+/**
+ * The engine never touches the disk directly: every read goes through a FileSystem, so the
+ * editor can overlay unsaved buffers, tests can run on in-memory trees, and the caller decides
+ * which directories may be read at all. Paths are absolute POSIX paths.
+ */
+export type FileKind = 'file' | 'directory';
+
+export interface FileStat {
+  readonly kind: FileKind;
+  readonly size: number;
+}
+
+export type FileSystemErrorCode =
+  | 'ENOENT'
+  | 'EISDIR'
+  | 'ENOTDIR'
+  | 'EACCES'
+  | 'ELOOP'
+  | 'OUTSIDE_ROOTS'
+  | 'TOO_LARGE';
+
+export class FileSystemError extends Error {
+  constructor(
+    readonly code: FileSystemErrorCode,
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FileSystemError';
+  }
+}
+
+export interface FileSystem {
+  /** undefined when nothing readable is there (absent, outside the roots, a dangling link). */
+  stat(path: string): FileStat | undefined;
+  /** Throws FileSystemError. */
+  readFile(path: string): Uint8Array;
+  /** Entry names, sorted by code unit. Throws FileSystemError. */
+  readDirectory(path: string): string[];
+}
+
+export function describeFileSystemError(error: unknown): string {
+  if (error instanceof FileSystemError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
