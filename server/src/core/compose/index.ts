@@ -1,0 +1,17 @@
+export { composeFileNames, discoverComposeFiles, findComposeDirectories, overrideFileNames } from './discovery';
+export type { DiscoveredComposeFiles, FindComposeDirectoriesOptions } from './discovery';
+export { loadComposeProject } from './load-project';
+export type { LoadComposeProjectOptions } from './load-project';
+export type {
+  ComposeBuild,
+  ComposeDocument,
+  ComposeProject,
+  ComposeService,
+  PortBinding,
+  PortProtocol,
+  RestartPolicy,
+  RestartPolicyName,
+  VolumeMount,
+  VolumeType,
+} from './model';
+export type { ComposeDiagnostic, ComposeDiagnosticCode, ComposeDiagnosticSeverity, Located, Position, Range, SourceLocation } from './source-location';
