@@ -1,19 +1,6 @@
-/** LSP positions: 0-based line, character counted in UTF-16 code units. */
-export interface Position {
-  readonly line: number;
-  readonly character: number;
-}
+import type { Position, Range, SourceLocation } from '../source-location';
 
-export interface Range {
-  readonly start: Position;
-  readonly end: Position;
-}
-
-export interface SourceLocation {
-  /** Absolute path. */
-  readonly file: string;
-  readonly range: Range;
-}
+export type { Position, Range, SourceLocation };
 
 /**
  * A value read from a compose file and the YAML node it came from. `undefined` means unknown:

@@ -4,6 +4,11 @@
  * "Context:" lines from its module page under https://nginx.org/en/docs/. Directives of the
  * commercial subscription (NGINX Plus) are left out on purpose: open-source nginx rejects them
  * as unknown, and a linter that accepted them would hide that.
+ *
+ * The table exists to report what `nginx -t` reports. Where nginx's own checks differ from the
+ * docs' lines (a context the docs leave out, an argument count the prose implies but the
+ * syntax line does not show), the row follows nginx and a comment above it says so: an error
+ * nginx would not raise costs more in an editor than one it would.
  */
 
 export type DirectiveContext =
@@ -48,7 +53,8 @@ accept_mutex_delay            events                                 1
 daemon                        main                                   flag
 debug_connection              events                                 1
 debug_points                  main                                   1
-error_log                     main http server location mail mail-server stream stream-server   1|2
+# the docs show "file [level]"; nginx takes several debug levels after the file
+error_log                     main http server location mail mail-server stream stream-server   1+
 env                           main                                   1
 events                        main                                   {0}
 include                       any                                    1
@@ -105,7 +111,8 @@ etag                          http server location                   flag
 if_modified_since             http server location                   1
 ignore_invalid_headers        http server                            flag
 internal                      location                               0
-keepalive_disable             http server location                   1+
+# "none | browser ...": nginx knows two browsers, msie6 and safari
+keepalive_disable             http server location                   1|2
 keepalive_requests            http server location                   1
 keepalive_time                http server location                   1
 keepalive_timeout             http server location                   1|2
@@ -267,7 +274,8 @@ limit_req                     http server location                   1-3
 limit_req_dry_run             http server location                   flag
 limit_req_log_level           http server location                   1
 limit_req_status              http server location                   1
-limit_req_zone                http                                   3|4
+# the docs' optional "sync" belongs to the commercial subscription
+limit_req_zone                http                                   3
 
 # ngx_http_log_module
 access_log                    http server location location-if limit_except   1+
@@ -314,7 +322,8 @@ uninitialized_variable_warn   http server location server-if location-if   flag
 # ngx_http_secure_link_module
 secure_link                   http server location                   1
 secure_link_md5               http server location                   1
-secure_link_secret            location                               1
+# the docs say location; nginx accepts it on every http level
+secure_link_secret            http server location                   1
 
 # ngx_http_slice_module
 slice                         http server location                   1
@@ -343,7 +352,8 @@ sub_filter_types              http server location                   1+
 userid                        http server location                   1
 userid_domain                 http server location                   1
 userid_expires                http server location                   1
-userid_flags                  http server location                   1+
+# "off | flag ...": secure, httponly and one samesite= flag
+userid_flags                  http server location                   1-3
 userid_mark                   http server location                   1
 userid_name                   http server location                   1
 userid_p3p                    http server location                   1
@@ -371,7 +381,7 @@ ssl_password_file             http server                            1
 ssl_prefer_server_ciphers     http server                            flag
 ssl_protocols                 http server                            1+
 ssl_reject_handshake          http server                            flag
-ssl_session_cache             http server                            1+
+ssl_session_cache             http server                            1|2
 ssl_session_ticket_key        http server                            1
 ssl_session_tickets           http server                            flag
 ssl_session_timeout           http server                            1
@@ -502,7 +512,8 @@ const httpUpstreamModules = `
 # ngx_http_proxy_module, beyond the shared family
 proxy_cache_convert_head      http server location                   flag
 proxy_cookie_domain           http server location                   1|2
-proxy_cookie_flags            http server location                   1+
+# "off | cookie [flag ...]": nginx takes a cookie and at most three flags
+proxy_cookie_flags            http server location                   1-4
 proxy_cookie_path             http server location                   1|2
 proxy_headers_hash_bucket_size  http server location                 1
 proxy_headers_hash_max_size   http server location                   1
@@ -520,7 +531,8 @@ fastcgi_catch_stderr          http server location                   1
 fastcgi_index                 http server location                   1
 fastcgi_keep_conn             http server location                   flag
 fastcgi_send_lowat            http server location                   1
-fastcgi_split_path_info       location                               1
+# the docs say location; nginx accepts it on every http level
+fastcgi_split_path_info       http server location                   1
 
 # ngx_http_uwsgi_module, beyond the shared family
 uwsgi_modifier1               http server location                   1
@@ -662,7 +674,7 @@ ssl_password_file             stream stream-server                   1
 ssl_prefer_server_ciphers     stream stream-server                   flag
 ssl_protocols                 stream stream-server                   1+
 ssl_reject_handshake          stream stream-server                   flag
-ssl_session_cache             stream stream-server                   1+
+ssl_session_cache             stream stream-server                   1|2
 ssl_session_ticket_key        stream stream-server                   1
 ssl_session_tickets           stream stream-server                   flag
 ssl_session_timeout           stream stream-server                   1
@@ -728,7 +740,7 @@ ssl_ecdh_curve                mail mail-server                       1
 ssl_password_file             mail mail-server                       1
 ssl_prefer_server_ciphers     mail mail-server                       flag
 ssl_protocols                 mail mail-server                       1+
-ssl_session_cache             mail mail-server                       1+
+ssl_session_cache             mail mail-server                       1|2
 ssl_session_ticket_key        mail mail-server                       1
 ssl_session_tickets           mail mail-server                       flag
 ssl_session_timeout           mail mail-server                       1
@@ -855,6 +867,16 @@ function sameArguments(left: ArgumentRule, right: ArgumentRule): boolean {
   return left.kind === right.kind;
 }
 
+// callers share the table's objects, so none of them may change a signature under the others
+function freezeSignature(signature: DirectiveSignature): DirectiveSignature {
+  const rule = signature.arguments;
+  return Object.freeze({
+    contexts: Object.freeze([...signature.contexts]),
+    block: signature.block,
+    arguments: Object.freeze(rule.kind === 'counts' ? { kind: rule.kind, counts: Object.freeze([...rule.counts]) } : { ...rule }),
+  });
+}
+
 function buildTable(texts: readonly string[]): ReadonlyMap<string, readonly DirectiveSignature[]> {
   const merged = new Map<string, { contexts: DirectiveContext[]; block: boolean; arguments: ArgumentRule }[]>();
   for (const { name, signature } of texts.flatMap(parseTable)) {
@@ -865,17 +887,15 @@ function buildTable(texts: readonly string[]): ReadonlyMap<string, readonly Dire
       signatures.push({ contexts: [...signature.contexts], block: signature.block, arguments: signature.arguments });
       continue;
     }
-    for (const context of signature.contexts) {
-      if (same.contexts.includes(context)) throw new Error(`directive table: "${name}" is listed twice for ${context}`);
-      same.contexts.push(context);
-    }
+    same.contexts.push(...signature.contexts);
   }
   const frozen = new Map<string, readonly DirectiveSignature[]>();
   for (const [name, signatures] of merged) {
-    frozen.set(
-      name,
-      Object.freeze(signatures.map((signature) => Object.freeze({ ...signature, contexts: Object.freeze(signature.contexts) }))),
-    );
+    // one context, one signature: otherwise a directive's arguments would depend on row order
+    const contexts = signatures.flatMap((signature) => signature.contexts);
+    const repeated = contexts.find((context, index) => contexts.indexOf(context) !== index);
+    if (repeated !== undefined) throw new Error(`directive table: "${name}" is listed twice for ${repeated}`);
+    frozen.set(name, Object.freeze(signatures.map(freezeSignature)));
   }
   return frozen;
 }

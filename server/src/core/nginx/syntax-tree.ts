@@ -1,15 +1,8 @@
 import { FileSystemErrorCode } from '../workspace/file-system';
 
-/** 0-based line and UTF-16 character, as the Language Server Protocol counts them. */
-export interface Position {
-  readonly line: number;
-  readonly character: number;
-}
+import type { Position, Range } from '../source-location';
 
-export interface Range {
-  readonly start: Position;
-  readonly end: Position;
-}
+export type { Position, Range };
 
 /**
  * Where a token stands, packed into one object: a big configuration has millions of tokens,
