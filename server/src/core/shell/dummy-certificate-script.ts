@@ -1,0 +1,122 @@
+import { basename, containerLaunch, type ContainerLauncher } from './container-launch';
+import type { ShellAssignment, ShellCommand, ShellScript, ShellWord } from './shell-script';
+
+/** A variable the script sets exactly once, unconditionally, outside any command prefix. */
+export interface ScriptVariable {
+  readonly name: string;
+  /** `[value]` for `name=value`, the elements for `name=(a b)`; as written after quote removal. */
+  readonly values: readonly string[];
+  /** False when a value holds expansions; `resolveScriptText` may still resolve them. */
+  readonly literal: boolean;
+  readonly assignment: ShellAssignment;
+}
+
+export interface DummyCertificate {
+  /** The `openssl req -x509 …` command (or the `docker compose run` that runs it). */
+  readonly command: ShellCommand;
+  readonly launcher: ContainerLauncher;
+  /** The compose service, container or image that runs openssl, whose mounts place the files. */
+  readonly target?: ShellWord;
+  /** `-out`, as written (variables unresolved). */
+  readonly certificatePath: ShellWord;
+  /** `-keyout`, as written. */
+  readonly keyPath?: ShellWord;
+  /** The certificate path with the script's own variables substituted, when they all are known. */
+  readonly resolvedCertificatePath?: string;
+  readonly resolvedKeyPath?: string;
+  /** `<name>` of `…/live/<name>/fullchain.pem`, when the (resolved) path has that shape. */
+  readonly liveName?: string;
+}
+
+export interface DummyCertificateScript {
+  readonly certificates: readonly DummyCertificate[];
+  readonly variables: ReadonlyMap<string, ScriptVariable>;
+  /** The first `docker compose up` after the first dummy certificate: nginx can start from here. */
+  readonly composeUpAfter?: ShellCommand;
+}
+
+/**
+ * Finds the `init-letsencrypt.sh` pattern: a self-signed certificate written where certbot's will
+ * be, so nginx can start and serve the HTTP-01 challenge before the real certificate exists.
+ * Undefined when the script writes no self-signed certificate.
+ */
+export function findDummyCertificates(script: ShellScript): DummyCertificateScript | undefined {
+  const variables = scriptVariables(script.assignments);
+  const certificates: DummyCertificate[] = [];
+  for (const command of script.commands) {
+    if (!command.name) continue;
+    const launch = containerLaunch([command.name, ...command.arguments]);
+    if (!launch) continue;
+    const argv = [...(launch.entrypoint ?? []), ...launch.argv];
+    const [program, ...rest] = argv;
+    if (!program || basename(program) !== 'openssl' || rest[0]?.value !== 'req' || !rest.some((word) => word.value === '-x509')) continue;
+    const certificatePath = valueAfter(rest, '-out');
+    if (!certificatePath) continue;
+    const keyPath = valueAfter(rest, '-keyout');
+    const resolvedCertificatePath = resolveScriptText(certificatePath, variables);
+    const resolvedKeyPath = keyPath ? resolveScriptText(keyPath, variables) : undefined;
+    const liveName = /(?:^|\/)live\/([^/]+)\/[^/]+$/.exec(resolvedCertificatePath ?? certificatePath.value)?.[1];
+    certificates.push({
+      command,
+      launcher: launch.launcher,
+      ...(launch.target ? { target: launch.target } : {}),
+      certificatePath,
+      ...(keyPath ? { keyPath } : {}),
+      ...(resolvedCertificatePath !== undefined ? { resolvedCertificatePath } : {}),
+      ...(resolvedKeyPath !== undefined ? { resolvedKeyPath } : {}),
+      ...(liveName !== undefined ? { liveName } : {}),
+    });
+  }
+  const first = certificates[0];
+  if (!first) return undefined;
+  const composeUpAfter = script.commands.find((command) => command.span.start > first.command.span.end && isComposeUp(command));
+  return { certificates, variables, ...(composeUpAfter ? { composeUpAfter } : {}) };
+}
+
+function valueAfter(words: readonly ShellWord[], option: string): ShellWord | undefined {
+  const index = words.findIndex((word) => word.value === option);
+  return index >= 0 ? words[index + 1] : undefined;
+}
+
+function isComposeUp(command: ShellCommand): boolean {
+  const words = [command.name, ...command.arguments].map((word) => word?.value);
+  const program = command.name ? basename(command.name) : '';
+  const composeAt = program === 'docker-compose' ? 0 : program === 'docker' ? words.indexOf('compose') : -1;
+  return composeAt >= 0 && words.indexOf('up', composeAt + 1) > composeAt;
+}
+
+function scriptVariables(assignments: readonly ShellAssignment[]): Map<string, ScriptVariable> {
+  const counts = new Map<string, number>();
+  for (const assignment of assignments) if (!assignment.prefix) counts.set(assignment.name, (counts.get(assignment.name) ?? 0) + 1);
+  const variables = new Map<string, ScriptVariable>();
+  for (const assignment of assignments) {
+    // A variable set twice (a default, then an override in an `if`) has no single value.
+    if (assignment.prefix || assignment.append || assignment.conditional || counts.get(assignment.name) !== 1) continue;
+    const words = assignment.elements ?? (assignment.value ? [assignment.value] : []);
+    variables.set(assignment.name, { name: assignment.name, values: words.map((word) => word.value), literal: words.every((word) => word.literal), assignment });
+  }
+  return variables;
+}
+
+const maxResolutionDepth = 8;
+
+/**
+ * Substitutes `$name`, `${name}` and `${name[N]}` from the script's variables (`$name` of an array
+ * is its first element, as in bash). Undefined when anything else would be expanded.
+ */
+export function resolveScriptText(word: ShellWord, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
+  return word.literal ? word.value : resolveText(word.value, variables, 0);
+}
+
+function resolveText(text: string, variables: ReadonlyMap<string, ScriptVariable>, depth: number): string | undefined {
+  if (depth > maxResolutionDepth) return undefined;
+  let unresolved = false;
+  const resolved = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\])?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced?: string, index?: string, plain?: string) => {
+    const variable = variables.get((braced ?? plain) as string);
+    const value = variable?.values[index === undefined ? 0 : Number(index)];
+    const expanded = value === undefined ? undefined : variable?.literal ? value : resolveText(value, variables, depth + 1);
+    if (expanded === undefined) unresolved = true;
+    return expanded ?? '';
+  });
+  return unresolved || /[$`]/.test(resolved) ? undefined : resolved;
+}

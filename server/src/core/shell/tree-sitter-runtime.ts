@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+// `require` form on purpose: an `import` makes esbuild pick web-tree-sitter's ES module build,
+// whose `import.meta.url` is undefined in the CommonJS bundles of dist/.
+import treeSitter = require('web-tree-sitter');
+
+/** Where the two WebAssembly files live. */
+export interface TreeSitterLocations {
+  /** web-tree-sitter's own runtime, `tree-sitter.wasm`. */
+  readonly runtime: string;
+  /** The compiled bash grammar, `tree-sitter-bash.wasm`. */
+  readonly bashGrammar: string;
+}
+
+/**
+ * The bundles in `dist/` carry both files beside them (scripts/build.mjs copies them there);
+ * from sources (tests run TypeScript directly) they come from node_modules.
+ */
+export function defaultTreeSitterLocations(): TreeSitterLocations {
+  return {
+    runtime: besideBundleOrPackage('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'),
+    bashGrammar: besideBundleOrPackage('tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm'),
+  };
+}
+
+function besideBundleOrPackage(fileName: string, packagePath: string): string {
+  const bundled = join(__dirname, fileName);
+  return existsSync(bundled) ? bundled : require.resolve(packagePath);
+}
+
+let runtimeReady: Promise<void> | undefined;
+
+/** web-tree-sitter allows one runtime per process; every caller shares the first initialisation. */
+export function initializeTreeSitterRuntime(runtimePath: string): Promise<void> {
+  runtimeReady ??= treeSitter.Parser.init({ locateFile: () => runtimePath }).catch((error: unknown) => {
+    runtimeReady = undefined;
+    throw error;
+  });
+  return runtimeReady;
+}
+
+/** A parser for the grammar in `grammarPath`; the runtime must be initialised first. */
+export async function createParser(grammarPath: string): Promise<treeSitter.Parser> {
+  const language = await treeSitter.Language.load(grammarPath);
+  const parser = new treeSitter.Parser();
+  parser.setLanguage(language);
+  return parser;
+}

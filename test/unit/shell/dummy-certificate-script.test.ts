@@ -1,0 +1,64 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findDummyCertificates } from '../../../server/src/core/shell/dummy-certificate-script';
+import { initializeShellParser, parseShell } from '../../../server/src/core/shell/shell-parser';
+import { fixturesRoot } from '../../support/paths';
+
+describe('dummy certificate scripts', () => {
+  before(() => initializeShellParser());
+
+  it('finds the placeholder certificate of init-letsencrypt.sh and resolves its path', () => {
+    const text = readFileSync(join(fixturesRoot, 'shell', 'init-letsencrypt.sh'), 'utf8');
+    const script = parseShell(text);
+    assert.deepEqual(script.errors, []);
+    const found = findDummyCertificates(script);
+    assert.ok(found);
+    assert.equal(found.certificates.length, 1);
+    const [certificate] = found.certificates;
+    assert.ok(certificate);
+    assert.equal(certificate.launcher, 'docker-compose-run');
+    assert.equal(certificate.target?.value, 'certbot');
+    assert.equal(certificate.certificatePath.value, '$path/fullchain.pem');
+    assert.equal(text.slice(certificate.certificatePath.span.start, certificate.certificatePath.span.end), "'$path/fullchain.pem'");
+    assert.equal(certificate.keyPath?.value, '$path/privkey.pem');
+    assert.equal(certificate.resolvedCertificatePath, '/etc/letsencrypt/live/example.org/fullchain.pem');
+    assert.equal(certificate.resolvedKeyPath, '/etc/letsencrypt/live/example.org/privkey.pem');
+    assert.equal(certificate.liveName, 'example.org');
+    assert.deepEqual(
+      [...found.variables.values()].map((variable) => [variable.name, variable.values, variable.literal]),
+      [
+        ['domains', ['example.org', 'www.example.org'], true],
+        ['rsa_key_size', ['4096'], true],
+        ['data_path', ['./data/certbot'], true],
+        ['email', ['ops@example.org'], true],
+        ['staging', ['0'], true],
+        ['path', ['/etc/letsencrypt/live/$domains'], false],
+      ],
+    );
+    assert.deepEqual(found.composeUpAfter && [found.composeUpAfter.name?.value, ...found.composeUpAfter.arguments.map((word) => word.value)], [
+      'docker-compose',
+      'up',
+      '--force-recreate',
+      '-d',
+      'nginx',
+    ]);
+  });
+
+  it('reads a direct openssl call with literal paths', () => {
+    const found = findDummyCertificates(
+      parseShell('mkdir -p certs/live/site\nopenssl req -x509 -nodes -newkey rsa:2048 -days 1 -keyout certs/live/site/privkey.pem -out "certs/live/site/fullchain.pem" -subj /CN=localhost'),
+    );
+    assert.deepEqual(found?.certificates.map((certificate) => [certificate.launcher, certificate.resolvedCertificatePath, certificate.resolvedKeyPath, certificate.liveName]), [
+      ['direct', 'certs/live/site/fullchain.pem', 'certs/live/site/privkey.pem', 'site'],
+    ]);
+  });
+
+  it('leaves a path with an unknown variable unresolved, and ignores scripts without a self-signed certificate', () => {
+    const found = findDummyCertificates(parseShell('openssl req -x509 -keyout "$1/privkey.pem" -out "$1/fullchain.pem"'));
+    assert.deepEqual(found?.certificates.map((certificate) => [certificate.certificatePath.value, certificate.resolvedCertificatePath, certificate.liveName]), [
+      ['$1/fullchain.pem', undefined, undefined],
+    ]);
+    assert.equal(findDummyCertificates(parseShell('openssl req -new -key k.pem -out req.csr\ncertbot renew')), undefined);
+  });
+});
