@@ -157,6 +157,7 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
           try {
             fileSystem.readFile(path);
           } catch (error) {
+            if (error instanceof FileSystemError && error.code === 'UNKNOWN') return [];
             if (error instanceof FileSystemError) return report(includeFailure(error, path, matches[0].display, directive.line, argument.span));
             throw error;
           }

@@ -17,7 +17,9 @@ export type FileSystemErrorCode =
   | 'EACCES'
   | 'ELOOP'
   | 'OUTSIDE_ROOTS'
-  | 'TOO_LARGE';
+  | 'TOO_LARGE'
+  /** Nobody can tell from the repository (a file baked into an unknown image): rules stay silent. */
+  | 'UNKNOWN';
 
 export class FileSystemError extends Error {
   constructor(

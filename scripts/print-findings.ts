@@ -1,0 +1,28 @@
+// Prints the findings of one rule on one fixture project in the shape of expected.json, for a
+// person to read and check before saving it: `tsx scripts/print-findings.ts DIR RULE-ID`.
+import { relative, resolve } from 'node:path';
+import { analyzeWorkspace } from '../server/src/core/analyze-workspace';
+import { DiskFileSystem } from '../server/src/core/workspace/disk-file-system';
+
+async function main(): Promise<void> {
+  const [directoryArgument, ruleId] = process.argv.slice(2);
+  if (!directoryArgument || !ruleId) throw new Error('usage: tsx scripts/print-findings.ts DIR RULE-ID');
+  const directory = resolve(directoryArgument);
+  const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
+  const relativeFile = (file: string): string => relative(directory, file).split('\\').join('/');
+  const findings = analysis.findings
+    .filter((finding) => finding.ruleId === ruleId)
+    .map((finding) => ({
+      ruleId: finding.ruleId,
+      severity: finding.severity,
+      message: finding.message,
+      file: relativeFile(finding.location.file),
+      range: finding.location.range,
+      related: finding.related.map((related) => ({ file: relativeFile(related.file), range: related.range, message: related.message })),
+      fixes: finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, file: relativeFile(edit.file) })) })),
+    }));
+  process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+  if (analysis.internalErrors.length > 0) process.stderr.write(`${JSON.stringify(analysis.internalErrors, null, 2)}\n`);
+}
+
+void main();

@@ -1,0 +1,127 @@
+import { posix } from 'node:path';
+import { buildDeployment, Deployment, DeploymentOptions } from './deployment/deployment';
+import type { Finding, Severity } from './findings';
+import { mainContext } from './nginx/analyzer';
+import { readConfigurationFile } from './nginx/configuration';
+import type { NginxError } from './nginx/syntax-tree';
+import { rules as allRules } from './rules';
+import type { Rule } from './rules/rule';
+import type { FileSystem } from './workspace/file-system';
+
+export const nginxSyntaxRuleId = 'nginx-syntax';
+export const composeSyntaxRuleId = 'compose-syntax';
+
+export interface InternalError {
+  readonly ruleId: string;
+  readonly message: string;
+}
+
+export interface WorkspaceAnalysis {
+  readonly deployment: Deployment;
+  readonly findings: readonly Finding[];
+  /** A rule that threw: logged by the caller; the other rules still report. */
+  readonly internalErrors: readonly InternalError[];
+}
+
+const nginxDirectoryNames = new Set(['conf.d', 'sites-available', 'sites-enabled', 'snippets', 'templates', 'nginx']);
+const skippedDirectories = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
+
+/** nginx files of the repository that no service loads: checked for syntax on their own. */
+function findNginxFiles(fileSystem: FileSystem, root: string, maximum: number): string[] {
+  const found: string[] = [];
+  const queue: { path: string; depth: number; nginxDirectory: boolean }[] = [{ path: root, depth: 0, nginxDirectory: false }];
+  while (queue.length > 0 && found.length < maximum) {
+    const { path, depth, nginxDirectory } = queue.shift() as (typeof queue)[number];
+    let names: string[];
+    try {
+      names = fileSystem.readDirectory(path);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const child = posix.join(path, name);
+      const stat = fileSystem.stat(child);
+      if (stat?.kind === 'directory' && depth < 6 && !skippedDirectories.has(name)) {
+        queue.push({ path: child, depth: depth + 1, nginxDirectory: nginxDirectory || nginxDirectoryNames.has(name) });
+      } else if (stat?.kind === 'file' && (name === 'nginx.conf' || name.endsWith('.nginx') || (nginxDirectory && (name.endsWith('.conf') || name.endsWith('.conf.template'))))) {
+        found.push(child);
+      }
+      if (found.length >= maximum) break;
+    }
+  }
+  return found;
+}
+
+function syntaxFinding(file: string, error: NginxError): Finding {
+  return {
+    ruleId: nginxSyntaxRuleId,
+    severity: 'error',
+    message: `nginx rejects this configuration: ${error.message}.`,
+    location: { file, range: error.span.toRange() },
+    related: [],
+    fixes: [],
+  };
+}
+
+/** Syntax errors of every nginx file: those services load (at their host paths) and the rest. */
+function nginxSyntaxFindings(fileSystem: FileSystem, deployment: Deployment, root: string): Finding[] {
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const project of deployment.projects) {
+    for (const service of project.services) {
+      for (const file of service.nginx?.configuration?.files ?? []) {
+        const origin = service.view.origin(file.path);
+        if (origin.kind !== 'bind' || reported.has(origin.hostPath)) continue;
+        reported.add(origin.hostPath);
+        // a missing include is a first-boot question, answered by the rules
+        for (const error of file.errors) if (error.kind !== 'include') findings.push(syntaxFinding(origin.hostPath, error));
+      }
+    }
+  }
+  for (const path of findNginxFiles(fileSystem, root, 2000)) {
+    if (reported.has(path)) continue;
+    // only nginx.conf is known to be read at the top level; a snippet's context depends on its include
+    const context = posix.basename(path) === 'nginx.conf' ? mainContext : undefined;
+    const syntax = readConfigurationFile(fileSystem, path, { context });
+    for (const error of syntax.errors) findings.push(syntaxFinding(path, error));
+  }
+  return findings;
+}
+
+function composeFindings(deployment: Deployment): Finding[] {
+  return deployment.projects.flatMap((project) =>
+    project.compose.diagnostics.map((diagnostic): Finding => ({
+      ruleId: composeSyntaxRuleId,
+      severity: diagnostic.severity === 'information' ? 'info' : diagnostic.severity,
+      message: diagnostic.message,
+      location: diagnostic.location,
+      related: [],
+      fixes: [],
+    })),
+  );
+}
+
+export interface AnalyzeOptions extends DeploymentOptions {
+  readonly rules?: readonly Rule[];
+}
+
+function bySeverity(severity: Severity | undefined, fallback: Severity): Severity {
+  return severity ?? fallback;
+}
+
+/** Everything certboot reports for one workspace root, before configuration and suppressions. */
+export async function analyzeWorkspace(fileSystem: FileSystem, workspaceRoot: string, options: AnalyzeOptions = {}): Promise<WorkspaceAnalysis> {
+  const deployment = await buildDeployment(fileSystem, workspaceRoot, options);
+  const findings: Finding[] = [...composeFindings(deployment), ...nginxSyntaxFindings(fileSystem, deployment, workspaceRoot)];
+  const internalErrors: InternalError[] = [];
+  for (const rule of options.rules ?? allRules) {
+    try {
+      for (const finding of rule.check({ deployment, fileSystem })) {
+        findings.push({ ...finding, ruleId: rule.id, severity: bySeverity(finding.severity, rule.defaultSeverity) });
+      }
+    } catch (error) {
+      internalErrors.push({ ruleId: rule.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  }
+  return { deployment, findings, internalErrors };
+}

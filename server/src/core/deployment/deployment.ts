@@ -1,0 +1,303 @@
+import { posix } from 'node:path';
+import { findComposeDirectories, loadComposeProject } from '../compose';
+import type { ComposeProject, ComposeService, VolumeMount } from '../compose/model';
+import { loadNginxConfiguration, NginxConfiguration } from '../nginx/configuration';
+import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } from '../shell/certbot-invocation';
+import { parseComposeCommand, type ComposeCommand } from '../shell/compose-command';
+import { findDummyCertificates, type DummyCertificateScript } from '../shell/dummy-certificate-script';
+import { initializeShellParser, parseShell } from '../shell/shell-parser';
+import type { ShellScript } from '../shell/shell-script';
+import { FileSystem } from '../workspace/file-system';
+import { ContainerView, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
+import { summarizeDockerfile } from './dockerfile';
+import { isCertbotImage, nginxImageKind, NginxImageKind } from './image-kinds';
+import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
+
+/** certbot's own directory for accounts, renewal settings and certificates. */
+export const certbotConfigDirectory = '/etc/letsencrypt';
+
+export interface NginxService {
+  /** 'derived': built FROM an nginx image; files its Dockerfile copies are unknown. */
+  readonly imageKind: NginxImageKind | 'derived';
+  /** The configuration nginx loads at start, read through the container's first-boot view. */
+  readonly configuration?: NginxConfiguration;
+  readonly mainConfigurationPath: string;
+  /** The official image renders /etc/nginx/templates only when the command still starts with nginx. */
+  readonly rendersTemplates: boolean;
+}
+
+export interface CertbotService {
+  readonly invocations: readonly CertbotInvocation[];
+}
+
+export interface DeployedService {
+  readonly name: string;
+  readonly compose: ComposeService;
+  readonly projectDirectory: string;
+  readonly view: ContainerView;
+  readonly command?: ComposeCommand;
+  readonly nginx?: NginxService;
+  readonly certbot?: CertbotService;
+}
+
+export interface DeployedProject {
+  readonly compose: ComposeProject;
+  readonly services: readonly DeployedService[];
+}
+
+export interface RepositoryScript {
+  readonly path: string;
+  readonly text: string;
+  readonly script: ShellScript;
+  readonly certbotInvocations: readonly CertbotInvocation[];
+  readonly dummyCertificates?: DummyCertificateScript;
+}
+
+export interface Deployment {
+  readonly workspaceRoot: string;
+  readonly projects: readonly DeployedProject[];
+  readonly scripts: readonly RepositoryScript[];
+}
+
+export interface DeploymentOptions {
+  /** Variables for compose interpolation; `.env` files are read regardless. */
+  readonly environment?: Record<string, string>;
+  /** Whether a host path exists on a fresh server; default: whether it exists on disk. */
+  readonly hostPathState?: HostPathState;
+  readonly maximumScripts?: number;
+}
+
+function imageOf(service: ComposeService): string | undefined {
+  return service.image?.value;
+}
+
+function readText(fileSystem: FileSystem, path: string): string | undefined {
+  try {
+    return new TextDecoder().decode(fileSystem.readFile(path));
+  } catch {
+    return undefined;
+  }
+}
+
+interface NginxImage {
+  readonly kind: NginxImageKind | 'derived';
+  readonly copiedPaths: readonly string[];
+}
+
+function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxImage | undefined {
+  const image = imageOf(service);
+  const build = service.build;
+  if (build?.context.value !== undefined && build.context.value.startsWith('/')) {
+    const dockerfile = posix.resolve(build.context.value, build.dockerfile?.value ?? 'Dockerfile');
+    const text = readText(fileSystem, dockerfile);
+    if (text !== undefined) {
+      const summary = summarizeDockerfile(text);
+      const base = summary.baseImage === undefined ? undefined : nginxImageKind(summary.baseImage);
+      if (base === 'official') return { kind: 'derived', copiedPaths: summary.copiedPaths };
+      if (base !== undefined) return { kind: base, copiedPaths: summary.copiedPaths };
+    }
+  }
+  if (image !== undefined) {
+    const kind = nginxImageKind(image);
+    if (kind !== undefined) return { kind, copiedPaths: [] };
+  }
+  return undefined;
+}
+
+function commandOf(service: ComposeService): ComposeCommand | undefined {
+  if (service.command === undefined && service.entrypoint === undefined) return undefined;
+  const command = service.command?.value;
+  const entrypoint = service.entrypoint?.value;
+  // a value that depends on an unset variable is unknown: no command to reason about
+  if ((service.command && command === undefined) || (service.entrypoint && entrypoint === undefined)) return undefined;
+  return parseComposeCommand({ command: command ?? null, entrypoint: entrypoint ?? null, interpolated: true });
+}
+
+/** The official entrypoint runs its start scripts (template rendering) only for `nginx …` commands. */
+function keepsOfficialEntrypoint(service: ComposeService, command: ComposeCommand | undefined): boolean {
+  if (service.entrypoint !== undefined) return false;
+  if (command === undefined || command.argv.length === 0) return true;
+  const first = command.argv[0].value;
+  return first === 'nginx' || first === 'nginx-debug';
+}
+
+/** `nginx -c FILE` in the command names the main configuration. */
+function mainConfigurationPath(command: ComposeCommand | undefined): string {
+  const argv = command?.argv ?? [];
+  const index = argv.findIndex((word) => word.value === '-c');
+  const value = index >= 0 ? argv[index + 1]?.value : undefined;
+  return value !== undefined && value.startsWith('/') ? value : '/etc/nginx/nginx.conf';
+}
+
+/** envsubst as the image runs it: only variables set in the container's environment are replaced. */
+function renderTemplate(text: string, environment: Record<string, string | undefined>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced: string | undefined, bare: string | undefined) => {
+    const value = environment[braced ?? bare ?? ''];
+    return value === undefined ? match : value;
+  });
+}
+
+function officialImageFiles(
+  fileSystem: FileSystem,
+  service: ComposeService,
+  mounts: readonly VolumeMount[],
+  rendersTemplates: boolean,
+  hostPathState: HostPathState,
+  copiedPaths: readonly string[],
+): ImageFiles {
+  const files = new Map(officialNginxFiles);
+  const writtenAtStart = new Set<string>();
+  const templates = mounts.find((mount) => mount.type === 'bind' && mount.target === templateDirectory && mount.source !== undefined);
+  if (rendersTemplates && templates?.source !== undefined) {
+    let names: string[] = [];
+    try {
+      names = fileSystem.readDirectory(templates.source);
+    } catch {
+      names = [];
+    }
+    for (const name of names) {
+      if (!name.endsWith(templateSuffix) || hostPathState(posix.join(templates.source, name)) === 'absent') continue;
+      const text = readText(fileSystem, posix.join(templates.source, name));
+      if (text === undefined) continue;
+      const output = posix.join(templateOutputDirectory, name.slice(0, -templateSuffix.length));
+      files.set(output, renderTemplate(text, service.environment));
+      writtenAtStart.add(output);
+    }
+  }
+  return {
+    files,
+    writtenAtStart,
+    knownDirectories: officialNginxKnownDirectories,
+    absentBelow: [certbotConfigDirectory],
+    unknownBelow: copiedPaths,
+  };
+}
+
+/**
+ * The services of other containers that create a path later, through a mount they share with
+ * the container that reads it: certbot writes `live/` and `archive/` under its config directory
+ * once it has a certificate.
+ */
+function laterWriters(certbots: readonly { name: string; compose: ComposeService }[]): (origin: PathOrigin) => LaterWriter | undefined {
+  return (origin) => {
+    for (const certbot of certbots) {
+      for (const mount of certbot.compose.volumes) {
+        if (mount.target === undefined || mount.source === undefined) continue;
+        let pathInWriter: string | undefined;
+        if (origin.kind === 'bind' && mount.type === 'bind' && isWithin(origin.hostPath, mount.source)) {
+          pathInWriter = posix.join(mount.target, posix.relative(mount.source, origin.hostPath));
+        } else if (origin.kind === 'volume' && mount.type === 'volume' && origin.volumeName === mount.source) {
+          pathInWriter = posix.join(mount.target, origin.relativePath);
+        }
+        if (pathInWriter === undefined || !isWithin(pathInWriter, certbotConfigDirectory)) continue;
+        const relative = posix.relative(certbotConfigDirectory, pathInWriter);
+        if (/^(live|archive|renewal)(\/|$)/.test(relative)) return { service: certbot.name, mount, pathInWriter };
+      }
+    }
+    return undefined;
+  };
+}
+
+function certbotInvocationsOf(service: ComposeService, command: ComposeCommand | undefined): CertbotInvocation[] {
+  const image = imageOf(service);
+  if (command === undefined) return [];
+  // the certbot image's entrypoint is certbot itself: `command:` holds only its arguments
+  if (image !== undefined && isCertbotImage(image) && command.imageEntrypoint && command.commands.length > 0) {
+    const [first] = command.commands;
+    const words = first.name ? [first.name, ...first.arguments] : [...first.arguments];
+    return [readCertbotArguments(words, first)];
+  }
+  return findCertbotInvocations(command.commands);
+}
+
+function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathState: HostPathState): DeployedProject {
+  const commands = new Map(compose.services.map((service) => [service.name, commandOf(service)]));
+  const certbots = compose.services
+    .filter((service) => {
+      const image = imageOf(service);
+      return (image !== undefined && isCertbotImage(image)) || certbotInvocationsOf(service, commands.get(service.name)).length > 0;
+    })
+    .map((service) => ({ name: service.name, compose: service }));
+  const writers = laterWriters(certbots);
+  const services = compose.services.map((service): DeployedService => {
+    const command = commands.get(service.name);
+    const nginxImage = nginxImageOf(fileSystem, service);
+    const rendersTemplates = nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command);
+    const image =
+      nginxImage && (nginxImage.kind === 'official' || nginxImage.kind === 'derived')
+        ? officialImageFiles(fileSystem, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths)
+        : undefined;
+    const view = new ContainerView(service.volumes, fileSystem, hostPathState, image, writers);
+    let nginx: NginxService | undefined;
+    if (nginxImage !== undefined) {
+      const mainPath = mainConfigurationPath(command);
+      const loadable = nginxImage.kind !== 'manages-certificates' && view.firstBootState(mainPath).state === 'present';
+      nginx = {
+        imageKind: nginxImage.kind,
+        mainConfigurationPath: mainPath,
+        rendersTemplates,
+        configuration: loadable ? loadNginxConfiguration(view, mainPath) : undefined,
+      };
+    }
+    const isCertbot = certbots.some((certbot) => certbot.name === service.name);
+    return {
+      name: service.name,
+      compose: service,
+      projectDirectory: compose.directory,
+      view,
+      command,
+      nginx,
+      certbot: isCertbot ? { invocations: certbotInvocationsOf(service, command) } : undefined,
+    };
+  });
+  return { compose, services };
+}
+
+const skippedDirectories = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
+
+/** Shell scripts of the repository (bounded walk): they issue certificates and create dummy ones. */
+function findScripts(fileSystem: FileSystem, root: string, maximum: number): string[] {
+  const found: string[] = [];
+  const queue: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
+  while (queue.length > 0 && found.length < maximum) {
+    const { path, depth } = queue.shift() as { path: string; depth: number };
+    let names: string[];
+    try {
+      names = fileSystem.readDirectory(path);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const child = posix.join(path, name);
+      const stat = fileSystem.stat(child);
+      if (stat?.kind === 'directory' && depth < 6 && !skippedDirectories.has(name)) queue.push({ path: child, depth: depth + 1 });
+      else if (stat?.kind === 'file' && name.endsWith('.sh') && stat.size <= 1024 * 1024) found.push(child);
+      if (found.length >= maximum) break;
+    }
+  }
+  return found;
+}
+
+function existsOnDisk(fileSystem: FileSystem): HostPathState {
+  return (hostPath) => (fileSystem.stat(hostPath) === undefined ? 'absent' : 'present');
+}
+
+/**
+ * Builds the model every rule reads: each compose project under the root, its services and
+ * their roles, what each container sees on first boot, the nginx configuration each nginx
+ * service really loads, and the repository's shell scripts.
+ */
+export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: string, options: DeploymentOptions = {}): Promise<Deployment> {
+  await initializeShellParser();
+  const hostPathState = options.hostPathState ?? existsOnDisk(fileSystem);
+  const projects = findComposeDirectories(fileSystem, workspaceRoot).map((directory) =>
+    buildProject(fileSystem, loadComposeProject(fileSystem, directory, { environment: options.environment }), hostPathState),
+  );
+  const scripts = findScripts(fileSystem, workspaceRoot, options.maximumScripts ?? 200).flatMap((path): RepositoryScript[] => {
+    const text = readText(fileSystem, path);
+    if (text === undefined || text.includes('\0')) return [];
+    const script = parseShell(text);
+    return [{ path, text, script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) }];
+  });
+  return { workspaceRoot, projects, scripts };
+}

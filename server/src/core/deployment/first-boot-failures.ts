@@ -1,0 +1,125 @@
+import { posix } from 'node:path';
+import type { ConfigurationFile } from '../nginx/configuration';
+import { hasGlobMagic } from '../nginx/glob';
+import type { NginxDirective } from '../nginx/syntax-tree';
+import type { RelatedLocation } from '../findings';
+import type { SourceLocation } from '../source-location';
+import type { FirstBootState } from './container-view';
+import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from './deployment';
+import { describeMount, hostLocation, positionAt } from './locations';
+
+/** Directives nginx reads a file for at start; a missing file stops nginx (nginx docs, per module). */
+const fileDirectives: ReadonlyMap<string, (path: string) => string> = new Map([
+  ['ssl_certificate', (path: string) => `cannot load certificate "${path}": BIO_new_file() failed`],
+  ['ssl_certificate_key', (path: string) => `cannot load certificate key "${path}": BIO_new_file() failed`],
+  ['ssl_trusted_certificate', (path: string) => `SSL_CTX_load_verify_locations("${path}") failed`],
+  ['ssl_client_certificate', (path: string) => `SSL_CTX_load_verify_locations("${path}") failed`],
+  ['ssl_dhparam', (path: string) => `BIO_new_file("${path}") failed`],
+  ['ssl_crl', (path: string) => `X509_LOOKUP_load_file("${path}") failed`],
+  ['ssl_password_file', (path: string) => `open() "${path}" failed`],
+  ['ssl_stapling_file', (path: string) => `BIO_new_file("${path}") failed`],
+  ['include', (path: string) => `open() "${path}" failed (2: No such file or directory)`],
+]);
+
+/** The command of a repository script that writes the placeholder certificate, for related locations. */
+export function placeholderCommandLocation(failure: FirstBootFailure): SourceLocation | undefined {
+  const script = failure.placeholderScript;
+  const certificate = script?.dummyCertificates?.certificates.find((candidate) =>
+    [candidate.resolvedCertificatePath, candidate.resolvedKeyPath].some((path) => path !== undefined && path.split('/').pop() === failure.path.split('/').pop()),
+  ) ?? script?.dummyCertificates?.certificates[0];
+  if (!script || !certificate) return undefined;
+  const span = certificate.command.span;
+  return { file: script.path, range: { start: positionAt(script.text, span.start), end: positionAt(script.text, span.end) } };
+}
+
+export interface FirstBootFailure {
+  readonly service: DeployedService;
+  readonly directive: NginxDirective;
+  /** The path argument as nginx resolves it. */
+  readonly path: string;
+  readonly location: SourceLocation;
+  readonly state: Extract<FirstBootState, { state: 'absent' | 'created-later' }>;
+  /** What nginx prints before it exits. */
+  readonly nginxMessage: string;
+  /** A repository script that puts a placeholder certificate there before nginx starts. */
+  readonly placeholderScript?: RepositoryScript;
+  readonly related: readonly RelatedLocation[];
+}
+
+function resolveAgainstPrefix(path: string): string {
+  // nginx resolves relative file paths against its prefix, /etc/nginx/ in every nginx image
+  return path.startsWith('/') ? path : posix.join('/etc/nginx', path);
+}
+
+function placeholderScriptFor(deployment: Deployment, pathInWriter: string | undefined, path: string): RepositoryScript | undefined {
+  return deployment.scripts.find((script) =>
+    script.dummyCertificates?.certificates.some((certificate) => {
+      const written = [certificate.resolvedCertificatePath, certificate.resolvedKeyPath];
+      return written.includes(pathInWriter) || written.includes(path);
+    }),
+  );
+}
+
+function explain(service: DeployedService, failure: FirstBootFailure['state'], project: DeployedProject): { text: string; related: RelatedLocation[] } {
+  const origin = failure.origin;
+  const related: RelatedLocation[] = [];
+  if (origin.kind === 'bind' || origin.kind === 'volume' || origin.kind === 'tmpfs') {
+    related.push({ ...origin.mount.location, message: `mounted into service \`${service.name}\` here` });
+  }
+  if (failure.state === 'created-later') {
+    const writer = project.services.find((candidate) => candidate.name === failure.writer.service);
+    const mount = describeMount(failure.writer.mount.source, failure.writer.mount.target, service.projectDirectory);
+    related.push({ ...failure.writer.mount.location, message: `service \`${failure.writer.service}\` writes the certificate through this mount` });
+    const command = writer?.compose.command ?? writer?.compose.entrypoint;
+    if (command) related.push({ ...command.location, message: `service \`${failure.writer.service}\` obtains the certificate here` });
+    return { text: `it is created later by service \`${failure.writer.service}\` through ${mount}, and certbot can only get it once nginx answers on port 80`, related };
+  }
+  if (origin.kind === 'bind') {
+    const mount = describeMount(origin.mount.source, origin.mount.target, service.projectDirectory);
+    return { text: `nothing in the repository puts it there (${mount} holds no such file on a fresh server)`, related };
+  }
+  if (origin.kind === 'volume') return { text: `the named volume \`${origin.volumeName ?? '(anonymous)'}\` starts empty`, related };
+  if (origin.kind === 'tmpfs') return { text: 'the tmpfs mount starts empty', related };
+  return { text: 'the image does not hold it and nothing mounts it', related };
+}
+
+/** Every file nginx needs at start that is missing on a fresh server, for one nginx service. */
+export function firstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
+  const configuration = service.nginx?.configuration;
+  if (!configuration) return [];
+  const failures: FirstBootFailure[] = [];
+  const visit = (file: ConfigurationFile, directives: readonly NginxDirective[]): void => {
+    for (const directive of directives) {
+      const message = fileDirectives.get(directive.name);
+      const argument = directive.args[0];
+      // a glob that matches nothing is fine for nginx; a path with variables is read per request
+      const checked = message && argument && directive.args.length === 1 && !argument.value.includes('$') && !argument.value.startsWith('data:');
+      if (checked && !(directive.name === 'include' && hasGlobMagic(argument.value))) {
+        const path = resolveAgainstPrefix(argument.value);
+        const state = service.view.firstBootState(path);
+        const location = hostLocation(service.view, file, argument.span);
+        if ((state.state === 'absent' || state.state === 'created-later') && location) {
+          const explanation = explain(service, state, project);
+          failures.push({
+            service,
+            directive,
+            path,
+            location,
+            state,
+            nginxMessage: message(path),
+            placeholderScript: placeholderScriptFor(deployment, state.state === 'created-later' ? state.writer.pathInWriter : undefined, path),
+            related: explanation.related,
+          });
+        }
+      }
+      if (directive.block) visit(file, directive.block);
+    }
+  };
+  for (const file of configuration.files) visit(file, file.syntax.directives);
+  return failures;
+}
+
+/** The sentence that says why the path is missing, for messages. */
+export function whyMissing(failure: FirstBootFailure, project: DeployedProject): string {
+  return explain(failure.service, failure.state, project).text;
+}

@@ -1,0 +1,65 @@
+/**
+ * The files of the official nginx image that a configuration reads, as the image ships them
+ * (nginx.conf loads conf.d/*.conf; conf.d holds default.conf). Only their presence and these
+ * includes matter to the analysis.
+ */
+export const officialNginxConfiguration = `user  nginx;
+worker_processes  auto;
+
+error_log  /var/log/nginx/error.log notice;
+pid        /var/run/nginx.pid;
+
+events {
+    worker_connections  1024;
+}
+
+http {
+    include       /etc/nginx/mime.types;
+    default_type  application/octet-stream;
+
+    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
+                      '$status $body_bytes_sent "$http_referer" '
+                      '"$http_user_agent" "$http_x_forwarded_for"';
+
+    access_log  /var/log/nginx/access.log  main;
+
+    sendfile        on;
+    keepalive_timeout  65;
+
+    include /etc/nginx/conf.d/*.conf;
+}
+`;
+
+export const officialDefaultServer = `server {
+    listen       80;
+    listen  [::]:80;
+    server_name  localhost;
+
+    location / {
+        root   /usr/share/nginx/html;
+        index  index.html index.htm;
+    }
+
+    error_page   500 502 503 504  /50x.html;
+    location = /50x.html {
+        root   /usr/share/nginx/html;
+    }
+}
+`;
+
+/** A types block stands in for the image's mime.types: its entries never matter here. */
+const mimeTypesPlaceholder = 'types {\n    text/html html htm shtml;\n}\n';
+
+export const officialNginxFiles: ReadonlyMap<string, string> = new Map([
+  ['/etc/nginx/nginx.conf', officialNginxConfiguration],
+  ['/etc/nginx/conf.d/default.conf', officialDefaultServer],
+  ['/etc/nginx/mime.types', mimeTypesPlaceholder],
+]);
+
+/** Directories of the image whose whole content certboot knows (listing them is exact). */
+export const officialNginxKnownDirectories: ReadonlySet<string> = new Set(['/etc/nginx/conf.d']);
+
+/** The image's entrypoint renders these into conf.d, substituting environment variables. */
+export const templateDirectory = '/etc/nginx/templates';
+export const templateSuffix = '.template';
+export const templateOutputDirectory = '/etc/nginx/conf.d';

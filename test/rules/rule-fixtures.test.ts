@@ -1,0 +1,67 @@
+import { deepStrictEqual, ok } from 'node:assert';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { analyzeWorkspace } from '../../server/src/core/analyze-workspace';
+import type { Finding } from '../../server/src/core/findings';
+import { DiskFileSystem } from '../../server/src/core/workspace/disk-file-system';
+import { fixturesRoot } from '../support/paths';
+
+// Every rule has fixture projects on disk under test/fixtures/rules/<rule-id>/: a `good-` project
+// (a working setup, the known-good patterns of RULES.md) reports nothing for that rule; any other
+// reports exactly what its expected.json holds (messages, ranges, related locations, fixes).
+interface ExpectedFinding {
+  ruleId: string;
+  severity: string;
+  message: string;
+  file: string;
+  range: Finding['location']['range'];
+  related: { file: string; range: Finding['location']['range']; message: string }[];
+  fixes: Finding['fixes'];
+}
+
+function comparable(finding: Finding, root: string): ExpectedFinding {
+  const relativeFile = (file: string): string => relative(root, file).split('\\').join('/');
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+    file: relativeFile(finding.location.file),
+    range: finding.location.range,
+    related: finding.related.map((related) => ({ file: relativeFile(related.file), range: related.range, message: related.message })),
+    fixes: finding.fixes.map((fix) => ({
+      ...fix,
+      edits: fix.edits.map((edit) => ({ ...edit, file: relativeFile(edit.file) })),
+    })),
+  };
+}
+
+const rulesRoot = join(fixturesRoot, 'rules');
+
+describe('rules on fixture projects', () => {
+  for (const ruleId of readdirSync(rulesRoot).sort()) {
+    describe(ruleId, () => {
+      const cases = readdirSync(join(rulesRoot, ruleId)).sort();
+      it('has at least one bad and one good fixture', () => {
+        ok(cases.some((name) => name.startsWith('bad-')), 'no bad-* fixture');
+        ok(cases.some((name) => name.startsWith('good-')), 'no good-* fixture');
+      });
+      for (const name of cases) {
+        const directory = join(rulesRoot, ruleId, name);
+        it(name, async () => {
+          const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
+          deepStrictEqual(analysis.internalErrors, []);
+          const actual = analysis.findings.filter((finding) => finding.ruleId === ruleId).map((finding) => comparable(finding, directory));
+          if (name.startsWith('good-')) {
+            deepStrictEqual(actual, []);
+            return;
+          }
+          const expectedPath = join(directory, 'expected.json');
+          ok(existsSync(expectedPath), `${expectedPath} is missing`);
+          const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as ExpectedFinding[];
+          ok(expected.length > 0, 'a bad-* fixture must expect findings');
+          deepStrictEqual(actual, expected);
+        });
+      }
+    });
+  }
+});
