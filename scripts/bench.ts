@@ -1,12 +1,10 @@
 // Prints figures; never asserts on time. `npm run bench` builds first, then runs this with tsx.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseNginx } from '../server/src/core/nginx/parser';
+import { linesPerSecond, measureProcess, percentile, writePeakRssReporter } from './bench-support';
 
-const root = resolve(__dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
 
 /** A realistic big config: per site an HTTP server that redirects and an HTTPS server. */
 function generateConfig(sites: number): string {
@@ -36,34 +34,21 @@ function generateConfig(sites: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface ProcessFigures {
-  ms: number;
-  status: number | null;
-  peakRssMb: number;
-}
-
-/** Runs the built CLI in its own process; a preloaded hook reports that process's peak RSS. */
-function measureProcess(args: string[], reportPath: string): ProcessFigures {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', reportPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const report = /certboot-bench-peak-rss-kb=(\d+)/.exec(result.stderr);
-  if (!report) throw new Error(`no peak RSS report from the CLI: ${result.stderr}`);
-  return { ms, status: result.status, peakRssMb: Number(report[1]) / 1024 };
-}
 
 const directory = mkdtempSync(join(tmpdir(), 'certboot-bench-'));
 try {
-  const reportPath = join(directory, 'report-peak-rss.js');
-  writeFileSync(reportPath, "process.on('exit', () => process.stderr.write(`certboot-bench-peak-rss-kb=${process.resourceUsage().maxRSS}\\n`));\n");
+  const reportPath = writePeakRssReporter(directory);
   const big = join(directory, 'nginx.conf');
   const text = generateConfig(20_000);
   writeFileSync(big, text);
   writeFileSync(join(directory, 'mime.types'), 'types { text/html html; }\n');
   const lineCount = text.split('\n').length - 1;
-  const runs = [1, 2, 3].map(() => measureProcess(['parse', big], reportPath));
+  const runs = [1, 2, 3].map(() => measureProcess(['parse', big], reportPath, directory));
   const best = runs.reduce((a, b) => (a.ms < b.ms ? a : b));
-  console.log(`parse: ${lineCount} lines, ${(text.length / 1e6).toFixed(1)} MB: whole \`certboot parse\` process ${best.ms.toFixed(0)} ms (best of 3), peak RSS ${best.peakRssMb.toFixed(0)} MB (exit ${best.status})`);
+  console.log(
+    `parse: ${lineCount} lines, ${(text.length / 1e6).toFixed(1)} MB: whole \`certboot parse\` process ${best.ms.toFixed(0)} ms (best of 3; all: ${runs.map((run) => run.ms.toFixed(0)).join(', ')}), ` +
+      `${linesPerSecond(lineCount, best.ms)} lines/s, peak RSS ${best.peakRssMb.toFixed(0)} MB (exit ${best.status})`,
+  );
 
   const small = generateConfig(333);
   const smallLines = small.split('\n').length - 1;
@@ -75,8 +60,11 @@ try {
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   samples.sort((a, b) => a - b);
-  const at = (q: number): string => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(2);
-  console.log(`re-parse: ${smallLines} lines: median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms (200 runs after warm-up)`);
+  const at = (q: number): string => percentile(samples, q).toFixed(2);
+  const median = samples[Math.floor(samples.length / 2)];
+  console.log(
+    `re-parse: ${smallLines} lines: median ${at(0.5)} ms (${linesPerSecond(smallLines, median)} lines/s), p95 ${at(0.95)} ms, max ${at(1)} ms (200 runs after warm-up)`,
+  );
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }

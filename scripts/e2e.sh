@@ -88,4 +88,8 @@ if ! unshare --mount --net --pid --fork --propagation private true 2>/dev/null; 
 fi
 
 # Extra arguments go to mocha, e.g. --grep "first boot".
-exec npx mocha --config .mocharc.e2e.json "$@"
+npx mocha --config .mocharc.e2e.json "$@"
+
+# The editors: Neovim as a plain LSP client, then a real VS Code (code-server) in Chromium.
+npx mocha --config test/neovim/.mocharc.json
+bash scripts/e2e-vscode.sh

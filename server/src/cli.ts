@@ -1,12 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
+import { analyzeWorkspace } from './core/analyze-workspace';
+import type { Finding } from './core/findings';
+import { AnalyzeRequest, runLintCommand } from './core/lint/lint-command';
 import { loadNginxConfiguration } from './core/nginx/configuration';
-import { toCrossplanePayload, toCrossplaneTokens } from './core/nginx/crossplane-payload';
+import { toCrossplaneTokens, writeCrossplanePayload } from './core/nginx/crossplane-payload';
 import { lexNginx } from './core/nginx/lexer';
 import { decodeConfigurationText } from './core/nginx/text';
 import { DiskFileSystem } from './core/workspace/disk-file-system';
 
 const usage = `Usage:
+  certboot lint [PATH...] [--format text|json|sarif] [--max-warnings N] [--config FILE] [--quiet]
+      Finds compose projects and nginx configurations under each PATH (default .) and reports
+      what fails on first boot or first renewal. Exit code 0 without errors, 1 with errors.
   certboot parse FILE [--include-comments] [--single-file] [--combine] [--ignore a,b] [--root DIR]... [--indent N]
       Prints crossplane's JSON payload for an nginx configuration and the files it includes.
       Exit code 0 when nginx would accept the syntax, 1 when there are errors.
@@ -88,12 +94,13 @@ function runParse(argv: readonly string[], output: Output): number {
     invalidDirectives: 'crossplane',
     ignore,
   });
-  const payload = toCrossplanePayload(configuration, {
-    includeComments: parsed.flags.has('--include-comments'),
-    combine: parsed.flags.has('--combine'),
-  });
-  output.out(`${JSON.stringify(payload, null, indentOf(parsed))}\n`);
-  return payload.status === 'ok' ? 0 : 1;
+  const status = writeCrossplanePayload(
+    configuration,
+    { includeComments: parsed.flags.has('--include-comments'), combine: parsed.flags.has('--combine') },
+    { indent: indentOf(parsed), write: (chunk) => output.out(chunk) },
+  );
+  output.out('\n');
+  return status === 'ok' ? 0 : 1;
 }
 
 function runLex(argv: readonly string[], output: Output): number {
@@ -117,10 +124,29 @@ function runLex(argv: readonly string[], output: Output): number {
   return errors.length > 0 ? 1 : 0;
 }
 
-export function runCli(argv: readonly string[], output: Output): number {
+/** Each linted path is a workspace of its own: its compose projects, nginx files and scripts. */
+async function analyzePaths(request: AnalyzeRequest, output: Output): Promise<readonly Finding[]> {
+  const fileSystem = new DiskFileSystem(request.roots);
+  const findings: Finding[] = [];
+  for (const path of request.paths) {
+    const root = fileSystem.stat(path)?.kind === 'directory' ? path : posix.dirname(path);
+    const analysis = await analyzeWorkspace(fileSystem, root);
+    for (const internal of analysis.internalErrors) output.error(`certboot: internal error in rule ${internal.ruleId}: ${internal.message}\n`);
+    findings.push(...(root === path ? analysis.findings : analysis.findings.filter((finding) => finding.location.file === path)));
+  }
+  return findings;
+}
+
+export async function runCli(argv: readonly string[], output: Output): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'lint':
+        return await runLintCommand(
+          rest,
+          { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env },
+          (request) => analyzePaths(request, output),
+        );
       case 'parse':
         return runParse(rest, output);
       case 'lex':
@@ -143,9 +169,32 @@ export function runCli(argv: readonly string[], output: Output): number {
   }
 }
 
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes before returning, so output of any size is complete when the process exits. A
+ * descriptor inherited in non-blocking mode answers EAGAIN when the pipe is full: wait and retry.
+ * A reader that went away (`certboot parse … | head`) ends the output, not the process.
+ */
+function writeFully(descriptor: number, text: string): void {
+  let bytes = Buffer.from(text, 'utf8');
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(writeSync(descriptor, bytes));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(sleepCell, 0, 0, 1);
+    }
+  }
+}
+
 if (require.main === module) {
-  process.exitCode = runCli(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    error: (text) => process.stderr.write(text),
+  void runCli(process.argv.slice(2), {
+    out: (text) => writeFully(1, text),
+    error: (text) => writeFully(2, text),
+  }).then((code) => {
+    process.exitCode = code;
   });
 }

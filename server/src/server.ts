@@ -1,39 +1,293 @@
-import { posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConnection, Diagnostic, DiagnosticSeverity, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  CodeAction,
+  CodeActionKind,
+  createConnection,
+  Diagnostic,
+  DidChangeConfigurationNotification,
+  DocumentLink,
+  ErrorCodes,
+  Hover,
+  ProposedFeatures,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { mainContext } from './core/nginx/analyzer';
-import { parseNginx } from './core/nginx/parser';
+import { analyzeWorkspace, WorkspaceAnalysis } from './core/analyze-workspace';
+import { describePathAt, includeLinks } from './core/deployment/path-description';
+import type { Finding } from './core/findings';
+import { commentSyntaxOf } from './core/lint/comment-scanner';
+import {
+  applyLintConfiguration,
+  emptyLintConfiguration,
+  findLintConfigurationFile,
+  LintConfiguration,
+  lintConfigurationFromSettings,
+  loadLintConfigurationFile,
+  mergeLintConfigurations,
+} from './core/lint/lint-config';
+import { applySuppressions, disableRuleForLineEdit } from './core/lint/suppressions';
+import { DiskFileSystem } from './core/workspace/disk-file-system';
+import { OverlayFileSystem } from './core/workspace/overlay-file-system';
+import { fileUri, toDiagnostic, toQuickFix, toWorkspaceEdit } from './language-server/protocol-conversions';
+
+export const generateBootstrapCommand = 'certboot.generateBootstrapConfig';
+const fixAllKind = `${CodeActionKind.SourceFixAll}.certboot`;
+const debounceMilliseconds = 150;
+/** The rule pages ship next to the bundle: dist/server.js → docs/rules/. */
+const docsDirectory = join(dirname(__dirname), 'docs', 'rules');
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 
-connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-  serverInfo: { name: 'certboot' },
-}));
+let workspaceRoots: string[] = [];
+let overlay = new OverlayFileSystem(new DiskFileSystem([]));
+let settingsConfiguration: LintConfiguration = emptyLintConfiguration;
+let canReadConfiguration = false;
+let supportsWorkspaceFolders = false;
 
-function isNginxDocument(document: TextDocument): boolean {
-  return document.languageId === 'nginx' || document.languageId === 'NGINX';
+interface RootState {
+  analysis?: WorkspaceAnalysis;
+  /** After suppressions and configuration, by file. */
+  findingsByFile: Map<string, Finding[]>;
+  timer?: NodeJS.Timeout;
+  running: Promise<void>;
+}
+const rootStates = new Map<string, RootState>();
+
+function pathOf(uri: string): string | undefined {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
 }
 
-function validate(document: TextDocument): void {
-  if (!isNginxDocument(document)) return;
-  const path = document.uri.startsWith('file:') ? fileURLToPath(document.uri) : document.uri;
-  // only nginx.conf is known to be read at the top level; a snippet's context depends on its include
-  const context = posix.basename(path) === 'nginx.conf' ? mainContext : undefined;
-  const file = parseNginx(document.getText(), path, { context });
-  const diagnostics: Diagnostic[] = file.errors.map((error) => ({
-    range: error.span.toRange(),
-    severity: DiagnosticSeverity.Error,
-    source: 'certboot',
-    code: `nginx-${error.kind}`,
-    message: error.message,
-  }));
-  void connection.sendDiagnostics({ uri: document.uri, diagnostics });
+function rootOf(path: string): string {
+  const containing = workspaceRoots.filter((root) => path === root || path.startsWith(`${root}/`)).sort((left, right) => right.length - left.length);
+  return containing[0] ?? posix.dirname(path);
 }
 
-documents.onDidChangeContent((change) => validate(change.document));
-documents.onDidClose((event) => void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }));
+/** The disk as the workspace roots allow it, plus a lone file's directory when no folder is open. */
+function rebuildFileSystem(extraRoots: readonly string[] = []): void {
+
+  overlay = new OverlayFileSystem(new DiskFileSystem([...workspaceRoots, ...extraRoots]));
+  for (const document of documents.all()) {
+    const path = pathOf(document.uri);
+    if (path) overlay.set(path, document.getText());
+  }
+}
+
+function stateOf(root: string): RootState {
+  let state = rootStates.get(root);
+  if (!state) {
+    state = { findingsByFile: new Map(), running: Promise.resolve() };
+    rootStates.set(root, state);
+    if (!workspaceRoots.includes(root)) rebuildFileSystem([...rootStates.keys()].filter((candidate) => !workspaceRoots.includes(candidate)));
+  }
+  return state;
+}
+
+function configurationFor(root: string): LintConfiguration {
+  const file = findLintConfigurationFile(overlay, root, root);
+  if (!file) return settingsConfiguration;
+  const loaded = loadLintConfigurationFile(overlay, file);
+  for (const problem of loaded.problems) connection.console.warn(`${problem.source}: ${problem.message}`);
+  return mergeLintConfigurations(settingsConfiguration, loaded.configuration);
+}
+
+function openPathsUnder(root: string): string[] {
+  return documents
+    .all()
+    .map((document) => pathOf(document.uri))
+    .filter((path): path is string => path !== undefined && rootOf(path) === root);
+}
+
+async function analyzeRoot(root: string): Promise<void> {
+  const state = stateOf(root);
+  void connection.sendNotification('certboot/analysisState', { state: 'started', root });
+  try {
+    const analysis = await analyzeWorkspace(overlay, root);
+    for (const internal of analysis.internalErrors) connection.console.error(`certboot: rule ${internal.ruleId} failed: ${internal.message}`);
+    const files = new Set([...analysis.findings.map((finding) => finding.location.file), ...openPathsUnder(root)]);
+    const findings = applyLintConfiguration(applySuppressions(analysis.findings, overlay, [...files]), configurationFor(root));
+    const byFile = new Map<string, Finding[]>();
+    for (const finding of findings) byFile.set(finding.location.file, [...(byFile.get(finding.location.file) ?? []), finding]);
+    state.analysis = analysis;
+    state.findingsByFile = byFile;
+    for (const path of openPathsUnder(root)) publish(path, byFile.get(path) ?? []);
+  } catch (error) {
+    connection.console.error(`certboot: analysis of ${root} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    void connection.sendNotification('certboot/analysisState', { state: 'finished', root });
+  }
+}
+
+function publish(path: string, findings: readonly Finding[]): void {
+  void connection.sendDiagnostics({ uri: fileUri(path), diagnostics: findings.map((finding) => toDiagnostic(finding, docsDirectory)) });
+}
+
+/** Analyses run one at a time per root; a burst of edits becomes one analysis. */
+function schedule(root: string, delay = debounceMilliseconds): void {
+  const state = stateOf(root);
+  if (state.timer) clearTimeout(state.timer);
+  state.timer = setTimeout(() => {
+    state.timer = undefined;
+    state.running = state.running.then(() => analyzeRoot(root));
+  }, delay);
+}
+
+function scheduleAll(): void {
+  for (const root of new Set([...workspaceRoots, ...rootStates.keys()])) schedule(root);
+}
+
+connection.onInitialize((params) => {
+  const folders = params.workspaceFolders?.map((folder) => pathOf(folder.uri)) ?? [params.rootUri ? pathOf(params.rootUri) : undefined];
+  workspaceRoots = folders.filter((path): path is string => path !== undefined);
+  rebuildFileSystem();
+  settingsConfiguration = lintConfigurationFromSettings(params.initializationOptions?.settings).configuration;
+  canReadConfiguration = params.capabilities.workspace?.configuration === true;
+  supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind] },
+      hoverProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: [generateBootstrapCommand] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'certboot' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canReadConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  // the library refuses the subscription unless the client announced folder support
+  if (supportsWorkspaceFolders) watchWorkspaceFolders();
+  scheduleAll();
+});
+
+async function refreshSettings(pushed: unknown): Promise<void> {
+  let settings: unknown = (pushed as { certboot?: unknown } | undefined)?.certboot;
+  if (canReadConfiguration) settings = await connection.workspace.getConfiguration('certboot');
+  const loaded = lintConfigurationFromSettings(settings);
+  for (const problem of loaded.problems) connection.console.warn(`settings: ${problem.message}`);
+  settingsConfiguration = loaded.configuration;
+  scheduleAll();
+}
+
+connection.onDidChangeConfiguration((change) => void refreshSettings(change.settings));
+
+function watchWorkspaceFolders(): void {
+  connection.workspace.onDidChangeWorkspaceFolders((event) => {
+    const removed = new Set(event.removed.map((folder) => pathOf(folder.uri)));
+    const added = event.added.map((folder) => pathOf(folder.uri)).filter((path): path is string => path !== undefined);
+    workspaceRoots = [...workspaceRoots.filter((root) => !removed.has(root)), ...added];
+    rebuildFileSystem();
+    scheduleAll();
+  });
+}
+
+documents.onDidOpen((event) => {
+  const path = pathOf(event.document.uri);
+  if (!path) return;
+  overlay.set(path, event.document.getText());
+  const root = rootOf(path);
+  const known = stateOf(root).findingsByFile.get(path);
+  if (known) publish(path, known);
+  schedule(root, 0);
+});
+
+documents.onDidChangeContent((event) => {
+  const path = pathOf(event.document.uri);
+  if (!path) return;
+  overlay.set(path, event.document.getText());
+  schedule(rootOf(path));
+});
+
+documents.onDidSave((event) => {
+  const path = pathOf(event.document.uri);
+  if (path) schedule(rootOf(path), 0);
+});
+
+documents.onDidClose((event) => {
+  const path = pathOf(event.document.uri);
+  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  if (!path) return;
+  overlay.delete(path);
+  schedule(rootOf(path));
+});
+
+connection.onDidChangeWatchedFiles(() => scheduleAll());
+
+function findingsAt(uri: string): { path: string; findings: Finding[] } | undefined {
+  const path = pathOf(uri);
+  if (!path) return undefined;
+  return { path, findings: stateOf(rootOf(path)).findingsByFile.get(path) ?? [] };
+}
+
+function versionOf(uri: string): number | null {
+  return documents.get(uri)?.version ?? null;
+}
+
+function overlaps(finding: Finding, diagnostic: Diagnostic): boolean {
+  return (
+    finding.ruleId === diagnostic.code &&
+    finding.location.range.start.line === diagnostic.range.start.line &&
+    finding.location.range.start.character === diagnostic.range.start.character &&
+    finding.message === diagnostic.message
+  );
+}
+
+connection.onCodeAction((params) => {
+  const found = findingsAt(params.textDocument.uri);
+  const document = documents.get(params.textDocument.uri);
+  if (!found || !document) return [];
+  const actions: CodeAction[] = [];
+  const only = params.context.only;
+  if (only?.some((kind) => fixAllKind.startsWith(kind) && kind !== CodeActionKind.QuickFix)) {
+    const safe = found.findings.flatMap((finding) => finding.fixes.filter((fix) => fix.safe)).flatMap((fix) => fix.edits);
+    if (safe.length > 0) actions.push({ title: 'Fix all safe certboot problems', kind: fixAllKind, edit: toWorkspaceEdit(safe, versionOf) });
+    return actions;
+  }
+  const syntax = commentSyntaxOf(found.path);
+  for (const diagnostic of params.context.diagnostics.filter((candidate) => candidate.source === 'certboot')) {
+    const finding = found.findings.find((candidate) => overlaps(candidate, diagnostic));
+    if (!finding) continue;
+    for (const fix of finding.fixes) actions.push(toQuickFix(fix, diagnostic, versionOf));
+    if (syntax) {
+      const edit = disableRuleForLineEdit(found.path, document.getText(), syntax, diagnostic.range.start.line, finding.ruleId);
+      actions.push({ title: `Disable ${finding.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([edit], versionOf) });
+    }
+  }
+  return actions;
+});
+
+connection.onHover((params): Hover | null => {
+  const path = pathOf(params.textDocument.uri);
+  const analysis = path ? stateOf(rootOf(path)).analysis : undefined;
+  if (!path || !analysis) return null;
+  const description = describePathAt(analysis.deployment, path, params.position);
+  return description ? { contents: { kind: 'markdown', value: description.text }, range: description.range } : null;
+});
+
+connection.onDocumentLinks((params): DocumentLink[] => {
+  const path = pathOf(params.textDocument.uri);
+  const analysis = path ? stateOf(rootOf(path)).analysis : undefined;
+  if (!path || !analysis) return [];
+  return includeLinks(analysis.deployment, path).map((link) => ({ range: link.range, target: fileUri(link.target) }));
+});
+
+connection.onExecuteCommand((params) => {
+  if (params.command === generateBootstrapCommand) {
+    // the bootstrap generator is its own piece of work; saying so beats pretending
+    throw new ResponseError(ErrorCodes.InvalidRequest, 'Generate bootstrap config is not available yet in this version of certboot.');
+  }
+  throw new ResponseError(ErrorCodes.InvalidRequest, `unknown command ${params.command}`);
+});
+
+// a bug in one request must not take the editor's diagnostics down with it
+process.on('uncaughtException', (error) => connection.console.error(`certboot: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`certboot: ${String(reason)}`));
+
 documents.listen(connection);
 connection.listen();

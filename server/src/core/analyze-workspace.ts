@@ -7,6 +7,7 @@ import type { NginxError } from './nginx/syntax-tree';
 import { rules as allRules } from './rules';
 import type { Rule } from './rules/rule';
 import type { FileSystem } from './workspace/file-system';
+import { findFiles } from './workspace/text-files';
 
 export const nginxSyntaxRuleId = 'nginx-syntax';
 export const composeSyntaxRuleId = 'compose-syntax';
@@ -24,32 +25,12 @@ export interface WorkspaceAnalysis {
 }
 
 const nginxDirectoryNames = new Set(['conf.d', 'sites-available', 'sites-enabled', 'snippets', 'templates', 'nginx']);
-const skippedDirectories = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
-
 /** nginx files of the repository that no service loads: checked for syntax on their own. */
-function findNginxFiles(fileSystem: FileSystem, root: string, maximum: number): string[] {
-  const found: string[] = [];
-  const queue: { path: string; depth: number; nginxDirectory: boolean }[] = [{ path: root, depth: 0, nginxDirectory: false }];
-  while (queue.length > 0 && found.length < maximum) {
-    const { path, depth, nginxDirectory } = queue.shift() as (typeof queue)[number];
-    let names: string[];
-    try {
-      names = fileSystem.readDirectory(path);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const child = posix.join(path, name);
-      const stat = fileSystem.stat(child);
-      if (stat?.kind === 'directory' && depth < 6 && !skippedDirectories.has(name)) {
-        queue.push({ path: child, depth: depth + 1, nginxDirectory: nginxDirectory || nginxDirectoryNames.has(name) });
-      } else if (stat?.kind === 'file' && (name === 'nginx.conf' || name.endsWith('.nginx') || (nginxDirectory && (name.endsWith('.conf') || name.endsWith('.conf.template'))))) {
-        found.push(child);
-      }
-      if (found.length >= maximum) break;
-    }
-  }
-  return found;
+function isNginxFile(path: string, root: string): boolean {
+  const name = posix.basename(path);
+  if (name === 'nginx.conf' || name.endsWith('.nginx')) return true;
+  const directories = posix.relative(root, posix.dirname(path)).split('/');
+  return directories.some((directory) => nginxDirectoryNames.has(directory)) && (name.endsWith('.conf') || name.endsWith('.conf.template'));
 }
 
 function syntaxFinding(file: string, error: NginxError): Finding {
@@ -78,7 +59,7 @@ function nginxSyntaxFindings(fileSystem: FileSystem, deployment: Deployment, roo
       }
     }
   }
-  for (const path of findNginxFiles(fileSystem, root, 2000)) {
+  for (const path of findFiles(fileSystem, root, (candidate) => isNginxFile(candidate, root), { maximumFiles: 2000, maximumFileBytes: Number.MAX_SAFE_INTEGER })) {
     if (reported.has(path)) continue;
     // only nginx.conf is known to be read at the top level; a snippet's context depends on its include
     const context = posix.basename(path) === 'nginx.conf' ? mainContext : undefined;

@@ -20,12 +20,18 @@ export interface LaterWriter {
 
 export type FirstBootState =
   | { readonly state: 'present'; readonly origin: PathOrigin }
-  | { readonly state: 'absent'; readonly origin: PathOrigin }
+  | { readonly state: 'absent'; readonly origin: PathOrigin; readonly ignoredBy?: string }
   | { readonly state: 'created-later'; readonly origin: PathOrigin; readonly writer: LaterWriter }
   | { readonly state: 'unknown'; readonly origin: PathOrigin };
 
+export interface HostPathInfo {
+  readonly state: 'present' | 'absent' | 'unknown';
+  /** For an absent path: the ignore rule that keeps it out of a clone (".gitignore:3"). */
+  readonly ignoredBy?: string;
+}
+
 /** Whether a host path of the repository exists on a fresh server (see DESIGN.md, first boot). */
-export type HostPathState = (hostPath: string) => 'present' | 'absent' | 'unknown';
+export type HostPathState = (hostPath: string) => HostPathInfo;
 
 export interface ImageFiles {
   /** Files the image is known to hold, by container path, and files its entrypoint writes at start. */
@@ -107,16 +113,17 @@ export class ContainerView implements FileSystem {
       case 'volume':
         return this.absentOrLater(origin);
       case 'bind': {
-        const state = this.hostPathState(origin.hostPath);
-        if (state === 'absent') return this.absentOrLater(origin);
-        return { state, origin };
+        const host = this.hostPathState(origin.hostPath);
+        if (host.state === 'absent') return this.absentOrLater(origin, host.ignoredBy);
+        return { state: host.state, origin };
       }
     }
   }
 
-  private absentOrLater(origin: PathOrigin): FirstBootState {
+  private absentOrLater(origin: PathOrigin, ignoredBy?: string): FirstBootState {
     const writer = this.laterWriter(origin);
-    return writer ? { state: 'created-later', origin, writer } : { state: 'absent', origin };
+    if (writer) return { state: 'created-later', origin, writer };
+    return ignoredBy === undefined ? { state: 'absent', origin } : { state: 'absent', origin, ignoredBy };
   }
 
   stat(path: string): FileStat | undefined {
@@ -147,7 +154,7 @@ export class ContainerView implements FileSystem {
     const origin = state.origin;
     if (origin.kind === 'bind') {
       for (const name of this.workspace.readDirectory(origin.hostPath)) {
-        if (this.hostPathState(posix.join(origin.hostPath, name)) !== 'absent') names.add(name);
+        if (this.hostPathState(posix.join(origin.hostPath, name)).state !== 'absent') names.add(name);
       }
     }
     for (const file of this.image?.writtenAtStart ?? []) {

@@ -1,3 +1,4 @@
+import { findFiles, readTextFile } from '../workspace/text-files';
 import { posix } from 'node:path';
 import { findComposeDirectories, loadComposeProject } from '../compose';
 import type { ComposeProject, ComposeService, VolumeMount } from '../compose/model';
@@ -8,6 +9,8 @@ import { findDummyCertificates, type DummyCertificateScript } from '../shell/dum
 import { initializeShellParser, parseShell } from '../shell/shell-parser';
 import type { ShellScript } from '../shell/shell-script';
 import { FileSystem } from '../workspace/file-system';
+import { FreshClone } from '../workspace/fresh-clone';
+import { describeIgnoreRule } from '../workspace/git-ignore';
 import { ContainerView, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
 import { summarizeDockerfile } from './dockerfile';
 import { isCertbotImage, nginxImageKind, NginxImageKind } from './image-kinds';
@@ -62,21 +65,13 @@ export interface Deployment {
 export interface DeploymentOptions {
   /** Variables for compose interpolation; `.env` files are read regardless. */
   readonly environment?: Record<string, string>;
-  /** Whether a host path exists on a fresh server; default: whether it exists on disk. */
+  /** Whether a host path exists on a fresh server; default: in a fresh clone of its repository. */
   readonly hostPathState?: HostPathState;
   readonly maximumScripts?: number;
 }
 
 function imageOf(service: ComposeService): string | undefined {
   return service.image?.value;
-}
-
-function readText(fileSystem: FileSystem, path: string): string | undefined {
-  try {
-    return new TextDecoder().decode(fileSystem.readFile(path));
-  } catch {
-    return undefined;
-  }
 }
 
 interface NginxImage {
@@ -89,7 +84,7 @@ function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxIma
   const build = service.build;
   if (build?.context.value !== undefined && build.context.value.startsWith('/')) {
     const dockerfile = posix.resolve(build.context.value, build.dockerfile?.value ?? 'Dockerfile');
-    const text = readText(fileSystem, dockerfile);
+    const text = readTextFile(fileSystem, dockerfile);
     if (text !== undefined) {
       const summary = summarizeDockerfile(text);
       const base = summary.baseImage === undefined ? undefined : nginxImageKind(summary.baseImage);
@@ -156,8 +151,8 @@ function officialImageFiles(
       names = [];
     }
     for (const name of names) {
-      if (!name.endsWith(templateSuffix) || hostPathState(posix.join(templates.source, name)) === 'absent') continue;
-      const text = readText(fileSystem, posix.join(templates.source, name));
+      if (!name.endsWith(templateSuffix) || hostPathState(posix.join(templates.source, name)).state === 'absent') continue;
+      const text = readTextFile(fileSystem, posix.join(templates.source, name));
       if (text === undefined) continue;
       const output = posix.join(templateOutputDirectory, name.slice(0, -templateSuffix.length));
       files.set(output, renderTemplate(text, service.environment));
@@ -253,33 +248,14 @@ function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathS
   return { compose, services };
 }
 
-const skippedDirectories = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
-
-/** Shell scripts of the repository (bounded walk): they issue certificates and create dummy ones. */
-function findScripts(fileSystem: FileSystem, root: string, maximum: number): string[] {
-  const found: string[] = [];
-  const queue: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
-  while (queue.length > 0 && found.length < maximum) {
-    const { path, depth } = queue.shift() as { path: string; depth: number };
-    let names: string[];
-    try {
-      names = fileSystem.readDirectory(path);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const child = posix.join(path, name);
-      const stat = fileSystem.stat(child);
-      if (stat?.kind === 'directory' && depth < 6 && !skippedDirectories.has(name)) queue.push({ path: child, depth: depth + 1 });
-      else if (stat?.kind === 'file' && name.endsWith('.sh') && stat.size <= 1024 * 1024) found.push(child);
-      if (found.length >= maximum) break;
-    }
-  }
-  return found;
-}
-
-function existsOnDisk(fileSystem: FileSystem): HostPathState {
-  return (hostPath) => (fileSystem.stat(hostPath) === undefined ? 'absent' : 'present');
+/** What a fresh clone of the repository that holds the compose project has at a host path. */
+function freshCloneState(freshClone: FreshClone, projectDirectory: string): HostPathState {
+  return (hostPath) => {
+    const result = freshClone.state(hostPath, projectDirectory);
+    const ignoredBy = result.state === 'absent' && result.reason !== 'missing' ? result.ignoredBy : undefined;
+    if (ignoredBy?.rule === undefined) return { state: result.state };
+    return { state: result.state, ignoredBy: describeIgnoreRule(ignoredBy.rule, freshClone.repositoryRootOf(projectDirectory) ?? projectDirectory) };
+  };
 }
 
 /**
@@ -289,12 +265,16 @@ function existsOnDisk(fileSystem: FileSystem): HostPathState {
  */
 export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: string, options: DeploymentOptions = {}): Promise<Deployment> {
   await initializeShellParser();
-  const hostPathState = options.hostPathState ?? existsOnDisk(fileSystem);
+  const freshClone = new FreshClone(fileSystem, [workspaceRoot]);
   const projects = findComposeDirectories(fileSystem, workspaceRoot).map((directory) =>
-    buildProject(fileSystem, loadComposeProject(fileSystem, directory, { environment: options.environment }), hostPathState),
+    buildProject(
+      fileSystem,
+      loadComposeProject(fileSystem, directory, { environment: options.environment }),
+      options.hostPathState ?? freshCloneState(freshClone, directory),
+    ),
   );
-  const scripts = findScripts(fileSystem, workspaceRoot, options.maximumScripts ?? 200).flatMap((path): RepositoryScript[] => {
-    const text = readText(fileSystem, path);
+  const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), { maximumFiles: options.maximumScripts ?? 200 }).flatMap((path): RepositoryScript[] => {
+    const text = readTextFile(fileSystem, path);
     if (text === undefined || text.includes('\0')) return [];
     const script = parseShell(text);
     return [{ path, text, script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) }];

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ConfigurationFile } from '../nginx/configuration';
+import type { ConfigurationFile, NginxConfiguration } from '../nginx/configuration';
 import { hasGlobMagic } from '../nginx/glob';
 import type { NginxDirective } from '../nginx/syntax-tree';
 import type { RelatedLocation } from '../findings';
@@ -7,6 +7,7 @@ import type { SourceLocation } from '../source-location';
 import type { FirstBootState } from './container-view';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from './deployment';
 import { describeMount, hostLocation, positionAt } from './locations';
+import { directivesNamed, expandedConfiguration, NginxBlock, PlacedDirective } from './nginx-blocks';
 
 /** Directives nginx reads a file for at start; a missing file stops nginx (nginx docs, per module). */
 const fileDirectives: ReadonlyMap<string, (path: string) => string> = new Map([
@@ -76,6 +77,9 @@ function explain(service: DeployedService, failure: FirstBootFailure['state'], p
   }
   if (origin.kind === 'bind') {
     const mount = describeMount(origin.mount.source, origin.mount.target, service.projectDirectory);
+    if (failure.state === 'absent' && failure.ignoredBy !== undefined) {
+      return { text: `it is ignored by ${failure.ignoredBy}, so a fresh clone of the repository does not have it (${mount})`, related };
+    }
     return { text: `nothing in the repository puts it there (${mount} holds no such file on a fresh server)`, related };
   }
   if (origin.kind === 'volume') return { text: `the named volume \`${origin.volumeName ?? '(anonymous)'}\` starts empty`, related };
@@ -84,12 +88,45 @@ function explain(service: DeployedService, failure: FirstBootFailure['state'], p
 }
 
 /** Every file nginx needs at start that is missing on a fresh server, for one nginx service. */
+const certificateAndKey = ['ssl_certificate', 'ssl_certificate_key'];
+
+function holdsVariables(entries: readonly PlacedDirective[]): boolean {
+  return entries.some((entry) => entry.directive.args.some((argument) => argument.value.includes('$')));
+}
+
+/**
+ * The ssl_certificate / ssl_certificate_key lines nginx does not load when it starts: in a server
+ * whose certificates (its own, or those it inherits) hold variables, nginx loads them all per
+ * handshake; and the http-level ones no server inherits are never loaded.
+ */
+function certificatesNotLoadedAtStart(configuration: NginxConfiguration): Set<NginxDirective> {
+  const skipped = new Set<NginxDirective>();
+  const skip = (block: NginxBlock): void => {
+    for (const name of certificateAndKey) for (const entry of directivesNamed(block, name)) skipped.add(entry.directive);
+  };
+  for (const top of expandedConfiguration(configuration).entries) {
+    if (!top.block || !['http', 'mail', 'stream'].includes(top.directive.name)) continue;
+    const inherited = directivesNamed(top.block, 'ssl_certificate');
+    const servers = top.block.entries.flatMap((entry) => (entry.directive.name === 'server' && entry.block ? [entry.block] : []));
+    let inheritedLoaded = false;
+    for (const server of servers) {
+      const own = directivesNamed(server, 'ssl_certificate');
+      if (own.length === 0 && inherited.length > 0 && !holdsVariables(inherited)) inheritedLoaded = true;
+      if (holdsVariables(own.length > 0 ? own : inherited)) skip(server);
+    }
+    if (!inheritedLoaded) skip(top.block);
+  }
+  return skipped;
+}
+
 export function firstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const failures: FirstBootFailure[] = [];
+  const notLoadedAtStart = certificatesNotLoadedAtStart(configuration);
   const visit = (file: ConfigurationFile, directives: readonly NginxDirective[]): void => {
     for (const directive of directives) {
+      if (notLoadedAtStart.has(directive)) continue;
       const message = fileDirectives.get(directive.name);
       const argument = directive.args[0];
       // a glob that matches nothing is fine for nginx; a path with variables is read per request

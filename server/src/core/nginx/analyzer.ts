@@ -27,8 +27,29 @@ const contextNames = new Map<string, DirectiveContext>([
   ['stream upstream', 'stream-upstream'],
 ]);
 
+// contexts are shared arrays (see block-contexts.ts), so their names are worth remembering
+const contextNameCache = new WeakMap<BlockContext, DirectiveContext | null>();
+
 export function directiveContextOf(context: BlockContext): DirectiveContext | undefined {
-  return contextNames.get(context.join(' '));
+  let name = contextNameCache.get(context);
+  if (name === undefined) {
+    name = contextNames.get(context.join(' ')) ?? null;
+    contextNameCache.set(context, name);
+  }
+  return name ?? undefined;
+}
+
+/** The signatures of a directive allowed in a context, last first, as the check below tries them. */
+const allowedCache = new Map<string, readonly DirectiveSignature[]>();
+
+function allowedSignatures(name: string, signatures: readonly DirectiveSignature[], contextName: DirectiveContext): readonly DirectiveSignature[] {
+  const key = `${contextName} ${name}`;
+  let allowed = allowedCache.get(key);
+  if (allowed === undefined) {
+    allowed = signatures.filter((signature) => signature.contexts.includes(contextName)).reverse();
+    allowedCache.set(key, allowed);
+  }
+  return allowed;
 }
 
 export function enterBlockContext(context: BlockContext, directive: string): BlockContext {
@@ -67,11 +88,11 @@ export function analyzeDirective(
   const contextName = directiveContextOf(context);
   const signatures = directiveSignatures(name);
   if (contextName === undefined || signatures === undefined) return undefined;
-  const allowed = signatures.filter((signature) => signature.contexts.includes(contextName));
+  const allowed = allowedSignatures(name, signatures, contextName);
   if (allowed.length === 0) return `"${name}" directive is not allowed here`;
   let problem = '';
   // the last signature that fails names the problem, as nginx reports the first one it tried
-  for (const signature of [...allowed].reverse()) {
+  for (const signature of allowed) {
     if (signature.block && terminator !== '{') {
       problem = `directive "${name}" has no opening "{"`;
       continue;

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { describeFileSystemError, FileSystem, FileSystemError } from '../workspace/file-system';
-import { BlockContext, enterBlockContext, mainContext } from './analyzer';
+import { BlockContext, mainContext } from './analyzer';
+import { BlockContexts } from './block-contexts';
 import { expandGlob, GlobLimitError, hasGlobMagic } from './glob';
 import { InvalidDirectiveHandling, parseNginx } from './parser';
 import { NginxDirective, NginxError, NginxFile, TextSpan } from './syntax-tree';
@@ -47,7 +48,13 @@ const fileStart = new TextSpan(0, 0, 0, 0);
 export function readConfigurationFile(
   fileSystem: FileSystem,
   path: string,
-  options: { context: BlockContext | undefined; invalidDirectives?: InvalidDirectiveHandling; ignore?: ReadonlySet<string>; maximumFileBytes?: number },
+  options: {
+    context: BlockContext | undefined;
+    invalidDirectives?: InvalidDirectiveHandling;
+    ignore?: ReadonlySet<string>;
+    maximumFileBytes?: number;
+    contexts?: BlockContexts;
+  },
 ): NginxFile {
   const failed = (message: string): NginxFile => ({
     path,
@@ -68,7 +75,7 @@ export function readConfigurationFile(
   }
   const text = decodeConfigurationText(bytes);
   if (text === undefined) return failed('binary file (it contains NUL bytes); not an nginx configuration');
-  return parseNginx(text, path, { context: options.context, invalidDirectives: options.invalidDirectives, ignore: options.ignore });
+  return parseNginx(text, path, { context: options.context, invalidDirectives: options.invalidDirectives, ignore: options.ignore, contexts: options.contexts });
 }
 
 const errnoMessages: Record<string, string> = {
@@ -112,7 +119,10 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
   const files: { path: string; displayPath: string; context: BlockContext | undefined; syntax: NginxFile; errors: NginxError[] }[] = [];
   const indexOfPath = new Map<string, number>();
   const includes = new Map<NginxDirective, number[]>();
-  const parseOptions = { invalidDirectives: options.invalidDirectives, ignore: options.ignore, maximumFileBytes: options.maximumFileBytes };
+  /** Per file, its resolved include directives in file order. */
+  const includesOf: NginxDirective[][] = [];
+  const contexts = new BlockContexts();
+  const parseOptions = { invalidDirectives: options.invalidDirectives, ignore: options.ignore, maximumFileBytes: options.maximumFileBytes, contexts };
 
   const addFile = (path: string, displayPath: string, context: BlockContext | undefined): number => {
     const known = indexOfPath.get(path);
@@ -120,6 +130,7 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
     const syntax = readConfigurationFile(fileSystem, path, { ...parseOptions, context });
     indexOfPath.set(path, files.length);
     files.push({ path, displayPath, context, syntax, errors: [...syntax.errors] });
+    includesOf.push([]);
     return files.length - 1;
   };
 
@@ -130,8 +141,9 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
       for (const directive of directives) {
         if (directive.name === 'include' && directive.args.length === 1) {
           includes.set(directive, resolveInclude(directive, context));
+          includesOf[fileIndex].push(directive);
         }
-        if (directive.block) visit(directive.block, context === undefined ? undefined : enterBlockContext(context, directive.name));
+        if (directive.block) visit(directive.block, context === undefined ? undefined : contexts.enter(context, directive.name));
       }
     };
     const resolveInclude = (directive: NginxDirective, context: BlockContext | undefined): number[] => {
@@ -176,7 +188,7 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
     visit(file.syntax.directives, file.context);
   }
 
-  reportIncludeCycles(files, includes);
+  reportIncludeCycles(files, includes, includesOf);
   for (const file of files) file.errors.sort((left, right) => left.span.startLine - right.span.startLine || left.span.startCharacter - right.span.startCharacter);
   return { files, includes };
 }
@@ -185,18 +197,8 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
 function reportIncludeCycles(
   files: { path: string; displayPath: string; syntax: NginxFile; errors: NginxError[] }[],
   includes: ReadonlyMap<NginxDirective, readonly number[]>,
+  includesOf: readonly (readonly NginxDirective[])[],
 ): void {
-  const includesOf = files.map((file) => {
-    const found: NginxDirective[] = [];
-    const walk = (directives: readonly NginxDirective[]): void => {
-      for (const directive of directives) {
-        if (includes.has(directive)) found.push(directive);
-        if (directive.block) walk(directive.block);
-      }
-    };
-    walk(file.syntax.directives);
-    return found;
-  });
   const state = new Array<'new' | 'open' | 'done'>(files.length).fill('new');
   const chain: number[] = [];
   // iterative depth-first search: include chains can be as long as the file count

@@ -1,4 +1,5 @@
-import { analyzeDirective, BlockContext, enterBlockContext } from './analyzer';
+import { analyzeDirective, BlockContext } from './analyzer';
+import { BlockContexts } from './block-contexts';
 import { NginxLexer, TokenKind } from './lexer';
 import { NginxArgument, NginxComment, NginxDirective, NginxError, NginxFile, TextSpan } from './syntax-tree';
 
@@ -20,11 +21,15 @@ export interface ParseOptions {
   readonly ignore?: ReadonlySet<string>;
   /** Deeper blocks are reported and skipped, so no input can exhaust the stack. */
   readonly maximumDepth?: number;
+  /** Shared by the files of one configuration. */
+  readonly contexts?: BlockContexts;
 }
 
 export const defaultMaximumDepth = 200;
 
-/** Shared by the many directives without comments between their arguments; never mutated. */
+/** Shared by the many directives without arguments, block content or comments; never mutated. */
+const noArguments: NginxArgument[] = [];
+const noDirectives: NginxDirective[] = [];
 const noComments: NginxComment[] = [];
 
 interface BlockResult {
@@ -34,12 +39,39 @@ interface BlockResult {
   readonly closedAt: TextSpan | undefined;
 }
 
+/**
+ * Directives and arguments are gathered in arrays reused from one statement to the next, then
+ * copied out at their exact length: an array grown by push keeps room for 17 elements, and a
+ * big configuration has hundreds of thousands of argument lists and blocks with one or two.
+ */
+class Scratch<Item> {
+  private readonly items: Item[] = [];
+  length = 0;
+
+  push(item: Item): void {
+    this.items[this.length++] = item;
+  }
+
+  /** The items pushed since `start`, removed from the scratch. */
+  take(start: number, empty: Item[]): Item[] {
+    const taken = this.length === start ? empty : this.items.slice(start, this.length);
+    this.length = start;
+    return taken;
+  }
+}
+
 class Parser {
   private readonly errors: NginxError[] = [];
   private readonly handling: InvalidDirectiveHandling;
   private readonly ignore: ReadonlySet<string>;
   private readonly maximumDepth: number;
   private reportedUnclosedBlock = false;
+  private readonly argumentScratch = new Scratch<NginxArgument>();
+  /** Every open block's directives, innermost last. */
+  private readonly directiveScratch = new Scratch<NginxDirective>();
+  /** One string per directive name, not one per occurrence: the tree outlives the file's text. */
+  private readonly names = new Map<string, string>();
+  private readonly contexts: BlockContexts;
 
   constructor(
     private readonly lexer: NginxLexer,
@@ -48,13 +80,15 @@ class Parser {
     this.handling = options.invalidDirectives ?? 'keep';
     this.ignore = options.ignore ?? new Set();
     this.maximumDepth = options.maximumDepth ?? defaultMaximumDepth;
+    this.contexts = options.contexts ?? new BlockContexts();
   }
 
   parseFile(path: string, context: BlockContext | undefined): NginxFile {
-    const directives: NginxDirective[] = [];
+    let directives: NginxDirective[] = noDirectives;
     const comments: NginxComment[] = [];
     for (;;) {
-      const block = this.parseBlock(context, 0, directives, comments);
+      const block = this.parseBlock(context, 0, comments);
+      directives = directives.length === 0 ? block.directives : directives.concat(block.directives);
       if (block.closedAt === undefined) break;
       if (this.lexer.braceDepth >= 0) {
         // the brace closes the block of a directive crossplane dropped; crossplane stops here
@@ -75,64 +109,76 @@ class Parser {
     this.errors.push({ kind, message, line, span });
   }
 
-  private parseBlock(
-    context: BlockContext | undefined,
-    depth: number,
-    directives: NginxDirective[] = [],
-    comments: NginxComment[] = [],
-  ): BlockResult {
+  private spanToCurrentToken(from: TextSpan): TextSpan {
     const lexer = this.lexer;
+    return new TextSpan(from.startLine, from.startCharacter, lexer.endLine, lexer.endCharacter);
+  }
+
+  private name(value: string): string {
+    const known = this.names.get(value);
+    if (known !== undefined) return known;
+    this.names.set(value, value);
+    return value;
+  }
+
+  private parseBlock(context: BlockContext | undefined, depth: number, topComments?: NginxComment[]): BlockResult {
+    const lexer = this.lexer;
+    const scratch = this.directiveScratch;
+    const start = scratch.length;
+    let comments = topComments ?? noComments;
+    const result = (closedAt: TextSpan | undefined): BlockResult => ({ directives: scratch.take(start, noDirectives), comments, closedAt });
     for (;;) {
       const kind = lexer.next();
-      if (kind === TokenKind.End) return { directives, comments, closedAt: undefined };
-      if (kind === TokenKind.CloseBrace) return { directives, comments, closedAt: lexer.span() };
+      if (kind === TokenKind.End) return result(undefined);
+      if (kind === TokenKind.CloseBrace) return result(lexer.span());
       if (kind === TokenKind.Comment) {
+        if (comments === noComments) comments = [];
         comments.push({ text: lexer.value.slice(1), line: lexer.line, span: lexer.span() });
         continue;
       }
       if (kind === TokenKind.Semicolon || kind === TokenKind.OpenBrace) {
         this.error('syntax', `unexpected "${lexer.value}"`, lexer.line, lexer.span());
-        if (kind === TokenKind.OpenBrace && this.skipBlock() === undefined) return { directives, comments, closedAt: undefined };
+        if (kind === TokenKind.OpenBrace && this.skipBlock() === undefined) return result(undefined);
         continue;
       }
 
-      const name = lexer.value;
+      const name = this.name(lexer.value);
       const nameQuoted = lexer.quoted;
       const nameSpan = lexer.span();
       const line = lexer.line;
-      const args: NginxArgument[] = [];
+      const argumentScratch = this.argumentScratch;
       let argumentComments: NginxComment[] = noComments;
       let terminator: TokenKind;
       for (;;) {
         terminator = lexer.next();
-        if (terminator === TokenKind.Word) args.push({ value: lexer.value, quoted: lexer.quoted, span: lexer.span() });
+        if (terminator === TokenKind.Word) argumentScratch.push({ value: lexer.value, quoted: lexer.quoted, span: lexer.span() });
         else if (terminator === TokenKind.Comment) {
           if (argumentComments === noComments) argumentComments = [];
           argumentComments.push({ text: lexer.value.slice(1), line: lexer.line, span: lexer.span() });
-        }
-        else break;
+        } else break;
       }
+      const args = argumentScratch.take(0, noArguments);
       if (name === 'if') stripIfParentheses(args);
-      const terminatorSpan = lexer.span();
       const lastSpan = args.length > 0 ? args[args.length - 1].span : nameSpan;
 
       if (terminator === TokenKind.End) {
         if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lastSpan);
-        directives.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, lastSpan) });
-        return { directives, comments, closedAt: undefined };
+        scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, lastSpan) });
+        return result(undefined);
       }
       if (terminator === TokenKind.CloseBrace) {
+        const terminatorSpan = lexer.span();
         if (this.handling === 'crossplane') this.error('syntax', `directive "${name}" is not terminated by ";"`, line, nameSpan);
         else this.error('syntax', 'unexpected "}"', lexer.line, terminatorSpan);
         if (this.handling === 'keep') {
-          directives.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, lastSpan) });
+          scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, lastSpan) });
         }
-        return { directives, comments, closedAt: terminatorSpan };
+        return result(terminatorSpan);
       }
 
       const opensBlock = terminator === TokenKind.OpenBrace;
       if (this.ignore.has(name)) {
-        if (opensBlock && this.skipBlock() === undefined) return { directives, comments, closedAt: undefined };
+        if (opensBlock && this.skipBlock() === undefined) return result(undefined);
         continue;
       }
 
@@ -142,36 +188,34 @@ class Parser {
         if (this.handling === 'crossplane') {
           // crossplane skips the block of a directive that should not have one, and reads on
           // inside the block of any other rejected directive as if it belonged to the parent
-          if (opensBlock && problem.endsWith('is not terminated by ";"') && this.skipBlock() === undefined) {
-            return { directives, comments, closedAt: undefined };
-          }
+          if (opensBlock && problem.endsWith('is not terminated by ";"') && this.skipBlock() === undefined) return result(undefined);
           continue;
         }
       }
 
       if (!opensBlock) {
-        directives.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, terminatorSpan) });
+        scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: this.spanToCurrentToken(nameSpan) });
         continue;
       }
       if (depth + 1 > this.maximumDepth) {
         this.error('syntax', `blocks nested deeper than ${this.maximumDepth} levels; the rest of this block is not read`, line, nameSpan);
+        const terminatorSpan = lexer.span();
         const end = this.skipBlock();
         const span = TextSpan.between(nameSpan, end ?? terminatorSpan);
-        directives.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span, block: [], blockComments: [] });
-        if (end === undefined) return { directives, comments, closedAt: undefined };
+        scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span, block: [], blockComments: [] });
+        if (end === undefined) return result(undefined);
         continue;
       }
-      const childContext = context === undefined ? undefined : enterBlockContext(context, name);
+      const childContext = context === undefined ? undefined : this.contexts.enter(context, name);
       const inner = this.parseBlock(childContext, depth + 1);
-      const end = inner.closedAt ?? lexer.span();
-      directives.push({
+      scratch.push({
         name,
         nameQuoted,
         nameSpan,
         line,
         args,
         argumentComments,
-        span: TextSpan.between(nameSpan, end),
+        span: this.spanToCurrentToken(nameSpan),
         block: inner.directives,
         blockComments: inner.comments,
       });
@@ -179,7 +223,7 @@ class Parser {
         // every enclosing block is unclosed too; nginx says it once, at the end of the file
         if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting "}"', lexer.line, nameSpan);
         this.reportedUnclosedBlock = true;
-        return { directives, comments, closedAt: undefined };
+        return result(undefined);
       }
     }
   }

@@ -1,0 +1,84 @@
+import { readTextFile } from '../workspace/text-files';
+import type { Fix, RelatedLocation } from '../findings';
+import { certbotCertificates } from '../deployment/certbot-certificates';
+import { describeRunOrigin, nginxReloadEvidence, renewalPicture, renews, runVerbWord, runWordLocation, type CertbotRun } from '../deployment/certbot-runs';
+import type { DeployedService } from '../deployment/deployment';
+import type { FileSystem } from '../workspace/file-system';
+import { Rule, RuleFinding } from './rule';
+
+/**
+ * The well-known reload loop, started through the image's entrypoint so that its start scripts
+ * (template rendering) still run; `$${!}` is compose's spelling of the shell's `${!}`.
+ */
+const reloadLoopCommand = `/bin/sh -c 'while :; do sleep 6h & wait $\${!}; nginx -s reload; done & exec /docker-entrypoint.sh nginx -g "daemon off;"'`;
+
+/** Adds the reload loop as the `command:` of an official nginx service that has none. */
+function reloadLoopFix(fileSystem: FileSystem, service: DeployedService): Fix | undefined {
+  const image = service.compose.image;
+  if (service.nginx?.imageKind !== 'official' || service.compose.command || service.compose.entrypoint || !image) return undefined;
+  const text = readTextFile(fileSystem, image.location.file);
+  const line = text?.split('\n')[image.location.range.start.line];
+  const indentation = line === undefined || text?.includes('\r') ? undefined : /^([ \t]*)image[ \t]*:/.exec(line)?.[1];
+  if (line === undefined || indentation === undefined || image.location.range.end.line !== image.location.range.start.line) return undefined;
+  const end = { line: image.location.range.start.line, character: line.length };
+  return {
+    title: `Reload nginx every 6 hours in service \`${service.name}\``,
+    edits: [{ kind: 'replace', file: image.location.file, range: { start: end, end }, newText: `\n${indentation}command: ${reloadLoopCommand}` }],
+    preferred: true,
+    safe: false,
+  };
+}
+
+function isRelevant(run: CertbotRun, projectServices: readonly DeployedService[]): boolean {
+  return run.origin.kind !== 'service' || projectServices.includes(run.origin.service);
+}
+
+export const renewalWithoutReload: Rule = {
+  id: 'renewal-without-reload',
+  defaultSeverity: 'warning',
+  summary: 'certbot renews the certificate but nothing reloads nginx, which keeps serving the old one until it expires',
+  check({ deployment, fileSystem }) {
+    const picture = renewalPicture(deployment, fileSystem);
+    const evidence = nginxReloadEvidence(deployment, picture);
+    if (evidence.some((item) => item.reach === 'reaches')) return [];
+    const findings: RuleFinding[] = [];
+    for (const project of deployment.projects) {
+      const renewing = picture.runs.filter((run) => renews(run) && isRelevant(run, project.services));
+      const [run] = renewing;
+      if (!run) continue;
+      for (const service of project.services) {
+        const kind = service.nginx?.imageKind;
+        if (kind !== 'official' && kind !== 'openresty') continue;
+        if ((service.compose.command && !service.command) || (service.compose.entrypoint && !service.command)) continue;
+        const [certificate] = certbotCertificates(service).filter((candidate) => candidate.writer !== undefined && candidate.location);
+        if (!certificate?.location) continue;
+        const failedHook = evidence.find((item) => item.hook && item.run && renewing.includes(item.run));
+        const verb = runVerbWord(run);
+        const location = failedHook?.hook && failedHook.run ? runWordLocation(failedHook.run, failedHook.hook, fileSystem) : verb && runWordLocation(run, verb, fileSystem);
+        if (!location) continue;
+        const origin = describeRunOrigin(failedHook?.run ?? run, deployment.workspaceRoot);
+        const hookText =
+          failedHook?.hook === undefined
+            ? ''
+            : failedHook.reach === 'no-nginx-in-container'
+              ? ` The hook \`${failedHook.hook.value}\` runs inside the certbot container of ${origin}, which has no nginx: it fails with \`/bin/sh: nginx: not found\`.`
+              : ` The hook \`${failedHook.hook.value}\` runs inside the certbot container of ${origin}, which has no docker socket (\`/var/run/docker.sock\` is not mounted), so it cannot reach the nginx container.`;
+        const related: RelatedLocation[] = [
+          { ...certificate.location, message: `nginx (service \`${service.name}\`) loads the certificate here, once, at start` },
+          { ...service.compose.nameLocation, message: `service \`${service.name}\` runs nginx and is never reloaded` },
+        ];
+        const fix = reloadLoopFix(fileSystem, service);
+        findings.push({
+          message:
+            `certbot renews the certificate here (\`${run.invocation.subcommand}\` in ${describeRunOrigin(run, deployment.workspaceRoot)}), but nothing reloads nginx in service \`${service.name}\`: ` +
+            `no \`nginx -s reload\` in its command, no deploy hook that reaches it, no cron job.${hookText} ` +
+            `nginx keeps the certificate it loaded at start ("${certificate.path}") in memory and serves it until it expires, although the renewed one is on disk.`,
+          location,
+          related,
+          fixes: fix ? [fix] : [],
+        });
+      }
+    }
+    return findings;
+  },
+};

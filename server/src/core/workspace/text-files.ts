@@ -1,0 +1,52 @@
+import { posix } from 'node:path';
+import type { FileSystem } from './file-system';
+
+/** Directories no deployment reads from, and that can be huge. */
+export const skippedDirectoryNames: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
+
+/** A file's text; undefined when it cannot be read or holds NUL bytes (not text). */
+export function readTextFile(fileSystem: FileSystem, path: string): string | undefined {
+  try {
+    const bytes = fileSystem.readFile(path);
+    return bytes.indexOf(0) >= 0 ? undefined : new TextDecoder().decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FindFilesOptions {
+  readonly maximumFiles?: number;
+  readonly maximumDepth?: number;
+  readonly maximumFileBytes?: number;
+}
+
+/**
+ * Files below `root` that `accept` takes, breadth first and bounded in count, depth and size, so
+ * a repository with thousands of files or a symlink loop costs a bounded amount of work.
+ */
+export function findFiles(fileSystem: FileSystem, root: string, accept: (path: string) => boolean, options: FindFilesOptions = {}): string[] {
+  const maximumFiles = options.maximumFiles ?? 200;
+  const maximumDepth = options.maximumDepth ?? 6;
+  const maximumFileBytes = options.maximumFileBytes ?? 1024 * 1024;
+  const found: string[] = [];
+  const queue: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
+  for (let next = queue.shift(); next !== undefined && found.length < maximumFiles; next = queue.shift()) {
+    let names: string[];
+    try {
+      names = fileSystem.readDirectory(next.path);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const child = posix.join(next.path, name);
+      const stat = fileSystem.stat(child);
+      if (stat?.kind === 'directory') {
+        if (next.depth < maximumDepth && !skippedDirectoryNames.has(name)) queue.push({ path: child, depth: next.depth + 1 });
+      } else if (stat?.kind === 'file' && stat.size <= maximumFileBytes && accept(child)) {
+        found.push(child);
+        if (found.length >= maximumFiles) break;
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,233 @@
+// `missing-certificate-on-first-boot` claims to know where nginx dies on first boot. Here
+// real nginx (Debian's package) judges every fixture project of the first-boot rules,
+// each official-nginx service in an emulated container laid out as docker would on a
+// fresh server (support/first-boot-file-system.ts): where the rule reports, nginx must
+// fail with the message the finding quotes, on the token the finding underlines; where
+// it is silent, nginx must boot.
+//
+// nginx names no file or line for certificate errors: it loads certificates while
+// merging the server's settings, after the parser has left the file. So the token is
+// proven by a probe instead: the finding's range is replaced by a path no one has, and
+// nginx must then fail naming exactly that path.
+
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { analyzeWorkspace } from '../../server/src/core/analyze-workspace';
+import type { DeployedService } from '../../server/src/core/deployment/deployment';
+import { templateDirectory } from '../../server/src/core/deployment/official-nginx-image';
+import type { Finding } from '../../server/src/core/findings';
+import { DiskFileSystem } from '../../server/src/core/workspace/disk-file-system';
+import { fixturesRoot } from '../support/paths';
+import { runContainer, startContainer, stopAllContainers, type CommandResult, type Mount, type RunningContainer } from './support/container';
+import { firstBootLayout, replaceRange, type FirstBootLayout } from './support/first-boot-file-system';
+import { differences, snapshotHostPaths, watchedHostPaths } from './support/host-state';
+import { removeTemporaryDirectories } from './support/temporary';
+
+const ruleId = 'missing-certificate-on-first-boot';
+const ruleDirectories = ['missing-certificate-on-first-boot', 'restart-loop-on-first-boot'].map((name) => join(fixturesRoot, 'rules', name));
+
+// The official image runs nginx's master as root and its workers as `user nginx;`, a
+// user Debian lacks. Rather than edit the image's nginx.conf, the container gets the
+// user in its own copy-on-write /etc/passwd (the official image's uid and gid, 101),
+// so the configuration nginx reads is byte for byte what the engine analyzed.
+const withNginxUser = [
+  '/bin/sh',
+  '-c',
+  `grep -q '^nginx:' /etc/group || echo 'nginx:x:101:' >> /etc/group
+grep -q '^nginx:' /etc/passwd || echo 'nginx:x:101:101:nginx user:/nonexistent:/usr/sbin/nologin' >> /etc/passwd
+exec "$@"`,
+  'with-nginx-user',
+];
+
+interface Emergency {
+  message: string;
+  /** nginx appends the configuration position for errors it finds while parsing. */
+  file?: string;
+  line?: number;
+}
+
+/** The first `[emerg]` line, in the error-log format Debian's build writes to stderr at start-up. */
+function firstEmergency(stderr: string): Emergency | undefined {
+  const match = /\[emerg\] (?:\d+#\d+: )?(.*?)(?: in (\/\S+):(\d+))?$/m.exec(stderr);
+  if (match === null) return undefined;
+  const [, message = '', file, line] = match;
+  return file === undefined ? { message } : { message, file, line: Number(line) };
+}
+
+/** What the finding says nginx prints: "nginx exits with `[emerg] …`". */
+function quotedEmergency(finding: Finding): string | undefined {
+  return /nginx exits with `\[emerg\] ([^`]*)`/.exec(finding.message)?.[1];
+}
+
+/** The rule names the service in its message; findings of other services are theirs to prove. */
+function findingsFor(service: DeployedService, findings: readonly Finding[]): Finding[] {
+  return findings.filter((finding) => finding.ruleId === ruleId && finding.message.includes(`(service \`${service.name}\`)`));
+}
+
+function fixtureProjects(): string[] {
+  return ruleDirectories.flatMap((directory) =>
+    readdirSync(directory)
+      .sort()
+      .map((name) => join(directory, name))
+      .filter((path) => statSync(path).isDirectory()),
+  );
+}
+
+/** nginx as the service starts it: `-c` when its command names another main configuration. */
+function nginxCommand(service: DeployedService, ...extra: string[]): string[] {
+  const main = service.nginx?.mainConfigurationPath ?? '/etc/nginx/nginx.conf';
+  return [...withNginxUser, 'nginx', ...(main === '/etc/nginx/nginx.conf' ? [] : ['-c', main]), ...extra];
+}
+
+async function nginxTest(service: DeployedService, mounts: Mount[], hostnames: string[]): Promise<CommandResult> {
+  return runContainer({ command: nginxCommand(service, '-t'), mounts, hostnames });
+}
+
+/** Waits for the booted nginx to listen, or to die; a configuration that passes -t can still fail to bind. */
+async function waitUntilListening(container: RunningContainer): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (!container.running) return '';
+    const sockets = await container.exec(['ss', '-Hltn']);
+    if (sockets.exitCode === 0 && sockets.stdout.trim() !== '') return sockets.stdout;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return '';
+}
+
+function describeResult(result: CommandResult): string {
+  return `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+}
+
+/** A path for the probe: absolute, so it means the same wherever the finding's token was relative. */
+function probePath(service: DeployedService): string {
+  return `/certboot-probe/${service.name}/first-finding.pem`;
+}
+
+async function expectFailureWhereTheRuleSays(
+  workspaceRoot: string,
+  service: DeployedService,
+  findings: Finding[],
+  layout: FirstBootLayout,
+  hostnames: string[],
+  fixture: string,
+): Promise<string> {
+  const first = findings[0] as Finding;
+  const where = `${first.location.file}:${first.location.range.start.line + 1}`;
+
+  const checked = await nginxTest(service, layout.mounts, hostnames);
+  assert.notEqual(checked.exitCode, 0, `${fixture}: the rule says nginx fails at ${where}, but nginx -t passes:\n${describeResult(checked)}`);
+  const emergency = firstEmergency(checked.stderr);
+  assert.ok(emergency !== undefined, `${fixture}: nginx -t failed without an [emerg] line:\n${describeResult(checked)}`);
+
+  const quoted = quotedEmergency(first);
+  if (first.severity === 'error') {
+    assert.ok(quoted !== undefined, `${fixture}: the error finding quotes no nginx message: ${first.message}`);
+  }
+  if (quoted !== undefined) {
+    assert.ok(
+      emergency.message.startsWith(quoted),
+      `${fixture}: the finding at ${where} says nginx exits with\n  [emerg] ${quoted}\nbut nginx says\n  [emerg] ${emergency.message}`,
+    );
+  }
+  if (emergency.file !== undefined) {
+    const origin = layout.origin(emergency.file);
+    assert.deepEqual(
+      { file: origin.kind === 'bind' ? origin.hostPath : `${emergency.file} (${origin.kind})`, line: emergency.line },
+      { file: first.location.file, line: first.location.range.start.line + 1 },
+      `${fixture}: nginx fails at a different position than the finding`,
+    );
+  }
+
+  // Booting, not only testing, must die the same way: -t and a real start load certificates alike.
+  const booted = await runContainer({ command: nginxCommand(service, '-g', 'daemon off;'), mounts: layout.mounts, hostnames });
+  assert.equal(booted.exitCode, 1, `${fixture}: nginx -t failed, but nginx started:\n${describeResult(booted)}`);
+  assert.deepEqual(firstEmergency(booted.stderr), emergency, `${fixture}: starting nginx fails differently from nginx -t`);
+
+  // The probe: the same first boot with the finding's token replaced by a path no one has.
+  const probe = probePath(service);
+  const original = readFileSync(first.location.file, 'utf8');
+  const probed = firstBootLayout(service.compose.volumes, {
+    repositoryRoot: workspaceRoot,
+    namedVolumes: new Map(),
+    replacements: new Map([[first.location.file, replaceRange(original, first.location.range, probe)]]),
+  });
+  const probeResult = await nginxTest(service, probed.mounts, hostnames);
+  const probeEmergency = firstEmergency(probeResult.stderr);
+  assert.ok(
+    probeEmergency?.message.includes(`"${probe}"`) === true,
+    `${fixture}: with the token at ${where} replaced by ${probe}, nginx should fail on ${probe}, but:\n${describeResult(probeResult)}`,
+  );
+  return `fails as the rule says: [emerg] ${emergency.message}`;
+}
+
+async function expectBoot(service: DeployedService, layout: FirstBootLayout, hostnames: string[], fixture: string): Promise<string> {
+  const checked = await nginxTest(service, layout.mounts, hostnames);
+  assert.equal(checked.exitCode, 0, `${fixture}: the rule is silent for service \`${service.name}\`, but nginx -t fails:\n${describeResult(checked)}`);
+  assert.match(checked.stderr, /syntax is ok/);
+  assert.match(checked.stderr, /test is successful/);
+
+  const container = await startContainer({ command: nginxCommand(service, '-g', 'daemon off;'), mounts: layout.mounts, hostnames });
+  try {
+    const sockets = await waitUntilListening(container);
+    assert.ok(container.running && sockets !== '', `${fixture}: nginx passed -t but did not stay up listening:\n${JSON.stringify(container.logs())}`);
+    return `boots (listening: ${sockets.trim().split('\n').map((line) => line.split(/\s+/)[3]).join(', ')})`;
+  } finally {
+    await container.stop();
+  }
+}
+
+describe('missing-certificate-on-first-boot agrees with real nginx on every first-boot fixture', function () {
+  // Up to four containers per service, each a few hundred milliseconds.
+  this.timeout(120_000);
+  let hostBefore: Map<string, string>;
+  const watched = [...watchedHostPaths, ...ruleDirectories];
+
+  before(function () {
+    hostBefore = snapshotHostPaths(watched);
+  });
+
+  afterEach(async function () {
+    await stopAllContainers();
+    removeTemporaryDirectories();
+  });
+
+  after(function () {
+    assert.deepEqual(differences(hostBefore, snapshotHostPaths(watched)), [], 'neither the host nor the fixtures may change');
+  });
+
+  for (const directory of fixtureProjects()) {
+    const fixture = directory.slice(join(fixturesRoot, 'rules').length + 1);
+    it(fixture, async function () {
+      const started = performance.now();
+      const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
+      assert.deepEqual(analysis.internalErrors, []);
+      const reports: string[] = [];
+      for (const project of analysis.deployment.projects) {
+        // compose's network resolves every service name of the project
+        const hostnames = project.services.map((service) => service.name);
+        const namedVolumes = new Map<string, string>();
+        for (const service of project.services) {
+          if (service.nginx?.imageKind !== 'official') continue;
+          // The image's entrypoint renders templates into conf.d before nginx starts; that
+          // step is not emulated, and a test that skipped it would judge another configuration.
+          if (service.nginx.rendersTemplates && service.compose.volumes.some((volume) => volume.target === templateDirectory)) {
+            assert.fail(`${fixture}: service \`${service.name}\` renders /etc/nginx/templates, which this test does not emulate yet`);
+          }
+          const serviceStarted = performance.now();
+          const layout = firstBootLayout(service.compose.volumes, { repositoryRoot: analysis.deployment.workspaceRoot, namedVolumes });
+          const findings = findingsFor(service, analysis.findings);
+          const outcome =
+            findings.length > 0
+              ? await expectFailureWhereTheRuleSays(analysis.deployment.workspaceRoot, service, findings, layout, hostnames, fixture)
+              : await expectBoot(service, layout, hostnames, fixture);
+          const severities = findings.length > 0 ? `${findings.length} finding(s), first ${findings[0]?.severity}` : 'silent';
+          reports.push(`service ${service.name}: rule ${severities}; nginx ${outcome} (${Math.round(performance.now() - serviceStarted)} ms)`);
+        }
+      }
+      if (reports.length === 0) this.skip();
+      console.log(`      ${fixture} (${Math.round(performance.now() - started)} ms)\n${reports.map((line) => `        ${line}`).join('\n')}`);
+    });
+  }
+});

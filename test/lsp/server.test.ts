@@ -1,0 +1,168 @@
+import { deepStrictEqual, ok, rejects, strictEqual } from 'node:assert';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, Diagnostic, Hover, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { repositoryRoot } from '../support/paths';
+import { LanguageClient } from '../support/language-client';
+
+const ruleId = 'missing-certificate-on-first-boot';
+
+function ofRule(diagnostics: readonly Diagnostic[], id = ruleId): Diagnostic[] {
+  return diagnostics.filter((diagnostic) => diagnostic.code === id);
+}
+
+/** LSP 3.18 allows markup in a diagnostic message; certboot always sends plain text. */
+function messageOf(diagnostic: Diagnostic): string {
+  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}
+
+function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Diagnostic['range'] {
+  return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };
+}
+
+describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
+  this.timeout(30_000);
+  let directory: string;
+  let client: LanguageClient;
+  let nginxPath: string;
+  let composePath: string;
+  let nginxText: string;
+
+  beforeEach(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'certboot-lsp-'));
+    cpSync(join(repositoryRoot, 'examples', 'certbot-deadlock'), directory, { recursive: true });
+    nginxPath = join(directory, 'nginx', 'conf.d', 'example.com.conf');
+    composePath = join(directory, 'docker-compose.yml');
+    nginxText = readFileSync(nginxPath, 'utf8');
+    client = new LanguageClient();
+    await client.initialize(directory);
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('publishes the first-boot diagnostics of an opened nginx file with code, docs link and related locations', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    const published = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length > 0);
+    const [certificate, key] = ofRule(published.diagnostics);
+    deepStrictEqual(
+      ofRule(published.diagnostics).map((diagnostic) => diagnostic.range),
+      [range(5, 20, 5, 67), range(6, 24, 6, 69)],
+    );
+    strictEqual(certificate.severity, 1);
+    strictEqual(certificate.source, 'certboot');
+    strictEqual(certificate.codeDescription?.href, pathToFileURL(join(repositoryRoot, 'docs', 'rules', `${ruleId}.md`)).href);
+    strictEqual(
+      certificate.message,
+      '`ssl_certificate` "/etc/letsencrypt/live/example.com/fullchain.pem" does not exist when nginx (service `nginx`) first starts: ' +
+        'it is created later by service `certbot` through `./certbot/conf` → `/etc/letsencrypt`, and certbot can only get it once nginx answers on port 80. ' +
+        'nginx exits with `[emerg] cannot load certificate "/etc/letsencrypt/live/example.com/fullchain.pem": BIO_new_file() failed`.',
+    );
+    deepStrictEqual(
+      certificate.relatedInformation?.map((related) => [related.location.uri, related.location.range.start.line, related.message]),
+      [
+        [pathToFileURL(composePath).href, 11, 'mounted into service `nginx` here'],
+        [pathToFileURL(composePath).href, 18, 'service `certbot` writes the certificate through this mount'],
+        [pathToFileURL(composePath).href, 20, 'service `certbot` obtains the certificate here'],
+      ],
+    );
+    ok(messageOf(key).startsWith('`ssl_certificate_key` "/etc/letsencrypt/live/example.com/privkey.pem"'));
+  });
+
+  it('offers "disable for this line"; applying it removes the diagnostic', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    const published = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    const [target] = ofRule(published.diagnostics);
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: pathToFileURL(nginxPath).href },
+      range: target.range,
+      context: { diagnostics: [target] },
+    })) as CodeAction[];
+    const disable = actions.find((action) => action.title === `Disable ${ruleId} for this line`);
+    ok(disable?.edit?.documentChanges, JSON.stringify(actions.map((action) => action.title)));
+    const change = disable.edit.documentChanges[0] as TextDocumentEdit;
+    deepStrictEqual(change.edits, [{ range: range(5, 0, 5, 0), newText: `    # certboot-disable-next-line ${ruleId}\n` }]);
+    const edited = TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'nginx', 1, nginxText), change.edits);
+    await client.change(nginxPath, edited, 2);
+    const after = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 1);
+    deepStrictEqual(ofRule(after.diagnostics).map((diagnostic) => diagnostic.range), [range(7, 24, 7, 69)]);
+  });
+
+  it('re-lints the nginx file when the compose file that mounts it changes, unsaved', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    const compose = readFileSync(composePath, 'utf8');
+    await client.open(composePath, compose, 'dockercompose');
+    const withoutCertbotMount = compose.replace('      - ./certbot/conf:/etc/letsencrypt:ro\n', '');
+    ok(withoutCertbotMount !== compose);
+    await client.change(composePath, withoutCertbotMount, 2);
+    const after = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).some((diagnostic) => messageOf(diagnostic).includes('nothing mounts it')));
+    strictEqual(
+      ofRule(after.diagnostics)[0].message,
+      '`ssl_certificate` "/etc/letsencrypt/live/example.com/fullchain.pem" does not exist when nginx (service `nginx`) first starts: ' +
+        'the image does not hold it and nothing mounts it. nginx exits with `[emerg] cannot load certificate "/etc/letsencrypt/live/example.com/fullchain.pem": BIO_new_file() failed`.',
+    );
+  });
+
+  it('explains a certificate path on hover: container path, mount, host path, first-boot state', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length > 0);
+    const hover = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(nginxPath).href },
+      position: { line: 5, character: 30 },
+    })) as Hover;
+    deepStrictEqual(hover, {
+      contents: {
+        kind: 'markdown',
+        value:
+          '**`/etc/letsencrypt/live/example.com/fullchain.pem`** in service `nginx`\n\n' +
+          '- comes from: bind mount `./certbot/conf` → `/etc/letsencrypt` → host `./certbot/conf/live/example.com/fullchain.pem`\n' +
+          '- on first boot: absent until service `certbot` writes it (through `./certbot/conf` → `/etc/letsencrypt`)',
+      },
+      range: range(5, 20, 5, 67),
+    });
+  });
+
+  it('links an include to the file it loads', async () => {
+    const mainPath = join(directory, 'nginx', 'nginx.conf');
+    await client.open(mainPath, readFileSync(mainPath, 'utf8'), 'nginx');
+    await client.diagnostics(mainPath);
+    const links = await client.connection.sendRequest('textDocument/documentLink', { textDocument: { uri: pathToFileURL(mainPath).href } });
+    deepStrictEqual(links, [{ range: range(13, 12, 13, 25), target: pathToFileURL(nginxPath).href }]);
+  });
+
+  it('says plainly that the bootstrap command is not there yet', async () => {
+    await rejects(
+      client.connection.sendRequest('workspace/executeCommand', { command: 'certboot.generateBootstrapConfig', arguments: [] }),
+      /Generate bootstrap config is not available yet in this version of certboot\./,
+    );
+  });
+
+  it('survives binary, huge and malformed documents, reporting them and answering afterwards', async () => {
+    const binaryPath = join(directory, 'nginx', 'conf.d', 'binary.conf');
+    const hugePath = join(directory, 'nginx', 'conf.d', 'huge.conf');
+    await client.open(binaryPath, 'server {\u0000\u0001\u00ff', 'nginx');
+    await client.open(hugePath, 'server { listen 80; }\n'.repeat(900_000), 'nginx');
+    await client.open(composePath, 'services:\n  nginx: [unclosed\n', 'dockercompose');
+    const binary = await client.diagnostics(binaryPath, (params) => params.diagnostics.length > 0, 20_000);
+    deepStrictEqual(
+      binary.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message]),
+      [['nginx-syntax', 'nginx rejects this configuration: binary file (it contains NUL bytes); not an nginx configuration.']],
+    );
+    const huge = await client.diagnostics(hugePath, (params) => params.diagnostics.length > 0, 20_000);
+    deepStrictEqual(
+      huge.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message]),
+      [['nginx-syntax', 'nginx rejects this configuration: file is 19800000 bytes, over the 16777216-byte limit for an nginx configuration; not read.']],
+    );
+    const compose = await client.diagnostics(composePath, (params) => params.diagnostics.some((diagnostic) => diagnostic.code === 'compose-syntax'), 20_000);
+    ok(compose.diagnostics.every((diagnostic) => diagnostic.code === 'compose-syntax'));
+    strictEqual(client.exited, false);
+    const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(nginxPath).href }, position: { line: 0, character: 0 } });
+    strictEqual(hover, null);
+  });
+});

@@ -1,0 +1,93 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import {
+  createProtocolConnection,
+  InitializeParams,
+  ProtocolConnection,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { repositoryRoot } from './paths';
+
+/** A real client: dist/server.js in its own process, JSON-RPC over stdio. */
+export class LanguageClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcess;
+  private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: { predicate: (params: PublishDiagnosticsParams) => boolean; resolve: (params: PublishDiagnosticsParams) => void }[] = [];
+  readonly stderr: string[] = [];
+
+  constructor() {
+    this.process = spawn(process.execPath, [join(repositoryRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.latest.set(params.uri, params);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.predicate(params)) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(params);
+        }
+      }
+    });
+    this.connection.listen();
+  }
+
+  async initialize(folder: string, settings?: unknown): Promise<void> {
+    const params: InitializeParams = {
+      processId: process.pid,
+      rootUri: pathToFileURL(folder).href,
+      workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'workspace' }],
+      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      initializationOptions: settings === undefined ? undefined : { settings },
+    };
+    await this.connection.sendRequest('initialize', params);
+    await this.connection.sendNotification('initialized', {});
+  }
+
+  /** The next diagnostics for a file that satisfy the predicate (or the current ones if they already do). */
+  diagnostics(path: string, predicate: (params: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const uri = pathToFileURL(path).href;
+    const current = this.latest.get(uri);
+    if (current && predicate(current)) return Promise.resolve(current);
+    return new Promise((resolve, reject) => {
+      const waiter = { predicate: (params: PublishDiagnosticsParams) => params.uri === uri && predicate(params), resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) {
+          this.waiters.splice(index, 1);
+          reject(new Error(`no matching diagnostics for ${fileURLToPath(uri)} within ${timeoutMs} ms; last: ${JSON.stringify(this.latest.get(uri)?.diagnostics.map((d) => d.code))}`));
+        }
+      }, timeoutMs);
+    });
+  }
+
+  async open(path: string, text: string, languageId: string, version = 1): Promise<void> {
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(path).href, languageId, version, text } });
+  }
+
+  async change(path: string, text: string, version: number): Promise<void> {
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: pathToFileURL(path).href, version }, contentChanges: [{ text }] });
+  }
+
+  get exited(): boolean {
+    return this.process.exitCode !== null || this.process.signalCode !== null;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      try {
+        await Promise.race([this.connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 2000))]);
+        await this.connection.sendNotification('exit');
+      } catch {
+        // the process may already be gone; it is killed below either way
+      }
+    }
+    this.connection.dispose();
+    if (!this.exited) this.process.kill('SIGKILL');
+  }
+}

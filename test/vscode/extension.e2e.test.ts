@@ -1,0 +1,224 @@
+import { deepStrictEqual, ok, strictEqual } from 'node:assert';
+import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { repositoryRoot } from '../support/paths';
+import {
+  createProfile,
+  installationFromEnvironment,
+  installExtension,
+  RunningCodeServer,
+  startCodeServer,
+  stopProcessGroup,
+  waitForExit,
+} from './support/code-server';
+
+// What a user sees in a real VS Code (code-server) with the packaged extension installed, on
+// the deployment from certboot's story. Each step saves a screenshot in test-artifacts/vscode/.
+
+const artifacts = join(repositoryRoot, 'test-artifacts', 'vscode');
+const example = join(repositoryRoot, 'examples', 'certbot-deadlock');
+const configRelative = join('nginx', 'conf.d', 'example.com.conf');
+
+/** The lines of example.com.conf (1-based) that keep nginx from starting on a fresh server. */
+const storyLines = [6, 7, 8, 9];
+
+describe('certboot in VS Code (code-server + Chromium)', function () {
+  let temporary: string;
+  let project: string;
+  let codeServer: RunningCodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let pageOpened = false;
+  let consoleLog: WriteStream | undefined;
+  let step = 0;
+
+  async function screenshot(name: string): Promise<void> {
+    step += 1;
+    await page.screenshot({ path: join(artifacts, `${String(step).padStart(2, '0')}-${name}.png`) });
+  }
+
+  before(async function () {
+    this.timeout(120_000);
+    const installation = installationFromEnvironment();
+    rmSync(artifacts, { recursive: true, force: true });
+    mkdirSync(artifacts, { recursive: true });
+    temporary = mkdtempSync(join(tmpdir(), 'certboot-vscode-'));
+    // a copy, so the quick fix edits a file outside the repository
+    project = join(temporary, 'certbot-deadlock');
+    cpSync(example, project, { recursive: true });
+    const profile = createProfile(temporary);
+    await installExtension(installation, profile, join(artifacts, 'install-extension.log'));
+    codeServer = await startCodeServer(installation, profile, project, join(artifacts, 'code-server.log'));
+    context = await chromium.launchPersistentContext(join(temporary, 'chromium'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      env: profile.environment,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    pageOpened = true;
+    consoleLog = createWriteStream(join(artifacts, 'browser-console.log'));
+    page.on('console', (message) => consoleLog?.write(`${message.type()}: ${message.text()}\n`));
+    await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(project)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && pageOpened) await screenshot('failed');
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await context?.close();
+    consoleLog?.end();
+    if (codeServer) {
+      stopProcessGroup(codeServer.process);
+      await waitForExit(codeServer.process, 10_000);
+    }
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  });
+
+  async function waitUntil(condition: () => boolean | Promise<boolean>, milliseconds: number, what: string): Promise<void> {
+    const deadline = Date.now() + milliseconds;
+    while (!(await condition())) {
+      if (Date.now() > deadline) {
+        await screenshot(`timeout-${what.replace(/[^a-z0-9]+/gi, '-')}`);
+        throw new Error(`timed out after ${milliseconds} ms waiting for ${what}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  function editor(): Locator {
+    return page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  /** The 1-based line numbers the editor shows at the height of each element. */
+  async function linesOf(elements: Locator): Promise<number[]> {
+    const numbers = await editor().locator('.margin-view-overlays .line-numbers').evaluateAll((nodes) =>
+      nodes.map((node) => {
+        const box = node.getBoundingClientRect();
+        return { line: Number(node.textContent), top: box.top, bottom: box.bottom };
+      }),
+    );
+    const middles = await elements.evaluateAll((nodes) => nodes.map((node) => (node.getBoundingClientRect().top + node.getBoundingClientRect().bottom) / 2));
+    const lines = middles.map((middle) => numbers.find((number) => middle >= number.top && middle < number.bottom)?.line ?? -1);
+    return [...new Set(lines)].sort((left, right) => left - right);
+  }
+
+  /** The element of the rendered text of `line` (1-based) that holds `text`. */
+  async function tokenOn(line: number, text: string): Promise<Locator> {
+    const number = editor().locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) });
+    const box = await number.boundingBox();
+    ok(box, `line ${line} is not on screen`);
+    const spans = editor().locator('.view-lines .view-line span span', { hasText: text });
+    for (let index = 0; index < (await spans.count()); index += 1) {
+      const span = spans.nth(index);
+      const spanBox = await span.boundingBox();
+      if (spanBox && Math.abs(spanBox.y + spanBox.height / 2 - (box.y + box.height / 2)) < box.height / 2) return span;
+    }
+    throw new Error(`no "${text}" on line ${line}`);
+  }
+
+  it('opens nginx/conf.d/example.com.conf from Quick Open', async () => {
+    await screenshot('workbench');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('example.com.conf');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'example.com.conf' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'example.com.conf' }).waitFor();
+    await editor().locator('.view-line', { hasText: 'ssl_certificate' }).first().waitFor();
+    await screenshot('nginx-config-open');
+  });
+
+  it('puts error squiggles on the lines that stop nginx on first boot', async () => {
+    const squiggles = editor().locator('.squiggly-error');
+    await waitUntil(async () => (await squiggles.count()) >= storyLines.length, 30_000, 'squiggles on the story lines');
+    deepStrictEqual(await linesOf(squiggles), storyLines);
+    await screenshot('squiggles');
+  });
+
+  it('lists the problems with their rule ids in the Problems panel', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    await rows.nth(storyLines.length).waitFor({ timeout: 15_000 });
+    // the list renders only the rows in view, and related locations make it longer than the panel
+    const texts = new Set(await rows.allInnerTexts());
+    await screenshot('problems');
+    // scrolling, not selecting: a selected row opens its location in the editor
+    await page.locator('.markers-panel').hover();
+    await page.mouse.wheel(0, 5000);
+    await page.waitForTimeout(300);
+    for (const row of await rows.allInnerTexts()) texts.add(row);
+    const text = [...texts].join('\n');
+    for (const ruleId of ['missing-certificate-on-first-boot', 'certbot-nginx-options-missing']) ok(text.includes(ruleId), `Problems has no ${ruleId}:\n${text}`);
+    for (const line of storyLines) ok(text.includes(`Ln ${line},`), `Problems has nothing on line ${line}:\n${text}`);
+    ok(text.includes('BIO_new_file() failed'), `Problems does not say what nginx prints:\n${text}`);
+    await screenshot('problems-end');
+    await page.locator('.tab', { hasText: 'example.com.conf' }).click();
+  });
+
+  it('explains the certificate path on hover', async () => {
+    const path = await tokenOn(6, 'fullchain.pem');
+    await path.hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'absent until service certbot writes it' });
+    await hover.first().waitFor({ timeout: 15_000 });
+    const text = await hover.first().innerText();
+    ok(text.includes('/etc/letsencrypt/live/example.com/fullchain.pem'), text);
+    ok(text.includes('./certbot/conf'), text);
+    // the diagnostic comes first in the hover; scroll to the path's description
+    await hover.first().hover();
+    await page.mouse.wheel(0, 400);
+    await page.waitForTimeout(300);
+    await screenshot('hover');
+    await page.keyboard.press('Escape');
+    await page.mouse.move(0, 0);
+  });
+
+  it('applies a quick fix from the Ctrl+. menu and the file changes on disk', async () => {
+    const file = join(project, configRelative);
+    const before = readFileSync(file, 'utf8');
+    const directive = await tokenOn(9, 'ssl_dhparam');
+    await directive.click();
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Remove `ssl_dhparam`' });
+    await fix.first().waitFor({ timeout: 15_000 });
+    const menu = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
+    ok(
+      menu.some((entry) => entry.includes('Disable certbot-nginx-options-missing for this line')),
+      `the menu has no disable action:\n${menu.join('\n')}`,
+    );
+    await screenshot('quick-fix-menu');
+    await fix.first().click();
+    await page.keyboard.press('Control+S');
+    const expected = before.replace('    ssl_dhparam /etc/letsencrypt/ssl-dhparams.pem;\n', '');
+    await waitUntil(() => readFileSync(file, 'utf8') === expected, 10_000, 'the fixed file on disk').catch(() => undefined);
+    strictEqual(readFileSync(file, 'utf8'), expected);
+    // the server re-lints the saved file: the fixed line loses its squiggle, the others keep theirs
+    const squiggles = editor().locator('.squiggly-error');
+    await waitUntil(async () => (await linesOf(squiggles)).join() === '6,7,8', 15_000, 'squiggles on lines 6, 7, 8 only');
+    await screenshot('quick-fix-applied');
+  });
+
+  it('runs "certboot: Generate bootstrap config" from the command palette', async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>certboot: Generate bootstrap config');
+    const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: 'certboot: Generate bootstrap config' });
+    await entry.first().waitFor();
+    await screenshot('command-palette');
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Generate bootstrap config is not available yet' });
+    await toast.first().waitFor({ timeout: 15_000 });
+    ok((await toast.first().innerText()).includes('certboot: Generate bootstrap config is not available yet'), await toast.first().innerText());
+    // let the toast finish fading in for the screenshot
+    await page.waitForTimeout(500);
+    await screenshot('bootstrap-message');
+  });
+});
