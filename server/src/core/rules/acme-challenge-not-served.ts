@@ -245,34 +245,17 @@ function refusedProblem(route: ChallengeRoute, answer: Extract<ChallengeAnswer, 
   };
 }
 
-function exitProblem(route: ChallengeRoute, server: HttpServer, deployment: Deployment): Problem | undefined {
-  const failures = failuresOf(deployment, route.project, route.nginx);
-  if (failures.length === 0) return undefined;
-  const listen = server.entry.block?.entries.find((entry) => entry.directive.name === 'listen');
-  const location = listen ? entryLocation(route.nginx, listen) : hostLocation(route.nginx.view, server.entry.file, server.entry.directive.nameSpan);
-  if (!location) return undefined;
-  const [first] = failures as [FirstBootFailure];
-  return {
-    location,
-    message: (domains) =>
-      `The port-80 server for ${domains} (${place(deployment, route.nginx, server.entry)}) serves \`${challengePrefix}\`, but only once nginx runs: ${exitSentence(failures)} ` +
-      `("${first.path}" does not exist yet), so nothing listens on port 80 and Let's Encrypt's HTTP-01 request${describeJob(route, deployment)} gets \`Connection refused\`; ` +
-      'certbot can never create the certificate nginx waits for.',
-    related: failureRelated(failures),
-    fixes: [],
-  };
-}
-
 function problemOf(route: ChallengeRoute, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
   if (!route.port80) return noServerProblem(route, deployment, fileSystem);
   const answer = route.answer;
   if (!answer) return undefined;
+  // a challenge that is served once nginx runs is right here; when nginx cannot start at all,
+  // missing-certificate-on-first-boot and restart-loop-on-first-boot say so, once
   if (answer.kind === 'redirected') {
-    if (route.followed?.answer?.kind === 'served' && route.followed.server) return exitProblem(route, route.port80, deployment);
+    if (route.followed?.answer?.kind === 'served' && route.followed.server) return undefined;
     return redirectProblem(route, answer, deployment, fileSystem);
   }
   if (answer.kind === 'refused') return refusedProblem(route, answer, deployment, fileSystem);
-  if (answer.kind === 'served') return exitProblem(route, route.port80, deployment);
   return undefined;
 }
 
