@@ -2,6 +2,7 @@ import { findFiles, readTextFile } from '../workspace/text-files';
 import { posix } from 'node:path';
 import { findComposeDirectories, loadComposeProject } from '../compose';
 import type { ComposeProject, ComposeService, VolumeMount } from '../compose/model';
+import type { SourceLocation } from '../source-location';
 import { loadNginxConfiguration, NginxConfiguration } from '../nginx/configuration';
 import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } from '../shell/certbot-invocation';
 import { parseComposeCommand, type ComposeCommand } from '../shell/compose-command';
@@ -20,8 +21,12 @@ import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, t
 export const certbotConfigDirectory = '/etc/letsencrypt';
 
 export interface NginxService {
-  /** 'derived': built FROM an nginx image; files its Dockerfile copies are unknown. */
-  readonly imageKind: NginxImageKind | 'derived';
+  /**
+   * 'derived': built FROM an nginx image; files its Dockerfile copies are unknown. 'host': no
+   * container at all — an nginx.conf of the repository that no compose service loads, read as
+   * the /etc/nginx of a server whose other files certboot cannot see.
+   */
+  readonly imageKind: NginxImageKind | 'derived' | 'host';
   /** The configuration nginx loads at start, read through the container's first-boot view. */
   readonly configuration?: NginxConfiguration;
   readonly mainConfigurationPath: string;
@@ -58,6 +63,7 @@ export interface RepositoryScript {
 
 export interface Deployment {
   readonly workspaceRoot: string;
+  /** Compose projects, then one project per standalone nginx.conf (see NginxService.imageKind 'host'). */
   readonly projects: readonly DeployedProject[];
   readonly scripts: readonly RepositoryScript[];
 }
@@ -248,6 +254,53 @@ function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathS
   return { compose, services };
 }
 
+function syntheticMount(source: string, target: string, location: SourceLocation): VolumeMount {
+  return { type: 'bind', source, target, readOnly: true, unknown: false, location };
+}
+
+/**
+ * An nginx.conf that no compose service loads is the configuration of nginx on a host: its
+ * directory stands for /etc/nginx, and /etc/letsencrypt is the host's own, which certboot cannot
+ * read (unknown, so the first-boot rules stay silent while the path rules still apply).
+ */
+function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: HostPathState): DeployedProject {
+  const directory = posix.dirname(path);
+  const location: SourceLocation = { file: path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  const mounts = [syntheticMount(directory, '/etc/nginx', location), syntheticMount(certbotConfigDirectory, certbotConfigDirectory, location)];
+  const compose: ComposeService = {
+    name: posix.basename(directory),
+    nameLocation: location,
+    ports: [],
+    volumes: mounts,
+    profiles: [],
+    environment: {},
+    dependsOn: [],
+  };
+  const view = new ContainerView(mounts, fileSystem, hostPathState, undefined);
+  const mainPath = posix.join('/etc/nginx', posix.basename(path));
+  const service: DeployedService = {
+    name: compose.name,
+    compose,
+    projectDirectory: directory,
+    view,
+    nginx: { imageKind: 'host', mainConfigurationPath: mainPath, rendersTemplates: false, configuration: loadNginxConfiguration(view, mainPath) },
+  };
+  const project: ComposeProject = { directory, name: compose.name, files: [], services: [compose], namedVolumes: [], documents: [], diagnostics: [] };
+  return { compose: project, services: [service] };
+}
+
+/** The host files every compose nginx service loads, so a standalone pass does not read them twice. */
+function filesLoadedByServices(projects: readonly DeployedProject[]): Set<string> {
+  const loaded = new Set<string>();
+  for (const service of projects.flatMap((project) => project.services)) {
+    for (const file of service.nginx?.configuration?.files ?? []) {
+      const origin = service.view.origin(file.path);
+      if (origin.kind === 'bind') loaded.add(origin.hostPath);
+    }
+  }
+  return loaded;
+}
+
 /** What a fresh clone of the repository that holds the compose project has at a host path. */
 function freshCloneState(freshClone: FreshClone, projectDirectory: string): HostPathState {
   return (hostPath) => {
@@ -273,6 +326,11 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
       options.hostPathState ?? freshCloneState(freshClone, directory),
     ),
   );
+  const loaded = filesLoadedByServices(projects);
+  for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', { maximumFiles: 200 })) {
+    if (loaded.has(path)) continue;
+    projects.push(standaloneProject(fileSystem, path, options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))));
+  }
   const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), { maximumFiles: options.maximumScripts ?? 200 }).flatMap((path): RepositoryScript[] => {
     const text = readTextFile(fileSystem, path);
     if (text === undefined || text.includes('\0')) return [];
