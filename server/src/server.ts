@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeWorkspace, WorkspaceAnalysis } from './core/analyze-workspace';
-import { describePathAt, includeLinks } from './core/deployment/path-description';
+import { describePathAt, includeLinks, mountLinks } from './core/deployment/path-description';
 import type { Finding } from './core/findings';
 import { commentSyntaxOf } from './core/lint/comment-scanner';
 import {
@@ -274,7 +274,8 @@ connection.onDocumentLinks((params): DocumentLink[] => {
   const path = pathOf(params.textDocument.uri);
   const analysis = path ? stateOf(rootOf(path)).analysis : undefined;
   if (!path || !analysis) return [];
-  return includeLinks(analysis.deployment, path).map((link) => ({ range: link.range, target: fileUri(link.target) }));
+  const isFile = (candidate: string): boolean => overlay.stat(candidate)?.kind === 'file';
+  return [...includeLinks(analysis.deployment, path), ...mountLinks(analysis.deployment, path, isFile)].map((link) => ({ range: link.range, target: fileUri(link.target) }));
 });
 
 connection.onExecuteCommand((params) => {

@@ -136,6 +136,13 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     deepStrictEqual(links, [{ range: range(13, 12, 13, 25), target: pathToFileURL(nginxPath).href }]);
   });
 
+  it('links a compose bind mount to the file it mounts', async () => {
+    await client.open(composePath, readFileSync(composePath, 'utf8'), 'dockercompose');
+    await client.diagnostics(composePath);
+    const links = await client.connection.sendRequest('textDocument/documentLink', { textDocument: { uri: pathToFileURL(composePath).href } });
+    deepStrictEqual(links, [{ range: range(9, 8, 9, 51), target: pathToFileURL(join(directory, 'nginx', 'nginx.conf')).href }]);
+  });
+
   it('says plainly that the bootstrap command is not there yet', async () => {
     await rejects(
       client.connection.sendRequest('workspace/executeCommand', { command: 'certboot.generateBootstrapConfig', arguments: [] }),

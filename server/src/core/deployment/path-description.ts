@@ -134,7 +134,7 @@ export function describePathAt(deployment: Deployment, file: string, position: P
 
 export interface IncludeLink {
   readonly range: Range;
-  /** Host path of an included file. */
+  /** Host path of the included or mounted file. */
   readonly target: string;
 }
 
@@ -160,6 +160,20 @@ export function includeLinks(deployment: Deployment, file: string): IncludeLink[
       }
     };
     visit(configurationFile.syntax.directives);
+  }
+  return links;
+}
+
+/** Links from each bind mount of a compose file to the repository file it mounts. */
+export function mountLinks(deployment: Deployment, file: string, isFile: (path: string) => boolean): IncludeLink[] {
+  const links: IncludeLink[] = [];
+  for (const project of deployment.projects) {
+    for (const service of project.services) {
+      for (const mount of service.compose.volumes) {
+        if (mount.location.file !== file || mount.type !== 'bind' || mount.source === undefined || !isFile(mount.source)) continue;
+        links.push({ range: mount.location.range, target: mount.source });
+      }
+    }
   }
   return links;
 }
