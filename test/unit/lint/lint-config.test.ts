@@ -10,7 +10,7 @@ import {
 import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
 import { finding, range } from './support';
 
-const file = '/work/certboot.json';
+const file = '/srv/certboot.json';
 
 function problemsOf(text: string): { range: unknown; message: string }[] {
   return parseLintConfiguration(text, file).problems.map((problem) => ({ range: problem.range, message: problem.message }));
@@ -102,12 +102,12 @@ describe('lint configuration', () => {
   });
 
   it('finds certboot.json in the directory or an ancestor, not above the workspace root', () => {
-    const fileSystem = new MemoryFileSystem({ '/work/certboot.json': '{}', '/work/app/deploy/nginx.conf': '', '/certboot.json': '{}' });
-    strictEqual(findLintConfigurationFile(fileSystem, '/work/app/deploy', '/work'), '/work/certboot.json');
-    strictEqual(findLintConfigurationFile(fileSystem, '/work/app/deploy', '/work/app'), undefined);
-    strictEqual(findLintConfigurationFile(fileSystem, '/elsewhere', '/work'), undefined);
-    fileSystem.writeFile('/work/app/certboot.json', '{}');
-    strictEqual(findLintConfigurationFile(fileSystem, '/work/app/deploy', '/work'), '/work/app/certboot.json');
+    const fileSystem = new MemoryFileSystem({ '/srv/certboot.json': '{}', '/srv/app/deploy/nginx.conf': '', '/certboot.json': '{}' });
+    strictEqual(findLintConfigurationFile(fileSystem, '/srv/app/deploy', '/srv'), '/srv/certboot.json');
+    strictEqual(findLintConfigurationFile(fileSystem, '/srv/app/deploy', '/srv/app'), undefined);
+    strictEqual(findLintConfigurationFile(fileSystem, '/elsewhere', '/srv'), undefined);
+    fileSystem.writeFile('/srv/app/certboot.json', '{}');
+    strictEqual(findLintConfigurationFile(fileSystem, '/srv/app/deploy', '/srv'), '/srv/app/certboot.json');
   });
 
   it('reports an unreadable configuration file as a problem', () => {

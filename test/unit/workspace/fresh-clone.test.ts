@@ -150,35 +150,35 @@ function exists(path: string): boolean {
 
 describe('repository roots', () => {
   const fileSystem = new MemoryFileSystem({
-    '/work/app/.git/HEAD': 'ref: refs/heads/main\n',
-    '/work/app/deploy/compose.yaml': '',
-    '/work/app/vendor/lib/.git': 'gitdir: ../../.git/modules/lib\n',
-    '/work/app/vendor/lib/readme': '',
-    '/work/plain/compose.yaml': '',
+    '/srv/app/.git/HEAD': 'ref: refs/heads/main\n',
+    '/srv/app/deploy/compose.yaml': '',
+    '/srv/app/vendor/lib/.git': 'gitdir: ../../.git/modules/lib\n',
+    '/srv/app/vendor/lib/readme': '',
+    '/srv/plain/compose.yaml': '',
   });
 
   it('finds the nearest directory holding .git, as a directory or a file', () => {
-    strictEqual(findRepositoryRoot(fileSystem, '/work/app/deploy/compose.yaml', ['/work']), '/work/app');
-    strictEqual(findRepositoryRoot(fileSystem, '/work/app', ['/work']), '/work/app');
-    strictEqual(findRepositoryRoot(fileSystem, '/work/app/vendor/lib/readme', ['/work']), '/work/app/vendor/lib');
-    strictEqual(findRepositoryRoot(fileSystem, '/work/app/deploy/not/yet/created', ['/work']), '/work/app');
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/app/deploy/compose.yaml', ['/srv']), '/srv/app');
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/app', ['/srv']), '/srv/app');
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/app/vendor/lib/readme', ['/srv']), '/srv/app/vendor/lib');
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/app/deploy/not/yet/created', ['/srv']), '/srv/app');
   });
 
   it('never looks above the workspace roots', () => {
-    strictEqual(findRepositoryRoot(fileSystem, '/work/plain/compose.yaml', ['/work']), undefined);
-    strictEqual(findRepositoryRoot(fileSystem, '/work/app/deploy', ['/work/app/deploy']), undefined);
-    strictEqual(findRepositoryRoot(fileSystem, '/work/app/deploy', ['/elsewhere']), undefined);
-    strictEqual(findRepositoryRoot(fileSystem, '/work/app/deploy', ['/elsewhere', '/work/app']), '/work/app');
-    strictEqual(findRepositoryRoot(fileSystem, '/work/app/deploy', ['/work/app/deploy', '/work']), '/work/app');
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/plain/compose.yaml', ['/srv']), undefined);
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/app/deploy', ['/srv/app/deploy']), undefined);
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/app/deploy', ['/elsewhere']), undefined);
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/app/deploy', ['/elsewhere', '/srv/app']), '/srv/app');
+    strictEqual(findRepositoryRoot(fileSystem, '/srv/app/deploy', ['/srv/app/deploy', '/srv']), '/srv/app');
   });
 });
 
 describe('deployments without a repository', () => {
   it('counts every existing path present, an empty directory too', () => {
-    const fileSystem = new MemoryFileSystem({ '/work/plain/compose.yaml': '', '/work/plain/certs/.gitignore': '*\n' });
-    deepStrictEqual(freshCloneState(fileSystem, undefined, '/work/plain/certs'), { state: 'present', reason: 'no-repository', kind: 'directory' });
-    deepStrictEqual(freshCloneState(fileSystem, undefined, '/work/plain/certs/.gitignore'), { state: 'present', reason: 'no-repository', kind: 'file' });
-    deepStrictEqual(freshCloneState(fileSystem, undefined, '/work/plain/missing'), { state: 'absent', reason: 'missing' });
+    const fileSystem = new MemoryFileSystem({ '/srv/plain/compose.yaml': '', '/srv/plain/certs/.gitignore': '*\n' });
+    deepStrictEqual(freshCloneState(fileSystem, undefined, '/srv/plain/certs'), { state: 'present', reason: 'no-repository', kind: 'directory' });
+    deepStrictEqual(freshCloneState(fileSystem, undefined, '/srv/plain/certs/.gitignore'), { state: 'present', reason: 'no-repository', kind: 'file' });
+    deepStrictEqual(freshCloneState(fileSystem, undefined, '/srv/plain/missing'), { state: 'absent', reason: 'missing' });
   });
 
   it('answers unknown where the file system refuses to look', () => {
@@ -195,24 +195,24 @@ describe('deployments without a repository', () => {
 describe('FreshClone', () => {
   it('judges paths by the repository the deployment runs from, reading each .gitignore once', () => {
     const memory = new MemoryFileSystem({
-      '/work/app/.git/HEAD': '',
-      '/work/app/.gitignore': 'secrets/\n',
-      '/work/app/compose.yaml': '',
-      '/work/app/secrets/key': '',
-      '/work/app/nginx/default.conf': '',
-      '/work/app/tools/.git/HEAD': '',
-      '/work/app/tools/compose.yaml': '',
+      '/srv/app/.git/HEAD': '',
+      '/srv/app/.gitignore': 'secrets/\n',
+      '/srv/app/compose.yaml': '',
+      '/srv/app/secrets/key': '',
+      '/srv/app/nginx/default.conf': '',
+      '/srv/app/tools/.git/HEAD': '',
+      '/srv/app/tools/compose.yaml': '',
     });
     const fileSystem = new CountingFileSystem(memory);
-    const freshClone = new FreshClone(fileSystem, ['/work']);
-    strictEqual(freshClone.state('/work/app/nginx/default.conf', '/work/app').state, 'present');
-    strictEqual(freshClone.state('/work/app/secrets/key', '/work/app').state, 'absent');
-    strictEqual(freshClone.state('/work/app/secrets', '/work/app/nginx').state, 'absent');
-    strictEqual(freshClone.state('/work/app/tools/compose.yaml', '/work/app').state, 'unknown');
-    strictEqual(freshClone.state('/work/app/tools/compose.yaml', '/work/app/tools').state, 'present');
+    const freshClone = new FreshClone(fileSystem, ['/srv']);
+    strictEqual(freshClone.state('/srv/app/nginx/default.conf', '/srv/app').state, 'present');
+    strictEqual(freshClone.state('/srv/app/secrets/key', '/srv/app').state, 'absent');
+    strictEqual(freshClone.state('/srv/app/secrets', '/srv/app/nginx').state, 'absent');
+    strictEqual(freshClone.state('/srv/app/tools/compose.yaml', '/srv/app').state, 'unknown');
+    strictEqual(freshClone.state('/srv/app/tools/compose.yaml', '/srv/app/tools').state, 'present');
     deepStrictEqual(
-      fileSystem.reads.filter((path) => path === '/work/app/.gitignore'),
-      ['/work/app/.gitignore'],
+      fileSystem.reads.filter((path) => path === '/srv/app/.gitignore'),
+      ['/srv/app/.gitignore'],
     );
   });
 });
