@@ -14,7 +14,7 @@ const sizeLimit = 3 * 1024 * 1024;
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const vsix = join(root, `${manifest.name}-${manifest.version}.vsix`);
 
-const required = ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', manifest.icon, 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const required = ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'dist/tree-sitter-terraform.wasm', manifest.icon, 'README.md', 'CHANGELOG.md', 'LICENSE'];
 const requiredDirectories = ['grammars/', 'docs/rules/'];
 const forbidden = [/\.ts$/, /\.map$/, /^node_modules\//, /^test\//, /^client\//, /^server\//, /^scripts\//, /^out\//, /^examples\//, /\.vsix$/];
 

@@ -15,10 +15,23 @@ export const composeLanguageId = 'dockercompose';
  */
 export const composeFileNamePattern = '**/{compose,docker-compose}*.{yml,yaml}';
 
+/** HashiCorp's Terraform extension gives `.tf` files this language id. */
+export const terraformLanguageId = 'terraform';
+
+/** Without a Terraform extension a `.tf` file has no language of its own; its name says what it is. */
+export const terraformFilePattern = '**/*.tf';
+
+/**
+ * CloudFormation templates are plain YAML or JSON; only their names and folders tell them from
+ * other files (the analysis itself checks for AWSTemplateFormatVersion or AWS:: resources).
+ */
+export const cloudFormationFilePatterns: readonly string[] = ['**/*.template.{yaml,yml,json}', '**/cloudformation/**/*.{yaml,yml,json}', '**/*cfn*.{yaml,yml,json}'];
+
 /** One entry of the selector; its shape fits both VS Code's and the protocol's document filters. */
 export interface DocumentFilter {
   readonly scheme: 'file';
-  readonly language: string;
+  /** Absent: any language, the pattern alone decides. */
+  readonly language?: string;
   /** A glob on the file's path. */
   readonly pattern?: string;
 }
@@ -30,6 +43,9 @@ export function certbootDocumentSelector(): DocumentFilter[] {
     ...nginxLanguageIds.map((language): DocumentFilter => ({ scheme: 'file', language })),
     { scheme: 'file', language: composeLanguageId },
     { scheme: 'file', language: 'yaml', pattern: composeFileNamePattern },
+    { scheme: 'file', language: terraformLanguageId },
+    { scheme: 'file', pattern: terraformFilePattern },
+    ...['yaml', 'json'].flatMap((language) => cloudFormationFilePatterns.map((pattern): DocumentFilter => ({ scheme: 'file', language, pattern }))),
   ];
 }
 

@@ -12,6 +12,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { repositoryRoot } from './paths';
 
+export interface LanguageClientOptions {
+  /** Flags for the server's node, before the script: e.g. `--cpu-prof` to profile the real server. */
+  readonly nodeArguments?: readonly string[];
+}
+
 /** A real client: dist/server.js in its own process, JSON-RPC over stdio. */
 export class LanguageClient {
   readonly connection: ProtocolConnection;
@@ -19,9 +24,11 @@ export class LanguageClient {
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: { predicate: (params: PublishDiagnosticsParams) => boolean; resolve: (params: PublishDiagnosticsParams) => void }[] = [];
   readonly stderr: string[] = [];
+  private readonly nodeArguments: readonly string[];
 
-  constructor() {
-    this.process = spawn(process.execPath, [join(repositoryRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(options: LanguageClientOptions = {}) {
+    this.nodeArguments = options.nodeArguments ?? [];
+    this.process = spawn(process.execPath, [...this.nodeArguments, join(repositoryRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -54,15 +61,22 @@ export class LanguageClient {
     const current = this.latest.get(uri);
     if (current && predicate(current)) return Promise.resolve(current);
     return new Promise((resolve, reject) => {
-      const waiter = { predicate: (params: PublishDiagnosticsParams) => params.uri === uri && predicate(params), resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
+      // cleared on a match: a benchmark waits thousands of times, and pending timers would keep its process alive
+      const timer = setTimeout(() => {
         const index = this.waiters.indexOf(waiter);
         if (index >= 0) {
           this.waiters.splice(index, 1);
           reject(new Error(`no matching diagnostics for ${fileURLToPath(uri)} within ${timeoutMs} ms; last: ${JSON.stringify(this.latest.get(uri)?.diagnostics.map((d) => d.code))}`));
         }
       }, timeoutMs);
+      const waiter = {
+        predicate: (params: PublishDiagnosticsParams) => params.uri === uri && predicate(params),
+        resolve: (params: PublishDiagnosticsParams) => {
+          clearTimeout(timer);
+          resolve(params);
+        },
+      };
+      this.waiters.push(waiter);
     });
   }
 
@@ -78,11 +92,24 @@ export class LanguageClient {
     return this.process.exitCode !== null || this.process.signalCode !== null;
   }
 
+  private exitWithin(timeoutMs: number): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.process.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   async stop(): Promise<void> {
     if (!this.exited) {
       try {
         await Promise.race([this.connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 2000))]);
         await this.connection.sendNotification('exit');
+        // node writes a --cpu-prof profile only on a normal exit, so a profiled server gets time to exit before the kill
+        if (this.nodeArguments.length > 0) await this.exitWithin(5000);
       } catch {
         // the process may already be gone; it is killed below either way
       }

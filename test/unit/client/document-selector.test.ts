@@ -1,7 +1,7 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certbootDocumentSelector, composeFileNamePattern, DocumentFilter } from '../../../client/src/document-selector';
+import { certbootDocumentSelector, cloudFormationFilePatterns, composeFileNamePattern, DocumentFilter, terraformFilePattern } from '../../../client/src/document-selector';
 import { repositoryRoot } from '../../support/paths';
 
 /**
@@ -28,7 +28,7 @@ function selects(selector: readonly DocumentFilter[], document: { languageId: st
   return selector.some(
     (filter) =>
       filter.scheme === (document.scheme ?? 'file') &&
-      filter.language === document.languageId &&
+      (filter.language === undefined || filter.language === document.languageId) &&
       (filter.pattern === undefined || globToRegExp(filter.pattern).test(document.path)),
   );
 }
@@ -36,13 +36,41 @@ function selects(selector: readonly DocumentFilter[], document: { languageId: st
 describe('client document selector', () => {
   const selector = certbootDocumentSelector();
 
-  it('is the nginx languages, dockercompose, and YAML files named like compose files', () => {
+  it('is the nginx languages, dockercompose, YAML files named like compose files, Terraform and CloudFormation templates', () => {
     deepStrictEqual(selector, [
       { scheme: 'file', language: 'nginx' },
       { scheme: 'file', language: 'NGINX' },
       { scheme: 'file', language: 'dockercompose' },
       { scheme: 'file', language: 'yaml', pattern: '**/{compose,docker-compose}*.{yml,yaml}' },
+      { scheme: 'file', language: 'terraform' },
+      { scheme: 'file', pattern: '**/*.tf' },
+      { scheme: 'file', language: 'yaml', pattern: '**/*.template.{yaml,yml,json}' },
+      { scheme: 'file', language: 'yaml', pattern: '**/cloudformation/**/*.{yaml,yml,json}' },
+      { scheme: 'file', language: 'yaml', pattern: '**/*cfn*.{yaml,yml,json}' },
+      { scheme: 'file', language: 'json', pattern: '**/*.template.{yaml,yml,json}' },
+      { scheme: 'file', language: 'json', pattern: '**/cloudformation/**/*.{yaml,yml,json}' },
+      { scheme: 'file', language: 'json', pattern: '**/*cfn*.{yaml,yml,json}' },
     ]);
+  });
+
+  it('selects Terraform files under the terraform language or by name', () => {
+    strictEqual(selects(selector, { languageId: 'terraform', path: '/srv/infra/acm.tf' }), true);
+    strictEqual(selects(selector, { languageId: 'plaintext', path: '/srv/infra/acm.tf' }), true);
+    strictEqual(selects(selector, { languageId: 'plaintext', path: '/srv/infra/acm.tfstate' }), false);
+  });
+
+  it('selects CloudFormation templates by name and folder, in YAML and JSON', () => {
+    for (const [languageId, path] of [
+      ['yaml', '/srv/app/stack.template.yaml'],
+      ['json', '/srv/app/site.template.json'],
+      ['yaml', '/srv/app/cloudformation/certificate.yml'],
+      ['json', '/srv/app/cloudformation/nested/acm.json'],
+      ['yaml', '/srv/app/infra/cfn-certificate.yaml'],
+      ['json', '/srv/app/web-cfn.json'],
+    ]) {
+      strictEqual(selects(selector, { languageId: languageId as string, path: path as string }), true, path);
+    }
+    strictEqual(selects(selector, { languageId: 'json', path: '/srv/app/package.json' }), false);
   });
 
   it('selects nginx documents under either language id', () => {
@@ -77,8 +105,10 @@ describe('client document selector', () => {
     strictEqual(selects(selector, { languageId: 'nginx', path: 'Untitled-1', scheme: 'untitled' }), false);
   });
 
-  it('matches the pattern it exports', () => {
-    strictEqual(selector.at(-1)?.pattern, composeFileNamePattern);
+  it('matches the patterns it exports', () => {
+    strictEqual(selector[3]?.pattern, composeFileNamePattern);
+    strictEqual(selector[5]?.pattern, terraformFilePattern);
+    deepStrictEqual(selector.slice(6, 9).map((filter) => filter.pattern), cloudFormationFilePatterns);
   });
 });
 
@@ -91,7 +121,7 @@ describe('extension manifest', () => {
 
   it('activates on every language of the selector and on compose files in the workspace', () => {
     deepStrictEqual(manifest.activationEvents, [
-      ...[...new Set(certbootDocumentSelector().map((filter) => filter.language))].map((language) => `onLanguage:${language}`),
+      ...[...new Set(certbootDocumentSelector().flatMap((filter) => (filter.language === undefined ? [] : [filter.language])))].map((language) => `onLanguage:${language}`),
       'workspaceContains:**/compose.yaml',
       'workspaceContains:**/compose.yml',
       'workspaceContains:**/docker-compose.yaml',

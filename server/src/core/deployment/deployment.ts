@@ -11,6 +11,7 @@ import { initializeShellParser, parseShell } from '../shell/shell-parser';
 import type { ShellScript } from '../shell/shell-script';
 import { FileSystem } from '../workspace/file-system';
 import { FreshClone } from '../workspace/fresh-clone';
+import { loadInfrastructure, type Infrastructure } from '../infrastructure/infrastructure';
 import { describeIgnoreRule } from '../workspace/git-ignore';
 import { ContainerView, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
 import { summarizeDockerfile } from './dockerfile';
@@ -66,6 +67,8 @@ export interface Deployment {
   /** Compose projects, then one project per standalone nginx.conf (see NginxService.imageKind 'host'). */
   readonly projects: readonly DeployedProject[];
   readonly scripts: readonly RepositoryScript[];
+  /** Terraform modules and CloudFormation templates of the workspace (the ACM rules read them). */
+  readonly infrastructure: Infrastructure;
 }
 
 export interface DeploymentOptions {
@@ -337,5 +340,5 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
     const script = parseShell(text);
     return [{ path, text, script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) }];
   });
-  return { workspaceRoot, projects, scripts };
+  return { workspaceRoot, projects, scripts, infrastructure: await loadInfrastructure(fileSystem, workspaceRoot) };
 }

@@ -4,22 +4,25 @@ import { join } from 'node:path';
 // whose `import.meta.url` is undefined in the CommonJS bundles of dist/.
 import treeSitter = require('web-tree-sitter');
 
-/** Where the two WebAssembly files live. */
+/** Where the WebAssembly files live. */
 export interface TreeSitterLocations {
   /** web-tree-sitter's own runtime, `tree-sitter.wasm`. */
   readonly runtime: string;
   /** The compiled bash grammar, `tree-sitter-bash.wasm`. */
   readonly bashGrammar: string;
+  /** The compiled Terraform grammar (HCL plus Terraform's additions), `tree-sitter-terraform.wasm`. */
+  readonly terraformGrammar?: string;
 }
 
 /**
- * The bundles in `dist/` carry both files beside them (scripts/build.mjs copies them there);
+ * The bundles in `dist/` carry the files beside them (scripts/build.mjs copies them there);
  * from sources (tests run TypeScript directly) they come from node_modules.
  */
-export function defaultTreeSitterLocations(): TreeSitterLocations {
+export function defaultTreeSitterLocations(): Required<TreeSitterLocations> {
   return {
     runtime: besideBundleOrPackage('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'),
     bashGrammar: besideBundleOrPackage('tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm'),
+    terraformGrammar: besideBundleOrPackage('tree-sitter-terraform.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'),
   };
 }
 

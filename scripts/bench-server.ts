@@ -1,0 +1,285 @@
+// Prints figures for the language server over JSON-RPC (dist/server.js, as an editor runs it); never asserts on time.
+// CERTBOOT_BENCH_CPU_PROF=<directory> runs every server under `node --cpu-prof` and leaves the profiles there.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { analyzeWorkspace } from '../server/src/core/analyze-workspace';
+import { applyLintConfiguration, emptyLintConfiguration } from '../server/src/core/lint/lint-config';
+import { applySuppressions } from '../server/src/core/lint/suppressions';
+import { DiskFileSystem } from '../server/src/core/workspace/disk-file-system';
+import { OverlayFileSystem } from '../server/src/core/workspace/overlay-file-system';
+import { toDiagnostic } from '../server/src/language-server/protocol-conversions';
+import { LanguageClient, LanguageClientOptions } from '../test/support/language-client';
+import { percentile } from './bench-support';
+
+const repositoryRoot = resolve(__dirname, '..');
+const warmUpEdits = 20;
+const measuredEdits = 100;
+
+const profileDirectory = process.env.CERTBOOT_BENCH_CPU_PROF;
+const clientOptions: LanguageClientOptions = profileDirectory ? { nodeArguments: ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDirectory)}`] } : {};
+
+/** Read from the server's source so the printed figure cannot drift from the code it explains. */
+function serverDebounceMs(): number | undefined {
+  const match = /const debounceMilliseconds = (\d+)/.exec(readFileSync(join(repositoryRoot, 'server', 'src', 'server.ts'), 'utf8'));
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Deployments are clones, and certboot asks a fresh clone's view of every host path a service
+ * names (`.git` and `.gitignore` lookups per path): outside a repository the figures flatter the server.
+ */
+function makeRepository(project: string): void {
+  execFileSync('git', ['init', '--quiet', project]);
+}
+
+function since(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function summary(samples: readonly number[]): string {
+  const sorted = [...samples].sort((left, right) => left - right);
+  return `median ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms, max ${percentile(sorted, 1).toFixed(1)} ms`;
+}
+
+function median(samples: readonly number[]): number {
+  return percentile([...samples].sort((left, right) => left - right), 0.5);
+}
+
+function mentions(params: PublishDiagnosticsParams, text: string): boolean {
+  return params.diagnostics.some((diagnostic) => (typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value).includes(text));
+}
+
+/**
+ * Sends edits one at a time, each after the previous one's diagnostics arrived, as a typist
+ * pausing between edits would. `edit(n)` sends edit n and returns the paths whose diagnostics
+ * must reflect it, with the predicate that recognises them.
+ */
+async function measureEdits(
+  client: LanguageClient,
+  edit: (n: number, version: number) => Promise<{ paths: readonly string[]; reflects: (params: PublishDiagnosticsParams) => boolean }>,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let n = 1; n <= warmUpEdits + measuredEdits; n++) {
+    const sent = process.hrtime.bigint();
+    const { paths, reflects } = await edit(n, n + 1);
+    await Promise.all(paths.map((path) => client.diagnostics(path, reflects)));
+    const latency = since(sent);
+    if (n <= warmUpEdits) continue;
+    latencies.push(latency);
+  }
+  return latencies;
+}
+
+/** What the server does per analysis, in this process: the analysis, then suppressions, configuration and conversion. */
+async function measureInProcess(root: string, openFiles: readonly string[], apply: (overlay: OverlayFileSystem, n: number) => void): Promise<{ analysis: number[]; rest: number[] }> {
+  const overlay = new OverlayFileSystem(new DiskFileSystem([root]));
+  for (const path of openFiles) overlay.set(path, readFileSync(path, 'utf8'));
+  const analysis: number[] = [];
+  const rest: number[] = [];
+  for (let n = 1; n <= warmUpEdits + measuredEdits; n++) {
+    apply(overlay, n);
+    const started = process.hrtime.bigint();
+    const result = await analyzeWorkspace(overlay, root);
+    const analysed = since(started);
+    const files = new Set([...result.findings.map((finding) => finding.location.file), ...openFiles]);
+    const findings = applyLintConfiguration(applySuppressions(result.findings, overlay, [...files]), emptyLintConfiguration);
+    for (const finding of findings) toDiagnostic(finding, repositoryRoot);
+    if (n <= warmUpEdits) continue;
+    analysis.push(analysed);
+    rest.push(since(started) - analysed);
+  }
+  return { analysis, rest };
+}
+
+async function benchStartup(directory: string): Promise<void> {
+  const totals: number[] = [];
+  const initializes: number[] = [];
+  const counts: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    // a fresh copy each time, so no run sees files another left behind
+    const project = join(directory, `startup-${run}`);
+    cpSync(join(repositoryRoot, 'examples', 'certbot-deadlock'), project, { recursive: true });
+    makeRepository(project);
+    const file = join(project, 'nginx', 'conf.d', 'example.com.conf');
+    const started = process.hrtime.bigint();
+    const client = new LanguageClient(clientOptions);
+    try {
+      await client.initialize(project);
+      initializes.push(since(started));
+      await client.open(file, readFileSync(file, 'utf8'), 'nginx');
+      const published = await client.diagnostics(file);
+      totals.push(since(started));
+      counts.push(published.diagnostics.length);
+    } finally {
+      await client.stop();
+    }
+  }
+  console.log(
+    `server start → first diagnostics (examples/certbot-deadlock as a git repository, nginx/conf.d/example.com.conf, ${counts[0]} diagnostics): median ${median(totals).toFixed(0)} ms ` +
+      `(all: ${totals.map((total) => total.toFixed(0)).join(', ')}; of which spawn → initialize answered: median ${median(initializes).toFixed(0)} ms; 5 fresh servers)`,
+  );
+}
+
+const presentCertificate = '/etc/nginx/certs/present.pem';
+
+/** Per site an HTTP server that redirects and an HTTPS server, with certificates the project ships. */
+function generateBigConfig(sites: number): string[] {
+  const lines = ['user nginx;', 'worker_processes auto;', 'events { worker_connections 1024; }', 'http {', '    include mime.types;',
+    "    log_format main '$remote_addr - $remote_user [$time_local] \"$request\" $status';"];
+  for (let site = 0; site < sites; site++) {
+    const domain = `site${site}.example.com`;
+    lines.push(
+      `    # ${domain}`,
+      '    server {',
+      '        listen 80;',
+      `        server_name ${domain} www.${domain};`,
+      '        location ^~ /.well-known/acme-challenge/ { root /var/www/certbot; }',
+      '        location / { return 301 https://$host$request_uri; }',
+      '    }',
+      '    server {',
+      '        listen 443 ssl;',
+      `        server_name ${domain};`,
+      `        ssl_certificate ${presentCertificate};`,
+      '        ssl_certificate_key /etc/nginx/certs/present.key;',
+      '        location ~* \\.(png|jpg|css|js)$ { expires 30d; add_header Cache-Control "public"; }',
+      `        location / { proxy_pass http://backend${site % 50}:8080; proxy_set_header Host $host; }`,
+      '    }',
+    );
+  }
+  lines.push('}');
+  return lines;
+}
+
+function writeCertificates(project: string): void {
+  mkdirSync(join(project, 'certs'), { recursive: true });
+  writeFileSync(join(project, 'certs', 'present.pem'), '');
+  writeFileSync(join(project, 'certs', 'present.key'), '');
+}
+
+/**
+ * Edit n alternates site 0's certificate between a file the project ships and one it lacks, named
+ * after n: the server carries no version in publishDiagnostics, so the content tells which edit a
+ * publish reflects.
+ */
+function certificateFor(n: number): string {
+  return n % 2 === 1 ? `/etc/nginx/certs/missing-${n}.pem` : presentCertificate;
+}
+
+function reflectsCertificate(n: number): (params: PublishDiagnosticsParams) => boolean {
+  return n % 2 === 1 ? (params) => mentions(params, `missing-${n}.pem`) : (params) => !mentions(params, 'missing-');
+}
+
+async function benchBigConfig(directory: string, debounce: number | undefined): Promise<void> {
+  const project = join(directory, 'big');
+  mkdirSync(join(project, 'nginx'), { recursive: true });
+  makeRepository(project);
+  writeCertificates(project);
+  writeFileSync(
+    join(project, 'compose.yaml'),
+    'services:\n  nginx:\n    image: nginx:1.27-alpine\n    ports:\n      - "80:80"\n      - "443:443"\n    volumes:\n' +
+      '      - ./nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n      - ./nginx/mime.types:/etc/nginx/mime.types:ro\n      - ./certs:/etc/nginx/certs:ro\n',
+  );
+  writeFileSync(join(project, 'nginx', 'mime.types'), 'types { text/html html; }\n');
+  const lines = generateBigConfig(333);
+  const file = join(project, 'nginx', 'nginx.conf');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const toggled = lines.indexOf(`        ssl_certificate ${presentCertificate};`);
+  const textFor = (n: number): string => `${lines.map((line, index) => (index === toggled ? `        ssl_certificate ${certificateFor(n)};` : line)).join('\n')}\n`;
+
+  const client = new LanguageClient(clientOptions);
+  let latencies: number[];
+  try {
+    await client.initialize(project);
+    await client.open(file, textFor(0), 'nginx');
+    await client.diagnostics(file, reflectsCertificate(0));
+    latencies = await measureEdits(client, async (n, version) => {
+      await client.change(file, textFor(n), version);
+      return { paths: [file], reflects: reflectsCertificate(n) };
+    });
+  } finally {
+    await client.stop();
+  }
+  const inProcess = await measureInProcess(project, [file], (overlay, n) => overlay.set(file, textFor(n)));
+  report(`didChange → diagnostics, ${lines.length}-line nginx.conf in a git repository`, latencies, inProcess, debounce);
+}
+
+async function benchSharedCompose(directory: string, debounce: number | undefined): Promise<void> {
+  const project = join(directory, 'shared');
+  const confD = join(project, 'nginx', 'conf.d');
+  mkdirSync(confD, { recursive: true });
+  makeRepository(project);
+  writeCertificates(project);
+  const files: string[] = [];
+  for (let site = 0; site < 50; site++) {
+    const domain = `site${site}.example.com`;
+    const file = join(confD, `${domain}.conf`);
+    writeFileSync(
+      file,
+      `server {\n    listen 80;\n    server_name ${domain};\n    location ^~ /.well-known/acme-challenge/ { root /var/www/certbot; }\n    location / { return 301 https://$host$request_uri; }\n}\n` +
+        `server {\n    listen 443 ssl;\n    server_name ${domain};\n    ssl_certificate ${presentCertificate};\n    ssl_certificate_key /etc/nginx/certs/present.key;\n` +
+        `    location / { proxy_pass http://app:8080; }\n}\n`,
+    );
+    files.push(file);
+  }
+  // edit n alternates the certificates' mount between the directory that holds them and one named after n that does not exist
+  const mountFor = (n: number): string => (n % 2 === 1 ? `./certs-gone-${n}` : './certs');
+  const reflects = (n: number) => (n % 2 === 1 ? (params: PublishDiagnosticsParams) => mentions(params, `certs-gone-${n}`) : (params: PublishDiagnosticsParams) => !mentions(params, 'certs-gone-'));
+  const composeFor = (n: number): string =>
+    'services:\n  nginx:\n    image: nginx:1.27-alpine\n    ports:\n      - "80:80"\n      - "443:443"\n    volumes:\n' +
+    `      - ./nginx/conf.d:/etc/nginx/conf.d:ro\n      - ${mountFor(n)}:/etc/nginx/certs:ro\n`;
+  const compose = join(project, 'compose.yaml');
+  writeFileSync(compose, composeFor(0));
+
+  const client = new LanguageClient(clientOptions);
+  let latencies: number[];
+  try {
+    await client.initialize(project);
+    await client.open(compose, composeFor(0), 'dockercompose');
+    for (const file of files) await client.open(file, readFileSync(file, 'utf8'), 'nginx');
+    await Promise.all(files.map((file) => client.diagnostics(file, reflects(0))));
+    latencies = await measureEdits(client, async (n, version) => {
+      await client.change(compose, composeFor(n), version);
+      return { paths: files, reflects: reflects(n) };
+    });
+  } finally {
+    await client.stop();
+  }
+  const inProcess = await measureInProcess(project, [compose, ...files], (overlay, n) => overlay.set(compose, composeFor(n)));
+  report('didChange → diagnostics of the last of 50 open conf.d files, compose file they depend on, in a git repository', latencies, inProcess, debounce);
+}
+
+/**
+ * The server's `certboot/analysisState` "started" notification cannot split the latency: the
+ * server writes it before a synchronous analysis, and it leaves the process only after the
+ * analysis. So the split is the debounce timer, the same analysis timed in this process, and the rest.
+ */
+function report(what: string, latencies: readonly number[], inProcess: { analysis: number[]; rest: number[] }, debounce: number | undefined): void {
+  const analysis = median(inProcess.analysis) + median(inProcess.rest);
+  const remainder = median(latencies) - (debounce ?? 0) - analysis;
+  console.log(
+    `${what}: ${summary(latencies)} (${measuredEdits} edits after ${warmUpEdits} warm-up; target p95 < 30 ms); ` +
+      `of the median: debounce ${debounce ?? '?'} ms + analysis ${analysis.toFixed(1)} ms + the rest (JSON-RPC, document sync, timers, GC) ${remainder.toFixed(1)} ms; ` +
+      `the analysis in-process: analyzeWorkspace ${summary(inProcess.analysis)}, then suppressions/configuration/conversion median ${median(inProcess.rest).toFixed(1)} ms`,
+  );
+}
+
+async function main(): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), 'certboot-bench-server-'));
+  try {
+    const debounce = serverDebounceMs();
+    await benchStartup(directory);
+    await benchBigConfig(directory, debounce);
+    await benchSharedCompose(directory, debounce);
+    if (profileDirectory) console.log(`CPU profiles of the servers: ${resolve(profileDirectory)}`);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,248 @@
+import type { CfnValue } from '../cloudformation/template';
+import type { FileEdit, Fix } from '../findings';
+import { LineIndex } from '../lint/json-document';
+import type { Position } from '../source-location';
+import { attributeStep, referencesIn, type HclBlock } from '../terraform/hcl-syntax';
+import type { TerraformModule } from '../terraform/module';
+import type { CloudFormationCertificate, TerraformCertificate } from './acm-certificates';
+
+/** The indentation one nesting level adds in this file; two spaces when nothing is indented. */
+function indentationUnit(text: string): string {
+  return /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ';
+}
+
+/** The blanks before the token that opens a line. */
+function lineIndentation(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+}
+
+/** The indentation a block's body adds, read from its first line inside; else the file's unit. */
+function bodyIndentation(text: string, block: HclBlock): string {
+  const first = [...block.body.attributes, ...block.body.blocks].sort((one, other) => one.span.start - other.span.start)[0];
+  const base = lineIndentation(text, block.span.start);
+  const inner = first ? lineIndentation(text, first.span.start) : '';
+  return inner.length > base.length && inner.startsWith(base) ? inner.slice(base.length) : indentationUnit(text);
+}
+
+function insertion(file: string, position: Position, newText: string): FileEdit {
+  return { kind: 'replace', file, range: { start: position, end: position }, newText };
+}
+
+function freeName(module: TerraformModule, type: string, wanted: string): string {
+  let name = wanted;
+  for (let suffix = 2; module.resource('resource', type, name); suffix++) name = `${wanted}_${suffix}`;
+  return name;
+}
+
+/** The hosted zone the records go to: a zone of the module whose name ends the domain, else any, else a new variable. */
+function zoneIdExpression(certificate: TerraformCertificate): { expression: string; variableBlock?: string } {
+  const module = certificate.module;
+  const domainAttribute = certificate.resource.block.body.attributes.find((attribute) => attribute.name === 'domain_name');
+  const domain = domainAttribute ? module.evaluateString(domainAttribute.value) : undefined;
+  const zones = module.resources.filter((resource) => resource.type === 'aws_route53_zone');
+  const matching = zones.find((zone) => {
+    const nameAttribute = zone.block.body.attributes.find((attribute) => attribute.name === 'name');
+    const name = nameAttribute ? module.evaluateString(nameAttribute.value)?.replace(/\.$/, '') : undefined;
+    return name !== undefined && domain !== undefined && (domain === name || domain.endsWith(`.${name}`));
+  });
+  const zone = matching ?? zones[0];
+  if (zone) return { expression: `${zone.mode === 'data' ? 'data.' : ''}aws_route53_zone.${zone.name}.zone_id` };
+  if (module.variables.has('route53_zone_id')) return { expression: 'var.route53_zone_id' };
+  return {
+    expression: 'var.route53_zone_id',
+    variableBlock: `variable "route53_zone_id" {\n§description = "The Route 53 hosted zone that holds the DNS validation records of ${certificate.address}"\n§type        = string\n}`,
+  };
+}
+
+export interface DnsValidationParts {
+  readonly switchMethod: boolean;
+  readonly addRecords: boolean;
+  readonly addValidation: boolean;
+}
+
+/**
+ * Edits that make a certificate DNS-validated end to end: the method, the Route 53 records from
+ * `domain_validation_options`, the `aws_acm_certificate_validation` that waits for issuance, and
+ * the consumers pointed at the validated ARN. undefined when the certificate is repeated.
+ */
+export function terraformDnsValidationEdits(certificate: TerraformCertificate, parts: DnsValidationParts): FileEdit[] | undefined {
+  if (certificate.repeated) return undefined;
+  const { module, resource } = certificate;
+  const file = resource.file.path;
+  const text = resource.file.syntax.text;
+  const lines = new LineIndex(text);
+  const edits: FileEdit[] = [];
+  if (parts.switchMethod) {
+    if (!certificate.validationMethodAttribute) return undefined;
+    edits.push({ kind: 'replace', file, range: certificate.validationMethodAttribute.value.range, newText: '"DNS"' });
+  }
+  const recordsName = freeName(module, 'aws_route53_record', `${resource.name}_validation`);
+  const validationName = freeName(module, 'aws_acm_certificate_validation', resource.name);
+  const blocks: string[] = [];
+  let variableBlock: string | undefined;
+  if (parts.addRecords) {
+    const zone = zoneIdExpression(certificate);
+    variableBlock = zone.variableBlock;
+    blocks.push(
+      [
+        `resource "aws_route53_record" "${recordsName}" {`,
+        '§for_each = {',
+        `§§for option in ${certificate.address}.domain_validation_options : option.domain_name => {`,
+        '§§§name   = option.resource_record_name',
+        '§§§record = option.resource_record_value',
+        '§§§type   = option.resource_record_type',
+        '§§}',
+        '§}',
+        '',
+        '§allow_overwrite = true',
+        '§name            = each.value.name',
+        '§records         = [each.value.record]',
+        '§ttl             = 60',
+        '§type            = each.value.type',
+        `§zone_id         = ${zone.expression}`,
+        '}',
+      ].join('\n'),
+    );
+  }
+  if (parts.addValidation) {
+    const fqdns = parts.addRecords ? `\n§validation_record_fqdns = [for record in aws_route53_record.${recordsName} : record.fqdn]` : '';
+    blocks.push(`resource "aws_acm_certificate_validation" "${validationName}" {\n§certificate_arn${parts.addRecords ? '        ' : ''} = ${certificate.address}.arn${fqdns}\n}`);
+    // consumers read the ARN directly or through a local: both must wait for the validation
+    const readers = [
+      ...certificate.consumers.flatMap((consumer) => (consumer.directReference ? [{ reference: consumer.directReference, file: consumer.resource.file.path }] : [])),
+      ...[...module.locals.values()].flatMap((local) =>
+        referencesIn(local.expression)
+          .filter((reference) => reference.root === 'aws_acm_certificate' && attributeStep(reference, 0) === resource.name && attributeStep(reference, 1) === 'arn' && reference.steps.length === 2)
+          .map((reference) => ({ reference, file: local.file.path })),
+      ),
+    ];
+    for (const reader of readers) {
+      edits.push({ kind: 'replace', file: reader.file, range: reader.reference.range, newText: `aws_acm_certificate_validation.${validationName}.certificate_arn` });
+    }
+  }
+  if (variableBlock) blocks.push(variableBlock);
+  if (blocks.length > 0) {
+    const base = lineIndentation(text, resource.block.span.start);
+    const unit = bodyIndentation(text, resource.block);
+    const rendered = blocks
+      .map((block) =>
+        block
+          .split('\n')
+          .map((line) => (line === '' ? '' : base + line.replace(/§/g, unit)))
+          .join('\n'),
+      )
+      .join('\n\n');
+    edits.push(insertion(file, lines.position(resource.block.span.end), `\n\n${rendered}`));
+  }
+  return edits;
+}
+
+/** `lifecycle { create_before_destroy = true }` in the certificate, or the flag set in the existing block. */
+export function createBeforeDestroyFix(certificate: TerraformCertificate): Fix {
+  const file = certificate.resource.file.path;
+  const text = certificate.resource.file.syntax.text;
+  const lines = new LineIndex(text);
+  const unit = bodyIndentation(text, certificate.resource.block);
+  const title = `Add \`lifecycle { create_before_destroy = true }\` to ${certificate.address}`;
+  if (certificate.createBeforeDestroy) {
+    return { title: `Set create_before_destroy = true in ${certificate.address}`, edits: [{ kind: 'replace', file, range: certificate.createBeforeDestroy.value.range, newText: 'true' }], preferred: true, safe: true };
+  }
+  const target: HclBlock = certificate.lifecycle ?? certificate.resource.block;
+  const base = lineIndentation(text, target.span.start);
+  const inner = certificate.lifecycle ? `${base}${bodyIndentation(text, certificate.lifecycle)}create_before_destroy = true\n` : `\n${base}${unit}lifecycle {\n${base}${unit}${unit}create_before_destroy = true\n${base}${unit}}\n`;
+  const closeLineStart = text.lastIndexOf('\n', target.closeBrace.start - 1) + 1;
+  const closeAlone = /^[ \t]*$/.test(text.slice(closeLineStart, target.closeBrace.start));
+  const edit = closeAlone ? insertion(file, lines.position(closeLineStart), inner) : insertion(file, lines.position(target.closeBrace.start), `\n${inner}${base}`);
+  return { title, edits: [edit], preferred: true, safe: true };
+}
+
+/** A value's own text, when it sits on one line and can be copied elsewhere as is. */
+function copyable(text: string, value: CfnValue): string | undefined {
+  const source = text.slice(value.span.start, value.span.end);
+  return source.includes('\n') || value.kind === 'mapping' || value.kind === 'sequence' ? undefined : source;
+}
+
+/**
+ * CloudFormation: `ValidationMethod: DNS` and `DomainValidationOptions` with a `HostedZoneId` per
+ * domain, from a hosted zone of the template, a hosted-zone parameter, or a new parameter.
+ */
+export function cloudFormationDnsValidationEdits(certificate: CloudFormationCertificate, switchMethod: boolean): FileEdit[] | undefined {
+  const { template, resource } = certificate;
+  const properties = resource.properties;
+  const methodEntry = certificate.validationMethodEntry;
+  if (!properties || (properties.flow && template.format === 'yaml') || !methodEntry || certificate.domainValidationOptions) return undefined;
+  const { text, file } = template;
+  const json = template.format === 'json';
+  const lines = new LineIndex(text);
+  const unit = json ? indentationUnit(text) : indentationUnit(text.slice(template.resourcesEntry.keySpan.start));
+  const domainValues = [properties.entries.find((entry) => entry.key === 'DomainName')?.value];
+  const alternatives = properties.entries.find((entry) => entry.key === 'SubjectAlternativeNames')?.value;
+  if (alternatives?.kind === 'sequence') domainValues.push(...alternatives.items);
+  const domains = domainValues.flatMap((value) => {
+    const source = value ? copyable(text, value) : undefined;
+    return source === undefined ? [] : [source];
+  });
+  const uniqueDomains = [...new Set(domains)];
+  if (uniqueDomains.length === 0) return undefined;
+
+  const edits: FileEdit[] = [];
+  const zone = template.resources.find((candidate) => candidate.type === 'AWS::Route53::HostedZone');
+  const zoneParameter = template.parameters.find((parameter) => parameter.type === 'AWS::Route53::HostedZone::Id');
+  let zoneName = zone?.logicalId ?? zoneParameter?.name;
+  if (zoneName === undefined) {
+    zoneName = template.parameters.some((parameter) => parameter.name === 'HostedZoneId') ? 'CertificateHostedZoneId' : 'HostedZoneId';
+    const parametersEdit = newParameterEdit(template, zoneName, unit, lines);
+    if (!parametersEdit) return undefined;
+    edits.push(parametersEdit);
+  }
+  const indentation = lineIndentation(text, methodEntry.keySpan.start);
+  const methodValue = methodEntry.value;
+  let addition: string;
+  if (json) {
+    const items = uniqueDomains.map((domain) => `${indentation}${unit}{ "DomainName": ${domain}, "HostedZoneId": { "Ref": "${zoneName}" } }`).join(',\n');
+    addition = `,\n${indentation}"DomainValidationOptions": [\n${items}\n${indentation}]`;
+    edits.push({ kind: 'replace', file, range: methodValue.range, newText: `${switchMethod ? '"DNS"' : text.slice(methodValue.span.start, methodValue.span.end)}${addition}` });
+  } else {
+    const items = uniqueDomains.map((domain) => `${indentation}${unit}- DomainName: ${domain}\n${indentation}${unit}  HostedZoneId: !Ref ${zoneName}`).join('\n');
+    addition = `\n${indentation}DomainValidationOptions:\n${items}`;
+    const lineEnd = text.indexOf('\n', methodValue.span.end);
+    const endOfLine = lineEnd < 0 ? text.length : text.charAt(lineEnd - 1) === '\r' ? lineEnd - 1 : lineEnd;
+    if (endOfLine === methodValue.span.end) {
+      edits.push({ kind: 'replace', file, range: methodValue.range, newText: `${switchMethod ? 'DNS' : text.slice(methodValue.span.start, methodValue.span.end)}${addition}` });
+    } else {
+      if (switchMethod) edits.push({ kind: 'replace', file, range: methodValue.range, newText: 'DNS' });
+      edits.push(insertion(file, lines.position(endOfLine), addition));
+    }
+  }
+  return edits;
+}
+
+function newParameterEdit(template: CloudFormationCertificate['template'], name: string, unit: string, lines: LineIndex): FileEdit | undefined {
+  const { text, file } = template;
+  const parameters = template.parametersEntry;
+  if (template.format === 'json') {
+    const body = `"${name}": { "Type": "AWS::Route53::HostedZone::Id", "Description": "The Route 53 hosted zone that holds the certificate's DNS validation records" }`;
+    if (parameters) {
+      const value = parameters.value;
+      if (value.kind !== 'mapping') return undefined;
+      const last = value.entries.at(-1);
+      if (!last) return undefined;
+      return insertion(file, lines.position(last.value.span.end), `,\n${lineIndentation(text, last.keySpan.start)}${body}`);
+    }
+    const indentation = lineIndentation(text, template.resourcesEntry.keySpan.start);
+    return insertion(file, lines.position(template.resourcesEntry.keySpan.start), `"Parameters": {\n${indentation}${unit}${body}\n${indentation}},\n${indentation}`);
+  }
+  const body = (indentation: string): string =>
+    `${indentation}${name}:\n${indentation}${unit}Type: AWS::Route53::HostedZone::Id\n${indentation}${unit}Description: The Route 53 hosted zone that holds the certificate's DNS validation records`;
+  if (parameters) {
+    const value = parameters.value;
+    if (value.kind !== 'mapping' || value.flow) return undefined;
+    const first = value.entries[0];
+    if (!first) return undefined;
+    return insertion(file, lines.position(value.span.end), `\n${body(lineIndentation(text, first.keySpan.start))}`);
+  }
+  const resourcesStart = template.resourcesEntry.keySpan.start;
+  const indentation = lineIndentation(text, resourcesStart);
+  return insertion(file, lines.position(resourcesStart), `Parameters:\n${body(indentation + unit)}\n\n${indentation}`);
+}
