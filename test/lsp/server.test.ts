@@ -172,4 +172,28 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(nginxPath).href }, position: { line: 0, character: 0 } });
     strictEqual(hover, null);
   });
+
+  it('reports an EMAIL-validated ACM certificate in a Terraform file, with its DNS quick fix', async () => {
+    const terraform = mkdtempSync(join(tmpdir(), 'certboot-lsp-terraform-'));
+    try {
+      cpSync(join(repositoryRoot, 'test', 'fixtures', 'rules', 'acm-email-validation', 'bad-terraform-email'), terraform, { recursive: true });
+      await client.stop();
+      client = new LanguageClient();
+      await client.initialize(terraform);
+      const mainPath = join(terraform, 'main.tf');
+      await client.open(mainPath, readFileSync(mainPath, 'utf8'), 'terraform');
+      const published = await client.diagnostics(mainPath, (params) => params.diagnostics.some((diagnostic) => diagnostic.code === 'acm-email-validation'));
+      const [finding] = ofRule(published.diagnostics, 'acm-email-validation');
+      deepStrictEqual(finding.range, range(7, 30, 7, 37));
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: pathToFileURL(mainPath).href },
+        range: finding.range,
+        context: { diagnostics: [finding] },
+      })) as CodeAction[];
+      ok(actions.some((action) => action.isPreferred === true && action.edit?.documentChanges !== undefined && /DNS/.test(action.title)), JSON.stringify(actions.map((action) => action.title)));
+    } finally {
+      rmSync(terraform, { recursive: true, force: true });
+    }
+  });
 });
+
