@@ -35,7 +35,6 @@ import { fileUri, toDiagnostic, toQuickFix, toWorkspaceEdit } from './language-s
 
 export const generateBootstrapCommand = 'certboot.generateBootstrapConfig';
 const fixAllKind = `${CodeActionKind.SourceFixAll}.certboot`;
-const debounceMilliseconds = 150;
 /** The rule pages ship next to the bundle: dist/server.js → docs/rules/. */
 const docsDirectory = join(dirname(__dirname), 'docs', 'rules');
 
@@ -52,7 +51,8 @@ interface RootState {
   analysis?: WorkspaceAnalysis;
   /** After suppressions and configuration, by file. */
   findingsByFile: Map<string, Finding[]>;
-  timer?: NodeJS.Timeout;
+  /** An analysis is waiting to start. */
+  queued: boolean;
   running: Promise<void>;
 }
 const rootStates = new Map<string, RootState>();
@@ -79,7 +79,7 @@ function rebuildFileSystem(extraRoots: readonly string[] = []): void {
 function stateOf(root: string): RootState {
   let state = rootStates.get(root);
   if (!state) {
-    state = { findingsByFile: new Map(), running: Promise.resolve() };
+    state = { findingsByFile: new Map(), queued: false, running: Promise.resolve() };
     rootStates.set(root, state);
     if (!workspaceRoots.includes(root)) rebuildFileSystem([...rootStates.keys()].filter((candidate) => !workspaceRoots.includes(candidate)));
   }
@@ -125,14 +125,18 @@ function publish(path: string, findings: readonly Finding[]): void {
   void connection.sendDiagnostics({ uri: fileUri(path), diagnostics: findings.map((finding) => toDiagnostic(finding, docsDirectory)) });
 }
 
-/** Analyses run one at a time per root; a burst of edits becomes one analysis. */
-function schedule(root: string, delay = debounceMilliseconds): void {
+/**
+ * Analyses run one at a time per root. An edit while none runs starts one at once; edits while
+ * one runs ask for a single further analysis, which reads the latest buffers when it starts.
+ */
+function schedule(root: string): void {
   const state = stateOf(root);
-  if (state.timer) clearTimeout(state.timer);
-  state.timer = setTimeout(() => {
-    state.timer = undefined;
-    state.running = state.running.then(() => analyzeRoot(root));
-  }, delay);
+  if (state.queued) return;
+  state.queued = true;
+  state.running = state.running.then(() => {
+    state.queued = false;
+    return analyzeRoot(root);
+  });
 }
 
 function scheduleAll(): void {
@@ -194,7 +198,7 @@ documents.onDidOpen((event) => {
   const root = rootOf(path);
   const known = stateOf(root).findingsByFile.get(path);
   if (known) publish(path, known);
-  schedule(root, 0);
+  schedule(root);
 });
 
 documents.onDidChangeContent((event) => {
@@ -206,7 +210,7 @@ documents.onDidChangeContent((event) => {
 
 documents.onDidSave((event) => {
   const path = pathOf(event.document.uri);
-  if (path) schedule(rootOf(path), 0);
+  if (path) schedule(rootOf(path));
 });
 
 documents.onDidClose((event) => {

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../source-location';
 import { CertbotPath, certbotPathOf } from './certbot-directories';
 import type { DeployedProject, DeployedService } from './deployment';
 import { argumentLocation, directivesNamed, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, resolveNginxPath, walkDirectives } from './nginx-blocks';
+import { remember } from './per-service';
 
 /** A certificate or key file an nginx service names, with where it lies in certbot's directory. */
 export interface CertificateReference {
@@ -41,7 +42,7 @@ function locationKey(location: SourceLocation): string {
 }
 
 /** Every certificate file directive the service's nginx loads, once per place in the repository. */
-export function certificateReferences(project: DeployedProject, service: DeployedService): CertificateReference[] {
+function computeCertificateReferences(project: DeployedProject, service: DeployedService): CertificateReference[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const seen = new Set<string>();
@@ -61,7 +62,7 @@ export function certificateReferences(project: DeployedProject, service: Deploye
  * `ssl_certificate` / `ssl_certificate_key` directives, else those of the enclosing `http` or
  * `stream` block, as nginx inherits them.
  */
-export function tlsServers(project: DeployedProject, service: DeployedService): TlsServer[] {
+function computeTlsServers(project: DeployedProject, service: DeployedService): TlsServer[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const servers: TlsServer[] = [];
@@ -90,4 +91,17 @@ export function tlsServers(project: DeployedProject, service: DeployedService): 
   };
   visit(expandedConfiguration(configuration), [], []);
   return servers;
+}
+
+const certificateReferencesOf = new WeakMap<DeployedService, CertificateReference[]>();
+const tlsServersOf = new WeakMap<DeployedService, TlsServer[]>();
+
+/** Every certificate and key an nginx service names, once per analysis (several rules ask). */
+export function certificateReferences(project: DeployedProject, service: DeployedService): CertificateReference[] {
+  return remember(certificateReferencesOf, service, () => computeCertificateReferences(project, service));
+}
+
+/** The TLS server blocks of an nginx service, once per analysis. */
+export function tlsServers(project: DeployedProject, service: DeployedService): TlsServer[] {
+  return remember(tlsServersOf, service, () => computeTlsServers(project, service));
 }

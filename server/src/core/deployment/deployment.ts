@@ -13,7 +13,7 @@ import { FileSystem } from '../workspace/file-system';
 import { FreshClone } from '../workspace/fresh-clone';
 import { loadInfrastructure, type Infrastructure } from '../infrastructure/infrastructure';
 import { describeIgnoreRule } from '../workspace/git-ignore';
-import { ContainerView, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
+import { ContainerView, HostPathInfo, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
 import { summarizeDockerfile } from './dockerfile';
 import { isCertbotImage, nginxImageKind, NginxImageKind } from './image-kinds';
 import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
@@ -304,6 +304,19 @@ function filesLoadedByServices(projects: readonly DeployedProject[]): Set<string
   return loaded;
 }
 
+/** The disk does not change during one analysis: each host path is asked about once. */
+function remembered(state: HostPathState): HostPathState {
+  const answers = new Map<string, HostPathInfo>();
+  return (hostPath) => {
+    let answer = answers.get(hostPath);
+    if (answer === undefined) {
+      answer = state(hostPath);
+      answers.set(hostPath, answer);
+    }
+    return answer;
+  };
+}
+
 /** What a fresh clone of the repository that holds the compose project has at a host path. */
 function freshCloneState(freshClone: FreshClone, projectDirectory: string): HostPathState {
   return (hostPath) => {
@@ -326,13 +339,13 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
     buildProject(
       fileSystem,
       loadComposeProject(fileSystem, directory, { environment: options.environment }),
-      options.hostPathState ?? freshCloneState(freshClone, directory),
+      remembered(options.hostPathState ?? freshCloneState(freshClone, directory)),
     ),
   );
   const loaded = filesLoadedByServices(projects);
   for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', { maximumFiles: 200 })) {
     if (loaded.has(path)) continue;
-    projects.push(standaloneProject(fileSystem, path, options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))));
+    projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path)))));
   }
   const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), { maximumFiles: options.maximumScripts ?? 200 }).flatMap((path): RepositoryScript[] => {
     const text = readTextFile(fileSystem, path);

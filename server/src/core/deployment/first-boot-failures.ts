@@ -7,6 +7,7 @@ import type { SourceLocation } from '../source-location';
 import type { FirstBootState } from './container-view';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from './deployment';
 import { describeMount, hostLocation, positionAt } from './locations';
+import { remember } from './per-service';
 import { directivesNamed, expandedConfiguration, NginxBlock, PlacedDirective } from './nginx-blocks';
 
 /** Directives nginx reads a file for at start; a missing file stops nginx (nginx docs, per module). */
@@ -119,7 +120,7 @@ function certificatesNotLoadedAtStart(configuration: NginxConfiguration): Set<Ng
   return skipped;
 }
 
-export function firstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
+function computeFirstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const failures: FirstBootFailure[] = [];
@@ -159,4 +160,11 @@ export function firstBootFailures(deployment: Deployment, project: DeployedProje
 /** The sentence that says why the path is missing, for messages. */
 export function whyMissing(failure: FirstBootFailure, project: DeployedProject): string {
   return explain(failure.service, failure.state, project).text;
+}
+
+const failuresOf = new WeakMap<DeployedService, FirstBootFailure[]>();
+
+/** Every file nginx needs at start that is missing on a fresh server, once per analysis. */
+export function firstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
+  return remember(failuresOf, service, () => computeFirstBootFailures(deployment, project, service));
 }
