@@ -91,6 +91,11 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     await client.change(nginxPath, edited, 2);
     const after = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 1);
     deepStrictEqual(ofRule(after.diagnostics).map((diagnostic) => diagnostic.range), [range(7, 24, 7, 69)]);
+    // once the path is fixed the comment suppresses nothing: it is reported and faded
+    const fixed = edited.replace('live/example.com/fullchain.pem', 'live/$ssl_server_name/fullchain.pem').replace('live/example.com/privkey.pem', 'live/$ssl_server_name/privkey.pem');
+    await client.change(nginxPath, fixed, 3);
+    const unused = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics, 'unused-suppression').length === 1);
+    deepStrictEqual(ofRule(unused.diagnostics, 'unused-suppression').map((diagnostic) => [diagnostic.range.start.line, diagnostic.tags]), [[5, [1]]]);
   });
 
   it('re-lints the nginx file when the compose file that mounts it changes, unsaved', async () => {

@@ -6,12 +6,14 @@ import {
   Diagnostic,
   DiagnosticRelatedInformation,
   DiagnosticSeverity,
+  DiagnosticTag,
   OptionalVersionedTextDocumentIdentifier,
   TextDocumentEdit,
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { FileEdit, Finding, Fix, Severity } from '../core/findings';
+import { unusedSuppressionRuleId } from '../core/lint/rule-catalogue';
 
 const severities: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -36,6 +38,8 @@ export function toDiagnostic(finding: Finding, docsDirectory: string): Diagnosti
     code: finding.ruleId,
     codeDescription: { href: fileUri(`${docsDirectory}/${finding.ruleId}.md`) },
     message: finding.message,
+    // the editor fades a suppression comment that suppresses nothing, as it does unused code
+    ...(finding.ruleId === unusedSuppressionRuleId ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     ...(related.length > 0 ? { relatedInformation: related } : {}),
   };
 }
