@@ -1,8 +1,7 @@
-import { readFileSync, writeSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { analyzeWorkspace } from './core/analyze-workspace';
 import type { Finding } from './core/findings';
-import { AnalyzeRequest, runLintCommand } from './core/lint/lint-command';
+import type { AnalyzeRequest } from './core/lint/lint-command';
 import { loadNginxConfiguration } from './core/nginx/configuration';
 import { toCrossplaneTokens, writeCrossplanePayload } from './core/nginx/crossplane-payload';
 import { lexNginx } from './core/nginx/lexer';
@@ -13,6 +12,10 @@ const usage = `Usage:
   certboot lint [PATH...] [--format text|json|sarif] [--max-warnings N] [--config FILE] [--quiet]
       Finds compose projects and nginx configurations under each PATH (default .) and reports
       what fails on first boot or first renewal. Exit code 0 without errors, 1 with errors.
+  certboot bootstrap [DIR] [--domain D]... --email E [--staging] [--write]
+      Splits the nginx + certbot deployment of the compose project in DIR (default .) into
+      HTTP-first stages and prints the changes as a unified diff; --write applies them.
+      Without --domain, the names of server_name and certbot's -d are used.
   certboot parse FILE [--include-comments] [--single-file] [--combine] [--ignore a,b] [--root DIR]... [--indent N]
       Prints crossplane's JSON payload for an nginx configuration and the files it includes.
       Exit code 0 when nginx would accept the syntax, 1 when there are errors.
@@ -126,6 +129,7 @@ function runLex(argv: readonly string[], output: Output): number {
 
 /** Each linted path is a workspace of its own: its compose projects, nginx files and scripts. */
 async function analyzePaths(request: AnalyzeRequest, output: Output): Promise<readonly Finding[]> {
+  const { analyzeWorkspace } = await import('./core/analyze-workspace.js');
   const fileSystem = new DiskFileSystem(request.roots);
   const findings: Finding[] = [];
   for (const path of request.paths) {
@@ -141,12 +145,29 @@ export async function runCli(argv: readonly string[], output: Output): Promise<n
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'lint':
+      case 'lint': {
+        // loaded on demand: `parse` and `lex` need neither the rules nor yaml and tree-sitter
+        const { runLintCommand } = await import('./core/lint/lint-command.js');
         return await runLintCommand(
           rest,
           { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env },
           (request) => analyzePaths(request, output),
         );
+      }
+      case 'bootstrap': {
+        const { runBootstrapCommand } = await import('./core/bootstrap/bootstrap-command.js');
+        return await runBootstrapCommand(rest, {
+          cwd: toPosix(process.cwd()),
+          out: output.out,
+          error: output.error,
+          fileSystem: (root) => new DiskFileSystem([root]),
+          writeFile: (path, content, executable) => {
+            mkdirSync(posix.dirname(path), { recursive: true });
+            writeFileSync(path, content);
+            if (executable) chmodSync(path, 0o755);
+          },
+        });
+      }
       case 'parse':
         return runParse(rest, output);
       case 'lex':

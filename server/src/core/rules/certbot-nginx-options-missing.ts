@@ -9,28 +9,13 @@ import type { CertbotInvocation } from '../shell/certbot-invocation';
 import type { SourceLocation } from '../source-location';
 import type { FileSystem } from '../workspace/file-system';
 import { Rule, RuleFinding } from './rule';
+import { formatTlsSettings, missingTlsSettings } from '../bootstrap/tls-settings';
 
 /** The two files certbot's nginx installer writes at the root of its directory, and the directive naming each. */
 const installerFiles: ReadonlyMap<string, string> = new Map([
   ['include', 'options-ssl-nginx.conf'],
   ['ssl_dhparam', 'ssl-dhparams.pem'],
 ]);
-
-/**
- * What options-ssl-nginx.conf sets, minus the DHE suites (without `ssl_dhparam` nginx offers
- * none): TLS 1.2 and 1.3, forward-secret AEAD suites, a shared session cache, no tickets.
- */
-const inlineSettings: readonly (readonly [string, string])[] = [
-  ['ssl_protocols', 'TLSv1.2 TLSv1.3'],
-  [
-    'ssl_ciphers',
-    'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305',
-  ],
-  ['ssl_prefer_server_ciphers', 'off'],
-  ['ssl_session_cache', 'shared:SSL:10m'],
-  ['ssl_session_timeout', '1d'],
-  ['ssl_session_tickets', 'off'],
-];
 
 function usesNginxPlugin(invocation: CertbotInvocation): boolean {
   if (invocation.subcommand === 'run' || invocation.subcommand === 'install') return true;
@@ -62,7 +47,7 @@ function certonlyRun(deployment: Deployment, certbots: readonly DeployedService[
 function missingSettings(block: NginxBlock, tree: NginxBlock): (readonly [string, string])[] {
   const present = new Set(block.entries.map((entry) => entry.directive.name));
   const cacheAnywhere = [...walkDirectives(tree)].some(({ entry }) => entry.directive.name === 'ssl_session_cache');
-  return inlineSettings.filter(([name]) => !present.has(name) && !(name === 'ssl_session_cache' && cacheAnywhere));
+  return missingTlsSettings(present, cacheAnywhere);
 }
 
 function inlineFix(fileSystem: FileSystem, location: SourceLocation, entry: PlacedDirective, block: NginxBlock, tree: NginxBlock): Fix | undefined {
@@ -72,11 +57,9 @@ function inlineFix(fileSystem: FileSystem, location: SourceLocation, entry: Plac
   if (text === undefined || indentation === undefined) return undefined;
   const settings = missingSettings(block, tree);
   if (settings.length === 0) return { title: 'Remove the include (the block already sets these)', edits: [deletion(location.file, text, range)], preferred: true, safe: true };
-  const width = Math.max(...settings.map(([name]) => name.length));
-  const lines = settings.map(([name, value]) => `${name.padEnd(width)} ${value};`);
   return {
     title: "Replace the include with the TLS settings it would hold",
-    edits: [{ kind: 'replace', file: location.file, range, newText: lines.join(`\n${indentation}`) }],
+    edits: [{ kind: 'replace', file: location.file, range, newText: formatTlsSettings(settings, indentation) }],
     preferred: true,
     safe: true,
   };

@@ -5,12 +5,7 @@ import { describeRunOrigin, nginxReloadEvidence, renewalPicture, renews, runVerb
 import type { DeployedService } from '../deployment/deployment';
 import type { FileSystem } from '../workspace/file-system';
 import { Rule, RuleFinding } from './rule';
-
-/**
- * The well-known reload loop, started through the image's entrypoint so that its start scripts
- * (template rendering) still run; `$${!}` is compose's spelling of the shell's `${!}`.
- */
-const reloadLoopCommand = `/bin/sh -c 'while :; do sleep 6h & wait $\${!}; nginx -s reload; done & exec /docker-entrypoint.sh nginx -g "daemon off;"'`;
+import { nginxReloadLoopCommand } from '../bootstrap/compose-commands';
 
 /** Adds the reload loop as the `command:` of an official nginx service that has none. */
 function reloadLoopFix(fileSystem: FileSystem, service: DeployedService): Fix | undefined {
@@ -23,7 +18,7 @@ function reloadLoopFix(fileSystem: FileSystem, service: DeployedService): Fix | 
   const end = { line: image.location.range.start.line, character: line.length };
   return {
     title: `Reload nginx every 6 hours in service \`${service.name}\``,
-    edits: [{ kind: 'replace', file: image.location.file, range: { start: end, end }, newText: `\n${indentation}command: ${reloadLoopCommand}` }],
+    edits: [{ kind: 'replace', file: image.location.file, range: { start: end, end }, newText: `\n${indentation}command: ${nginxReloadLoopCommand}` }],
     preferred: true,
     safe: false,
   };

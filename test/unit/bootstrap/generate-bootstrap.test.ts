@@ -1,0 +1,130 @@
+import { deepStrictEqual, strictEqual, throws } from 'node:assert';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BootstrapError } from '../../../server/src/core/bootstrap/generate-bootstrap';
+import { generateBootstrap } from '../../../server/src/core/bootstrap/generate-bootstrap';
+import { buildDeployment } from '../../../server/src/core/deployment/deployment';
+import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
+import { fixturesRoot, repositoryRoot } from '../../support/paths';
+import { allFindings, applyToDisk, blockingFindings, copyProject, generate } from './support';
+
+const example = join(repositoryRoot, 'examples', 'certbot-deadlock');
+const expected = join(fixturesRoot, 'bootstrap', 'expected', 'certbot-deadlock');
+const exampleOptions = { domains: ['example.com', 'www.example.com'], email: 'admin@example.com', staging: false };
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+const fixtures: { name: string; directory: string; options: typeof exampleOptions; failsBefore: boolean }[] = [
+  { name: 'the example from the story', directory: example, options: exampleOptions, failsBefore: true },
+  { name: 'servers inline in nginx.conf, a redirect on port 80, a named volume', directory: join(fixturesRoot, 'bootstrap', 'inline-http-block'), options: { domains: ['shop.example.org'], email: 'ops@example.org', staging: false }, failsBefore: true },
+  { name: 'no certbot service, certificates outside letsencrypt', directory: join(fixturesRoot, 'bootstrap', 'no-certbot'), options: { domains: ['app.example.net'], email: 'ops@example.net', staging: true }, failsBefore: false },
+];
+
+describe('bootstrap generator', () => {
+  const directories: string[] = [];
+  const project = (source: string): string => {
+    const directory = copyProject(source);
+    directories.push(directory);
+    return directory;
+  };
+  after(() => {
+    for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('writes exactly the reviewed files for the example', async () => {
+    const directory = project(example);
+    const files = applyToDisk(await generate(directory, exampleOptions));
+    deepStrictEqual(
+      files.map((file) => [relative(directory, file.file), file.before === undefined ? 'created' : 'edited']),
+      [
+        ['nginx/conf.d/example.com.conf', 'edited'],
+        ['nginx/https-available/example.com.conf', 'created'],
+        ['nginx/https-available/example.com.redirect', 'created'],
+        ['nginx/https-enabled/.gitignore', 'created'],
+        ['docker-compose.yml', 'edited'],
+        ['scripts/init-certificates.sh', 'created'],
+      ],
+    );
+    for (const file of filesUnder(expected)) {
+      strictEqual(readFileSync(join(directory, relative(expected, file)), 'utf8'), readFileSync(file, 'utf8'), relative(expected, file));
+    }
+  });
+
+  it('summarizes each change in one line', async () => {
+    const result = await generate(project(example), exampleOptions);
+    deepStrictEqual(result.summary.map((line) => line.split(':')[0]), [
+      'nginx/conf.d/example.com.conf',
+      'nginx/conf.d/example.com.conf',
+      'docker-compose.yml',
+      'docker-compose.yml',
+      'docker-compose.yml',
+      'docker-compose.yml',
+      'docker-compose.yml',
+      'docker-compose.yml',
+      'scripts/init-certificates.sh',
+    ]);
+  });
+
+  for (const fixture of fixtures) {
+    describe(fixture.name, () => {
+      it('lints clean after applying', async () => {
+        const directory = project(fixture.directory);
+        // certificates outside any mount are unknown to the linter, which then stays silent
+        strictEqual((await blockingFindings(directory)).length > 0, fixture.failsBefore);
+        applyToDisk(await generate(directory, fixture.options));
+        deepStrictEqual(await blockingFindings(directory), []);
+      });
+
+      it('changes nothing when run on its own output', async () => {
+        const directory = project(fixture.directory);
+        applyToDisk(await generate(directory, fixture.options));
+        const again = await generate(directory, fixture.options);
+        deepStrictEqual(again.edits, []);
+        deepStrictEqual(again.summary, []);
+      });
+    });
+  }
+
+  it('leaves only the staging notice on the fixture generated with --staging', async () => {
+    const directory = project(join(fixturesRoot, 'bootstrap', 'no-certbot'));
+    applyToDisk(await generate(directory, { domains: ['app.example.net'], email: 'ops@example.net', staging: true }));
+    deepStrictEqual(await allFindings(directory), ['info staging-certificate']);
+  });
+
+  it('moves the HTTPS server out of nginx.conf, corrects cert.pem and drops the port-80 redirect', async () => {
+    const directory = project(join(fixturesRoot, 'bootstrap', 'inline-http-block'));
+    applyToDisk(await generate(directory, { domains: ['shop.example.org'], email: 'ops@example.org', staging: false }));
+    strictEqual(
+      readFileSync(join(directory, 'https-available', 'shop.example.org.conf'), 'utf8').split('\n').slice(4).join('\n'),
+      [
+        'server {',
+        '    listen 443 ssl;',
+        '    server_name shop.example.org;',
+        '    ssl_certificate /etc/letsencrypt/live/shop.example.org/fullchain.pem;',
+        '    ssl_certificate_key /etc/letsencrypt/live/shop.example.org/privkey.pem;',
+        '',
+        '    location / {',
+        '        proxy_pass http://app:8080;',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const nginx = readFileSync(join(directory, 'nginx.conf'), 'utf8');
+    strictEqual(nginx.includes('return 301'), false);
+    strictEqual(nginx.endsWith('    include /etc/nginx/https-enabled/*.conf;\n}\n'), true);
+  });
+
+  it('refuses what it cannot rewrite, saying why', async () => {
+    const fileSystem = new DiskFileSystem([example]);
+    const deployment = await buildDeployment(fileSystem, example);
+    throws(() => generateBootstrap(deployment, fileSystem, { ...exampleOptions, domains: ['*.example.com'] }), /not a domain Let's Encrypt can validate over HTTP-01/);
+    throws(() => generateBootstrap(deployment, fileSystem, { ...exampleOptions, email: 'nobody' }), BootstrapError);
+    throws(() => generateBootstrap(deployment, fileSystem, { ...exampleOptions, domains: ['other.example.org'] }), /no HTTPS server block of service `nginx` serves other.example.org/);
+  });
+});

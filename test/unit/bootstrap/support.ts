@@ -1,0 +1,51 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { analyzeWorkspace } from '../../../server/src/core/analyze-workspace';
+import { applyFileEdits, type EditedFile } from '../../../server/src/core/bootstrap/apply-edits';
+import { generateBootstrap, type BootstrapOptions, type BootstrapResult } from '../../../server/src/core/bootstrap/generate-bootstrap';
+import { buildDeployment } from '../../../server/src/core/deployment/deployment';
+import type { Finding } from '../../../server/src/core/findings';
+import { certificateRules } from '../../../server/src/core/rules/registry/certificates';
+import { challengeRules } from '../../../server/src/core/rules/registry/challenge';
+import { collisionRules } from '../../../server/src/core/rules/registry/collisions';
+import { firstBootRules } from '../../../server/src/core/rules/registry/first-boot';
+import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
+
+/** A fixture project copied to a temp directory, so that edits can be applied to it. */
+export function copyProject(source: string): string {
+  const directory = mkdtempSync(join(tmpdir(), 'certboot-bootstrap-'));
+  cpSync(source, directory, { recursive: true });
+  return directory;
+}
+
+export async function generate(directory: string, options: Omit<BootstrapOptions, 'projectDirectory'>): Promise<BootstrapResult> {
+  const fileSystem = new DiskFileSystem([directory]);
+  return generateBootstrap(await buildDeployment(fileSystem, directory), fileSystem, options);
+}
+
+/** Applies the edits to the disk, as `certboot bootstrap --write` does. */
+export function applyToDisk(result: BootstrapResult): EditedFile[] {
+  const files = applyFileEdits(result.edits, (file) => readFileSync(file, 'utf8'));
+  for (const file of files) {
+    mkdirSync(dirname(file.file), { recursive: true });
+    writeFileSync(file.file, file.after);
+  }
+  return files;
+}
+
+const checkedRules = new Set([...firstBootRules, ...challengeRules, ...certificateRules, ...collisionRules].map((rule) => rule.id));
+
+/** Findings of the first-boot, challenge, certificate-path and collision rules, and syntax errors, as `file:line rule` lines. */
+export async function blockingFindings(directory: string): Promise<string[]> {
+  const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
+  const blocking = (finding: Finding): boolean =>
+    finding.severity !== 'info' && (checkedRules.has(finding.ruleId) || finding.ruleId === 'nginx-syntax' || finding.ruleId === 'compose-syntax');
+  return analysis.findings.filter(blocking).map((finding) => `${finding.location.file.slice(directory.length + 1)}:${finding.location.range.start.line + 1} ${finding.ruleId}`);
+}
+
+/** Every finding left, rule ids with severities, for the report of what remains. */
+export async function allFindings(directory: string): Promise<string[]> {
+  const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
+  return analysis.findings.map((finding) => `${finding.severity} ${finding.ruleId}`);
+}
