@@ -14,7 +14,7 @@ import {
 } from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { analysisStateNotification, AnalysisState, analysisStatusText, isLargeAnalysis, parseAnalysisState } from './analysis-state';
-import { commandIds, describeFailure, serverGenerateBootstrapConfigCommand } from './commands';
+import { commandIds, describeFailure, parseBootstrapResult, parseBootstrapSuggestion, parseDomains, serverGenerateBootstrapConfigCommand } from './commands';
 import { certbootDocumentSelector, composeFileNamePattern } from './document-selector';
 import { mapConfigurationItems, settingsSection, toServerSettings } from './settings';
 
@@ -137,12 +137,38 @@ function showAnalysisState(languageClient: LanguageClient, status: StatusBarItem
 
 async function generateBootstrapConfig(languageClient: LanguageClient): Promise<void> {
   const folder = window.activeTextEditor ? workspace.getWorkspaceFolder(window.activeTextEditor.document.uri) : workspace.workspaceFolders?.[0];
+  const folderArguments = folder ? [folder.uri.toString()] : [];
   try {
-    const result: unknown = await languageClient.sendRequest(ExecuteCommandRequest.type, {
-      command: serverGenerateBootstrapConfigCommand,
-      arguments: folder ? [folder.uri.toString()] : [],
+    const suggestion = parseBootstrapSuggestion(
+      await languageClient.sendRequest(ExecuteCommandRequest.type, { command: serverGenerateBootstrapConfigCommand, arguments: folderArguments }),
+    );
+    const domains = await window.showInputBox({
+      title: 'certboot: Generate bootstrap config (1/3)',
+      prompt: 'Domains of the certificate, separated by spaces or commas (the first names it)',
+      value: suggestion.domains.join(' '),
+      validateInput: (value) => (parseDomains(value).length === 0 ? 'Name at least one domain' : undefined),
     });
-    if (typeof result === 'string' && result !== '') void window.showInformationMessage(`certboot: ${result}`);
+    if (domains === undefined) return;
+    const email = await window.showInputBox({
+      title: 'certboot: Generate bootstrap config (2/3)',
+      prompt: "Email for Let's Encrypt's expiry notices",
+      value: suggestion.email,
+      validateInput: (value) => (/^\S+@\S+\.\S+$/.test(value.trim()) ? undefined : 'Enter an email address'),
+    });
+    if (email === undefined) return;
+    const staging = await window.showQuickPick(
+      [
+        { label: "Let's Encrypt", description: 'real certificates', staging: false },
+        { label: "Let's Encrypt staging", description: 'test certificates browsers reject; higher rate limits', staging: true },
+      ],
+      { title: 'certboot: Generate bootstrap config (3/3)', placeHolder: 'Where the certificate comes from' },
+    );
+    if (staging === undefined) return;
+    const request = { domains: parseDomains(domains), email: email.trim(), staging: staging.staging };
+    const result = parseBootstrapResult(
+      await languageClient.sendRequest(ExecuteCommandRequest.type, { command: serverGenerateBootstrapConfigCommand, arguments: [...folderArguments, request] }),
+    );
+    if (result.applied) void window.showInformationMessage(`certboot: ${result.summary.join(' ')}`);
   } catch (error) {
     void window.showErrorMessage(`certboot: ${describeFailure(error)}`);
   }

@@ -7,6 +7,7 @@ import {
   Diagnostic,
   DidChangeConfigurationNotification,
   DocumentLink,
+  WorkspaceEdit,
   ErrorCodes,
   Hover,
   ProposedFeatures,
@@ -16,6 +17,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeWorkspace, WorkspaceAnalysis } from './core/analyze-workspace';
+import { BootstrapError } from './core/bootstrap/bootstrap-layout';
+import { suggestDomains } from './core/bootstrap/domains';
+import { generateBootstrap } from './core/bootstrap/generate-bootstrap';
 import { describePathAt, includeLinks, mountLinks } from './core/deployment/path-description';
 import type { Finding } from './core/findings';
 import { commentSyntaxOf } from './core/lint/comment-scanner';
@@ -31,6 +35,7 @@ import {
 import { applySuppressions, disableRuleForLineEdit } from './core/lint/suppressions';
 import { DiskFileSystem } from './core/workspace/disk-file-system';
 import { OverlayFileSystem } from './core/workspace/overlay-file-system';
+import { toAnnotatedWorkspaceEdit } from './language-server/bootstrap-edit';
 import { fileUri, toDiagnostic, toQuickFix, toWorkspaceEdit } from './language-server/protocol-conversions';
 
 export const generateBootstrapCommand = 'certboot.generateBootstrapConfig';
@@ -254,10 +259,17 @@ connection.onCodeAction((params) => {
     return actions;
   }
   const syntax = commentSyntaxOf(found.path);
+  const analysis = stateOf(rootOf(found.path)).analysis;
+  let bootstrapOffered = false;
   for (const diagnostic of params.context.diagnostics.filter((candidate) => candidate.source === 'certboot')) {
     const finding = found.findings.find((candidate) => overlaps(candidate, diagnostic));
     if (!finding) continue;
     for (const fix of finding.fixes) actions.push(toQuickFix(fix, diagnostic, versionOf));
+    if (!bootstrapOffered && analysis && bootstrapRules.has(finding.ruleId)) {
+      bootstrapOffered = true;
+      const split = splitAction(analysis, diagnostic);
+      if (split) actions.push(split);
+    }
     if (syntax) {
       const edit = disableRuleForLineEdit(found.path, document.getText(), syntax, diagnostic.range.start.line, finding.ruleId);
       actions.push({ title: `Disable ${finding.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([edit], versionOf) });
@@ -265,6 +277,20 @@ connection.onCodeAction((params) => {
   }
   return actions;
 });
+
+/** The HTTP-first split as a quick fix, when the domains and certbot's email are known without asking. */
+function splitAction(analysis: WorkspaceAnalysis, diagnostic: Diagnostic): CodeAction | undefined {
+  const email = knownEmail(analysis);
+  const { domains } = suggestDomains(analysis.deployment);
+  if (!email || domains.length === 0) return undefined;
+  try {
+    const { edit } = bootstrapEdit(analysis, undefined, { domains, email, staging: false });
+    return { title: 'Split into HTTP-first stages', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: false, edit };
+  } catch (error) {
+    if (error instanceof BootstrapError) return undefined;
+    throw error;
+  }
+}
 
 connection.onHover((params): Hover | null => {
   const path = pathOf(params.textDocument.uri);
@@ -282,12 +308,66 @@ connection.onDocumentLinks((params): DocumentLink[] => {
   return [...includeLinks(analysis.deployment, path), ...mountLinks(analysis.deployment, path, isFile)].map((link) => ({ range: link.range, target: fileUri(link.target) }));
 });
 
-connection.onExecuteCommand((params) => {
-  if (params.command === generateBootstrapCommand) {
-    // the bootstrap generator is its own piece of work; saying so beats pretending
-    throw new ResponseError(ErrorCodes.InvalidRequest, 'Generate bootstrap config is not available yet in this version of certboot.');
+/** Rules whose cure is the HTTP-first split; they offer it as a quick fix. */
+const bootstrapRules = new Set(['missing-certificate-on-first-boot', 'restart-loop-on-first-boot', 'acme-challenge-not-served']);
+
+interface BootstrapRequest {
+  readonly domains: string[];
+  readonly email: string;
+  readonly staging: boolean;
+}
+
+function isBootstrapRequest(value: unknown): value is BootstrapRequest {
+  const candidate = value as Partial<BootstrapRequest> | undefined;
+  return Array.isArray(candidate?.domains) && candidate.domains.every((domain) => typeof domain === 'string') && typeof candidate.email === 'string' && typeof candidate.staging === 'boolean';
+}
+
+/** The latest analysis of a root, after any analysis already under way. */
+async function settledAnalysis(root: string): Promise<WorkspaceAnalysis> {
+  const state = stateOf(root);
+  await state.running;
+  if (!state.analysis) await analyzeRoot(root);
+  if (!state.analysis) throw new ResponseError(ErrorCodes.InternalError, `certboot could not analyse ${root}`);
+  return state.analysis;
+}
+
+/** certbot's own `--email`, so the quick fix needs no question. */
+function knownEmail(analysis: WorkspaceAnalysis): string | undefined {
+  const invocations = [
+    ...analysis.deployment.projects.flatMap((project) => project.services.flatMap((service) => service.certbot?.invocations ?? [])),
+    ...analysis.deployment.scripts.flatMap((script) => script.certbotInvocations),
+  ];
+  return invocations.map((invocation) => invocation.email).find((word) => word?.literal)?.value;
+}
+
+function bootstrapEdit(analysis: WorkspaceAnalysis, projectDirectory: string | undefined, request: BootstrapRequest): { edit: WorkspaceEdit; summary: string[] } {
+  const result = generateBootstrap(analysis.deployment, overlay, { ...request, projectDirectory });
+  return { edit: toAnnotatedWorkspaceEdit(result.edits, result.summary, versionOf), summary: result.summary };
+}
+
+/**
+ * `certboot.generateBootstrapConfig [folderUri] [request]`: without a request it answers what to
+ * prefill (the client asks the user); with one it applies the bootstrap as a previewed edit.
+ */
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== generateBootstrapCommand) throw new ResponseError(ErrorCodes.InvalidRequest, `unknown command ${params.command}`);
+  const [folderUri, request] = params.arguments ?? [];
+  const folder = typeof folderUri === 'string' ? pathOf(folderUri) : workspaceRoots[0];
+  if (!folder) throw new ResponseError(ErrorCodes.InvalidParams, 'open a folder that holds the compose project first');
+  const analysis = await settledAnalysis(rootOf(folder));
+  if (request === undefined) {
+    const suggestion = suggestDomains(analysis.deployment);
+    return { domains: suggestion.domains, sources: suggestion.sources, email: knownEmail(analysis) ?? '' };
   }
-  throw new ResponseError(ErrorCodes.InvalidRequest, `unknown command ${params.command}`);
+  if (!isBootstrapRequest(request)) throw new ResponseError(ErrorCodes.InvalidParams, 'the bootstrap needs domains, an email and whether to use staging');
+  try {
+    const { edit, summary } = bootstrapEdit(analysis, undefined, request);
+    const applied = await connection.workspace.applyEdit({ label: 'Split into HTTP-first stages', edit });
+    return { applied: applied.applied, summary };
+  } catch (error) {
+    if (error instanceof BootstrapError) throw new ResponseError(ErrorCodes.InvalidRequest, error.message);
+    throw error;
+  }
 });
 
 // a bug in one request must not take the editor's diagnostics down with it

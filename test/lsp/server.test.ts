@@ -1,4 +1,4 @@
-import { deepStrictEqual, ok, rejects, strictEqual } from 'node:assert';
+import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,11 +148,40 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     deepStrictEqual(links, [{ range: range(9, 8, 9, 51), target: pathToFileURL(join(directory, 'nginx', 'nginx.conf')).href }]);
   });
 
-  it('says plainly that the bootstrap command is not there yet', async () => {
-    await rejects(
-      client.connection.sendRequest('workspace/executeCommand', { command: 'certboot.generateBootstrapConfig', arguments: [] }),
-      /Generate bootstrap config is not available yet in this version of certboot\./,
-    );
+  it('prefills the bootstrap from the deployment, then applies it as a previewed edit', async () => {
+    const suggestion = await client.connection.sendRequest('workspace/executeCommand', { command: 'certboot.generateBootstrapConfig', arguments: [pathToFileURL(directory).href] });
+    deepStrictEqual(suggestion, {
+      domains: ['example.com', 'www.example.com'],
+      sources: ['example.com (server_name in nginx/conf.d/example.com.conf:1)', 'www.example.com (server_name in nginx/conf.d/example.com.conf:1)'],
+      email: 'admin@example.com',
+    });
+    const result = (await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'certboot.generateBootstrapConfig',
+      arguments: [pathToFileURL(directory).href, { domains: ['example.com', 'www.example.com'], email: 'admin@example.com', staging: true }],
+    })) as { applied: boolean; summary: string[] };
+    strictEqual(result.applied, true);
+    ok(result.summary.length > 0);
+    strictEqual(client.appliedEdits.length, 1);
+    const [applied] = client.appliedEdits;
+    strictEqual(applied.label, 'Split into HTTP-first stages');
+    deepStrictEqual(applied.edit.changeAnnotations?.['certboot.bootstrap']?.needsConfirmation, true);
+    const created = (applied.edit.documentChanges ?? []).flatMap((change) => ('kind' in change && change.kind === 'create' ? [change.uri.slice(pathToFileURL(directory).href.length + 1)] : []));
+    ok(created.includes('scripts/init-certificates.sh'), JSON.stringify(created));
+    ok(created.includes('nginx/https-available/example.com.conf'), JSON.stringify(created));
+  });
+
+  it('offers "Split into HTTP-first stages" on a first-boot finding when certbot names the email', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    const published = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    const [target] = ofRule(published.diagnostics);
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: pathToFileURL(nginxPath).href },
+      range: target.range,
+      context: { diagnostics: [target] },
+    })) as CodeAction[];
+    const split = actions.find((action) => action.title === 'Split into HTTP-first stages');
+    ok(split?.edit?.changeAnnotations, JSON.stringify(actions.map((action) => action.title)));
+    strictEqual(split.edit.changeAnnotations['certboot.bootstrap'].needsConfirmation, true);
   });
 
   it('survives binary, huge and malformed documents, reporting them and answering afterwards', async () => {

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import {
+  ApplyWorkspaceEditParams,
   createProtocolConnection,
   InitializeParams,
   ProtocolConnection,
@@ -40,8 +41,16 @@ export class LanguageClient {
         }
       }
     });
+    // the server applies edits through the client, as an editor would after its preview
+    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
+      this.appliedEdits.push(params);
+      return { applied: true };
+    });
     this.connection.listen();
   }
+
+  /** Every edit the server asked the client to apply, in order. */
+  readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
 
   async initialize(folder: string, settings?: unknown): Promise<void> {
     const params: InitializeParams = {

@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, WriteStream } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
@@ -205,7 +205,7 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
     await screenshot('quick-fix-applied');
   });
 
-  it('runs "certboot: Generate bootstrap config" from the command palette', async () => {
+  it('runs "certboot: Generate bootstrap config": prefilled prompts, then a refactor preview', async () => {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
@@ -214,11 +214,62 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
     await entry.first().waitFor();
     await screenshot('command-palette');
     await page.keyboard.press('Enter');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Generate bootstrap config is not available yet' });
-    await toast.first().waitFor({ timeout: 15_000 });
-    ok((await toast.first().innerText()).includes('certboot: Generate bootstrap config is not available yet'), await toast.first().innerText());
-    // let the toast finish fading in for the screenshot
-    await page.waitForTimeout(500);
-    await screenshot('bootstrap-message');
+    await page.locator('.quick-input-widget', { hasText: '(1/3)' }).waitFor({ timeout: 15_000 });
+    strictEqual(await input.inputValue(), 'example.com www.example.com');
+    await screenshot('bootstrap-domains');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: '(2/3)' }).waitFor();
+    strictEqual(await input.inputValue(), 'admin@example.com');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: '(3/3)' }).waitFor();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: "Let's Encrypt staging" }).first().click();
+    // the edit needs confirmation: VS Code shows it as a refactor preview before writing anything
+    const discard = page.getByRole('button', { name: 'Discard' });
+    await discard.first().waitFor({ timeout: 15_000 });
+    await screenshot('bootstrap-preview');
+    await discard.first().click();
+    strictEqual(existsSync(join(project, 'scripts', 'init-certificates.sh')), false);
+  });
+
+  it('splits the configuration into HTTP-first stages from the Ctrl+. menu, through the preview', async () => {
+    const path = await tokenOn(6, 'fullchain.pem');
+    await path.click();
+    await page.keyboard.press('Control+.');
+    const split = page.locator('.action-widget .monaco-list-row', { hasText: 'Split into HTTP-first stages' });
+    await split.first().waitFor({ timeout: 15_000 });
+    await screenshot('split-quick-fix');
+    await split.first().click();
+    const apply = page.getByRole('button', { name: 'Apply' });
+    await apply.first().waitFor({ timeout: 15_000 });
+    await screenshot('split-preview');
+    // changes that need confirmation start unchecked: the user ticks them, file by file
+    // the list renders only the rows in view, so tick what shows, scroll, and tick again
+    const unchecked = page.locator('.monaco-list-row [role="checkbox"][aria-checked="false"], .monaco-list-row .monaco-checkbox:not(.checked)');
+    for (let round = 0; round < 12; round++) {
+      for (let clicks = 0; clicks < 20 && (await unchecked.count()) > 0; clicks++) {
+        await unchecked.first().click();
+        await page.waitForTimeout(100);
+      }
+      await page.getByRole('button', { name: 'Discard' }).first().hover();
+      await page.mouse.move(700, 700);
+      await page.mouse.wheel(0, 200);
+      await page.waitForTimeout(150);
+    }
+    await screenshot('split-preview-confirmed');
+    await apply.first().click();
+    // a workspace edit changes buffers; saving them is the user's step
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>File: Save All');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'File: Save All' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const stage2 = join(project, 'nginx', 'https-available', 'example.com.conf');
+    const script = join(project, 'scripts', 'init-certificates.sh');
+    await waitUntil(
+      () => existsSync(script) && existsSync(stage2) && readFileSync(stage2, 'utf8').includes('ssl_certificate /etc/letsencrypt/live/example.com/fullchain.pem;'),
+      15_000,
+      'the saved stage files on disk',
+    );
+    ok(readFileSync(script, 'utf8').startsWith('#!/bin/sh'), readFileSync(script, 'utf8').slice(0, 80));
+    await screenshot('split-applied');
   });
 });

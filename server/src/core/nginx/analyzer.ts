@@ -40,14 +40,16 @@ export function directiveContextOf(context: BlockContext): DirectiveContext | un
 }
 
 /** The signatures of a directive allowed in a context, last first, as the check below tries them. */
-const allowedCache = new Map<string, readonly DirectiveSignature[]>();
+// keyed by context, then name: a joined key string per directive cost more than the lookup itself
+const allowedCache = new Map<DirectiveContext, Map<string, readonly DirectiveSignature[]>>();
 
 function allowedSignatures(name: string, signatures: readonly DirectiveSignature[], contextName: DirectiveContext): readonly DirectiveSignature[] {
-  const key = `${contextName} ${name}`;
-  let allowed = allowedCache.get(key);
+  let byName = allowedCache.get(contextName);
+  if (byName === undefined) allowedCache.set(contextName, (byName = new Map()));
+  let allowed = byName.get(name);
   if (allowed === undefined) {
     allowed = signatures.filter((signature) => signature.contexts.includes(contextName)).reverse();
-    allowedCache.set(key, allowed);
+    byName.set(name, allowed);
   }
   return allowed;
 }

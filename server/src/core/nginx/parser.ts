@@ -35,8 +35,8 @@ const noComments: NginxComment[] = [];
 interface BlockResult {
   readonly directives: NginxDirective[];
   readonly comments: NginxComment[];
-  /** The closing brace; undefined at end of file. */
-  readonly closedAt: TextSpan | undefined;
+  /** False when the file ended first; no span, as nothing reads where a block closed. */
+  readonly closed: boolean;
 }
 
 /**
@@ -89,7 +89,7 @@ class Parser {
     for (;;) {
       const block = this.parseBlock(context, 0, comments);
       directives = directives.length === 0 ? block.directives : directives.concat(block.directives);
-      if (block.closedAt === undefined) break;
+      if (!block.closed) break;
       if (this.lexer.braceDepth >= 0) {
         // the brace closes the block of a directive crossplane dropped; crossplane stops here
         break;
@@ -126,11 +126,11 @@ class Parser {
     const scratch = this.directiveScratch;
     const start = scratch.length;
     let comments = topComments ?? noComments;
-    const result = (closedAt: TextSpan | undefined): BlockResult => ({ directives: scratch.take(start, noDirectives), comments, closedAt });
+    const result = (closed: boolean): BlockResult => ({ directives: scratch.take(start, noDirectives), comments, closed });
     for (;;) {
       const kind = lexer.next();
-      if (kind === TokenKind.End) return result(undefined);
-      if (kind === TokenKind.CloseBrace) return result(lexer.span());
+      if (kind === TokenKind.End) return result(false);
+      if (kind === TokenKind.CloseBrace) return result(true);
       if (kind === TokenKind.Comment) {
         if (comments === noComments) comments = [];
         comments.push({ text: lexer.value.slice(1), line: lexer.line, span: lexer.span() });
@@ -138,7 +138,7 @@ class Parser {
       }
       if (kind === TokenKind.Semicolon || kind === TokenKind.OpenBrace) {
         this.error('syntax', `unexpected "${lexer.value}"`, lexer.line, lexer.span());
-        if (kind === TokenKind.OpenBrace && this.skipBlock() === undefined) return result(undefined);
+        if (kind === TokenKind.OpenBrace && this.skipBlock() === undefined) return result(false);
         continue;
       }
 
@@ -164,7 +164,7 @@ class Parser {
       if (terminator === TokenKind.End) {
         if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lastSpan);
         scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, lastSpan) });
-        return result(undefined);
+        return result(false);
       }
       if (terminator === TokenKind.CloseBrace) {
         const terminatorSpan = lexer.span();
@@ -173,12 +173,12 @@ class Parser {
         if (this.handling === 'keep') {
           scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, lastSpan) });
         }
-        return result(terminatorSpan);
+        return result(true);
       }
 
       const opensBlock = terminator === TokenKind.OpenBrace;
       if (this.ignore.has(name)) {
-        if (opensBlock && this.skipBlock() === undefined) return result(undefined);
+        if (opensBlock && this.skipBlock() === undefined) return result(false);
         continue;
       }
 
@@ -188,7 +188,7 @@ class Parser {
         if (this.handling === 'crossplane') {
           // crossplane skips the block of a directive that should not have one, and reads on
           // inside the block of any other rejected directive as if it belonged to the parent
-          if (opensBlock && problem.endsWith('is not terminated by ";"') && this.skipBlock() === undefined) return result(undefined);
+          if (opensBlock && problem.endsWith('is not terminated by ";"') && this.skipBlock() === undefined) return result(false);
           continue;
         }
       }
@@ -203,7 +203,7 @@ class Parser {
         const end = this.skipBlock();
         const span = TextSpan.between(nameSpan, end ?? terminatorSpan);
         scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span, block: [], blockComments: [] });
-        if (end === undefined) return result(undefined);
+        if (end === undefined) return result(false);
         continue;
       }
       const childContext = context === undefined ? undefined : this.contexts.enter(context, name);
@@ -219,11 +219,11 @@ class Parser {
         block: inner.directives,
         blockComments: inner.comments,
       });
-      if (inner.closedAt === undefined) {
+      if (!inner.closed) {
         // every enclosing block is unclosed too; nginx says it once, at the end of the file
         if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting "}"', lexer.line, nameSpan);
         this.reportedUnclosedBlock = true;
-        return result(undefined);
+        return result(false);
       }
     }
   }
