@@ -21,12 +21,6 @@ const measuredEdits = 100;
 const profileDirectory = process.env.CERTBOOT_BENCH_CPU_PROF;
 const clientOptions: LanguageClientOptions = profileDirectory ? { nodeArguments: ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDirectory)}`] } : {};
 
-/** Read from the server's source so the printed figure cannot drift from the code it explains. */
-function serverDebounceMs(): number | undefined {
-  const match = /const debounceMilliseconds = (\d+)/.exec(readFileSync(join(repositoryRoot, 'server', 'src', 'server.ts'), 'utf8'));
-  return match ? Number(match[1]) : undefined;
-}
-
 /**
  * Deployments are clones, and certboot asks a fresh clone's view of every host path a service
  * names (`.git` and `.gitignore` lookups per path): outside a repository the figures flatter the server.
@@ -172,7 +166,7 @@ function reflectsCertificate(n: number): (params: PublishDiagnosticsParams) => b
   return n % 2 === 1 ? (params) => mentions(params, `missing-${n}.pem`) : (params) => !mentions(params, 'missing-');
 }
 
-async function benchBigConfig(directory: string, debounce: number | undefined): Promise<void> {
+async function benchBigConfig(directory: string): Promise<void> {
   const project = join(directory, 'big');
   mkdirSync(join(project, 'nginx'), { recursive: true });
   makeRepository(project);
@@ -203,10 +197,10 @@ async function benchBigConfig(directory: string, debounce: number | undefined): 
     await client.stop();
   }
   const inProcess = await measureInProcess(project, [file], (overlay, n) => overlay.set(file, textFor(n)));
-  report(`didChange → diagnostics, ${lines.length}-line nginx.conf in a git repository`, latencies, inProcess, debounce);
+  report(`didChange → diagnostics, ${lines.length}-line nginx.conf in a git repository`, latencies, inProcess);
 }
 
-async function benchSharedCompose(directory: string, debounce: number | undefined): Promise<void> {
+async function benchSharedCompose(directory: string): Promise<void> {
   const project = join(directory, 'shared');
   const confD = join(project, 'nginx', 'conf.d');
   mkdirSync(confD, { recursive: true });
@@ -248,20 +242,21 @@ async function benchSharedCompose(directory: string, debounce: number | undefine
     await client.stop();
   }
   const inProcess = await measureInProcess(project, [compose, ...files], (overlay, n) => overlay.set(compose, composeFor(n)));
-  report('didChange → diagnostics of the last of 50 open conf.d files, compose file they depend on, in a git repository', latencies, inProcess, debounce);
+  report('didChange → diagnostics of the last of 50 open conf.d files, compose file they depend on, in a git repository', latencies, inProcess);
 }
 
 /**
  * The server's `certboot/analysisState` "started" notification cannot split the latency: the
  * server writes it before a synchronous analysis, and it leaves the process only after the
- * analysis. So the split is the debounce timer, the same analysis timed in this process, and the rest.
+ * analysis. So the split is the same analysis timed in this process, and the rest (the server starts an
+ * analysis as soon as an edit arrives while it is idle).
  */
-function report(what: string, latencies: readonly number[], inProcess: { analysis: number[]; rest: number[] }, debounce: number | undefined): void {
+function report(what: string, latencies: readonly number[], inProcess: { analysis: number[]; rest: number[] }): void {
   const analysis = median(inProcess.analysis) + median(inProcess.rest);
-  const remainder = median(latencies) - (debounce ?? 0) - analysis;
+  const remainder = median(latencies) - analysis;
   console.log(
     `${what}: ${summary(latencies)} (${measuredEdits} edits after ${warmUpEdits} warm-up; target p95 < 30 ms); ` +
-      `of the median: debounce ${debounce ?? '?'} ms + analysis ${analysis.toFixed(1)} ms + the rest (JSON-RPC, document sync, timers, GC) ${remainder.toFixed(1)} ms; ` +
+      `of the median: analysis ${analysis.toFixed(1)} ms + the rest (JSON-RPC, document sync, timers, GC) ${remainder.toFixed(1)} ms; ` +
       `the analysis in-process: analyzeWorkspace ${summary(inProcess.analysis)}, then suppressions/configuration/conversion median ${median(inProcess.rest).toFixed(1)} ms`,
   );
 }
@@ -269,10 +264,9 @@ function report(what: string, latencies: readonly number[], inProcess: { analysi
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'certboot-bench-server-'));
   try {
-    const debounce = serverDebounceMs();
     await benchStartup(directory);
-    await benchBigConfig(directory, debounce);
-    await benchSharedCompose(directory, debounce);
+    await benchBigConfig(directory);
+    await benchSharedCompose(directory);
     if (profileDirectory) console.log(`CPU profiles of the servers: ${resolve(profileDirectory)}`);
   } finally {
     rmSync(directory, { recursive: true, force: true });
