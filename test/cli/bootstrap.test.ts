@@ -34,10 +34,15 @@ describe('certboot bootstrap', () => {
         'created shop/https-available/shop.example.org.redirect',
         'created shop/https-enabled/.gitignore',
         'updated shop/compose.yaml',
+        'created shop/certbot/hooks/enable-https.sh',
+        'created shop/nginx-entrypoint.d/40-reload-on-certificate.sh',
         'created shop/scripts/init-certificates.sh',
       ],
     );
-    strictEqual(statSync(join(directory, 'shop', 'scripts', 'init-certificates.sh')).mode & 0o111, 0o111);
+    // certbot refuses a deploy hook it cannot execute, and the nginx image skips a start script it cannot
+    for (const script of ['certbot/hooks/enable-https.sh', 'nginx-entrypoint.d/40-reload-on-certificate.sh', 'scripts/init-certificates.sh']) {
+      strictEqual(statSync(join(directory, 'shop', script)).mode & 0o111, 0o111, script);
+    }
     const again = runBuiltCli(['bootstrap', 'shop', '--domain', 'shop.example.org', '--email', 'ops@example.org'], directory);
     deepStrictEqual([again.status, again.stdout, again.stderr], [0, '', 'certboot: nothing to change: shop is already split into HTTP-first stages\n']);
     const lint = runBuiltCli(['lint', 'shop'], directory);
@@ -49,6 +54,14 @@ describe('certboot bootstrap', () => {
     strictEqual(result.status, 0);
     match(result.stderr, /^certboot: no --domain given; using shop\.example\.org \(server_name in nginx\.conf:5\)\n/);
     strictEqual(result.stdout, readFileSync(join(fixturesRoot, 'bootstrap', 'expected', 'inline-http-block.diff'), 'utf8'));
+  });
+
+  it('prints its usage with --help and exits 0', () => {
+    const help = runBuiltCli(['bootstrap', '--help'], directory);
+    deepStrictEqual([help.status, help.stderr], [0, '']);
+    match(help.stdout, /^Usage:\n  certboot bootstrap \[DIR\] \[--domain D\]\.\.\. --email E \[--staging\] \[--write\]\n/);
+    match(help.stdout, /deploy hook/);
+    strictEqual(runBuiltCli(['bootstrap', 'shop', '-h'], directory).status, 0);
   });
 
   it('exits 2 on bad usage with a clear message', () => {

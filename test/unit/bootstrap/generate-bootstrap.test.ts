@@ -1,6 +1,7 @@
-import { deepStrictEqual, strictEqual, throws } from 'node:assert';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { deepStrictEqual, match, strictEqual, throws } from 'node:assert';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { nginxReloadLoopCommand } from '../../../server/src/core/bootstrap/compose-commands';
 import { BootstrapError } from '../../../server/src/core/bootstrap/generate-bootstrap';
 import { generateBootstrap } from '../../../server/src/core/bootstrap/generate-bootstrap';
 import { buildDeployment } from '../../../server/src/core/deployment/deployment';
@@ -47,6 +48,8 @@ describe('bootstrap generator', () => {
         ['nginx/https-available/example.com.redirect', 'created'],
         ['nginx/https-enabled/.gitignore', 'created'],
         ['docker-compose.yml', 'edited'],
+        ['certbot/hooks/enable-https.sh', 'created'],
+        ['nginx/entrypoint.d/40-reload-on-certificate.sh', 'created'],
         ['scripts/init-certificates.sh', 'created'],
       ],
     );
@@ -66,6 +69,8 @@ describe('bootstrap generator', () => {
       'docker-compose.yml',
       'docker-compose.yml',
       'docker-compose.yml',
+      'certbot/hooks/enable-https.sh',
+      'nginx/entrypoint.d/40-reload-on-certificate.sh',
       'scripts/init-certificates.sh',
     ]);
   });
@@ -78,6 +83,8 @@ describe('bootstrap generator', () => {
         strictEqual((await blockingFindings(directory)).length > 0, fixture.failsBefore);
         applyToDisk(await generate(directory, fixture.options));
         deepStrictEqual(await blockingFindings(directory), []);
+        // the renewal rules too: certbot's deploy hook and the nginx start script reload nginx
+        deepStrictEqual((await allFindings(directory)).filter((finding) => !finding.startsWith('info ')), []);
       });
 
       it('changes nothing when run on its own output', async () => {
@@ -118,6 +125,31 @@ describe('bootstrap generator', () => {
     const nginx = readFileSync(join(directory, 'nginx.conf'), 'utf8');
     strictEqual(nginx.includes('return 301'), false);
     strictEqual(nginx.endsWith('    include /etc/nginx/https-enabled/*.conf;\n}\n'), true);
+  });
+
+  it('replaces the 6-hourly reload loop of earlier bootstraps with the start script', async () => {
+    const directory = project(example);
+    applyToDisk(await generate(directory, exampleOptions));
+    const compose = join(directory, 'docker-compose.yml');
+    const generated = readFileSync(compose, 'utf8');
+    const loop = `    # reloads nginx every 6 hours for renewed certificates; the image's entrypoint still runs\n    command: ${nginxReloadLoopCommand}\n`;
+    writeFileSync(compose, generated.replace('    container_name: nginx\n', () => `${loop}    container_name: nginx\n`));
+    const again = await generate(directory, exampleOptions);
+    deepStrictEqual(again.summary, ['docker-compose.yml: service `nginx` loses its 6-hourly reload loop (`command:`): nginx/entrypoint.d/40-reload-on-certificate.sh reloads nginx when certbot renews.']);
+    applyToDisk(again);
+    strictEqual(readFileSync(compose, 'utf8'), generated);
+  });
+
+  it('runs the deploy hook in the certbot containers and the reload in the nginx container', async () => {
+    const directory = project(example);
+    applyToDisk(await generate(directory, exampleOptions));
+    const hook = readFileSync(join(directory, 'certbot', 'hooks', 'enable-https.sh'), 'utf8');
+    strictEqual(hook.includes('nginx -s reload'), false, 'the certbot container has no nginx');
+    match(hook, /ln -sfn "\/etc\/nginx\/https-available\/\$file" "\$enabled\/\$file"/);
+    match(readFileSync(join(directory, 'nginx', 'entrypoint.d', '40-reload-on-certificate.sh'), 'utf8'), /nginx -s reload/);
+    const compose = readFileSync(join(directory, 'docker-compose.yml'), 'utf8');
+    strictEqual(compose.includes('command: /bin/sh'), false, 'no command override: the image renders templates and runs its start scripts');
+    strictEqual(compose.match(/--deploy-hook \/hooks\/enable-https\.sh/g)?.length, 2, 'issuance and the renewal loop run the hook');
   });
 
   it('refuses what it cannot rewrite, saying why', async () => {

@@ -21,12 +21,28 @@ class BootstrapUsageError extends Error {}
 const usage = `  certboot bootstrap [DIR] [--domain D]... --email E [--staging] [--write]
 `;
 
+export const bootstrapUsage = `Usage:
+${usage}      Splits the nginx + certbot deployment of the compose project in DIR (default: the current
+      directory) into HTTP-first stages, so that a fresh server goes from nothing to HTTPS with no
+      manual step: stage 1 (port 80, the ACME challenge) always loaded, stage 2 (the HTTPS servers)
+      enabled by certbot's deploy hook once the certificate exists, nginx reloaded by a start
+      script of its image, a one-off issuing service, a renewal loop, and scripts/init-certificates.sh.
+      --domain   a name of the certificate (repeat it, or separate with commas); the first names
+                 the certificate; default: the names of server_name and certbot's -d
+      --email    the address Let's Encrypt writes to before the certificate expires (required)
+      --staging  request the certificate from Let's Encrypt's staging server (browsers reject it)
+      --write    write the changes; without it they are printed as a unified diff (patch -p1)
+      Exit code 0 when the changes were printed or written (or nothing was left to change),
+      1 when the project cannot be rewritten safely, 2 on bad usage.
+`;
+
 interface BootstrapArguments {
   readonly directory: string;
   readonly domains: string[];
   readonly email?: string;
   readonly staging: boolean;
   readonly write: boolean;
+  readonly help: boolean;
 }
 
 function parse(argv: readonly string[]): BootstrapArguments {
@@ -35,6 +51,7 @@ function parse(argv: readonly string[]): BootstrapArguments {
   let email: string | undefined;
   let staging = false;
   let write = false;
+  let help = false;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index] as string;
     const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
@@ -48,11 +65,12 @@ function parse(argv: readonly string[]): BootstrapArguments {
     else if (name === '--email') email = value();
     else if (name === '--staging' && equals < 0) staging = true;
     else if (name === '--write' && equals < 0) write = true;
+    else if ((name === '--help' || name === '-h') && equals < 0) help = true;
     else if (argument.startsWith('-')) throw new BootstrapUsageError(`unknown option ${argument}`);
     else positional.push(argument);
   }
   if (positional.length > 1) throw new BootstrapUsageError('bootstrap takes at most one DIR');
-  return { directory: positional[0] ?? '.', domains, ...(email !== undefined ? { email } : {}), staging, write };
+  return { directory: positional[0] ?? '.', domains, ...(email !== undefined ? { email } : {}), staging, write, help };
 }
 
 function displayName(cwd: string, file: string): string {
@@ -80,6 +98,10 @@ export async function runBootstrapCommand(argv: readonly string[], context: Boot
   let parsed: BootstrapArguments;
   try {
     parsed = parse(argv);
+    if (parsed.help) {
+      context.out(bootstrapUsage);
+      return 0;
+    }
     if (parsed.email === undefined) throw new BootstrapUsageError("--email is required: Let's Encrypt writes there before a certificate expires");
     if (!isPlainEmail(parsed.email)) throw new BootstrapUsageError(`--email ${parsed.email} is not an email address`);
     const invalid = parsed.domains.find((domain) => !isCertificateDomain(domain));

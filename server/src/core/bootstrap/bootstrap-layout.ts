@@ -53,6 +53,14 @@ export interface BootstrapLayout {
   /** Where nginx sees them. */
   readonly availableContainerPath: string;
   readonly enabledContainerPath: string;
+  /** certbot's deploy hook (host path, and where the certbot containers see it): links stage 2 and asks nginx to reload. */
+  readonly hookDirectory: string;
+  readonly hookContainerDirectory: string;
+  readonly hookPath: string;
+  readonly hookContainerPath: string;
+  /** The start script of the official nginx image that reloads nginx when the hook asks (host path, and its mount target). */
+  readonly reloadScriptPath: string;
+  readonly reloadScriptContainerPath: string;
   readonly scriptPath: string;
   /** The compose file new services go into. */
   readonly mainComposeFile: ComposeDocument;
@@ -61,6 +69,11 @@ export interface BootstrapLayout {
 export const defaultCertbotImage = 'certbot/certbot';
 const defaultWebrootPath = '/var/www/certbot';
 export const issuingProfile = 'issue';
+const hookContainerDirectory = '/hooks';
+const hookFileName = 'enable-https.sh';
+/** The official image's entrypoint runs /docker-entrypoint.d/*.sh in order; 40 comes after its own 10–30. */
+const reloadScriptFileName = '40-reload-on-certificate.sh';
+export const startScriptDirectory = '/docker-entrypoint.d';
 
 /** A path of the project as compose and the docs spell it: `./nginx/conf.d`. */
 export function projectRelative(projectDirectory: string, path: string): string {
@@ -158,6 +171,13 @@ function stageDirectories(nginx: DeployedService, project: DeployedProject, firs
   return { available: posix.join(base, 'https-available'), enabled: posix.join(base, 'https-enabled') };
 }
 
+/** The nginx start script goes beside stage 2 (`nginx/entrypoint.d/`), or in `nginx-entrypoint.d/` when that is the project's top. */
+function reloadScriptPath(project: DeployedProject, availableDirectory: string): string {
+  const base = posix.dirname(availableDirectory);
+  const directory = posix.resolve(base) === posix.resolve(project.compose.directory) ? 'nginx-entrypoint.d' : 'entrypoint.d';
+  return posix.join(base, directory, reloadScriptFileName);
+}
+
 /**
  * Decides every name and path the generated files use, from the model: which services issue
  * and renew, which directories nginx and certbot share, and where stage 2 lives.
@@ -194,6 +214,7 @@ export function planLayout(deployment: Deployment, options: BootstrapOptions, fi
   };
   const directories = stageDirectories(nginx, project, firstServerFile(project, nginx));
   const mainFile = project.compose.documents[0] as ComposeDocument;
+  const hookDirectory = posix.join(project.compose.directory, 'certbot', 'hooks');
   return {
     project,
     nginx,
@@ -212,6 +233,12 @@ export function planLayout(deployment: Deployment, options: BootstrapOptions, fi
     enabledDirectory: directories.enabled,
     availableContainerPath: '/etc/nginx/https-available',
     enabledContainerPath: '/etc/nginx/https-enabled',
+    hookDirectory,
+    hookContainerDirectory,
+    hookPath: posix.join(hookDirectory, hookFileName),
+    hookContainerPath: posix.join(hookContainerDirectory, hookFileName),
+    reloadScriptPath: reloadScriptPath(project, directories.available),
+    reloadScriptContainerPath: posix.join(startScriptDirectory, reloadScriptFileName),
     scriptPath: posix.join(project.compose.directory, 'scripts', 'init-certificates.sh'),
     mainComposeFile: mainFile,
   };

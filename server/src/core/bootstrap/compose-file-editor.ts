@@ -75,11 +75,17 @@ export class ComposeFileEditor {
     return this.pair(service, key) !== undefined;
   }
 
-  removeKey(service: string, key: string): void {
+  /** Removes a key and its value; `comment` names the text of a comment line right above it that goes too. */
+  removeKey(service: string, key: string, comment?: string): void {
     const pair = this.pair(service, key);
     const start = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
     if (!pair || start === undefined) return;
-    this.changes.push({ start: lineStartOf(this.text, start), end: endOfNodeLines(this.text, pair.value as Node | null, start), text: '' });
+    let lineStart = lineStartOf(this.text, start);
+    if (comment !== undefined && lineStart > 0) {
+      const previous = lineStartOf(this.text, lineStart - 1);
+      if (this.text.slice(previous, lineStart).trim() === `# ${comment}`) lineStart = previous;
+    }
+    this.changes.push({ start: lineStart, end: endOfNodeLines(this.text, pair.value as Node | null, start), text: '' });
   }
 
   /**

@@ -7,6 +7,9 @@ import type { FileSystem } from '../workspace/file-system';
 import { BootstrapError, issuingProfile, pathInService, projectRelative, type BootstrapLayout, type SharedDirectory } from './bootstrap-layout';
 import { certonlyArguments } from './certbot-command';
 import { certbotRenewLoopEntrypoint, interpolatedValue, nginxReloadLoopCommand } from './compose-commands';
+
+/** The comment earlier bootstraps wrote above their reload loop; it goes with the loop. */
+const previousReloadLoopComment = "reloads nginx every 6 hours for renewed certificates; the image's entrypoint still runs";
 import { ComposeFileEditor } from './compose-file-editor';
 
 export interface ComposeChanges {
@@ -18,27 +21,35 @@ function mountItem(directory: SharedDirectory, target: string, readOnly: boolean
   return `${directory.composeSource}:${target}${readOnly ? ':ro' : ''}`;
 }
 
-/** The mounts a certbot container needs: the certificate directory and the webroot, both writable. */
+/** A bind mount `HOST:TARGET` the service lacks (`./nginx/https-enabled:/etc/nginx/https-enabled`), or nothing. */
+function missingBind(service: DeployedService | undefined, layout: BootstrapLayout, host: string, target: string, readOnly: boolean): string[] {
+  const origin = service?.view.origin(target);
+  if (origin?.kind === 'bind' && origin.hostPath === host) return [];
+  return [`${projectRelative(layout.project.compose.directory, host)}:${target}${readOnly ? ':ro' : ''}`];
+}
+
+/**
+ * The mounts a certbot container needs: the certificate directory and the webroot, both
+ * writable; the stage-2 links, writable, where the deploy hook makes them; the hook, read-only.
+ */
 function certbotMounts(layout: BootstrapLayout, service: DeployedService | undefined): string[] {
   const mounts: string[] = [];
   if (!service || pathInService(service, layout.certificates.storage) !== layout.certificates.certbotPath) mounts.push(mountItem(layout.certificates, layout.certificates.certbotPath, false));
   if (!service || pathInService(service, layout.webroot.storage) !== layout.webroot.certbotPath) mounts.push(mountItem(layout.webroot, layout.webroot.certbotPath, false));
+  mounts.push(...missingBind(service, layout, layout.enabledDirectory, layout.enabledContainerPath, false));
+  mounts.push(...missingBind(service, layout, layout.hookDirectory, layout.hookContainerDirectory, true));
   return mounts;
 }
 
-/** What nginx lacks among its mounts: certificates and webroot (read-only), and the two stage-2 directories. */
+/** What nginx lacks among its mounts: certificates and webroot, the two stage-2 directories and the reload script, all read-only. */
 function nginxMounts(layout: BootstrapLayout): string[] {
-  const { nginx, project } = layout;
+  const { nginx } = layout;
   const mounts: string[] = [];
   if (pathInService(nginx, layout.certificates.storage) === undefined) mounts.push(mountItem(layout.certificates, layout.certificates.nginxPath, true));
   if (pathInService(nginx, layout.webroot.storage) === undefined) mounts.push(mountItem(layout.webroot, layout.webroot.nginxPath, true));
-  for (const [host, container] of [
-    [layout.availableDirectory, layout.availableContainerPath],
-    [layout.enabledDirectory, layout.enabledContainerPath],
-  ] as const) {
-    const origin = nginx.view.origin(container);
-    if (origin.kind !== 'bind' || origin.hostPath !== host) mounts.push(`${projectRelative(project.compose.directory, host)}:${container}:ro`);
-  }
+  mounts.push(...missingBind(nginx, layout, layout.availableDirectory, layout.availableContainerPath, true));
+  mounts.push(...missingBind(nginx, layout, layout.enabledDirectory, layout.enabledContainerPath, true));
+  mounts.push(...missingBind(nginx, layout, layout.reloadScriptPath, layout.reloadScriptContainerPath, true));
   return mounts;
 }
 
@@ -46,11 +57,17 @@ function displayScript(layout: BootstrapLayout): string {
   return posix.relative(layout.project.compose.directory, layout.scriptPath);
 }
 
+/** Whether the service's `certbot renew` runs the deploy hook itself. */
+function renewsWithHook(service: DeployedService, hook: string): boolean {
+  return (service.certbot?.invocations ?? []).some((invocation) => invocation.subcommand === 'renew' && invocation.deployHooks.some((word) => word.value === hook));
+}
+
 /**
- * The compose side of the bootstrap: nginx mounts what stage 2 needs and reloads every 6 hours
- * (through the image's entrypoint, so templates still render); certbot splits into a one-off
- * issuing service, gated behind a profile, and a renewal loop; only nginx publishes ports and
- * no certbot container carries a fixed name.
+ * The compose side of the bootstrap: nginx mounts what stage 2 needs and the start script that
+ * reloads it when certbot's deploy hook asks (no `command:` override, so the image's entrypoint
+ * still runs its start scripts and renders templates); certbot splits into a one-off issuing
+ * service, gated behind a profile, and a renewal loop, both with the deploy hook and the
+ * directories it writes; only nginx publishes ports and no certbot container carries a fixed name.
  */
 export function composeChanges(fileSystem: FileSystem, layout: BootstrapLayout): ComposeChanges {
   const editors = new Map<string, ComposeFileEditor>();
@@ -82,11 +99,16 @@ export function composeChanges(fileSystem: FileSystem, layout: BootstrapLayout):
   const ports = ['80', '443'].filter((port) => !published(port)).map((port) => `"${port}:${port}"`);
   nginxEditor.appendItems(nginx.name, 'ports', ports, ['restart', 'image']);
   if (ports.length > 0) summary.push(`${where} publishes ${ports.join(', ')}.`);
-  if (nginx.compose.entrypoint) {
-    summary.push(`${where} has its own \`entrypoint:\`, left as it is: make sure it reloads nginx after renewals (\`nginx -s reload\`).`);
-  } else if (nginx.compose.command?.value !== interpolatedValue(nginxReloadLoopCommand)) {
-    nginxEditor.setValue(nginx.name, 'command', nginxReloadLoopCommand, ['build', 'image'], "reloads nginx every 6 hours for renewed certificates; the image's entrypoint still runs");
-    summary.push(`${where} reloads nginx every 6 hours (\`command:\` through /docker-entrypoint.sh, so templates still render); its restart policy stays.`);
+  const reloadScript = name(layout.reloadScriptPath);
+  if (nginx.compose.command?.value === interpolatedValue(nginxReloadLoopCommand) && !nginx.compose.entrypoint) {
+    // the 6-hourly reload loop of earlier bootstraps: the start script reloads when certbot renews
+    nginxEditor.removeKey(nginx.name, 'command', previousReloadLoopComment);
+    summary.push(`${where} loses its 6-hourly reload loop (\`command:\`): ${reloadScript} reloads nginx when certbot renews.`);
+  } else if (!nginx.nginx?.rendersTemplates) {
+    summary.push(
+      `${where} has its own \`${nginx.compose.entrypoint ? 'entrypoint' : 'command'}:\`, so the image's entrypoint does not run ${layout.reloadScriptContainerPath}: ` +
+        `let the command start with \`nginx\` (as \`nginx -g "daemon off;"\`), or nginx never switches to HTTPS nor reloads after renewals.`,
+    );
   }
 
   for (const service of layout.project.services.filter((candidate) => candidate.certbot)) {
@@ -141,10 +163,15 @@ export function composeChanges(fileSystem: FileSystem, layout: BootstrapLayout):
       'restart: unless-stopped',
       'volumes:',
       ...certbotMounts(layout, undefined).map((mount) => `  - ${mount}`),
-      '# renews what is due twice a day; nginx picks the new certificate up at its next reload',
-      `entrypoint: ${certbotRenewLoopEntrypoint}`,
+      `# renews what is due twice a day; the deploy hook makes nginx reload with the new certificate`,
+      `entrypoint: ${certbotRenewLoopEntrypoint(layout.hookContainerPath)}`,
     ]);
-    summary.push(`${name(layout.mainComposeFile.file)}: new service \`${layout.renewerName}\` runs \`certbot renew\` every 12 hours.`);
+    summary.push(`${name(layout.mainComposeFile.file)}: new service \`${layout.renewerName}\` runs \`certbot renew --deploy-hook ${layout.hookContainerPath}\` every 12 hours.`);
+  } else if (!renewsWithHook(layout.renewer, layout.hookContainerPath)) {
+    summary.push(
+      `${name(serviceEditor(layout.renewer).document.file)}: service \`${layout.renewer.name}\` keeps its renewal loop: certbot runs the deploy hook stored at issuance after each renewal, ` +
+        `but a certificate issued before this bootstrap has none stored; add \`--deploy-hook ${layout.hookContainerPath}\` to its \`certbot renew\`.`,
+    );
   }
   return { edits: [...editors.values()].flatMap((editor) => editor.edits()), summary };
 }

@@ -4,9 +4,10 @@ import { hostLocation } from '../deployment/locations';
 import { readWorkspaceText } from '../deployment/text-edits';
 import type { FileEdit } from '../findings';
 import type { FileSystem } from '../workspace/file-system';
-import { BootstrapError, planLayout, projectRelative, type BootstrapLayout, type BootstrapOptions } from './bootstrap-layout';
+import { BootstrapError, planLayout, projectRelative, type BootstrapOptions } from './bootstrap-layout';
 import { composeChanges } from './compose-services';
 import { isCertificateDomain, isPlainEmail } from './domains';
+import { deployHookScript, reloadStartScript } from './hook-scripts';
 import { initScript } from './init-script';
 import { nginxStages } from './nginx-stages';
 
@@ -37,20 +38,21 @@ function firstServerFile(domains: readonly string[]): (project: DeployedProject,
   };
 }
 
-function scriptEdit(fileSystem: FileSystem, layout: BootstrapLayout): FileEdit | undefined {
-  const content = initScript(layout);
-  const existing = readWorkspaceText(fileSystem, layout.scriptPath);
+/** A generated file, created, or replaced whole when it differs from what the generator writes. */
+function generatedFileEdit(fileSystem: FileSystem, file: string, content: string): FileEdit | undefined {
+  const existing = readWorkspaceText(fileSystem, file);
   if (existing === content) return undefined;
-  if (existing === undefined) return { kind: 'create', file: layout.scriptPath, content };
+  if (existing === undefined) return { kind: 'create', file, content };
   const lines = existing.split('\n');
-  return { kind: 'replace', file: layout.scriptPath, range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: (lines.at(-1) ?? '').length } }, newText: content };
+  return { kind: 'replace', file, range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: (lines.at(-1) ?? '').length } }, newText: content };
 }
 
 /**
  * The HTTP-first bootstrap of a deployment: stage 1 (port 80, the ACME challenge, no
  * certificate needed) always loaded; stage 2 (the user's HTTPS servers) loaded once the
- * certificate exists; compose services that issue once and renew in a loop; and the script that
- * goes from one to the other on a fresh server. Running it on its own output yields no edits.
+ * certificate exists, enabled by certbot's deploy hook, after which a start script of the nginx
+ * image reloads nginx; compose services that issue once and renew in a loop, both with that
+ * hook; and the script that takes a fresh server from one stage to the other. Running it on its own output yields no edits.
  * Throws BootstrapError when the deployment is not one it can rewrite safely.
  */
 export function generateBootstrap(deployment: Deployment, fileSystem: FileSystem, options: BootstrapOptions): BootstrapResult {
@@ -58,10 +60,32 @@ export function generateBootstrap(deployment: Deployment, fileSystem: FileSystem
   const layout = planLayout(deployment, options, firstServerFile(options.domains));
   const nginx = nginxStages(deployment, fileSystem, layout);
   const compose = composeChanges(fileSystem, layout);
-  const script = scriptEdit(fileSystem, layout);
-  const edits = [...nginx.edits, ...compose.edits, ...(script ? [script] : [])];
+  const display = (file: string): string => projectRelative(layout.project.compose.directory, file).replace(/^\.\//, '');
+  const scripts = [
+    {
+      file: layout.hookPath,
+      content: deployHookScript(layout),
+      summary: `${display(layout.hookPath)}: certbot's deploy hook (${layout.hookContainerPath} in the certbot services): once the certificate exists, links stage 2 into ${display(layout.enabledDirectory)}/ and asks nginx to reload.`,
+    },
+    {
+      file: layout.reloadScriptPath,
+      content: reloadStartScript(layout),
+      summary: `${display(layout.reloadScriptPath)}: a start script of the nginx image (${layout.reloadScriptContainerPath}) that reloads nginx when the deploy hook asks, after the first certificate and after each renewal.`,
+    },
+    {
+      file: layout.scriptPath,
+      content: initScript(layout),
+      summary: `${display(layout.scriptPath)}: checks DNS, does a dry run against staging, requests the certificate (the deploy hook enables HTTPS), starts the renewal loop; run it on the server.`,
+    },
+  ];
+  const edits = [...nginx.edits, ...compose.edits];
   const summary = [...nginx.summary, ...compose.summary];
-  if (script) summary.push(`${projectRelative(layout.project.compose.directory, layout.scriptPath).replace(/^\.\//, '')}: checks DNS, does a dry run against staging, requests the certificate, enables HTTPS; run it on the server.`);
+  for (const script of scripts) {
+    const edit = generatedFileEdit(fileSystem, script.file, script.content);
+    if (edit === undefined) continue;
+    edits.push(edit);
+    summary.push(script.summary);
+  }
   if (layout.staging && edits.length > 0) summary.push('--staging: the certificate comes from the staging server, which browsers reject; generate again without it once the dry run passes.');
   return { edits, summary };
 }

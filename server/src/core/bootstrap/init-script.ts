@@ -4,29 +4,34 @@ import { certonlyArguments } from './certbot-command';
 import { redirectFileName, stageTwoFileName } from './nginx-stages';
 
 /**
- * The script that takes a fresh server from stage 1 to HTTPS. Every name in it is written out
- * (no variables in the docker commands), so that certboot — and a reader — can see exactly
- * which service runs which certbot command.
+ * The script that takes a fresh server from stage 1 to HTTPS: stage 1 up, the DNS check, a dry
+ * run, the request (whose deploy hook enables stage 2), a check of the HTTPS configuration, and
+ * the renewal loop. Every name in it is written out (no variables in the docker commands), so
+ * that certboot — and a reader — can see exactly which service runs which certbot command.
  */
 export function initScript(layout: BootstrapLayout): string {
   const projectDirectory = layout.project.compose.directory;
   const toProject = posix.relative(posix.dirname(layout.scriptPath), projectDirectory) || '.';
   const relative = (path: string): string => posix.relative(projectDirectory, path);
   const enabled = relative(layout.enabledDirectory);
-  const availableFromEnabled = posix.relative(layout.enabledDirectory, layout.availableDirectory);
   const stageTwo = stageTwoFileName(layout);
   const redirect = redirectFileName(layout);
-  const live = `${layout.certificates.certbotPath}/live/${layout.lineage}/fullchain.pem`;
+  const lineage = `${layout.certificates.certbotPath}/live/${layout.lineage}`;
+  const live = `${lineage}/fullchain.pem`;
   const issue = `docker compose run --rm ${layout.issuerName}`;
   const nginx = layout.nginx.name;
   return `#!/bin/sh
 # Obtains the Let's Encrypt certificate for ${layout.domains.join(', ')} and switches nginx to
-# HTTPS: stage 1 (port 80, the ACME challenge) must be up; stage 2 (the HTTPS servers) is
-# enabled once the certificate exists. Written by \`certboot bootstrap\`.
+# HTTPS, on the server, from the project's directory or anywhere. Written by \`certboot bootstrap\`.
+#
+# nginx starts in stage 1 (port 80: the ACME challenge, 503 for the rest), which needs no
+# certificate. certbot's deploy hook (${relative(layout.hookPath)}) enables stage 2 (HTTPS)
+# once the certificate exists, and nginx reloads by itself
+# (${relative(layout.reloadScriptPath)}); no file is edited by hand.
 #
 # Safe to run again: it requests nothing while ${live}
-# exists (renewals are the job of service \`${layout.renewerName}\`), and it never deletes anything
-# under ${layout.certificates.certbotPath}/live.
+# exists (it runs the deploy hook once instead, so that stage 2 is enabled), renewals are the
+# job of service \`${layout.renewerName}\`, and it never deletes anything under ${layout.certificates.certbotPath}/live.
 #
 # SKIP_DNS_CHECK=1 skips the DNS check (behind a load balancer or a CDN, say);
 # PUBLIC_ADDRESS=203.0.113.7 names this host's public address when it cannot be found out.
@@ -88,24 +93,26 @@ echo "Starting nginx in stage 1 (port 80 only)…"
 docker compose up -d ${nginx}
 
 if docker compose run --rm --no-deps --entrypoint test ${layout.issuerName} -f ${live}; then
-    echo "The certificate for ${layout.lineage} exists already: nothing to request."
+    echo "The certificate for ${layout.lineage} exists already: nothing to request. Running the deploy hook, so that HTTPS is enabled…"
+    docker compose run --rm --no-deps --entrypoint ${layout.hookContainerPath} -e RENEWED_LINEAGE=${lineage} ${layout.issuerName}
 else
     if [ "\${SKIP_DNS_CHECK:-0}" != 1 ]; then check_dns; fi
     echo "Dry run against Let's Encrypt's staging server…"
     ${issue} ${certonlyArguments(layout).join(' ')} --dry-run
-    echo "Requesting the certificate…"
+    echo "Requesting the certificate (its deploy hook enables HTTPS)…"
     ${issue}
 fi
 
-echo "Enabling HTTPS (stage 2)…"
-ln -sf ${availableFromEnabled}/${stageTwo} ${availableFromEnabled}/${redirect} ${enabled}/
+echo "Checking the HTTPS configuration…"
 if ! docker compose exec -T ${nginx} nginx -t; then
     # back to stage 1, so that the next start of nginx does not fail on this configuration
     rm -f ${enabled}/${stageTwo} ${enabled}/${redirect}
-    echo "nginx rejects the HTTPS configuration: stage 2 stays disabled." >&2
+    echo "nginx rejects the HTTPS configuration: stage 2 is disabled again. Fix ${relative(posix.join(layout.availableDirectory, stageTwo))} and run this script again." >&2
     exit 1
 fi
-docker compose exec -T ${nginx} nginx -s reload
-echo "HTTPS is on for ${layout.domains.join(', ')}."
+
+echo "Starting the renewal loop…"
+docker compose up -d ${layout.renewerName}
+echo "HTTPS is on for ${layout.domains.join(', ')} once nginx has reloaded, within seconds (docker compose logs ${nginx})."
 `;
 }

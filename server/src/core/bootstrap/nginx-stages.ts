@@ -111,7 +111,6 @@ function stageTwoIncludePattern(layout: BootstrapLayout): string {
 
 /** Stage 1: the port-80 server that needs no certificate, with the comment that explains it. */
 export function stageOneServer(layout: BootstrapLayout): string {
-  const script = displayPath(layout, layout.scriptPath);
   return [
     '# Stage 1 of the HTTP-first bootstrap (certboot): always loaded and needs no certificate, so',
     "# nginx starts on a fresh server and Let's Encrypt can reach the HTTP-01 challenge.",
@@ -125,7 +124,7 @@ export function stageOneServer(layout: BootstrapLayout): string {
     '    }',
     '',
     '    location / {',
-    `        # Matches nothing until ${script} enables HTTPS; from then on it`,
+    "        # Matches nothing until certbot's deploy hook enables HTTPS; from then on it",
     '        # redirects everything but the challenge to HTTPS.',
     `        include ${redirectIncludePattern(layout)};`,
     '        return 503;',
@@ -137,8 +136,8 @@ export function stageOneServer(layout: BootstrapLayout): string {
 
 function stageTwoInclude(layout: BootstrapLayout): string {
   return [
-    `# Stage 2: the HTTPS servers of ${displayPath(layout, layout.availableDirectory)}/, linked into ${displayPath(layout, layout.enabledDirectory)}/`,
-    `# by ${displayPath(layout, layout.scriptPath)} once the certificate exists; until then the glob matches nothing.`,
+    `# Stage 2: the HTTPS servers of ${displayPath(layout, layout.availableDirectory)}/, linked into ${displayPath(layout, layout.enabledDirectory)}/ by`,
+    `# ${displayPath(layout, layout.hookPath)} once the certificate exists; until then the glob matches nothing.`,
     `include ${stageTwoIncludePattern(layout)};`,
     '',
   ].join('\n');
@@ -148,15 +147,15 @@ export function stageTwoHeader(layout: BootstrapLayout): string {
   return [
     '# Stage 2 of the HTTP-first bootstrap (certboot): the HTTPS servers for',
     `# ${layout.domains.join(', ')}, as they were written, with certbot's paths.`,
-    `# nginx loads this file only through the link ${displayPath(layout, layout.scriptPath)}`,
-    `# makes in ${displayPath(layout, layout.enabledDirectory)}/ once the certificate exists.`,
+    `# nginx loads this file only through the link ${displayPath(layout, layout.hookPath)}`,
+    `# (certbot's deploy hook) makes in ${displayPath(layout, layout.enabledDirectory)}/ once the certificate exists.`,
     '',
   ].join('\n');
 }
 
 export function redirectSnippet(layout: BootstrapLayout): string {
   return [
-    `# Included in stage 1's \`location /\` once ${displayPath(layout, layout.scriptPath)} has enabled HTTPS`,
+    `# Included in stage 1's \`location /\` once ${displayPath(layout, layout.hookPath)} has enabled HTTPS`,
     `# for ${layout.lineage}: everything but the ACME challenge goes to HTTPS from then on.`,
     'return 301 https://$host$request_uri;',
     '',
@@ -332,7 +331,7 @@ export function nginxStages(deployment: Deployment, fileSystem: FileSystem, layo
   const ignorePath = posix.join(layout.enabledDirectory, '.gitignore');
   if (fileSystem.stat(ignorePath) === undefined) {
     // the links are the server's state, not the repository's: a fresh clone starts in stage 1
-    edits.push({ kind: 'create', file: ignorePath, content: `# Links made by ${displayPath(layout, layout.scriptPath)} on the server; never committed.\n*\n!.gitignore\n` });
+    edits.push({ kind: 'create', file: ignorePath, content: `# Links and the reload token made by ${displayPath(layout, layout.hookPath)} on the server; never committed.\n*\n!.gitignore\n` });
   }
   return { edits, summary };
 }

@@ -269,6 +269,33 @@ function reloadsIn(commands: readonly ShellCommand[]): (NginxReload | { command:
   return [...findNginxReloads(commands), ...commands.filter(isRestart).map((command) => ({ command, restart: true as const }))];
 }
 
+function reachOf(reload: NginxReload | { command: ShellCommand; restart: true }, service: DeployedService): ReloadReach {
+  return 'restart' in reload ? (hasDockerSocket(service) ? 'reaches' : 'no-docker-socket') : reachInContainer(reload, service);
+}
+
+function hooksOf(run: CertbotRun): ShellWord[] {
+  return [...run.invocation.deployHooks, ...run.invocation.postHooks];
+}
+
+/**
+ * The hooks of certbot services that run a repository script: `--deploy-hook /hooks/enable-https.sh`
+ * with `./certbot/hooks:/hooks` mounted. certbot runs the script inside that service's container.
+ */
+function hookRunsOfScript(picture: RenewalPicture, scriptPath: string): { run: CertbotRun; hook: ShellWord; service: DeployedService }[] {
+  const found: { run: CertbotRun; hook: ShellWord; service: DeployedService }[] = [];
+  for (const run of picture.runs) {
+    if (run.origin.kind !== 'service') continue;
+    const { service } = run.origin;
+    for (const hook of hooksOf(run)) {
+      const program = parseShell(hook.value).commands[0]?.name;
+      if (!program?.literal || !program.value.startsWith('/')) continue;
+      const origin = service.view.origin(program.value);
+      if (origin.kind === 'bind' && origin.hostPath === scriptPath) found.push({ run, hook, service });
+    }
+  }
+  return found;
+}
+
 /** Every command of the workspace that reloads (or restarts) nginx, and whether it can reach it. */
 export function nginxReloadEvidence(deployment: Deployment, picture: RenewalPicture): ReloadEvidence[] {
   const evidence: ReloadEvidence[] = [];
@@ -280,22 +307,25 @@ export function nginxReloadEvidence(deployment: Deployment, picture: RenewalPict
     }
   }
   for (const script of deployment.scripts) {
+    // a hook of a certbot service that names this script (mounted into it) runs it in that container
+    const hooked = hookRunsOfScript(picture, script.path);
     // scripts in a renewal-hooks directory run inside the certbot container, like a --deploy-hook
     const inContainer = script.path.includes('/renewal-hooks/');
     for (const reload of reloadsIn(script.script.commands)) {
+      if (hooked.length > 0) {
+        for (const { run, hook, service } of hooked) evidence.push({ reload, reach: reachOf(reload, service), hook, run });
+        continue;
+      }
       const reach: ReloadReach = !inContainer || ('launcher' in reload && reload.launcher !== 'direct') ? 'reaches' : 'no-nginx-in-container';
       evidence.push({ reload, reach });
     }
   }
   for (const file of picture.schedules) for (const reload of reloadsIn(file.commands)) evidence.push({ reload, reach: 'reaches' });
   for (const run of picture.runs) {
-    for (const hook of [...run.invocation.deployHooks, ...run.invocation.postHooks]) {
+    for (const hook of hooksOf(run)) {
       const commands = parseShell(hook.value).commands;
       for (const reload of reloadsIn(commands)) {
-        let reach: ReloadReach = 'reaches';
-        if (run.origin.kind === 'service') {
-          reach = 'restart' in reload ? (hasDockerSocket(run.origin.service) ? 'reaches' : 'no-docker-socket') : reachInContainer(reload, run.origin.service);
-        }
+        const reach: ReloadReach = run.origin.kind === 'service' ? reachOf(reload, run.origin.service) : 'reaches';
         evidence.push({ reload, reach, hook, run });
       }
     }

@@ -211,15 +211,6 @@ export function treeChanges(before: Map<string, string>, after: Map<string, stri
   return changes.sort();
 }
 
-/** `node dist/cli.js bootstrap --help`: whether the generator has landed in the built CLI. */
-export function bootstrapCommandAvailable(cliPath: string): { available: boolean; reason: string } {
-  if (!existsSync(cliPath)) return { available: false, reason: `${cliPath} does not exist (npm run build)` };
-  const help = spawnSync(process.execPath, [cliPath, 'bootstrap', '--help'], { encoding: 'utf8', timeout: 20_000 });
-  if (help.status === 0) return { available: true, reason: '`node dist/cli.js bootstrap --help` exits 0' };
-  const said = `${help.stderr}`.split('\n').find((line) => line.trim() !== '') ?? '';
-  return { available: false, reason: `\`node dist/cli.js bootstrap --help\` exits ${String(help.status)}${said === '' ? '' : `: ${said.trim()}`}` };
-}
-
 /** Times one step and keeps the line the report prints. */
 export class StepReport {
   private readonly lines: string[] = [];
