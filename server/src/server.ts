@@ -342,7 +342,10 @@ function knownEmail(analysis: WorkspaceAnalysis): string | undefined {
 
 function bootstrapEdit(analysis: WorkspaceAnalysis, projectDirectory: string | undefined, request: BootstrapRequest): { edit: WorkspaceEdit; summary: string[] } {
   const result = generateBootstrap(analysis.deployment, overlay, { ...request, projectDirectory });
-  return { edit: toAnnotatedWorkspaceEdit(result.edits, result.summary, versionOf), summary: result.summary };
+  // an editor creates files without the executable bit that certbot's hook and the image's start scripts need
+  const scripts = result.edits.filter((edit) => edit.kind === 'create' && edit.file.endsWith('.sh')).map((edit) => posix.relative(analysis.deployment.workspaceRoot, edit.file));
+  const summary = scripts.length > 0 ? [...result.summary, `Make the new scripts executable before you commit them: chmod +x ${scripts.join(' ')}`] : result.summary;
+  return { edit: toAnnotatedWorkspaceEdit(result.edits, summary, versionOf), summary };
 }
 
 /**

@@ -160,7 +160,10 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
       arguments: [pathToFileURL(directory).href, { domains: ['example.com', 'www.example.com'], email: 'admin@example.com', staging: true }],
     })) as { applied: boolean; summary: string[] };
     strictEqual(result.applied, true);
-    ok(result.summary.length > 0);
+    strictEqual(
+      result.summary.at(-1),
+      'Make the new scripts executable before you commit them: chmod +x certbot/hooks/enable-https.sh nginx/entrypoint.d/40-reload-on-certificate.sh scripts/init-certificates.sh',
+    );
     strictEqual(client.appliedEdits.length, 1);
     const [applied] = client.appliedEdits;
     strictEqual(applied.label, 'Split into HTTP-first stages');
