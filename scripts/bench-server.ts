@@ -12,7 +12,7 @@ import { DiskFileSystem } from '../server/src/core/workspace/disk-file-system';
 import { OverlayFileSystem } from '../server/src/core/workspace/overlay-file-system';
 import { toDiagnostic } from '../server/src/language-server/protocol-conversions';
 import { LanguageClient, LanguageClientOptions } from '../test/support/language-client';
-import { percentile } from './bench-support';
+import { generateNginxConfig, percentile } from './bench-support';
 
 const repositoryRoot = resolve(__dirname, '..');
 const warmUpEdits = 20;
@@ -119,34 +119,6 @@ async function benchStartup(directory: string): Promise<void> {
 
 const presentCertificate = '/etc/nginx/certs/present.pem';
 
-/** Per site an HTTP server that redirects and an HTTPS server, with certificates the project ships. */
-function generateBigConfig(sites: number): string[] {
-  const lines = ['user nginx;', 'worker_processes auto;', 'events { worker_connections 1024; }', 'http {', '    include mime.types;',
-    "    log_format main '$remote_addr - $remote_user [$time_local] \"$request\" $status';"];
-  for (let site = 0; site < sites; site++) {
-    const domain = `site${site}.example.com`;
-    lines.push(
-      `    # ${domain}`,
-      '    server {',
-      '        listen 80;',
-      `        server_name ${domain} www.${domain};`,
-      '        location ^~ /.well-known/acme-challenge/ { root /var/www/certbot; }',
-      '        location / { return 301 https://$host$request_uri; }',
-      '    }',
-      '    server {',
-      '        listen 443 ssl;',
-      `        server_name ${domain};`,
-      `        ssl_certificate ${presentCertificate};`,
-      '        ssl_certificate_key /etc/nginx/certs/present.key;',
-      '        location ~* \\.(png|jpg|css|js)$ { expires 30d; add_header Cache-Control "public"; }',
-      `        location / { proxy_pass http://backend${site % 50}:8080; proxy_set_header Host $host; }`,
-      '    }',
-    );
-  }
-  lines.push('}');
-  return lines;
-}
-
 function writeCertificates(project: string): void {
   mkdirSync(join(project, 'certs'), { recursive: true });
   writeFileSync(join(project, 'certs', 'present.pem'), '');
@@ -177,7 +149,7 @@ async function benchBigConfig(directory: string): Promise<void> {
       '      - ./nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n      - ./nginx/mime.types:/etc/nginx/mime.types:ro\n      - ./certs:/etc/nginx/certs:ro\n',
   );
   writeFileSync(join(project, 'nginx', 'mime.types'), 'types { text/html html; }\n');
-  const lines = generateBigConfig(333);
+  const lines = generateNginxConfig(333, { certificate: () => presentCertificate, key: () => '/etc/nginx/certs/present.key' });
   const file = join(project, 'nginx', 'nginx.conf');
   writeFileSync(file, `${lines.join('\n')}\n`);
   const toggled = lines.indexOf(`        ssl_certificate ${presentCertificate};`);

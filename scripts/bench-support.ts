@@ -34,3 +34,42 @@ export function linesPerSecond(lines: number, ms: number): string {
 export function percentile(sortedSamples: readonly number[], quantile: number): number {
   return sortedSamples[Math.min(sortedSamples.length - 1, Math.floor(quantile * sortedSamples.length))];
 }
+
+export interface CertificatePaths {
+  certificate(domain: string): string;
+  key(domain: string): string;
+}
+
+/** Let's Encrypt's layout: what a real deployment names. */
+export const letsEncryptPaths: CertificatePaths = {
+  certificate: (domain) => `/etc/letsencrypt/live/${domain}/fullchain.pem`,
+  key: (domain) => `"/etc/letsencrypt/live/${domain}/privkey.pem"`,
+};
+
+/** A realistic big config: per site an HTTP server that redirects and an HTTPS server, as lines. */
+export function generateNginxConfig(sites: number, paths: CertificatePaths = letsEncryptPaths): string[] {
+  const lines = ['user nginx;', 'worker_processes auto;', 'events { worker_connections 1024; }', 'http {', '    include mime.types;',
+    "    log_format main '$remote_addr - $remote_user [$time_local] \"$request\" $status';"];
+  for (let site = 0; site < sites; site++) {
+    const domain = `site${site}.example.com`;
+    lines.push(
+      `    # ${domain}`,
+      '    server {',
+      '        listen 80;',
+      `        server_name ${domain} www.${domain};`,
+      '        location ^~ /.well-known/acme-challenge/ { root /var/www/certbot; }',
+      '        location / { return 301 https://$host$request_uri; }',
+      '    }',
+      '    server {',
+      '        listen 443 ssl;',
+      `        server_name ${domain};`,
+      `        ssl_certificate ${paths.certificate(domain)};`,
+      `        ssl_certificate_key ${paths.key(domain)};`,
+      '        location ~* \\.(png|jpg|css|js)$ { expires 30d; add_header Cache-Control "public"; }',
+      `        location / { proxy_pass http://backend${site % 50}:8080; proxy_set_header Host $host; }`,
+      '    }',
+    );
+  }
+  lines.push('}');
+  return lines;
+}

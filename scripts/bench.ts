@@ -3,43 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNginx } from '../server/src/core/nginx/parser';
-import { linesPerSecond, measureProcess, percentile, writePeakRssReporter } from './bench-support';
-
-
-/** A realistic big config: per site an HTTP server that redirects and an HTTPS server. */
-function generateConfig(sites: number): string {
-  const lines = ['user nginx;', 'worker_processes auto;', 'events { worker_connections 1024; }', 'http {', '    include mime.types;',
-    "    log_format main '$remote_addr - $remote_user [$time_local] \"$request\" $status';"];
-  for (let site = 0; site < sites; site++) {
-    const domain = `site${site}.example.com`;
-    lines.push(
-      `    # ${domain}`,
-      '    server {',
-      '        listen 80;',
-      `        server_name ${domain} www.${domain};`,
-      '        location ^~ /.well-known/acme-challenge/ { root /var/www/certbot; }',
-      '        location / { return 301 https://$host$request_uri; }',
-      '    }',
-      '    server {',
-      '        listen 443 ssl;',
-      `        server_name ${domain};`,
-      `        ssl_certificate /etc/letsencrypt/live/${domain}/fullchain.pem;`,
-      `        ssl_certificate_key "/etc/letsencrypt/live/${domain}/privkey.pem";`,
-      '        location ~* \\.(png|jpg|css|js)$ { expires 30d; add_header Cache-Control "public"; }',
-      `        location / { proxy_pass http://backend${site % 50}:8080; proxy_set_header Host $host; }`,
-      '    }',
-    );
-  }
-  lines.push('}');
-  return `${lines.join('\n')}\n`;
-}
+import { generateNginxConfig, linesPerSecond, measureProcess, percentile, writePeakRssReporter } from './bench-support';
 
 
 const directory = mkdtempSync(join(tmpdir(), 'certboot-bench-'));
 try {
   const reportPath = writePeakRssReporter(directory);
   const big = join(directory, 'nginx.conf');
-  const text = generateConfig(20_000);
+  const text = `${generateNginxConfig(20_000).join('\n')}\n`;
   writeFileSync(big, text);
   writeFileSync(join(directory, 'mime.types'), 'types { text/html html; }\n');
   const lineCount = text.split('\n').length - 1;
@@ -50,7 +21,7 @@ try {
       `${linesPerSecond(lineCount, best.ms)} lines/s, peak RSS ${best.peakRssMb.toFixed(0)} MB (exit ${best.status})`,
   );
 
-  const small = generateConfig(333);
+  const small = `${generateNginxConfig(333).join('\n')}\n`;
   const smallLines = small.split('\n').length - 1;
   for (let i = 0; i < 20; i++) parseNginx(small, '/bench/nginx.conf', { context: [] });
   const samples: number[] = [];
