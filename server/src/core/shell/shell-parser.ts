@@ -1,4 +1,4 @@
-import type { Node, Parser, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type {
   ShellAssignment,
   ShellCommand,
@@ -11,7 +11,7 @@ import type {
   TextSpan,
 } from './shell-script';
 import { wordFromNode, type OffsetMap } from './shell-word';
-import { createParser, defaultTreeSitterLocations, initializeTreeSitterRuntime, type TreeSitterLocations } from './tree-sitter-runtime';
+import { defaultTreeSitterLocations, GrammarParser, type TreeSitterLocations } from './tree-sitter-runtime';
 
 export interface ShellParseOptions {
   /**
@@ -37,24 +37,14 @@ const maxNestingDepth = 1_000;
 /** Binary input yields thousands of errors; past this many they tell the reader nothing more. */
 const maxReportedErrors = 50;
 
-let bashParser: Parser | undefined;
-let bashParserReady: Promise<void> | undefined;
+const bash = new GrammarParser('parseShell called before initializeShellParser() completed');
 
 /** Loads web-tree-sitter and the bash grammar once; `parseShell` needs it to have completed. */
 export function initializeShellParser(locations: TreeSitterLocations = defaultTreeSitterLocations()): Promise<void> {
-  bashParserReady ??= (async () => {
-    await initializeTreeSitterRuntime(locations.runtime);
-    bashParser = await createParser(locations.bashGrammar);
-  })().catch((error: unknown) => {
-    bashParserReady = undefined;
-    throw error;
-  });
-  return bashParserReady;
+  return bash.load(locations.runtime, locations.bashGrammar);
 }
 
 export function parseShell(text: string, options: ShellParseOptions = {}): ShellScript {
-  const parser = bashParser;
-  if (!parser) throw new Error('parseShell called before initializeShellParser() completed');
   const sourceOffsets = options.sourceOffsets;
   const map: OffsetMap = sourceOffsets ? (index) => sourceOffsets[index] ?? index : (index) => index;
   const maxLength = options.maxLength ?? defaultMaxLength;
@@ -64,14 +54,7 @@ export function parseShell(text: string, options: ShellParseOptions = {}): Shell
       span: { start: map(0), end: map(text.length) },
     });
   }
-  const deadline = Date.now() + (options.timeoutMilliseconds ?? defaultTimeoutMilliseconds);
-  let tree: Tree | null;
-  try {
-    tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
-  } finally {
-    // A cancelled parse would otherwise resume on the next, unrelated text.
-    parser.reset();
-  }
+  const tree = bash.parseWithin(text, options.timeoutMilliseconds ?? defaultTimeoutMilliseconds);
   if (!tree) {
     return emptyScript({ message: 'script not analysed: parsing took too long', span: { start: map(0), end: map(text.length) } });
   }

@@ -43,9 +43,45 @@ export function initializeTreeSitterRuntime(runtimePath: string): Promise<void> 
 }
 
 /** A parser for the grammar in `grammarPath`; the runtime must be initialised first. */
-export async function createParser(grammarPath: string): Promise<treeSitter.Parser> {
+async function createParser(grammarPath: string): Promise<treeSitter.Parser> {
   const language = await treeSitter.Language.load(grammarPath);
   const parser = new treeSitter.Parser();
   parser.setLanguage(language);
   return parser;
+}
+
+/**
+ * One grammar's parser: loaded once (again after a failed load), then used synchronously,
+ * each parse bounded in time so no input can hang the editor.
+ */
+export class GrammarParser {
+  private parser: treeSitter.Parser | undefined;
+  private ready: Promise<void> | undefined;
+
+  /** `notLoaded`: the error a parse before loading throws, naming the function to call first. */
+  constructor(private readonly notLoaded: string) {}
+
+  load(runtimePath: string, grammarPath: string): Promise<void> {
+    this.ready ??= (async () => {
+      await initializeTreeSitterRuntime(runtimePath);
+      this.parser = await createParser(grammarPath);
+    })().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  /** The tree, or null when parsing took longer than `milliseconds`. */
+  parseWithin(text: string, milliseconds: number): treeSitter.Tree | null {
+    const parser = this.parser;
+    if (!parser) throw new Error(this.notLoaded);
+    const deadline = Date.now() + milliseconds;
+    try {
+      return parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
+    } finally {
+      // a cancelled parse would otherwise resume on the next, unrelated text
+      parser.reset();
+    }
+  }
 }

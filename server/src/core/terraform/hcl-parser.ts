@@ -1,6 +1,6 @@
-import type { Node, Parser, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import { LineIndex } from '../lint/json-document';
-import { createParser, defaultTreeSitterLocations, initializeTreeSitterRuntime, type TreeSitterLocations } from '../shell/tree-sitter-runtime';
+import { defaultTreeSitterLocations, GrammarParser, type TreeSitterLocations } from '../shell/tree-sitter-runtime';
 import type {
   HclAttribute,
   HclBlock,
@@ -21,27 +21,17 @@ const timeoutMilliseconds = 2_000;
 const maximumDepth = 500;
 const maximumReportedErrors = 50;
 
-let terraformParser: Parser | undefined;
-let terraformParserReady: Promise<void> | undefined;
+const terraform = new GrammarParser('parseHcl called before initializeTerraformParser() completed');
 
 /** Loads web-tree-sitter and the Terraform grammar once; `parseHcl` needs it to have completed. */
 export function initializeTerraformParser(locations: TreeSitterLocations = defaultTreeSitterLocations()): Promise<void> {
-  terraformParserReady ??= (async () => {
-    await initializeTreeSitterRuntime(locations.runtime);
-    terraformParser = await createParser(locations.terraformGrammar ?? defaultTreeSitterLocations().terraformGrammar);
-  })().catch((error: unknown) => {
-    terraformParserReady = undefined;
-    throw error;
-  });
-  return terraformParserReady;
+  return terraform.load(locations.runtime, locations.terraformGrammar ?? defaultTreeSitterLocations().terraformGrammar);
 }
 
 const emptyBody: HclBody = { attributes: [], blocks: [] };
 
 /** Reads a `.tf` (or `.tfvars`) text; never throws on bad input, it reports syntax errors instead. */
 export function parseHcl(text: string): HclFile {
-  const parser = terraformParser;
-  if (!parser) throw new Error('parseHcl called before initializeTerraformParser() completed');
   const lines = new LineIndex(text);
   const whole = (message: string): HclFile => ({
     text,
@@ -49,14 +39,7 @@ export function parseHcl(text: string): HclFile {
     errors: [{ message, span: { start: 0, end: text.length }, range: { start: lines.position(0), end: lines.position(text.length) } }],
   });
   if (text.length > maximumLength) return whole(`not analysed: ${text.length} characters, more than the limit of ${maximumLength}`);
-  const deadline = Date.now() + timeoutMilliseconds;
-  let tree: Tree | null;
-  try {
-    tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
-  } finally {
-    // A cancelled parse would otherwise resume on the next, unrelated text.
-    parser.reset();
-  }
+  const tree = terraform.parseWithin(text, timeoutMilliseconds);
   if (!tree) return whole('not analysed: parsing took too long');
   try {
     return new HclReader(text, lines).read(tree.rootNode);
