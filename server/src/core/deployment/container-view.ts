@@ -75,7 +75,19 @@ export class ContainerView implements FileSystem {
       .sort((left, right) => (right.target ?? '').length - (left.target ?? '').length);
   }
 
+  /** Rules ask about the same paths again and again; a view lives for one analysis. */
+  private readonly origins = new Map<string, PathOrigin>();
+
   origin(containerPath: string): PathOrigin {
+    let origin = this.origins.get(containerPath);
+    if (origin === undefined) {
+      origin = this.computeOrigin(containerPath);
+      this.origins.set(containerPath, origin);
+    }
+    return origin;
+  }
+
+  private computeOrigin(containerPath: string): PathOrigin {
     const path = posix.resolve('/', containerPath);
     // what the entrypoint writes at start (rendered templates) lies over the mounts
     const written = this.image?.files.get(path);

@@ -57,9 +57,11 @@ export function expandedConfiguration(configuration: NginxConfiguration): NginxB
 
 /** Every directive of the tree, depth first, with its enclosing blocks (outermost first). */
 export function* walkDirectives(block: NginxBlock, ancestors: readonly NginxBlock[] = []): Generator<{ entry: PlacedDirective; ancestors: readonly NginxBlock[] }> {
+  // one chain per block, shared by its entries: a big configuration has many entries per block
+  const chain = [...ancestors, block];
   for (const entry of block.entries) {
-    yield { entry, ancestors: [...ancestors, block] };
-    if (entry.block) yield* walkDirectives(entry.block, [...ancestors, block]);
+    yield { entry, ancestors: chain };
+    if (entry.block) yield* walkDirectives(entry.block, chain);
   }
 }
 
