@@ -6,6 +6,7 @@ import {
   createConnection,
   Diagnostic,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DocumentLink,
   WorkspaceEdit,
   ErrorCodes,
@@ -51,6 +52,7 @@ let overlay = new OverlayFileSystem(new DiskFileSystem([]));
 let settingsConfiguration: LintConfiguration = emptyLintConfiguration;
 let canReadConfiguration = false;
 let supportsWorkspaceFolders = false;
+let canWatchFiles = false;
 
 interface RootState {
   analysis?: WorkspaceAnalysis;
@@ -155,6 +157,7 @@ connection.onInitialize((params) => {
   settingsConfiguration = lintConfigurationFromSettings(params.initializationOptions?.settings).configuration;
   canReadConfiguration = params.capabilities.workspace?.configuration === true;
   supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
+  canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -172,6 +175,9 @@ connection.onInitialized(() => {
   if (canReadConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
   // the library refuses the subscription unless the client announced folder support
   if (supportsWorkspaceFolders) watchWorkspaceFolders();
+  // any file can change the model (a certificate appearing, a .gitignore, a script), and
+  // files that are not open reach the server only through the client's watcher
+  if (canWatchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
   scheduleAll();
 });
 
@@ -278,18 +284,30 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
+/** Editors ask for code actions on every cursor move: the split is generated once per analysis. */
+const splitEdits = new WeakMap<WorkspaceAnalysis, WorkspaceEdit | null>();
+
+function splitEdit(analysis: WorkspaceAnalysis): WorkspaceEdit | undefined {
+  if (!splitEdits.has(analysis)) {
+    const email = knownEmail(analysis);
+    const { domains } = suggestDomains(analysis.deployment);
+    let edit: WorkspaceEdit | null = null;
+    if (email && domains.length > 0) {
+      try {
+        edit = bootstrapEdit(analysis, undefined, { domains, email, staging: false }).edit;
+      } catch (error) {
+        if (!(error instanceof BootstrapError)) throw error;
+      }
+    }
+    splitEdits.set(analysis, edit);
+  }
+  return splitEdits.get(analysis) ?? undefined;
+}
+
 /** The HTTP-first split as a quick fix, when the domains and certbot's email are known without asking. */
 function splitAction(analysis: WorkspaceAnalysis, diagnostic: Diagnostic): CodeAction | undefined {
-  const email = knownEmail(analysis);
-  const { domains } = suggestDomains(analysis.deployment);
-  if (!email || domains.length === 0) return undefined;
-  try {
-    const { edit } = bootstrapEdit(analysis, undefined, { domains, email, staging: false });
-    return { title: 'Split into HTTP-first stages', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: false, edit };
-  } catch (error) {
-    if (error instanceof BootstrapError) return undefined;
-    throw error;
-  }
+  const edit = splitEdit(analysis);
+  return edit ? { title: 'Split into HTTP-first stages', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: false, edit } : undefined;
 }
 
 connection.onHover((params): Hover | null => {

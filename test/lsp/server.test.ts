@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,6 +112,24 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
       '`ssl_certificate` "/etc/letsencrypt/live/example.com/fullchain.pem" does not exist when nginx (service `nginx`) first starts: ' +
         'the image does not hold it and nothing mounts it. nginx exits with `[emerg] cannot load certificate "/etc/letsencrypt/live/example.com/fullchain.pem": BIO_new_file() failed`.',
     );
+  });
+
+  it('watches the workspace and re-lints when a file that is not open appears on disk', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    deepStrictEqual(
+      client.registrations.map((registration) => [registration.method, registration.registerOptions]),
+      [['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/*' }] }]],
+    );
+    const live = join(directory, 'certbot', 'conf', 'live', 'example.com');
+    mkdirSync(live, { recursive: true });
+    writeFileSync(join(live, 'fullchain.pem'), 'certificate\n');
+    writeFileSync(join(live, 'privkey.pem'), 'key\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: ['fullchain.pem', 'privkey.pem'].map((name) => ({ uri: pathToFileURL(join(live, name)).href, type: 1 })),
+    });
+    const after = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 0);
+    deepStrictEqual(ofRule(after.diagnostics), []);
   });
 
   it('explains a certificate path on hover: container path, mount, host path, first-boot state', async () => {

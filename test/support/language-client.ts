@@ -6,6 +6,8 @@ import {
   ProtocolConnection,
   PublishDiagnosticsNotification,
   PublishDiagnosticsParams,
+  Registration,
+  RegistrationParams,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
@@ -41,6 +43,10 @@ export class LanguageClient {
         }
       }
     });
+    this.connection.onRequest('client/registerCapability', (params: RegistrationParams) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
     // the server applies edits through the client, as an editor would after its preview
     this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
       this.appliedEdits.push(params);
@@ -48,6 +54,9 @@ export class LanguageClient {
     });
     this.connection.listen();
   }
+
+  /** Every capability the server registered dynamically, in order. */
+  readonly registrations: Registration[] = [];
 
   /** Every edit the server asked the client to apply, in order. */
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
@@ -57,7 +66,10 @@ export class LanguageClient {
       processId: process.pid,
       rootUri: pathToFileURL(folder).href,
       workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'workspace' }],
-      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: {
+        textDocument: { publishDiagnostics: { relatedInformation: true } },
+        workspace: { didChangeWatchedFiles: { dynamicRegistration: true } },
+      },
       initializationOptions: settings === undefined ? undefined : { settings },
     };
     await this.connection.sendRequest('initialize', params);

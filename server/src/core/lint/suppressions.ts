@@ -1,7 +1,7 @@
 import type { FileEdit, Finding } from '../findings';
-import { decodeConfigurationText } from '../nginx/text';
 import type { Range } from '../source-location';
 import type { FileSystem } from '../workspace/file-system';
+import { readTextFile } from '../workspace/text-files';
 import { CommentSyntax, commentSyntaxOf, ScannedComment, ScannedText, scanComments } from './comment-scanner';
 import { findRule, unusedSuppressionRuleId } from './rule-catalogue';
 
@@ -68,15 +68,6 @@ export function findSuppressions(text: string, syntax: CommentSyntax): Suppressi
   return suppressions;
 }
 
-function readText(fileSystem: FileSystem, file: string): string | undefined {
-  try {
-    return decodeConfigurationText(fileSystem.readFile(file));
-  } catch {
-    // a file the engine could not read either has no suppressions to honour
-    return undefined;
-  }
-}
-
 function commentRange(comment: ScannedComment): Range {
   return { start: { line: comment.line, character: comment.startCharacter }, end: { line: comment.line, character: comment.endCharacter } };
 }
@@ -131,7 +122,7 @@ export function applySuppressions(findings: readonly Finding[], fileSystem: File
   const suppressionsByFile = new Map<string, { text: string; suppressions: Suppression[] }>();
   for (const file of new Set([...files, ...findings.map((finding) => finding.location.file)])) {
     const syntax = commentSyntaxOf(file);
-    const text = syntax && readText(fileSystem, file);
+    const text = syntax && readTextFile(fileSystem, file);
     if (syntax === undefined || text === undefined) continue;
     const suppressions = findSuppressions(text, syntax);
     if (suppressions.length > 0) suppressionsByFile.set(file, { text, suppressions });
