@@ -148,6 +148,7 @@ function officialImageFiles(
   rendersTemplates: boolean,
   hostPathState: HostPathState,
   copiedPaths: readonly string[],
+  derived: boolean,
 ): ImageFiles {
   const files = new Map(officialNginxFiles);
   const writtenAtStart = new Set<string>();
@@ -172,7 +173,8 @@ function officialImageFiles(
     files,
     writtenAtStart,
     knownDirectories: officialNginxKnownDirectories,
-    absentBelow: [certbotConfigDirectory],
+    // the official image has no /etc/letsencrypt; a derived image's RUN steps may create one
+    absentBelow: derived ? [] : [certbotConfigDirectory],
     unknownBelow: copiedPaths,
   };
 }
@@ -229,7 +231,7 @@ function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathS
     const rendersTemplates = nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command);
     const image =
       nginxImage && (nginxImage.kind === 'official' || nginxImage.kind === 'derived')
-        ? officialImageFiles(fileSystem, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths)
+        ? officialImageFiles(fileSystem, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths, nginxImage.kind === 'derived')
         : undefined;
     const view = new ContainerView(service.volumes, fileSystem, hostPathState, image, writers);
     let nginx: NginxService | undefined;
