@@ -73,10 +73,9 @@ function rootOf(path: string): string {
   return containing[0] ?? posix.dirname(path);
 }
 
-/** The disk as the workspace roots allow it, plus a lone file's directory when no folder is open. */
-function rebuildFileSystem(extraRoots: readonly string[] = []): void {
-
-  overlay = new OverlayFileSystem(new DiskFileSystem([...workspaceRoots, ...extraRoots]));
+/** The disk as the workspace folders allow it, plus the directory of each file opened outside them. */
+function rebuildFileSystem(): void {
+  overlay = new OverlayFileSystem(new DiskFileSystem([...new Set([...workspaceRoots, ...rootStates.keys()])]));
   for (const document of documents.all()) {
     const path = pathOf(document.uri);
     if (path) overlay.set(path, document.getText());
@@ -88,7 +87,7 @@ function stateOf(root: string): RootState {
   if (!state) {
     state = { findingsByFile: new Map(), queued: false, running: Promise.resolve() };
     rootStates.set(root, state);
-    if (!workspaceRoots.includes(root)) rebuildFileSystem([...rootStates.keys()].filter((candidate) => !workspaceRoots.includes(candidate)));
+    if (!workspaceRoots.includes(root)) rebuildFileSystem();
   }
   return state;
 }
@@ -197,6 +196,7 @@ function watchWorkspaceFolders(): void {
     const removed = new Set(event.removed.map((folder) => pathOf(folder.uri)));
     const added = event.added.map((folder) => pathOf(folder.uri)).filter((path): path is string => path !== undefined);
     workspaceRoots = [...workspaceRoots.filter((root) => !removed.has(root)), ...added];
+    for (const root of removed) if (root !== undefined) rootStates.delete(root);
     rebuildFileSystem();
     scheduleAll();
   });
