@@ -53,7 +53,17 @@ function resolveAgainstPrefix(path: string): string {
   return path.startsWith('/') ? path : posix.join('/etc/nginx', path);
 }
 
+/** Files only certbot's nginx installer writes; init scripts often download them instead. */
+export const certbotInstallerFiles: ReadonlySet<string> = new Set(['options-ssl-nginx.conf', 'ssl-dhparams.pem']);
+
+/** A repository script that fetches or generates an installer file (the init-letsencrypt.sh pattern). */
+export function scriptProvidingInstallerFile(deployment: Deployment, fileName: string): RepositoryScript | undefined {
+  return deployment.scripts.find((script) => script.text.includes(fileName));
+}
+
 function placeholderScriptFor(deployment: Deployment, pathInWriter: string | undefined, path: string): RepositoryScript | undefined {
+  const name = posix.basename(path);
+  if (certbotInstallerFiles.has(name)) return scriptProvidingInstallerFile(deployment, name);
   return deployment.scripts.find((script) =>
     script.dummyCertificates?.certificates.some((certificate) => {
       const written = [certificate.resolvedCertificatePath, certificate.resolvedKeyPath];

@@ -13,7 +13,7 @@ import {
 } from '../deployment/acme-challenge';
 import { describeRunOrigin } from '../deployment/certbot-runs';
 import type { DeployedProject, DeployedService, Deployment } from '../deployment/deployment';
-import { firstBootFailures, type FirstBootFailure } from '../deployment/first-boot-failures';
+import { certbotInstallerFiles, firstBootFailures, type FirstBootFailure } from '../deployment/first-boot-failures';
 import { locationTree } from '../deployment/location-matching';
 import { hostLocation } from '../deployment/locations';
 import type { PlacedDirective } from '../deployment/nginx-blocks';
@@ -142,12 +142,10 @@ function describeLocation(entry: PlacedDirective | undefined): string {
   return entry ? `\`location ${entry.directive.args.map((argument) => argument.value).join(' ')}\`` : 'the server itself';
 }
 
-/** Files only certbot's nginx installer writes; a repository script may fetch them, and certbot-nginx-options-missing speaks for them. */
-const installerFiles = new Set(['options-ssl-nginx.conf', 'ssl-dhparams.pem']);
 
 /** What stops nginx on first boot, as missing-certificate-on-first-boot reports it as an error. */
 function failuresOf(deployment: Deployment, project: DeployedProject, nginx: DeployedService): FirstBootFailure[] {
-  return firstBootFailures(deployment, project, nginx).filter((failure) => !failure.placeholderScript && !installerFiles.has(posix.basename(failure.path)));
+  return firstBootFailures(deployment, project, nginx).filter((failure) => !failure.placeholderScript && !certbotInstallerFiles.has(posix.basename(failure.path)));
 }
 
 function exitSentence(failures: readonly FirstBootFailure[]): string {

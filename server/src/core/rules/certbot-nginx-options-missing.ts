@@ -8,6 +8,7 @@ import { hasGlobMagic } from '../nginx/glob';
 import type { CertbotInvocation } from '../shell/certbot-invocation';
 import type { SourceLocation } from '../source-location';
 import type { FileSystem } from '../workspace/file-system';
+import { scriptProvidingInstallerFile } from '../deployment/first-boot-failures';
 import { Rule, RuleFinding } from './rule';
 import { formatTlsSettings, missingTlsSettings } from '../bootstrap/tls-settings';
 
@@ -92,8 +93,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     if (!certbotPath) continue;
     const state = service.view.firstBootState(path).state;
     if (state !== 'absent' && state !== 'created-later') continue;
-    // a script of the repository fetches or generates it (the init-letsencrypt.sh pattern)
-    if (deployment.scripts.some((script) => script.text.includes(fileName))) continue;
+    if (scriptProvidingInstallerFile(deployment, fileName)) continue;
     const run = certonlyRun(deployment, certbotPath.certbot ? [certbotPath.certbot] : certbots);
     const location = argumentLocation(service.view, entry, argument);
     if (!run || !location) continue;

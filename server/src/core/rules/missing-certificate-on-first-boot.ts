@@ -1,9 +1,7 @@
 import type { RelatedLocation } from '../findings';
-import { FirstBootFailure, firstBootFailures, placeholderCommandLocation, whyMissing } from '../deployment/first-boot-failures';
+import { certbotInstallerFiles, FirstBootFailure, firstBootFailures, placeholderCommandLocation, whyMissing } from '../deployment/first-boot-failures';
 import { Rule, RuleFinding } from './rule';
 
-/** Files only certbot's nginx installer writes; certbot-nginx-options-missing speaks for them. */
-const installerFiles = new Set(['options-ssl-nginx.conf', 'ssl-dhparams.pem']);
 
 function placeholderRelated(failure: FirstBootFailure): RelatedLocation[] {
   const location = placeholderCommandLocation(failure);
@@ -21,7 +19,8 @@ export const missingCertificateOnFirstBoot: Rule = {
       for (const service of project.services) {
         for (const failure of firstBootFailures(deployment, project, service)) {
           const name = failure.path.split('/').pop() ?? '';
-          if (hasCertbot && installerFiles.has(name)) continue;
+          // certbot-nginx-options-missing speaks for these, and a script that fetches them is fine
+          if (certbotInstallerFiles.has(name) && (hasCertbot || failure.placeholderScript)) continue;
           const start = `\`${failure.directive.name}\` "${failure.path}" does not exist when nginx (service \`${service.name}\`) first starts: ${whyMissing(failure, project)}.`;
           if (failure.placeholderScript) {
             findings.push({
