@@ -36,6 +36,7 @@ import {
 import { applySuppressions, disableRuleForLineEdit } from './core/lint/suppressions';
 import { DiskFileSystem } from './core/workspace/disk-file-system';
 import { OverlayFileSystem } from './core/workspace/overlay-file-system';
+import { RememberingFileSystem } from './core/workspace/remembering-file-system';
 import { toAnnotatedWorkspaceEdit } from './language-server/bootstrap-edit';
 import { fileUri, toDiagnostic, toQuickFix, toWorkspaceEdit } from './language-server/protocol-conversions';
 
@@ -49,6 +50,7 @@ const documents = new TextDocuments(TextDocument);
 
 let workspaceRoots: string[] = [];
 let overlay = new OverlayFileSystem(new DiskFileSystem([]));
+let remembered: RememberingFileSystem | undefined;
 let settingsConfiguration: LintConfiguration = emptyLintConfiguration;
 let canReadConfiguration = false;
 let supportsWorkspaceFolders = false;
@@ -75,7 +77,10 @@ function rootOf(path: string): string {
 
 /** The disk as the workspace folders allow it, plus the directory of each file opened outside them. */
 function rebuildFileSystem(): void {
-  overlay = new OverlayFileSystem(new DiskFileSystem([...new Set([...workspaceRoots, ...rootStates.keys()])]));
+  const disk = new DiskFileSystem([...new Set([...workspaceRoots, ...rootStates.keys()])]);
+  // kept answers are only safe while the client reports every change of the disk
+  remembered = canWatchFiles ? new RememberingFileSystem(disk) : undefined;
+  overlay = new OverlayFileSystem(remembered ?? disk);
   for (const document of documents.all()) {
     const path = pathOf(document.uri);
     if (path) overlay.set(path, document.getText());
@@ -152,11 +157,11 @@ function scheduleAll(): void {
 connection.onInitialize((params) => {
   const folders = params.workspaceFolders?.map((folder) => pathOf(folder.uri)) ?? [params.rootUri ? pathOf(params.rootUri) : undefined];
   workspaceRoots = folders.filter((path): path is string => path !== undefined);
-  rebuildFileSystem();
-  settingsConfiguration = lintConfigurationFromSettings(params.initializationOptions?.settings).configuration;
   canReadConfiguration = params.capabilities.workspace?.configuration === true;
   supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  rebuildFileSystem();
+  settingsConfiguration = lintConfigurationFromSettings(params.initializationOptions?.settings).configuration;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -232,7 +237,10 @@ documents.onDidClose((event) => {
   schedule(rootOf(path));
 });
 
-connection.onDidChangeWatchedFiles(() => scheduleAll());
+connection.onDidChangeWatchedFiles(() => {
+  remembered?.forget();
+  scheduleAll();
+});
 
 function findingsAt(uri: string): { path: string; findings: Finding[] } | undefined {
   const path = pathOf(uri);
