@@ -35,6 +35,26 @@ describe('certboot CLI', () => {
     strictEqual(result.status, 1);
   });
 
+  it('lints the README example: the story\'s findings as JSON, exit code 1', () => {
+    const result = runBuiltCli(['lint', 'examples/certbot-deadlock', '--format', 'json'], repositoryRoot);
+    strictEqual(result.stderr, '');
+    strictEqual(result.status, 1);
+    const report = JSON.parse(result.stdout) as { version: number; findings: { ruleId: string; severity: string; file: string; range: { start: { line: number } } }[] };
+    strictEqual(report.version, 1);
+    deepStrictEqual(
+      report.findings.map((finding) => [finding.file, finding.range.start.line, finding.ruleId, finding.severity]),
+      [
+        ['examples/certbot-deadlock/docker-compose.yml', 4, 'restart-loop-on-first-boot', 'error'],
+        ['examples/certbot-deadlock/docker-compose.yml', 20, 'certificate-never-renewed', 'warning'],
+        ['examples/certbot-deadlock/docker-compose.yml', 20, 'acme-challenge-not-served', 'error'],
+        ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 5, 'missing-certificate-on-first-boot', 'error'],
+        ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 6, 'missing-certificate-on-first-boot', 'error'],
+        ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 7, 'certbot-nginx-options-missing', 'error'],
+        ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 8, 'certbot-nginx-options-missing', 'error'],
+      ],
+    );
+  });
+
   it('exits 2 with usage on a bad command line, and on a missing file', () => {
     const unknown = runBuiltCli(['frobnicate'], directory);
     strictEqual(unknown.status, 2);
