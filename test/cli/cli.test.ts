@@ -45,6 +45,7 @@ describe('certboot CLI', () => {
       report.findings.map((finding) => [finding.file, finding.range.start.line, finding.ruleId, finding.severity]),
       [
         ['examples/certbot-deadlock/docker-compose.yml', 4, 'restart-loop-on-first-boot', 'error'],
+        ['examples/certbot-deadlock/docker-compose.yml', 16, 'container-name-conflict', 'warning'],
         ['examples/certbot-deadlock/docker-compose.yml', 20, 'certificate-never-renewed', 'warning'],
         ['examples/certbot-deadlock/docker-compose.yml', 20, 'acme-challenge-not-served', 'error'],
         ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 5, 'missing-certificate-on-first-boot', 'error'],

@@ -61,7 +61,7 @@ function removeContainerName(fileSystem: FileSystem, entry: NamedService, safe: 
   return { title: `Remove \`container_name: ${entry.name}\` from service \`${entry.service.name}\``, edits: [edit], preferred: true, safe };
 }
 
-function composeFindings(deployment: Deployment, fileSystem: FileSystem): RuleFinding[] {
+function composeFindings(deployment: Deployment, fileSystem: FileSystem, reported: Set<DeployedService>): RuleFinding[] {
   const byName = new Map<string, NamedService[]>();
   for (const project of deployment.projects) {
     for (const service of project.services) {
@@ -76,6 +76,7 @@ function composeFindings(deployment: Deployment, fileSystem: FileSystem): RuleFi
     entries.forEach((second, index) => {
       const first = entries.slice(0, index).find((candidate) => collides(candidate, second));
       if (!first) return;
+      reported.add(first.service).add(second.service);
       const root = deployment.workspaceRoot;
       const sameProject = first.project === second.project;
       const owner = sameProject ? `Service \`${second.service.name}\`` : `Service \`${second.service.name}\` of compose project \`${second.project.compose.name}\``;
@@ -93,6 +94,46 @@ function composeFindings(deployment: Deployment, fileSystem: FileSystem): RuleFi
         fixes: fix ? [fix] : [],
       });
     });
+  }
+  return findings;
+}
+
+/**
+ * A certbot service that runs certbot and exits: no loop around certbot, and no restart policy
+ * that starts it again. Its stopped container stays on the host and keeps the name.
+ */
+function runsOnce(service: DeployedService): boolean {
+  const invocations = service.certbot?.invocations ?? [];
+  const compose = service.compose;
+  if (invocations.length === 0) return false;
+  if ((compose.command && compose.command.value === undefined) || (compose.entrypoint && compose.entrypoint.value === undefined)) return false;
+  if (compose.restart && (compose.restart.policy === undefined || compose.restart.policy === 'always' || compose.restart.policy === 'unless-stopped')) return false;
+  return invocations.every((invocation) => invocation.command.loops.length === 0);
+}
+
+/** `container_name` on a certbot service that runs once: a warning, unless a conflict was already reported. */
+function oneShotFindings(deployment: Deployment, fileSystem: FileSystem, reported: ReadonlySet<DeployedService>): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  for (const project of deployment.projects) {
+    for (const service of project.services) {
+      const containerName = service.compose.containerName;
+      const name = containerName?.value;
+      if (!containerName || name === undefined || reported.has(service) || !runsOnce(service)) continue;
+      const subcommand = service.certbot?.invocations[0]?.subcommand ?? 'certonly';
+      const entry: NamedService = { name, project, service, location: containerName.location };
+      const fix = removeContainerName(fileSystem, entry, !scriptsNaming(deployment.scripts, name));
+      const command = service.compose.command ?? service.compose.entrypoint;
+      findings.push({
+        severity: 'warning',
+        message:
+          `Service \`${service.name}\` runs \`certbot ${subcommand}\` once and exits, and its stopped container keeps \`container_name: ${name}\` on the Docker host. ` +
+          `Any other container that asks for that name — certbot's documented \`docker run --rm --name ${name} …\` to get a certificate by hand, or this compose file started from a second directory — fails with ${daemonConflict(name)} ` +
+          'compose does not need the name: it finds its own containers by their project and service labels.',
+        location: containerName.location,
+        related: command ? [{ ...command.location, message: `service \`${service.name}\` runs certbot once here; nothing starts it again` }] : [],
+        fixes: fix ? [fix] : [],
+      });
+    }
   }
   return findings;
 }
@@ -167,6 +208,8 @@ export const containerNameConflict: Rule = {
   defaultSeverity: 'error',
   summary: 'two containers with the same name, in one compose project or across the workspace: docker refuses the second one',
   check({ deployment, fileSystem }) {
-    return [...composeFindings(deployment, fileSystem), ...scriptFindings(deployment)];
+    const reported = new Set<DeployedService>();
+    const conflicts = composeFindings(deployment, fileSystem, reported);
+    return [...conflicts, ...oneShotFindings(deployment, fileSystem, reported), ...scriptFindings(deployment)];
   },
 };
