@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { analyzeWorkspace } from '../server/src/core/analyze-workspace';
-import { applyLintConfiguration, emptyLintConfiguration } from '../server/src/core/lint/lint-config';
-import { applySuppressions } from '../server/src/core/lint/suppressions';
+import { AnalysisCache } from '../server/src/core/analysis-cache';
 import { DiskFileSystem } from '../server/src/core/workspace/disk-file-system';
 import { OverlayFileSystem } from '../server/src/core/workspace/overlay-file-system';
-import { toDiagnostic } from '../server/src/language-server/protocol-conversions';
+import { RememberingFileSystem } from '../server/src/core/workspace/remembering-file-system';
 import { LanguageClient, LanguageClientOptions } from '../test/support/language-client';
 import { generateNginxConfig, percentile } from './bench-support';
 
@@ -46,46 +45,66 @@ function mentions(params: PublishDiagnosticsParams, text: string): boolean {
   return params.diagnostics.some((diagnostic) => (typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value).includes(text));
 }
 
-/**
- * Sends edits one at a time, each after the previous one's diagnostics arrived, as a typist
- * pausing between edits would. `edit(n)` sends edit n and returns the paths whose diagnostics
- * must reflect it, with the predicate that recognises them.
- */
-async function measureEdits(
-  client: LanguageClient,
-  edit: (n: number, version: number) => Promise<{ paths: readonly string[]; reflects: (params: PublishDiagnosticsParams) => boolean }>,
-): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let n = 1; n <= warmUpEdits + measuredEdits; n++) {
-    const sent = process.hrtime.bigint();
-    const { paths, reflects } = await edit(n, n + 1);
-    await Promise.all(paths.map((path) => client.diagnostics(path, reflects)));
-    const latency = since(sent);
-    if (n <= warmUpEdits) continue;
-    latencies.push(latency);
-  }
-  return latencies;
+interface EditTimes {
+  /** didChange sent → the diagnostics that reflect it received, in this process. */
+  readonly latencies: number[];
+  /** Of each latency, what the server timed itself: analysis, suppressions, configuration, publishing. */
+  readonly inServer: number[];
 }
 
-/** What the server does per analysis, in this process: the analysis, then suppressions, configuration and conversion. */
-async function measureInProcess(root: string, openFiles: readonly string[], apply: (overlay: OverlayFileSystem, n: number) => void): Promise<{ analysis: number[]; rest: number[] }> {
-  const overlay = new OverlayFileSystem(new DiskFileSystem([root]));
+interface Edit {
+  /** Sends the edit; its text is ready before the clock starts, as an editor's buffer is. */
+  readonly send: () => Promise<void>;
+  /** The paths whose diagnostics must reflect the edit, with the predicate that recognises them. */
+  readonly paths: readonly string[];
+  readonly reflects: (params: PublishDiagnosticsParams) => boolean;
+}
+
+/**
+ * Sends edits one at a time, each after the previous one's diagnostics arrived, as a typist
+ * pausing between edits would; `edit(n, version)` prepares edit n. The server ends each analysis
+ * with a `certboot/analysisState` "finished" notification that carries its own duration, written
+ * after the diagnostics: each edit's latency splits into that and the rest.
+ */
+async function measureEdits(client: LanguageClient, edit: (n: number, version: number) => Edit): Promise<EditTimes> {
+  const finished: number[] = [];
+  let onFinished: (() => void) | undefined;
+  client.connection.onNotification('certboot/analysisState', (params: { state?: string; milliseconds?: number }) => {
+    if (params.state !== 'finished' || typeof params.milliseconds !== 'number') return;
+    finished.push(params.milliseconds);
+    onFinished?.();
+  });
+  const times: EditTimes = { latencies: [], inServer: [] };
+  for (let n = 1; n <= warmUpEdits + measuredEdits; n++) {
+    const before = finished.length;
+    const { send, paths, reflects } = edit(n, n + 1);
+    const sent = process.hrtime.bigint();
+    await send();
+    await Promise.all(paths.map((path) => client.diagnostics(path, reflects)));
+    const latency = since(sent);
+    // the analysis that published them reports right after its last publish
+    while (finished.length === before) await new Promise<void>((resolve) => (onFinished = resolve));
+    onFinished = undefined;
+    if (n <= warmUpEdits) continue;
+    times.latencies.push(latency);
+    times.inServer.push(finished.slice(before).reduce((sum, milliseconds) => sum + milliseconds, 0));
+  }
+  return times;
+}
+
+/** analyzeWorkspace alone, in this process, over the file-system layers and the cache the server uses. */
+async function measureInProcess(root: string, openFiles: readonly string[], apply: (overlay: OverlayFileSystem, n: number) => void): Promise<number[]> {
+  const overlay = new OverlayFileSystem(new RememberingFileSystem(new DiskFileSystem([root])));
+  const cache = new AnalysisCache();
   for (const path of openFiles) overlay.set(path, readFileSync(path, 'utf8'));
   const analysis: number[] = [];
-  const rest: number[] = [];
   for (let n = 1; n <= warmUpEdits + measuredEdits; n++) {
     apply(overlay, n);
     const started = process.hrtime.bigint();
-    const result = await analyzeWorkspace(overlay, root);
-    const analysed = since(started);
-    const files = new Set([...result.findings.map((finding) => finding.location.file), ...openFiles]);
-    const findings = applyLintConfiguration(applySuppressions(result.findings, overlay, [...files]), emptyLintConfiguration);
-    for (const finding of findings) toDiagnostic(finding, repositoryRoot);
-    if (n <= warmUpEdits) continue;
-    analysis.push(analysed);
-    rest.push(since(started) - analysed);
+    await analyzeWorkspace(overlay, root, { cache });
+    if (n > warmUpEdits) analysis.push(since(started));
   }
-  return { analysis, rest };
+  return analysis;
 }
 
 async function benchStartup(directory: string): Promise<void> {
@@ -138,8 +157,12 @@ function reflectsCertificate(n: number): (params: PublishDiagnosticsParams) => b
   return n % 2 === 1 ? (params) => mentions(params, `missing-${n}.pem`) : (params) => !mentions(params, 'missing-');
 }
 
-async function benchBigConfig(directory: string): Promise<void> {
-  const project = join(directory, 'big');
+/**
+ * `incremental`: the edit as an editor sends it (the server asks for incremental sync), one line
+ * replaced; `full`: the whole 200 KB text on every edit, the worst a client can send.
+ */
+async function benchBigConfig(directory: string, sync: 'incremental' | 'full'): Promise<void> {
+  const project = join(directory, `big-${sync}`);
   mkdirSync(join(project, 'nginx'), { recursive: true });
   makeRepository(project);
   writeCertificates(project);
@@ -156,20 +179,28 @@ async function benchBigConfig(directory: string): Promise<void> {
   const textFor = (n: number): string => `${lines.map((line, index) => (index === toggled ? `        ssl_certificate ${certificateFor(n)};` : line)).join('\n')}\n`;
 
   const client = new LanguageClient(clientOptions);
-  let latencies: number[];
+  let times: EditTimes;
   try {
     await client.initialize(project);
     await client.open(file, textFor(0), 'nginx');
+    let shownLine = `        ssl_certificate ${certificateFor(0)};`;
     await client.diagnostics(file, reflectsCertificate(0));
-    latencies = await measureEdits(client, async (n, version) => {
-      await client.change(file, textFor(n), version);
-      return { paths: [file], reflects: reflectsCertificate(n) };
+    times = await measureEdits(client, (n, version) => {
+      if (sync === 'full') {
+        const text = textFor(n);
+        return { send: () => client.change(file, text, version), paths: [file], reflects: reflectsCertificate(n) };
+      }
+      const line = `        ssl_certificate ${certificateFor(n)};`;
+      const range = { start: { line: toggled, character: 0 }, end: { line: toggled, character: shownLine.length } };
+      shownLine = line;
+      return { send: () => client.changeRange(file, range, line, version), paths: [file], reflects: reflectsCertificate(n) };
     });
   } finally {
     await client.stop();
   }
   const inProcess = await measureInProcess(project, [file], (overlay, n) => overlay.set(file, textFor(n)));
-  report(`didChange → diagnostics, ${lines.length}-line nginx.conf in a git repository`, latencies, inProcess);
+  const how = sync === 'incremental' ? 'one line changed, as an editor sends it' : 'the whole text sent on every edit';
+  report(`didChange → diagnostics, ${lines.length}-line nginx.conf in a git repository (${how})`, times, inProcess);
 }
 
 async function benchSharedCompose(directory: string): Promise<void> {
@@ -200,36 +231,29 @@ async function benchSharedCompose(directory: string): Promise<void> {
   writeFileSync(compose, composeFor(0));
 
   const client = new LanguageClient(clientOptions);
-  let latencies: number[];
+  let times: EditTimes;
   try {
     await client.initialize(project);
     await client.open(compose, composeFor(0), 'dockercompose');
     for (const file of files) await client.open(file, readFileSync(file, 'utf8'), 'nginx');
     await Promise.all(files.map((file) => client.diagnostics(file, reflects(0))));
-    latencies = await measureEdits(client, async (n, version) => {
-      await client.change(compose, composeFor(n), version);
-      return { paths: files, reflects: reflects(n) };
+    times = await measureEdits(client, (n, version) => {
+      const text = composeFor(n);
+      return { send: () => client.change(compose, text, version), paths: files, reflects: reflects(n) };
     });
   } finally {
     await client.stop();
   }
   const inProcess = await measureInProcess(project, [compose, ...files], (overlay, n) => overlay.set(compose, composeFor(n)));
-  report('didChange → diagnostics of the last of 50 open conf.d files, compose file they depend on, in a git repository', latencies, inProcess);
+  report('didChange → diagnostics of the last of 50 open conf.d files, compose file they depend on, in a git repository', times, inProcess);
 }
 
-/**
- * The server's `certboot/analysisState` "started" notification cannot split the latency: the
- * server writes it before a synchronous analysis, and it leaves the process only after the
- * analysis. So the split is the same analysis timed in this process, and the rest (the server starts an
- * analysis as soon as an edit arrives while it is idle).
- */
-function report(what: string, latencies: readonly number[], inProcess: { analysis: number[]; rest: number[] }): void {
-  const analysis = median(inProcess.analysis) + median(inProcess.rest);
-  const remainder = median(latencies) - analysis;
+function report(what: string, times: EditTimes, inProcess: readonly number[]): void {
+  const rest = times.latencies.map((latency, index) => latency - (times.inServer[index] ?? 0));
   console.log(
-    `${what}: ${summary(latencies)} (${measuredEdits} edits after ${warmUpEdits} warm-up; target p95 < 30 ms); ` +
-      `of the median: analysis ${analysis.toFixed(1)} ms + the rest (JSON-RPC, document sync, timers, GC) ${remainder.toFixed(1)} ms; ` +
-      `the analysis in-process: analyzeWorkspace ${summary(inProcess.analysis)}, then suppressions/configuration/conversion median ${median(inProcess.rest).toFixed(1)} ms`,
+    `${what}: ${summary(times.latencies)} (${measuredEdits} edits after ${warmUpEdits} warm-up; target p95 < 30 ms); ` +
+      `per edit, timed by the server: analysis to last publish ${summary(times.inServer)}; the rest (JSON-RPC both ways, document sync, scheduling) ${summary(rest)}; ` +
+      `analyzeWorkspace alone in this process: ${summary(inProcess)}`,
   );
 }
 
@@ -237,7 +261,8 @@ async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'certboot-bench-server-'));
   try {
     await benchStartup(directory);
-    await benchBigConfig(directory);
+    await benchBigConfig(directory, 'incremental');
+    await benchBigConfig(directory, 'full');
     await benchSharedCompose(directory);
     if (profileDirectory) console.log(`CPU profiles of the servers: ${resolve(profileDirectory)}`);
   } finally {

@@ -28,7 +28,8 @@ Files are read only inside the main file's directory, the working directory and 
 class UsageError extends Error {}
 
 interface Output {
-  out(text: string): void;
+  /** Text, or UTF-8 bytes that are only valid during the call. */
+  out(text: string | Uint8Array): void;
   error(text: string): void;
 }
 
@@ -197,8 +198,8 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
  * descriptor inherited in non-blocking mode answers EAGAIN when the pipe is full: wait and retry.
  * A reader that went away (`certboot parse … | head`) ends the output, not the process.
  */
-function writeFully(descriptor: number, text: string): void {
-  let bytes = Buffer.from(text, 'utf8');
+function writeFully(descriptor: number, text: string | Uint8Array): void {
+  let bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   while (bytes.length > 0) {
     try {
       bytes = bytes.subarray(writeSync(descriptor, bytes));

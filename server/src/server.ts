@@ -1,3 +1,4 @@
+import { chmodSync, lstatSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,12 +12,15 @@ import {
   WorkspaceEdit,
   ErrorCodes,
   Hover,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache } from './core/analysis-cache';
 import { analyzeWorkspace, WorkspaceAnalysis } from './core/analyze-workspace';
 import { BootstrapError } from './core/bootstrap/bootstrap-layout';
 import { suggestDomains } from './core/bootstrap/domains';
@@ -62,6 +66,8 @@ interface RootState {
   findingsByFile: Map<string, Finding[]>;
   /** An analysis is waiting to start. */
   queued: boolean;
+  /** Parsed files of the previous analysis, reused while their bytes stay the same. */
+  readonly cache: AnalysisCache;
   running: Promise<void>;
 }
 const rootStates = new Map<string, RootState>();
@@ -90,7 +96,7 @@ function rebuildFileSystem(): void {
 function stateOf(root: string): RootState {
   let state = rootStates.get(root);
   if (!state) {
-    state = { findingsByFile: new Map(), queued: false, running: Promise.resolve() };
+    state = { findingsByFile: new Map(), queued: false, running: Promise.resolve(), cache: new AnalysisCache() };
     rootStates.set(root, state);
     if (!workspaceRoots.includes(root)) rebuildFileSystem();
   }
@@ -114,21 +120,27 @@ function openPathsUnder(root: string): string[] {
 
 async function analyzeRoot(root: string): Promise<void> {
   const state = stateOf(root);
+  const started = performance.now();
   void connection.sendNotification('certboot/analysisState', { state: 'started', root });
   try {
-    const analysis = await analyzeWorkspace(overlay, root);
+    const analysis = await analyzeWorkspace(overlay, root, { cache: state.cache });
     for (const internal of analysis.internalErrors) connection.console.error(`certboot: rule ${internal.ruleId} failed: ${internal.message}`);
     const files = new Set([...analysis.findings.map((finding) => finding.location.file), ...openPathsUnder(root)]);
     const findings = applyLintConfiguration(applySuppressions(analysis.findings, overlay, [...files]), configurationFor(root));
     const byFile = new Map<string, Finding[]>();
-    for (const finding of findings) byFile.set(finding.location.file, [...(byFile.get(finding.location.file) ?? []), finding]);
+    for (const finding of findings) {
+      const inFile = byFile.get(finding.location.file);
+      if (inFile) inFile.push(finding);
+      else byFile.set(finding.location.file, [finding]);
+    }
     state.analysis = analysis;
     state.findingsByFile = byFile;
     for (const path of openPathsUnder(root)) publish(path, byFile.get(path) ?? []);
   } catch (error) {
     connection.console.error(`certboot: analysis of ${root} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    void connection.sendNotification('certboot/analysisState', { state: 'finished', root });
+    // how long the analysis and the publishing took in the server, for benchmarks and logs
+    void connection.sendNotification('certboot/analysisState', { state: 'finished', root, milliseconds: performance.now() - started });
   }
 }
 
@@ -292,30 +304,73 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
-/** Editors ask for code actions on every cursor move: the split is generated once per analysis. */
-const splitEdits = new WeakMap<WorkspaceAnalysis, WorkspaceEdit | null>();
+/** Editors ask for code actions on every cursor move: whether the split can be made is decided once per analysis. */
+const splitRequests = new WeakMap<WorkspaceAnalysis, BootstrapRequest | null>();
 
-function splitEdit(analysis: WorkspaceAnalysis): WorkspaceEdit | undefined {
-  if (!splitEdits.has(analysis)) {
+/** The bootstrap the quick fix asks for, when the domains and certbot's email are known and the generator accepts the project. */
+function splitRequest(analysis: WorkspaceAnalysis): BootstrapRequest | undefined {
+  if (!splitRequests.has(analysis)) {
     const email = knownEmail(analysis);
     const { domains } = suggestDomains(analysis.deployment);
-    let edit: WorkspaceEdit | null = null;
+    let request: BootstrapRequest | null = null;
     if (email && domains.length > 0) {
       try {
-        edit = bootstrapEdit(analysis, undefined, { domains, email, staging: false }).edit;
+        generateBootstrap(analysis.deployment, overlay, { domains, email, staging: false });
+        request = { domains, email, staging: false, announce: true };
       } catch (error) {
         if (!(error instanceof BootstrapError)) throw error;
       }
     }
-    splitEdits.set(analysis, edit);
+    splitRequests.set(analysis, request);
   }
-  return splitEdits.get(analysis) ?? undefined;
+  return splitRequests.get(analysis) ?? undefined;
 }
 
-/** The HTTP-first split as a quick fix, when the domains and certbot's email are known without asking. */
+/**
+ * The HTTP-first split as a quick fix. It runs the bootstrap command rather than carrying the
+ * edit: the server then applies the edit itself (a previewed edit that needs confirmation) and,
+ * once the editor has created the files, gives the new scripts their executable bit.
+ */
 function splitAction(analysis: WorkspaceAnalysis, diagnostic: Diagnostic): CodeAction | undefined {
-  const edit = splitEdit(analysis);
-  return edit ? { title: 'Split into HTTP-first stages', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: false, edit } : undefined;
+  const request = splitRequest(analysis);
+  if (!request) return undefined;
+  const title = 'Split into HTTP-first stages';
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: false,
+    command: { title, command: generateBootstrapCommand, arguments: [fileUri(analysis.deployment.workspaceRoot), request] },
+  };
+}
+
+/** The URIs of the shell scripts an edit creates. */
+function createdScripts(edit: WorkspaceEdit): string[] {
+  return (edit.documentChanges ?? []).flatMap((change) => ('kind' in change && change.kind === 'create' && change.uri.endsWith('.sh') ? [change.uri] : []));
+}
+
+/**
+ * Gives the scripts the bootstrap created the executable bit, where reading has it (as `chmod
+ * +x` does under the usual umask): certbot runs its deploy hook and the nginx image runs
+ * /docker-entrypoint.d/*.sh only when they are executable. Only `.sh` files inside the
+ * workspace folders are touched; a saved buffer keeps the mode of the file it is written to.
+ */
+function markScriptsExecutable(uris: readonly string[]): string[] {
+  const marked: string[] = [];
+  for (const uri of uris) {
+    const path = pathOf(uri);
+    if (!path || !path.endsWith('.sh') || !workspaceRoots.some((root) => path.startsWith(`${root}/`))) continue;
+    try {
+      const stat = lstatSync(path);
+      if (!stat.isFile()) continue;
+      const mode = stat.mode & 0o7777;
+      chmodSync(path, mode | ((mode & 0o444) >> 2));
+      marked.push(posix.relative(rootOf(path), path));
+    } catch (error) {
+      connection.console.warn(`certboot: could not make ${path} executable: ${(error as Error).message}`);
+    }
+  }
+  return marked;
 }
 
 connection.onHover((params): Hover | null => {
@@ -341,6 +396,8 @@ interface BootstrapRequest {
   readonly domains: string[];
   readonly email: string;
   readonly staging: boolean;
+  /** The server shows the summary itself (the quick fix; the palette command's client shows it). */
+  readonly announce?: boolean;
 }
 
 function isBootstrapRequest(value: unknown): value is BootstrapRequest {
@@ -370,7 +427,7 @@ function bootstrapEdit(analysis: WorkspaceAnalysis, projectDirectory: string | u
   const result = generateBootstrap(analysis.deployment, overlay, { ...request, projectDirectory });
   // an editor creates files without the executable bit that certbot's hook and the image's start scripts need
   const scripts = result.edits.filter((edit) => edit.kind === 'create' && edit.file.endsWith('.sh')).map((edit) => posix.relative(analysis.deployment.workspaceRoot, edit.file));
-  const summary = scripts.length > 0 ? [...result.summary, `Make the new scripts executable before you commit them: chmod +x ${scripts.join(' ')}`] : result.summary;
+  const summary = scripts.length > 0 ? [...result.summary, `certboot makes the new scripts executable once they exist (chmod +x ${scripts.join(' ')}): certbot runs a deploy hook, and the nginx image a /docker-entrypoint.d script, only when it is.`] : result.summary;
   return { edit: toAnnotatedWorkspaceEdit(result.edits, summary, versionOf), summary };
 }
 
@@ -390,9 +447,11 @@ connection.onExecuteCommand(async (params) => {
   }
   if (!isBootstrapRequest(request)) throw new ResponseError(ErrorCodes.InvalidParams, 'the bootstrap needs domains, an email and whether to use staging');
   try {
-    const { edit, summary } = bootstrapEdit(analysis, undefined, request);
+    const { edit, summary } = bootstrapEdit(analysis, undefined, { domains: request.domains, email: request.email, staging: request.staging });
     const applied = await connection.workspace.applyEdit({ label: 'Split into HTTP-first stages', edit });
-    return { applied: applied.applied, summary };
+    const executable = applied.applied ? markScriptsExecutable(createdScripts(edit)) : [];
+    if (applied.applied && request.announce === true) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `certboot: ${summary.join(' ')}` });
+    return { applied: applied.applied, summary, executable };
   } catch (error) {
     if (error instanceof BootstrapError) throw new ResponseError(ErrorCodes.InvalidRequest, error.message);
     throw error;

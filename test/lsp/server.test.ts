@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -180,7 +180,7 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     strictEqual(result.applied, true);
     strictEqual(
       result.summary.at(-1),
-      'Make the new scripts executable before you commit them: chmod +x certbot/hooks/enable-https.sh nginx/entrypoint.d/40-reload-on-certificate.sh scripts/init-certificates.sh',
+      'certboot makes the new scripts executable once they exist (chmod +x certbot/hooks/enable-https.sh nginx/entrypoint.d/40-reload-on-certificate.sh scripts/init-certificates.sh): certbot runs a deploy hook, and the nginx image a /docker-entrypoint.d script, only when it is.',
     );
     strictEqual(client.appliedEdits.length, 1);
     const [applied] = client.appliedEdits;
@@ -201,8 +201,44 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
       context: { diagnostics: [target] },
     })) as CodeAction[];
     const split = actions.find((action) => action.title === 'Split into HTTP-first stages');
-    ok(split?.edit?.changeAnnotations, JSON.stringify(actions.map((action) => action.title)));
-    strictEqual(split.edit.changeAnnotations['certboot.bootstrap'].needsConfirmation, true);
+    // the quick fix runs the bootstrap command with what it knows; the server applies the edit itself
+    deepStrictEqual(split, {
+      title: 'Split into HTTP-first stages',
+      kind: 'quickfix',
+      diagnostics: [target],
+      isPreferred: false,
+      command: {
+        title: 'Split into HTTP-first stages',
+        command: 'certboot.generateBootstrapConfig',
+        arguments: [pathToFileURL(directory).href, { domains: ['example.com', 'www.example.com'], email: 'admin@example.com', staging: false, announce: true }],
+      },
+    });
+    // as VS Code does, the client creates the new files (empty, not executable) when it applies the edit
+    client.createsFiles = true;
+    const before = client.appliedEdits.length;
+    try {
+      const result = (await client.connection.sendRequest('workspace/executeCommand', split.command)) as { applied: boolean; executable: string[] };
+      strictEqual(result.applied, true);
+      const edit = client.appliedEdits[before]?.edit;
+      strictEqual(edit?.changeAnnotations?.['certboot.bootstrap']?.needsConfirmation, true);
+      const scripts = ['certbot/hooks/enable-https.sh', 'nginx/entrypoint.d/40-reload-on-certificate.sh', 'scripts/init-certificates.sh'];
+      deepStrictEqual(result.executable, scripts);
+      // the quick fix has no client code of its own to tell the user what comes next: the server does
+      const shown = client.messages.at(-1);
+      strictEqual(shown?.type, 3);
+      ok(shown.message.startsWith('certboot: '), shown.message);
+      ok(shown.message.endsWith('only when it is.'), shown.message);
+      deepStrictEqual(
+        scripts.map((script) => (statSync(join(directory, script)).mode & 0o777).toString(8)),
+        ['755', '755', '755'],
+      );
+      const other = client.createdFiles.find((path) => path.endsWith('.conf'));
+      ok(other, JSON.stringify(client.createdFiles));
+      strictEqual((statSync(other).mode & 0o777).toString(8), '644');
+    } finally {
+      client.createsFiles = false;
+      for (const path of client.createdFiles.splice(0)) rmSync(path, { recursive: true, force: true });
+    }
   });
 
   it('survives binary, huge and malformed documents, reporting them and answering afterwards', async () => {

@@ -6,13 +6,16 @@ import {
   ProtocolConnection,
   PublishDiagnosticsNotification,
   PublishDiagnosticsParams,
+  Range,
   Registration,
   RegistrationParams,
+  ShowMessageParams,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { repositoryRoot } from './paths';
 
 export interface LanguageClientOptions {
@@ -43,6 +46,9 @@ export class LanguageClient {
         }
       }
     });
+    this.connection.onNotification('window/showMessage', (params: ShowMessageParams) => {
+      this.messages.push(params);
+    });
     this.connection.onRequest('client/registerCapability', (params: RegistrationParams) => {
       this.registrations.push(...params.registrations);
       return null;
@@ -50,6 +56,7 @@ export class LanguageClient {
     // the server applies edits through the client, as an editor would after its preview
     this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
       this.appliedEdits.push(params);
+      if (this.createsFiles) this.createFiles(params);
       return { applied: true };
     });
     this.connection.listen();
@@ -58,8 +65,30 @@ export class LanguageClient {
   /** Every capability the server registered dynamically, in order. */
   readonly registrations: Registration[] = [];
 
+  /** Every message the server asked the client to show, in order. */
+  readonly messages: ShowMessageParams[] = [];
+
   /** Every edit the server asked the client to apply, in order. */
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
+
+  /** Whether applying an edit creates its new files on disk (empty, mode 644), as VS Code does before it fills their buffers. */
+  createsFiles = false;
+
+  /** The files applied edits created, and the outermost directories made for them, in order. */
+  readonly createdFiles: string[] = [];
+
+  private createFiles(params: ApplyWorkspaceEditParams): void {
+    for (const change of params.edit.documentChanges ?? []) {
+      if (!('kind' in change) || change.kind !== 'create') continue;
+      const path = fileURLToPath(change.uri);
+      if (existsSync(path)) continue;
+      const firstNewDirectory = mkdirSync(dirname(path), { recursive: true });
+      if (firstNewDirectory !== undefined) this.createdFiles.push(firstNewDirectory);
+      writeFileSync(path, '');
+      chmodSync(path, 0o644);
+      this.createdFiles.push(path);
+    }
+  }
 
   async initialize(folder: string, settings?: unknown): Promise<void> {
     const params: InitializeParams = {
@@ -107,6 +136,11 @@ export class LanguageClient {
 
   async change(path: string, text: string, version: number): Promise<void> {
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: pathToFileURL(path).href, version }, contentChanges: [{ text }] });
+  }
+
+  /** An incremental change, as editors send it: `text` replaces `range` of the document. */
+  async changeRange(path: string, range: Range, text: string, version: number): Promise<void> {
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: pathToFileURL(path).href, version }, contentChanges: [{ range, text }] });
   }
 
   get exited(): boolean {

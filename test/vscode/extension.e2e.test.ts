@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, WriteStream } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
@@ -267,19 +267,27 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
     const apply = page.getByRole('button', { name: 'Apply' });
     await apply.first().waitFor({ timeout: 15_000 });
     await screenshot('split-preview');
-    // changes that need confirmation start unchecked: the user ticks them, file by file
-    // the list renders only the rows in view, so tick what shows, scroll, and tick again
-    const unchecked = page.locator('.monaco-list-row [role="checkbox"][aria-checked="false"], .monaco-list-row .monaco-checkbox:not(.checked)');
-    for (let round = 0; round < 12; round++) {
-      for (let clicks = 0; clicks < 20 && (await unchecked.count()) > 0; clicks++) {
-        await unchecked.first().click();
-        await page.waitForTimeout(100);
+    // changes that need confirmation start unchecked: the user ticks them, row by row, from the
+    // keyboard (Space toggles the focused change; a file's row toggles all of its changes)
+    const rows = page.locator('.monaco-list-row:has(.edit-checkbox)');
+    await rows.first().locator('.monaco-icon-label').first().click();
+    await page.keyboard.press('Home');
+    const focused = page.locator('.monaco-list-row.focused:has(.edit-checkbox)').first();
+    let previous: string | null = null;
+    let ticked = 0;
+    for (let step = 0; step < 400; step += 1) {
+      await focused.waitFor({ timeout: 5_000 });
+      const index = await focused.getAttribute('data-index');
+      if (index === previous) break;
+      previous = index;
+      if ((await focused.locator('.edit-checkbox').first().getAttribute('aria-checked')) !== 'true') {
+        await page.keyboard.press('Space');
+        await waitUntil(async () => (await focused.locator('.edit-checkbox').first().getAttribute('aria-checked')) === 'true', 5_000, `change ${index} ticked`);
+        ticked += 1;
       }
-      await page.getByRole('button', { name: 'Discard' }).first().hover();
-      await page.mouse.move(700, 700);
-      await page.mouse.wheel(0, 200);
-      await page.waitForTimeout(150);
+      await page.keyboard.press('ArrowDown');
     }
+    ok(ticked > 0, 'ticked no change in the preview');
     await screenshot('split-preview-confirmed');
     await apply.first().click();
     // a workspace edit changes buffers; saving them is the user's step
@@ -295,6 +303,10 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
       'the saved stage files on disk',
     );
     ok(readFileSync(script, 'utf8').startsWith('#!/bin/sh'), readFileSync(script, 'utf8').slice(0, 80));
+    // the server made the new scripts executable once the editor had created them, and saving kept it
+    for (const path of [script, join(project, 'certbot', 'hooks', 'enable-https.sh'), join(project, 'nginx', 'entrypoint.d', '40-reload-on-certificate.sh')]) {
+      strictEqual((statSync(path).mode & 0o111) !== 0, true, `${path} is not executable: mode ${(statSync(path).mode & 0o777).toString(8)}`);
+    }
     await screenshot('split-applied');
   });
 });

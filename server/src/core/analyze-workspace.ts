@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { AnalysisCache } from './analysis-cache';
 import { buildDeployment, Deployment, DeploymentOptions } from './deployment/deployment';
 import type { Finding, Severity } from './findings';
 import { mainContext } from './nginx/analyzer';
@@ -6,6 +7,7 @@ import { readConfigurationFile } from './nginx/configuration';
 import type { NginxError } from './nginx/syntax-tree';
 import { rules as allRules } from './rules';
 import type { Rule } from './rules/rule';
+import { AnalysisFileSystem } from './workspace/analysis-file-system';
 import type { FileSystem } from './workspace/file-system';
 import { findFiles } from './workspace/text-files';
 
@@ -45,7 +47,7 @@ function syntaxFinding(file: string, error: NginxError): Finding {
 }
 
 /** Syntax errors of every nginx file: those services load (at their host paths) and the rest. */
-function nginxSyntaxFindings(fileSystem: FileSystem, deployment: Deployment, root: string): Finding[] {
+function nginxSyntaxFindings(fileSystem: FileSystem, deployment: Deployment, root: string, cache: AnalysisCache | undefined): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (const project of deployment.projects) {
@@ -63,7 +65,7 @@ function nginxSyntaxFindings(fileSystem: FileSystem, deployment: Deployment, roo
     if (reported.has(path)) continue;
     // only nginx.conf is known to be read at the top level; a snippet's context depends on its include
     const context = posix.basename(path) === 'nginx.conf' ? mainContext : undefined;
-    const syntax = readConfigurationFile(fileSystem, path, { context });
+    const syntax = readConfigurationFile(fileSystem, path, { context, parsed: cache?.nginxFiles });
     for (const error of syntax.errors) findings.push(syntaxFinding(path, error));
   }
   return findings;
@@ -92,17 +94,23 @@ function bySeverity(severity: Severity | undefined, fallback: Severity): Severit
 
 /** Everything certboot reports for one workspace root, before configuration and suppressions. */
 export async function analyzeWorkspace(fileSystem: FileSystem, workspaceRoot: string, options: AnalyzeOptions = {}): Promise<WorkspaceAnalysis> {
-  const deployment = await buildDeployment(fileSystem, workspaceRoot, options);
-  const findings: Finding[] = [...composeFindings(deployment), ...nginxSyntaxFindings(fileSystem, deployment, workspaceRoot)];
-  const internalErrors: InternalError[] = [];
-  for (const rule of options.rules ?? allRules) {
-    try {
-      for (const finding of rule.check({ deployment, fileSystem })) {
-        findings.push({ ...finding, ruleId: rule.id, severity: bySeverity(finding.severity, rule.defaultSeverity) });
+  options.cache?.nextRound();
+  const analysisFileSystem = new AnalysisFileSystem(fileSystem);
+  try {
+    const deployment = await buildDeployment(analysisFileSystem, workspaceRoot, options);
+    const findings: Finding[] = [...composeFindings(deployment), ...nginxSyntaxFindings(analysisFileSystem, deployment, workspaceRoot, options.cache)];
+    const internalErrors: InternalError[] = [];
+    for (const rule of options.rules ?? allRules) {
+      try {
+        for (const finding of rule.check({ deployment, fileSystem: analysisFileSystem })) {
+          findings.push({ ...finding, ruleId: rule.id, severity: bySeverity(finding.severity, rule.defaultSeverity) });
+        }
+      } catch (error) {
+        internalErrors.push({ ruleId: rule.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       }
-    } catch (error) {
-      internalErrors.push({ ruleId: rule.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     }
+    return { deployment, findings, internalErrors };
+  } finally {
+    analysisFileSystem.close();
   }
-  return { deployment, findings, internalErrors };
 }

@@ -3,6 +3,7 @@ import type { NginxDirective } from '../nginx/syntax-tree';
 import type { SourceLocation } from '../source-location';
 import type { DeployedService } from './deployment';
 import { hostLocation } from './locations';
+import { remember } from './per-service';
 
 /** An `ssl_certificate` of an nginx service that certbot manages. */
 export interface CertbotCertificate {
@@ -27,13 +28,21 @@ const certbotLivePath = /\/letsencrypt\/live\/[^/]+\/[^/]+$/;
  * handshake and are left out.
  */
 export function certbotCertificates(service: DeployedService): CertbotCertificate[] {
+  return remember(certificatesOf, service, () => computeCertbotCertificates(service));
+}
+
+/** Several rules ask, once per analysis. */
+const certificatesOf = new WeakMap<DeployedService, CertbotCertificate[]>();
+
+function computeCertbotCertificates(service: DeployedService): CertbotCertificate[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const certificates: CertbotCertificate[] = [];
   const visit = (file: ConfigurationFile, directives: readonly NginxDirective[], server: NginxDirective | undefined): void => {
     for (const directive of directives) {
-      const argument = directive.args[0];
-      if (directive.name === 'ssl_certificate' && argument && directive.args.length === 1 && !argument.value.includes('$') && argument.value.startsWith('/')) {
+      // arguments are read from the text when first asked for: only those of the directive sought
+      const argument = directive.name === 'ssl_certificate' && directive.args.length === 1 ? directive.args[0] : undefined;
+      if (argument && !argument.value.includes('$') && argument.value.startsWith('/')) {
         const state = service.view.firstBootState(argument.value);
         const writer = state.state === 'created-later' ? state.writer.service : undefined;
         if (writer !== undefined || certbotLivePath.test(argument.value)) {

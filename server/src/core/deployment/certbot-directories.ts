@@ -3,9 +3,9 @@ import type { VolumeMount } from '../compose/model';
 import type { CertbotInvocation } from '../shell/certbot-invocation';
 import type { ShellWord } from '../shell/shell-script';
 import type { SourceLocation } from '../source-location';
+import { gatherCertbotRuns, runCommandLocation, runsInService } from './certbot-runs';
 import { isWithin, PathOrigin } from './container-view';
-import { certbotConfigDirectory, DeployedProject, DeployedService, Deployment, RepositoryScript } from './deployment';
-import { positionAt } from './locations';
+import { certbotConfigDirectory, DeployedProject, DeployedService, Deployment } from './deployment';
 
 /**
  * A path another container sees that lies in certbot's configuration directory: the same host
@@ -106,32 +106,13 @@ export interface CertbotJobs {
   readonly complete: boolean;
 }
 
-function scriptLocation(script: RepositoryScript, invocation: CertbotInvocation): SourceLocation {
-  const span = invocation.command.span;
-  return { file: script.path, range: { start: positionAt(script.text, span.start), end: positionAt(script.text, span.end) } };
-}
-
-function launchesService(invocation: CertbotInvocation, service: DeployedService): boolean {
-  if (invocation.launcher === 'docker-compose-run' || invocation.launcher === 'docker-compose-exec') return invocation.target?.value === service.name;
-  const container = service.compose.containerName?.value;
-  return invocation.launcher === 'docker-exec' && container !== undefined && invocation.target?.value === container;
-}
-
 /** The certbot runs of a certbot service: its own command and the repository scripts that run it. */
 export function certbotJobs(deployment: Deployment, certbot: DeployedService): CertbotJobs {
-  const invocations: { invocation: CertbotInvocation; location: SourceLocation }[] = [];
-  let complete = true;
   const command = certbot.compose.command ?? certbot.compose.entrypoint;
-  if (command && certbot.command === undefined) complete = false;
-  for (const invocation of certbot.certbot?.invocations ?? []) invocations.push({ invocation, location: command?.location ?? certbot.compose.nameLocation });
-  for (const script of deployment.scripts) {
-    const scriptDirectory = posix.dirname(script.path);
-    // a script drives the project it sits in, or the projects below it
-    if (!isWithin(scriptDirectory, certbot.projectDirectory) && !isWithin(certbot.projectDirectory, scriptDirectory)) continue;
-    for (const invocation of script.certbotInvocations) {
-      if (launchesService(invocation, certbot)) invocations.push({ invocation, location: scriptLocation(script, invocation) });
-    }
-  }
+  const complete = !(command && certbot.command === undefined);
+  const invocations = gatherCertbotRuns(deployment, [])
+    .filter((run) => runsInService(run, certbot))
+    .map((run) => ({ invocation: run.invocation, location: runCommandLocation(run) }));
   return { invocations, complete };
 }
 

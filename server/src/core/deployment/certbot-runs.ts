@@ -9,6 +9,7 @@ import type { SourceLocation } from '../source-location';
 import type { FileSystem } from '../workspace/file-system';
 import type { FileEdit } from '../findings';
 import { commandLocation, placeOfWord, removeCommandWords } from './command-locations';
+import { isWithin } from './container-view';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from './deployment';
 import { positionAt } from './locations';
 
@@ -143,9 +144,73 @@ function renewsByItself(service: DeployedService): boolean {
   return service.nginx?.imageKind === 'manages-certificates' || (/acme|swag|letsencrypt|certbot/.test(image) && !service.certbot);
 }
 
+/**
+ * Every certbot run the repository states, in this order: the commands of compose services, the
+ * repository's scripts, then the cron files and systemd units among `schedules` (which also tell
+ * when a script runs on a schedule).
+ */
+export function gatherCertbotRuns(deployment: Deployment, schedules: readonly ScheduleFile[]): CertbotRun[] {
+  const runs: CertbotRun[] = [];
+  for (const project of deployment.projects) {
+    for (const service of project.services) {
+      const restart = service.compose.restart;
+      const repeats = restart && (restart.policy === 'always' || restart.policy === 'unless-stopped');
+      for (const invocation of service.certbot?.invocations ?? []) {
+        const loop = invocation.command.loops[0];
+        const repetition: Repetition | undefined = loop ? { kind: 'loop', loop } : repeats ? { kind: 'restart', restart } : undefined;
+        runs.push({ invocation, origin: { kind: 'service', project, service }, ...(repetition ? { repetition } : {}) });
+      }
+    }
+  }
+  for (const script of deployment.scripts) {
+    const schedule = scriptsRunBy(schedules, script);
+    for (const invocation of script.certbotInvocations) {
+      const loop = invocation.command.loops[0];
+      const repetition: Repetition | undefined = loop ? { kind: 'loop', loop } : schedule ? { kind: 'schedule', file: schedule } : undefined;
+      runs.push({ invocation, origin: { kind: 'script', script }, ...(repetition ? { repetition } : {}) });
+    }
+  }
+  for (const file of schedules) {
+    for (const invocation of findCertbotInvocations(file.commands)) runs.push({ invocation, origin: { kind: 'schedule', file }, repetition: { kind: 'schedule', file } });
+  }
+  return runs;
+}
+
+function launchesService(invocation: CertbotInvocation, service: DeployedService): boolean {
+  if (invocation.launcher === 'docker-compose-run' || invocation.launcher === 'docker-compose-exec') return invocation.target?.value === service.name;
+  const container = service.compose.containerName?.value;
+  return invocation.launcher === 'docker-exec' && container !== undefined && invocation.target?.value === container;
+}
+
+/**
+ * Whether certbot runs in that service's container: its own command, or a repository script of
+ * its project (the directory it sits in, or one above or below) that runs or execs into it.
+ */
+export function runsInService(run: CertbotRun, service: DeployedService): boolean {
+  if (run.origin.kind === 'service') return run.origin.service === service;
+  if (run.origin.kind !== 'script') return false;
+  const scriptDirectory = posix.dirname(run.origin.script.path);
+  if (!isWithin(scriptDirectory, service.projectDirectory) && !isWithin(service.projectDirectory, scriptDirectory)) return false;
+  return launchesService(run.invocation, service);
+}
+
+/** Where a run's command stands: the compose `command:` (or `entrypoint:`) value, or the command in a script or schedule file. */
+export function runCommandLocation(run: CertbotRun): SourceLocation {
+  switch (run.origin.kind) {
+    case 'service': {
+      const compose = run.origin.service.compose;
+      return (compose.command ?? compose.entrypoint)?.location ?? compose.nameLocation;
+    }
+    case 'script':
+      return scriptLocation(run.origin.script.path, run.origin.script.text, run.invocation.command.span);
+    case 'schedule':
+      return scriptLocation(run.origin.file.path, run.origin.file.text, run.invocation.command.span);
+  }
+}
+
 export function renewalPicture(deployment: Deployment, fileSystem: FileSystem): RenewalPicture {
   const schedules = findScheduleFiles(fileSystem, deployment.workspaceRoot);
-  const runs: CertbotRun[] = [];
+  const runs = gatherCertbotRuns(deployment, schedules);
   let renewalUnknown = false;
   for (const project of deployment.projects) {
     for (const service of project.services) {
@@ -156,28 +221,14 @@ export function renewalPicture(deployment: Deployment, fileSystem: FileSystem): 
       if (service.compose.build) renewalUnknown = true;
       const rawCommand = [compose.entrypoint?.value, compose.command?.value].flat().join(' ');
       if (/\brenew\b/.test(rawCommand) && !service.certbot.invocations.some((invocation) => invocation.subcommand === 'renew')) renewalUnknown = true;
-      for (const invocation of service.certbot.invocations) {
-        const loop = invocation.command.loops[0];
-        const restart = compose.restart;
-        const repeats = restart && (restart.policy === 'always' || restart.policy === 'unless-stopped');
-        const repetition: Repetition | undefined = loop ? { kind: 'loop', loop } : repeats ? { kind: 'restart', restart } : undefined;
-        runs.push({ invocation, origin: { kind: 'service', project, service }, ...(repetition ? { repetition } : {}) });
-      }
     }
   }
   for (const script of deployment.scripts) {
     if (renewalMention.test(script.text) && !script.certbotInvocations.some((invocation) => invocation.subcommand === 'renew')) renewalUnknown = true;
-    const schedule = scriptsRunBy(schedules, script);
-    for (const invocation of script.certbotInvocations) {
-      const loop = invocation.command.loops[0];
-      const repetition: Repetition | undefined = loop ? { kind: 'loop', loop } : schedule ? { kind: 'schedule', file: schedule } : undefined;
-      runs.push({ invocation, origin: { kind: 'script', script }, ...(repetition ? { repetition } : {}) });
-    }
   }
   for (const file of schedules) {
-    const invocations = findCertbotInvocations(file.commands);
-    if (renewalMention.test(file.text) && !invocations.some((invocation) => invocation.subcommand === 'renew')) renewalUnknown = true;
-    for (const invocation of invocations) runs.push({ invocation, origin: { kind: 'schedule', file }, repetition: { kind: 'schedule', file } });
+    const renewsHere = runs.some((run) => run.origin.kind === 'schedule' && run.origin.file === file && run.invocation.subcommand === 'renew');
+    if (renewalMention.test(file.text) && !renewsHere) renewalUnknown = true;
   }
   for (const dockerfile of findFiles(fileSystem, deployment.workspaceRoot, (path) => /^Dockerfile|\.Dockerfile$|^Containerfile/.test(posix.basename(path)))) {
     if (renewalMention.test(readTextFile(fileSystem, dockerfile) ?? '')) renewalUnknown = true;
@@ -281,7 +332,7 @@ function hooksOf(run: CertbotRun): ShellWord[] {
  * The hooks of certbot services that run a repository script: `--deploy-hook /hooks/enable-https.sh`
  * with `./certbot/hooks:/hooks` mounted. certbot runs the script inside that service's container.
  */
-function hookRunsOfScript(picture: RenewalPicture, scriptPath: string): { run: CertbotRun; hook: ShellWord; service: DeployedService }[] {
+export function hookRunsOfScript(picture: RenewalPicture, scriptPath: string): { run: CertbotRun; hook: ShellWord; service: DeployedService }[] {
   const found: { run: CertbotRun; hook: ShellWord; service: DeployedService }[] = [];
   for (const run of picture.runs) {
     if (run.origin.kind !== 'service') continue;

@@ -2,7 +2,8 @@ import type { NginxArgument } from '../nginx/syntax-tree';
 import type { SourceLocation } from '../source-location';
 import { CertbotPath, certbotPathOf } from './certbot-directories';
 import type { DeployedProject, DeployedService } from './deployment';
-import { argumentLocation, directivesNamed, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, resolveNginxPath, walkDirectives } from './nginx-blocks';
+import type { ContainerView } from './container-view';
+import { argumentLocation, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, placedDirectivesNamed, resolveNginxPath } from './nginx-blocks';
 import { remember } from './per-service';
 
 /** A certificate or key file an nginx service names, with where it lies in certbot's directory. */
@@ -27,7 +28,13 @@ export interface TlsServer {
 
 export const certificateDirectives: ReadonlySet<string> = new Set(['ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate']);
 
-function referenceOf(project: DeployedProject, service: DeployedService, entry: PlacedDirective): CertificateReference | undefined {
+/**
+ * Answers by placed directive: the certificate lists and the TLS servers name the same
+ * directives. A placed directive belongs to one service's tree of one analysis.
+ */
+const referencesByEntry = new WeakMap<PlacedDirective, CertificateReference | null>();
+
+function computeReference(project: DeployedProject, service: DeployedService, entry: PlacedDirective): CertificateReference | undefined {
   const argument = fixedPathArgument(entry);
   if (!argument) return undefined;
   const location = argumentLocation(service.view, entry, argument);
@@ -35,6 +42,15 @@ function referenceOf(project: DeployedProject, service: DeployedService, entry: 
   const path = resolveNginxPath(argument.value);
   const certbotPath = certbotPathOf(project, service, path);
   return { entry, argument, path, location, ...(certbotPath ? { certbotPath } : {}) };
+}
+
+function referenceOf(project: DeployedProject, service: DeployedService, entry: PlacedDirective): CertificateReference | undefined {
+  let reference = referencesByEntry.get(entry);
+  if (reference === undefined) {
+    reference = computeReference(project, service, entry) ?? null;
+    referencesByEntry.set(entry, reference);
+  }
+  return reference ?? undefined;
 }
 
 function locationKey(location: SourceLocation): string {
@@ -47,14 +63,51 @@ function computeCertificateReferences(project: DeployedProject, service: Deploye
   if (!configuration) return [];
   const seen = new Set<string>();
   const references: CertificateReference[] = [];
-  for (const { entry } of walkDirectives(expandedConfiguration(configuration))) {
-    if (!certificateDirectives.has(entry.directive.name)) continue;
+  for (const entry of placedDirectivesNamed(expandedConfiguration(configuration), certificateDirectives)) {
     const reference = referenceOf(project, service, entry);
-    if (!reference || seen.has(locationKey(reference.location))) continue;
-    seen.add(locationKey(reference.location));
+    if (!reference) continue;
+    const key = locationKey(reference.location);
+    if (seen.has(key)) continue;
+    seen.add(key);
     references.push(reference);
   }
   return references;
+}
+
+type ServerName = TlsServer['serverNames'][number];
+
+/** Most rules never read the names: they are placed in the repository only when asked for. */
+class TlsServerBlock implements TlsServer {
+  private names: readonly ServerName[] | undefined;
+
+  constructor(
+    readonly block: NginxBlock,
+    readonly certificates: readonly CertificateReference[],
+    readonly keys: readonly CertificateReference[],
+    readonly listensTls: boolean,
+    private readonly view: ContainerView,
+  ) {}
+
+  get serverNames(): readonly ServerName[] {
+    if (this.names === undefined) {
+      const names: ServerName[] = [];
+      for (const entry of this.block.entries) {
+        if (entry.directive.name !== 'server_name') continue;
+        for (const argument of entry.directive.args) {
+          const location = argumentLocation(this.view, entry, argument);
+          if (location) names.push({ argument, location });
+        }
+      }
+      this.names = names;
+    }
+    return this.names;
+  }
+}
+
+function takesTls(listen: PlacedDirective): boolean {
+  const args = listen.directive.args;
+  for (let index = 1; index < args.length; index++) if (args[index].value === 'ssl' || args[index].value === 'quic') return true;
+  return false;
 }
 
 /**
@@ -67,24 +120,22 @@ function computeTlsServers(project: DeployedProject, service: DeployedService): 
   if (!configuration) return [];
   const servers: TlsServer[] = [];
   const referencesOf = (block: NginxBlock, name: string): CertificateReference[] | undefined => {
-    const entries = directivesNamed(block, name);
-    if (entries.length === 0) return undefined;
-    // one directive nginx cannot read as a fixed path makes the whole list unknown
-    const references = entries.map((entry) => referenceOf(project, service, entry));
-    return references.every((reference) => reference !== undefined) ? (references as CertificateReference[]) : [];
+    let references: CertificateReference[] | undefined;
+    for (const entry of block.entries) {
+      if (entry.directive.name !== name) continue;
+      const reference = referenceOf(project, service, entry);
+      // one directive nginx cannot read as a fixed path makes the whole list unknown
+      if (!reference) return [];
+      (references ??= []).push(reference);
+    }
+    return references;
   };
-  const visit = (block: NginxBlock, certificates: CertificateReference[], keys: CertificateReference[]): void => {
+  const visit = (block: NginxBlock, certificates: readonly CertificateReference[], keys: readonly CertificateReference[]): void => {
     const ownCertificates = referencesOf(block, 'ssl_certificate') ?? certificates;
     const ownKeys = referencesOf(block, 'ssl_certificate_key') ?? keys;
     if (block.opener?.directive.name === 'server') {
-      const listensTls = directivesNamed(block, 'listen').some((entry) => entry.directive.args.slice(1).some((argument) => argument.value === 'ssl' || argument.value === 'quic'));
-      const serverNames = directivesNamed(block, 'server_name').flatMap((entry) =>
-        entry.directive.args.flatMap((argument) => {
-          const location = argumentLocation(service.view, entry, argument);
-          return location ? [{ argument, location }] : [];
-        }),
-      );
-      servers.push({ block, certificates: ownCertificates, keys: ownKeys, listensTls, serverNames });
+      const listensTls = block.entries.some((entry) => entry.directive.name === 'listen' && takesTls(entry));
+      servers.push(new TlsServerBlock(block, ownCertificates, ownKeys, listensTls, service.view));
       return;
     }
     for (const entry of block.entries) if (entry.block) visit(entry.block, ownCertificates, ownKeys);

@@ -44,6 +44,11 @@ export interface ImageFiles {
   readonly absentBelow: readonly string[];
   /** Files of `files` the entrypoint writes at start, over whatever is mounted there. */
   readonly writtenAtStart: ReadonlySet<string>;
+  /**
+   * The "mounts" are copies over these files (nginx on a host, its configuration copied from
+   * the repository): a file the repository lacks is still there when `files` holds it.
+   */
+  readonly underCopies?: boolean;
 }
 
 /** Answers, for one path as another service sees it, who writes it there later. */
@@ -96,7 +101,12 @@ export class ContainerView implements FileSystem {
       const target = mount.target ?? '';
       if (!isWithin(path, target)) continue;
       if (mount.unknown && mount.source === undefined) return { kind: 'unknown', reason: 'the mount depends on a variable with no value' };
-      if (mount.type === 'bind' && mount.source !== undefined) return { kind: 'bind', mount, hostPath: posix.join(mount.source, posix.relative(target, path)) };
+      if (mount.type === 'bind' && mount.source !== undefined) {
+        const hostPath = posix.join(mount.source, posix.relative(target, path));
+        const beneath = this.image?.underCopies ? this.image.files.get(path) : undefined;
+        if (beneath !== undefined && this.hostPathState(hostPath).state === 'absent') return { kind: 'image', content: beneath };
+        return { kind: 'bind', mount, hostPath };
+      }
       if (mount.type === 'volume') return { kind: 'volume', mount, volumeName: mount.source, relativePath: posix.relative(target, path) };
       if (mount.type === 'tmpfs') return { kind: 'tmpfs', mount };
       return { kind: 'unknown', reason: 'a mount of an unknown kind' };
@@ -113,7 +123,18 @@ export class ContainerView implements FileSystem {
     return { kind: 'unknown', reason: 'not mounted, and not a file the image is known to hold' };
   }
 
+  private readonly states = new Map<string, FirstBootState>();
+
   firstBootState(containerPath: string): FirstBootState {
+    let state = this.states.get(containerPath);
+    if (state === undefined) {
+      state = this.computeFirstBootState(containerPath);
+      this.states.set(containerPath, state);
+    }
+    return state;
+  }
+
+  private computeFirstBootState(containerPath: string): FirstBootState {
     const origin = this.origin(containerPath);
     switch (origin.kind) {
       case 'unknown':

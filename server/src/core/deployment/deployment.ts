@@ -1,3 +1,4 @@
+import type { AnalysisCache, ReadScript } from '../analysis-cache';
 import { findFiles, readTextFile } from '../workspace/text-files';
 import { posix } from 'node:path';
 import { findComposeDirectories, loadComposeProject } from '../compose';
@@ -11,8 +12,10 @@ import { initializeShellParser, parseShell } from '../shell/shell-parser';
 import type { ShellScript } from '../shell/shell-script';
 import { FileSystem } from '../workspace/file-system';
 import { FreshClone } from '../workspace/fresh-clone';
+import { RecordingFileSystem } from '../workspace/recording-file-system';
 import { loadInfrastructure, type Infrastructure } from '../infrastructure/infrastructure';
 import { describeIgnoreRule } from '../workspace/git-ignore';
+import { hostNginxPackageFiles } from './host-nginx-package';
 import { ContainerView, HostPathInfo, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
 import { summarizeDockerfile } from './dockerfile';
 import { isCertbotImage, nginxImageKind, NginxImageKind } from './image-kinds';
@@ -77,6 +80,8 @@ export interface DeploymentOptions {
   /** Whether a host path exists on a fresh server; default: in a fresh clone of its repository. */
   readonly hostPathState?: HostPathState;
   readonly maximumScripts?: number;
+  /** What earlier analyses of the same root parsed (the language server's); none by default. */
+  readonly cache?: AnalysisCache;
 }
 
 function imageOf(service: ComposeService): string | undefined {
@@ -216,7 +221,7 @@ function certbotInvocationsOf(service: ComposeService, command: ComposeCommand |
   return findCertbotInvocations(command.commands);
 }
 
-function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathState: HostPathState): DeployedProject {
+function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathState: HostPathState, cache: AnalysisCache | undefined): DeployedProject {
   const commands = new Map(compose.services.map((service) => [service.name, commandOf(service)]));
   const certbots = compose.services
     .filter((service) => {
@@ -242,7 +247,7 @@ function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathS
         imageKind: nginxImage.kind,
         mainConfigurationPath: mainPath,
         rendersTemplates,
-        configuration: loadable ? loadNginxConfiguration(view, mainPath) : undefined,
+        configuration: loadable ? loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) : undefined,
       };
     }
     const isCertbot = certbots.some((certbot) => certbot.name === service.name);
@@ -268,7 +273,7 @@ function syntheticMount(source: string, target: string, location: SourceLocation
  * directory stands for /etc/nginx, and /etc/letsencrypt is the host's own, which certboot cannot
  * read (unknown, so the first-boot rules stay silent while the path rules still apply).
  */
-function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: HostPathState): DeployedProject {
+function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: HostPathState, cache: AnalysisCache | undefined): DeployedProject {
   const directory = posix.dirname(path);
   const location: SourceLocation = { file: path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
   const mounts = [syntheticMount(directory, '/etc/nginx', location), syntheticMount(certbotConfigDirectory, certbotConfigDirectory, location)];
@@ -281,14 +286,14 @@ function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: 
     environment: {},
     dependsOn: [],
   };
-  const view = new ContainerView(mounts, fileSystem, hostPathState, undefined);
+  const view = new ContainerView(mounts, fileSystem, hostPathState, hostNginxPackageFiles());
   const mainPath = posix.join('/etc/nginx', posix.basename(path));
   const service: DeployedService = {
     name: compose.name,
     compose,
     projectDirectory: directory,
     view,
-    nginx: { imageKind: 'host', mainConfigurationPath: mainPath, rendersTemplates: false, configuration: loadNginxConfiguration(view, mainPath) },
+    nginx: { imageKind: 'host', mainConfigurationPath: mainPath, rendersTemplates: false, configuration: loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) },
   };
   const project: ComposeProject = { directory, name: compose.name, files: [], services: [compose], namedVolumes: [], documents: [], diagnostics: [] };
   return { compose: project, services: [service] };
@@ -330,6 +335,30 @@ function freshCloneState(freshClone: FreshClone, projectDirectory: string): Host
 }
 
 /**
+ * The compose project of a directory; with a cache, the last analysis's project while the file
+ * system answers every question its loading asked as it did then.
+ */
+function loadProject(fileSystem: FileSystem, directory: string, options: DeploymentOptions): ComposeProject {
+  const cache = options.cache;
+  if (!cache) return loadComposeProject(fileSystem, directory, { environment: options.environment });
+  const key = `${directory}\0${JSON.stringify(options.environment ?? {})}`;
+  return cache.composeProjects.get(
+    key,
+    (kept) => kept.reads?.holdIn(fileSystem) === true,
+    () => {
+      const recording = new RecordingFileSystem(fileSystem);
+      const project = loadComposeProject(recording, directory, { environment: options.environment });
+      return { reads: recording.recorded(), project };
+    },
+  ).project;
+}
+
+function readScript(text: string): ReadScript {
+  const script = parseShell(text);
+  return { script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) };
+}
+
+/**
  * Builds the model every rule reads: each compose project under the root, its services and
  * their roles, what each container sees on first boot, the nginx configuration each nginx
  * service really loads, and the repository's shell scripts.
@@ -340,20 +369,21 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
   const projects = findComposeDirectories(fileSystem, workspaceRoot).map((directory) =>
     buildProject(
       fileSystem,
-      loadComposeProject(fileSystem, directory, { environment: options.environment }),
+      loadProject(fileSystem, directory, options),
       remembered(options.hostPathState ?? freshCloneState(freshClone, directory)),
+      options.cache,
     ),
   );
   const loaded = filesLoadedByServices(projects);
   for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', { maximumFiles: 200 })) {
     if (loaded.has(path)) continue;
-    projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path)))));
+    projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))), options.cache));
   }
   const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), { maximumFiles: options.maximumScripts ?? 200 }).flatMap((path): RepositoryScript[] => {
     const text = readTextFile(fileSystem, path);
     if (text === undefined || text.includes('\0')) return [];
-    const script = parseShell(text);
-    return [{ path, text, script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) }];
+    const read = options.cache ? options.cache.scripts.get(path, (kept) => kept.text === text, () => ({ text, read: readScript(text) })).read : readScript(text);
+    return [{ path, text, ...read }];
   });
   return { workspaceRoot, projects, scripts, infrastructure: await loadInfrastructure(fileSystem, workspaceRoot) };
 }

@@ -137,15 +137,16 @@ function computeFirstBootFailures(deployment: Deployment, project: DeployedProje
   const notLoadedAtStart = certificatesNotLoadedAtStart(configuration);
   const visit = (file: ConfigurationFile, directives: readonly NginxDirective[]): void => {
     for (const directive of directives) {
-      if (notLoadedAtStart.has(directive)) continue;
       const message = fileDirectives.get(directive.name);
-      const argument = directive.args[0];
+      if (message && notLoadedAtStart.has(directive)) continue;
+      // arguments are read from the text when first asked for: only those of file directives
+      const argument = message && directive.args.length === 1 ? directive.args[0] : undefined;
       // a glob that matches nothing is fine for nginx; a path with variables is read per request
-      const checked = message && argument && directive.args.length === 1 && !argument.value.includes('$') && !argument.value.startsWith('data:');
+      const checked = message && argument && !argument.value.includes('$') && !argument.value.startsWith('data:');
       if (checked && !(directive.name === 'include' && hasGlobMagic(argument.value))) {
         const path = resolveAgainstPrefix(argument.value);
         const state = service.view.firstBootState(path);
-        const location = hostLocation(service.view, file, argument.span);
+        const location = state.state === 'absent' || state.state === 'created-later' ? hostLocation(service.view, file, argument.span) : undefined;
         if ((state.state === 'absent' || state.state === 'created-later') && location) {
           const explanation = explain(service, state, project);
           failures.push({

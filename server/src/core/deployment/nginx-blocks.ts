@@ -19,23 +19,29 @@ export interface NginxBlock {
   readonly entries: readonly PlacedDirective[];
 }
 
-/**
- * The configuration as one tree, includes expanded where they stand, so that a block's
- * directives and what it inherits can be read across files. An include cycle stops at the file
- * already open.
- */
-export function expandedConfiguration(configuration: NginxConfiguration): NginxBlock {
+/** A directive of the tree with its enclosing blocks, outermost first. */
+export interface WalkedDirective {
+  readonly entry: PlacedDirective;
+  readonly ancestors: readonly NginxBlock[];
+}
+
+// A configuration and the trees built from it do not change once loaded, and several rules read
+// them in one analysis: the tree is built once per configuration, not once per rule.
+const expandedTrees = new WeakMap<NginxConfiguration, NginxBlock>();
+const walks = new WeakMap<NginxBlock, readonly WalkedDirective[]>();
+
+function expand(configuration: NginxConfiguration): NginxBlock {
   const open = new Set<number>();
-  const entriesOf = (file: ConfigurationFile, directives: readonly NginxDirective[]): PlacedDirective[] => {
-    const entries: PlacedDirective[] = [];
+  const addEntries = (file: ConfigurationFile, directives: readonly NginxDirective[], entries: PlacedDirective[]): PlacedDirective[] => {
     for (const directive of directives) {
-      const included = configuration.includes.get(directive);
+      // only `include` directives are resolved: other names need no lookup
+      const included = directive.name === 'include' ? configuration.includes.get(directive) : undefined;
       if (included) {
         for (const index of included) {
           const child = configuration.files[index];
           if (!child || open.has(index)) continue;
           open.add(index);
-          entries.push(...entriesOf(child, child.syntax.directives));
+          addEntries(child, child.syntax.directives, entries);
           open.delete(index);
         }
         entries.push({ file, directive });
@@ -43,7 +49,7 @@ export function expandedConfiguration(configuration: NginxConfiguration): NginxB
       }
       if (directive.block) {
         const placed: { file: ConfigurationFile; directive: NginxDirective; block?: NginxBlock } = { file, directive };
-        placed.block = { opener: placed, entries: entriesOf(file, directive.block) };
+        placed.block = { opener: placed, entries: addEntries(file, directive.block, []) };
         entries.push(placed);
       } else entries.push({ file, directive });
     }
@@ -52,17 +58,75 @@ export function expandedConfiguration(configuration: NginxConfiguration): NginxB
   const main = configuration.files[0];
   if (!main) return { entries: [] };
   open.add(0);
-  return { entries: entriesOf(main, main.syntax.directives) };
+  return { entries: addEntries(main, main.syntax.directives, []) };
 }
 
-/** Every directive of the tree, depth first, with its enclosing blocks (outermost first). */
-export function* walkDirectives(block: NginxBlock, ancestors: readonly NginxBlock[] = []): Generator<{ entry: PlacedDirective; ancestors: readonly NginxBlock[] }> {
-  // one chain per block, shared by its entries: a big configuration has many entries per block
-  const chain = [...ancestors, block];
-  for (const entry of block.entries) {
-    yield { entry, ancestors: chain };
-    if (entry.block) yield* walkDirectives(entry.block, chain);
+/**
+ * The configuration as one tree, includes expanded where they stand, so that a block's
+ * directives and what it inherits can be read across files. An include cycle stops at the file
+ * already open.
+ */
+export function expandedConfiguration(configuration: NginxConfiguration): NginxBlock {
+  let tree = expandedTrees.get(configuration);
+  if (tree === undefined) {
+    tree = expand(configuration);
+    expandedTrees.set(configuration, tree);
   }
+  return tree;
+}
+
+function collectWalk(block: NginxBlock, chain: readonly NginxBlock[], walk: WalkedDirective[]): void {
+  // one chain per block, shared by its entries: a big configuration has many entries per block
+  for (const entry of block.entries) {
+    walk.push({ entry, ancestors: chain });
+    if (entry.block) collectWalk(entry.block, chain.concat(entry.block), walk);
+  }
+}
+
+/** Every directive of the block, depth first, with its enclosing blocks (outermost first, the block itself included). */
+export function walkDirectives(block: NginxBlock): readonly WalkedDirective[] {
+  let walk = walks.get(block);
+  if (walk === undefined) {
+    const collected: WalkedDirective[] = [];
+    collectWalk(block, [block], collected);
+    walk = collected;
+    walks.set(block, walk);
+  }
+  return walk;
+}
+
+/**
+ * The walk's directives with one of `names`, in the same order: a rule that looks for a few
+ * names does not wrap every directive of a big configuration.
+ */
+export function walkDirectivesNamed(block: NginxBlock, names: Pick<ReadonlySet<string>, 'has'>): WalkedDirective[] {
+  const found: WalkedDirective[] = [];
+  const chain: NginxBlock[] = [block];
+  const visit = (current: NginxBlock): void => {
+    for (const entry of current.entries) {
+      if (names.has(entry.directive.name)) found.push({ entry, ancestors: chain.slice() });
+      if (entry.block) {
+        chain.push(entry.block);
+        visit(entry.block);
+        chain.pop();
+      }
+    }
+  };
+  visit(block);
+  return found;
+}
+
+/** The directives of the block and all blocks inside it with one of `names`, depth first, without their enclosing blocks. */
+export function placedDirectivesNamed(block: NginxBlock, names: Pick<ReadonlySet<string>, 'has'>): PlacedDirective[] {
+  const found: PlacedDirective[] = [];
+  const visit = (current: NginxBlock): void => {
+    for (const entry of current.entries) {
+      if (names.has(entry.directive.name)) found.push(entry);
+      if (entry.block) visit(entry.block);
+    }
+  };
+  visit(block);
+  return found;
 }
 
 /** The directives of one name standing directly in a block. */

@@ -47,7 +47,7 @@ function describeOrigin(origin: PathOrigin, service: DeployedService): string {
     case 'tmpfs':
       return `tmpfs at \`${origin.mount.target ?? ''}\``;
     case 'image':
-      return 'the image itself';
+      return service.nginx?.imageKind === 'host' ? "the nginx package's own file" : 'the image itself';
     case 'unknown':
       return `unknown (${origin.reason})`;
   }
@@ -79,8 +79,8 @@ function describeContainerPath(service: DeployedService, containerPath: string):
 
 function findDirectiveArgument(directives: readonly NginxDirective[], position: Position): NginxDirective | undefined {
   for (const directive of directives) {
-    const argument = directive.args[0];
-    if (argument && pathDirectives.has(directive.name) && contains(argument.span.toRange(), position)) return directive;
+    const argument = pathDirectives.has(directive.name) ? directive.args[0] : undefined;
+    if (argument && contains(argument.span.toRange(), position)) return directive;
     if (directive.block) {
       const inner = findDirectiveArgument(directive.block, position);
       if (inner) return inner;

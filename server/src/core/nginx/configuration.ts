@@ -1,4 +1,6 @@
 import { posix } from 'node:path';
+import type { AnalysisCache } from '../analysis-cache';
+import { sameBytes } from '../workspace/same-bytes';
 import { describeFileSystemError, FileSystem, FileSystemError } from '../workspace/file-system';
 import { BlockContext, mainContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
@@ -37,6 +39,8 @@ export interface LoadOptions {
   readonly context?: BlockContext | undefined;
   readonly maximumFiles?: number;
   readonly maximumFileBytes?: number;
+  /** Files parsed by earlier analyses, reused while their bytes stay the same. */
+  readonly parsed?: AnalysisCache['nginxFiles'];
 }
 
 export const defaultMaximumFiles = 20_000;
@@ -54,6 +58,7 @@ export function readConfigurationFile(
     ignore?: ReadonlySet<string>;
     maximumFileBytes?: number;
     contexts?: BlockContexts;
+    parsed?: AnalysisCache['nginxFiles'];
   },
 ): NginxFile {
   const failed = (message: string): NginxFile => ({
@@ -73,9 +78,18 @@ export function readConfigurationFile(
   } catch (error) {
     return failed(describeFileSystemError(error));
   }
-  const text = decodeConfigurationText(bytes);
-  if (text === undefined) return failed('binary file (it contains NUL bytes); not an nginx configuration');
-  return parseNginx(text, path, { context: options.context, invalidDirectives: options.invalidDirectives, ignore: options.ignore, contexts: options.contexts });
+  const parse = (): NginxFile => {
+    const text = decodeConfigurationText(bytes);
+    if (text === undefined) return failed('binary file (it contains NUL bytes); not an nginx configuration');
+    return parseNginx(text, path, { context: options.context, invalidDirectives: options.invalidDirectives, ignore: options.ignore, contexts: options.contexts });
+  };
+  // the parse options the CLI alone sets change the tree: such parses are not kept
+  if (!options.parsed || options.invalidDirectives !== undefined || options.ignore !== undefined) return parse();
+  return options.parsed.get(`${path}\0${contextKey(options.context)}`, (kept) => sameBytes(kept.bytes, bytes), () => ({ bytes, file: parse() })).file;
+}
+
+function contextKey(context: BlockContext | undefined): string {
+  return context === undefined ? '(unknown)' : context.join(' ');
 }
 
 const errnoMessages: Record<string, string> = {
@@ -122,7 +136,7 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
   /** Per file, its resolved include directives in file order. */
   const includesOf: NginxDirective[][] = [];
   const contexts = new BlockContexts();
-  const parseOptions = { invalidDirectives: options.invalidDirectives, ignore: options.ignore, maximumFileBytes: options.maximumFileBytes, contexts };
+  const parseOptions = { invalidDirectives: options.invalidDirectives, ignore: options.ignore, maximumFileBytes: options.maximumFileBytes, contexts, parsed: options.parsed };
 
   const addFile = (path: string, displayPath: string, context: BlockContext | undefined): number => {
     const known = indexOfPath.get(path);

@@ -1,6 +1,7 @@
 import { ConfigurationFile, NginxConfiguration } from './configuration';
 import { LexedToken } from './lexer';
-import { NginxArgument, NginxComment, NginxDirective, NginxError } from './syntax-tree';
+import { visitArgumentRanges } from './parser';
+import { NginxComment, NginxDirective, NginxError } from './syntax-tree';
 
 /** One statement of crossplane's JSON payload; key order follows crossplane's output. */
 export interface CrossplaneStatement {
@@ -39,8 +40,11 @@ export interface PayloadOptions {
 export interface PayloadOutput {
   /** As JSON.stringify's third argument. */
   readonly indent?: number;
-  /** Receives the text in pieces of about `chunkLength` characters, in order. */
-  write(chunk: string): void;
+  /**
+   * Receives the UTF-8 text in pieces, in order. A piece is only valid during the call: the
+   * writer fills the same buffer again afterwards.
+   */
+  write(chunk: Uint8Array): void;
 }
 
 const errnoNumbers: Record<string, number> = { ENOENT: 2, EACCES: 13, EISDIR: 21, ENOTDIR: 20, ELOOP: 40 };
@@ -61,40 +65,155 @@ function errorText(error: NginxError, displayPath: string): string {
   return `${error.message} in ${displayPath}:${error.line}`;
 }
 
-/** Big enough that the sink is called rarely, small enough that no output-sized string is built. */
+/** Big enough that the sink is called rarely, small enough to stay in the processor's cache. */
 const chunkLength = 1 << 16;
 
-/** What JSON.stringify escapes in a string: quotes, backslashes, control characters, lone surrogates. */
-const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+const doubleQuote = 0x22;
+const backslash = 0x5c;
+const zero = 0x30;
+const openBrace = 0x7b;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
+const comma = 0x2c;
 
-function quote(value: string): string {
-  return needsEscape.test(value) ? JSON.stringify(value) : `"${value}"`;
+/**
+ * UTF-8 bytes written straight into a reused buffer: a payload is mostly short ASCII strings,
+ * and copying their characters costs less than building a string of every piece, then a
+ * string of every chunk, and encoding it all again.
+ */
+class ByteWriter {
+  private buffer = Buffer.allocUnsafe(chunkLength);
+  private length = 0;
+
+  constructor(private readonly sink: (chunk: Uint8Array) => void) {}
+
+  /** Bytes encoded beforehand: punctuation, layout and member names. */
+  bytes(bytes: Uint8Array): void {
+    const count = bytes.length;
+    if (this.length + count > this.buffer.length) this.makeRoom(count);
+    const buffer = this.buffer;
+    let at = this.length;
+    for (let index = 0; index < count; index++) buffer[at++] = bytes[index];
+    this.length = at;
+  }
+
+  byte(byte: number): void {
+    if (this.length + 1 > this.buffer.length) this.makeRoom(1);
+    this.buffer[this.length++] = byte;
+  }
+
+  /** A string as JSON.stringify writes it: quoted, with its escapes. */
+  string(value: string): void {
+    this.stringFromText(value, 0, value.length);
+  }
+
+  /** `text.slice(start, end)` as JSON.stringify writes it, without making that string when it is plain ASCII. */
+  stringFromText(text: string, start: number, end: number): void {
+    const count = end - start;
+    // room for every character escaped with a backslash
+    if (this.length + 2 * count + 2 > this.buffer.length) this.makeRoom(2 * count + 2);
+    const buffer = this.buffer;
+    const first = this.length;
+    let at = first;
+    buffer[at++] = doubleQuote;
+    for (let index = start; index < end; index++) {
+      const code = text.charCodeAt(index);
+      if (code === doubleQuote || code === backslash) buffer[at++] = backslash;
+      else if (code < 0x20 || code > 0x7e) {
+        // control characters, non-ASCII characters and lone surrogates: JSON.stringify knows them all
+        this.length = first;
+        this.text(JSON.stringify(text.slice(start, end)));
+        return;
+      }
+      buffer[at++] = code;
+    }
+    buffer[at++] = doubleQuote;
+    this.length = at;
+  }
+
+  /** A line number or file index: a whole number from 0 to 2^31 - 1. */
+  integer(value: number): void {
+    if (this.length + 10 > this.buffer.length) this.makeRoom(10);
+    let digits = 1;
+    for (let power = 10; power <= value; power *= 10) digits++;
+    const buffer = this.buffer;
+    let at = this.length + digits;
+    this.length = at;
+    for (let rest = value | 0; digits > 0; digits--) {
+      const quotient = (rest / 10) | 0;
+      buffer[--at] = zero + rest - quotient * 10;
+      rest = quotient;
+    }
+  }
+
+  /** Any text, encoded as UTF-8. */
+  text(text: string): void {
+    const maximum = text.length * 3;
+    if (this.length + maximum > this.buffer.length) this.makeRoom(maximum);
+    this.length += this.buffer.write(text, this.length, 'utf8');
+  }
+
+  flush(): void {
+    if (this.length > 0) this.sink(this.buffer.subarray(0, this.length));
+    this.length = 0;
+  }
+
+  private makeRoom(count: number): void {
+    this.flush();
+    if (count > this.buffer.length) this.buffer = Buffer.allocUnsafe(count);
+  }
 }
+
+/** The JSON text between the elements and members of one nesting level, encoded beforehand. */
+interface LevelLayout {
+  /** Before the first element of an array whose elements stand at this level. */
+  readonly first: Uint8Array;
+  /** Before every further element. */
+  readonly next: Uint8Array;
+  /** Closes an object standing at this level. */
+  readonly closeObject: Uint8Array;
+  /** Closes a non-empty array whose elements stand at this level. */
+  readonly closeArray: Uint8Array;
+  readonly fileKey: Uint8Array;
+  readonly directiveKey: Uint8Array;
+  readonly lineKey: Uint8Array;
+  readonly argsKey: Uint8Array;
+  readonly includesKey: Uint8Array;
+  readonly blockKey: Uint8Array;
+  readonly commentKey: Uint8Array;
+}
+
+const emptyArray = Buffer.from('[]');
+const commentName = Buffer.from('"#"');
 
 /**
  * JSON text laid out exactly as JSON.stringify(value, null, indent) lays it out, handed to the
  * sink in chunks, so a payload of millions of statements never exists as one object tree or one
- * string. Each statement is written as one piece: with a piece per token, string building cost
- * more than everything else.
+ * string.
  */
 class PayloadWriter {
-  private pending = '';
+  private readonly out: ByteWriter;
   /** Whether the array being written has no element yet. */
   private first = true;
   /** The line break and indentation before a member at each nesting level; empty when compact. */
   private readonly breaks: string[] = [];
+  private readonly layouts: LevelLayout[] = [];
+  /** The layout of the `args` array being written, and how many of its elements are written. */
+  private argumentsLayout: LevelLayout;
+  private argumentCount = 0;
   private readonly gap: string;
   private readonly colon: string;
-  private readonly quotedNames = new Map<string, string>();
 
   constructor(
     private readonly configuration: NginxConfiguration,
     private readonly options: PayloadOptions,
-    private readonly sink: (chunk: string) => void,
+    sink: (chunk: Uint8Array) => void,
     indent: number | undefined,
   ) {
+    this.out = new ByteWriter(sink);
     this.gap = ' '.repeat(Math.min(10, indent ?? 0));
     this.colon = this.gap === '' ? ':' : ': ';
+    this.argumentsLayout = this.layout(0);
   }
 
   /** `{"status": …, "errors": […], "config": […]}`: the statements of each file, or of all inlined into the first. */
@@ -102,23 +221,25 @@ class PayloadWriter {
     const files = this.configuration.files;
     const b1 = this.lineBreak(1);
     const c = this.colon;
-    this.write(`{${b1}"status"${c}${quote(status)},${b1}"errors"${c}${this.errors(errors, 2, true)},${b1}"config"${c}[`);
+    this.out.text(`{${b1}"status"${c}${JSON.stringify(status)},${b1}"errors"${c}${this.errors(errors, 2, true)},${b1}"config"${c}[`);
     this.first = true;
     const config = (file: string, fileErrors: readonly PayloadError[], index: number): void => {
       const b3 = this.lineBreak(3);
       const fileStatus = fileErrors.length > 0 ? 'failed' : 'ok';
-      this.write(
-        `${this.separator(2)}{${b3}"file"${c}${quote(file)},${b3}"status"${c}${quote(fileStatus)},${b3}"errors"${c}${this.errors(fileErrors, 4, false)},${b3}"parsed"${c}[`,
+      this.separator(2);
+      this.out.text(
+        `{${b3}"file"${c}${JSON.stringify(file)},${b3}"status"${c}${JSON.stringify(fileStatus)},${b3}"errors"${c}${this.errors(fileErrors, 4, false)},${b3}"parsed"${c}[`,
       );
       this.first = true;
       this.statementsOf(index, [index], 4);
-      this.closeArray(4, `${this.lineBreak(2)}}`);
+      this.closeArray(4);
+      this.out.bytes(this.layout(2).closeObject);
     };
     if (this.options.combine) config(files[0].displayPath, errors, 0);
     else files.forEach((file, index) => config(file.displayPath, errors.filter((error) => error.file === file), index));
-    this.closeArray(2, `${this.lineBreak(0)}}`);
-    if (this.pending !== '') this.sink(this.pending);
-    this.pending = '';
+    this.closeArray(2);
+    this.out.bytes(this.layout(0).closeObject);
+    this.out.flush();
   }
 
   private errors(errors: readonly PayloadError[], level: number, withFile: boolean): string {
@@ -126,8 +247,8 @@ class PayloadWriter {
     const inner = this.lineBreak(level + 1);
     const c = this.colon;
     const items = errors.map(({ file, error }) => {
-      const fileMember = withFile ? `${inner}"file"${c}${quote(file.displayPath)},` : '';
-      const text = quote(errorText(error, file.displayPath));
+      const fileMember = withFile ? `${inner}"file"${c}${JSON.stringify(file.displayPath)},` : '';
+      const text = JSON.stringify(errorText(error, file.displayPath));
       return `${this.lineBreak(level)}{${fileMember}${inner}"error"${c}${text},${inner}"line"${c}${error.line}${this.lineBreak(level)}}`;
     });
     return `[${items.join(',')}${this.lineBreak(level - 1)}]`;
@@ -136,8 +257,8 @@ class PayloadWriter {
   /** The statements of a file as elements of the array being written (its own `parsed`, or inlined). */
   private statementsOf(fileIndex: number, chain: readonly number[], level: number): void {
     const file = this.configuration.files[fileIndex];
-    const fileKey = this.options.combine ? quote(file.displayPath) : undefined;
-    this.statements(file.syntax.directives, file.syntax.comments, fileKey, chain, level);
+    const fileName = this.options.combine ? file.displayPath : undefined;
+    this.statements(file.syntax.directives, file.syntax.comments, fileName, chain, level);
   }
 
   private statements(
@@ -148,25 +269,33 @@ class PayloadWriter {
     level: number,
   ): void {
     let commentIndex = 0;
-    const flushCommentsBefore = (line: number, character: number): void => {
-      while (commentIndex < comments.length) {
-        const start = comments[commentIndex].span;
-        if (start.startLine > line || (start.startLine === line && start.startCharacter > character)) break;
-        const comment = comments[commentIndex++];
-        if (this.options.includeComments) this.comment(comment, comment.line, file, level);
-      }
-    };
     for (const directive of directives) {
-      if (comments.length > 0) flushCommentsBefore(directive.nameSpan.startLine, directive.nameSpan.startCharacter);
+      if (commentIndex < comments.length) {
+        const nameSpan = directive.nameSpan;
+        commentIndex = this.commentsBefore(comments, commentIndex, nameSpan.startLine, nameSpan.startCharacter, file, level);
+      }
       this.directive(directive, file, chain, level);
       // crossplane prints comments written between arguments even without --include-comments
       for (const comment of directive.argumentComments) this.comment(comment, directive.line, file, level);
     }
-    flushCommentsBefore(Number.MAX_SAFE_INTEGER, 0);
+    this.commentsBefore(comments, commentIndex, Number.MAX_SAFE_INTEGER, 0, file, level);
+  }
+
+  /** Writes (with --include-comments) the comments from `index` that stand before a position; returns the index after them. */
+  private commentsBefore(comments: readonly NginxComment[], index: number, line: number, character: number, file: string | undefined, level: number): number {
+    let next = index;
+    while (next < comments.length) {
+      const start = comments[next].span;
+      if (start.startLine > line || (start.startLine === line && start.startCharacter > character)) break;
+      const comment = comments[next++];
+      if (this.options.includeComments) this.comment(comment, comment.line, file, level);
+    }
+    return next;
   }
 
   private directive(directive: NginxDirective, file: string | undefined, chain: readonly number[], level: number): void {
-    const included = this.configuration.includes.get(directive);
+    // only include directives are keys, and looking a name up costs less than an object
+    const included = directive.name === 'include' ? this.configuration.includes.get(directive) : undefined;
     if (included !== undefined && this.options.combine) {
       for (const index of included) {
         // a cycle is already reported as an error; inlining it would never end
@@ -174,69 +303,131 @@ class PayloadWriter {
       }
       return;
     }
-    const member = this.lineBreak(level + 1);
-    const c = this.colon;
-    let text = `${this.separator(level)}{${file === undefined ? '' : `${member}"file"${c}${file},`}${member}"directive"${c}${this.quotedName(directive.name)},${member}"line"${c}${directive.line},${member}"args"${c}${this.args(directive.args, level + 2)}`;
+    const layout = this.layout(level);
+    const out = this.out;
+    this.separator(level);
+    this.statementStart(layout, file);
+    out.string(directive.name);
+    out.bytes(layout.lineKey);
+    out.integer(directive.line);
+    out.bytes(layout.argsKey);
+    this.args(directive, level + 2);
     if (included !== undefined) {
-      const element = this.lineBreak(level + 2);
-      text += `,${member}"includes"${c}${included.length === 0 ? '[]' : `[${element}${included.join(`,${element}`)}${member}]`}`;
+      out.bytes(layout.includesKey);
+      if (included.length === 0) out.bytes(emptyArray);
+      else {
+        const elements = this.layout(level + 2);
+        out.byte(openBracket);
+        for (let index = 0; index < included.length; index++) {
+          out.bytes(index === 0 ? elements.first : elements.next);
+          out.integer(included[index]);
+        }
+        out.bytes(elements.closeArray);
+      }
     }
     if (directive.block === undefined) {
-      this.write(`${text}${this.lineBreak(level)}}`);
+      out.bytes(layout.closeObject);
       return;
     }
-    this.write(`${text},${member}"block"${c}[`);
+    out.bytes(layout.blockKey);
     this.first = true;
     this.statements(directive.block, directive.blockComments ?? [], file, chain, level + 2);
-    this.closeArray(level + 2, `${this.lineBreak(level)}}`);
+    this.closeArray(level + 2);
+    out.bytes(layout.closeObject);
   }
 
   private comment(comment: NginxComment, line: number, file: string | undefined, level: number): void {
-    const member = this.lineBreak(level + 1);
-    const c = this.colon;
-    this.write(
-      `${this.separator(level)}{${file === undefined ? '' : `${member}"file"${c}${file},`}${member}"directive"${c}"#",${member}"line"${c}${line},${member}"args"${c}[],${member}"comment"${c}${quote(comment.text)}${this.lineBreak(level)}}`,
-    );
+    const layout = this.layout(level);
+    const out = this.out;
+    this.separator(level);
+    this.statementStart(layout, file);
+    out.bytes(commentName);
+    out.bytes(layout.lineKey);
+    out.integer(line);
+    out.bytes(layout.argsKey);
+    out.bytes(emptyArray);
+    out.bytes(layout.commentKey);
+    out.string(comment.text);
+    out.bytes(layout.closeObject);
   }
 
-  private args(args: readonly NginxArgument[], level: number): string {
-    if (args.length === 0) return '[]';
-    const element = this.lineBreak(level);
-    let text = `[${element}${quote(args[0].value)}`;
-    for (let index = 1; index < args.length; index++) text += `,${element}${quote(args[index].value)}`;
-    return `${text}${this.lineBreak(level - 1)}]`;
+  /** `{`, the `file` member when combined, and the `directive` member's name. */
+  private statementStart(layout: LevelLayout, file: string | undefined): void {
+    this.out.byte(openBrace);
+    if (file !== undefined) {
+      this.out.bytes(layout.fileKey);
+      this.out.string(file);
+      this.out.byte(comma);
+    }
+    this.out.bytes(layout.directiveKey);
   }
 
-  private quotedName(name: string): string {
-    let quoted = this.quotedNames.get(name);
-    if (quoted === undefined) this.quotedNames.set(name, (quoted = quote(name)));
-    return quoted;
+  private args(directive: NginxDirective, level: number): void {
+    this.argumentsLayout = this.layout(level);
+    this.argumentCount = 0;
+    if (visitArgumentRanges(directive, this.writeArgumentRange) === undefined) {
+      for (const argument of directive.args) {
+        this.argumentSeparator();
+        this.out.string(argument.value);
+      }
+    }
+    if (this.argumentCount === 0) this.out.bytes(emptyArray);
+    else this.out.bytes(this.argumentsLayout.closeArray);
   }
 
-  /** What goes before the next element of an array whose elements stand at `level`. */
-  private separator(level: number): string {
-    const first = this.first;
+  /** Writes one argument of the `args` array being written, from the file's text; a bound function, made once. */
+  private readonly writeArgumentRange = (text: string, start: number, end: number): void => {
+    this.argumentSeparator();
+    this.out.stringFromText(text, start, end);
+  };
+
+  private argumentSeparator(): void {
+    if (this.argumentCount++ === 0) {
+      this.out.byte(openBracket);
+      this.out.bytes(this.argumentsLayout.first);
+    } else this.out.bytes(this.argumentsLayout.next);
+  }
+
+  /** Writes what goes before the next element of an array whose elements stand at `level`. */
+  private separator(level: number): void {
+    const layout = this.layout(level);
+    this.out.bytes(this.first ? layout.first : layout.next);
     this.first = false;
-    return first ? this.lineBreak(level) : `,${this.lineBreak(level)}`;
   }
 
-  /** Closes an array whose elements stand at `level`, then writes `after`. */
-  private closeArray(level: number, after: string): void {
-    this.write(this.first ? `]${after}` : `${this.lineBreak(level - 1)}]${after}`);
+  /** Closes an array whose elements stand at `level`. */
+  private closeArray(level: number): void {
+    if (this.first) this.out.byte(closeBracket);
+    else this.out.bytes(this.layout(level).closeArray);
     // the array is itself an element (or member) of what encloses it
     this.first = false;
   }
 
-  private lineBreak(level: number): string {
-    return (this.breaks[level] ??= this.gap === '' ? '' : `\n${this.gap.repeat(level)}`);
+  private layout(level: number): LevelLayout {
+    let layout = this.layouts[level];
+    if (layout === undefined) {
+      const member = this.lineBreak(level + 1);
+      const c = this.colon;
+      layout = {
+        first: Buffer.from(this.lineBreak(level)),
+        next: Buffer.from(`,${this.lineBreak(level)}`),
+        closeObject: Buffer.from(`${this.lineBreak(level)}}`),
+        closeArray: Buffer.from(`${this.lineBreak(level - 1)}]`),
+        fileKey: Buffer.from(`${member}"file"${c}`),
+        directiveKey: Buffer.from(`${member}"directive"${c}`),
+        lineKey: Buffer.from(`,${member}"line"${c}`),
+        argsKey: Buffer.from(`,${member}"args"${c}`),
+        includesKey: Buffer.from(`,${member}"includes"${c}`),
+        blockKey: Buffer.from(`,${member}"block"${c}[`),
+        commentKey: Buffer.from(`,${member}"comment"${c}`),
+      };
+      this.layouts[level] = layout;
+    }
+    return layout;
   }
 
-  private write(text: string): void {
-    this.pending += text;
-    if (this.pending.length >= chunkLength) {
-      this.sink(this.pending);
-      this.pending = '';
-    }
+  private lineBreak(level: number): string {
+    return (this.breaks[level] ??= this.gap === '' ? '' : `\n${this.gap.repeat(Math.max(0, level))}`);
   }
 }
 
@@ -258,9 +449,9 @@ export function writeCrossplanePayload(configuration: NginxConfiguration, option
 
 /** What `crossplane parse` prints for a configuration, as objects. */
 export function toCrossplanePayload(configuration: NginxConfiguration, options: PayloadOptions = {}): CrossplanePayload {
-  let text = '';
-  writeCrossplanePayload(configuration, options, { write: (chunk) => (text += chunk) });
-  return JSON.parse(text) as CrossplanePayload;
+  const chunks: Buffer[] = [];
+  writeCrossplanePayload(configuration, options, { write: (chunk) => chunks.push(Buffer.from(chunk)) });
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as CrossplanePayload;
 }
 
 /** What `crossplane lex -n` prints: every token with its line. */

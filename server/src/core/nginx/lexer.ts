@@ -21,13 +21,17 @@ const dollar = 0x24;
 const dash = 0x2d;
 const openBracket = 0x5b;
 
+/** Space, or one of tab, line feed, vertical tab, form feed and carriage return (0x09-0x0d). */
 function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c;
+  return code === 0x20 || (code <= 0x0d && code >= 0x09);
 }
+
+const luaBlockSuffix = '_by_lua_block';
 
 /** Directives whose block is Lua source, taken whole as one argument (lua-nginx-module). */
 export function isLuaBlockDirective(name: string): boolean {
-  return name.endsWith('_by_lua_block');
+  // asked for every directive name: the last letter rules out almost all of them cheaply
+  return name.charCodeAt(name.length - 1) === 0x6b && name.endsWith(luaBlockSuffix);
 }
 
 /**
@@ -50,6 +54,12 @@ export class NginxLexer {
   startCharacter = 0;
   endLine = 0;
   endCharacter = 0;
+  /** Offset in the text just after the token. */
+  endOffset = 0;
+  /** For a word: where its value stands in the text, when the value is that slice of it (no escaped quote to undo). */
+  valueStart = 0;
+  valueEnd = 0;
+  valueIsSlice = false;
   readonly errors: NginxError[] = [];
   /** What nginx rejects but crossplane accepts: text glued to a closing quote (`"a"b`). */
   readonly strictErrors: NginxError[] = [];
@@ -66,6 +76,23 @@ export class NginxLexer {
   private luaSetArgumentPending = false;
 
   constructor(private readonly text: string) {}
+
+  /**
+   * Reads on from where a directive's name ended, as after reading that name; what was reported
+   * the first time is not reported again.
+   */
+  restartAfterDirectiveName(offset: number, line: number, lineStart: number): void {
+    this.offset = offset;
+    this.currentLine = line;
+    this.lineStart = lineStart;
+    this.nextIsDirective = false;
+    this.pending = 'none';
+    this.luaSetArgumentPending = false;
+    this.endedInsideToken = false;
+    // setting an array's length is a call into the engine, slow enough to show in a profile
+    if (this.errors.length > 0) this.errors.length = 0;
+    if (this.strictErrors.length > 0) this.strictErrors.length = 0;
+  }
 
   span(): TextSpan {
     return new TextSpan(this.startLine, this.startCharacter, this.endLine, this.endCharacter);
@@ -149,6 +176,7 @@ export class NginxLexer {
   }
 
   private markEnd(): void {
+    this.endOffset = this.offset;
     this.endLine = this.currentLine;
     this.endCharacter = this.offset - this.lineStart;
   }
@@ -203,10 +231,11 @@ export class NginxLexer {
     const text = this.text;
     const start = this.offset;
     // plain characters first; escapes and `${` take the careful path below
+    const length = text.length;
     let offset = start;
-    for (; offset < text.length; offset++) {
+    for (; offset < length; offset++) {
       const code = text.charCodeAt(offset);
-      if (isSpace(code) || code === openBrace || code === closeBrace || code === semicolon || code === backslash) break;
+      if (code <= 0x20 ? isSpace(code) : code === openBrace || code === closeBrace || code === semicolon || code === backslash) break;
     }
     this.offset = offset;
     while (this.offset < text.length) {
@@ -228,8 +257,15 @@ export class NginxLexer {
     const value = text.slice(start, this.offset);
     this.markEnd();
     this.set(TokenKind.Word, value, false);
+    this.setValueRange(start, this.offset, true);
     this.afterWord(value);
     return TokenKind.Word;
+  }
+
+  private setValueRange(start: number, end: number, isSlice: boolean): void {
+    this.valueStart = start;
+    this.valueEnd = end;
+    this.valueIsSlice = isSlice;
   }
 
   private readQuoted(quote: number): TokenKind {
@@ -244,6 +280,7 @@ export class NginxLexer {
       this.advanceUnit();
     }
     const quoteCharacter = String.fromCharCode(quote);
+    this.setValueRange(contentStart, this.offset, !escapedQuote);
     let value = text.slice(contentStart, this.offset);
     if (escapedQuote) value = value.split(`\\${quoteCharacter}`).join(quoteCharacter);
     if (this.offset >= text.length) {
@@ -287,6 +324,7 @@ export class NginxLexer {
     }
     this.markEnd();
     this.set(TokenKind.Word, text.slice(start, this.offset), false);
+    this.setValueRange(start, this.offset, true);
     return true;
   }
 
@@ -334,6 +372,7 @@ export class NginxLexer {
       }
     }
     const value = text.slice(start, this.offset);
+    this.setValueRange(start, this.offset, true);
     this.markEnd();
     this.line = this.currentLine + 1;
     if (this.offset >= text.length) {

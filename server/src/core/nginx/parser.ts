@@ -1,6 +1,6 @@
 import { analyzeDirective, BlockContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
-import { NginxLexer, TokenKind } from './lexer';
+import { isLuaBlockDirective, NginxLexer, TokenKind } from './lexer';
 import { NginxArgument, NginxComment, NginxDirective, NginxError, NginxFile, TextSpan } from './syntax-tree';
 
 /**
@@ -32,17 +32,10 @@ const noArguments: NginxArgument[] = [];
 const noDirectives: NginxDirective[] = [];
 const noComments: NginxComment[] = [];
 
-interface BlockResult {
-  readonly directives: NginxDirective[];
-  readonly comments: NginxComment[];
-  /** False when the file ended first; no span, as nothing reads where a block closed. */
-  readonly closed: boolean;
-}
-
 /**
- * Directives and arguments are gathered in arrays reused from one statement to the next, then
- * copied out at their exact length: an array grown by push keeps room for 17 elements, and a
- * big configuration has hundreds of thousands of argument lists and blocks with one or two.
+ * The directives of the open blocks are gathered in one array, then each block's are copied out
+ * at their exact length: an array grown by push keeps room for 17 elements, and a big
+ * configuration has hundreds of thousands of blocks with a few directives.
  */
 class Scratch<Item> {
   private readonly items: Item[] = [];
@@ -60,23 +53,353 @@ class Scratch<Item> {
   }
 }
 
+/** The numbers a directive's positions are kept as, in this order. */
+const enum PositionField {
+  Line,
+  /** DirectiveFlag bits. */
+  Flags,
+  StartLine,
+  StartCharacter,
+  NameEndOffset,
+  NameEndLine,
+  NameEndCharacter,
+  EndLine,
+  EndCharacter,
+  /** Where the directive's argument ranges start in DirectiveSource's ranges; -1 when its arguments are kept. */
+  FirstArgument,
+  ArgumentCount,
+  Count,
+}
+
+const enum DirectiveFlag {
+  NameQuoted = 1,
+  HasComments = 2,
+}
+
+/** The comments of the few directives that have any. */
+interface DirectiveComments {
+  readonly argumentComments: readonly NginxComment[];
+  readonly blockComments: readonly NginxComment[] | undefined;
+}
+
+function grown(numbers: Int32Array): Int32Array {
+  const larger = new Int32Array(numbers.length * 2);
+  larger.set(numbers);
+  return larger;
+}
+
+/**
+ * What the directives of one file share: the text their arguments are read again from, their
+ * positions as numbers in one typed array, which the garbage collector never copies, and the
+ * comments of the directives that have any.
+ */
+class DirectiveSource {
+  private positions: Int32Array;
+  private count = 0;
+  /** Start and end offset of each argument value, for directives whose values are slices of the text. */
+  private ranges: Int32Array;
+  private rangeCount = 0;
+  private idleLexer: NginxLexer | undefined;
+  private readonly comments = new Map<number, DirectiveComments>();
+
+  constructor(readonly text: string) {
+    // room for a directive per 32 characters and an argument per 24, more than most files
+    // need: growing means copying
+    this.positions = new Int32Array(Math.max(64, Math.ceil(text.length / 32)) * PositionField.Count);
+    this.ranges = new Int32Array(Math.max(64, Math.ceil(text.length / 24)) * 2);
+  }
+
+  /** Keeps one directive's positions; returns the directive's index. */
+  add(line: number, flags: number, name: NameToken, endLine: number, endCharacter: number, ranges: ArgumentRanges): number {
+    const at = this.count * PositionField.Count;
+    if (at + PositionField.Count > this.positions.length) this.positions = grown(this.positions);
+    const positions = this.positions;
+    positions[at + PositionField.FirstArgument] = ranges.first;
+    positions[at + PositionField.ArgumentCount] = ranges.count;
+    positions[at + PositionField.Line] = line;
+    positions[at + PositionField.Flags] = flags;
+    positions[at + PositionField.StartLine] = name.startLine;
+    positions[at + PositionField.StartCharacter] = name.startCharacter;
+    positions[at + PositionField.NameEndOffset] = name.endOffset;
+    positions[at + PositionField.NameEndLine] = name.endLine;
+    positions[at + PositionField.NameEndCharacter] = name.endCharacter;
+    positions[at + PositionField.EndLine] = endLine;
+    positions[at + PositionField.EndCharacter] = endCharacter;
+    return this.count++;
+  }
+
+  position(index: number, field: PositionField): number {
+    return this.positions[index * PositionField.Count + field];
+  }
+
+  /** Hands the directive's argument value ranges to `visit`; undefined when its arguments are kept instead. */
+  visitRanges(index: number, visit: (text: string, start: number, end: number) => void): number | undefined {
+    const first = this.position(index, PositionField.FirstArgument);
+    if (first < 0) return undefined;
+    const count = this.position(index, PositionField.ArgumentCount);
+    const ranges = this.ranges;
+    for (let range = first; range < first + count; range++) visit(this.text, ranges[2 * range], ranges[2 * range + 1]);
+    return count;
+  }
+
+  /** Keeps the value ranges of the arguments just read; returns where they start. */
+  addRanges(args: ArgumentBuffer): number {
+    const first = this.rangeCount;
+    while (2 * (first + args.count) > this.ranges.length) this.ranges = grown(this.ranges);
+    args.writeRanges(this.ranges, 2 * first);
+    this.rangeCount += args.count;
+    return first;
+  }
+
+  setComments(index: number, comments: DirectiveComments): void {
+    this.comments.set(index, comments);
+  }
+
+  commentsOf(index: number): DirectiveComments | undefined {
+    return (this.position(index, PositionField.Flags) & DirectiveFlag.HasComments) === 0 ? undefined : this.comments.get(index);
+  }
+
+  /**
+   * A lexer reading on just after the directive's name, as the parser read on the first time.
+   * One lexer serves every directive of the file, unless it is still in use (a caller reading
+   * one directive's arguments while another's are read); give it back with `release`.
+   */
+  lexerAfterName(index: number): NginxLexer {
+    const offset = this.position(index, PositionField.NameEndOffset);
+    const line = this.position(index, PositionField.NameEndLine);
+    const lineStart = offset - this.position(index, PositionField.NameEndCharacter);
+    let lexer = this.idleLexer;
+    if (lexer === undefined) lexer = new NginxLexer(this.text);
+    else this.idleLexer = undefined;
+    lexer.restartAfterDirectiveName(offset, line, lineStart);
+    return lexer;
+  }
+
+  release(lexer: NginxLexer): void {
+    this.idleLexer = lexer;
+  }
+}
+
+/**
+ * A directive as the parser builds it. Each object that outlives a parse is copied by the young
+ * generation's garbage collector, and for a big configuration that copying was most of the
+ * parse's time. So a directive is one small object: its positions live in its file's
+ * DirectiveSource (TextSpans are made when read), and its arguments are read again from the text
+ * the first time they are asked for: rules ask for some directives' arguments, `certboot parse`
+ * only for their values, which it copies from the text (visitArgumentRanges).
+ */
+class ParsedDirective implements NginxDirective {
+  private readArguments: readonly NginxArgument[] | undefined;
+
+  constructor(
+    readonly name: string,
+    /** Undefined when they are to be read again from the text. */
+    args: readonly NginxArgument[] | undefined,
+    readonly block: readonly NginxDirective[] | undefined,
+    private readonly source: DirectiveSource,
+    private readonly index: number,
+  ) {
+    this.readArguments = args;
+  }
+
+  get line(): number {
+    return this.source.position(this.index, PositionField.Line);
+  }
+
+  get nameQuoted(): boolean {
+    return (this.source.position(this.index, PositionField.Flags) & DirectiveFlag.NameQuoted) !== 0;
+  }
+
+  get argumentComments(): readonly NginxComment[] {
+    return this.source.commentsOf(this.index)?.argumentComments ?? noComments;
+  }
+
+  get blockComments(): readonly NginxComment[] | undefined {
+    if (this.block === undefined) return undefined;
+    return this.source.commentsOf(this.index)?.blockComments ?? noComments;
+  }
+
+  get args(): readonly NginxArgument[] {
+    if (this.readArguments !== undefined) return this.readArguments;
+    const args: NginxArgument[] = [];
+    const lexer = this.source.lexerAfterName(this.index);
+    for (let kind = lexer.next(); kind === TokenKind.Word || kind === TokenKind.Comment; kind = lexer.next()) {
+      if (kind === TokenKind.Word) args.push({ value: lexer.value, quoted: lexer.quoted, span: lexer.span() });
+    }
+    this.source.release(lexer);
+    // copied at its exact length: an array grown by push keeps room for 17 elements
+    this.readArguments = args.length === 0 ? noArguments : args.slice();
+    return this.readArguments;
+  }
+
+  get nameSpan(): TextSpan {
+    const source = this.source;
+    const index = this.index;
+    return new TextSpan(
+      source.position(index, PositionField.StartLine),
+      source.position(index, PositionField.StartCharacter),
+      source.position(index, PositionField.NameEndLine),
+      source.position(index, PositionField.NameEndCharacter),
+    );
+  }
+
+  get span(): TextSpan {
+    const source = this.source;
+    const index = this.index;
+    return new TextSpan(
+      source.position(index, PositionField.StartLine),
+      source.position(index, PositionField.StartCharacter),
+      source.position(index, PositionField.EndLine),
+      source.position(index, PositionField.EndCharacter),
+    );
+  }
+
+  visitArgumentRanges(visit: (text: string, start: number, end: number) => void): number | undefined {
+    return this.source.visitRanges(this.index, visit);
+  }
+
+  /** What JSON.stringify writes for a plain directive object; the fields hold the whole file. */
+  toJSON(): object {
+    const { name, nameQuoted, nameSpan, line, args, argumentComments, span, block, blockComments } = this;
+    const directive = { name, nameQuoted, nameSpan, line, args, argumentComments, span };
+    return block === undefined ? directive : { ...directive, block, blockComments };
+  }
+}
+
+/**
+ * For a directive whose argument values are slices of its file's text (most of them, when the
+ * parser made it), hands each value's range to `visit` in order and returns how many there are:
+ * `certboot parse` copies the values from the text without making strings of them. Returns
+ * undefined, visiting nothing, for any other directive: its `args` hold the values.
+ */
+export function visitArgumentRanges(directive: NginxDirective, visit: (text: string, start: number, end: number) => void): number | undefined {
+  return directive instanceof ParsedDirective ? directive.visitArgumentRanges(visit) : undefined;
+}
+
+/** Where the value ranges of a directive's arguments start in DirectiveSource, and how many; first is -1 when its arguments are kept. */
+interface ArgumentRanges {
+  first: number;
+  count: number;
+}
+
+/** Where a directive's name stands, reused from one directive to the next. */
+interface NameToken {
+  startLine: number;
+  startCharacter: number;
+  endOffset: number;
+  endLine: number;
+  endCharacter: number;
+}
+
+/** One argument of the statement being read, overwritten by the next statement's. */
+class ReusedArgument implements NginxArgument {
+  value = '';
+  quoted = false;
+  private startLine = 0;
+  private startCharacter = 0;
+  private endLine = 0;
+  private endCharacter = 0;
+  valueStart = 0;
+  valueEnd = 0;
+  valueIsSlice = false;
+
+  get span(): TextSpan {
+    return new TextSpan(this.startLine, this.startCharacter, this.endLine, this.endCharacter);
+  }
+
+  read(lexer: NginxLexer): void {
+    this.valueStart = lexer.valueStart;
+    this.valueEnd = lexer.valueEnd;
+    this.valueIsSlice = lexer.valueIsSlice;
+    this.value = lexer.value;
+    this.quoted = lexer.quoted;
+    this.startLine = lexer.startLine;
+    this.startCharacter = lexer.startCharacter;
+    this.endLine = lexer.endLine;
+    this.endCharacter = lexer.endCharacter;
+  }
+
+  copy(): NginxArgument {
+    return { value: this.value, quoted: this.quoted, span: this.span };
+  }
+}
+
+/**
+ * The arguments of the statement being read, for the checks that look at them. Most directives
+ * keep no argument objects (they are lexed again when asked for), so these are reused from one
+ * statement to the next: making objects and arrays for them was most of what the parser
+ * allocated. `view()` is an array of exactly the statement's arguments, kept per length.
+ */
+class ArgumentBuffer {
+  private readonly reused: ReusedArgument[] = [];
+  private readonly views: ReusedArgument[][] = [];
+  count = 0;
+
+  add(lexer: NginxLexer): void {
+    if (this.count === this.reused.length) this.reused.push(new ReusedArgument());
+    this.reused[this.count++].read(lexer);
+  }
+
+  /** Valid until the next statement is read; for checks only, never kept. */
+  view(): readonly NginxArgument[] {
+    return (this.views[this.count] ??= this.reused.slice(0, this.count));
+  }
+
+  /** The arguments as objects of their own, to keep. */
+  copy(): NginxArgument[] {
+    if (this.count === 0) return noArguments;
+    const copies = new Array<NginxArgument>(this.count);
+    for (let index = 0; index < this.count; index++) copies[index] = this.reused[index].copy();
+    return copies;
+  }
+
+  /** Whether every value is a slice of the text (no escaped quote was undone). */
+  allSlices(): boolean {
+    for (let index = 0; index < this.count; index++) if (!this.reused[index].valueIsSlice) return false;
+    return true;
+  }
+
+  writeRanges(ranges: Int32Array, at: number): void {
+    for (let index = 0; index < this.count; index++) {
+      ranges[at + 2 * index] = this.reused[index].valueStart;
+      ranges[at + 2 * index + 1] = this.reused[index].valueEnd;
+    }
+  }
+
+  lastSpan(): TextSpan | undefined {
+    return this.count === 0 ? undefined : this.reused[this.count - 1].span;
+  }
+}
+
+interface BlockResult {
+  readonly directives: NginxDirective[];
+  readonly comments: NginxComment[];
+  /** False when the file ended first; no span, as nothing reads where a block closed. */
+  readonly closed: boolean;
+}
+
 class Parser {
   private readonly errors: NginxError[] = [];
   private readonly handling: InvalidDirectiveHandling;
   private readonly ignore: ReadonlySet<string>;
   private readonly maximumDepth: number;
   private reportedUnclosedBlock = false;
-  private readonly argumentScratch = new Scratch<NginxArgument>();
+  private readonly argumentBuffer = new ArgumentBuffer();
   /** Every open block's directives, innermost last. */
   private readonly directiveScratch = new Scratch<NginxDirective>();
   /** One string per directive name, not one per occurrence: the tree outlives the file's text. */
   private readonly names = new Map<string, string>();
   private readonly contexts: BlockContexts;
+  private readonly source: DirectiveSource;
+  private readonly nameToken: NameToken = { startLine: 0, startCharacter: 0, endOffset: 0, endLine: 0, endCharacter: 0 };
+  private readonly argumentRanges: ArgumentRanges = { first: -1, count: 0 };
 
   constructor(
+    text: string,
     private readonly lexer: NginxLexer,
     options: ParseOptions,
   ) {
+    this.source = new DirectiveSource(text);
     this.handling = options.invalidDirectives ?? 'keep';
     this.ignore = options.ignore ?? new Set();
     this.maximumDepth = options.maximumDepth ?? defaultMaximumDepth;
@@ -109,9 +432,27 @@ class Parser {
     this.errors.push({ kind, message, line, span });
   }
 
-  private spanToCurrentToken(from: TextSpan): TextSpan {
-    const lexer = this.lexer;
-    return new TextSpan(from.startLine, from.startCharacter, lexer.endLine, lexer.endCharacter);
+  private nameSpan(): TextSpan {
+    const name = this.nameToken;
+    return new TextSpan(name.startLine, name.startCharacter, name.endLine, name.endCharacter);
+  }
+
+  private directive(
+    name: string,
+    nameQuoted: boolean,
+    line: number,
+    args: readonly NginxArgument[] | undefined,
+    argumentComments: readonly NginxComment[],
+    block: readonly NginxDirective[] | undefined,
+    blockComments: readonly NginxComment[] | undefined,
+    endLine: number,
+    endCharacter: number,
+  ): NginxDirective {
+    const hasComments = argumentComments.length > 0 || (blockComments !== undefined && blockComments.length > 0);
+    const flags = (nameQuoted ? DirectiveFlag.NameQuoted : 0) | (hasComments ? DirectiveFlag.HasComments : 0);
+    const index = this.source.add(line, flags, this.nameToken, endLine, endCharacter, this.argumentRanges);
+    if (hasComments) this.source.setComments(index, { argumentComments, blockComments });
+    return new ParsedDirective(name, args, block, this.source, index);
   }
 
   private name(value: string): string {
@@ -126,11 +467,10 @@ class Parser {
     const scratch = this.directiveScratch;
     const start = scratch.length;
     let comments = topComments ?? noComments;
-    const result = (closed: boolean): BlockResult => ({ directives: scratch.take(start, noDirectives), comments, closed });
     for (;;) {
       const kind = lexer.next();
-      if (kind === TokenKind.End) return result(false);
-      if (kind === TokenKind.CloseBrace) return result(true);
+      if (kind === TokenKind.End) return this.blockResult(start, comments, false);
+      if (kind === TokenKind.CloseBrace) return this.blockResult(start, comments, true);
       if (kind === TokenKind.Comment) {
         if (comments === noComments) comments = [];
         comments.push({ text: lexer.value.slice(1), line: lexer.line, span: lexer.span() });
@@ -138,94 +478,117 @@ class Parser {
       }
       if (kind === TokenKind.Semicolon || kind === TokenKind.OpenBrace) {
         this.error('syntax', `unexpected "${lexer.value}"`, lexer.line, lexer.span());
-        if (kind === TokenKind.OpenBrace && this.skipBlock() === undefined) return result(false);
+        if (kind === TokenKind.OpenBrace && this.skipBlock() === undefined) return this.blockResult(start, comments, false);
         continue;
       }
 
       const name = this.name(lexer.value);
       const nameQuoted = lexer.quoted;
-      const nameSpan = lexer.span();
       const line = lexer.line;
-      const argumentScratch = this.argumentScratch;
+      const nameStartLine = lexer.startLine;
+      const nameStartCharacter = lexer.startCharacter;
+      const nameEndOffset = lexer.endOffset;
+      const nameEndLine = lexer.endLine;
+      const nameEndCharacter = lexer.endCharacter;
+      this.setNameToken(nameStartLine, nameStartCharacter, nameEndOffset, nameEndLine, nameEndCharacter);
+      const argumentBuffer = this.argumentBuffer;
+      argumentBuffer.count = 0;
       let argumentComments: NginxComment[] = noComments;
       let terminator: TokenKind;
       for (;;) {
         terminator = lexer.next();
-        if (terminator === TokenKind.Word) argumentScratch.push({ value: lexer.value, quoted: lexer.quoted, span: lexer.span() });
+        if (terminator === TokenKind.Word) argumentBuffer.add(lexer);
         else if (terminator === TokenKind.Comment) {
           if (argumentComments === noComments) argumentComments = [];
           argumentComments.push({ text: lexer.value.slice(1), line: lexer.line, span: lexer.span() });
         } else break;
       }
-      const args = argumentScratch.take(0, noArguments);
-      if (name === 'if') stripIfParentheses(args);
-      const lastSpan = args.length > 0 ? args[args.length - 1].span : nameSpan;
-
-      if (terminator === TokenKind.End) {
-        if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lastSpan);
-        scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, lastSpan) });
-        return result(false);
+      // what lexing alone does not give (if's parentheses, Lua bodies, undone escapes) is kept as read
+      let kept: NginxArgument[] | undefined;
+      if (argumentBuffer.count === 0 || name === 'if' || isLuaBlockDirective(name) || !argumentBuffer.allSlices()) {
+        kept = argumentBuffer.copy();
+        if (name === 'if') stripIfParentheses(kept);
       }
-      if (terminator === TokenKind.CloseBrace) {
-        const terminatorSpan = lexer.span();
-        if (this.handling === 'crossplane') this.error('syntax', `directive "${name}" is not terminated by ";"`, line, nameSpan);
-        else this.error('syntax', 'unexpected "}"', lexer.line, terminatorSpan);
-        if (this.handling === 'keep') {
-          scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: TextSpan.between(nameSpan, lastSpan) });
+      // kept before a block is read: its directives read their arguments into the same buffer
+      this.setArgumentRanges(kept === undefined ? this.source.addRanges(argumentBuffer) : -1, kept === undefined ? argumentBuffer.count : 0);
+      const args = kept ?? argumentBuffer.view();
+
+      if (terminator === TokenKind.End || terminator === TokenKind.CloseBrace) {
+        const lastSpan = (kept === undefined ? argumentBuffer.lastSpan() : kept[kept.length - 1]?.span) ?? this.nameSpan();
+        const endOfFile = terminator === TokenKind.End;
+        if (endOfFile) {
+          if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lastSpan);
+        } else if (this.handling === 'crossplane') this.error('syntax', `directive "${name}" is not terminated by ";"`, line, this.nameSpan());
+        else this.error('syntax', 'unexpected "}"', lexer.line, lexer.span());
+        if (endOfFile || this.handling === 'keep') {
+          scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lastSpan.endLine, lastSpan.endCharacter));
         }
-        return result(true);
+        return this.blockResult(start, comments, !endOfFile);
       }
 
       const opensBlock = terminator === TokenKind.OpenBrace;
       if (this.ignore.has(name)) {
-        if (opensBlock && this.skipBlock() === undefined) return result(false);
+        if (opensBlock && this.skipBlock() === undefined) return this.blockResult(start, comments, false);
         continue;
       }
 
       const problem = context === undefined ? undefined : analyzeDirective(name, args, opensBlock ? '{' : ';', context);
       if (problem !== undefined) {
-        this.error('analysis', problem, line, nameSpan);
+        this.error('analysis', problem, line, this.nameSpan());
         if (this.handling === 'crossplane') {
           // crossplane skips the block of a directive that should not have one, and reads on
           // inside the block of any other rejected directive as if it belonged to the parent
-          if (opensBlock && problem.endsWith('is not terminated by ";"') && this.skipBlock() === undefined) return result(false);
+          if (opensBlock && problem.endsWith('is not terminated by ";"') && this.skipBlock() === undefined) return this.blockResult(start, comments, false);
           continue;
         }
       }
 
       if (!opensBlock) {
-        scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span: this.spanToCurrentToken(nameSpan) });
+        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lexer.endLine, lexer.endCharacter));
         continue;
       }
       if (depth + 1 > this.maximumDepth) {
-        this.error('syntax', `blocks nested deeper than ${this.maximumDepth} levels; the rest of this block is not read`, line, nameSpan);
+        this.error('syntax', `blocks nested deeper than ${this.maximumDepth} levels; the rest of this block is not read`, line, this.nameSpan());
         const terminatorSpan = lexer.span();
         const end = this.skipBlock();
-        const span = TextSpan.between(nameSpan, end ?? terminatorSpan);
-        scratch.push({ name, nameQuoted, nameSpan, line, args, argumentComments, span, block: [], blockComments: [] });
-        if (end === undefined) return result(false);
+        const last = end ?? terminatorSpan;
+        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, [], [], last.endLine, last.endCharacter));
+        if (end === undefined) return this.blockResult(start, comments, false);
         continue;
       }
       const childContext = context === undefined ? undefined : this.contexts.enter(context, name);
+      const firstArgument = this.argumentRanges.first;
+      const argumentCount = this.argumentRanges.count;
       const inner = this.parseBlock(childContext, depth + 1);
-      scratch.push({
-        name,
-        nameQuoted,
-        nameSpan,
-        line,
-        args,
-        argumentComments,
-        span: this.spanToCurrentToken(nameSpan),
-        block: inner.directives,
-        blockComments: inner.comments,
-      });
+      // the block's directives read their own names and arguments over this one's
+      this.setNameToken(nameStartLine, nameStartCharacter, nameEndOffset, nameEndLine, nameEndCharacter);
+      this.setArgumentRanges(firstArgument, argumentCount);
+      scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, inner.directives, inner.comments, lexer.endLine, lexer.endCharacter));
       if (!inner.closed) {
         // every enclosing block is unclosed too; nginx says it once, at the end of the file
-        if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting "}"', lexer.line, nameSpan);
+        if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting "}"', lexer.line, this.nameSpan());
         this.reportedUnclosedBlock = true;
-        return result(false);
+        return this.blockResult(start, comments, false);
       }
     }
+  }
+
+  private blockResult(start: number, comments: NginxComment[], closed: boolean): BlockResult {
+    return { directives: this.directiveScratch.take(start, noDirectives), comments, closed };
+  }
+
+  private setArgumentRanges(first: number, count: number): void {
+    this.argumentRanges.first = first;
+    this.argumentRanges.count = count;
+  }
+
+  private setNameToken(startLine: number, startCharacter: number, endOffset: number, endLine: number, endCharacter: number): void {
+    const name = this.nameToken;
+    name.startLine = startLine;
+    name.startCharacter = startCharacter;
+    name.endOffset = endOffset;
+    name.endLine = endLine;
+    name.endCharacter = endCharacter;
   }
 
   /** Skips to the brace closing the block just opened; returns where it ends, or undefined at end of file. */
@@ -260,5 +623,5 @@ function stripIfParentheses(args: NginxArgument[]): void {
 }
 
 export function parseNginx(text: string, path: string, options: ParseOptions = {}): NginxFile {
-  return new Parser(new NginxLexer(text), options).parseFile(path, options.context);
+  return new Parser(text, new NginxLexer(text), options).parseFile(path, options.context);
 }

@@ -22,6 +22,7 @@ import type { Fix, RelatedLocation } from '../findings';
 import type { NginxArgument } from '../nginx/syntax-tree';
 import type { SourceLocation } from '../source-location';
 import type { FileSystem } from '../workspace/file-system';
+import { describeNginxRunner } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 
 const tokenUrl = (domain: string | undefined): string => `http://${domain ?? '<domain>'}${challengePrefix}<token>`;
@@ -171,7 +172,7 @@ function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSyst
   return {
     location,
     message: (domains) =>
-      `No server block of service \`${route.nginx.name}\` listens for plain HTTP on port 80 (${listeners}), so Let's Encrypt's HTTP-01 request for ${domains}${describeJob(route, deployment)} ` +
+      `No server block of ${describeNginxRunner(route.nginx, deployment.workspaceRoot)} listens for plain HTTP on port 80 (${listeners}), so Let's Encrypt's HTTP-01 request for ${domains}${describeJob(route, deployment)} ` +
       `gets \`Connection refused\` at \`${tokenUrl(route.domain)}\`: certbot fails with \`Certbot failed to authenticate some domains (authenticator: webroot)\`, and ${rateLimit}.`,
     related: jobLocation ? related : related.slice(1),
     fixes: [],
@@ -183,7 +184,7 @@ function redirectProblem(route: ChallengeRoute, answer: Extract<ChallengeAnswer,
   const followed = route.followed;
   let beyond: string;
   if (followed && failures.length > 0) beyond = `HTTPS, which cannot answer before the first certificate exists (${exitSentence(failures)})`;
-  else if (followed && !followed.server) beyond = `HTTPS, where no server of service \`${route.nginx.name}\` listens with \`ssl\` on port 443`;
+  else if (followed && !followed.server) beyond = `HTTPS, where no server of ${describeNginxRunner(route.nginx, deployment.workspaceRoot)} listens with \`ssl\` on port 443`;
   else if (followed?.answer?.kind === 'refused') beyond = `HTTPS, where ${describeLocation(followed.answer.location)} answers ${followed.answer.status}`;
   else return undefined;
   const location = entryLocation(route.nginx, answer.directive);

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { certbotJobs, certbotPathOf, obtainsCertificate, type CertbotJobs } from '../deployment/certbot-directories';
 import type { DeployedProject, DeployedService, Deployment } from '../deployment/deployment';
-import { argumentLocation, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, resolveNginxPath, walkDirectives } from '../deployment/nginx-blocks';
+import { argumentLocation, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, resolveNginxPath, walkDirectives, walkDirectivesNamed } from '../deployment/nginx-blocks';
 import { deletion, indentationAt, readWorkspaceText } from '../deployment/text-edits';
 import type { Fix, RelatedLocation } from '../findings';
 import { hasGlobMagic } from '../nginx/glob';
@@ -9,6 +9,7 @@ import type { CertbotInvocation } from '../shell/certbot-invocation';
 import type { SourceLocation } from '../source-location';
 import type { FileSystem } from '../workspace/file-system';
 import { scriptProvidingInstallerFile } from '../deployment/first-boot-failures';
+import { describeNginx, isHostNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 import { formatTlsSettings, missingTlsSettings } from '../bootstrap/tls-settings';
 
@@ -83,7 +84,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
   const findings: RuleFinding[] = [];
   const seen = new Set<string>();
   const certbots = project.services.filter((candidate) => candidate.certbot);
-  for (const { entry, ancestors } of walkDirectives(tree)) {
+  for (const { entry, ancestors } of walkDirectivesNamed(tree, installerFiles)) {
     const fileName = installerFiles.get(entry.directive.name);
     const argument = fixedPathArgument(entry);
     if (!fileName || !argument || (entry.directive.name === 'include' && hasGlobMagic(argument.value))) continue;
@@ -101,7 +102,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     if (seen.has(key)) continue;
     seen.add(key);
     const related: RelatedLocation[] = [];
-    if (certbotPath.mount) related.push({ ...certbotPath.mount.location, message: `mounted into service \`${service.name}\` here` });
+    if (certbotPath.mount && !isHostNginx(service)) related.push({ ...certbotPath.mount.location, message: `mounted into service \`${service.name}\` here` });
     related.push({ ...run.location, message: `service \`${run.certbot.name}\` runs ${describeRun(run.invocation)} here, which never writes \`${fileName}\`` });
     const nginxMessage = entry.directive.name === 'include' ? `open() "${path}" failed (2: No such file or directory)` : `BIO_new_file("${path}") failed`;
     const block = ancestors[ancestors.length - 1] as NginxBlock;
@@ -109,7 +110,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     findings.push({
       message:
         `\`${entry.directive.name}\` "${path}" names a file that only certbot's nginx installer (\`--nginx\`) writes, but service \`${run.certbot.name}\` ` +
-        `obtains certificates with ${describeRun(run.invocation)}, which never creates it: nginx (service \`${service.name}\`) exits with \`[emerg] ${nginxMessage}\`.`,
+        `obtains certificates with ${describeRun(run.invocation)}, which never creates it: ${describeNginx(service, deployment.workspaceRoot)} exits with \`[emerg] ${nginxMessage}\`.`,
       location,
       related,
       fixes: fix ? [fix] : [],

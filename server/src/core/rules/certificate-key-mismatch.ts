@@ -5,6 +5,7 @@ import type { DeployedProject, DeployedService } from '../deployment/deployment'
 import { indentationAt, readWorkspaceText } from '../deployment/text-edits';
 import type { FileEdit } from '../findings';
 import type { FileSystem } from '../workspace/file-system';
+import { describeNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 
 function argumentText(reference: CertificateReference, value: string): string {
@@ -19,7 +20,8 @@ function sibling(reference: CertificateReference, file: string): string {
   return posix.join(posix.dirname(reference.argument.value), file);
 }
 
-function pairFinding(fileSystem: FileSystem, service: DeployedService, certificate: CertificateReference, key: CertificateReference, ownKey: boolean): RuleFinding | undefined {
+function pairFinding(fileSystem: FileSystem, workspaceRoot: string, service: DeployedService, certificate: CertificateReference, key: CertificateReference, ownKey: boolean): RuleFinding | undefined {
+  const nginx = describeNginx(service, workspaceRoot);
   const certificateFile = certificate.certbotPath && lineagePath(certificate.certbotPath.relative);
   const keyFile = key.certbotPath && lineagePath(key.certbotPath.relative);
   if (!certificateFile || !keyFile) return undefined;
@@ -32,7 +34,7 @@ function pairFinding(fileSystem: FileSystem, service: DeployedService, certifica
     return {
       message:
         `\`ssl_certificate\` "${certificate.path}" is the private key and \`ssl_certificate_key\` "${key.path}" the certificate: the two are swapped, and once the files exist ` +
-        `nginx (service \`${service.name}\`) exits with \`[emerg] cannot load certificate "${certificate.path}": PEM_read_bio_X509_AUX() failed\`.`,
+        `${nginx} exits with \`[emerg] cannot load certificate "${certificate.path}": PEM_read_bio_X509_AUX() failed\`.`,
       location: certificate.location,
       related: [{ ...key.location, message: 'the certificate, given as the key' }],
       fixes: [{ title: 'Swap the certificate and the key', edits: [edit(certificate, key.argument.value), edit(key, certificate.argument.value)], preferred: true, safe: true }],
@@ -42,7 +44,7 @@ function pairFinding(fileSystem: FileSystem, service: DeployedService, certifica
     const newPath = sibling(certificate, 'fullchain.pem');
     return {
       message:
-        `\`ssl_certificate\` "${certificate.path}" is a private key, not a certificate: once it exists nginx (service \`${service.name}\`) exits with ` +
+        `\`ssl_certificate\` "${certificate.path}" is a private key, not a certificate: once it exists ${nginx} exits with ` +
         `\`[emerg] cannot load certificate "${certificate.path}": PEM_read_bio_X509_AUX() failed\`.`,
       location: certificate.location,
       related: [{ ...key.location, message: 'the key of this server' }],
@@ -53,7 +55,7 @@ function pairFinding(fileSystem: FileSystem, service: DeployedService, certifica
     const newPath = sibling(key, 'privkey.pem');
     return {
       message:
-        `\`ssl_certificate_key\` "${key.path}" is a certificate, not the private key: once it exists nginx (service \`${service.name}\`) exits with ` +
+        `\`ssl_certificate_key\` "${key.path}" is a certificate, not the private key: once it exists ${nginx} exits with ` +
         `\`[emerg] cannot load certificate key "${key.path}": PEM_read_bio_PrivateKey() failed\`.`,
       location: key.location,
       related: [{ ...certificate.location, message: 'the certificate of this server' }],
@@ -62,7 +64,7 @@ function pairFinding(fileSystem: FileSystem, service: DeployedService, certifica
   }
   if (certificateFile.name === keyFile.name) return undefined;
   const newPath = sibling(certificate, 'privkey.pem');
-  const nginxMessage = `nginx (service \`${service.name}\`) exits with \`[emerg] SSL_CTX_use_PrivateKey("${key.path}") failed (SSL: error:05800074:x509 certificate routines::key values mismatch)\``;
+  const nginxMessage = `${nginx} exits with \`[emerg] SSL_CTX_use_PrivateKey("${key.path}") failed (SSL: error:05800074:x509 certificate routines::key values mismatch)\``;
   const liveBoth = certificateFile.kind === 'live' && keyFile.kind === 'live';
   if (!ownKey) {
     // the key comes from an enclosing block that other servers share: give this server its own
@@ -90,7 +92,7 @@ function pairFinding(fileSystem: FileSystem, service: DeployedService, certifica
   };
 }
 
-function findingsFor(fileSystem: FileSystem, project: DeployedProject, service: DeployedService): RuleFinding[] {
+function findingsFor(fileSystem: FileSystem, workspaceRoot: string, project: DeployedProject, service: DeployedService): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const seen = new Set<string>();
   for (const server of tlsServers(project, service)) {
@@ -102,7 +104,7 @@ function findingsFor(fileSystem: FileSystem, project: DeployedProject, service: 
       if (seen.has(pair)) return;
       seen.add(pair);
       const ownKey = server.block.entries.some((entry) => entry.directive === key.entry.directive);
-      const finding = pairFinding(fileSystem, service, certificate, key, ownKey);
+      const finding = pairFinding(fileSystem, workspaceRoot, service, certificate, key, ownKey);
       if (finding) findings.push(finding);
     });
   }
@@ -114,6 +116,6 @@ export const certificateKeyMismatch: Rule = {
   defaultSeverity: 'error',
   summary: 'ssl_certificate and ssl_certificate_key name files of different certbot lineages, or are swapped',
   check({ deployment, fileSystem }) {
-    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(fileSystem, project, service)));
+    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(fileSystem, deployment.workspaceRoot, project, service)));
   },
 };

@@ -2,6 +2,7 @@ import { certbotJobs, containerPathFor, Lineage, lineagePath, lineagesOf } from 
 import { certificateReferences, CertificateReference, tlsServers } from '../deployment/certificate-references';
 import type { DeployedProject, DeployedService, Deployment } from '../deployment/deployment';
 import type { Fix, RelatedLocation } from '../findings';
+import { describeNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 
 /** The lineages certbot creates in the directory a reference lies in; undefined when not all are known. */
@@ -52,7 +53,7 @@ function unknownLineageFindings(deployment: Deployment, project: DeployedProject
     findings.push({
       message:
         `\`${reference.entry.directive.name}\` "${reference.path}" is in lineage \`${lineageFile.name}\`, but service \`${certbot}\` creates ${describeLineages(lineages)}${naming}: ` +
-        `\`live/${lineageFile.name}/\` never appears, and nginx (service \`${service.name}\`) fails with \`[emerg] cannot load certificate "${reference.path}": BIO_new_file() failed\`.`,
+        `\`live/${lineageFile.name}/\` never appears, and ${describeNginx(service, deployment.workspaceRoot)} fails with \`[emerg] cannot load certificate "${reference.path}": BIO_new_file() failed\`.`,
       location: reference.location,
       related: lineageRelated(certbot, lineages),
       fixes,
@@ -106,7 +107,7 @@ function uncoveredNameFindings(deployment: Deployment, project: DeployedProject,
           `\`server_name\` \`${name}\` is not among the names of the certificate this TLS server sends (lineage \`${first.lineage.name}\`: ${names.map((domain) => `\`${domain}\``).join(', ')}): ` +
           `browsers reject it with \`NET::ERR_CERT_COMMON_NAME_INVALID\` and curl with \`no alternative certificate subject name matches target host name '${name}'\`.`,
         location,
-        related: [{ ...first.reference.location, message: `the certificate nginx (service \`${service.name}\`) sends for \`${name}\`` }, ...lineageRelated(certbot, served.map(({ lineage }) => lineage))],
+        related: [{ ...first.reference.location, message: `the certificate ${describeNginx(service, deployment.workspaceRoot)} sends for \`${name}\`` }, ...lineageRelated(certbot, served.map(({ lineage }) => lineage))],
         fixes: [],
       });
     }

@@ -3,6 +3,7 @@ import { certbotFileKind, certbotJobs, CertbotPath, containerPathFor, Lineage, l
 import { certificateReferences, CertificateReference, tlsServers } from '../deployment/certificate-references';
 import type { DeployedProject, DeployedService, Deployment } from '../deployment/deployment';
 import type { Fix, RelatedLocation } from '../findings';
+import { describeNginx, isHostNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 
 /** The live file that stands for a certbot file: `cert` served by nginx becomes `fullchain` (see certificate-without-chain). */
@@ -29,6 +30,12 @@ function managedLineages(deployment: Deployment, project: DeployedProject): Mana
   });
 }
 
+/** Where certbot's directory reaches the service; a host nginx reads its own /etc/letsencrypt through no mount. */
+function mountRelated(service: DeployedService, certbotPath: CertbotPath): RelatedLocation[] {
+  if (!certbotPath.mount || isHostNginx(service)) return [];
+  return [{ ...certbotPath.mount.location, message: `certbot's directory is mounted into service \`${service.name}\` here` }];
+}
+
 /** The server names of the block a reference stands in. */
 function serverNamesOf(project: DeployedProject, service: DeployedService, reference: CertificateReference): string[] {
   const directive = reference.entry.directive;
@@ -41,6 +48,7 @@ function serverNamesOf(project: DeployedProject, service: DeployedService, refer
 function findingsFor(deployment: Deployment, project: DeployedProject, service: DeployedService): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const lineages = managedLineages(deployment, project);
+  const nginx = describeNginx(service, deployment.workspaceRoot);
   for (const reference of certificateReferences(project, service)) {
     const directive = reference.entry.directive.name;
     const kind = certbotFileKind(posix.basename(reference.path));
@@ -53,9 +61,9 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
       findings.push({
         message:
           `${start} is one version in certbot's \`archive/${lineageFile.name}/\`: a renewal writes the next version beside it and points only \`${live}\` at it, ` +
-          `so nginx (service \`${service.name}\`) keeps serving this one until it expires.`,
+          `so ${nginx} keeps serving this one until it expires.`,
         location: reference.location,
-        related: certbotPath.mount ? [{ ...certbotPath.mount.location, message: `certbot's directory is mounted into service \`${service.name}\` here` }] : [],
+        related: mountRelated(service, certbotPath),
         fixes: replacement(reference, containerPathFor(project, service, certbotPath, live)),
       });
       continue;
@@ -66,14 +74,13 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     const covering = lineages.filter((managed) => managed.lineage.domains.some((domain) => names.includes(domain.toLowerCase())));
     const chosen = covering.length > 0 ? covering[0] : lineages.length === 1 ? lineages[0] : undefined;
     if (certbotPath) {
-      const related: RelatedLocation[] = certbotPath.mount ? [{ ...certbotPath.mount.location, message: `certbot's directory is mounted into service \`${service.name}\` here` }] : [];
       const live = chosen && `live/${chosen.lineage.name}/${liveFile(kind, directive)}`;
       findings.push({
         message:
           `${start} is a copy in certbot's directory, outside \`live/<name>/\`: certbot renews only the files of \`live/\`${live ? ` (here \`${live}\`)` : ''}, ` +
-          `so this copy goes stale and nginx (service \`${service.name}\`) serves it until it expires.`,
+          `so this copy goes stale and ${nginx} serves it until it expires.`,
         location: reference.location,
-        related,
+        related: mountRelated(service, certbotPath),
         fixes: live && chosen ? replacement(reference, containerPathFor(project, service, { ...certbotPath, certbot: chosen.certbot }, live)) : [],
       });
       continue;
@@ -87,7 +94,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     findings.push({
       message:
         `${start} is a copy of a certificate that service \`${chosen.certbot.name}\` renews (lineage \`${chosen.lineage.name}\`): certbot updates only \`${live}\`, ` +
-        `so this copy goes stale and nginx (service \`${service.name}\`) serves it until it expires.`,
+        `so this copy goes stale and ${nginx} serves it until it expires.`,
       location: reference.location,
       related: [{ ...chosen.lineage.location, message: `service \`${chosen.certbot.name}\` obtains and renews lineage \`${chosen.lineage.name}\` here` }],
       fixes: replacement(reference, containerPathFor(project, service, like, live)),

@@ -2,9 +2,10 @@ import { posix } from 'node:path';
 import { lineagePath } from '../deployment/certbot-directories';
 import { certificateReferences } from '../deployment/certificate-references';
 import type { DeployedProject, DeployedService } from '../deployment/deployment';
+import { describeNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 
-function findingsFor(project: DeployedProject, service: DeployedService): RuleFinding[] {
+function findingsFor(project: DeployedProject, service: DeployedService, workspaceRoot: string): RuleFinding[] {
   return certificateReferences(project, service).flatMap((reference): RuleFinding[] => {
     const lineageFile = reference.certbotPath && lineagePath(reference.certbotPath.relative);
     if (reference.entry.directive.name !== 'ssl_certificate' || lineageFile?.kind !== 'live' || lineageFile.file !== 'cert.pem') return [];
@@ -14,7 +15,7 @@ function findingsFor(project: DeployedProject, service: DeployedService): RuleFi
       {
         message:
           `\`ssl_certificate\` "${reference.path}" is certbot's \`cert.pem\`: the site's certificate alone, without the intermediate certificate that \`fullchain.pem\` adds, ` +
-          `so nginx (service \`${service.name}\`) sends an incomplete chain and clients that do not already hold the intermediate (curl, Android, Java, Python) fail with ` +
+          `so ${describeNginx(service, workspaceRoot)} sends an incomplete chain and clients that do not already hold the intermediate (curl, Android, Java, Python) fail with ` +
           '`unable to get local issuer certificate`.',
         location: reference.location,
         related: [],
@@ -29,6 +30,6 @@ export const certificateWithoutChain: Rule = {
   defaultSeverity: 'warning',
   summary: "nginx serves certbot's cert.pem, which lacks the intermediate certificate, instead of fullchain.pem",
   check({ deployment }) {
-    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(project, service)));
+    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(project, service, deployment.workspaceRoot)));
   },
 };

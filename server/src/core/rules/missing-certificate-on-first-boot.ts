@@ -1,11 +1,26 @@
+import type { DeployedProject } from '../deployment/deployment';
 import type { RelatedLocation } from '../findings';
 import { certbotInstallerFiles, FirstBootFailure, firstBootFailures, placeholderCommandLocation, whyMissing } from '../deployment/first-boot-failures';
+import { describeHostConfigurationDirectory, describeNginx, isHostNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
-
 
 function placeholderRelated(failure: FirstBootFailure): RelatedLocation[] {
   const location = placeholderCommandLocation(failure);
   return location ? [{ ...location, message: 'writes the placeholder certificate' }] : [];
+}
+
+/**
+ * Why the file is missing. A host nginx has no mounts: its /etc/nginx is the directory of the
+ * nginx.conf, so the mount wording (and the mount as a related location) would be made up.
+ */
+function explanation(failure: FirstBootFailure, project: DeployedProject, workspaceRoot: string): { text: string; related: readonly RelatedLocation[] } {
+  if (!isHostNginx(failure.service)) return { text: whyMissing(failure, project), related: failure.related };
+  const directory = describeHostConfigurationDirectory(failure.service, workspaceRoot);
+  const text =
+    failure.state.state === 'absent' && failure.state.ignoredBy !== undefined
+      ? `it is ignored by ${failure.state.ignoredBy}, so a fresh clone of the repository does not have it in ${directory}, which stands for the host's \`/etc/nginx\``
+      : `nothing in the repository puts it there (${directory}, which stands for the host's \`/etc/nginx\`, holds no such file on a fresh server)`;
+  return { text, related: [] };
 }
 
 export const missingCertificateOnFirstBoot: Rule = {
@@ -21,13 +36,14 @@ export const missingCertificateOnFirstBoot: Rule = {
           const name = failure.path.split('/').pop() ?? '';
           // certbot-nginx-options-missing speaks for these, and a script that fetches them is fine
           if (certbotInstallerFiles.has(name) && (hasCertbot || failure.placeholderScript)) continue;
-          const start = `\`${failure.directive.name}\` "${failure.path}" does not exist when nginx (service \`${service.name}\`) first starts: ${whyMissing(failure, project)}.`;
+          const why = explanation(failure, project, deployment.workspaceRoot);
+          const start = `\`${failure.directive.name}\` "${failure.path}" does not exist when ${describeNginx(service, deployment.workspaceRoot)} first starts: ${why.text}.`;
           if (failure.placeholderScript) {
             findings.push({
               severity: 'info',
               message: `${start} \`${failure.placeholderScript.path.slice(deployment.workspaceRoot.length + 1)}\` creates a placeholder certificate there first; run it before \`docker compose up\`.`,
               location: failure.location,
-              related: [...failure.related, ...placeholderRelated(failure)],
+              related: [...why.related, ...placeholderRelated(failure)],
               fixes: [],
             });
             continue;
@@ -35,7 +51,7 @@ export const missingCertificateOnFirstBoot: Rule = {
           findings.push({
             message: `${start} nginx exits with \`[emerg] ${failure.nginxMessage}\`.`,
             location: failure.location,
-            related: failure.related,
+            related: why.related,
             fixes: [],
           });
         }

@@ -5,6 +5,7 @@ import type { FileEdit } from '../findings';
 import type { ConfigurationFile } from '../nginx/configuration';
 import type { NginxDirective } from '../nginx/syntax-tree';
 import { readTextFile } from '../workspace/text-files';
+import { describeNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 
 const stoppedDirectives = new Set(['ssl_stapling', 'ssl_stapling_verify']);
@@ -85,7 +86,7 @@ export const ocspStaplingLetsencrypt: Rule = {
           const writer = certificate.writer ? ` (written by certbot in service \`${certificate.writer}\`)` : '';
           findings.push({
             message:
-              `\`ssl_stapling on\` asks nginx (service \`${service.name}\`) to staple OCSP responses for the Let's Encrypt certificate "${certificate.path}"${writer}, ` +
+              `\`ssl_stapling on\` asks ${describeNginx(service, deployment.workspaceRoot)} to staple OCSP responses for the Let's Encrypt certificate "${certificate.path}"${writer}, ` +
               "but Let's Encrypt stopped putting OCSP URLs in its certificates on May 7, 2025 and turned its OCSP responders off on August 6, 2025. " +
               `nginx logs \`[warn] "ssl_stapling" ignored, no OCSP responder URL in the certificate "${certificate.path}"\` and staples nothing.`,
             location,

@@ -1,9 +1,11 @@
 import { readTextFile } from '../workspace/text-files';
 import type { Fix, RelatedLocation } from '../findings';
-import { certbotCertificates } from '../deployment/certbot-certificates';
-import { describeRunOrigin, nginxReloadEvidence, renewalPicture, renews, runVerbWord, runWordLocation, type CertbotRun } from '../deployment/certbot-runs';
-import type { DeployedService } from '../deployment/deployment';
+import { certbotCertificates, type CertbotCertificate } from '../deployment/certbot-certificates';
+import { describeRunOrigin, nginxReloadEvidence, renewalPicture, renews, runVerbWord, runWordLocation, type CertbotRun, type RenewalPicture } from '../deployment/certbot-runs';
+import type { DeployedService, Deployment } from '../deployment/deployment';
+import { enabledStages, type EnabledStage } from '../deployment/enabled-stages';
 import type { FileSystem } from '../workspace/file-system';
+import { describeNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 import { nginxReloadLoopCommand } from '../bootstrap/compose-commands';
 
@@ -22,6 +24,38 @@ function reloadLoopFix(fileSystem: FileSystem, service: DeployedService): Fix | 
     preferred: true,
     safe: false,
   };
+}
+
+/** A certificate nginx loads from certbot, and the stage 2 that loads it when the first-boot configuration does not. */
+interface LoadedCertificate {
+  readonly certificate: CertbotCertificate & { readonly location: NonNullable<CertbotCertificate['location']> };
+  readonly stage?: EnabledStage;
+}
+
+function written(certificates: readonly CertbotCertificate[]): LoadedCertificate['certificate'] | undefined {
+  return certificates.find((candidate): candidate is LoadedCertificate['certificate'] => candidate.writer !== undefined && candidate.location !== undefined);
+}
+
+/**
+ * The first certificate certbot writes that nginx loads: at start, else in a stage 2 that a
+ * script links into an include glob (the HTTP-first setup `certboot bootstrap` writes), read as
+ * the service runs once the links exist (a service object of its own: certbotCertificates
+ * remembers its answer per service object).
+ */
+function loadedCertificate(deployment: Deployment, picture: RenewalPicture, service: DeployedService): LoadedCertificate | undefined {
+  const atStart = written(certbotCertificates(service));
+  if (atStart) return { certificate: atStart };
+  const nginx = service.nginx;
+  if (!nginx) return undefined;
+  for (const stage of enabledStages(deployment, picture, service)) {
+    const certificate = written(certbotCertificates({ ...service, nginx: { ...nginx, configuration: stage.configuration } }));
+    if (certificate) return { certificate, stage };
+  }
+  return undefined;
+}
+
+function relativePath(deployment: Deployment, path: string): string {
+  return path.startsWith(`${deployment.workspaceRoot}/`) ? path.slice(deployment.workspaceRoot.length + 1) : path;
 }
 
 function isRelevant(run: CertbotRun, projectServices: readonly DeployedService[]): boolean {
@@ -45,8 +79,9 @@ export const renewalWithoutReload: Rule = {
         const kind = service.nginx?.imageKind;
         if (kind !== 'official' && kind !== 'openresty') continue;
         if ((service.compose.command && !service.command) || (service.compose.entrypoint && !service.command)) continue;
-        const [certificate] = certbotCertificates(service).filter((candidate) => candidate.writer !== undefined && candidate.location);
-        if (!certificate?.location) continue;
+        const loaded = loadedCertificate(deployment, picture, service);
+        if (!loaded) continue;
+        const { certificate, stage } = loaded;
         const failedHook = evidence.find((item) => item.hook && item.run && renewing.includes(item.run));
         const verb = runVerbWord(run);
         const location = failedHook?.hook && failedHook.run ? runWordLocation(failedHook.run, failedHook.hook, fileSystem) : verb && runWordLocation(run, verb, fileSystem);
@@ -58,16 +93,26 @@ export const renewalWithoutReload: Rule = {
             : failedHook.reach === 'no-nginx-in-container'
               ? ` The hook \`${failedHook.hook.value}\` runs inside the certbot container of ${origin}, which has no nginx: it fails with \`/bin/sh: nginx: not found\`.`
               : ` The hook \`${failedHook.hook.value}\` runs inside the certbot container of ${origin}, which has no docker socket (\`/var/run/docker.sock\` is not mounted), so it cannot reach the nginx container.`;
+        const nginx = describeNginx(service, deployment.workspaceRoot);
+        const linker = stage && `\`${relativePath(deployment, stage.script.path)}\``;
         const related: RelatedLocation[] = [
-          { ...certificate.location, message: `nginx (service \`${service.name}\`) loads the certificate here, once, at start` },
+          {
+            ...certificate.location,
+            message: stage
+              ? `${nginx} loads the certificate here once ${linker} has linked this file into \`${stage.enabledDirectory}/\`, and keeps it until it restarts`
+              : `${nginx} loads the certificate here, once, at start`,
+          },
           { ...service.compose.nameLocation, message: `service \`${service.name}\` runs nginx and is never reloaded` },
         ];
+        const kept = stage
+          ? `nginx loads the certificate of stage 2 ("${certificate.path}", in \`${relativePath(deployment, certificate.location.file)}\`, which ${linker} links into \`${stage.enabledDirectory}/\`) ` +
+            'only when it starts after the link exists, keeps it in memory and serves it until it expires, although the renewed one is on disk.'
+          : `nginx keeps the certificate it loaded at start ("${certificate.path}") in memory and serves it until it expires, although the renewed one is on disk.`;
         const fix = reloadLoopFix(fileSystem, service);
         findings.push({
           message:
             `certbot renews the certificate here (\`${run.invocation.subcommand}\` in ${describeRunOrigin(run, deployment.workspaceRoot)}), but nothing reloads nginx in service \`${service.name}\`: ` +
-            `no \`nginx -s reload\` in its command, no deploy hook that reaches it, no cron job.${hookText} ` +
-            `nginx keeps the certificate it loaded at start ("${certificate.path}") in memory and serves it until it expires, although the renewed one is on disk.`,
+            `no \`nginx -s reload\` in its command, no deploy hook that reaches it, no cron job.${hookText} ${kept}`,
           location,
           related,
           fixes: fix ? [fix] : [],

@@ -20,6 +20,7 @@ import { readWorkspaceText } from '../deployment/text-edits';
 import type { FileEdit, Fix, RelatedLocation } from '../findings';
 import type { SourceLocation } from '../source-location';
 import type { FileSystem } from '../workspace/file-system';
+import { describeNginx, describeNginxRunner } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 
 const acmeDirectory = '.well-known/acme-challenge';
@@ -176,8 +177,8 @@ function findingFor(route: ChallengeRoute, job: WebrootJob, deployment: Deployme
     `certbot (${who}) writes the token for ${route.domain ? `\`${route.domain}\`` : 'the domain'} to \`${certbotDirectory}/<token>\`` +
     `${webrootLocation ? ` (\`-w ${word.value}\`, ${lineOf(deployment, webrootLocation)})` : ''}${stored(certbotTokens, certbotService, certbotService?.name ?? 'certbot')}`;
   const nginxSide =
-    `nginx (service \`${route.nginx.name}\`) looks for it in \`${answer.directory}/<token>\` through ${how}` +
-    (nginxTokens.kind === 'container-only' ? `, where service \`${route.nginx.name}\` has ${describeStorage(nginxTokens, undefined, projectDirectory)}` : stored(nginxTokens, route.nginx, route.nginx.name));
+    `${describeNginx(route.nginx, deployment.workspaceRoot)} looks for it in \`${answer.directory}/<token>\` through ${how}` +
+    (nginxTokens.kind === 'container-only' ? `, where ${describeNginxRunner(route.nginx, deployment.workspaceRoot)} has ${describeStorage(nginxTokens, undefined, projectDirectory)}` : stored(nginxTokens, route.nginx, route.nginx.name));
   const sameMountAlias = answer.source?.directive.name === 'alias' && certbotMount !== undefined && nginxMount !== undefined && certbotMount.source === nginxMount.source && certbotMount.type === nginxMount.type;
   const aliasExplanation = sameMountAlias
     ? ` — \`alias\` replaces the location's prefix \`${challengePrefix}\`, so nginx reads \`${answer.directory}/<token>\` while certbot writes \`<webroot>/${acmeDirectory}/<token>\``

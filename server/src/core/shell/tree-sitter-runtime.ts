@@ -14,16 +14,20 @@ export interface TreeSitterLocations {
   readonly terraformGrammar?: string;
 }
 
+let defaultLocations: Required<TreeSitterLocations> | undefined;
+
 /**
  * The bundles in `dist/` carry the files beside them (scripts/build.mjs copies them there);
  * from sources (tests run TypeScript directly) they come from node_modules.
  */
 export function defaultTreeSitterLocations(): Required<TreeSitterLocations> {
-  return {
+  // every analysis asks; the files stay where they are for the life of the process
+  defaultLocations ??= {
     runtime: besideBundleOrPackage('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'),
     bashGrammar: besideBundleOrPackage('tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm'),
     terraformGrammar: besideBundleOrPackage('tree-sitter-terraform.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'),
   };
+  return defaultLocations;
 }
 
 function besideBundleOrPackage(fileName: string, packagePath: string): string {

@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+
 /**
  * The engine never touches the disk directly: every read goes through a FileSystem, so the
  * editor can overlay unsaved buffers, tests can run on in-memory trees, and the caller decides
@@ -44,4 +46,12 @@ export interface FileSystem {
 export function describeFileSystemError(error: unknown): string {
   if (error instanceof FileSystemError) return error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `posix.resolve('/', path)` without a new string for a path that is already absolute and
+ * normal: file systems ask this of every path they are given, thousands per analysis.
+ */
+export function normalizeAbsolutePath(path: string): string {
+  return path.startsWith('/') && !/\/\/|\/\.\.?(?:\/|$)|.\/$/.test(path) ? path : posix.resolve('/', path);
 }

@@ -1,0 +1,33 @@
+import type { FileStat, FileSystem } from './file-system';
+import { RememberingFileSystem } from './remembering-file-system';
+
+/**
+ * The file system as one analysis sees it: each question is asked of the workspace once while
+ * the analysis runs, though compose discovery, the nginx and script searches, Dockerfiles,
+ * schedules and the first-boot checks walk the same directories and stat the same paths. After
+ * `close()` every question goes to the workspace again, so the model the analysis built (hovers,
+ * links, the bootstrap) reads what the workspace holds then.
+ */
+export class AnalysisFileSystem implements FileSystem {
+  private remembered: RememberingFileSystem | undefined;
+
+  constructor(private readonly workspace: FileSystem) {
+    this.remembered = new RememberingFileSystem(workspace);
+  }
+
+  close(): void {
+    this.remembered = undefined;
+  }
+
+  stat(path: string): FileStat | undefined {
+    return (this.remembered ?? this.workspace).stat(path);
+  }
+
+  readFile(path: string): Uint8Array {
+    return (this.remembered ?? this.workspace).readFile(path);
+  }
+
+  readDirectory(path: string): string[] {
+    return (this.remembered ?? this.workspace).readDirectory(path);
+  }
+}

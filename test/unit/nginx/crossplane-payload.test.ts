@@ -1,0 +1,63 @@
+import { deepStrictEqual, strictEqual } from 'node:assert';
+import { loadNginxConfiguration } from '../../../server/src/core/nginx/configuration';
+import { writeCrossplanePayload } from '../../../server/src/core/nginx/crossplane-payload';
+import { parseNginx, visitArgumentRanges } from '../../../server/src/core/nginx/parser';
+import { NginxDirective } from '../../../server/src/core/nginx/syntax-tree';
+import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+
+/** Arguments that every escape path of the writer meets: quotes, backslashes, control characters, non-ASCII text. */
+const trickyConfiguration = [
+  '# a comment, then "quotes" and a \\ backslash',
+  'http {',
+  "    log_format main '$remote_addr \"$request\" \\t tab';",
+  '    server {',
+  '        server_name пример.рф 例子.测试 "emoji 🔒";',
+  '        location ~* \\.(png|jpg)$ { return 200 "line\\nbreak"; }',
+  '        set $a "\ufffd";',
+  '        add_header X-Test "\u0001\u001f\u007f";',
+  '        add_header X-Quote "say \\"hi\\"";',
+  '        include extra.conf; # between',
+  '        if ($host = "a b") { return 301 https://$host$request_uri; }',
+  '    }',
+  '}',
+  '',
+].join('\n');
+
+function payloadText(indent: number | undefined, options: { includeComments?: boolean; combine?: boolean }): string {
+  const fileSystem = new MemoryFileSystem({ '/etc/nginx/nginx.conf': trickyConfiguration, '/etc/nginx/extra.conf': 'listen 443 ssl; # note\n' });
+  const configuration = loadNginxConfiguration(fileSystem, '/etc/nginx/nginx.conf', { displayPath: 'nginx.conf', invalidDirectives: 'crossplane' });
+  const chunks: Buffer[] = [];
+  writeCrossplanePayload(configuration, options, { indent, write: (chunk) => chunks.push(Buffer.from(chunk)) });
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function everyDirective(directives: readonly NginxDirective[]): NginxDirective[] {
+  return directives.flatMap((directive) => [directive, ...everyDirective(directive.block ?? [])]);
+}
+
+describe('crossplane payload writer', () => {
+  for (const indent of [undefined, 0, 2, 4]) {
+    for (const options of [{}, { includeComments: true }, { combine: true, includeComments: true }]) {
+      it(`writes exactly what JSON.stringify writes (indent ${indent}, ${JSON.stringify(options)})`, () => {
+        const text = payloadText(indent, options);
+        strictEqual(text, JSON.stringify(JSON.parse(text), null, indent));
+      });
+    }
+  }
+
+  it('hands out the ranges of argument values that are slices of the text, and leaves the rest to args', () => {
+    const file = parseNginx(trickyConfiguration, '/etc/nginx/nginx.conf');
+    const kept: string[] = [];
+    for (const directive of everyDirective(file.directives)) {
+      const values: string[] = [];
+      const count = visitArgumentRanges(directive, (text, start, end) => values.push(text.slice(start, end)));
+      if (count === undefined) kept.push(directive.name);
+      else {
+        strictEqual(count, values.length);
+        deepStrictEqual(values, directive.args.map((argument) => argument.value));
+      }
+    }
+    // no arguments, an escaped quote undone, if's parentheses: kept as read
+    deepStrictEqual(kept, ['http', 'server', 'add_header', 'if']);
+  });
+});
