@@ -150,7 +150,10 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
         return row;
       }
       const menu = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
-      seen.push(`attempt ${attempt}: ${menu.length === 0 ? 'no menu' : `the menu held ${JSON.stringify(menu)}`}`);
+      // with no actions at all, the editor says so in an overlay message ("No code actions available")
+      const overlay = await page.locator('.monaco-editor-overlaymessage').allInnerTexts();
+      const focus = await page.evaluate<string>("document.activeElement ? String(document.activeElement.className) : 'nothing'");
+      seen.push(`attempt ${attempt}: ${menu.length === 0 ? `no menu (editor message ${JSON.stringify(overlay)}, focus on ${JSON.stringify(focus)})` : `the menu held ${JSON.stringify(menu)}`}`);
       await screenshot(`menu-without-${wanted.replace(/[^a-z0-9]+/gi, '-')}-${attempt}`);
     }
     throw new Error(`the Ctrl+. menu on line ${line} never offered "${wanted}": ${seen.join('; ')}`);
@@ -298,11 +301,15 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
     const stage2 = join(project, 'nginx', 'https-available', 'example.com.conf');
     const script = join(project, 'scripts', 'init-certificates.sh');
     await waitUntil(
-      () => existsSync(script) && existsSync(stage2) && readFileSync(stage2, 'utf8').includes('ssl_certificate /etc/letsencrypt/live/example.com/fullchain.pem;'),
+      // Save All writes the buffers one after another: wait for both
+      () =>
+        existsSync(script) &&
+        readFileSync(script, 'utf8').startsWith('#!/bin/sh') &&
+        existsSync(stage2) &&
+        readFileSync(stage2, 'utf8').includes('ssl_certificate /etc/letsencrypt/live/example.com/fullchain.pem;'),
       15_000,
       'the saved stage files on disk',
     );
-    ok(readFileSync(script, 'utf8').startsWith('#!/bin/sh'), readFileSync(script, 'utf8').slice(0, 80));
     // the server made the new scripts executable once the editor had created them, and saving kept it
     for (const path of [script, join(project, 'certbot', 'hooks', 'enable-https.sh'), join(project, 'nginx', 'entrypoint.d', '40-reload-on-certificate.sh')]) {
       strictEqual((statSync(path).mode & 0o111) !== 0, true, `${path} is not executable: mode ${(statSync(path).mode & 0o777).toString(8)}`);
