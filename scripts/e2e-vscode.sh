@@ -15,6 +15,11 @@ cache="${CERTBOOT_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/certboot-e2e}"
 node_prefix="$cache/node-$node_version"
 code_server_prefix="$cache/code-server-$code_server_version"
 
+# Run from `npm run`, this shell inherits npm's variables; the nested installs below would take
+# them as their own configuration: npm_config_user_agent names the outer Node (20), and
+# code-server's postinstall reads its Node version from that and refuses to install.
+while IFS= read -r variable; do unset "$variable"; done < <(compgen -e | grep -E '^npm_(config|package|lifecycle)_')
+
 fail() {
   echo "test:vscode: FAILED: $*" >&2
   exit 1
