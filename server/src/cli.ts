@@ -1,7 +1,5 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import type { Finding } from './core/findings';
-import type { AnalyzeRequest } from './core/lint/lint-command';
 import { loadNginxConfiguration } from './core/nginx/configuration';
 import { toCrossplaneTokens, writeCrossplanePayload } from './core/nginx/crossplane-payload';
 import { lexNginx } from './core/nginx/lexer';
@@ -128,47 +126,16 @@ function runLex(argv: readonly string[], output: Output): number {
   return errors.length > 0 ? 1 : 0;
 }
 
-/** Each linted path is a workspace of its own: its compose projects, nginx files and scripts. */
-async function analyzePaths(request: AnalyzeRequest, output: Output): Promise<readonly Finding[]> {
-  const { analyzeWorkspace } = await import('./core/analyze-workspace.js');
-  const fileSystem = new DiskFileSystem(request.roots);
-  const findings: Finding[] = [];
-  for (const path of request.paths) {
-    const root = fileSystem.stat(path)?.kind === 'directory' ? path : posix.dirname(path);
-    const analysis = await analyzeWorkspace(fileSystem, root);
-    for (const internal of analysis.internalErrors) output.error(`certboot: internal error in rule ${internal.ruleId}: ${internal.message}\n`);
-    findings.push(...(root === path ? analysis.findings : analysis.findings.filter((finding) => finding.location.file === path)));
-  }
-  return findings;
-}
-
 export async function runCli(argv: readonly string[], output: Output): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'lint': {
-        // loaded on demand: `parse` and `lex` need neither the rules nor yaml and tree-sitter
-        const { runLintCommand } = await import('./core/lint/lint-command.js');
-        return await runLintCommand(
-          rest,
-          { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env },
-          (request) => analyzePaths(request, output),
-        );
-      }
-      case 'bootstrap': {
-        const { runBootstrapCommand } = await import('./core/bootstrap/bootstrap-command.js');
-        return await runBootstrapCommand(rest, {
-          cwd: toPosix(process.cwd()),
-          out: output.out,
-          error: output.error,
-          fileSystem: (root) => new DiskFileSystem([root]),
-          writeFile: (path, content, executable) => {
-            mkdirSync(posix.dirname(path), { recursive: true });
-            writeFileSync(path, content);
-            if (executable) chmodSync(path, 0o755);
-          },
-        });
-      }
+      // a bundle of their own, loaded on demand: `parse` and `lex` need neither the rules nor
+      // yaml and tree-sitter (see cli-commands.ts)
+      case 'lint':
+        return await (await import('./cli-commands.js')).runLint(rest, output);
+      case 'bootstrap':
+        return await (await import('./cli-commands.js')).runBootstrap(rest, output);
       case 'parse':
         return runParse(rest, output);
       case 'lex':

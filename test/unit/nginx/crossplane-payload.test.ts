@@ -1,7 +1,7 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { loadNginxConfiguration } from '../../../server/src/core/nginx/configuration';
 import { writeCrossplanePayload } from '../../../server/src/core/nginx/crossplane-payload';
-import { parseNginx, visitArgumentRanges } from '../../../server/src/core/nginx/parser';
+import { ArgumentRangeView, noRanges, parseNginx, readArgumentRanges } from '../../../server/src/core/nginx/parser';
 import { NginxDirective } from '../../../server/src/core/nginx/syntax-tree';
 import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
 
@@ -49,11 +49,10 @@ describe('crossplane payload writer', () => {
     const file = parseNginx(trickyConfiguration, '/etc/nginx/nginx.conf');
     const kept: string[] = [];
     for (const directive of everyDirective(file.directives)) {
-      const values: string[] = [];
-      const count = visitArgumentRanges(directive, (text, start, end) => values.push(text.slice(start, end)));
-      if (count === undefined) kept.push(directive.name);
+      const view: ArgumentRangeView = { text: '', ranges: noRanges, first: 0, count: 0 };
+      if (!readArgumentRanges(directive, view)) kept.push(directive.name);
       else {
-        strictEqual(count, values.length);
+        const values = Array.from({ length: view.count }, (_, index) => view.text.slice(view.ranges[2 * (view.first + index)], view.ranges[2 * (view.first + index) + 1]));
         deepStrictEqual(values, directive.args.map((argument) => argument.value));
       }
     }

@@ -39,21 +39,6 @@ export function directiveContextOf(context: BlockContext): DirectiveContext | un
   return name ?? undefined;
 }
 
-/** The signatures of a directive allowed in a context, last first, as the check below tries them. */
-// keyed by context, then name: a joined key string per directive cost more than the lookup itself
-const allowedCache = new Map<DirectiveContext, Map<string, readonly DirectiveSignature[]>>();
-
-function allowedSignatures(name: string, signatures: readonly DirectiveSignature[], contextName: DirectiveContext): readonly DirectiveSignature[] {
-  let byName = allowedCache.get(contextName);
-  if (byName === undefined) allowedCache.set(contextName, (byName = new Map()));
-  let allowed = byName.get(name);
-  if (allowed === undefined) {
-    allowed = signatures.filter((signature) => signature.contexts.includes(contextName)).reverse();
-    byName.set(name, allowed);
-  }
-  return allowed;
-}
-
 export function enterBlockContext(context: BlockContext, directive: string): BlockContext {
   if (context[0] === 'http' && directive === 'location') return ['http', 'location'];
   return [...context, directive];
@@ -77,37 +62,54 @@ function isFlagValue(value: string): boolean {
 }
 
 /**
- * nginx's own checks of one directive, in nginx's words: is it allowed in this block, does it
- * open a block when it must, does it take this many arguments. Directives the table does not
- * know (third-party modules) and blocks whose bodies are not directives (map, types…) pass.
+ * nginx's own checks of the directives of one context, in nginx's words: is a directive allowed
+ * in this block, does it open a block when it must, does it take this many arguments.
+ * Directives the table does not know (third-party modules) and blocks whose bodies are not
+ * directives (map, types…) pass. What it looked up is kept: the parser takes one per block, so
+ * a directive costs one lookup by name.
  */
-export function analyzeDirective(
-  name: string,
-  args: readonly NginxArgument[],
-  terminator: '{' | ';',
-  context: BlockContext,
-): string | undefined {
-  const contextName = directiveContextOf(context);
-  const signatures = directiveSignatures(name);
-  if (contextName === undefined || signatures === undefined) return undefined;
-  const allowed = allowedSignatures(name, signatures, contextName);
-  if (allowed.length === 0) return `"${name}" directive is not allowed here`;
-  let problem = '';
-  // the last signature that fails names the problem, as nginx reports the first one it tried
-  for (const signature of allowed) {
-    if (signature.block && terminator !== '{') {
-      problem = `directive "${name}" has no opening "{"`;
-      continue;
+export class DirectiveChecks {
+  /** Per directive name, its signatures allowed here, last first as check() tries them; null for a directive the table does not know. */
+  private readonly allowedByName = new Map<string, readonly DirectiveSignature[] | null>();
+
+  constructor(private readonly contextName: DirectiveContext | undefined) {}
+
+  check(name: string, args: readonly NginxArgument[], terminator: '{' | ';'): string | undefined {
+    if (this.contextName === undefined) return undefined;
+    let allowed = this.allowedByName.get(name);
+    if (allowed === undefined) {
+      const contextName = this.contextName;
+      allowed = directiveSignatures(name)?.filter((signature) => signature.contexts.includes(contextName)).reverse() ?? null;
+      this.allowedByName.set(name, allowed);
     }
-    if (!signature.block && terminator !== ';') {
-      problem = `directive "${name}" is not terminated by ";"`;
-      continue;
+    if (allowed === null) return undefined;
+    if (allowed.length === 0) return `"${name}" directive is not allowed here`;
+    let problem = '';
+    // the last signature that fails names the problem, as nginx reports the first one it tried
+    for (const signature of allowed) {
+      if (signature.block && terminator !== '{') {
+        problem = `directive "${name}" has no opening "{"`;
+        continue;
+      }
+      if (!signature.block && terminator !== ';') {
+        problem = `directive "${name}" is not terminated by ";"`;
+        continue;
+      }
+      if (argumentsFit(signature, args)) return undefined;
+      problem =
+        signature.arguments.kind === 'flag' && args.length === 1
+          ? `invalid value "${args[0].value}" in "${name}" directive, it must be "on" or "off"`
+          : `invalid number of arguments in "${name}" directive`;
     }
-    if (argumentsFit(signature, args)) return undefined;
-    problem =
-      signature.arguments.kind === 'flag' && args.length === 1
-        ? `invalid value "${args[0].value}" in "${name}" directive, it must be "on" or "off"`
-        : `invalid number of arguments in "${name}" directive`;
+    return problem;
   }
-  return problem;
+}
+
+// contexts are shared arrays (see block-contexts.ts): one DirectiveChecks each
+const checksCache = new WeakMap<BlockContext, DirectiveChecks>();
+
+export function directiveChecksIn(context: BlockContext): DirectiveChecks {
+  let checks = checksCache.get(context);
+  if (checks === undefined) checksCache.set(context, (checks = new DirectiveChecks(directiveContextOf(context))));
+  return checks;
 }

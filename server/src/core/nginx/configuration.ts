@@ -151,13 +151,26 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
   addFile(mainPath, mainDisplay, 'context' in options ? options.context : mainContext);
   for (let fileIndex = 0; fileIndex < files.length && !options.single; fileIndex++) {
     const file = files[fileIndex];
-    const visit = (directives: readonly NginxDirective[], context: BlockContext | undefined): void => {
+    // the names of the blocks around the directive visited: the context is worked out from them
+    // only at an include, as most of a big file's blocks hold none
+    const blockNames: string[] = [];
+    const contextHere = (): BlockContext | undefined => {
+      let context = file.context;
+      for (const name of blockNames) if (context !== undefined) context = contexts.enter(context, name);
+      return context;
+    };
+    const visit = (directives: readonly NginxDirective[]): void => {
       for (const directive of directives) {
         if (directive.name === 'include' && directive.args.length === 1) {
-          includes.set(directive, resolveInclude(directive, context));
+          includes.set(directive, resolveInclude(directive, contextHere()));
           includesOf[fileIndex].push(directive);
         }
-        if (directive.block) visit(directive.block, context === undefined ? undefined : contexts.enter(context, directive.name));
+        const block = directive.block;
+        if (block !== undefined && block.length > 0) {
+          blockNames.push(directive.name);
+          visit(block);
+          blockNames.pop();
+        }
       }
     };
     const resolveInclude = (directive: NginxDirective, context: BlockContext | undefined): number[] => {
@@ -199,7 +212,7 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
       }
       return indexes;
     };
-    visit(file.syntax.directives, file.context);
+    visit(file.syntax.directives);
   }
 
   reportIncludeCycles(files, includes, includesOf);

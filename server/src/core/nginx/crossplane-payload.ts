@@ -1,6 +1,6 @@
 import { ConfigurationFile, NginxConfiguration } from './configuration';
 import { LexedToken } from './lexer';
-import { visitArgumentRanges } from './parser';
+import { ArgumentRangeView, noRanges, readArgumentRanges } from './parser';
 import { NginxComment, NginxDirective, NginxError } from './syntax-tree';
 
 /** One statement of crossplane's JSON payload; key order follows crossplane's output. */
@@ -201,6 +201,8 @@ class PayloadWriter {
   /** The layout of the `args` array being written, and how many of its elements are written. */
   private argumentsLayout: LevelLayout;
   private argumentCount = 0;
+  /** Where the arguments of the directive being written stand, filled again for each. */
+  private readonly rangeView: ArgumentRangeView = { text: '', ranges: noRanges, first: 0, count: 0 };
   private readonly gap: string;
   private readonly colon: string;
 
@@ -294,8 +296,10 @@ class PayloadWriter {
   }
 
   private directive(directive: NginxDirective, file: string | undefined, chain: readonly number[], level: number): void {
-    // only include directives are keys, and looking a name up costs less than an object
-    const included = directive.name === 'include' ? this.configuration.includes.get(directive) : undefined;
+    // only include directives are keys, and looking a name up costs less than an object; the
+    // names are not V8's internalized strings, so comparing lengths first saves a call per directive
+    const name = directive.name;
+    const included = name.length === 7 && name === 'include' ? this.configuration.includes.get(directive) : undefined;
     if (included !== undefined && this.options.combine) {
       for (const index of included) {
         // a cycle is already reported as an error; inlining it would never end
@@ -307,7 +311,7 @@ class PayloadWriter {
     const out = this.out;
     this.separator(level);
     this.statementStart(layout, file);
-    out.string(directive.name);
+    out.string(name);
     out.bytes(layout.lineKey);
     out.integer(directive.line);
     out.bytes(layout.argsKey);
@@ -365,7 +369,15 @@ class PayloadWriter {
   private args(directive: NginxDirective, level: number): void {
     this.argumentsLayout = this.layout(level);
     this.argumentCount = 0;
-    if (visitArgumentRanges(directive, this.writeArgumentRange) === undefined) {
+    const view = this.rangeView;
+    if (readArgumentRanges(directive, view)) {
+      // the values are copied from the file's text, never made into strings
+      const { text, ranges } = view;
+      for (let range = view.first, end = view.first + view.count; range < end; range++) {
+        this.argumentSeparator();
+        this.out.stringFromText(text, ranges[2 * range], ranges[2 * range + 1]);
+      }
+    } else {
       for (const argument of directive.args) {
         this.argumentSeparator();
         this.out.string(argument.value);
@@ -374,12 +386,6 @@ class PayloadWriter {
     if (this.argumentCount === 0) this.out.bytes(emptyArray);
     else this.out.bytes(this.argumentsLayout.closeArray);
   }
-
-  /** Writes one argument of the `args` array being written, from the file's text; a bound function, made once. */
-  private readonly writeArgumentRange = (text: string, start: number, end: number): void => {
-    this.argumentSeparator();
-    this.out.stringFromText(text, start, end);
-  };
 
   private argumentSeparator(): void {
     if (this.argumentCount++ === 0) {

@@ -46,7 +46,6 @@ export function isLuaBlockDirective(name: string): boolean {
  */
 export class NginxLexer {
   kind: TokenKind = TokenKind.End;
-  value = '';
   quoted = false;
   /** 1-based line the token starts on (crossplane reports the closing line for Lua bodies). */
   line = 1;
@@ -63,6 +62,8 @@ export class NginxLexer {
   readonly errors: NginxError[] = [];
   /** What nginx rejects but crossplane accepts: text glued to a closing quote (`"a"b`). */
   readonly strictErrors: NginxError[] = [];
+  /** The token's value when it is not the slice valueStart..valueEnd, or once that slice is made. */
+  private madeValue: string | undefined = '';
 
   /** A quoted string or Lua block ran to the end of the file (already reported). */
   endedInsideToken = false;
@@ -94,6 +95,15 @@ export class NginxLexer {
     if (this.strictErrors.length > 0) this.strictErrors.length = 0;
   }
 
+  /**
+   * The token's text (a word's without its quotes). Made when first asked for: the parser keeps
+   * most arguments as offsets into the text, and a string per token was most of what lexing
+   * allocated.
+   */
+  get value(): string {
+    return (this.madeValue ??= this.text.slice(this.valueStart, this.valueEnd));
+  }
+
   span(): TextSpan {
     return new TextSpan(this.startLine, this.startCharacter, this.endLine, this.endCharacter);
   }
@@ -118,9 +128,7 @@ export class NginxLexer {
       this.markStart();
       this.markEnd();
       this.line = this.currentLine + 1;
-      this.kind = TokenKind.End;
-      this.value = '';
-      return TokenKind.End;
+      return this.set(TokenKind.End, '', false);
     }
     const code = text.charCodeAt(this.offset);
     this.markStart();
@@ -165,9 +173,20 @@ export class NginxLexer {
 
   private set(kind: TokenKind, value: string, quoted: boolean): TokenKind {
     this.kind = kind;
-    this.value = value;
+    this.madeValue = value;
     this.quoted = quoted;
     return kind;
+  }
+
+  /** A word whose value is the text from `start` to `end`, made only when asked for. */
+  private setWord(start: number, end: number, quoted: boolean): TokenKind {
+    this.kind = TokenKind.Word;
+    this.madeValue = undefined;
+    this.quoted = quoted;
+    this.valueStart = start;
+    this.valueEnd = end;
+    this.valueIsSlice = true;
+    return TokenKind.Word;
   }
 
   private markStart(): void {
@@ -217,9 +236,11 @@ export class NginxLexer {
     this.lineStart = lineStart;
   }
 
-  private afterWord(value: string): void {
-    if (this.nextIsDirective && isLuaBlockDirective(value)) {
-      this.luaSetArgumentPending = value === 'set_by_lua_block';
+  private afterWord(): void {
+    // the last letter of a slice rules out almost every name before its value is made
+    const mayBeLua = this.madeValue !== undefined || (this.valueEnd > this.valueStart && this.text.charCodeAt(this.valueEnd - 1) === 0x6b);
+    if (this.nextIsDirective && mayBeLua && isLuaBlockDirective(this.value)) {
+      this.luaSetArgumentPending = this.value === 'set_by_lua_block';
       this.pending = 'luaBody';
       this.nextIsDirective = false;
       return;
@@ -254,18 +275,10 @@ export class NginxLexer {
       }
       this.advanceUnit();
     }
-    const value = text.slice(start, this.offset);
     this.markEnd();
-    this.set(TokenKind.Word, value, false);
-    this.setValueRange(start, this.offset, true);
-    this.afterWord(value);
+    this.setWord(start, this.offset, false);
+    this.afterWord();
     return TokenKind.Word;
-  }
-
-  private setValueRange(start: number, end: number, isSlice: boolean): void {
-    this.valueStart = start;
-    this.valueEnd = end;
-    this.valueIsSlice = isSlice;
   }
 
   private readQuoted(quote: number): TokenKind {
@@ -279,10 +292,13 @@ export class NginxLexer {
       if (text.charCodeAt(this.offset) === backslash && text.charCodeAt(this.offset + 1) === quote) escapedQuote = true;
       this.advanceUnit();
     }
-    const quoteCharacter = String.fromCharCode(quote);
-    this.setValueRange(contentStart, this.offset, !escapedQuote);
-    let value = text.slice(contentStart, this.offset);
-    if (escapedQuote) value = value.split(`\\${quoteCharacter}`).join(quoteCharacter);
+    this.setWord(contentStart, this.offset, true);
+    if (escapedQuote) {
+      // the value is no longer the slice: the escaping backslashes go
+      const quoteCharacter = String.fromCharCode(quote);
+      this.madeValue = text.slice(contentStart, this.offset).split(`\\${quoteCharacter}`).join(quoteCharacter);
+      this.valueIsSlice = false;
+    }
     if (this.offset >= text.length) {
       this.markEnd();
       this.endedInsideToken = true;
@@ -306,8 +322,7 @@ export class NginxLexer {
         });
       }
     }
-    this.set(TokenKind.Word, value, true);
-    this.afterWord(value);
+    this.afterWord();
     return TokenKind.Word;
   }
 
@@ -323,8 +338,7 @@ export class NginxLexer {
       this.advanceUnit();
     }
     this.markEnd();
-    this.set(TokenKind.Word, text.slice(start, this.offset), false);
-    this.setValueRange(start, this.offset, true);
+    this.setWord(start, this.offset, false);
     return true;
   }
 
@@ -371,20 +385,19 @@ export class NginxLexer {
         this.advanceCharacter();
       }
     }
-    const value = text.slice(start, this.offset);
-    this.setValueRange(start, this.offset, true);
+    const end = this.offset;
     this.markEnd();
     this.line = this.currentLine + 1;
     if (this.offset >= text.length) {
       this.endedInsideToken = true;
       this.errors.push({ kind: 'syntax', message: 'unexpected end of file, expecting "}"', line: this.currentLine + 1, span: this.span() });
       this.nextIsDirective = true;
-      this.set(TokenKind.Word, value, true);
+      this.setWord(start, end, true);
       return true;
     }
     this.advanceCharacter();
     this.pending = 'luaSemicolon';
-    this.set(TokenKind.Word, value, true);
+    this.setWord(start, end, true);
     return true;
   }
 

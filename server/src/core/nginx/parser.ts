@@ -1,4 +1,4 @@
-import { analyzeDirective, BlockContext } from './analyzer';
+import { BlockContext, directiveChecksIn } from './analyzer';
 import { BlockContexts } from './block-contexts';
 import { isLuaBlockDirective, NginxLexer, TokenKind } from './lexer';
 import { NginxArgument, NginxComment, NginxDirective, NginxError, NginxFile, TextSpan } from './syntax-tree';
@@ -51,6 +51,40 @@ class Scratch<Item> {
     this.length = start;
     return taken;
   }
+}
+
+/**
+ * One string per directive name, found from where the name stands in the text: a big
+ * configuration repeats a few dozen names hundreds of thousands of times, and slicing each
+ * occurrence only to look up the string already kept cost more than comparing its characters.
+ */
+class NameTable {
+  /** The names kept, by a hash of their characters. */
+  private readonly byHash = new Map<number, string[]>();
+
+  constructor(private readonly text: string) {}
+
+  /** The kept string equal to `text.slice(start, end)`, kept now if it is new. */
+  lookUp(start: number, end: number): string {
+    const text = this.text;
+    let hash = end - start;
+    for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
+    const names = this.byHash.get(hash);
+    if (names !== undefined) {
+      for (const name of names) if (sameCharacters(name, text, start, end)) return name;
+    }
+    const name = text.slice(start, end);
+    if (names === undefined) this.byHash.set(hash, [name]);
+    else names.push(name);
+    return name;
+  }
+}
+
+/** Whether `name` is `text.slice(start, end)`; a loop, as startsWith at an offset of a big text showed in profiles. */
+function sameCharacters(name: string, text: string, start: number, end: number): boolean {
+  if (name.length !== end - start) return false;
+  for (let index = 0; index < name.length; index++) if (name.charCodeAt(index) !== text.charCodeAt(start + index)) return false;
+  return true;
 }
 
 /** The numbers a directive's positions are kept as, in this order. */
@@ -132,14 +166,15 @@ class DirectiveSource {
     return this.positions[index * PositionField.Count + field];
   }
 
-  /** Hands the directive's argument value ranges to `visit`; undefined when its arguments are kept instead. */
-  visitRanges(index: number, visit: (text: string, start: number, end: number) => void): number | undefined {
+  /** Points `view` at the directive's argument value ranges; false, leaving it as it was, when its arguments are kept instead. */
+  readRanges(index: number, view: ArgumentRangeView): boolean {
     const first = this.position(index, PositionField.FirstArgument);
-    if (first < 0) return undefined;
-    const count = this.position(index, PositionField.ArgumentCount);
-    const ranges = this.ranges;
-    for (let range = first; range < first + count; range++) visit(this.text, ranges[2 * range], ranges[2 * range + 1]);
-    return count;
+    if (first < 0) return false;
+    view.text = this.text;
+    view.ranges = this.ranges;
+    view.first = first;
+    view.count = this.position(index, PositionField.ArgumentCount);
+    return true;
   }
 
   /** Keeps the value ranges of the arguments just read; returns where they start. */
@@ -186,7 +221,7 @@ class DirectiveSource {
  * parse's time. So a directive is one small object: its positions live in its file's
  * DirectiveSource (TextSpans are made when read), and its arguments are read again from the text
  * the first time they are asked for: rules ask for some directives' arguments, `certboot parse`
- * only for their values, which it copies from the text (visitArgumentRanges).
+ * only for their values, which it copies from the text (readArgumentRanges).
  */
 class ParsedDirective implements NginxDirective {
   private readArguments: readonly NginxArgument[] | undefined;
@@ -254,8 +289,8 @@ class ParsedDirective implements NginxDirective {
     );
   }
 
-  visitArgumentRanges(visit: (text: string, start: number, end: number) => void): number | undefined {
-    return this.source.visitRanges(this.index, visit);
+  readArgumentRanges(view: ArgumentRangeView): boolean {
+    return this.source.readRanges(this.index, view);
   }
 
   /** What JSON.stringify writes for a plain directive object; the fields hold the whole file. */
@@ -266,14 +301,29 @@ class ParsedDirective implements NginxDirective {
   }
 }
 
+/** What an ArgumentRangeView holds before it is first filled. */
+export const noRanges = new Int32Array(0);
+
+/**
+ * Where the argument values of a directive stand in its file's text: value `i` (from `first`,
+ * `count` of them) is `text.slice(ranges[2 * i], ranges[2 * i + 1])`. Filled by
+ * readArgumentRanges; valid until the next call with the same view.
+ */
+export interface ArgumentRangeView {
+  text: string;
+  ranges: Int32Array;
+  first: number;
+  count: number;
+}
+
 /**
  * For a directive whose argument values are slices of its file's text (most of them, when the
- * parser made it), hands each value's range to `visit` in order and returns how many there are:
- * `certboot parse` copies the values from the text without making strings of them. Returns
- * undefined, visiting nothing, for any other directive: its `args` hold the values.
+ * parser made it), points `view` at their ranges and returns true: `certboot parse` copies the
+ * values from the text without making strings of them. Returns false, leaving `view` as it
+ * was, for any other directive: its `args` hold the values.
  */
-export function visitArgumentRanges(directive: NginxDirective, visit: (text: string, start: number, end: number) => void): number | undefined {
-  return directive instanceof ParsedDirective ? directive.visitArgumentRanges(visit) : undefined;
+export function readArgumentRanges(directive: NginxDirective, view: ArgumentRangeView): boolean {
+  return directive instanceof ParsedDirective && directive.readArgumentRanges(view);
 }
 
 /** Where the value ranges of a directive's arguments start in DirectiveSource, and how many; first is -1 when its arguments are kept. */
@@ -293,8 +343,9 @@ interface NameToken {
 
 /** One argument of the statement being read, overwritten by the next statement's. */
 class ReusedArgument implements NginxArgument {
-  value = '';
   quoted = false;
+  /** Made from the text only when a check asks for it, as the lexer makes it. */
+  private madeValue: string | undefined = '';
   private startLine = 0;
   private startCharacter = 0;
   private endLine = 0;
@@ -302,6 +353,12 @@ class ReusedArgument implements NginxArgument {
   valueStart = 0;
   valueEnd = 0;
   valueIsSlice = false;
+
+  constructor(private readonly text: string) {}
+
+  get value(): string {
+    return (this.madeValue ??= this.text.slice(this.valueStart, this.valueEnd));
+  }
 
   get span(): TextSpan {
     return new TextSpan(this.startLine, this.startCharacter, this.endLine, this.endCharacter);
@@ -311,7 +368,7 @@ class ReusedArgument implements NginxArgument {
     this.valueStart = lexer.valueStart;
     this.valueEnd = lexer.valueEnd;
     this.valueIsSlice = lexer.valueIsSlice;
-    this.value = lexer.value;
+    this.madeValue = lexer.valueIsSlice ? undefined : lexer.value;
     this.quoted = lexer.quoted;
     this.startLine = lexer.startLine;
     this.startCharacter = lexer.startCharacter;
@@ -335,8 +392,10 @@ class ArgumentBuffer {
   private readonly views: ReusedArgument[][] = [];
   count = 0;
 
+  constructor(private readonly text: string) {}
+
   add(lexer: NginxLexer): void {
-    if (this.count === this.reused.length) this.reused.push(new ReusedArgument());
+    if (this.count === this.reused.length) this.reused.push(new ReusedArgument(this.text));
     this.reused[this.count++].read(lexer);
   }
 
@@ -384,11 +443,11 @@ class Parser {
   private readonly ignore: ReadonlySet<string>;
   private readonly maximumDepth: number;
   private reportedUnclosedBlock = false;
-  private readonly argumentBuffer = new ArgumentBuffer();
+  private readonly argumentBuffer: ArgumentBuffer;
   /** Every open block's directives, innermost last. */
   private readonly directiveScratch = new Scratch<NginxDirective>();
   /** One string per directive name, not one per occurrence: the tree outlives the file's text. */
-  private readonly names = new Map<string, string>();
+  private readonly names: NameTable;
   private readonly contexts: BlockContexts;
   private readonly source: DirectiveSource;
   private readonly nameToken: NameToken = { startLine: 0, startCharacter: 0, endOffset: 0, endLine: 0, endCharacter: 0 };
@@ -400,6 +459,8 @@ class Parser {
     options: ParseOptions,
   ) {
     this.source = new DirectiveSource(text);
+    this.argumentBuffer = new ArgumentBuffer(text);
+    this.names = new NameTable(text);
     this.handling = options.invalidDirectives ?? 'keep';
     this.ignore = options.ignore ?? new Set();
     this.maximumDepth = options.maximumDepth ?? defaultMaximumDepth;
@@ -455,11 +516,11 @@ class Parser {
     return new ParsedDirective(name, args, block, this.source, index);
   }
 
-  private name(value: string): string {
-    const known = this.names.get(value);
-    if (known !== undefined) return known;
-    this.names.set(value, value);
-    return value;
+  /** The name of the directive the lexer just read. */
+  private name(): string {
+    const lexer = this.lexer;
+    // a quoted name whose escaped quotes were undone is rare enough to keep as it is
+    return lexer.valueIsSlice ? this.names.lookUp(lexer.valueStart, lexer.valueEnd) : lexer.value;
   }
 
   private parseBlock(context: BlockContext | undefined, depth: number, topComments?: NginxComment[]): BlockResult {
@@ -467,6 +528,7 @@ class Parser {
     const scratch = this.directiveScratch;
     const start = scratch.length;
     let comments = topComments ?? noComments;
+    const checks = context === undefined ? undefined : directiveChecksIn(context);
     for (;;) {
       const kind = lexer.next();
       if (kind === TokenKind.End) return this.blockResult(start, comments, false);
@@ -482,7 +544,7 @@ class Parser {
         continue;
       }
 
-      const name = this.name(lexer.value);
+      const name = this.name();
       const nameQuoted = lexer.quoted;
       const line = lexer.line;
       const nameStartLine = lexer.startLine;
@@ -532,7 +594,7 @@ class Parser {
         continue;
       }
 
-      const problem = context === undefined ? undefined : analyzeDirective(name, args, opensBlock ? '{' : ';', context);
+      const problem = checks?.check(name, args, opensBlock ? '{' : ';');
       if (problem !== undefined) {
         this.error('analysis', problem, line, this.nameSpan());
         if (this.handling === 'crossplane') {
