@@ -59,6 +59,8 @@ let settingsConfiguration: LintConfiguration = emptyLintConfiguration;
 let canReadConfiguration = false;
 let supportsWorkspaceFolders = false;
 let canWatchFiles = false;
+/** The client sent no settings with initialize (VS Code's client does): they are asked for once initialized. */
+let settingsPending = false;
 
 interface RootState {
   analysis?: WorkspaceAnalysis;
@@ -72,8 +74,14 @@ interface RootState {
 }
 const rootStates = new Map<string, RootState>();
 
+/** The local path of a `file:` URI; undefined for any other URI, and for one that names no local path (a host, bad escapes). */
 function pathOf(uri: string): string | undefined {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
 }
 
 function rootOf(path: string): string {
@@ -118,12 +126,20 @@ function openPathsUnder(root: string): string[] {
     .filter((path): path is string => path !== undefined && rootOf(path) === root);
 }
 
+/**
+ * The directory of a file opened outside the workspace folders may be any directory of the
+ * machine (/usr, a home directory): its analysis looks in that directory alone, not below it.
+ */
+function searchDepthOf(root: string): number | undefined {
+  return workspaceRoots.includes(root) ? undefined : 0;
+}
+
 async function analyzeRoot(root: string): Promise<void> {
   const state = stateOf(root);
   const started = performance.now();
   void connection.sendNotification('certboot/analysisState', { state: 'started', root });
   try {
-    const analysis = await analyzeWorkspace(overlay, root, { cache: state.cache });
+    const analysis = await analyzeWorkspace(overlay, root, { cache: state.cache, searchDepth: searchDepthOf(root) });
     for (const internal of analysis.internalErrors) connection.console.error(`certboot: rule ${internal.ruleId} failed: ${internal.message}`);
     const files = new Set([...analysis.findings.map((finding) => finding.location.file), ...openPathsUnder(root)]);
     const findings = applyLintConfiguration(applySuppressions(analysis.findings, overlay, [...files]), configurationFor(root));
@@ -148,17 +164,41 @@ function publish(path: string, findings: readonly Finding[]): void {
   void connection.sendDiagnostics({ uri: fileUri(path), diagnostics: findings.map((finding) => toDiagnostic(finding, docsDirectory)) });
 }
 
+/** How many edits the client has sent: opens, changes, closes, saves, watched files, settings. */
+let editsReceived = 0;
+
 /**
- * Analyses run one at a time per root. An edit while none runs starts one at once; edits while
- * one runs ask for a single further analysis, which reads the latest buffers when it starts.
+ * Resolves once the edits the client has already sent are handled. vscode-jsonrpc handles one
+ * queued message per turn of the event loop, and an analysis holds the loop while it runs, so
+ * the keystrokes typed during one arrive together: waiting until a turn passes with no new edit
+ * makes such a burst cost one analysis, and a lone edit a turn of the loop.
+ */
+function editsSettled(): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = editsReceived;
+    const check = (): void => {
+      if (editsReceived === seen) return resolve();
+      seen = editsReceived;
+      setImmediate(check);
+    };
+    setImmediate(check);
+  });
+}
+
+/**
+ * Analyses run one at a time per root. An edit asks for one once the edits already sent are
+ * handled; edits until it starts ask for nothing more, as it reads the latest buffers.
  */
 function schedule(root: string): void {
+  editsReceived++;
   const state = stateOf(root);
   if (state.queued) return;
   state.queued = true;
-  state.running = state.running.then(() => {
+  state.running = state.running.then(async () => {
+    await editsSettled();
     state.queued = false;
-    return analyzeRoot(root);
+    // a file opened outside the folders may have been closed meanwhile
+    if (rootStates.get(root) === state) return analyzeRoot(root);
   });
 }
 
@@ -173,6 +213,7 @@ connection.onInitialize((params) => {
   supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   rebuildFileSystem();
+  settingsPending = params.initializationOptions?.settings === undefined;
   settingsConfiguration = lintConfigurationFromSettings(params.initializationOptions?.settings).configuration;
   return {
     capabilities: {
@@ -194,7 +235,9 @@ connection.onInitialized(() => {
   // any file can change the model (a certificate appearing, a .gitignore, a script), and
   // files that are not open reach the server only through the client's watcher
   if (canWatchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
-  scheduleAll();
+  // refreshSettings analyses once it has them
+  if (canReadConfiguration && settingsPending) void refreshSettings(undefined);
+  else scheduleAll();
 });
 
 async function refreshSettings(pushed: unknown): Promise<void> {
@@ -246,7 +289,14 @@ documents.onDidClose((event) => {
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   if (!path) return;
   overlay.delete(path);
-  schedule(rootOf(path));
+  const root = rootOf(path);
+  if (!workspaceRoots.includes(root) && openPathsUnder(root).length === 0) {
+    // nothing keeps a directory outside the folders in the analysis once its last file closes
+    rootStates.delete(root);
+    rebuildFileSystem();
+    return;
+  }
+  schedule(root);
 });
 
 connection.onDidChangeWatchedFiles(() => {
@@ -257,7 +307,7 @@ connection.onDidChangeWatchedFiles(() => {
 function findingsAt(uri: string): { path: string; findings: Finding[] } | undefined {
   const path = pathOf(uri);
   if (!path) return undefined;
-  return { path, findings: stateOf(rootOf(path)).findingsByFile.get(path) ?? [] };
+  return { path, findings: rootStates.get(rootOf(path))?.findingsByFile.get(path) ?? [] };
 }
 
 function versionOf(uri: string): number | null {
@@ -278,14 +328,16 @@ connection.onCodeAction((params) => {
   const document = documents.get(params.textDocument.uri);
   if (!found || !document) return [];
   const actions: CodeAction[] = [];
+  // `only` asks for these kinds and the kinds below them (`source` takes `source.fixAll.certboot`)
   const only = params.context.only;
-  if (only?.some((kind) => fixAllKind.startsWith(kind) && kind !== CodeActionKind.QuickFix)) {
+  const asked = (kind: string): boolean => only === undefined || only.some((prefix) => kind === prefix || kind.startsWith(`${prefix}.`));
+  if (only !== undefined && asked(fixAllKind)) {
     const safe = found.findings.flatMap((finding) => finding.fixes.filter((fix) => fix.safe)).flatMap((fix) => fix.edits);
     if (safe.length > 0) actions.push({ title: 'Fix all safe certboot problems', kind: fixAllKind, edit: toWorkspaceEdit(safe, versionOf) });
-    return actions;
   }
+  if (!asked(CodeActionKind.QuickFix)) return actions;
   const syntax = commentSyntaxOf(found.path);
-  const analysis = stateOf(rootOf(found.path)).analysis;
+  const analysis = rootStates.get(rootOf(found.path))?.analysis;
   let bootstrapOffered = false;
   for (const diagnostic of params.context.diagnostics.filter((candidate) => candidate.source === 'certboot')) {
     const finding = found.findings.find((candidate) => overlaps(candidate, diagnostic));
@@ -375,7 +427,7 @@ function markScriptsExecutable(uris: readonly string[]): string[] {
 
 connection.onHover((params): Hover | null => {
   const path = pathOf(params.textDocument.uri);
-  const analysis = path ? stateOf(rootOf(path)).analysis : undefined;
+  const analysis = path ? rootStates.get(rootOf(path))?.analysis : undefined;
   if (!path || !analysis) return null;
   const description = describePathAt(analysis.deployment, path, params.position);
   return description ? { contents: { kind: 'markdown', value: description.text }, range: description.range } : null;
@@ -383,7 +435,7 @@ connection.onHover((params): Hover | null => {
 
 connection.onDocumentLinks((params): DocumentLink[] => {
   const path = pathOf(params.textDocument.uri);
-  const analysis = path ? stateOf(rootOf(path)).analysis : undefined;
+  const analysis = path ? rootStates.get(rootOf(path))?.analysis : undefined;
   if (!path || !analysis) return [];
   const isFile = (candidate: string): boolean => overlay.stat(candidate)?.kind === 'file';
   return [...includeLinks(analysis.deployment, path), ...mountLinks(analysis.deployment, path, isFile)].map((link) => ({ range: link.range, target: fileUri(link.target) }));

@@ -264,6 +264,89 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     strictEqual(hover, null);
   });
 
+  it('coalesces a burst of keystrokes into one analysis that sees the last of them', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    const before = client.analysisStates.filter((state) => state.state === 'started').length;
+    // 30 keystrokes sent at once, as an editor sends them while the server is busy: 29 spaces at
+    // the end of the first line, then a `#` that comments the certificate line out
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        index < 29 ? client.changeRange(nginxPath, range(0, 8 + index, 0, 8 + index), ' ', index + 2) : client.changeRange(nginxPath, range(5, 4, 5, 4), '#', index + 2),
+      ),
+    );
+    const published = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 1);
+    deepStrictEqual(ofRule(published.diagnostics).map((diagnostic) => diagnostic.range), [range(6, 24, 6, 69)]);
+    const analyses = client.analysisStates.filter((state) => state.state === 'started').length - before;
+    ok(analyses >= 1 && analyses <= 2, `${analyses} analyses for 30 keystrokes`);
+  });
+
+  it('answers a code action request with the kinds `only` asks for', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    const published = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    const [target] = ofRule(published.diagnostics);
+    const titles = async (only: string[] | undefined): Promise<string[]> => {
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: pathToFileURL(nginxPath).href },
+        range: target.range,
+        context: { diagnostics: [target], only },
+      })) as CodeAction[];
+      return actions.map((action) => `${action.kind}: ${action.title}`);
+    };
+    const quickFixes = ['quickfix: Split into HTTP-first stages', 'quickfix: Disable missing-certificate-on-first-boot for this line'];
+    deepStrictEqual(await titles(undefined), quickFixes);
+    deepStrictEqual(await titles(['quickfix']), quickFixes);
+    deepStrictEqual(await titles(['refactor']), []);
+    deepStrictEqual(await titles(['source.organizeImports']), []);
+  });
+
+  it('looks for a file opened outside the workspace folders in its own directory only, and forgets it on close', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'certboot-lsp-outside-'));
+    try {
+      // a compose project below the file's directory mounts it: found by a search of the whole tree
+      mkdirSync(join(outside, 'deep'));
+      writeFileSync(join(outside, 'deep', 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    restart: always\n    volumes:\n      - ..:/etc/nginx/conf.d:ro\n');
+      const sitePath = join(outside, 'site.conf');
+      const siteText = 'server {\n    listen 443 ssl;\n    ssl_certificate /etc/letsencrypt/live/a.example/fullchain.pem;\n    ssl_certificate_key /etc/letsencrypt/live/a.example/privkey.pem;\n}\n';
+      writeFileSync(sitePath, siteText);
+      await client.open(sitePath, siteText, 'nginx');
+      const published = await client.diagnostics(sitePath);
+      deepStrictEqual(published.diagnostics, []);
+      // answered after the analysis has announced its end
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(sitePath).href }, position: { line: 0, character: 0 } });
+      deepStrictEqual(
+        client.analysisStates.filter((state) => state.root === outside).map((state) => state.state),
+        ['started', 'finished'],
+      );
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: pathToFileURL(sitePath).href } });
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(composePath).href, type: 2 }] });
+      const analysed = client.analysisStates.length;
+      await client.open(nginxPath, nginxText, 'nginx');
+      await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+      deepStrictEqual(client.analysisStates.slice(analysed).filter((state) => state.root === outside), []);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('answers requests about URIs that name no local file with nothing, and keeps serving', async () => {
+    for (const uri of ['file://remotehost/etc/nginx/nginx.conf', 'file:///tmp/%E0%A4%A.conf', 'untitled:Untitled-1']) {
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: 'server {' } });
+      deepStrictEqual(
+        [
+          await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }),
+          await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: range(0, 0, 0, 0), context: { diagnostics: [] } }),
+          await client.connection.sendRequest('textDocument/documentLink', { textDocument: { uri } }),
+        ],
+        [null, [], []],
+        uri,
+      );
+    }
+    await client.open(nginxPath, nginxText, 'nginx');
+    await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    deepStrictEqual(client.stderr.join('').match(/TypeError.*/g) ?? [], []);
+  });
+
   it('reports an EMAIL-validated ACM certificate in a Terraform file, with its DNS quick fix', async () => {
     const terraform = mkdtempSync(join(tmpdir(), 'certboot-lsp-terraform-'));
     try {

@@ -23,6 +23,13 @@ export interface LanguageClientOptions {
   readonly nodeArguments?: readonly string[];
 }
 
+/** What the server announces as it starts and ends the analysis of a root. */
+export interface AnalysisState {
+  readonly state: 'started' | 'finished';
+  readonly root: string;
+  readonly milliseconds?: number;
+}
+
 /** A real client: dist/server.js in its own process, JSON-RPC over stdio. */
 export class LanguageClient {
   readonly connection: ProtocolConnection;
@@ -46,6 +53,9 @@ export class LanguageClient {
         }
       }
     });
+    this.connection.onNotification('certboot/analysisState', (params: AnalysisState) => {
+      this.analysisStates.push(params);
+    });
     this.connection.onNotification('window/showMessage', (params: ShowMessageParams) => {
       this.messages.push(params);
     });
@@ -61,6 +71,9 @@ export class LanguageClient {
     });
     this.connection.listen();
   }
+
+  /** Every start and end of an analysis the server announced, in order. */
+  readonly analysisStates: AnalysisState[] = [];
 
   /** Every capability the server registered dynamically, in order. */
   readonly registrations: Registration[] = [];

@@ -61,7 +61,7 @@ function nginxSyntaxFindings(fileSystem: FileSystem, deployment: Deployment, roo
       }
     }
   }
-  for (const path of findFiles(fileSystem, root, (candidate) => isNginxFile(candidate, root), { maximumFiles: 2000, maximumFileBytes: Number.MAX_SAFE_INTEGER })) {
+  for (const path of findFiles(fileSystem, root, (candidate) => isNginxFile(candidate, root), { maximumFiles: 2000, maximumFileBytes: Number.MAX_SAFE_INTEGER, maximumDepth: deployment.searchDepth })) {
     if (reported.has(path)) continue;
     // only nginx.conf is known to be read at the top level; a snippet's context depends on its include
     const context = posix.basename(path) === 'nginx.conf' ? mainContext : undefined;

@@ -102,8 +102,8 @@ function systemdCommands(text: string): ShellCommand[] {
   return commands;
 }
 
-export function findScheduleFiles(fileSystem: FileSystem, root: string): ScheduleFile[] {
-  const paths = findFiles(fileSystem, root, (path) => isCronFile(path) || path.endsWith('.service') || path.endsWith('.timer'));
+export function findScheduleFiles(fileSystem: FileSystem, root: string, searchDepth?: number): ScheduleFile[] {
+  const paths = findFiles(fileSystem, root, (path) => isCronFile(path) || path.endsWith('.service') || path.endsWith('.timer'), { maximumDepth: searchDepth });
   return paths.flatMap((path): ScheduleFile[] => {
     const text = readTextFile(fileSystem, path);
     if (text === undefined) return [];
@@ -209,7 +209,7 @@ export function runCommandLocation(run: CertbotRun): SourceLocation {
 }
 
 export function renewalPicture(deployment: Deployment, fileSystem: FileSystem): RenewalPicture {
-  const schedules = findScheduleFiles(fileSystem, deployment.workspaceRoot);
+  const schedules = findScheduleFiles(fileSystem, deployment.workspaceRoot, deployment.searchDepth);
   const runs = gatherCertbotRuns(deployment, schedules);
   let renewalUnknown = false;
   for (const project of deployment.projects) {
@@ -230,7 +230,7 @@ export function renewalPicture(deployment: Deployment, fileSystem: FileSystem): 
     const renewsHere = runs.some((run) => run.origin.kind === 'schedule' && run.origin.file === file && run.invocation.subcommand === 'renew');
     if (renewalMention.test(file.text) && !renewsHere) renewalUnknown = true;
   }
-  for (const dockerfile of findFiles(fileSystem, deployment.workspaceRoot, (path) => /^Dockerfile|\.Dockerfile$|^Containerfile/.test(posix.basename(path)))) {
+  for (const dockerfile of findFiles(fileSystem, deployment.workspaceRoot, (path) => /^Dockerfile|\.Dockerfile$|^Containerfile/.test(posix.basename(path)), { maximumDepth: deployment.searchDepth })) {
     if (renewalMention.test(readTextFile(fileSystem, dockerfile) ?? '')) renewalUnknown = true;
   }
   if (runs.some((run) => isUnknownSubcommand(run.invocation))) renewalUnknown = true;

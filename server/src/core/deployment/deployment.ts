@@ -72,6 +72,8 @@ export interface Deployment {
   readonly scripts: readonly RepositoryScript[];
   /** Terraform modules and CloudFormation templates of the workspace (the ACM rules read them). */
   readonly infrastructure: Infrastructure;
+  /** How deep below the root the searches for files go (DeploymentOptions.searchDepth). */
+  readonly searchDepth?: number;
 }
 
 export interface DeploymentOptions {
@@ -80,6 +82,13 @@ export interface DeploymentOptions {
   /** Whether a host path exists on a fresh server; default: in a fresh clone of its repository. */
   readonly hostPathState?: HostPathState;
   readonly maximumScripts?: number;
+  /**
+   * How deep below the root the searches for compose projects, nginx files, scripts, schedules
+   * and infrastructure go (0: the root directory alone); by default each search's own bound.
+   * The language server looks no deeper for a file opened outside the workspace folders, whose
+   * directory may be any directory of the machine.
+   */
+  readonly searchDepth?: number;
   /** What earlier analyses of the same root parsed (the language server's); none by default. */
   readonly cache?: AnalysisCache;
 }
@@ -366,7 +375,8 @@ function readScript(text: string): ReadScript {
 export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: string, options: DeploymentOptions = {}): Promise<Deployment> {
   await initializeShellParser();
   const freshClone = new FreshClone(fileSystem, [workspaceRoot]);
-  const projects = findComposeDirectories(fileSystem, workspaceRoot).map((directory) =>
+  const searchDepth = options.searchDepth;
+  const projects = findComposeDirectories(fileSystem, workspaceRoot, { maximumDepth: searchDepth }).map((directory) =>
     buildProject(
       fileSystem,
       loadProject(fileSystem, directory, options),
@@ -375,15 +385,15 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
     ),
   );
   const loaded = filesLoadedByServices(projects);
-  for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', { maximumFiles: 200 })) {
+  for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', { maximumFiles: 200, maximumDepth: searchDepth })) {
     if (loaded.has(path)) continue;
     projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))), options.cache));
   }
-  const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), { maximumFiles: options.maximumScripts ?? 200 }).flatMap((path): RepositoryScript[] => {
+  const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), { maximumFiles: options.maximumScripts ?? 200, maximumDepth: searchDepth }).flatMap((path): RepositoryScript[] => {
     const text = readTextFile(fileSystem, path);
     if (text === undefined || text.includes('\0')) return [];
     const read = options.cache ? options.cache.scripts.get(path, (kept) => kept.text === text, () => ({ text, read: readScript(text) })).read : readScript(text);
     return [{ path, text, ...read }];
   });
-  return { workspaceRoot, projects, scripts, infrastructure: await loadInfrastructure(fileSystem, workspaceRoot) };
+  return { workspaceRoot, projects, scripts, infrastructure: await loadInfrastructure(fileSystem, workspaceRoot, { searchDepth }), searchDepth };
 }

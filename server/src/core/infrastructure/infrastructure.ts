@@ -13,6 +13,8 @@ export interface Infrastructure {
 
 export interface InfrastructureOptions {
   readonly maximumFiles?: number;
+  /** How deep below the root the search goes (DeploymentOptions.searchDepth). */
+  readonly searchDepth?: number;
 }
 
 /** Downloaded modules (`.terraform/`) and generated templates (`cdk.out/`) are nobody's source. */
@@ -38,8 +40,8 @@ function templateFormat(path: string): 'yaml' | 'json' | undefined {
  */
 export async function loadInfrastructure(fileSystem: FileSystem, workspaceRoot: string, options: InfrastructureOptions = {}): Promise<Infrastructure> {
   const maximumFiles = options.maximumFiles ?? 500;
-  const terraformPaths = findFiles(fileSystem, workspaceRoot, (path) => isTerraformFile(path) && !isGenerated(path), { maximumFiles });
-  const templatePaths = findFiles(fileSystem, workspaceRoot, (path) => templateFormat(path) !== undefined && !isGenerated(path), { maximumFiles });
+  const terraformPaths = findFiles(fileSystem, workspaceRoot, (path) => isTerraformFile(path) && !isGenerated(path), { maximumFiles, maximumDepth: options.searchDepth });
+  const templatePaths = findFiles(fileSystem, workspaceRoot, (path) => templateFormat(path) !== undefined && !isGenerated(path), { maximumFiles, maximumDepth: options.searchDepth });
   return { terraformModules: await loadTerraformModules(fileSystem, terraformPaths), cloudFormationTemplates: loadTemplates(fileSystem, templatePaths) };
 }
 

@@ -16,27 +16,34 @@ export function readTextFile(fileSystem: FileSystem, path: string): string | und
 
 export interface FindFilesOptions {
   readonly maximumFiles?: number;
+  /** How deep below `root` the walk goes: 0 looks in `root` alone. */
   readonly maximumDepth?: number;
   readonly maximumFileBytes?: number;
+  /** How many directories the walk may list before it stops, whatever it has found. */
+  readonly maximumDirectories?: number;
 }
 
 /**
- * Files below `root` that `accept` takes, breadth first and bounded in count, depth and size, so
- * a repository with thousands of files or a symlink loop costs a bounded amount of work.
+ * Files below `root` that `accept` takes, breadth first and bounded in count, depth, size and
+ * directories listed, so a repository with thousands of files, a directory such as /usr, or a
+ * symlink loop costs a bounded amount of work.
  */
 export function findFiles(fileSystem: FileSystem, root: string, accept: (path: string) => boolean, options: FindFilesOptions = {}): string[] {
   const maximumFiles = options.maximumFiles ?? 200;
   const maximumDepth = options.maximumDepth ?? 6;
   const maximumFileBytes = options.maximumFileBytes ?? 1024 * 1024;
+  const maximumDirectories = options.maximumDirectories ?? 10_000;
   const found: string[] = [];
   const queue: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
-  for (let next = queue.shift(); next !== undefined && found.length < maximumFiles; next = queue.shift()) {
+  let listed = 0;
+  for (let next = queue.shift(); next !== undefined && found.length < maximumFiles && listed < maximumDirectories; next = queue.shift()) {
     let names: string[];
     try {
       names = fileSystem.readDirectory(next.path);
     } catch {
       continue;
     }
+    listed++;
     for (const name of names) {
       const child = posix.join(next.path, name);
       const stat = fileSystem.stat(child);
