@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Finding } from '../findings';
 import { DiskFileSystem } from '../workspace/disk-file-system';
 import type { FileSystem } from '../workspace/file-system';
+import { findFiles } from '../workspace/text-files';
 import { commentSyntaxOf, isConfigurationFileName } from './comment-scanner';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -143,8 +144,12 @@ interface LintTarget {
 function resolveTargets(paths: readonly string[], cwd: string): { targets: LintTarget[]; missing: string[] } {
   const targets: LintTarget[] = [];
   const missing: string[] = [];
+  const named = new Set<string>();
   for (const given of paths) {
     const path = posix.resolve(cwd, toPosix(given));
+    // `certboot lint . .` lints the directory once
+    if (named.has(path)) continue;
+    named.add(path);
     const inside = isInsideDirectory(path, cwd);
     const kind = new DiskFileSystem([inside ? cwd : posix.dirname(path)]).stat(path)?.kind;
     if (kind === undefined) {
@@ -157,29 +162,21 @@ function resolveTargets(paths: readonly string[], cwd: string): { targets: LintT
   return { targets, missing };
 }
 
-const skippedDirectories = new Set(['.git', 'node_modules']);
-
-/** The configuration files under the linted paths, where suppressions are looked for. */
+/**
+ * The configuration files under the linted paths, where suppressions are looked for: a file the
+ * user named in any language certboot reads, and below a directory the files it would find.
+ * The search is the bounded one the analysis uses, so a symlink loop ends it too.
+ */
 function collectConfigurationFiles(fileSystem: FileSystem, targets: readonly LintTarget[]): string[] {
-  const files: string[] = [];
-  const visit = (path: string, named: boolean): void => {
-    const kind = fileSystem.stat(path)?.kind;
-    if (kind === 'file') {
-      if (named ? commentSyntaxOf(path) !== undefined : isConfigurationFileName(path)) files.push(path);
-      return;
-    }
-    if (kind !== 'directory') return;
-    let entries: string[];
-    try {
-      entries = fileSystem.readDirectory(path);
-    } catch {
-      // an unreadable directory holds no suppressions the engine could have seen either
-      return;
-    }
-    for (const entry of entries) if (!skippedDirectories.has(entry)) visit(posix.join(path, entry), false);
-  };
-  for (const target of targets) visit(target.path, true);
-  return files;
+  const files = new Set<string>();
+  for (const target of targets) {
+    const kind = fileSystem.stat(target.path)?.kind;
+    if (kind === 'file' && commentSyntaxOf(target.path) !== undefined) files.add(target.path);
+    if (kind !== 'directory') continue;
+    const found = findFiles(fileSystem, target.path, isConfigurationFileName, { maximumFiles: 10_000, maximumDepth: 16, maximumFileBytes: Number.MAX_SAFE_INTEGER });
+    for (const file of found) files.add(file);
+  }
+  return [...files];
 }
 
 interface ConfigurationScope {
