@@ -27,6 +27,7 @@ export function resolveIncludes(context: LoadContext, root: ComposeMapping, stac
   for (const item of include.items) {
     const project = includedProject(context, item, stack);
     if (!project) continue;
+    context.includedFiles.push(...project.files);
     const included = load(project, [...stack, ...project.files]);
     if (included) result = importResources(context, result, included);
   }

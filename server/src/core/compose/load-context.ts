@@ -11,6 +11,8 @@ export class LoadContext {
   readonly diagnostics: ComposeDiagnostic[] = [];
   readonly files: string[] = [];
   readonly documents: ComposeDocument[] = [];
+  /** The files `include` brought in, at any depth. */
+  readonly includedFiles: string[] = [];
 
   constructor(readonly fileSystem: FileSystem) {}
 

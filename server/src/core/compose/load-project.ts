@@ -58,6 +58,7 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
     directory: projectDirectory,
     name: projectName(root, variableMap, projectDirectory),
     files: context.files,
+    includedFiles: context.includedFiles,
     services,
     namedVolumes: [...(mappingChild(root, 'volumes')?.entries.keys() ?? [])],
     documents: context.documents,

@@ -7,6 +7,8 @@ export interface ComposeProject {
   readonly name: string;
   /** The files merged into the model, in merge order (includes and extended files after them). */
   readonly files: string[];
+  /** The files of `files` that `include` brought in: compose runs their services as this project's. */
+  readonly includedFiles: string[];
   readonly services: ComposeService[];
   /** Names declared under the top-level `volumes`. */
   readonly namedVolumes: string[];

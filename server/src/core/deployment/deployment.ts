@@ -304,7 +304,7 @@ function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: 
     view,
     nginx: { imageKind: 'host', mainConfigurationPath: mainPath, rendersTemplates: false, configuration: loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) },
   };
-  const project: ComposeProject = { directory, name: compose.name, files: [], services: [compose], namedVolumes: [], documents: [], diagnostics: [] };
+  const project: ComposeProject = { directory, name: compose.name, files: [], includedFiles: [], services: [compose], namedVolumes: [], documents: [], diagnostics: [] };
   return { compose: project, services: [service] };
 }
 
@@ -362,6 +362,17 @@ function loadProject(fileSystem: FileSystem, directory: string, options: Deploym
   ).project;
 }
 
+/**
+ * The compose projects found, less those whose compose file another one includes: its services
+ * run as part of the including project, and linting it again would report each of its
+ * findings twice and its names and ports as taken by itself. Projects that include each other
+ * (a cycle, already reported) both stay.
+ */
+function withoutIncludedProjects(projects: readonly ComposeProject[]): ComposeProject[] {
+  const includes = (including: ComposeProject, included: ComposeProject): boolean => included.files.length > 0 && including.includedFiles.includes(included.files[0]);
+  return projects.filter((project) => !projects.some((other) => other !== project && includes(other, project) && !includes(project, other)));
+}
+
 function readScript(text: string): ReadScript {
   const script = parseShell(text);
   return { script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) };
@@ -376,13 +387,8 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
   await initializeShellParser();
   const freshClone = new FreshClone(fileSystem, [workspaceRoot]);
   const searchDepth = options.searchDepth;
-  const projects = findComposeDirectories(fileSystem, workspaceRoot, { maximumDepth: searchDepth }).map((directory) =>
-    buildProject(
-      fileSystem,
-      loadProject(fileSystem, directory, options),
-      remembered(options.hostPathState ?? freshCloneState(freshClone, directory)),
-      options.cache,
-    ),
+  const projects = withoutIncludedProjects(findComposeDirectories(fileSystem, workspaceRoot, { maximumDepth: searchDepth }).map((directory) => loadProject(fileSystem, directory, options))).map(
+    (compose) => buildProject(fileSystem, compose, remembered(options.hostPathState ?? freshCloneState(freshClone, compose.directory)), options.cache),
   );
   const loaded = filesLoadedByServices(projects);
   for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', { maximumFiles: 200, maximumDepth: searchDepth })) {
