@@ -6,6 +6,7 @@ import { parseTemplateText } from '../../../server/src/core/cloudformation/templ
 import type { FileEdit } from '../../../server/src/core/findings';
 import type { Position } from '../../../server/src/core/source-location';
 import { initializeTerraformParser, parseHcl } from '../../../server/src/core/terraform/hcl-parser';
+import { TerraformModule } from '../../../server/src/core/terraform/module';
 import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
 import { fixturesRoot } from '../../support/paths';
 
@@ -79,4 +80,130 @@ describe('ACM quick fixes', () => {
       });
     }
   }
+});
+
+/** The files after the first fix of the one finding of the rule. */
+async function fixedFiles(files: Record<string, string>, ruleId: string): Promise<Record<string, string>> {
+  const analysis = await analyzeWorkspace(new MemoryFileSystem(files), root);
+  const findings = analysis.findings.filter((finding) => finding.ruleId === ruleId);
+  assert.equal(findings.length, 1, findings.map((finding) => finding.message).join('\n'));
+  const fix = findings[0]?.fixes[0];
+  assert.ok(fix, 'no fix');
+  return applyEdits(files, fix.edits);
+}
+
+const listener = `
+resource "aws_lb_listener_certificate" "api" {
+  listener_arn    = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"
+  certificate_arn = aws_acm_certificate.api.arn
+}
+`;
+
+describe('ACM quick fixes: the edited text', () => {
+  before(() => initializeTerraformParser());
+
+  it('expands a one-line lifecycle block to add create_before_destroy (Terraform allows one argument on one line)', async () => {
+    const path = `${root}/main.tf`;
+    const fixed = await fixedFiles(
+      { [path]: `resource "aws_acm_certificate" "api" {\n  domain_name       = "api.example.com"\n  validation_method = "DNS"\n  lifecycle { prevent_destroy = true }\n}\n${listener}` },
+      'acm-replace-without-create-before-destroy',
+    );
+    assert.equal(
+      fixed[path],
+      `resource "aws_acm_certificate" "api" {\n  domain_name       = "api.example.com"\n  validation_method = "DNS"\n  lifecycle {\n    prevent_destroy = true\n    create_before_destroy = true\n  }\n}\n${listener}`,
+    );
+  });
+
+  it('expands a one-line certificate block to add its lifecycle', async () => {
+    const path = `${root}/main.tf`;
+    const fixed = await fixedFiles({ [path]: `resource "aws_acm_certificate" "api" { domain_name = "api.example.com" }\n${listener}` }, 'acm-replace-without-create-before-destroy');
+    assert.equal(fixed[path], `resource "aws_acm_certificate" "api" {\n  domain_name = "api.example.com"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n${listener}`);
+  });
+
+  it('writes a long-form Ref domain as a flow mapping in DomainValidationOptions', async () => {
+    const path = `${root}/template.yaml`;
+    const head = 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Domain:\n    Type: String\n';
+    const resources = 'Resources:\n  Cert:\n    Type: AWS::CertificateManager::Certificate\n    Properties:\n      DomainName:\n        Ref: Domain\n      ValidationMethod: DNS\n';
+    const fixed = await fixedFiles({ [path]: head + resources }, 'acm-validation-missing');
+    assert.equal(
+      fixed[path],
+      `${head}  HostedZoneId:\n    Type: AWS::Route53::HostedZone::Id\n    Description: The Route 53 hosted zone that holds the certificate's DNS validation records\n${resources}` +
+        '      DomainValidationOptions:\n        - DomainName: { "Ref": "Domain" }\n          HostedZoneId: !Ref HostedZoneId\n',
+    );
+    assert.deepEqual(parseTemplateText(fixed[path] ?? '', 'yaml').errors, []);
+  });
+
+  it('writes a long-form Fn::Join domain as a flow mapping in DomainValidationOptions', async () => {
+    const path = `${root}/template.yaml`;
+    const text =
+      'Resources:\n  Zone:\n    Type: AWS::Route53::HostedZone\n    Properties:\n      Name: example.com\n  Cert:\n    Type: AWS::CertificateManager::Certificate\n    Properties:\n      DomainName:\n        Fn::Join: [".", ["c", "example.com"]]\n      ValidationMethod: EMAIL\n';
+    const fixed = await fixedFiles({ [path]: text }, 'acm-email-validation');
+    assert.equal(
+      fixed[path],
+      text.replace('EMAIL\n', 'DNS\n      DomainValidationOptions:\n        - DomainName: { "Fn::Join": [".", ["c", "example.com"]] }\n          HostedZoneId: !Ref Zone\n'),
+    );
+  });
+
+  const emailCertificate = 'resource "aws_acm_certificate" "cdn" {\n  domain_name       = "cdn.example.com"\n  validation_method = "EMAIL"\n}\n';
+
+  it('names the instance of a hosted zone with count = 1 in the generated records', async () => {
+    const path = `${root}/main.tf`;
+    const fixed = await fixedFiles({ [path]: `${emailCertificate}resource "aws_route53_zone" "a" {\n  count = 1\n  name  = "example.com"\n}\n` }, 'acm-email-validation');
+    assert.match(fixed[path] ?? '', /\n {2}zone_id {9}= aws_route53_zone\.a\[0\]\.zone_id\n/);
+  });
+
+  it('does not pick a hosted zone with for_each or a count that may be 0: it asks for the zone in a variable', async () => {
+    const path = `${root}/main.tf`;
+    const zones =
+      'resource "aws_route53_zone" "each" {\n  for_each = toset(["example.com"])\n  name     = each.key\n}\n' +
+      'resource "aws_route53_zone" "maybe" {\n  count = var.create_zone ? 1 : 0\n  name  = "example.com"\n}\n';
+    const fixed = await fixedFiles({ [path]: emailCertificate + zones }, 'acm-email-validation');
+    assert.match(fixed[path] ?? '', /\n {2}zone_id {9}= var\.route53_zone_id\n/);
+    assert.match(fixed[path] ?? '', /\nvariable "route53_zone_id" \{\n/);
+  });
+
+  it('still reports a validation whose validation_record_fqdns is provably empty', async () => {
+    const text =
+      'resource "aws_acm_certificate" "api" {\n  domain_name       = "api.example.com"\n  validation_method = "DNS"\n}\n' +
+      'resource "aws_acm_certificate_validation" "api" {\n  certificate_arn         = aws_acm_certificate.api.arn\n  validation_record_fqdns = []\n}\n';
+    const analysis = await analyzeWorkspace(new MemoryFileSystem({ [`${root}/main.tf`]: text }), root);
+    assert.deepEqual(
+      analysis.findings.filter((finding) => finding.ruleId === 'acm-validation-missing').map((finding) => [finding.location.range, finding.fixes.map((fix) => fix.title)]),
+      [[{ start: { line: 2, character: 22 }, end: { line: 2, character: 27 } }, ['Add the Route 53 validation records for aws_acm_certificate.api']]],
+    );
+  });
+
+  it('reads each attribute of a module a bounded number of times, however many certificates it has', async () => {
+    const certificates = (count: number): Record<string, string> => {
+      const blocks = Array.from(
+        { length: count },
+        (_, index) =>
+          `resource "aws_acm_certificate" "c${index}" {\n  domain_name       = "s${index}.example.com"\n  validation_method = "DNS"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n` +
+          `resource "aws_route53_record" "v${index}" {\n  for_each = { for o in aws_acm_certificate.c${index}.domain_validation_options : o.domain_name => o }\n  name     = each.value.resource_record_name\n  records  = [each.value.resource_record_value]\n  type     = each.value.resource_record_type\n  ttl      = 60\n  zone_id  = "Z1"\n}\n` +
+          `resource "aws_acm_certificate_validation" "c${index}" {\n  certificate_arn         = aws_acm_certificate.c${index}.arn\n  validation_record_fqdns = [for r in aws_route53_record.v${index} : r.fqdn]\n}\n` +
+          `resource "aws_lb_listener_certificate" "c${index}" {\n  listener_arn    = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"\n  certificate_arn = aws_acm_certificate_validation.c${index}.certificate_arn\n}\n`,
+      );
+      return { [`${root}/main.tf`]: blocks.join('\n') };
+    };
+    const original = TerraformModule.prototype.referencesThroughLocals;
+    let calls = 0;
+    TerraformModule.prototype.referencesThroughLocals = function (this: TerraformModule, ...args: Parameters<typeof original>) {
+      calls++;
+      return original.apply(this, args);
+    };
+    try {
+      const counted = async (count: number): Promise<number> => {
+        calls = 0;
+        const analysis = await analyzeWorkspace(new MemoryFileSystem(certificates(count)), root);
+        assert.deepEqual(analysis.findings.filter((finding) => ruleIds.includes(finding.ruleId)), []);
+        return calls;
+      };
+      const few = await counted(20);
+      const many = await counted(80);
+      // 4 times the certificates: about 4 times the work, not 16 times
+      assert.ok(many <= few * 4.5, `${few} reads for 20 certificates, ${many} for 80`);
+    } finally {
+      TerraformModule.prototype.referencesThroughLocals = original;
+    }
+  });
 });

@@ -74,42 +74,114 @@ function readAttribute(reference: HclReference, from: number): string | undefine
   return undefined;
 }
 
-function terraformCertificate(module: TerraformModule, resource: TerraformResource): TerraformCertificate {
-  const body = resource.block.body;
-  const validationMethodAttribute = findAttribute(body, 'validation_method');
-  const definition = validationMethodAttribute ? module.definition({ expression: validationMethodAttribute.value, file: resource.file }) : undefined;
-  const isCertificate = (reference: HclReference): boolean => referencesResource(reference, 'resource', terraformCertificateType, resource.name);
+/** One attribute of a consumer resource, with the references its value makes through locals. */
+interface ConsumerAttribute {
+  readonly resource: TerraformResource;
+  readonly description: string;
+  readonly attribute: HclAttribute;
+  readonly references: readonly HclReference[];
+}
 
-  const validationRecordUses: CertificateUse[] = [];
+/**
+ * What the ACM rules look up per certificate, gathered in one pass over a module: reading every
+ * attribute once for all certificates, not once per certificate (which is quadratic in them).
+ */
+interface CertificateIndex {
+  /** Per certificate name: the uses reading its `domain_validation_options` or the whole certificate, in module order. */
+  readonly recordUses: ReadonlyMap<string, readonly CertificateUse[]>;
+  /** Per certificate name: the validations whose `certificate_arn` references it. */
+  readonly validations: ReadonlyMap<string, readonly TerraformResource[]>;
+  readonly consumerAttributes: readonly ConsumerAttribute[];
+  /** Per certificate name: the indices into consumerAttributes that read its `arn` / `id`. */
+  readonly consumersByCertificate: ReadonlyMap<string, readonly number[]>;
+  /** Per validation name: the indices into consumerAttributes that read its `certificate_arn` / `id`. */
+  readonly consumersByValidation: ReadonlyMap<string, readonly number[]>;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (list.at(-1) !== value) list.push(value);
+}
+
+/** The resource name a reference to a resource of this type names (`cert` of `aws_acm_certificate.cert.arn`). */
+function referencedName(reference: HclReference, type: string): string | undefined {
+  return reference.root === type ? attributeStep(reference, 0) : undefined;
+}
+
+function certificateIndex(module: TerraformModule): CertificateIndex {
+  const recordUses = new Map<string, CertificateUse[]>();
   for (const use of module.allAttributes()) {
-    if (use.block === resource.block || orderingAttributes.has(use.attribute.name)) continue;
-    const references = module.referencesThroughLocals(use.attribute.value).filter(isCertificate);
-    if (references.some((reference) => ['domain_validation_options', undefined].includes(readAttribute(reference, 1)))) validationRecordUses.push(use);
+    if (orderingAttributes.has(use.attribute.name)) continue;
+    for (const reference of module.referencesThroughLocals(use.attribute.value)) {
+      const name = referencedName(reference, terraformCertificateType);
+      if (name !== undefined && ['domain_validation_options', undefined].includes(readAttribute(reference, 1))) push(recordUses, name, use);
+    }
   }
 
-  const validations = module.resourcesOfType(terraformValidationType).filter((validation) => {
+  const validations = new Map<string, TerraformResource[]>();
+  for (const validation of module.resourcesOfType(terraformValidationType)) {
     const arn = findAttribute(validation.block.body, 'certificate_arn');
-    return arn !== undefined && module.referencesThroughLocals(arn.value).some(isCertificate);
-  });
-  const isValidation = (reference: HclReference): boolean => validations.some((validation) => referencesResource(reference, 'resource', terraformValidationType, validation.name));
+    if (arn === undefined) continue;
+    for (const reference of module.referencesThroughLocals(arn.value)) {
+      const name = referencedName(reference, terraformCertificateType);
+      if (name !== undefined) push(validations, name, validation);
+    }
+  }
 
-  const consumers: CertificateConsumer[] = [];
-  for (const candidate of module.resources) {
-    const description = candidate.mode === 'resource' ? consumerTypes.get(candidate.type) : undefined;
+  const consumerAttributes: ConsumerAttribute[] = [];
+  const consumersByCertificate = new Map<string, number[]>();
+  const consumersByValidation = new Map<string, number[]>();
+  for (const resource of module.resources) {
+    const description = resource.mode === 'resource' ? consumerTypes.get(resource.type) : undefined;
     if (description === undefined) continue;
-    const pending = [candidate.block.body];
+    const pending = [resource.block.body];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       pending.push(...next.blocks.map((block) => block.body));
       for (const attribute of next.attributes) {
         if (orderingAttributes.has(attribute.name)) continue;
         const references = module.referencesThroughLocals(attribute.value);
-        const readsArn = (reference: HclReference): boolean => isCertificate(reference) && ['arn', 'id'].includes(readAttribute(reference, 1) ?? '');
-        const direct = references.some(readsArn);
-        const throughValidation = references.some((reference) => isValidation(reference) && ['certificate_arn', 'id'].includes(readAttribute(reference, 1) ?? ''));
-        if (!direct && !throughValidation) continue;
-        consumers.push({ resource: candidate, description, attribute, directReference: referencesIn(attribute.value).find(readsArn), throughValidation: !direct && throughValidation });
+        const index = consumerAttributes.length;
+        let indexed = false;
+        for (const reference of references) {
+          const certificate = referencedName(reference, terraformCertificateType);
+          if (certificate !== undefined && ['arn', 'id'].includes(readAttribute(reference, 1) ?? '')) {
+            push(consumersByCertificate, certificate, index);
+            indexed = true;
+          }
+          const validation = referencedName(reference, terraformValidationType);
+          if (validation !== undefined && ['certificate_arn', 'id'].includes(readAttribute(reference, 1) ?? '')) {
+            push(consumersByValidation, validation, index);
+            indexed = true;
+          }
+        }
+        if (indexed) consumerAttributes.push({ resource, description, attribute, references });
       }
     }
+  }
+  return { recordUses, validations, consumerAttributes, consumersByCertificate, consumersByValidation };
+}
+
+function terraformCertificate(module: TerraformModule, index: CertificateIndex, resource: TerraformResource): TerraformCertificate {
+  const body = resource.block.body;
+  const validationMethodAttribute = findAttribute(body, 'validation_method');
+  const definition = validationMethodAttribute ? module.definition({ expression: validationMethodAttribute.value, file: resource.file }) : undefined;
+  const isCertificate = (reference: HclReference): boolean => referencesResource(reference, 'resource', terraformCertificateType, resource.name);
+
+  const validationRecordUses = (index.recordUses.get(resource.name) ?? []).filter((use) => use.block !== resource.block);
+  const validations = index.validations.get(resource.name) ?? [];
+  const isValidation = (reference: HclReference): boolean => validations.some((validation) => referencesResource(reference, 'resource', terraformValidationType, validation.name));
+
+  // the consumer attributes that name the certificate or one of its validations, in module order
+  const candidates = new Set([...(index.consumersByCertificate.get(resource.name) ?? []), ...validations.flatMap((validation) => index.consumersByValidation.get(validation.name) ?? [])]);
+  const consumers: CertificateConsumer[] = [];
+  for (const position of [...candidates].sort((one, other) => one - other)) {
+    const { resource: candidate, description, attribute, references } = index.consumerAttributes[position] as ConsumerAttribute;
+    const readsArn = (reference: HclReference): boolean => isCertificate(reference) && ['arn', 'id'].includes(readAttribute(reference, 1) ?? '');
+    const direct = references.some(readsArn);
+    const throughValidation = references.some((reference) => isValidation(reference) && ['certificate_arn', 'id'].includes(readAttribute(reference, 1) ?? ''));
+    if (!direct && !throughValidation) continue;
+    consumers.push({ resource: candidate, description, attribute, directReference: referencesIn(attribute.value).find(readsArn), throughValidation: !direct && throughValidation });
   }
 
   const lifecycle = findBlocks(body, 'lifecycle')[0];
@@ -132,9 +204,20 @@ function terraformCertificate(module: TerraformModule, resource: TerraformResour
 
 /** Every `aws_acm_certificate` of the workspace's Terraform modules that have no syntax error. */
 export function terraformCertificates(infrastructure: Infrastructure): TerraformCertificate[] {
-  return infrastructure.terraformModules
-    .filter((module) => !module.hasSyntaxErrors)
-    .flatMap((module) => module.resourcesOfType(terraformCertificateType).map((resource) => terraformCertificate(module, resource)));
+  return infrastructure.terraformModules.filter((module) => !module.hasSyntaxErrors).flatMap(moduleCertificates);
+}
+
+/** A module's certificates, worked out once: each ACM rule asks for them, and a module does not change. */
+const certificatesOfModule = new WeakMap<TerraformModule, readonly TerraformCertificate[]>();
+
+function moduleCertificates(module: TerraformModule): readonly TerraformCertificate[] {
+  let certificates = certificatesOfModule.get(module);
+  if (certificates === undefined) {
+    const index = certificateIndex(module);
+    certificates = module.resourcesOfType(terraformCertificateType).map((resource) => terraformCertificate(module, index, resource));
+    certificatesOfModule.set(module, certificates);
+  }
+  return certificates;
 }
 
 export interface CloudFormationCertificate {

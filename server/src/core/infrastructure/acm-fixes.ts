@@ -2,7 +2,7 @@ import type { CfnValue } from '../cloudformation/template';
 import type { FileEdit, Fix } from '../findings';
 import { LineIndex } from '../lint/json-document';
 import type { Position } from '../source-location';
-import { attributeStep, referencesIn, type HclBlock } from '../terraform/hcl-syntax';
+import { attributeStep, findAttribute, referencesIn, type HclBlock } from '../terraform/hcl-syntax';
 import type { TerraformModule } from '../terraform/module';
 import type { CloudFormationCertificate, TerraformCertificate } from './acm-certificates';
 
@@ -40,14 +40,21 @@ function zoneIdExpression(certificate: TerraformCertificate): { expression: stri
   const module = certificate.module;
   const domainAttribute = certificate.resource.block.body.attributes.find((attribute) => attribute.name === 'domain_name');
   const domain = domainAttribute ? module.evaluateString(domainAttribute.value) : undefined;
-  const zones = module.resources.filter((resource) => resource.type === 'aws_route53_zone');
-  const matching = zones.find((zone) => {
+  // a zone with `count` is named `aws_route53_zone.x[0]`, which exists only when the count is a
+  // number above 0; one with `for_each` or another count is not picked
+  const zones = module.resources.flatMap((resource) => {
+    if (resource.type !== 'aws_route53_zone' || findAttribute(resource.block.body, 'for_each') !== undefined) return [];
+    const count = findAttribute(resource.block.body, 'count');
+    if (count === undefined) return [{ resource, key: '' }];
+    return count.value.kind === 'literal' && typeof count.value.value === 'number' && count.value.value >= 1 ? [{ resource, key: '[0]' }] : [];
+  });
+  const matching = zones.find(({ resource: zone }) => {
     const nameAttribute = zone.block.body.attributes.find((attribute) => attribute.name === 'name');
     const name = nameAttribute ? module.evaluateString(nameAttribute.value)?.replace(/\.$/, '') : undefined;
     return name !== undefined && domain !== undefined && (domain === name || domain.endsWith(`.${name}`));
   });
-  const zone = matching ?? zones[0];
-  if (zone) return { expression: `${zone.mode === 'data' ? 'data.' : ''}aws_route53_zone.${zone.name}.zone_id` };
+  const chosen = matching ?? zones[0];
+  if (chosen) return { expression: `${chosen.resource.mode === 'data' ? 'data.' : ''}aws_route53_zone.${chosen.resource.name}${chosen.key}.zone_id` };
   if (module.variables.has('route53_zone_id')) return { expression: 'var.route53_zone_id' };
   return {
     expression: 'var.route53_zone_id',
@@ -150,6 +157,15 @@ export function createBeforeDestroyFix(certificate: TerraformCertificate): Fix {
   }
   const target: HclBlock = certificate.lifecycle ?? certificate.resource.block;
   const base = lineIndentation(text, target.span.start);
+  if (!text.slice(target.openBrace.end, target.closeBrace.start).includes('\n')) {
+    // `lifecycle { prevent_destroy = true }`: a one-line block holds a single argument, so it
+    // becomes a block of lines (Terraform: "Invalid single-argument block definition")
+    const content = text.slice(target.openBrace.end, target.closeBrace.start).trim();
+    const added = certificate.lifecycle ? ['create_before_destroy = true'] : ['lifecycle {', `${unit}create_before_destroy = true`, '}'];
+    const body = [...(content === '' ? [] : [content]), ...added].map((line) => `${base}${unit}${line}\n`).join('');
+    const range = { start: lines.position(target.openBrace.end), end: lines.position(target.closeBrace.start) };
+    return { title, edits: [{ kind: 'replace', file, range, newText: `\n${body}${base}` }], preferred: true, safe: true };
+  }
   const inner = certificate.lifecycle ? `${base}${bodyIndentation(text, certificate.lifecycle)}create_before_destroy = true\n` : `\n${base}${unit}lifecycle {\n${base}${unit}${unit}create_before_destroy = true\n${base}${unit}}\n`;
   const closeLineStart = text.lastIndexOf('\n', target.closeBrace.start - 1) + 1;
   const closeAlone = /^[ \t]*$/.test(text.slice(closeLineStart, target.closeBrace.start));
@@ -157,10 +173,20 @@ export function createBeforeDestroyFix(certificate: TerraformCertificate): Fix {
   return { title, edits: [edit], preferred: true, safe: true };
 }
 
-/** A value's own text, when it sits on one line and can be copied elsewhere as is. */
+/**
+ * A value's own text, when it sits on one line and can be copied elsewhere as is. A YAML
+ * function call in long form (`Ref: Domain`, `Fn::Join: [...]` below its key) is a block
+ * mapping: it becomes the flow mapping `{ "Ref": "Domain" }`, which fits after a key.
+ */
 function copyable(text: string, value: CfnValue): string | undefined {
   const source = text.slice(value.span.start, value.span.end);
-  return source.includes('\n') || value.kind === 'mapping' || value.kind === 'sequence' ? undefined : source;
+  if (source.includes('\n') || value.kind === 'mapping' || value.kind === 'sequence') return undefined;
+  if (value.kind !== 'intrinsic' || source.startsWith('!') || source.startsWith('{')) return source;
+  const argument = value.argument;
+  if (argument.kind === 'scalar') return argument.value === null ? undefined : `{ ${JSON.stringify(value.name)}: ${JSON.stringify(argument.value)} }`;
+  // a flow collection (`[".", [a, b]]`) reads the same inside a flow mapping; anything else is not copied
+  const argumentSource = text.slice(argument.span.start, argument.span.end);
+  return /^[[{]/.test(argumentSource) ? `{ ${JSON.stringify(value.name)}: ${argumentSource} }` : undefined;
 }
 
 /**

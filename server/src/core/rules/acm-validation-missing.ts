@@ -1,16 +1,29 @@
 import { cloudFormationCertificates, terraformCertificates, type TerraformCertificate } from '../infrastructure/acm-certificates';
 import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits } from '../infrastructure/acm-fixes';
 import type { Fix, RelatedLocation } from '../findings';
+import { findAttribute } from '../terraform/hcl-syntax';
+import type { TerraformResource } from '../terraform/module';
 import { Rule, RuleFinding } from './rule';
 
 function fileName(path: string): string {
   return path.split('/').pop() ?? path;
 }
 
+/**
+ * An `aws_acm_certificate_validation` with `validation_record_fqdns` that may list something
+ * (anything but `[]` or `null`) waits for records someone manages: written by hand with literal
+ * names, made in another module, or read from elsewhere.
+ */
+function listsValidationRecords(validation: TerraformResource): boolean {
+  const value = findAttribute(validation.block.body, 'validation_record_fqdns')?.value;
+  if (value === undefined) return false;
+  return !((value.kind === 'tuple' && value.elements.length === 0) || (value.kind === 'literal' && value.value === null));
+}
+
 function terraformFinding(certificate: TerraformCertificate): RuleFinding | undefined {
   const attribute = certificate.validationMethodAttribute;
   if (!attribute || certificate.validationMethod !== 'DNS' || certificate.needsNoValidation) return undefined;
-  const hasRecords = certificate.validationRecordUses.length > 0;
+  const hasRecords = certificate.validationRecordUses.length > 0 || certificate.validations.some(listsValidationRecords);
   const validation = certificate.validations[0];
   const racing = certificate.consumers.filter((consumer) => !consumer.throughValidation);
   const related: RelatedLocation[] = [];
