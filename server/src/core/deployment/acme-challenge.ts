@@ -11,6 +11,7 @@ import { runWordLocation, type CertbotRun } from './certbot-runs';
 import { commandLocation, placeOfWord } from './command-locations';
 import { isWithin } from './container-view';
 import type { DeployedProject, DeployedService, Deployment } from './deployment';
+import { certbotInstallerFiles, firstBootFailures, type FirstBootFailure } from './first-boot-failures';
 import { pcreExpression, selectLocation, locationTree } from './location-matching';
 import { expandedConfiguration, NginxBlock, PlacedDirective, resolveNginxPath } from './nginx-blocks';
 
@@ -439,6 +440,26 @@ export function routeFor(
   const server = domain !== undefined ? serverForHost(secure.servers, domain, 443, true) : secure.servers.length === 1 ? secure.servers[0] : undefined;
   if (!server && domain === undefined && secure.servers.length > 1) return undefined;
   return { ...base, port80, answer, followed: server ? { server, answer: answerChallenge(server) } : {} };
+}
+
+/**
+ * What stops nginx on first boot, as missing-certificate-on-first-boot reports it as an error: no
+ * repository script puts a placeholder there first. certbot's installer files have a rule of
+ * their own.
+ */
+export function blockingFirstBootFailures(deployment: Deployment, project: DeployedProject, nginx: DeployedService): FirstBootFailure[] {
+  return firstBootFailures(deployment, project, nginx).filter((failure) => !failure.placeholderScript && !certbotInstallerFiles.has(posix.basename(failure.path)));
+}
+
+/**
+ * How the HTTPS server a redirect leads to answers the first challenge. It answers only if nginx
+ * starts: while a certificate nginx loads does not exist yet, nothing listens on port 443 either,
+ * so the redirect, not that server's `root`, decides the first validation.
+ */
+export function followedOnFirstBoot(deployment: Deployment, route: ChallengeRoute): ChallengeAnswer | undefined {
+  const followed = route.followed;
+  if (!followed?.server || !followed.answer) return undefined;
+  return blockingFirstBootFailures(deployment, route.project, route.nginx).length === 0 ? followed.answer : undefined;
 }
 
 /** One route per name of every webroot job whose project has one nginx service in front. */

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { VolumeMount } from '../compose/model';
-import type { CertbotInvocation } from '../shell/certbot-invocation';
+import { certbotDomainName, type CertbotInvocation } from '../shell/certbot-invocation';
 import type { ShellWord } from '../shell/shell-script';
 import type { SourceLocation } from '../source-location';
 import { gatherCertbotRuns, runCommandLocation, runsInService } from './certbot-runs';
@@ -126,8 +126,9 @@ function literalValue(word: ShellWord): string | undefined {
 }
 
 /**
- * The lineages the runs create: named after `--cert-name`, else the first `-d` (a wildcard's
- * `*.` dropped). undefined when a name or domain is only known at run time.
+ * The lineages the runs create: named after `--cert-name` (as written), else the first `-d` as
+ * certbot normalises it (lowercase, no trailing dot, a wildcard's `*.` dropped). undefined when
+ * a name or domain is only known at run time.
  */
 export function lineagesOf(jobs: CertbotJobs): Lineage[] | undefined {
   if (!jobs.complete) return undefined;
@@ -137,7 +138,8 @@ export function lineagesOf(jobs: CertbotJobs): Lineage[] | undefined {
     if (invocation.dynamicArguments.length > 0) return undefined;
     const domains = invocation.domains.map((domain) => literalValue(domain.name));
     if (domains.some((domain) => domain === undefined)) return undefined;
-    const known = domains as string[];
+    // certbot keeps each name once, as its domain sanity check rewrites it
+    const known = [...new Set((domains as string[]).map(certbotDomainName))];
     const certName = invocation.certName && literalValue(invocation.certName);
     if (invocation.certName && certName === undefined) return undefined;
     const first = known[0];

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import {
+  blockingFirstBootFailures,
   ChallengeAnswer,
   challengePrefix,
   challengeRoutes,
@@ -7,13 +8,14 @@ import {
   containerPathOf,
   frontNginx,
   HttpServer,
+  followedOnFirstBoot,
   jobWordLocation,
   routeFor,
   webrootStorage,
 } from '../deployment/acme-challenge';
 import { describeRunOrigin } from '../deployment/certbot-runs';
 import type { DeployedProject, DeployedService, Deployment } from '../deployment/deployment';
-import { certbotInstallerFiles, firstBootFailures, type FirstBootFailure } from '../deployment/first-boot-failures';
+import { firstBootFailures, type FirstBootFailure } from '../deployment/first-boot-failures';
 import { locationTree } from '../deployment/location-matching';
 import { hostLocation } from '../deployment/locations';
 import type { PlacedDirective } from '../deployment/nginx-blocks';
@@ -144,10 +146,6 @@ function describeLocation(entry: PlacedDirective | undefined): string {
 }
 
 
-/** What stops nginx on first boot, as missing-certificate-on-first-boot reports it as an error. */
-function failuresOf(deployment: Deployment, project: DeployedProject, nginx: DeployedService): FirstBootFailure[] {
-  return firstBootFailures(deployment, project, nginx).filter((failure) => !failure.placeholderScript && !certbotInstallerFiles.has(posix.basename(failure.path)));
-}
 
 function exitSentence(failures: readonly FirstBootFailure[]): string {
   const [first] = failures;
@@ -180,7 +178,7 @@ function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSyst
 }
 
 function redirectProblem(route: ChallengeRoute, answer: Extract<ChallengeAnswer, { kind: 'redirected' }>, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
-  const failures = failuresOf(deployment, route.project, route.nginx);
+  const failures = blockingFirstBootFailures(deployment, route.project, route.nginx);
   const followed = route.followed;
   let beyond: string;
   if (followed && failures.length > 0) beyond = `HTTPS, which cannot answer before the first certificate exists (${exitSentence(failures)})`;
@@ -249,9 +247,11 @@ function problemOf(route: ChallengeRoute, deployment: Deployment, fileSystem: Fi
   const answer = route.answer;
   if (!answer) return undefined;
   // a challenge that is served once nginx runs is right here; when nginx cannot start at all,
-  // missing-certificate-on-first-boot and restart-loop-on-first-boot say so, once
+  // missing-certificate-on-first-boot and restart-loop-on-first-boot say so, once. A redirect is
+  // not served that way: it leads to an HTTPS server that cannot answer before the first
+  // certificate exists, and an HTTP-first split leaves nothing on port 443 either
   if (answer.kind === 'redirected') {
-    if (route.followed?.answer?.kind === 'served' && route.followed.server) return undefined;
+    if (followedOnFirstBoot(deployment, route)?.kind === 'served') return undefined;
     return redirectProblem(route, answer, deployment, fileSystem);
   }
   if (answer.kind === 'refused') return refusedProblem(route, answer, deployment, fileSystem);

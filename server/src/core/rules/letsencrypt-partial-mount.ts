@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { VolumeMount } from '../compose/model';
-import { certbotPathOfOrigin } from '../deployment/certbot-directories';
+import { CertbotPath, certbotPathOfOrigin } from '../deployment/certbot-directories';
 import { isWithin } from '../deployment/container-view';
 import { certbotConfigDirectory, DeployedProject, DeployedService } from '../deployment/deployment';
 import { describeMount } from '../deployment/locations';
@@ -93,6 +93,20 @@ function fixFor(fileSystem: FileSystem, service: DeployedService, mount: VolumeM
   return { title: `Mount the whole certbot directory read-only at ${certbotConfigDirectory} (then point nginx at ${posix.join(certbotConfigDirectory, relative)}/)`, edits: [volume], preferred: true };
 }
 
+/**
+ * Whether the service also sees `archive/` (or `archive/<name>/`) of the same certbot directory
+ * where the relative links of the mounted `live/` directory lead: `../../archive/<name>/…` from
+ * `live/<name>/` resolves, inside the container, against the mount point's parents.
+ */
+function archiveMountedBeside(project: DeployedProject, service: DeployedService, target: string, shared: Omit<CertbotPath, 'mount'>, name: string | undefined): boolean {
+  const parent = posix.dirname(posix.resolve('/', target));
+  const archive = name === undefined ? posix.join(parent, 'archive') : posix.join(posix.dirname(parent), 'archive', name);
+  const origin = service.view.origin(archive);
+  if (origin.kind !== 'bind' && origin.kind !== 'volume') return false;
+  const found = certbotPathOfOrigin(project, origin);
+  return found !== undefined && found.certbot === shared.certbot && found.relative === (name === undefined ? 'archive' : posix.join('archive', name));
+}
+
 function findingsFor(project: DeployedProject, service: DeployedService, fileSystem: FileSystem): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const mount of service.compose.volumes) {
@@ -101,6 +115,7 @@ function findingsFor(project: DeployedProject, service: DeployedService, fileSys
     const match = shared && /^live(?:\/([^/]+))?$/.exec(shared.relative);
     if (!shared || !match) continue;
     const name = match[1];
+    if (archiveMountedBeside(project, service, mount.target, shared, name)) continue;
     const uses = pathUses(service, mount.target, shared.relative);
     const certificate = uses.find((use) => use.directive === 'ssl_certificate');
     const example = certificate?.value ?? posix.join(mount.target, name === undefined ? '<name>' : '', 'fullchain.pem');

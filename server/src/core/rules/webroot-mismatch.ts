@@ -6,6 +6,7 @@ import {
   challengeRoutes,
   ChallengeRoute,
   containerPathOf,
+  followedOnFirstBoot,
   jobWordLocation,
   sameStorage,
   StorageOrigin,
@@ -143,7 +144,10 @@ function repointFix(route: ChallengeRoute, answer: Extract<ChallengeAnswer, { ki
 }
 
 function findingFor(route: ChallengeRoute, job: WebrootJob, deployment: Deployment, fileSystem: FileSystem): RuleFinding | undefined {
-  const answer = route.followed?.answer?.kind === 'served' ? route.followed.answer : route.answer;
+  // past a redirect, the HTTPS server's root counts only when nginx can start to answer there;
+  // otherwise no file root serves the first challenge, and acme-challenge-not-served reports the redirect
+  const followed = followedOnFirstBoot(deployment, route);
+  const answer = followed?.kind === 'served' ? followed : route.answer;
   const word = route.webrootWord;
   if (answer?.kind !== 'served' || !word?.literal || !word.value.startsWith('/')) return undefined;
   const webroot = posix.normalize(word.value);

@@ -272,6 +272,15 @@ function invocationOf(
   };
 }
 
+/**
+ * The name certbot keeps for a `-d` value: its enforce_domain_sanity lowercases it and drops one
+ * trailing dot, so `-d EXAMPLE.com.` certifies, and names a lineage, `example.com`.
+ */
+export function certbotDomainName(written: string): string {
+  const lower = written.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
 /** certbot splits `-d a.com, b.com` on commas and strips the blanks around each name. */
 function splitDomains(word: ShellWord): ShellWord[] {
   const domains: ShellWord[] = [];
