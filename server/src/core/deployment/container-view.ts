@@ -1,13 +1,14 @@
 import { posix } from 'node:path';
 import type { VolumeMount } from '../compose/model';
 import { FileStat, FileSystem, FileSystemError } from '../workspace/file-system';
+import type { RenderedTemplate } from './rendered-template';
 
 /** Where a container path comes from on a fresh server. */
 export type PathOrigin =
   | { readonly kind: 'bind'; readonly mount: VolumeMount; readonly hostPath: string }
   | { readonly kind: 'volume'; readonly mount: VolumeMount; readonly volumeName?: string; readonly relativePath: string }
   | { readonly kind: 'tmpfs'; readonly mount: VolumeMount }
-  | { readonly kind: 'image'; readonly content?: string; readonly directory?: boolean }
+  | { readonly kind: 'image'; readonly content?: string; readonly directory?: boolean; readonly template?: RenderedTemplate }
   | { readonly kind: 'unknown'; readonly reason: string };
 
 /** Another service that creates the path once it has run, through a mount both share. */
@@ -44,6 +45,8 @@ export interface ImageFiles {
   readonly absentBelow: readonly string[];
   /** Files of `files` the entrypoint writes at start, over whatever is mounted there. */
   readonly writtenAtStart: ReadonlySet<string>;
+  /** Of `writtenAtStart`, the files rendered from the repository's templates. */
+  readonly renderedTemplates?: ReadonlyMap<string, RenderedTemplate>;
   /**
    * The "mounts" are copies over these files (nginx on a host, its configuration copied from
    * the repository): a file the repository lacks is still there when `files` holds it.
@@ -96,7 +99,7 @@ export class ContainerView implements FileSystem {
     const path = posix.resolve('/', containerPath);
     // what the entrypoint writes at start (rendered templates) lies over the mounts
     const written = this.image?.files.get(path);
-    if (written !== undefined && this.image?.writtenAtStart.has(path)) return { kind: 'image', content: written };
+    if (written !== undefined && this.image?.writtenAtStart.has(path)) return { kind: 'image', content: written, template: this.image.renderedTemplates?.get(path) };
     for (const mount of this.mounts) {
       const target = mount.target ?? '';
       if (!isWithin(path, target)) continue;

@@ -17,6 +17,7 @@ import { loadInfrastructure, type Infrastructure } from '../infrastructure/infra
 import { describeIgnoreRule } from '../workspace/git-ignore';
 import { hostNginxPackageFiles } from './host-nginx-package';
 import { ContainerView, HostPathInfo, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
+import { RenderedTemplate } from './rendered-template';
 import { summarizeDockerfile } from './dockerfile';
 import { isCertbotImage, nginxImageKind, NginxImageKind } from './image-kinds';
 import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
@@ -147,14 +148,6 @@ function mainConfigurationPath(command: ComposeCommand | undefined): string {
   return value !== undefined && value.startsWith('/') ? value : '/etc/nginx/nginx.conf';
 }
 
-/** envsubst as the image runs it: only variables set in the container's environment are replaced. */
-function renderTemplate(text: string, environment: Record<string, string | undefined>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced: string | undefined, bare: string | undefined) => {
-    const value = environment[braced ?? bare ?? ''];
-    return value === undefined ? match : value;
-  });
-}
-
 function officialImageFiles(
   fileSystem: FileSystem,
   service: ComposeService,
@@ -166,6 +159,7 @@ function officialImageFiles(
 ): ImageFiles {
   const files = new Map(officialNginxFiles);
   const writtenAtStart = new Set<string>();
+  const renderedTemplates = new Map<string, RenderedTemplate>();
   const templates = mounts.find((mount) => mount.type === 'bind' && mount.target === templateDirectory && mount.source !== undefined);
   if (rendersTemplates && templates?.source !== undefined) {
     let names: string[] = [];
@@ -176,16 +170,20 @@ function officialImageFiles(
     }
     for (const name of names) {
       if (!name.endsWith(templateSuffix) || hostPathState(posix.join(templates.source, name)).state === 'absent') continue;
-      const text = readTextFile(fileSystem, posix.join(templates.source, name));
+      const templatePath = posix.join(templates.source, name);
+      const text = readTextFile(fileSystem, templatePath);
       if (text === undefined) continue;
       const output = posix.join(templateOutputDirectory, name.slice(0, -templateSuffix.length));
-      files.set(output, renderTemplate(text, service.environment));
+      const rendered = new RenderedTemplate(templatePath, text, service.environment);
+      files.set(output, rendered.text);
       writtenAtStart.add(output);
+      renderedTemplates.set(output, rendered);
     }
   }
   return {
     files,
     writtenAtStart,
+    renderedTemplates,
     knownDirectories: officialNginxKnownDirectories,
     // the official image has no /etc/letsencrypt; a derived image's RUN steps may create one
     absentBelow: derived ? [] : [certbotConfigDirectory],

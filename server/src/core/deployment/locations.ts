@@ -9,6 +9,7 @@ import type { ContainerView } from './container-view';
  */
 export function hostLocation(view: ContainerView, file: ConfigurationFile, span: TextSpan): SourceLocation | undefined {
   const origin = view.origin(file.path);
+  if (origin.kind === 'image') return origin.template?.locate(span.toRange());
   if (origin.kind !== 'bind') return undefined;
   return { file: origin.hostPath, range: span.toRange() };
 }
