@@ -11,12 +11,13 @@
 // nginx must then fail naming exactly that path.
 
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyzeWorkspace } from '../../server/src/core/analyze-workspace';
 import type { DeployedService } from '../../server/src/core/deployment/deployment';
-import { templateDirectory } from '../../server/src/core/deployment/official-nginx-image';
+import { templateDirectory, templateOutputDirectory, templateSuffix } from '../../server/src/core/deployment/official-nginx-image';
 import type { Finding } from '../../server/src/core/findings';
 import { DiskFileSystem } from '../../server/src/core/workspace/disk-file-system';
 import { fixturesRoot } from '../support/paths';
@@ -73,6 +74,36 @@ function fixtureProjects(): string[] {
       .map((name) => join(directory, name))
       .filter((path) => statSync(path).isDirectory()),
   );
+}
+
+/** The host directory behind a container directory: the last mount that covers it. */
+function hostDirectoryOf(layout: FirstBootLayout, containerPath: string): string | undefined {
+  for (const mount of [...layout.mounts].reverse()) {
+    const rest = relative(mount.containerPath, containerPath);
+    if (!rest.startsWith('..') && statSync(mount.hostPath).isDirectory()) return join(mount.hostPath, rest);
+  }
+  return undefined;
+}
+
+/**
+ * What the official image's entrypoint does before nginx starts when /etc/nginx/templates is
+ * mounted (20-envsubst-on-templates.sh): each `*.template` through Debian's envsubst, with
+ * only the variables set in the container's environment, into /etc/nginx/conf.d. Every host
+ * directory of the layout is a copy, so this writes nothing of the repository's.
+ */
+function renderTemplates(service: DeployedService, layout: FirstBootLayout): void {
+  if (!service.nginx?.rendersTemplates) return;
+  const templates = layout.mounts.find((mount) => mount.containerPath === templateDirectory);
+  if (templates === undefined) return;
+  const output = hostDirectoryOf(layout, templateOutputDirectory);
+  assert.ok(output !== undefined, `no host directory behind ${templateOutputDirectory}`);
+  const environment = Object.fromEntries(Object.entries(service.compose.environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const defined = Object.keys(environment).map((name) => `\${${name}}`).join(' ');
+  for (const name of readdirSync(templates.hostPath).filter((file) => file.endsWith(templateSuffix))) {
+    const rendered: { status: number | null; stdout: string; stderr: string } = spawnSync('envsubst', [defined], { input: readFileSync(join(templates.hostPath, name)), env: { PATH: process.env.PATH, ...environment }, encoding: 'utf8' });
+    assert.equal(rendered.status, 0, `envsubst failed on ${name}: ${rendered.stderr}`);
+    writeFileSync(join(output, name.slice(0, -templateSuffix.length)), rendered.stdout);
+  }
 }
 
 /** nginx as the service starts it: `-c` when its command names another main configuration. */
@@ -153,6 +184,7 @@ async function expectFailureWhereTheRuleSays(
     namedVolumes: new Map(),
     replacements: new Map([[first.location.file, replaceRange(original, first.location.range, probe)]]),
   });
+  renderTemplates(service, probed);
   const probeResult = await nginxTest(service, probed.mounts, hostnames);
   const probeEmergency = firstEmergency(probeResult.stderr);
   assert.ok(
@@ -210,13 +242,9 @@ describe('missing-certificate-on-first-boot agrees with real nginx on every firs
         const namedVolumes = new Map<string, string>();
         for (const service of project.services) {
           if (service.nginx?.imageKind !== 'official') continue;
-          // The image's entrypoint renders templates into conf.d before nginx starts; that
-          // step is not emulated, and a test that skipped it would judge another configuration.
-          if (service.nginx.rendersTemplates && service.compose.volumes.some((volume) => volume.target === templateDirectory)) {
-            assert.fail(`${fixture}: service \`${service.name}\` renders /etc/nginx/templates, which this test does not emulate yet`);
-          }
           const serviceStarted = performance.now();
           const layout = firstBootLayout(service.compose.volumes, { repositoryRoot: analysis.deployment.workspaceRoot, namedVolumes });
+          renderTemplates(service, layout);
           const findings = findingsFor(service, analysis.findings);
           const outcome =
             findings.length > 0

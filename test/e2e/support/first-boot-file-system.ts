@@ -83,6 +83,8 @@ function freshCloneFiles(repositoryRoot: string, hostPath: string): string[] {
   const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--full-name', '-z', '--', hostPath], {
     cwd: repositoryRoot,
     encoding: 'utf8',
+    // a bind source missing from the repository lists nothing; git's warning about it is no news
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   const topLevel = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: repositoryRoot, encoding: 'utf8' }).trim();
   // A tracked file deleted from the working tree is still listed; the engine analyzed the
