@@ -1,10 +1,23 @@
-import { readFileSync, writeSync } from 'node:fs';
+import { realpathSync, Stats, statSync, writeSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { loadNginxConfiguration } from './core/nginx/configuration';
-import { toCrossplaneTokens, writeCrossplanePayload } from './core/nginx/crossplane-payload';
-import { lexNginx } from './core/nginx/lexer';
+import { binaryFileProblem, loadNginxConfiguration, readConfigurationBytes } from './core/nginx/configuration';
+import { writeCrossplanePayload, writeCrossplaneTokens } from './core/nginx/crossplane-payload';
 import { decodeConfigurationText } from './core/nginx/text';
 import { DiskFileSystem } from './core/workspace/disk-file-system';
+
+const parseUsage = `  certboot parse FILE [--include-comments] [--single-file] [--combine] [--ignore a,b] [--root DIR]... [--indent N]
+      Prints crossplane's JSON payload for an nginx configuration and the files it includes.
+      Exit code 0 when nginx would accept the syntax, 1 when there are errors, 2 on bad usage
+      or a FILE that cannot be read.
+`;
+
+const lexUsage = `  certboot lex FILE [--indent N]
+      Prints the tokens of one nginx file as [token, line] pairs (crossplane lex -n).
+`;
+
+const filesNote = `FILE is read wherever its links lead; the files it includes only inside FILE's directory, the
+working directory and each --root.
+`;
 
 const usage = `Usage:
   certboot lint [PATH...] [--format text|json|sarif] [--max-warnings N] [--config FILE] [--quiet]
@@ -14,14 +27,8 @@ const usage = `Usage:
       Splits the nginx + certbot deployment of the compose project in DIR (default .) into
       HTTP-first stages and prints the changes as a unified diff; --write applies them.
       Without --domain, the names of server_name and certbot's -d are used.
-  certboot parse FILE [--include-comments] [--single-file] [--combine] [--ignore a,b] [--root DIR]... [--indent N]
-      Prints crossplane's JSON payload for an nginx configuration and the files it includes.
-      Exit code 0 when nginx would accept the syntax, 1 when there are errors.
-  certboot lex FILE [--indent N]
-      Prints the tokens of one nginx file as [token, line] pairs (crossplane lex -n).
-
-Files are read only inside the main file's directory, the working directory and each --root.
-`;
+${parseUsage}${lexUsage}
+${filesNote}`;
 
 class UsageError extends Error {}
 
@@ -43,6 +50,11 @@ function parseArguments(argv: readonly string[], flagNames: readonly string[], v
   const values = new Map<string, string[]>();
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
+    // -h is --help, as for lint and bootstrap
+    if (argument === '-h' && flagNames.includes('--help')) {
+      flags.add('--help');
+      continue;
+    }
     if (!argument.startsWith('--') || argument === '--') {
       positional.push(argument);
       continue;
@@ -78,19 +90,58 @@ function toPosix(path: string): string {
   return path.split('\\').join('/');
 }
 
+/** Why a path cannot be read at all, in the words of `cannot read FILE: …`. */
+function unreadableReason(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'no such file';
+    case 'EACCES':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return (error as Error).message;
+  }
+}
+
+/**
+ * The file named on the command line and a file system to read it and its includes with: inside
+ * the working directory, the file's directory and each --root, and the file itself wherever its
+ * links lead (sites-enabled/default is a link into sites-available), as the user named it. Only a
+ * regular file: a device or a pipe never ends, and a directory is no configuration.
+ */
+function openNamedFile(file: string, roots: readonly string[]): { absolute: string; fileSystem: DiskFileSystem } | { reason: string } {
+  const absolute = toPosix(resolve(file));
+  let stats: Stats;
+  let real: string;
+  try {
+    stats = statSync(absolute);
+    real = toPosix(realpathSync(absolute));
+  } catch (error) {
+    return { reason: unreadableReason(error) };
+  }
+  if (stats.isDirectory()) return { reason: 'is a directory' };
+  if (!stats.isFile()) return { reason: 'is not a regular file' };
+  return { absolute, fileSystem: new DiskFileSystem([process.cwd(), posix.dirname(absolute), real, ...roots.map((root) => resolve(root))]) };
+}
+
 function runParse(argv: readonly string[], output: Output): number {
-  const parsed = parseArguments(argv, ['--include-comments', '--single-file', '--combine', '--strict'], ['--ignore', '--root', '--indent']);
+  const parsed = parseArguments(argv, ['--include-comments', '--single-file', '--combine', '--strict', '--help'], ['--ignore', '--root', '--indent']);
+  if (parsed.flags.has('--help')) {
+    output.out(`Usage:\n${parseUsage}\n${filesNote}`);
+    return 0;
+  }
   if (parsed.flags.has('--strict')) throw new UsageError('--strict is not supported yet');
   const file = singleFile(parsed, 'parse');
-  const absolute = toPosix(resolve(file));
-  const roots = [process.cwd(), posix.dirname(absolute), ...(parsed.values.get('--root') ?? []).map((root) => resolve(root))];
-  const fileSystem = new DiskFileSystem(roots);
-  if (fileSystem.stat(absolute)?.kind !== 'file') {
-    output.error(`certboot: cannot read ${file}: no such file\n`);
+  const indent = indentOf(parsed);
+  const named = openNamedFile(file, parsed.values.get('--root') ?? []);
+  if ('reason' in named) {
+    output.error(`certboot: cannot read ${file}: ${named.reason}\n`);
     return 2;
   }
   const ignore = new Set((parsed.values.get('--ignore') ?? []).flatMap((list) => list.split(',')).filter((name) => name !== ''));
-  const configuration = loadNginxConfiguration(fileSystem, absolute, {
+  const configuration = loadNginxConfiguration(named.fileSystem, named.absolute, {
     displayPath: toPosix(file),
     single: parsed.flags.has('--single-file'),
     invalidDirectives: 'crossplane',
@@ -99,29 +150,34 @@ function runParse(argv: readonly string[], output: Output): number {
   const status = writeCrossplanePayload(
     configuration,
     { includeComments: parsed.flags.has('--include-comments'), combine: parsed.flags.has('--combine') },
-    { indent: indentOf(parsed), write: (chunk) => output.out(chunk) },
+    { indent, write: (chunk) => output.out(chunk) },
   );
   output.out('\n');
   return status === 'ok' ? 0 : 1;
 }
 
+/** Reads its file as `parse` reads its main file: the same refusals, the same size limit, the same words. */
 function runLex(argv: readonly string[], output: Output): number {
-  const parsed = parseArguments(argv, [], ['--indent']);
+  const parsed = parseArguments(argv, ['--help'], ['--indent']);
+  if (parsed.flags.has('--help')) {
+    output.out(`Usage:\n${lexUsage}`);
+    return 0;
+  }
   const file = singleFile(parsed, 'lex');
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    output.error(`certboot: cannot read ${file}: ${(error as Error).message}\n`);
+  const indent = indentOf(parsed);
+  const named = openNamedFile(file, []);
+  if ('reason' in named) {
+    output.error(`certboot: cannot read ${file}: ${named.reason}\n`);
     return 2;
   }
-  const text = decodeConfigurationText(bytes);
+  const read = readConfigurationBytes(named.fileSystem, named.absolute);
+  const text = 'bytes' in read ? decodeConfigurationText(read.bytes) : undefined;
   if (text === undefined) {
-    output.error(`certboot: ${file} is a binary file (it contains NUL bytes), not an nginx configuration\n`);
+    output.error(`certboot: cannot lex ${file}: ${'problem' in read ? read.problem : binaryFileProblem}\n`);
     return 1;
   }
-  const { tokens, errors } = lexNginx(text);
-  output.out(`${JSON.stringify(toCrossplaneTokens(tokens), null, indentOf(parsed))}\n`);
+  const errors = writeCrossplaneTokens(text, { indent, write: (chunk) => output.out(chunk) });
+  output.out('\n');
   for (const error of errors) output.error(`${error.message} in ${file}:${error.line}\n`);
   return errors.length > 0 ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import { deepStrictEqual, match, strictEqual } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryRoot } from '../support/paths';
@@ -77,7 +78,7 @@ describe('certboot CLI', () => {
     ]);
     const lexed = runBuiltCli(['lex', 'nginx.conf'], directory);
     strictEqual(lexed.status, 1);
-    strictEqual(lexed.stderr, 'certboot: nginx.conf is a binary file (it contains NUL bytes), not an nginx configuration\n');
+    strictEqual(lexed.stderr, 'certboot: cannot lex nginx.conf: binary file (it contains NUL bytes); not an nginx configuration\n');
   });
 
   it('ignores the directives named by --ignore, blocks included', () => {
@@ -87,5 +88,131 @@ describe('certboot CLI', () => {
     deepStrictEqual(JSON.parse(result.stdout).config[0].parsed, [
       { directive: 'http', line: 2, args: [], block: [{ directive: 'server', line: 2, args: [], block: [] }] },
     ]);
+  });
+
+  it('reports the first 100 errors of a file and counts the rest, in bounded time and memory', () => {
+    // before: every one of a million stray braces was an error, and 16 million ran out of memory
+    writeFileSync(join(directory, 'e.conf'), '}'.repeat(1_000_000));
+    const parsed = runBuiltCli(['parse', 'e.conf'], directory);
+    strictEqual(parsed.status, 1);
+    const brace = { file: 'e.conf', error: 'unexpected "}" in e.conf:1', line: 1 };
+    const rest = { file: 'e.conf', error: 'too many errors; 999900 more after the first 100 are not reported in e.conf:1', line: 1 };
+    deepStrictEqual(JSON.parse(parsed.stdout).errors, [...Array.from({ length: 100 }, () => brace), rest]);
+    const lexed = runBuiltCli(['lex', 'e.conf'], directory);
+    strictEqual(lexed.status, 1);
+    strictEqual(lexed.stderr, `${'unexpected "}" in e.conf:1\n'.repeat(100)}too many errors; 999900 more after the first 100 are not reported in e.conf:1\n`);
+    strictEqual(lexed.stdout, `[${Array.from({ length: 1_000_000 }, () => '["}",1]').join(',')}]\n`);
+  });
+
+  it('reports each file of 400 that all include each other in one include cycle, not 80,200', () => {
+    mkdirSync(join(directory, 'd'));
+    writeFileSync(join(directory, 'nginx.conf'), 'include d/*.conf;\n');
+    const names = Array.from({ length: 400 }, (_, index) => `d/f${String(index).padStart(3, '0')}.conf`);
+    for (const name of names) writeFileSync(join(directory, name), 'include d/*.conf;\n');
+    const result = runBuiltCli(['parse', 'nginx.conf'], directory);
+    strictEqual(result.status, 1);
+    deepStrictEqual(
+      JSON.parse(result.stdout).errors,
+      names.map((name) => ({ file: name, error: `include cycle: ${name} → ${name} in ${name}:1`, line: 1 })),
+    );
+  });
+
+  it('does not combine files that include the next one twice, forty deep: an error and each file on its own', () => {
+    // before: 2^40 copies of the last file, gigabytes written without end
+    for (let index = 0; index < 40; index++) {
+      const next = `f${String(index + 1).padStart(2, '0')}.conf`;
+      writeFileSync(join(directory, `f${String(index).padStart(2, '0')}.conf`), index < 39 ? `include ${next};\ninclude ${next};\n` : 'user nginx;\n');
+    }
+    const result = runBuiltCli(['parse', 'f00.conf', '--combine'], directory);
+    strictEqual(result.status, 1);
+    const payload = JSON.parse(result.stdout) as { errors: unknown[]; config: { file: string }[] };
+    deepStrictEqual(payload.errors, [
+      {
+        file: 'f00.conf',
+        error: 'not combined: inlining the includes of f00.conf would write more than 10000079 statements, as files are included over and over; each file is printed on its own',
+        line: null,
+      },
+    ]);
+    deepStrictEqual(payload.config.map((config) => config.file), Array.from({ length: 40 }, (_, index) => `f${String(index).padStart(2, '0')}.conf`));
+  });
+
+  it('reads only regular files, and says what is there instead', () => {
+    mkdirSync(join(directory, 'conf.d'));
+    execFileSync('mkfifo', [join(directory, 'pipe')]);
+    const cases: [string[], string][] = [
+      [['parse', 'conf.d'], 'certboot: cannot read conf.d: is a directory\n'],
+      [['lex', 'conf.d'], 'certboot: cannot read conf.d: is a directory\n'],
+      [['parse', '/dev/zero'], 'certboot: cannot read /dev/zero: is not a regular file\n'],
+      [['lex', '/dev/zero'], 'certboot: cannot read /dev/zero: is not a regular file\n'],
+      [['parse', 'pipe'], 'certboot: cannot read pipe: is not a regular file\n'],
+      [['lex', 'pipe'], 'certboot: cannot read pipe: is not a regular file\n'],
+      [['lex', 'nope.conf'], 'certboot: cannot read nope.conf: no such file\n'],
+    ];
+    for (const [args, stderr] of cases) deepStrictEqual(runBuiltCli(args, directory, 5000), { status: 2, stdout: '', stderr }, args.join(' '));
+  });
+
+  it('lexes within the size limit parse keeps, and lays its tokens out as JSON.stringify does', () => {
+    writeFileSync(join(directory, 'big.conf'), Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
+    const message = 'file is 16777217 bytes, over the 16777216-byte limit for an nginx configuration; not read';
+    deepStrictEqual(runBuiltCli(['lex', 'big.conf'], directory), { status: 1, stdout: '', stderr: `certboot: cannot lex big.conf: ${message}\n` });
+    deepStrictEqual(JSON.parse(runBuiltCli(['parse', 'big.conf'], directory).stdout).errors, [{ file: 'big.conf', error: `${message} in big.conf:1`, line: 1 }]);
+    writeFileSync(join(directory, 'nginx.conf'), 'events {}\nhttp { # "note"\n  server_name "a b";\n}\n');
+    const tokens = [['events', 1], ['{', 1], ['}', 1], ['http', 2], ['{', 2], ['# "note"', 2], ['server_name', 3], ['a b', 3], [';', 3], ['}', 4]];
+    for (const indent of [undefined, 0, 2, 12]) {
+      const result = runBuiltCli(['lex', 'nginx.conf', ...(indent === undefined ? [] : ['--indent', String(indent)])], directory);
+      deepStrictEqual(result, { status: 0, stdout: `${JSON.stringify(tokens, null, indent)}\n`, stderr: '' });
+    }
+    writeFileSync(join(directory, 'empty.conf'), '');
+    deepStrictEqual(runBuiltCli(['lex', 'empty.conf', '--indent', '2'], directory), { status: 0, stdout: '[]\n', stderr: '' });
+  });
+
+  it('parses a file named through a symbolic link into another directory, and still refuses includes outside the roots', () => {
+    // sites-enabled/default is a link to ../sites-available/default, run from elsewhere
+    for (const name of ['sites-available', 'sites-enabled', 'elsewhere']) mkdirSync(join(directory, name));
+    writeFileSync(join(directory, 'sites-available', 'default'), `include ${join(directory, 'sites-available', 'snippet.conf')};\n`);
+    writeFileSync(join(directory, 'sites-available', 'snippet.conf'), 'listen 80;\n');
+    symlinkSync('../sites-available/default', join(directory, 'sites-enabled', 'default'));
+    const linked = join(directory, 'sites-enabled', 'default');
+    const result = runBuiltCli(['parse', linked], join(directory, 'elsewhere'));
+    strictEqual(result.stderr, '');
+    strictEqual(result.status, 1);
+    const snippet = join(directory, 'sites-available', 'snippet.conf');
+    deepStrictEqual(JSON.parse(result.stdout), {
+      status: 'failed',
+      errors: [{ file: linked, error: `${snippet} is outside the workspace in ${linked}:1`, line: 1 }],
+      config: [
+        {
+          file: linked,
+          status: 'failed',
+          errors: [{ error: `${snippet} is outside the workspace in ${linked}:1`, line: 1 }],
+          parsed: [{ directive: 'include', line: 1, args: [snippet], includes: [] }],
+        },
+      ],
+    });
+    const lexed = runBuiltCli(['lex', linked], join(directory, 'elsewhere'));
+    deepStrictEqual([lexed.status, JSON.parse(lexed.stdout), lexed.stderr], [0, [['include', 1], [snippet, 1], [';', 1]], '']);
+  });
+
+  it('prints the usage of parse and lex with --help or -h, and exits 0', () => {
+    const parseHelp = [
+      'Usage:',
+      '  certboot parse FILE [--include-comments] [--single-file] [--combine] [--ignore a,b] [--root DIR]... [--indent N]',
+      "      Prints crossplane's JSON payload for an nginx configuration and the files it includes.",
+      '      Exit code 0 when nginx would accept the syntax, 1 when there are errors, 2 on bad usage',
+      '      or a FILE that cannot be read.',
+      '',
+      "FILE is read wherever its links lead; the files it includes only inside FILE's directory, the",
+      'working directory and each --root.',
+      '',
+    ].join('\n');
+    const lexHelp = 'Usage:\n  certboot lex FILE [--indent N]\n      Prints the tokens of one nginx file as [token, line] pairs (crossplane lex -n).\n';
+    for (const [args, stdout] of [
+      [['parse', '--help'], parseHelp],
+      [['parse', 'nginx.conf', '-h'], parseHelp],
+      [['lex', '--help'], lexHelp],
+      [['lex', '-h'], lexHelp],
+    ] as const) {
+      deepStrictEqual(runBuiltCli(args, directory), { status: 0, stdout, stderr: '' }, args.join(' '));
+    }
   });
 });

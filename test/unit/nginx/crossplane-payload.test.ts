@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { loadNginxConfiguration } from '../../../server/src/core/nginx/configuration';
-import { writeCrossplanePayload } from '../../../server/src/core/nginx/crossplane-payload';
+import { toCrossplanePayload, writeCrossplanePayload } from '../../../server/src/core/nginx/crossplane-payload';
 import { ArgumentRangeView, noRanges, parseNginx, readArgumentRanges } from '../../../server/src/core/nginx/parser';
 import { NginxDirective } from '../../../server/src/core/nginx/syntax-tree';
 import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
@@ -44,6 +44,30 @@ describe('crossplane payload writer', () => {
       });
     }
   }
+
+  it('prints files that include each other over and over uncombined, with an error, instead of inlining them without end', () => {
+    // each file includes the next one twice: combined, the last would be written 2^9 times
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 10; index++) files[`/c/f${index}.conf`] = index < 9 ? `include f${index + 1}.conf;\ninclude f${index + 1}.conf;\n` : 'user nginx;\n';
+    const configuration = loadNginxConfiguration(new MemoryFileSystem(files), '/c/f0.conf', { displayPath: 'f0.conf' });
+    const chunks: Buffer[] = [];
+    const status = writeCrossplanePayload(configuration, { combine: true, maximumRepeatedStatements: 100 }, { write: (chunk) => chunks.push(Buffer.from(chunk)) });
+    strictEqual(status, 'failed');
+    const error = 'not combined: inlining the includes of f0.conf would write more than 119 statements, as files are included over and over; each file is printed on its own';
+    const include = (index: number, line: number) => ({ directive: 'include', line, args: [`f${index}.conf`], includes: [index] });
+    deepStrictEqual(JSON.parse(Buffer.concat(chunks).toString('utf8')), {
+      status: 'failed',
+      errors: [{ file: 'f0.conf', error, line: null }],
+      config: Array.from({ length: 10 }, (_, index) => ({
+        file: `f${index}.conf`,
+        status: index === 0 ? 'failed' : 'ok',
+        errors: index === 0 ? [{ error, line: null }] : [],
+        parsed: index < 9 ? [include(index + 1, 1), include(index + 1, 2)] : [{ directive: 'user', line: 1, args: ['nginx'] }],
+      })),
+    });
+    const withinLimit = toCrossplanePayload(configuration, { combine: true, maximumRepeatedStatements: 2000 });
+    deepStrictEqual([withinLimit.status, withinLimit.config.length, withinLimit.config[0].parsed.length], ['ok', 1, 512]);
+  });
 
   it('hands out the ranges of argument values that are slices of the text, and leaves the rest to args', () => {
     const file = parseNginx(trickyConfiguration, '/etc/nginx/nginx.conf');

@@ -162,9 +162,43 @@ describe('nginx parser', () => {
     ]);
   });
 
+  it('reports the first 100 errors of a file, then one error counting the rest', () => {
+    const file = parseNginx('}'.repeat(250), '/test/braces.conf');
+    strictEqual(file.errors.length, 101);
+    deepStrictEqual(
+      file.errors.slice(98).map((error) => [error.message, error.line, error.span.startCharacter]),
+      [
+        ['unexpected "}"', 1, 98],
+        ['unexpected "}"', 1, 99],
+        ['too many errors; 150 more after the first 100 are not reported', 1, 100],
+      ],
+    );
+  });
+
+  it('keeps the first errors by position, though an unclosed block is reported at the end of the file', () => {
+    const file = parseNginx(`http {\n${';\n'.repeat(10)}`, '/test/unclosed.conf', { maximumErrors: 2 });
+    deepStrictEqual(
+      file.errors.map((error) => [error.message, error.span.startLine]),
+      [
+        ['unexpected end of file, expecting "}"', 0],
+        ['unexpected ";"', 1],
+        ['too many errors; 9 more after the first 2 are not reported', 2],
+      ],
+    );
+  });
+
   it('lexes like crossplane lex -n, comments included, and balances braces', () => {
-    const { tokens, errors } = lexNginx('a b; # note\nc {\n');
-    deepStrictEqual(tokens.map((token) => [token.value, token.line]), [['a', 1], ['b', 1], [';', 1], ['# note', 1], ['c', 2], ['{', 2]]);
+    const tokens: [string, number][] = [];
+    const errors = lexNginx('a b; # note\nc {\n', (lexer) => tokens.push([lexer.value, lexer.line]));
+    deepStrictEqual(tokens, [['a', 1], ['b', 1], [';', 1], ['# note', 1], ['c', 2], ['{', 2]]);
     deepStrictEqual(errors.map((error) => [error.message, error.line]), [['unexpected end of file, expecting "}"', 2]]);
+  });
+
+  it('lexes stray braces with the first 100 errors and one counting the rest', () => {
+    let count = 0;
+    const errors = lexNginx('}'.repeat(1000), () => count++);
+    strictEqual(count, 1000);
+    strictEqual(errors.length, 101);
+    deepStrictEqual([errors[99].message, errors[100].message, errors[100].span.startCharacter], ['unexpected "}"', 'too many errors; 900 more after the first 100 are not reported', 100]);
   });
 });

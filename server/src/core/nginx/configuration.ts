@@ -48,6 +48,21 @@ export const defaultMaximumFileBytes = 16 * 1024 * 1024;
 
 const fileStart = new TextSpan(0, 0, 0, 0);
 
+export const binaryFileProblem = 'binary file (it contains NUL bytes); not an nginx configuration';
+
+/** A configuration file's bytes, or why they are not read: over the size limit, or unreadable. */
+export function readConfigurationBytes(fileSystem: FileSystem, path: string, maximumFileBytes = defaultMaximumFileBytes): { readonly bytes: Uint8Array } | { readonly problem: string } {
+  const stat = fileSystem.stat(path);
+  if (stat && stat.kind === 'file' && stat.size > maximumFileBytes) {
+    return { problem: `file is ${stat.size} bytes, over the ${maximumFileBytes}-byte limit for an nginx configuration; not read` };
+  }
+  try {
+    return { bytes: fileSystem.readFile(path) };
+  } catch (error) {
+    return { problem: describeFileSystemError(error) };
+  }
+}
+
 /** Reads and parses one file; a file that cannot be read becomes an error, never an exception. */
 export function readConfigurationFile(
   fileSystem: FileSystem,
@@ -67,20 +82,12 @@ export function readConfigurationFile(
     comments: [],
     errors: [{ kind: 'file', message, line: 1, span: fileStart }],
   });
-  const maximum = options.maximumFileBytes ?? defaultMaximumFileBytes;
-  const stat = fileSystem.stat(path);
-  if (stat && stat.kind === 'file' && stat.size > maximum) {
-    return failed(`file is ${stat.size} bytes, over the ${maximum}-byte limit for an nginx configuration; not read`);
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = fileSystem.readFile(path);
-  } catch (error) {
-    return failed(describeFileSystemError(error));
-  }
+  const read = readConfigurationBytes(fileSystem, path, options.maximumFileBytes);
+  if ('problem' in read) return failed(read.problem);
+  const bytes = read.bytes;
   const parse = (): NginxFile => {
     const text = decodeConfigurationText(bytes);
-    if (text === undefined) return failed('binary file (it contains NUL bytes); not an nginx configuration');
+    if (text === undefined) return failed(binaryFileProblem);
     return parseNginx(text, path, { context: options.context, invalidDirectives: options.invalidDirectives, ignore: options.ignore, contexts: options.contexts });
   };
   // the parse options the CLI alone sets change the tree: such parses are not kept
@@ -136,6 +143,11 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
   /** Per file, its resolved include directives in file order. */
   const includesOf: NginxDirective[][] = [];
   const contexts = new BlockContexts();
+  /**
+   * Each glob's matches, by pattern: files that all include `conf.d/*.conf` asked the disk for
+   * the same directory's entries and each entry's real path once per include.
+   */
+  const globMatches = new Map<string, { path: string; display: string }[]>();
   const parseOptions = { invalidDirectives: options.invalidDirectives, ignore: options.ignore, maximumFileBytes: options.maximumFileBytes, contexts, parsed: options.parsed };
 
   const addFile = (path: string, displayPath: string, context: BlockContext | undefined): number => {
@@ -183,7 +195,8 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
       let matches: { path: string; display: string }[];
       if (hasGlobMagic(pattern)) {
         try {
-          matches = expandGlob(fileSystem, pattern, configDirectory, maximumFiles);
+          matches = globMatches.get(pattern) ?? expandGlob(fileSystem, pattern, configDirectory, maximumFiles);
+          globMatches.set(pattern, matches);
         } catch (error) {
           if (!(error instanceof GlobLimitError)) throw error;
           return report({ kind: 'include', message: `include "${pattern}" ${error.message}; none of them were read`, line: directive.line, span: argument.span });
@@ -220,19 +233,32 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
   return { files, includes };
 }
 
-/** nginx would include such files forever; report each cycle once, at the include that closes it. */
+/**
+ * nginx would include such files forever; report each cycle once, at the include that closes it.
+ * Files that all include each other (each `include conf.d/*.conf;`) close a cycle at every pair,
+ * each naming up to every file: a cycle through a file of a cycle already reported is left out,
+ * so the reports name each file at most once and stay as big as the file list.
+ */
 function reportIncludeCycles(
   files: { path: string; displayPath: string; syntax: NginxFile; errors: NginxError[] }[],
   includes: ReadonlyMap<NginxDirective, readonly number[]>,
   includesOf: readonly (readonly NginxDirective[])[],
 ): void {
   const state = new Array<'new' | 'open' | 'done'>(files.length).fill('new');
+  const reported = new Array<boolean>(files.length).fill(false);
   const chain: number[] = [];
+  /** Where each open file stands in the chain. */
+  const depthOf = new Array<number>(files.length).fill(-1);
+  /** For each depth of the chain: the deepest depth at or above it whose file is on a reported cycle, -1 for none. */
+  const reportedUpTo: number[] = [];
   // iterative depth-first search: include chains can be as long as the file count
   const stack: { file: number; next: number; targets: { directive: NginxDirective; target: number }[] }[] = [];
   const push = (file: number): void => {
     state[file] = 'open';
+    const depth = chain.length;
+    depthOf[file] = depth;
     chain.push(file);
+    reportedUpTo[depth] = reported[file] ? depth : depth > 0 ? reportedUpTo[depth - 1] : -1;
     const targets = includesOf[file].flatMap((directive) => (includes.get(directive) ?? []).map((target) => ({ directive, target })));
     stack.push({ file, next: 0, targets });
   };
@@ -250,10 +276,18 @@ function reportIncludeCycles(
       const { directive, target } = top.targets[top.next++];
       if (state[target] === 'new') push(target);
       else if (state[target] === 'open') {
-        const cycle = [...chain.slice(chain.indexOf(target)), target].map((index) => files[index].displayPath);
+        // the cycle is the chain from the target down to the file including it
+        const first = depthOf[target];
+        const last = chain.length - 1;
+        if (reportedUpTo[last] >= first) continue;
+        const cycle = chain.slice(first);
+        for (let depth = first; depth <= last; depth++) {
+          reported[chain[depth]] = true;
+          reportedUpTo[depth] = depth;
+        }
         files[top.file].errors.push({
           kind: 'include',
-          message: `include cycle: ${cycle.join(' → ')}`,
+          message: `include cycle: ${[...cycle, target].map((index) => files[index].displayPath).join(' → ')}`,
           line: directive.line,
           span: directive.args[0].span,
         });

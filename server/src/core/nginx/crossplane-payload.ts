@@ -1,5 +1,5 @@
 import { ConfigurationFile, NginxConfiguration } from './configuration';
-import { LexedToken } from './lexer';
+import { lexNginx } from './lexer';
 import { ArgumentRangeView, noRanges, readArgumentRanges } from './parser';
 import { NginxComment, NginxDirective, NginxError } from './syntax-tree';
 
@@ -35,7 +35,16 @@ export interface CrossplanePayload {
 export interface PayloadOptions {
   readonly includeComments?: boolean;
   readonly combine?: boolean;
+  /** How many statements combining may write beyond the files' own; past it the files are not combined. */
+  readonly maximumRepeatedStatements?: number;
 }
+
+/**
+ * Combining writes a file once per include naming it, and files that each include the next one
+ * twice, forty deep, would be written 2^40 times. Ten million statements are about a gigabyte of
+ * JSON, more than any configuration repeats.
+ */
+export const defaultMaximumRepeatedStatements = 10_000_000;
 
 export interface PayloadOutput {
   /** As JSON.stringify's third argument. */
@@ -248,10 +257,9 @@ class PayloadWriter {
     if (errors.length === 0) return '[]';
     const inner = this.lineBreak(level + 1);
     const c = this.colon;
-    const items = errors.map(({ file, error }) => {
+    const items = errors.map(({ file, text, line }) => {
       const fileMember = withFile ? `${inner}"file"${c}${JSON.stringify(file.displayPath)},` : '';
-      const text = JSON.stringify(errorText(error, file.displayPath));
-      return `${this.lineBreak(level)}{${fileMember}${inner}"error"${c}${text},${inner}"line"${c}${error.line}${this.lineBreak(level)}}`;
+      return `${this.lineBreak(level)}{${fileMember}${inner}"error"${c}${JSON.stringify(text)},${inner}"line"${c}${line}${this.lineBreak(level)}}`;
     });
     return `[${items.join(',')}${this.lineBreak(level - 1)}]`;
   }
@@ -439,7 +447,69 @@ class PayloadWriter {
 
 interface PayloadError {
   readonly file: ConfigurationFile;
-  readonly error: NginxError;
+  /** As crossplane prints it (errorText). */
+  readonly text: string;
+  /** null for an error about the whole configuration. */
+  readonly line: number | null;
+}
+
+/**
+ * Whether some file is named by two includes, or twice by one: only then can combining write a
+ * file more than once, as each include is written at most as often as the file holding it.
+ */
+function includesSomeFileTwice(configuration: NginxConfiguration): boolean {
+  const included = new Uint8Array(configuration.files.length);
+  for (const indexes of configuration.includes.values()) {
+    for (const index of indexes) {
+      if (included[index] === 1) return true;
+      included[index] = 1;
+    }
+  }
+  return false;
+}
+
+/** The statements a file's directives and comments make in an uncombined payload. */
+function statementCount(directives: readonly NginxDirective[], comments: readonly NginxComment[], includeComments: boolean): number {
+  let count = includeComments ? comments.length : 0;
+  for (const directive of directives) {
+    count += 1 + directive.argumentComments.length;
+    if (directive.block !== undefined) count += statementCount(directive.block, directive.blockComments ?? [], includeComments);
+  }
+  return count;
+}
+
+/**
+ * Whether combining would write more than `limit` statements, counted in the order the writer
+ * walks them and no further than the limit, so the count costs no more than writing would. An
+ * include counts as a statement: inlining files without directives costs too.
+ */
+function combinedCountExceeds(configuration: NginxConfiguration, includeComments: boolean, limit: number): boolean {
+  let count = 0;
+  /** The files being inlined, as the writer's chain holds them. */
+  const inlining = new Uint8Array(configuration.files.length);
+  const exceedsIn = (directives: readonly NginxDirective[], comments: readonly NginxComment[]): boolean => {
+    if (includeComments) count += comments.length;
+    for (const directive of directives) {
+      count += 1 + directive.argumentComments.length;
+      if (count > limit) return true;
+      const included = directive.name === 'include' ? configuration.includes.get(directive) : undefined;
+      if (included !== undefined) {
+        for (const index of included) {
+          // as the writer does: a cycle is not inlined
+          if (inlining[index] === 0 && exceedsInFile(index)) return true;
+        }
+      } else if (directive.block !== undefined && exceedsIn(directive.block, directive.blockComments ?? [])) return true;
+    }
+    return count > limit;
+  };
+  const exceedsInFile = (fileIndex: number): boolean => {
+    const syntax = configuration.files[fileIndex].syntax;
+    inlining[fileIndex] = 1;
+    const exceeds = exceedsIn(syntax.directives, syntax.comments);
+    inlining[fileIndex] = 0;
+    return exceeds;
+  };
+  return exceedsInFile(0);
 }
 
 /**
@@ -447,9 +517,24 @@ interface PayloadError {
  * statements come straight from the syntax trees. Returns the payload's status.
  */
 export function writeCrossplanePayload(configuration: NginxConfiguration, options: PayloadOptions, output: PayloadOutput): CrossplanePayload['status'] {
-  const errors = configuration.files.flatMap((file) => file.errors.map((error) => ({ file, error })));
+  const errors: PayloadError[] = configuration.files.flatMap((file) =>
+    file.errors.map((error) => ({ file, text: errorText(error, file.displayPath), line: error.line })),
+  );
+  let writtenOptions = options;
+  if (options.combine && includesSomeFileTwice(configuration)) {
+    const includeComments = options.includeComments === true;
+    const own = configuration.files.reduce((sum, file) => sum + statementCount(file.syntax.directives, file.syntax.comments, includeComments), 0);
+    const limit = own + (options.maximumRepeatedStatements ?? defaultMaximumRepeatedStatements);
+    if (combinedCountExceeds(configuration, includeComments, limit)) {
+      // the payload's errors come before its statements, so this is known before writing any
+      const main = configuration.files[0];
+      const text = `not combined: inlining the includes of ${main.displayPath} would write more than ${limit} statements, as files are included over and over; each file is printed on its own`;
+      errors.push({ file: main, text, line: null });
+      writtenOptions = { ...options, combine: false };
+    }
+  }
   const status = errors.length > 0 ? 'failed' : 'ok';
-  new PayloadWriter(configuration, options, (chunk) => output.write(chunk), output.indent).payload(status, errors);
+  new PayloadWriter(configuration, writtenOptions, (chunk) => output.write(chunk), output.indent).payload(status, errors);
   return status;
 }
 
@@ -460,7 +545,29 @@ export function toCrossplanePayload(configuration: NginxConfiguration, options: 
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as CrossplanePayload;
 }
 
-/** What `crossplane lex -n` prints: every token with its line. */
-export function toCrossplaneTokens(tokens: readonly LexedToken[]): [string, number][] {
-  return tokens.map((token) => [token.value, token.line]);
+/**
+ * Writes what `crossplane lex -n` prints for a text, every token with its line, laid out as
+ * JSON.stringify(tokens, null, indent) lays it out, token by token: a big file's tokens never
+ * exist all at once. Returns the lexer's errors.
+ */
+export function writeCrossplaneTokens(text: string, output: PayloadOutput): NginxError[] {
+  const out = new ByteWriter((chunk) => output.write(chunk));
+  const gap = ' '.repeat(Math.min(10, output.indent ?? 0));
+  const outer = gap === '' ? '' : `\n${gap}`;
+  const inner = gap === '' ? '' : `\n${gap}${gap}`;
+  const first = Buffer.from(`[${outer}[${inner}`);
+  const next = Buffer.from(`,${outer}[${inner}`);
+  const between = Buffer.from(`,${inner}`);
+  const closeToken = Buffer.from(`${outer}]`);
+  let count = 0;
+  const errors = lexNginx(text, (lexer) => {
+    out.bytes(count++ === 0 ? first : next);
+    out.string(lexer.value);
+    out.bytes(between);
+    out.integer(lexer.line);
+    out.bytes(closeToken);
+  });
+  out.text(count === 0 ? '[]' : `${gap === '' ? '' : '\n'}]`);
+  out.flush();
+  return errors;
 }

@@ -1,3 +1,4 @@
+import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
 import { NginxError, TextSpan } from './syntax-tree';
 
 export const enum TokenKind {
@@ -59,9 +60,9 @@ export class NginxLexer {
   valueStart = 0;
   valueEnd = 0;
   valueIsSlice = false;
-  readonly errors: NginxError[] = [];
+  readonly errors: ErrorLimit;
   /** What nginx rejects but crossplane accepts: text glued to a closing quote (`"a"b`). */
-  readonly strictErrors: NginxError[] = [];
+  readonly strictErrors: ErrorLimit;
   /** The token's value when it is not the slice valueStart..valueEnd, or once that slice is made. */
   private madeValue: string | undefined = '';
 
@@ -76,7 +77,13 @@ export class NginxLexer {
   private pending: 'none' | 'luaBody' | 'luaSemicolon' = 'none';
   private luaSetArgumentPending = false;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    maximumErrors = defaultMaximumErrors,
+  ) {
+    this.errors = new ErrorLimit(maximumErrors);
+    this.strictErrors = new ErrorLimit(maximumErrors);
+  }
 
   /**
    * Reads on from where a directive's name ended, as after reading that name; what was reported
@@ -90,9 +97,9 @@ export class NginxLexer {
     this.pending = 'none';
     this.luaSetArgumentPending = false;
     this.endedInsideToken = false;
-    // setting an array's length is a call into the engine, slow enough to show in a profile
-    if (this.errors.length > 0) this.errors.length = 0;
-    if (this.strictErrors.length > 0) this.strictErrors.length = 0;
+    // errors are rare in arguments read again: most directives need no clearing
+    if (this.errors.total > 0) this.errors.clear();
+    if (this.strictErrors.total > 0) this.strictErrors.clear();
   }
 
   /**
@@ -420,32 +427,34 @@ export class NginxLexer {
   }
 }
 
-export interface LexedToken {
-  readonly value: string;
-  readonly line: number;
-  readonly quoted: boolean;
-  readonly kind: TokenKind;
-  readonly span: TextSpan;
-}
-
-/** Every token of a text and unbalanced braces, for `certboot lex`; the parser pulls from NginxLexer instead. */
-export function lexNginx(text: string): { tokens: LexedToken[]; errors: NginxError[] } {
-  const lexer = new NginxLexer(text);
-  const tokens: LexedToken[] = [];
-  const errors: NginxError[] = [];
+/**
+ * Lexes a whole text for `certboot lex`, handing every token to `onToken` as the lexer holds it
+ * (the next token overwrites it), so no token outlives its call; returns the lexer's errors and
+ * the unbalanced braces, the first of them (error-limit.ts).
+ */
+export function lexNginx(text: string, onToken: (lexer: NginxLexer) => void, maximumErrors = defaultMaximumErrors): NginxError[] {
+  const lexer = new NginxLexer(text, maximumErrors);
+  const braceErrors = new ErrorLimit(maximumErrors);
   let depth = 0;
-  while (lexer.next() !== TokenKind.End) {
-    const token: LexedToken = { value: lexer.value, line: lexer.line, quoted: lexer.quoted, kind: lexer.kind, span: lexer.span() };
-    tokens.push(token);
-    if (token.kind === TokenKind.OpenBrace) depth++;
-    else if (token.kind === TokenKind.CloseBrace && --depth < 0) {
-      errors.push({ kind: 'syntax', message: 'unexpected "}"', line: token.line, span: token.span });
+  // an unclosed block is reported at the file's last token, known only once the lexer is past it
+  let lastLine = 0;
+  const last = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 };
+  for (let kind = lexer.next(); kind !== TokenKind.End; kind = lexer.next()) {
+    onToken(lexer);
+    if (kind === TokenKind.OpenBrace) depth++;
+    else if (kind === TokenKind.CloseBrace && --depth < 0) {
+      braceErrors.push({ kind: 'syntax', message: 'unexpected "}"', line: lexer.line, span: lexer.span() });
       depth = 0;
     }
+    lastLine = lexer.line;
+    last.startLine = lexer.startLine;
+    last.startCharacter = lexer.startCharacter;
+    last.endLine = lexer.endLine;
+    last.endCharacter = lexer.endCharacter;
   }
   if (depth > 0) {
-    const last = tokens[tokens.length - 1];
-    errors.push({ kind: 'syntax', message: 'unexpected end of file, expecting "}"', line: last.line, span: last.span });
+    const span = new TextSpan(last.startLine, last.startCharacter, last.endLine, last.endCharacter);
+    braceErrors.push({ kind: 'syntax', message: 'unexpected end of file, expecting "}"', line: lastLine, span });
   }
-  return { tokens, errors: [...lexer.errors, ...errors] };
+  return firstErrors([lexer.errors, braceErrors], maximumErrors);
 }

@@ -1,5 +1,6 @@
 import { BlockContext, directiveChecksIn } from './analyzer';
 import { BlockContexts } from './block-contexts';
+import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
 import { isLuaBlockDirective, NginxLexer, TokenKind } from './lexer';
 import { NginxArgument, NginxComment, NginxDirective, NginxError, NginxFile, TextSpan } from './syntax-tree';
 
@@ -23,6 +24,8 @@ export interface ParseOptions {
   readonly maximumDepth?: number;
   /** Shared by the files of one configuration. */
   readonly contexts?: BlockContexts;
+  /** Errors reported past this many are counted in one last error instead (error-limit.ts). */
+  readonly maximumErrors?: number;
 }
 
 export const defaultMaximumDepth = 200;
@@ -438,7 +441,8 @@ interface BlockResult {
 }
 
 class Parser {
-  private readonly errors: NginxError[] = [];
+  private readonly errors: ErrorLimit;
+  private readonly maximumErrors: number;
   private readonly handling: InvalidDirectiveHandling;
   private readonly ignore: ReadonlySet<string>;
   private readonly maximumDepth: number;
@@ -465,14 +469,18 @@ class Parser {
     this.ignore = options.ignore ?? new Set();
     this.maximumDepth = options.maximumDepth ?? defaultMaximumDepth;
     this.contexts = options.contexts ?? new BlockContexts();
+    this.maximumErrors = options.maximumErrors ?? defaultMaximumErrors;
+    this.errors = new ErrorLimit(this.maximumErrors);
   }
 
   parseFile(path: string, context: BlockContext | undefined): NginxFile {
-    let directives: NginxDirective[] = noDirectives;
+    // the directives of the top level, in pieces split by stray braces: joined once at the end,
+    // as joining at each brace copied a big file's directives again and again
+    const pieces: NginxDirective[][] = [];
     const comments: NginxComment[] = [];
     for (;;) {
       const block = this.parseBlock(context, 0, comments);
-      directives = directives.length === 0 ? block.directives : directives.concat(block.directives);
+      if (block.directives.length > 0) pieces.push(block.directives);
       if (!block.closed) break;
       if (this.lexer.braceDepth >= 0) {
         // the brace closes the block of a directive crossplane dropped; crossplane stops here
@@ -482,11 +490,9 @@ class Parser {
       this.error('syntax', 'unexpected "}"', this.lexer.line, this.lexer.span());
       this.lexer.braceDepth = 0;
     }
-    const strict = this.handling === 'keep' ? this.lexer.strictErrors : [];
-    const errors = [...this.lexer.errors, ...strict, ...this.errors].sort(
-      (left, right) => left.span.startLine - right.span.startLine || left.span.startCharacter - right.span.startCharacter,
-    );
-    return { path, directives, comments, errors };
+    const directives = pieces.length === 0 ? noDirectives : pieces.length === 1 ? pieces[0] : pieces.flat();
+    const streams = this.handling === 'keep' ? [this.lexer.errors, this.lexer.strictErrors, this.errors] : [this.lexer.errors, this.errors];
+    return { path, directives, comments, errors: firstErrors(streams, this.maximumErrors) };
   }
 
   private error(kind: NginxError['kind'], message: string, line: number, span: TextSpan): void {
@@ -685,5 +691,5 @@ function stripIfParentheses(args: NginxArgument[]): void {
 }
 
 export function parseNginx(text: string, path: string, options: ParseOptions = {}): NginxFile {
-  return new Parser(text, new NginxLexer(text), options).parseFile(path, options.context);
+  return new Parser(text, new NginxLexer(text, options.maximumErrors), options).parseFile(path, options.context);
 }
