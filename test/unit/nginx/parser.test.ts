@@ -114,6 +114,17 @@ describe('nginx parser', () => {
     deepStrictEqual(crossplane.directives[0].args.map((argument) => argument.value), ['example.com', 'www.example.com']);
   });
 
+  it('accepts ")" right after a quote, as nginx does, and reads the condition as nginx splits it', () => {
+    const file = parseNginx('server {\n    if ($request_uri ~ "^/old/") { return 301 /new/; }\n}\n', '/test/a.conf');
+    deepStrictEqual(file.errors, []);
+    const condition = file.directives[0].block?.[0];
+    deepStrictEqual(condition?.args.map((argument) => [argument.value, argument.quoted, plain(argument.span)]), [
+      ['$request_uri', false, range(1, 8, 1, 20)],
+      ['~', false, range(1, 21, 1, 22)],
+      ['^/old/', true, range(1, 23, 1, 31)],
+    ]);
+  });
+
   it('reports a lone ";" or "{" where a directive should start', () => {
     deepStrictEqual(errorsOf('listen 80;;\n{ a b; }\n'), [
       { message: 'unexpected ";"', line: 1, range: range(0, 10, 0, 11) },

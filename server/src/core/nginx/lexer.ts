@@ -15,6 +15,7 @@ const newline = 0x0a;
 const hash = 0x23;
 const openBrace = 0x7b;
 const closeBrace = 0x7d;
+const closeParenthesis = 0x29;
 const semicolon = 0x3b;
 const doubleQuote = 0x22;
 const singleQuote = 0x27;
@@ -319,7 +320,8 @@ export class NginxLexer {
       this.advanceCharacter();
       this.markEnd();
       const following = text.charCodeAt(this.offset);
-      if (this.offset < text.length && !isSpace(following) && following !== semicolon && following !== openBrace && following !== closeBrace) {
+      // nginx takes `)` after a quote as the start of the next word: `if ($uri ~ "^/a")`
+      if (this.offset < text.length && !isSpace(following) && following !== semicolon && following !== openBrace && following !== closeBrace && following !== closeParenthesis) {
         const character = this.offset - this.lineStart;
         this.strictErrors.push({
           kind: 'syntax',
