@@ -151,6 +151,22 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     });
   });
 
+  it('explains a compose bind mount on hover: the directory docker creates empty', async () => {
+    await client.open(composePath, readFileSync(composePath, 'utf8'), 'dockercompose');
+    await client.diagnostics(composePath);
+    const hover = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(composePath).href },
+      position: { line: 11, character: 12 },
+    })) as Hover;
+    deepStrictEqual(hover.contents, {
+      kind: 'markdown',
+      value:
+        '**`/etc/letsencrypt`** in service `nginx`\n\n' +
+        '- comes from: bind mount `./certbot/conf` → `/etc/letsencrypt` → host `./certbot/conf`\n' +
+        '- on first boot: an empty directory (docker creates `./certbot/conf` on the host when it starts the container)',
+    });
+  });
+
   it('links an include to the file it loads', async () => {
     const mainPath = join(directory, 'nginx', 'nginx.conf');
     await client.open(mainPath, readFileSync(mainPath, 'utf8'), 'nginx');

@@ -53,14 +53,20 @@ function describeOrigin(origin: PathOrigin, service: DeployedService): string {
   }
 }
 
-function describeState(state: FirstBootState, service: DeployedService): string {
+function describeState(state: FirstBootState, service: DeployedService, containerPath: string): string {
+  // the directory a bind mount names: missing from a fresh clone, docker creates it empty
+  const origin = state.origin;
+  const created = origin.kind === 'bind' && origin.mount.target === containerPath ? `an empty directory (docker creates \`${relativeToProject(origin.hostPath, service.projectDirectory)}\` on the host when it starts the container)` : undefined;
   switch (state.state) {
     case 'present':
       return 'present';
     case 'absent':
+      if (created) return created;
       return state.ignoredBy ? `absent: ignored by ${state.ignoredBy}, so a fresh clone does not have it` : 'absent';
-    case 'created-later':
-      return `absent until service \`${state.writer.service}\` writes it (through ${describeMount(state.writer.mount.source, state.writer.mount.target, service.projectDirectory)})`;
+    case 'created-later': {
+      const writes = `service \`${state.writer.service}\` writes it (through ${describeMount(state.writer.mount.source, state.writer.mount.target, service.projectDirectory)})`;
+      return created ? `${created}; ${writes.replace('writes it', 'writes into it')} later` : `absent until ${writes}`;
+    }
     case 'unknown':
       return 'unknown until the container runs';
   }
@@ -73,7 +79,7 @@ function describeContainerPath(service: DeployedService, containerPath: string):
     `**\`${containerPath}\`** in service \`${service.name}\``,
     '',
     `- comes from: ${describeOrigin(origin, service)}`,
-    `- on first boot: ${describeState(state, service)}`,
+    `- on first boot: ${describeState(state, service, containerPath)}`,
   ].join('\n');
 }
 
