@@ -10,7 +10,8 @@ import { fixturesRoot, repositoryRoot } from '../../support/paths';
 import { allFindings, applyToDisk, blockingFindings, copyProject, generate } from './support';
 
 const example = join(repositoryRoot, 'examples', 'certbot-deadlock');
-const expected = join(fixturesRoot, 'bootstrap', 'expected', 'certbot-deadlock');
+// the example's fixed twin is the reviewed output (its README aside)
+const expected = join(repositoryRoot, 'examples', 'certbot-http-first');
 const exampleOptions = { domains: ['example.com', 'www.example.com'], email: 'admin@example.com', staging: false };
 
 function filesUnder(directory: string): string[] {
@@ -53,7 +54,7 @@ describe('bootstrap generator', () => {
         ['scripts/init-certificates.sh', 'created'],
       ],
     );
-    for (const file of filesUnder(expected)) {
+    for (const file of filesUnder(expected).filter((path) => relative(expected, path) !== 'README.md')) {
       strictEqual(readFileSync(join(directory, relative(expected, file)), 'utf8'), readFileSync(file, 'utf8'), relative(expected, file));
     }
   });
