@@ -297,7 +297,12 @@ export type ReloadReach =
   /** A direct `nginx -s reload` inside a container that has no nginx. */
   | 'no-nginx-in-container'
   /** `docker exec`/`kill` inside a container without the docker socket. */
-  | 'no-docker-socket';
+  | 'no-docker-socket'
+  /**
+   * A reload in a setup script that issues the first certificate once (`init-letsencrypt.sh`):
+   * it runs when someone runs the script, not after the renewals that come later.
+   */
+  | 'once';
 
 export interface ReloadEvidence {
   readonly reload: NginxReload | { readonly command: ShellCommand; readonly restart: true };
@@ -305,6 +310,8 @@ export interface ReloadEvidence {
   /** A certbot hook holds it: the hook word, for locations. */
   readonly hook?: ShellWord;
   readonly run?: CertbotRun;
+  /** The repository script that holds it. */
+  readonly script?: RepositoryScript;
 }
 
 function hasDockerSocket(service: DeployedService): boolean {
@@ -347,6 +354,17 @@ export function hookRunsOfScript(picture: RenewalPicture, scriptPath: string): {
   return found;
 }
 
+/**
+ * Whether a script reloads nginx only when someone runs it to issue the first certificate: it
+ * issues once, renews nothing itself, runs on no schedule, and the reload repeats in no loop.
+ * A script that issues nothing may well be what a host crontab outside the repository runs.
+ */
+function reloadsOnlyOnce(picture: RenewalPicture, script: RepositoryScript, reload: NginxReload | { command: ShellCommand; restart: true }): boolean {
+  const runs = picture.runs.filter((run) => run.origin.kind === 'script' && run.origin.script === script);
+  if (!runs.some(issuesOnce) || runs.some(renews) || scriptsRunBy(picture.schedules, script)) return false;
+  return !reload.command.loops.some((loop) => loop.kind === 'while' || loop.kind === 'until');
+}
+
 /** Every command of the workspace that reloads (or restarts) nginx, and whether it can reach it. */
 export function nginxReloadEvidence(deployment: Deployment, picture: RenewalPicture): ReloadEvidence[] {
   const evidence: ReloadEvidence[] = [];
@@ -368,7 +386,7 @@ export function nginxReloadEvidence(deployment: Deployment, picture: RenewalPict
         continue;
       }
       const reach: ReloadReach = !inContainer || ('launcher' in reload && reload.launcher !== 'direct') ? 'reaches' : 'no-nginx-in-container';
-      evidence.push({ reload, reach });
+      evidence.push({ reload, reach: reach === 'reaches' && !inContainer && reloadsOnlyOnce(picture, script, reload) ? 'once' : reach, script });
     }
   }
   for (const file of picture.schedules) for (const reload of reloadsIn(file.commands)) evidence.push({ reload, reach: 'reaches' });

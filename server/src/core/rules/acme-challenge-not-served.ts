@@ -4,6 +4,7 @@ import {
   ChallengeAnswer,
   challengePrefix,
   challengeRoutes,
+  challengeUri,
   ChallengeRoute,
   containerPathOf,
   frontNginx,
@@ -16,11 +17,11 @@ import {
 import { describeRunOrigin } from '../deployment/certbot-runs';
 import type { DeployedProject, DeployedService, Deployment } from '../deployment/deployment';
 import { firstBootFailures, type FirstBootFailure } from '../deployment/first-boot-failures';
-import { locationTree } from '../deployment/location-matching';
+import { locationTree, selectLocation, type LocationNode } from '../deployment/location-matching';
 import { hostLocation } from '../deployment/locations';
 import type { PlacedDirective } from '../deployment/nginx-blocks';
 import { indentationAt, readWorkspaceText } from '../deployment/text-edits';
-import type { Fix, RelatedLocation } from '../findings';
+import type { FileEdit, Fix, RelatedLocation } from '../findings';
 import type { NginxArgument } from '../nginx/syntax-tree';
 import type { SourceLocation } from '../source-location';
 import type { FileSystem } from '../workspace/file-system';
@@ -90,13 +91,50 @@ function indentUnit(text: string, inner: SourceLocation, outer: SourceLocation):
   return innerIndent.startsWith(outerIndent) && innerIndent.length > outerIndent.length ? innerIndent.slice(outerIndent.length) : '    ';
 }
 
+/** A location nginx would count as the same as one with `pattern`: `/x` and `^~ /x` collide (`duplicate location`), `= /x` does not. */
+function samePrefix(server: HttpServer, pattern: string): LocationNode<PlacedDirective> | undefined {
+  return locationTree(server.block).find((node) => (node.matcher.kind === 'prefix' || node.matcher.kind === 'prefix-no-regex') && node.matcher.pattern === pattern);
+}
+
+/**
+ * Wraps a server-level redirect into `location /`, so that the server's own challenge location
+ * answers: the longest prefix wins over `/`; a plain prefix that a regex would still beat becomes `^~`.
+ */
+function moveRedirectFix(route: ChallengeRoute, server: HttpServer, text: string, redirect: PlacedDirective, existing: LocationNode<PlacedDirective>, before: string): Fix | undefined {
+  const serverLocation = hostLocation(route.nginx.view, server.entry.file, server.entry.directive.nameSpan);
+  const location = hostLocation(route.nginx.view, redirect.file, redirect.directive.span);
+  const indentation = location && indentationAt(text, location.range);
+  if (!serverLocation || !location || indentation === undefined || location.range.start.line !== location.range.end.line || location.file !== serverLocation.file) return undefined;
+  const unit = indentUnit(text, location, serverLocation);
+  const original = (text.split('\n')[location.range.start.line] ?? '').slice(location.range.start.character, location.range.end.character);
+  const edits: FileEdit[] = [{ kind: 'replace', file: location.file, range: location.range, newText: `location / {\n${indentation}${unit}${original}\n${indentation}}` }];
+  const selection = selectLocation(locationTree(server.block), challengeUri);
+  const wins = selection.known && selection.location?.value === existing.value;
+  if (existing.matcher.kind === 'prefix' && !wins) {
+    const noRegex = noRegexFix(route, existing.value);
+    if (!noRegex) return undefined;
+    edits.push(...noRegex.edits);
+  }
+  return {
+    title: `Move ${before} into \`location /\`, so that ${describeLocation(existing.value)}${wins ? '' : ' (made `^~`)'} answers the challenge`,
+    edits,
+    preferred: true,
+    safe: true,
+  };
+}
+
 /** Puts the challenge location first in the port-80 server, or wraps a server-level redirect into `location /` behind it. */
 function challengeLocationFix(route: ChallengeRoute, server: HttpServer, fileSystem: FileSystem, before: string, redirect?: PlacedDirective): Fix | undefined {
-  const webroot = webrootForNginx(route);
   const serverLocation = hostLocation(route.nginx.view, server.entry.file, server.entry.directive.nameSpan);
-  if (!webroot || !serverLocation) return undefined;
-  const text = readWorkspaceText(fileSystem, serverLocation.file);
-  if (text === undefined) return undefined;
+  const text = serverLocation && readWorkspaceText(fileSystem, serverLocation.file);
+  if (!serverLocation || text === undefined) return undefined;
+  // nginx refuses a second location with the same prefix: `duplicate location`
+  const existing = samePrefix(server, challengePrefix);
+  if (redirect && samePrefix(server, '/')) return undefined;
+  if (redirect && existing) return moveRedirectFix(route, server, text, redirect, existing, before);
+  if (existing) return undefined;
+  const webroot = webrootForNginx(route);
+  if (!webroot) return undefined;
   const title = `Serve ${challengePrefix} from ${webroot} before ${before}`;
   if (redirect) {
     const location = hostLocation(route.nginx.view, redirect.file, redirect.directive.span);
@@ -110,8 +148,6 @@ function challengeLocationFix(route: ChallengeRoute, server: HttpServer, fileSys
     return { title, edits: [{ kind: 'replace', file: location.file, range: location.range, newText }], preferred: true, safe: true };
   }
   const own = server.entry.directive.block ?? [];
-  // nginx refuses a second location with the same prefix: `duplicate location`
-  if (locationTree(server.block).some((node) => node.matcher.kind !== 'regex' && node.matcher.pattern === challengePrefix)) return undefined;
   const anchor = own.find((directive) => directive.name === 'location' || directive.name === 'include' || directive.name === 'return' || directive.name === 'rewrite');
   if (!anchor) return undefined;
   const anchorRange = anchor.nameSpan.toRange();

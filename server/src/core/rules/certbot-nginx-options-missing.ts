@@ -30,19 +30,22 @@ function describeRun(invocation: CertbotInvocation): string {
   return `\`certbot ${invocation.subcommand}${authenticator}\``;
 }
 
-interface CertonlyRun {
+interface CertbotRunHere {
   readonly certbot: DeployedService;
   readonly invocation: CertbotInvocation;
   readonly location: SourceLocation;
 }
 
-/** The certonly run that fills the directory, when no run there can use the nginx installer. */
-function certonlyRun(deployment: Deployment, certbots: readonly DeployedService[]): CertonlyRun | undefined {
+/**
+ * The run that fills the directory when no run there can use the nginx installer: a certonly run,
+ * else a `renew` (which rewrites the certificates of existing lineages, never the installer's files).
+ */
+function fillingRun(deployment: Deployment, certbots: readonly DeployedService[]): CertbotRunHere | undefined {
   const jobs: { certbot: DeployedService; jobs: CertbotJobs }[] = certbots.map((certbot) => ({ certbot, jobs: certbotJobs(deployment, certbot) }));
   if (jobs.some((entry) => !entry.jobs.complete)) return undefined;
   const runs = jobs.flatMap((entry) => entry.jobs.invocations.map((run) => ({ certbot: entry.certbot, ...run })));
   if (runs.some((run) => usesNginxPlugin(run.invocation))) return undefined;
-  return runs.find((run) => run.invocation.subcommand === 'certonly' && obtainsCertificate(run.invocation));
+  return runs.find((run) => run.invocation.subcommand === 'certonly' && obtainsCertificate(run.invocation)) ?? runs.find((run) => run.invocation.subcommand === 'renew');
 }
 
 /** Settings of the inline set that the block (or, for the session cache, the configuration) does not already have. */
@@ -95,7 +98,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     const state = service.view.firstBootState(path).state;
     if (state !== 'absent' && state !== 'created-later') continue;
     if (scriptProvidingInstallerFile(deployment, fileName)) continue;
-    const run = certonlyRun(deployment, certbotPath.certbot ? [certbotPath.certbot] : certbots);
+    const run = fillingRun(deployment, certbotPath.certbot ? [certbotPath.certbot] : certbots);
     const location = argumentLocation(service.view, entry, argument);
     if (!run || !location) continue;
     const key = `${location.file}:${location.range.start.line}:${location.range.start.character}`;
@@ -110,7 +113,8 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     findings.push({
       message:
         `\`${entry.directive.name}\` "${path}" names a file that only certbot's nginx installer (\`--nginx\`) writes, but service \`${run.certbot.name}\` ` +
-        `obtains certificates with ${describeRun(run.invocation)}, which never creates it: ${describeNginx(service, deployment.workspaceRoot)} exits with \`[emerg] ${nginxMessage}\`.`,
+        `${run.invocation.subcommand === 'renew' ? `runs ${describeRun(run.invocation)}, which only renews the certificates it finds and` : `obtains certificates with ${describeRun(run.invocation)}, which`} never creates it: ` +
+        `${describeNginx(service, deployment.workspaceRoot)} exits with \`[emerg] ${nginxMessage}\`.`,
       location,
       related,
       fixes: fix ? [fix] : [],
@@ -122,7 +126,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
 export const certbotNginxOptionsMissing: Rule = {
   id: 'certbot-nginx-options-missing',
   defaultSeverity: 'error',
-  summary: "nginx includes options-ssl-nginx.conf or ssl-dhparams.pem, which only certbot's nginx installer writes, while certbot runs certonly",
+  summary: "nginx includes options-ssl-nginx.conf or ssl-dhparams.pem, which only certbot's nginx installer writes, while certbot runs certonly or only renew",
   check({ deployment, fileSystem }) {
     return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(deployment, project, service, fileSystem)));
   },

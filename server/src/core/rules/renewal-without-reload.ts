@@ -1,18 +1,39 @@
 import { readTextFile } from '../workspace/text-files';
 import type { Fix, RelatedLocation } from '../findings';
 import { certbotCertificates, type CertbotCertificate } from '../deployment/certbot-certificates';
-import { describeRunOrigin, nginxReloadEvidence, renewalPicture, renews, runVerbWord, runWordLocation, type CertbotRun, type RenewalPicture } from '../deployment/certbot-runs';
-import type { DeployedService, Deployment } from '../deployment/deployment';
+import { posix } from 'node:path';
+import {
+  describeRunOrigin,
+  nginxReloadEvidence,
+  renewalPicture,
+  renews,
+  runVerbWord,
+  runWordLocation,
+  type CertbotRun,
+  type ReloadEvidence,
+  type RenewalPicture,
+} from '../deployment/certbot-runs';
+import { isWithin } from '../deployment/container-view';
+import type { DeployedService, Deployment, RepositoryScript } from '../deployment/deployment';
+import { positionAt } from '../deployment/locations';
+import type { SourceLocation } from '../source-location';
 import { enabledStages, type EnabledStage } from '../deployment/enabled-stages';
 import type { FileSystem } from '../workspace/file-system';
 import { describeNginx } from './nginx-names';
 import { Rule, RuleFinding } from './rule';
 import { nginxReloadLoopCommand } from '../bootstrap/compose-commands';
 
+/** Official images before 1.19 have no `/docker-entrypoint.sh`: their loop starts nginx itself. */
+function reloadLoopFor(image: string): string {
+  const version = /:(\d+)\.(\d+)/.exec(image);
+  const old = version !== null && (Number(version[1]) < 1 || (Number(version[1]) === 1 && Number(version[2]) < 19));
+  return old ? nginxReloadLoopCommand.replace('exec /docker-entrypoint.sh nginx ', 'exec nginx ') : nginxReloadLoopCommand;
+}
+
 /** Adds the reload loop as the `command:` of an official nginx service that has none. */
 function reloadLoopFix(fileSystem: FileSystem, service: DeployedService): Fix | undefined {
   const image = service.compose.image;
-  if (service.nginx?.imageKind !== 'official' || service.compose.command || service.compose.entrypoint || !image) return undefined;
+  if (service.nginx?.imageKind !== 'official' || service.compose.command || service.compose.entrypoint || !image?.value) return undefined;
   const text = readTextFile(fileSystem, image.location.file);
   const line = text?.split('\n')[image.location.range.start.line];
   const indentation = line === undefined || text?.includes('\r') ? undefined : /^([ \t]*)image[ \t]*:/.exec(line)?.[1];
@@ -20,7 +41,7 @@ function reloadLoopFix(fileSystem: FileSystem, service: DeployedService): Fix | 
   const end = { line: image.location.range.start.line, character: line.length };
   return {
     title: `Reload nginx every 6 hours in service \`${service.name}\``,
-    edits: [{ kind: 'replace', file: image.location.file, range: { start: end, end }, newText: `\n${indentation}command: ${nginxReloadLoopCommand}` }],
+    edits: [{ kind: 'replace', file: image.location.file, range: { start: end, end }, newText: `\n${indentation}command: ${reloadLoopFor(image.value)}` }],
     preferred: true,
     safe: false,
   };
@@ -58,6 +79,21 @@ function relativePath(deployment: Deployment, path: string): string {
   return path.startsWith(`${deployment.workspaceRoot}/`) ? path.slice(deployment.workspaceRoot.length + 1) : path;
 }
 
+/** A reload a setup script runs once, in the project of `service` (the script stands in its directory, or above or below it). */
+function onceReload(evidence: readonly ReloadEvidence[], service: DeployedService): { script: RepositoryScript; text: string; location: SourceLocation } | undefined {
+  for (const item of evidence) {
+    const script = item.script;
+    if (item.reach !== 'once' || !script) continue;
+    const directory = posix.dirname(script.path);
+    if (!isWithin(directory, service.projectDirectory) && !isWithin(service.projectDirectory, directory)) continue;
+    const span = item.reload.command.span;
+    const text = script.text.slice(span.start, span.end);
+    if (text.includes('\n')) continue;
+    return { script, text, location: { file: script.path, range: { start: positionAt(script.text, span.start), end: positionAt(script.text, span.end) } } };
+  }
+  return undefined;
+}
+
 function isRelevant(run: CertbotRun, projectServices: readonly DeployedService[]): boolean {
   return run.origin.kind !== 'service' || projectServices.includes(run.origin.service);
 }
@@ -93,6 +129,10 @@ export const renewalWithoutReload: Rule = {
             : failedHook.reach === 'no-nginx-in-container'
               ? ` The hook \`${failedHook.hook.value}\` runs inside the certbot container of ${origin}, which has no nginx: it fails with \`/bin/sh: nginx: not found\`.`
               : ` The hook \`${failedHook.hook.value}\` runs inside the certbot container of ${origin}, which has no docker socket (\`/var/run/docker.sock\` is not mounted), so it cannot reach the nginx container.`;
+        const once = onceReload(evidence, service);
+        const onceText = once
+          ? ` \`${relativePath(deployment, once.script.path)}\` reloads it only once (\`${once.text}\`), when someone runs the script to get the first certificate; the renewals that follow get no reload.`
+          : '';
         const nginx = describeNginx(service, deployment.workspaceRoot);
         const linker = stage && `\`${relativePath(deployment, stage.script.path)}\``;
         const related: RelatedLocation[] = [
@@ -104,6 +144,7 @@ export const renewalWithoutReload: Rule = {
           },
           { ...service.compose.nameLocation, message: `service \`${service.name}\` runs nginx and is never reloaded` },
         ];
+        if (once) related.push({ ...once.location, message: 'reloads nginx once, when the script runs, not after each renewal' });
         const kept = stage
           ? `nginx loads the certificate of stage 2 ("${certificate.path}", in \`${relativePath(deployment, certificate.location.file)}\`, which ${linker} links into \`${stage.enabledDirectory}/\`) ` +
             'only when it starts after the link exists, keeps it in memory and serves it until it expires, although the renewed one is on disk.'
@@ -112,7 +153,7 @@ export const renewalWithoutReload: Rule = {
         findings.push({
           message:
             `certbot renews the certificate here (\`${run.invocation.subcommand}\` in ${describeRunOrigin(run, deployment.workspaceRoot)}), but nothing reloads nginx in service \`${service.name}\`: ` +
-            `no \`nginx -s reload\` in its command, no deploy hook that reaches it, no cron job.${hookText} ${kept}`,
+            `no \`nginx -s reload\` in its command, no deploy hook that reaches it, no cron job.${hookText}${onceText} ${kept}`,
           location,
           related,
           fixes: fix ? [fix] : [],
