@@ -180,6 +180,65 @@ describe('compose file discovery', () => {
     deepStrictEqual([project.services[0].image?.value, project.services[0].restart?.policy], ['a', 'always']);
   });
 
+  it('loads the files COMPOSE_FILE in .env names, without the override, relative to the first one', () => {
+    const fileSystem = new MemoryFileSystem({
+      '/p/.env': 'COMPOSE_FILE=docker-compose.yml:deploy/docker-compose.prod.yml\n',
+      '/p/docker-compose.yml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes: [./conf.d:/etc/nginx/conf.d]\n',
+      '/p/docker-compose.override.yml': 'services: {nginx: {image: overridden}}\n',
+      '/p/compose.yaml': 'services: {ignored: {image: x}}\n',
+      '/p/deploy/docker-compose.prod.yml': 'services:\n  nginx:\n    restart: always\n    volumes: [./certs:/etc/letsencrypt]\n',
+    });
+    const project = loadComposeProject(fileSystem, '/p');
+    const [main, prod] = ['/p/docker-compose.yml', '/p/deploy/docker-compose.prod.yml'];
+    deepStrictEqual(project.files, [main, prod]);
+    deepStrictEqual(project.diagnostics, []);
+    deepStrictEqual(
+      project.services.map((service) => [service.name, service.image, service.restart, service.volumes]),
+      [
+        [
+          'nginx',
+          { value: 'nginx:1.27', location: at(main, 2, 11, 21) },
+          { policy: 'always', origin: 'restart', location: at(prod, 2, 13, 19) },
+          [
+            { type: 'bind', source: '/p/conf.d', target: '/etc/nginx/conf.d', readOnly: false, unknown: false, location: at(main, 3, 14, 40) },
+            { type: 'bind', source: '/p/certs', target: '/etc/letsencrypt', readOnly: false, unknown: false, location: at(prod, 3, 14, 38) },
+          ],
+        ],
+      ],
+    );
+  });
+
+  it('splits COMPOSE_FILE on COMPOSE_PATH_SEPARATOR; the caller environment wins over .env, -f over both', () => {
+    const fileSystem = new MemoryFileSystem({
+      '/p/.env': 'COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=a.yaml;b.yaml\n',
+      '/p/compose.yaml': 'services: {default: {image: d}}\n',
+      '/p/a.yaml': 'services: {a: {image: a}}\n',
+      '/p/b.yaml': 'services: {a: {image: b}}\n',
+    });
+    deepStrictEqual(loadComposeProject(fileSystem, '/p').files, ['/p/a.yaml', '/p/b.yaml']);
+    deepStrictEqual(loadComposeProject(fileSystem, '/p').services.map((service) => [service.name, service.image?.value]), [['a', 'b']]);
+    deepStrictEqual(loadComposeProject(fileSystem, '/p', { environment: { COMPOSE_FILE: 'b.yaml' } }).files, ['/p/b.yaml']);
+    deepStrictEqual(loadComposeProject(fileSystem, '/p', { files: ['compose.yaml'] }).files, ['/p/compose.yaml']);
+  });
+
+  it('checks no file when COMPOSE_FILE cannot be known, and says so', () => {
+    const fileSystem = new MemoryFileSystem({
+      '/p/.env': 'COMPOSE_FILE=compose.yaml:${STAGE}.yaml\n',
+      '/p/compose.yaml': 'services: {a: {image: a}}\n',
+    });
+    const project = loadComposeProject(fileSystem, '/p');
+    deepStrictEqual(project.files, []);
+    deepStrictEqual(project.services, []);
+    deepStrictEqual(project.diagnostics, [
+      {
+        code: 'unknown-compose-file',
+        severity: 'information',
+        message: 'COMPOSE_FILE uses a variable with no value here, so which compose files docker compose reads is unknown; the project is not checked',
+        location: at('/p/.env', 0, 0, 0),
+      },
+    ]);
+  });
+
   it('skips node_modules and .git, and stops at its bounds', () => {
     const fileSystem = new MemoryFileSystem({
       '/r/compose.yaml': '',

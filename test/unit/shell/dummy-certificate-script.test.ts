@@ -54,6 +54,20 @@ describe('dummy certificate scripts', () => {
     ]);
   });
 
+  it('reads $(pwd) and $PWD as the working directory, and follows the cd commands before openssl', () => {
+    const read = (text: string) =>
+      findDummyCertificates(parseShell(text))?.certificates.map((certificate) => [certificate.resolvedCertificatePath, certificate.resolvedKeyPath, certificate.workingDirectory]);
+    const openssl = 'openssl req -x509 -nodes -keyout "$(pwd)/data/live/a/privkey.pem" -out "$PWD/data/live/a/fullchain.pem"';
+    assert.deepEqual(read(openssl), [['./data/live/a/fullchain.pem', './data/live/a/privkey.pem', { kind: 'invocation' }]]);
+    assert.deepEqual(read(`cd "$(dirname "$0")"\n${openssl}`)?.[0]?.[2], { kind: 'script', relative: '' });
+    assert.deepEqual(read(`cd "$(dirname "\${BASH_SOURCE[0]}")/.."\n${openssl}`)?.[0]?.[2], { kind: 'script', relative: '..' });
+    assert.deepEqual(read(`cd /srv/site\n${openssl}`)?.[0]?.[2], { kind: 'unknown' });
+    assert.deepEqual(read(`[ -d app ] && cd "$(dirname "$0")"\n${openssl}`)?.[0]?.[2], { kind: 'unknown' });
+    assert.deepEqual(read(`(cd /srv/site && make)\n${openssl}\ncd /srv/site`)?.[0]?.[2], { kind: 'invocation' });
+    assert.deepEqual(read(`(cd /srv/site && ${openssl})`)?.[0]?.[2], { kind: 'unknown' });
+    assert.deepEqual(read(`for d in a b; do cd "$(dirname "$0")"; done\n${openssl}`)?.[0]?.[2], { kind: 'unknown' });
+  });
+
   it('leaves a path with an unknown variable unresolved, and ignores scripts without a self-signed certificate', () => {
     const found = findDummyCertificates(parseShell('openssl req -x509 -keyout "$1/privkey.pem" -out "$1/fullchain.pem"'));
     assert.deepEqual(found?.certificates.map((certificate) => [certificate.certificatePath.value, certificate.resolvedCertificatePath, certificate.liveName]), [

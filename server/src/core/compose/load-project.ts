@@ -18,22 +18,29 @@ export interface LoadComposeProjectOptions {
    * caller decides (the editor has no idea what the server's shell holds).
    */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Like `docker compose -f`: these files, merged in order, instead of the discovered pair. */
+  /**
+   * Like `docker compose -f`: these files, merged in order, instead of COMPOSE_FILE or the
+   * discovered pair.
+   */
   readonly files?: readonly string[];
 }
 
 /**
- * Loads the compose project of `directory` as `docker compose` would: the main file and its
- * override, `.env`, interpolation, `extends`, `include`. Never throws; every problem becomes a
- * diagnostic.
+ * Loads the compose project of `directory` as `docker compose` run there would: the files of
+ * COMPOSE_FILE, else the main file and its override, `.env`, interpolation, `extends`,
+ * `include`. Never throws; every problem becomes a diagnostic.
  */
 export function loadComposeProject(fileSystem: FileSystem, directory: string, options: LoadComposeProjectOptions = {}): ComposeProject {
   const projectDirectory = posix.resolve(directory);
   const context = new LoadContext(fileSystem);
   const environment = options.environment ?? {};
-  const files = options.files?.map((file) => posix.resolve(projectDirectory, file)) ?? discoveredFiles(context, projectDirectory);
-  const variableMap = readEnvFile(fileSystem, posix.join(projectDirectory, '.env'), environment, context.diagnostics);
+  const envFile = posix.join(projectDirectory, '.env');
+  const variableMap = readEnvFile(fileSystem, envFile, environment, context.diagnostics);
   const variables: VariableLookup = (name) => variableMap.get(name);
+  const chosen = options.files ?? filesFromEnvironment(context, variableMap, envFile);
+  const files = chosen?.map((file) => posix.resolve(projectDirectory, file)) ?? discoveredFiles(context, projectDirectory);
+  // compose resolves relative paths against the first chosen file's directory, not against its own
+  const modelDirectory = chosen === undefined || files.length === 0 ? projectDirectory : posix.dirname(files[0]);
 
   const loadModel = (modelFiles: readonly string[], modelDirectory: string, modelVariables: VariableLookup, stack: readonly string[]): ComposeMapping | undefined => {
     let merged: ComposeMapping | undefined;
@@ -52,7 +59,7 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
     });
   };
 
-  const root = files.length > 0 ? loadModel(files, projectDirectory, variables, files) : undefined;
+  const root = files.length > 0 ? loadModel(files, modelDirectory, variables, files) : undefined;
   const services = root ? buildServices(root, variables, context.diagnostics) : [];
   return {
     directory: projectDirectory,
@@ -64,6 +71,27 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
     documents: context.documents,
     diagnostics: context.diagnostics,
   };
+}
+
+/**
+ * The files COMPOSE_FILE names (from the caller's environment or `.env`), split on
+ * COMPOSE_PATH_SEPARATOR, `:` by default as on Linux; undefined when it is not set. A value that
+ * cannot be known chooses no file: guessing the default pair could lint files compose never reads.
+ */
+function filesFromEnvironment(context: LoadContext, variables: ReadonlyMap<string, string>, envFile: string): string[] | undefined {
+  const value = variables.get('COMPOSE_FILE');
+  if (value === undefined || value === '') return undefined;
+  const separator = variables.get('COMPOSE_PATH_SEPARATOR') || ':';
+  if (isUnknownText(value) || isUnknownText(separator)) {
+    context.diagnostics.push({
+      code: 'unknown-compose-file',
+      severity: 'information',
+      message: 'COMPOSE_FILE uses a variable with no value here, so which compose files docker compose reads is unknown; the project is not checked',
+      location: fileStartLocation(envFile),
+    });
+    return [];
+  }
+  return value.split(separator).filter((file) => file !== '');
 }
 
 function discoveredFiles(context: LoadContext, directory: string): string[] {

@@ -22,6 +22,7 @@ export type ComposeDiagnosticCode =
   | 'not-a-mapping'
   | 'no-compose-file'
   | 'multiple-compose-files'
+  | 'unknown-compose-file'
   | 'invalid-interpolation'
   | 'invalid-env-file'
   | 'include-not-found'

@@ -13,7 +13,7 @@ import { isWithin } from './container-view';
 import type { DeployedProject, DeployedService, Deployment } from './deployment';
 import { certbotInstallerFiles, firstBootFailures, type FirstBootFailure } from './first-boot-failures';
 import { pcreExpression, selectLocation, locationTree } from './location-matching';
-import { expandedConfiguration, NginxBlock, PlacedDirective, resolveNginxPath } from './nginx-blocks';
+import { configurationPrefixOf, expandedConfiguration, NginxBlock, nginxPrefixOf, PlacedDirective, resolveNginxPath } from './nginx-blocks';
 
 /** Where Let's Encrypt fetches an HTTP-01 token, and where certbot's webroot plugin writes it. */
 export const challengePrefix = '/.well-known/acme-challenge/';
@@ -98,7 +98,7 @@ export function configurationFullyKnown(service: DeployedService): boolean {
       if (!directive) break;
       if (directive.block) stack.push(...directive.block);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;
-      const pattern = resolveNginxPath((directive.args[0] as NginxArgument).value);
+      const pattern = resolveNginxPath((directive.args[0] as NginxArgument).value, configurationPrefixOf(service));
       const segments = pattern.split('/');
       const firstMagic = segments.findIndex((segment) => hasGlobMagic(segment));
       const checked = firstMagic < 0 ? pattern : segments.slice(0, firstMagic).join('/') || '/';
@@ -333,7 +333,7 @@ function lastNamed(block: NginxBlock, name: string): PlacedDirective | undefined
 }
 
 /** How one server answers `GET /.well-known/acme-challenge/<token>`, phase by phase as nginx runs them. */
-export function answerChallenge(server: HttpServer, uri: string = challengeUri): ChallengeAnswer {
+export function answerChallenge(server: HttpServer, prefix: string, uri: string = challengeUri): ChallengeAnswer {
   const serverRewrite = runRewrites(server.block, uri, server, undefined);
   if (serverRewrite) return serverRewrite;
   const selection = selectLocation(locationTree(server.block), uri);
@@ -361,7 +361,7 @@ export function answerChallenge(server: HttpServer, uri: string = challengeUri):
     const value = alias.directive.args[0]?.value;
     const matcher = locationNode.matcher;
     if (value === undefined || value.includes('$') || matcher.kind === 'regex' || matcher.kind === 'named') return { kind: 'unknown' };
-    const file = resolveNginxPath(value + uri.slice(matcher.pattern.length));
+    const file = resolveNginxPath(value + uri.slice(matcher.pattern.length), prefix);
     // `alias /dir` without the slash glues the token to the name: nginx looks for `/dirTOKEN`
     if (!file.endsWith(`/${sampleToken}`)) return { kind: 'unknown' };
     return { kind: 'served', server, location, directory: posix.normalize(posix.dirname(file)), source: alias };
@@ -369,7 +369,7 @@ export function answerChallenge(server: HttpServer, uri: string = challengeUri):
   const root = scopes.map((scope) => lastNamed(scope, 'root')).find((entry) => entry !== undefined);
   const value = root ? root.directive.args[0]?.value : 'html';
   if (value === undefined || value.includes('$')) return { kind: 'unknown' };
-  const directory = posix.join(resolveNginxPath(value), challengePrefix);
+  const directory = posix.join(resolveNginxPath(value, prefix), challengePrefix);
   return { kind: 'served', server, ...(location ? { location } : {}), directory: directory.replace(/\/+$/, ''), ...(root ? { source: root } : {}) };
 }
 
@@ -431,7 +431,8 @@ export function routeFor(
   if (plain.servers.length === 0) return base;
   const port80 = domain !== undefined ? serverForHost(plain.servers, domain, 80, false) : plain.servers.length === 1 ? plain.servers[0] : undefined;
   if (!port80) return undefined;
-  const answer = answerChallenge(port80);
+  const prefix = nginxPrefixOf(nginx);
+  const answer = answerChallenge(port80, prefix);
   if (answer.kind !== 'redirected') return { ...base, port80, answer };
   const redirect = redirectKeepsRequest(answer.target);
   if (!redirect || redirect.scheme !== 'https' || !redirect.samePath || !redirect.sameHost) return { ...base, port80, answer };
@@ -439,7 +440,7 @@ export function routeFor(
   if (secure.specificAddress) return undefined;
   const server = domain !== undefined ? serverForHost(secure.servers, domain, 443, true) : secure.servers.length === 1 ? secure.servers[0] : undefined;
   if (!server && domain === undefined && secure.servers.length > 1) return undefined;
-  return { ...base, port80, answer, followed: server ? { server, answer: answerChallenge(server) } : {} };
+  return { ...base, port80, answer, followed: server ? { server, answer: answerChallenge(server, prefix) } : {} };
 }
 
 /**

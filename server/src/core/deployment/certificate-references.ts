@@ -3,7 +3,7 @@ import type { SourceLocation } from '../source-location';
 import { CertbotPath, certbotPathOf } from './certbot-directories';
 import type { DeployedProject, DeployedService } from './deployment';
 import type { ContainerView } from './container-view';
-import { argumentLocation, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, placedDirectivesNamed, resolveNginxPath } from './nginx-blocks';
+import { argumentLocation, configurationPrefixOf, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, placedDirectivesNamed, resolveNginxPath } from './nginx-blocks';
 import { remember } from './per-service';
 
 /** A certificate or key file an nginx service names, with where it lies in certbot's directory. */
@@ -39,7 +39,7 @@ function computeReference(project: DeployedProject, service: DeployedService, en
   if (!argument) return undefined;
   const location = argumentLocation(service.view, entry, argument);
   if (!location) return undefined;
-  const path = resolveNginxPath(argument.value);
+  const path = resolveNginxPath(argument.value, configurationPrefixOf(service));
   const certbotPath = certbotPathOf(project, service, path);
   return { entry, argument, path, location, ...(certbotPath ? { certbotPath } : {}) };
 }

@@ -21,6 +21,8 @@ import { RenderedTemplate } from './rendered-template';
 import { summarizeDockerfile } from './dockerfile';
 import { isCertbotImage, nginxImageKind, NginxImageKind } from './image-kinds';
 import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
+import { defaultNginxPrefix } from './nginx-blocks';
+import { isKnownOpenrestyFlavour, openrestyFiles, openrestyKnownDirectories, openrestyMainConfigurationPath, openrestyPrefix } from './openresty-image';
 
 /** certbot's own directory for accounts, renewal settings and certificates. */
 export const certbotConfigDirectory = '/etc/letsencrypt';
@@ -35,6 +37,8 @@ export interface NginxService {
   /** The configuration nginx loads at start, read through the container's first-boot view. */
   readonly configuration?: NginxConfiguration;
   readonly mainConfigurationPath: string;
+  /** nginx's prefix (`-p`), which relative `root` and `alias` paths are read from. */
+  readonly prefix: string;
   /** The official image renders /etc/nginx/templates only when the command still starts with nginx. */
   readonly rendersTemplates: boolean;
 }
@@ -60,6 +64,8 @@ export interface DeployedProject {
 
 export interface RepositoryScript {
   readonly path: string;
+  /** The root of the repository that holds it (else the workspace root): where scripts are usually run from. */
+  readonly repositoryRoot: string;
   readonly text: string;
   readonly script: ShellScript;
   readonly certbotInvocations: readonly CertbotInvocation[];
@@ -101,6 +107,10 @@ function imageOf(service: ComposeService): string | undefined {
 interface NginxImage {
   readonly kind: NginxImageKind | 'derived';
   readonly copiedPaths: readonly string[];
+  /** Built FROM the image by a Dockerfile of the repository. */
+  readonly derived: boolean;
+  /** The image reference, when it is known and names the image itself (not a derived one). */
+  readonly reference?: string;
 }
 
 function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxImage | undefined {
@@ -112,13 +122,13 @@ function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxIma
     if (text !== undefined) {
       const summary = summarizeDockerfile(text);
       const base = summary.baseImage === undefined ? undefined : nginxImageKind(summary.baseImage);
-      if (base === 'official') return { kind: 'derived', copiedPaths: summary.copiedPaths };
-      if (base !== undefined) return { kind: base, copiedPaths: summary.copiedPaths };
+      if (base === 'official') return { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true };
+      if (base !== undefined) return { kind: base, copiedPaths: summary.copiedPaths, derived: true, reference: summary.baseImage };
     }
   }
   if (image !== undefined) {
     const kind = nginxImageKind(image);
-    if (kind !== undefined) return { kind, copiedPaths: [] };
+    if (kind !== undefined) return { kind, copiedPaths: [], derived: false, reference: image };
   }
   return undefined;
 }
@@ -140,12 +150,43 @@ function keepsOfficialEntrypoint(service: ComposeService, command: ComposeComman
   return first === 'nginx' || first === 'nginx-debug';
 }
 
-/** `nginx -c FILE` in the command names the main configuration. */
-function mainConfigurationPath(command: ComposeCommand | undefined): string {
+interface NginxPaths {
+  /** The main configuration; undefined when it cannot be told. */
+  readonly mainConfigurationPath: string | undefined;
+  readonly prefix: string;
+}
+
+/**
+ * `nginx -c FILE` in the command names the main configuration. openresty is built with the
+ * prefix /usr/local/openresty/nginx/ and the relative conf/nginx.conf: `-p PREFIX` moves both,
+ * and a relative `-c` is read from the prefix.
+ */
+function nginxPaths(command: ComposeCommand | undefined, kind: NginxImage['kind']): NginxPaths {
   const argv = command?.argv ?? [];
-  const index = argv.findIndex((word) => word.value === '-c');
-  const value = index >= 0 ? argv[index + 1]?.value : undefined;
-  return value !== undefined && value.startsWith('/') ? value : '/etc/nginx/nginx.conf';
+  const valueOf = (flag: string): string | undefined => {
+    const index = argv.findIndex((word) => word.value === flag);
+    return index >= 0 ? argv[index + 1]?.value : undefined;
+  };
+  const configuration = valueOf('-c');
+  if (kind !== 'openresty') {
+    return { mainConfigurationPath: configuration !== undefined && configuration.startsWith('/') ? configuration : '/etc/nginx/nginx.conf', prefix: defaultNginxPrefix };
+  }
+  const prefix = valueOf('-p') ?? openrestyPrefix;
+  if (!prefix.startsWith('/')) return { mainConfigurationPath: configuration?.startsWith('/') ? configuration : undefined, prefix: openrestyPrefix };
+  const withSlash = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return { mainConfigurationPath: configuration?.startsWith('/') ? configuration : posix.join(withSlash, configuration ?? 'conf/nginx.conf'), prefix: withSlash };
+}
+
+/** The files of the openresty image itself; a derived image's own RUN steps may add any. */
+function openrestyImageFiles(nginxImage: NginxImage): ImageFiles | undefined {
+  if (nginxImage.reference === undefined || !isKnownOpenrestyFlavour(nginxImage.reference)) return undefined;
+  return {
+    files: openrestyFiles,
+    writtenAtStart: new Set(),
+    knownDirectories: openrestyKnownDirectories,
+    absentBelow: nginxImage.derived ? [] : [certbotConfigDirectory],
+    unknownBelow: nginxImage.copiedPaths,
+  };
 }
 
 function officialImageFiles(
@@ -244,15 +285,19 @@ function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathS
     const image =
       nginxImage && (nginxImage.kind === 'official' || nginxImage.kind === 'derived')
         ? officialImageFiles(fileSystem, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths, nginxImage.kind === 'derived')
-        : undefined;
+        : nginxImage?.kind === 'openresty'
+          ? openrestyImageFiles(nginxImage)
+          : undefined;
     const view = new ContainerView(service.volumes, fileSystem, hostPathState, image, writers);
     let nginx: NginxService | undefined;
     if (nginxImage !== undefined) {
-      const mainPath = mainConfigurationPath(command);
-      const loadable = nginxImage.kind !== 'manages-certificates' && view.firstBootState(mainPath).state === 'present';
+      const paths = nginxPaths(command, nginxImage.kind);
+      const mainPath = paths.mainConfigurationPath;
+      const loadable = nginxImage.kind !== 'manages-certificates' && mainPath !== undefined && view.firstBootState(mainPath).state === 'present';
       nginx = {
         imageKind: nginxImage.kind,
-        mainConfigurationPath: mainPath,
+        mainConfigurationPath: mainPath ?? openrestyMainConfigurationPath,
+        prefix: paths.prefix,
         rendersTemplates,
         configuration: loadable ? loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) : undefined,
       };
@@ -300,7 +345,7 @@ function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: 
     compose,
     projectDirectory: directory,
     view,
-    nginx: { imageKind: 'host', mainConfigurationPath: mainPath, rendersTemplates: false, configuration: loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) },
+    nginx: { imageKind: 'host', mainConfigurationPath: mainPath, prefix: defaultNginxPrefix, rendersTemplates: false, configuration: loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) },
   };
   const project: ComposeProject = { directory, name: compose.name, files: [], includedFiles: [], services: [compose], namedVolumes: [], documents: [], diagnostics: [] };
   return { compose: project, services: [service] };
@@ -397,7 +442,7 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
     const text = readTextFile(fileSystem, path);
     if (text === undefined || text.includes('\0')) return [];
     const read = options.cache ? options.cache.scripts.get(path, (kept) => kept.text === text, () => ({ text, read: readScript(text) })).read : readScript(text);
-    return [{ path, text, ...read }];
+    return [{ path, repositoryRoot: freshClone.repositoryRootOf(posix.dirname(path)) ?? workspaceRoot, text, ...read }];
   });
   return { workspaceRoot, projects, scripts, infrastructure: await loadInfrastructure(fileSystem, workspaceRoot, { searchDepth }), searchDepth };
 }

@@ -6,6 +6,7 @@ import type { ShellAssignment, ShellCommand, ShellWord } from '../shell/shell-sc
 import { basename } from '../shell/container-launch';
 import { hookRunsOfScript, type RenewalPicture } from './certbot-runs';
 import { isWithin, type PathOrigin } from './container-view';
+import { configurationPrefixOf } from './nginx-blocks';
 import type { DeployedService, Deployment, RepositoryScript } from './deployment';
 
 /**
@@ -32,14 +33,14 @@ interface IncludeGlob {
   readonly namePattern: string;
 }
 
-function includeGlobs(files: readonly ConfigurationFile[]): IncludeGlob[] {
+function includeGlobs(files: readonly ConfigurationFile[], configurationPrefix: string): IncludeGlob[] {
   const globs: IncludeGlob[] = [];
   const visit = (directives: readonly NginxDirective[]): void => {
     for (const directive of directives) {
       const argument = directive.args[0];
       if (directive.name === 'include' && directive.args.length === 1 && argument && !argument.value.includes('$')) {
-        // nginx resolves a relative include against its prefix, /etc/nginx/ in every nginx image
-        const pattern = posix.resolve('/etc/nginx', argument.value);
+        // nginx resolves a relative include against the main configuration's directory
+        const pattern = posix.resolve(configurationPrefix, argument.value);
         const directory = posix.dirname(pattern);
         if (hasGlobMagic(posix.basename(pattern)) && !hasGlobMagic(directory)) globs.push({ include: directive, directory, namePattern: posix.basename(pattern) });
       }
@@ -151,7 +152,7 @@ export function enabledStages(deployment: Deployment, picture: RenewalPicture, n
   const configuration = nginx.nginx?.configuration;
   if (!configuration) return [];
   const stages: EnabledStage[] = [];
-  for (const glob of includeGlobs(configuration.files)) {
+  for (const glob of includeGlobs(configuration.files, configurationPrefixOf(nginx))) {
     if ((configuration.includes.get(glob.include) ?? []).length > 0) continue;
     const enabledKey = storageKey(nginx.view.origin(glob.directory));
     if (enabledKey === undefined) continue;

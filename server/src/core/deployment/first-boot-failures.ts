@@ -5,10 +5,11 @@ import type { NginxDirective } from '../nginx/syntax-tree';
 import type { RelatedLocation } from '../findings';
 import type { SourceLocation } from '../source-location';
 import type { FirstBootState } from './container-view';
+import type { DummyCertificate } from '../shell/dummy-certificate-script';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from './deployment';
 import { describeMount, hostLocation, positionAt } from './locations';
 import { remember } from './per-service';
-import { directivesNamed, expandedConfiguration, NginxBlock, PlacedDirective } from './nginx-blocks';
+import { configurationPrefixOf, directivesNamed, expandedConfiguration, NginxBlock, PlacedDirective } from './nginx-blocks';
 
 /** Directives nginx reads a file for at start; a missing file stops nginx (nginx docs, per module). */
 const fileDirectives: ReadonlyMap<string, (path: string) => string> = new Map([
@@ -48,11 +49,6 @@ export interface FirstBootFailure {
   readonly related: readonly RelatedLocation[];
 }
 
-function resolveAgainstPrefix(path: string): string {
-  // nginx resolves relative file paths against its prefix, /etc/nginx/ in every nginx image
-  return path.startsWith('/') ? path : posix.join('/etc/nginx', path);
-}
-
 /** Files only certbot's nginx installer writes; init scripts often download them instead. */
 export const certbotInstallerFiles: ReadonlySet<string> = new Set(['options-ssl-nginx.conf', 'ssl-dhparams.pem']);
 
@@ -61,13 +57,27 @@ export function scriptProvidingInstallerFile(deployment: Deployment, fileName: s
   return deployment.scripts.find((script) => script.text.includes(fileName));
 }
 
-function placeholderScriptFor(deployment: Deployment, pathInWriter: string | undefined, path: string): RepositoryScript | undefined {
+/**
+ * The host paths a certificate file of a script run on the host may be: a relative path is read
+ * from the directory the script runs in, which is its own or, usually, the repository's root.
+ */
+function hostPathsWritten(script: RepositoryScript, certificate: DummyCertificate, written: string): string[] {
+  if (written.startsWith('/')) return [written];
+  const directory = certificate.workingDirectory;
+  if (directory.kind === 'script') return [posix.join(posix.dirname(script.path), directory.relative, written)];
+  if (directory.kind === 'invocation') return [...new Set([posix.join(posix.dirname(script.path), written), posix.join(script.repositoryRoot, written)])];
+  return [];
+}
+
+function placeholderScriptFor(deployment: Deployment, pathInWriter: string | undefined, path: string, hostPath: string | undefined): RepositoryScript | undefined {
   const name = posix.basename(path);
   if (certbotInstallerFiles.has(name)) return scriptProvidingInstallerFile(deployment, name);
   return deployment.scripts.find((script) =>
     script.dummyCertificates?.certificates.some((certificate) => {
-      const written = [certificate.resolvedCertificatePath, certificate.resolvedKeyPath];
-      return written.includes(pathInWriter) || written.includes(path);
+      const written = [certificate.resolvedCertificatePath, certificate.resolvedKeyPath].filter((file): file is string => file !== undefined);
+      // openssl on the host writes host paths, which reach nginx through a bind mount
+      if (certificate.launcher === 'direct') return hostPath !== undefined && written.some((file) => hostPathsWritten(script, certificate, file).includes(hostPath));
+      return (pathInWriter !== undefined && written.includes(pathInWriter)) || written.includes(path);
     }),
   );
 }
@@ -144,7 +154,7 @@ function computeFirstBootFailures(deployment: Deployment, project: DeployedProje
       // a glob that matches nothing is fine for nginx; a path with variables is read per request
       const checked = message && argument && !argument.value.includes('$') && !argument.value.startsWith('data:');
       if (checked && !(directive.name === 'include' && hasGlobMagic(argument.value))) {
-        const path = resolveAgainstPrefix(argument.value);
+        const path = argument.value.startsWith('/') ? argument.value : posix.join(configurationPrefixOf(service), argument.value);
         const state = service.view.firstBootState(path);
         const location = state.state === 'absent' || state.state === 'created-later' ? hostLocation(service.view, file, argument.span) : undefined;
         if ((state.state === 'absent' || state.state === 'created-later') && location) {
@@ -156,7 +166,12 @@ function computeFirstBootFailures(deployment: Deployment, project: DeployedProje
             location,
             state,
             nginxMessage: message(path),
-            placeholderScript: placeholderScriptFor(deployment, state.state === 'created-later' ? state.writer.pathInWriter : undefined, path),
+            placeholderScript: placeholderScriptFor(
+              deployment,
+              state.state === 'created-later' ? state.writer.pathInWriter : undefined,
+              path,
+              state.origin.kind === 'bind' ? state.origin.hostPath : undefined,
+            ),
             related: explanation.related,
           });
         }

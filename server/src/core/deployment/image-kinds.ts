@@ -1,10 +1,11 @@
 /**
- * How much certboot knows about what an image holds and does at start. Only the official
- * nginx image is known file by file; anything else leaves its own files unknown.
+ * How much certboot knows about what an image holds and does at start. The official nginx
+ * image and openresty's are known file by file; anything else leaves its own files unknown.
  */
 export type NginxImageKind =
   /** nginx or nginx-unprivileged: default nginx.conf, conf.d/default.conf, template rendering. */
   | 'official'
+  /** openresty/openresty: nginx.conf below /usr/local/openresty/nginx/conf/, conf.d/default.conf, no templates. */
   | 'openresty'
   /** Images that obtain certificates themselves and start nginx only when they can. */
   | 'manages-certificates';

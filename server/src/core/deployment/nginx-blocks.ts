@@ -1,7 +1,9 @@
 import type { ConfigurationFile, NginxConfiguration } from '../nginx/configuration';
 import type { NginxArgument, NginxDirective } from '../nginx/syntax-tree';
 import type { SourceLocation } from '../source-location';
+import { posix } from 'node:path';
 import type { ContainerView } from './container-view';
+import type { DeployedService } from './deployment';
 import { hostLocation } from './locations';
 
 /** A directive where nginx meets it, with the file it is written in. */
@@ -146,7 +148,25 @@ export function fixedPathArgument(entry: PlacedDirective): NginxArgument | undef
   return argument;
 }
 
-/** nginx resolves relative file paths against its prefix, /etc/nginx/ in every nginx image. */
-export function resolveNginxPath(path: string): string {
-  return path.startsWith('/') ? path : `/etc/nginx/${path}`;
+/** The prefix of the nginx images and of a host's nginx package. */
+export const defaultNginxPrefix = '/etc/nginx/';
+
+/**
+ * nginx resolves a relative path against a prefix: `root` and `alias` against its prefix (`-p`),
+ * `include` and certificate files against the main configuration's directory. Both are
+ * /etc/nginx/ in the nginx images.
+ */
+export function resolveNginxPath(path: string, prefix: string = defaultNginxPrefix): string {
+  if (path.startsWith('/')) return path;
+  return prefix.endsWith('/') ? `${prefix}${path}` : `${prefix}/${path}`;
+}
+
+/** The prefix relative `root` and `alias` paths of a service's nginx are read from. */
+export function nginxPrefixOf(service: DeployedService): string {
+  return service.nginx?.prefix ?? defaultNginxPrefix;
+}
+
+/** The directory relative `include` and certificate paths of a service's nginx are read from. */
+export function configurationPrefixOf(service: DeployedService): string {
+  return service.nginx ? `${posix.dirname(service.nginx.mainConfigurationPath)}/` : defaultNginxPrefix;
 }

@@ -6,6 +6,7 @@ import type { Position, Range } from '../source-location';
 import type { FirstBootState, PathOrigin } from './container-view';
 import type { DeployedService, Deployment } from './deployment';
 import { describeMount } from './locations';
+import { configurationPrefixOf, nginxPrefixOf } from './nginx-blocks';
 
 /** Directives whose first argument names a file or directory nginx reads. */
 const pathDirectives = new Set([
@@ -128,7 +129,8 @@ export function describePathAt(deployment: Deployment, file: string, position: P
     const directive = findDirectiveArgument(configurationFile.syntax.directives, position);
     if (!directive) continue;
     const argument = directive.args[0];
-    const containerPath = argument.value.startsWith('/') ? argument.value : posix.join('/etc/nginx', argument.value);
+    const prefix = directive.name === 'root' || directive.name === 'alias' ? nginxPrefixOf(service) : configurationPrefixOf(service);
+    const containerPath = argument.value.startsWith('/') ? argument.value : posix.join(prefix, argument.value);
     return { range: argument.span.toRange(), text: describeContainerPath(service, containerPath) };
   }
   const volume = volumeAt(deployment, file, position);

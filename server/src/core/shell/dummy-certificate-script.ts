@@ -26,7 +26,19 @@ export interface DummyCertificate {
   readonly resolvedKeyPath?: string;
   /** `<name>` of `…/live/<name>/fullchain.pem`, when the (resolved) path has that shape. */
   readonly liveName?: string;
+  /** Where a relative resolved path is read from (`$PWD/x` counts as the relative `./x`). */
+  readonly workingDirectory: ScriptWorkingDirectory;
 }
+
+/**
+ * The directory the script is in when it runs a command: 'invocation' until it changes
+ * directory (wherever it was started from), 'script' after `cd "$(dirname "$0")"` (with
+ * `relative` for `cd "$(dirname "$0")/.."`), 'unknown' after any other `cd`.
+ */
+export type ScriptWorkingDirectory =
+  | { readonly kind: 'invocation' }
+  | { readonly kind: 'script'; readonly relative: string }
+  | { readonly kind: 'unknown' };
 
 export interface DummyCertificateScript {
   readonly certificates: readonly DummyCertificate[];
@@ -53,8 +65,8 @@ export function findDummyCertificates(script: ShellScript): DummyCertificateScri
     const certificatePath = valueAfter(rest, '-out');
     if (!certificatePath) continue;
     const keyPath = valueAfter(rest, '-keyout');
-    const resolvedCertificatePath = resolveScriptText(certificatePath, variables);
-    const resolvedKeyPath = keyPath ? resolveScriptText(keyPath, variables) : undefined;
+    const resolvedCertificatePath = resolveWrittenPath(certificatePath, variables);
+    const resolvedKeyPath = keyPath ? resolveWrittenPath(keyPath, variables) : undefined;
     const liveName = /(?:^|\/)live\/([^/]+)\/[^/]+$/.exec(resolvedCertificatePath ?? certificatePath.value)?.[1];
     certificates.push({
       command,
@@ -65,12 +77,43 @@ export function findDummyCertificates(script: ShellScript): DummyCertificateScri
       ...(resolvedCertificatePath !== undefined ? { resolvedCertificatePath } : {}),
       ...(resolvedKeyPath !== undefined ? { resolvedKeyPath } : {}),
       ...(liveName !== undefined ? { liveName } : {}),
+      workingDirectory: workingDirectoryAt(script.commands, command),
     });
   }
   const first = certificates[0];
   if (!first) return undefined;
   const composeUpAfter = script.commands.find((command) => command.span.start > first.command.span.end && isComposeUp(command));
   return { certificates, variables, ...(composeUpAfter ? { composeUpAfter } : {}) };
+}
+
+const workingDirectoryPrefix = /^(?:\$\(pwd\)|`pwd`|\$\{PWD\}|\$PWD(?![A-Za-z0-9_]))(?=\/|$)/;
+
+/** The script's resolution of a path, with the working directory written out (`$PWD/x`) made relative. */
+function resolveWrittenPath(word: ShellWord, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
+  const resolved = resolveScriptText(word, variables);
+  if (resolved !== undefined || !workingDirectoryPrefix.test(word.value)) return resolved;
+  const rest = resolveText(word.value.replace(workingDirectoryPrefix, ''), variables, 0);
+  return rest === undefined ? undefined : `.${rest}`;
+}
+
+const scriptDirectoryChange = /^\$\(\s*dirname\s+"?(?:\$0|\$\{0\}|\$BASH_SOURCE|\$\{BASH_SOURCE(?:\[0\])?\})"?\s*\)(\/.*)?$/;
+
+/**
+ * Where the script stands when `command` runs, from the `cd` commands before it. A `cd` in a
+ * subshell stays there, unless `command` runs in one too (which one is not told apart).
+ */
+function workingDirectoryAt(commands: readonly ShellCommand[], command: ShellCommand): ScriptWorkingDirectory {
+  let directory: ScriptWorkingDirectory = { kind: 'invocation' };
+  for (const candidate of commands) {
+    const name = candidate.name?.value;
+    if (candidate.span.start >= command.span.start || (name !== 'cd' && name !== 'pushd' && name !== 'popd') || (candidate.subshell && !command.subshell)) continue;
+    const [target, ...more] = candidate.arguments;
+    const once = !candidate.conditional && !candidate.functionName && candidate.loops.length === 0;
+    const change: RegExpExecArray | null =
+      name === 'cd' && target && more.length === 0 && once && directory.kind === 'invocation' ? scriptDirectoryChange.exec(target.value) : null;
+    directory = change ? { kind: 'script', relative: change[1]?.slice(1) ?? '' } : { kind: 'unknown' };
+  }
+  return directory;
 }
 
 function valueAfter(words: readonly ShellWord[], option: string): ShellWord | undefined {
