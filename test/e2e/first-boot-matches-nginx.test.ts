@@ -106,10 +106,21 @@ function renderTemplates(service: DeployedService, layout: FirstBootLayout): voi
   }
 }
 
-/** nginx as the service starts it: `-c` when its command names another main configuration. */
+/** The images whose files the layout knows: Debian's nginx runs their configuration. */
+const bootableImages = new Set(['official', 'openresty']);
+
+function imageOf(service: DeployedService): 'official' | 'openresty' {
+  return service.nginx?.imageKind === 'openresty' ? 'openresty' : 'official';
+}
+
+/**
+ * nginx as the service starts it: `-c` when its command names another main configuration;
+ * for openresty also the prefix its build has compiled in.
+ */
 function nginxCommand(service: DeployedService, ...extra: string[]): string[] {
   const main = service.nginx?.mainConfigurationPath ?? '/etc/nginx/nginx.conf';
-  return [...withNginxUser, 'nginx', ...(main === '/etc/nginx/nginx.conf' ? [] : ['-c', main]), ...extra];
+  const prefix = imageOf(service) === 'openresty' ? ['-p', service.nginx?.prefix ?? '/'] : [];
+  return [...withNginxUser, 'nginx', ...prefix, ...(main === '/etc/nginx/nginx.conf' ? [] : ['-c', main]), ...extra];
 }
 
 async function nginxTest(service: DeployedService, mounts: Mount[], hostnames: string[]): Promise<CommandResult> {
@@ -180,6 +191,7 @@ async function expectFailureWhereTheRuleSays(
   const probe = probePath(service);
   const original = readFileSync(first.location.file, 'utf8');
   const probed = firstBootLayout(service.compose.volumes, {
+    image: imageOf(service),
     repositoryRoot: workspaceRoot,
     namedVolumes: new Map(),
     replacements: new Map([[first.location.file, replaceRange(original, first.location.range, probe)]]),
@@ -241,9 +253,9 @@ describe('missing-certificate-on-first-boot agrees with real nginx on every firs
         const hostnames = project.services.map((service) => service.name);
         const namedVolumes = new Map<string, string>();
         for (const service of project.services) {
-          if (service.nginx?.imageKind !== 'official') continue;
+          if (!bootableImages.has(service.nginx?.imageKind ?? '')) continue;
           const serviceStarted = performance.now();
-          const layout = firstBootLayout(service.compose.volumes, { repositoryRoot: analysis.deployment.workspaceRoot, namedVolumes });
+          const layout = firstBootLayout(service.compose.volumes, { image: imageOf(service), repositoryRoot: analysis.deployment.workspaceRoot, namedVolumes });
           renderTemplates(service, layout);
           const findings = findingsFor(service, analysis.findings);
           const outcome =

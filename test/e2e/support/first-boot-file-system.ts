@@ -1,6 +1,6 @@
-// The file system an official-nginx compose service sees on its first boot, laid out as
-// container mounts for support/container.ts: the official image's /etc/nginx over
-// Debian's, then the service's volumes as docker would find them on a fresh server from
+// The file system an nginx compose service sees on its first boot, laid out as container
+// mounts for support/container.ts: the official image's /etc/nginx over Debian's (or the
+// openresty image's prefix and /etc/nginx/conf.d), then the service's volumes as docker would find them on a fresh server from
 // a fresh clone of the repository (DESIGN.md, "First-boot semantics").
 //
 // Every directory mounted here is a fresh temporary copy, never a repository path:
@@ -13,6 +13,7 @@ import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync,
 import { dirname, join, posix, relative } from 'node:path';
 import type { VolumeMount } from '../../../server/src/core/compose/model';
 import { officialDefaultServer, officialNginxConfiguration } from '../../../server/src/core/deployment/official-nginx-image';
+import { openrestyConfiguration, openrestyDefaultServer, openrestyPrefix } from '../../../server/src/core/deployment/openresty-image';
 import type { Mount } from './container';
 import { temporaryDirectory } from './temporary';
 
@@ -39,6 +40,14 @@ export interface FirstBootOptions {
   namedVolumes: Map<string, string>;
   /** Replacement contents for repository files, keyed by their repository path. */
   replacements?: ReadonlyMap<string, string>;
+  /** Whose files lie under the mounts: the official nginx image's (the default) or openresty's. */
+  image?: 'official' | 'openresty';
+}
+
+/** A directory of the image, laid out in a temporary copy. */
+interface ImageDirectory {
+  target: string;
+  hostPath: string;
 }
 
 interface PlacedMount {
@@ -60,6 +69,30 @@ function officialEtcNginx(): string {
   symlinkSync('/usr/lib/nginx/modules', join(directory, 'modules'));
   makeReadable(directory);
   return directory;
+}
+
+/**
+ * The openresty image's directories as the engine knows them: its prefix with
+ * conf/nginx.conf (Debian's mime.types standing in for its own) and /etc/nginx/conf.d with the
+ * example server. Debian's nginx runs it with `-p` and `-c`, as openresty's build has them
+ * compiled in.
+ */
+function openrestyDirectories(): ImageDirectory[] {
+  const prefix = temporaryDirectory('openresty');
+  mkdirSync(join(prefix, 'conf'));
+  writeFileSync(join(prefix, 'conf', 'nginx.conf'), openrestyConfiguration);
+  copyFileSync('/etc/nginx/mime.types', join(prefix, 'conf', 'mime.types'));
+  mkdirSync(join(prefix, 'html'));
+  mkdirSync(join(prefix, 'logs'));
+  const etcNginx = temporaryDirectory('etc-nginx');
+  mkdirSync(join(etcNginx, 'conf.d'));
+  writeFileSync(join(etcNginx, 'conf.d', 'default.conf'), openrestyDefaultServer);
+  makeReadable(prefix);
+  makeReadable(etcNginx);
+  return [
+    { target: posix.normalize(openrestyPrefix).replace(/\/$/, ''), hostPath: prefix },
+    { target: '/etc/nginx', hostPath: etcNginx },
+  ];
 }
 
 function makeReadable(root: string): void {
@@ -137,10 +170,11 @@ function writeCopy(source: string, destination: string, options: FirstBootOption
  * volume. Only the official image's /etc/nginx is known here, so a volume elsewhere
  * starts empty (the paths these fixtures mount volumes at are empty in the image).
  */
-function newVolume(target: string, etcNginx: string): string {
+function newVolume(target: string, image: readonly ImageDirectory[]): string {
   const directory = temporaryDirectory('volume');
-  if (isWithin(target, '/etc/nginx')) {
-    const imagePath = join(etcNginx, relative('/etc/nginx', target));
+  for (const { target: imageTarget, hostPath } of image) {
+    if (!isWithin(target, imageTarget)) continue;
+    const imagePath = join(hostPath, relative(imageTarget, target));
     if (existsSync(imagePath) && lstatSync(imagePath).isDirectory()) {
       execFileSync('cp', ['-a', `${imagePath}/.`, directory]);
     }
@@ -148,14 +182,14 @@ function newVolume(target: string, etcNginx: string): string {
   return directory;
 }
 
-/** Mounts for one official-nginx service's first boot, in the order docker applies them (parents first). */
+/** Mounts for one nginx service's first boot, in the order docker applies them (parents first). */
 export function firstBootLayout(volumes: readonly VolumeMount[], options: FirstBootOptions): FirstBootLayout {
-  const etcNginx = officialEtcNginx();
-  const placed: PlacedMount[] = [{ target: '/etc/nginx', origin: { kind: 'image' } }];
+  const image = options.image === 'openresty' ? openrestyDirectories() : [{ target: '/etc/nginx', hostPath: officialEtcNginx() }];
+  const placed: PlacedMount[] = image.map(({ target }) => ({ target, origin: { kind: 'image' } }));
   // The official image also links /var/log/nginx/*.log to /dev/stdout and /dev/stderr, but
   // nginx cannot open those here: the harness's stdio are sockets, and opening a socket
   // through /proc/self/fd fails (ENXIO). Debian's own /var/log/nginx stays in its place.
-  const mounts: Mount[] = [{ hostPath: etcNginx, containerPath: '/etc/nginx' }];
+  const mounts: Mount[] = image.map(({ target, hostPath }) => ({ hostPath, containerPath: target }));
   const serviceMounts: { mount: Mount; placed: PlacedMount }[] = [];
   for (const volume of volumes) {
     if (volume.unknown || volume.target === undefined) {
@@ -174,7 +208,7 @@ export function firstBootLayout(volumes: readonly VolumeMount[], options: FirstB
     } else if (volume.type === 'volume' || volume.type === undefined) {
       const name = volume.source;
       const existing = name === undefined ? undefined : options.namedVolumes.get(name);
-      hostPath = existing ?? newVolume(target, etcNginx);
+      hostPath = existing ?? newVolume(target, image);
       if (name !== undefined && existing === undefined) options.namedVolumes.set(name, hostPath);
       origin = { kind: 'volume', name, relativePath: '' };
     } else {
