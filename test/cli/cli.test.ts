@@ -193,6 +193,21 @@ describe('certboot CLI', () => {
     deepStrictEqual([lexed.status, JSON.parse(lexed.stdout), lexed.stderr], [0, [['include', 1], [snippet, 1], [';', 1]], '']);
   });
 
+  it('refuses an include glob in a directory outside the roots as it refuses a file there', () => {
+    for (const name of ['project', 'outside']) mkdirSync(join(directory, name));
+    const outside = join(directory, 'outside');
+    writeFileSync(join(outside, 'site.conf'), 'listen 80;\n');
+    writeFileSync(join(directory, 'project', 'nginx.conf'), `include ${outside}/*.conf;\n`);
+    const result = runBuiltCli(['parse', 'nginx.conf'], join(directory, 'project'));
+    strictEqual(result.status, 1);
+    const error = `${outside} is outside the workspace in nginx.conf:1`;
+    deepStrictEqual(JSON.parse(result.stdout), {
+      status: 'failed',
+      errors: [{ file: 'nginx.conf', error, line: 1 }],
+      config: [{ file: 'nginx.conf', status: 'failed', errors: [{ error, line: 1 }], parsed: [{ directive: 'include', line: 1, args: [`${outside}/*.conf`], includes: [] }] }],
+    });
+  });
+
   it('prints the usage of parse and lex with --help or -h, and exits 0', () => {
     const parseHelp = [
       'Usage:',

@@ -198,6 +198,7 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
           matches = globMatches.get(pattern) ?? expandGlob(fileSystem, pattern, configDirectory, maximumFiles);
           globMatches.set(pattern, matches);
         } catch (error) {
+          if (error instanceof FileSystemError) return report(includeFailure(error, error.path, pattern, directive.line, argument.span));
           if (!(error instanceof GlobLimitError)) throw error;
           return report({ kind: 'include', message: `include "${pattern}" ${error.message}; none of them were read`, line: directive.line, span: argument.span });
         }

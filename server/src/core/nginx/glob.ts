@@ -68,7 +68,8 @@ export function expandGlob(
         try {
           names = fileSystem.readDirectory(match.path);
         } catch (error) {
-          if (error instanceof FileSystemError) continue;
+          // a directory the caller may not read is a refusal to report, not an empty match
+          if (error instanceof FileSystemError && error.code !== 'OUTSIDE_ROOTS') continue;
           throw error;
         }
         for (const name of names) {
