@@ -2,9 +2,10 @@ import type { CfnValue } from '../cloudformation/template';
 import type { FileEdit, Fix } from '../findings';
 import { LineIndex } from '../lint/json-document';
 import type { Position } from '../source-location';
-import { attributeStep, findAttribute, referencesIn, type HclBlock } from '../terraform/hcl-syntax';
+import { attributeStep, referencesIn, type HclBlock } from '../terraform/hcl-syntax';
 import type { TerraformModule } from '../terraform/module';
 import type { CloudFormationCertificate, TerraformCertificate } from './acm-certificates';
+import { cloudFormationPublicZones, longestSuffixZone, templateString, terraformCertificateDomains, terraformPublicZones } from './acm-hosted-zones';
 
 /** The indentation one nesting level adds in this file; two spaces when nothing is indented. */
 function indentationUnit(text: string): string {
@@ -35,31 +36,47 @@ function freeName(module: TerraformModule, type: string, wanted: string): string
   return name;
 }
 
-/** The hosted zone the records go to: a zone of the module whose name ends the domain, else any, else a new variable. */
-function zoneIdExpression(certificate: TerraformCertificate): { expression: string; variableBlock?: string } {
+/** A domain that can be written as a key of an HCL map as is, and matches the name ACM reports. */
+const plainDomain = /^[a-z0-9*._-]+$/;
+
+/**
+ * The hosted zone the records go to. Each domain of the certificate takes the public zone of the
+ * module whose name is its longest suffix; when they all take one zone, that zone; when they take
+ * different ones, `zoneMap` says which (the records then read the zone of their own domain); when
+ * a domain is not certain or no zone of the module fits it, a variable.
+ */
+function zoneIdExpression(certificate: TerraformCertificate): { expression: string; zoneMap?: readonly (readonly [string, string])[]; variableBlock?: string } {
   const module = certificate.module;
-  const domainAttribute = certificate.resource.block.body.attributes.find((attribute) => attribute.name === 'domain_name');
-  const domain = domainAttribute ? module.evaluateString(domainAttribute.value) : undefined;
-  // a zone with `count` is named `aws_route53_zone.x[0]`, which exists only when the count is a
-  // number above 0; one with `for_each` or another count is not picked
-  const zones = module.resources.flatMap((resource) => {
-    if (resource.type !== 'aws_route53_zone' || findAttribute(resource.block.body, 'for_each') !== undefined) return [];
-    const count = findAttribute(resource.block.body, 'count');
-    if (count === undefined) return [{ resource, key: '' }];
-    return count.value.kind === 'literal' && typeof count.value.value === 'number' && count.value.value >= 1 ? [{ resource, key: '[0]' }] : [];
-  });
-  const matching = zones.find(({ resource: zone }) => {
-    const nameAttribute = zone.block.body.attributes.find((attribute) => attribute.name === 'name');
-    const name = nameAttribute ? module.evaluateString(nameAttribute.value)?.replace(/\.$/, '') : undefined;
-    return name !== undefined && domain !== undefined && (domain === name || domain.endsWith(`.${name}`));
-  });
-  const chosen = matching ?? zones[0];
-  if (chosen) return { expression: `${chosen.resource.mode === 'data' ? 'data.' : ''}aws_route53_zone.${chosen.resource.name}${chosen.key}.zone_id` };
+  const domains = terraformCertificateDomains(module, certificate.resource);
+  const zones = terraformPublicZones(module);
+  const chosen = domains?.map((domain) => [domain, longestSuffixZone(domain, zones)] as const);
+  if (chosen && chosen.length > 0 && chosen.every(([, zone]) => zone !== undefined)) {
+    const ids = new Set(chosen.map(([, zone]) => zone?.zoneId));
+    const [first] = chosen;
+    if (ids.size === 1 && first?.[1]) return { expression: first[1].zoneId };
+    if (chosen.every(([domain]) => plainDomain.test(domain))) {
+      return { expression: 'each.value.zone_id', zoneMap: chosen.map(([domain, zone]) => [domain, zone?.zoneId ?? ''] as const) };
+    }
+  }
   if (module.variables.has('route53_zone_id')) return { expression: 'var.route53_zone_id' };
   return {
     expression: 'var.route53_zone_id',
     variableBlock: `variable "route53_zone_id" {\n§description = "The Route 53 hosted zone that holds the DNS validation records of ${certificate.address}"\n§type        = string\n}`,
   };
+}
+
+/** The fields of each record, with the zone of its own domain: `{ "a.example.com" = …, … }[option.domain_name]`. */
+function recordFieldsWithZone(zoneMap: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...zoneMap.map(([domain]) => JSON.stringify(domain).length));
+  return [
+    // as terraform fmt writes them: a value over several lines ends the group whose `=` line up
+    '§§§name   = option.resource_record_name',
+    '§§§record = option.resource_record_value',
+    '§§§type   = option.resource_record_type',
+    '§§§zone_id = {',
+    ...zoneMap.map(([domain, zoneId]) => `§§§§${JSON.stringify(domain).padEnd(width)} = ${zoneId}`),
+    '§§§}[option.domain_name]',
+  ];
 }
 
 export interface DnsValidationParts {
@@ -96,9 +113,7 @@ export function terraformDnsValidationEdits(certificate: TerraformCertificate, p
         `resource "aws_route53_record" "${recordsName}" {`,
         '§for_each = {',
         `§§for option in ${certificate.address}.domain_validation_options : option.domain_name => {`,
-        '§§§name   = option.resource_record_name',
-        '§§§record = option.resource_record_value',
-        '§§§type   = option.resource_record_type',
+        ...(zone.zoneMap ? recordFieldsWithZone(zone.zoneMap) : ['§§§name   = option.resource_record_name', '§§§record = option.resource_record_value', '§§§type   = option.resource_record_type']),
         '§§}',
         '§}',
         '',
@@ -191,7 +206,8 @@ function copyable(text: string, value: CfnValue): string | undefined {
 
 /**
  * CloudFormation: `ValidationMethod: DNS` and `DomainValidationOptions` with a `HostedZoneId` per
- * domain, from a hosted zone of the template, a hosted-zone parameter, or a new parameter.
+ * domain: the public hosted zone of the template whose name is the domain's longest suffix, else a
+ * hosted-zone parameter, or a new parameter.
  */
 export function cloudFormationDnsValidationEdits(certificate: CloudFormationCertificate, switchMethod: boolean): FileEdit[] | undefined {
   const { template, resource } = certificate;
@@ -205,32 +221,36 @@ export function cloudFormationDnsValidationEdits(certificate: CloudFormationCert
   const domainValues = [properties.entries.find((entry) => entry.key === 'DomainName')?.value];
   const alternatives = properties.entries.find((entry) => entry.key === 'SubjectAlternativeNames')?.value;
   if (alternatives?.kind === 'sequence') domainValues.push(...alternatives.items);
-  const domains = domainValues.flatMap((value) => {
+  // each domain once, in the order written, with the public zone of the template that is its longest suffix
+  const domains = new Map<string, string | undefined>();
+  const zones = cloudFormationPublicZones(template);
+  for (const value of domainValues) {
     const source = value ? copyable(text, value) : undefined;
-    return source === undefined ? [] : [source];
-  });
-  const uniqueDomains = [...new Set(domains)];
-  if (uniqueDomains.length === 0) return undefined;
+    if (source === undefined || domains.has(source)) continue;
+    const domain = templateString(template, value);
+    domains.set(source, domain === undefined ? undefined : longestSuffixZone(domain, zones));
+  }
+  if (domains.size === 0) return undefined;
 
   const edits: FileEdit[] = [];
-  const zone = template.resources.find((candidate) => candidate.type === 'AWS::Route53::HostedZone');
-  const zoneParameter = template.parameters.find((parameter) => parameter.type === 'AWS::Route53::HostedZone::Id');
-  let zoneName = zone?.logicalId ?? zoneParameter?.name;
-  if (zoneName === undefined) {
-    zoneName = template.parameters.some((parameter) => parameter.name === 'HostedZoneId') ? 'CertificateHostedZoneId' : 'HostedZoneId';
-    const parametersEdit = newParameterEdit(template, zoneName, unit, lines);
+  // a domain no zone of the template fits takes a hosted-zone parameter, an existing one or a new one
+  let fallbackZone = template.parameters.find((parameter) => parameter.type === 'AWS::Route53::HostedZone::Id')?.name;
+  if (fallbackZone === undefined && [...domains.values()].some((zone) => zone === undefined)) {
+    fallbackZone = template.parameters.some((parameter) => parameter.name === 'HostedZoneId') ? 'CertificateHostedZoneId' : 'HostedZoneId';
+    const parametersEdit = newParameterEdit(template, fallbackZone, unit, lines);
     if (!parametersEdit) return undefined;
     edits.push(parametersEdit);
   }
+  const entries = [...domains].map(([domain, zone]) => ({ domain, zone: zone ?? fallbackZone ?? '' }));
   const indentation = lineIndentation(text, methodEntry.keySpan.start);
   const methodValue = methodEntry.value;
   let addition: string;
   if (json) {
-    const items = uniqueDomains.map((domain) => `${indentation}${unit}{ "DomainName": ${domain}, "HostedZoneId": { "Ref": "${zoneName}" } }`).join(',\n');
+    const items = entries.map(({ domain, zone }) => `${indentation}${unit}{ "DomainName": ${domain}, "HostedZoneId": { "Ref": "${zone}" } }`).join(',\n');
     addition = `,\n${indentation}"DomainValidationOptions": [\n${items}\n${indentation}]`;
     edits.push({ kind: 'replace', file, range: methodValue.range, newText: `${switchMethod ? '"DNS"' : text.slice(methodValue.span.start, methodValue.span.end)}${addition}` });
   } else {
-    const items = uniqueDomains.map((domain) => `${indentation}${unit}- DomainName: ${domain}\n${indentation}${unit}  HostedZoneId: !Ref ${zoneName}`).join('\n');
+    const items = entries.map(({ domain, zone }) => `${indentation}${unit}- DomainName: ${domain}\n${indentation}${unit}  HostedZoneId: !Ref ${zone}`).join('\n');
     addition = `\n${indentation}DomainValidationOptions:\n${items}`;
     const lineEnd = text.indexOf('\n', methodValue.span.end);
     const endOfLine = lineEnd < 0 ? text.length : text.charAt(lineEnd - 1) === '\r' ? lineEnd - 1 : lineEnd;
