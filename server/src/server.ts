@@ -164,6 +164,18 @@ function publish(path: string, findings: readonly Finding[]): void {
   void connection.sendDiagnostics({ uri: fileUri(path), diagnostics: findings.map((finding) => toDiagnostic(finding, docsDirectory)) });
 }
 
+/** The client asked the server to shut down: it answers no more requests and starts no analysis. */
+let shutDown = false;
+
+connection.onShutdown(() => {
+  shutDown = true;
+});
+
+/** LSP: requests after `shutdown` fail with InvalidRequest. */
+function refuseAfterShutdown(): void {
+  if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'certboot is shutting down');
+}
+
 /** How many edits the client has sent: opens, changes, closes, saves, watched files, settings. */
 let editsReceived = 0;
 
@@ -190,6 +202,7 @@ function editsSettled(): Promise<void> {
  * handled; edits until it starts ask for nothing more, as it reads the latest buffers.
  */
 function schedule(root: string): void {
+  if (shutDown) return;
   editsReceived++;
   const state = stateOf(root);
   if (state.queued) return;
@@ -324,6 +337,7 @@ function overlaps(finding: Finding, diagnostic: Diagnostic): boolean {
 }
 
 connection.onCodeAction((params) => {
+  refuseAfterShutdown();
   const found = findingsAt(params.textDocument.uri);
   const document = documents.get(params.textDocument.uri);
   if (!found || !document) return [];
@@ -426,6 +440,7 @@ function markScriptsExecutable(uris: readonly string[]): string[] {
 }
 
 connection.onHover((params): Hover | null => {
+  refuseAfterShutdown();
   const path = pathOf(params.textDocument.uri);
   const analysis = path ? rootStates.get(rootOf(path))?.analysis : undefined;
   if (!path || !analysis) return null;
@@ -434,6 +449,7 @@ connection.onHover((params): Hover | null => {
 });
 
 connection.onDocumentLinks((params): DocumentLink[] => {
+  refuseAfterShutdown();
   const path = pathOf(params.textDocument.uri);
   const analysis = path ? rootStates.get(rootOf(path))?.analysis : undefined;
   if (!path || !analysis) return [];
@@ -488,6 +504,7 @@ function bootstrapEdit(analysis: WorkspaceAnalysis, projectDirectory: string | u
  * prefill (the client asks the user); with one it applies the bootstrap as a previewed edit.
  */
 connection.onExecuteCommand(async (params) => {
+  refuseAfterShutdown();
   if (params.command !== generateBootstrapCommand) throw new ResponseError(ErrorCodes.InvalidRequest, `unknown command ${params.command}`);
   const [folderUri, request] = params.arguments ?? [];
   const folder = typeof folderUri === 'string' ? pathOf(folderUri) : workspaceRoots[0];

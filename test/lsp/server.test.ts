@@ -363,6 +363,19 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     deepStrictEqual(client.stderr.join('').match(/TypeError.*/g) ?? [], []);
   });
 
+  it('refuses requests after shutdown with InvalidRequest, as LSP asks', async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    await client.connection.sendRequest('shutdown');
+    const refused = await client.connection
+      .sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(nginxPath).href }, position: { line: 5, character: 30 } })
+      .then(
+        () => undefined,
+        (error: { code: number; message: string }) => [error.code, error.message],
+      );
+    deepStrictEqual(refused, [-32600, 'certboot is shutting down']);
+  });
+
   it('reports an EMAIL-validated ACM certificate in a Terraform file, with its DNS quick fix', async () => {
     const terraform = mkdtempSync(join(tmpdir(), 'certboot-lsp-terraform-'));
     try {
