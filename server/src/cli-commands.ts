@@ -9,7 +9,7 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { analyzeWorkspace } from './core/analyze-workspace';
+import { analyzePaths } from './core/analyze-paths';
 import { runBootstrapCommand } from './core/bootstrap/bootstrap-command';
 import type { Finding } from './core/findings';
 import { AnalyzeRequest, runLintCommand } from './core/lint/lint-command';
@@ -25,16 +25,10 @@ function toPosix(path: string): string {
   return path.split('\\').join('/');
 }
 
-/** Each linted path is a workspace of its own: its compose projects, nginx files and scripts. */
-async function analyzePaths(request: AnalyzeRequest, output: CommandOutput): Promise<readonly Finding[]> {
-  const fileSystem = new DiskFileSystem(request.roots);
-  const findings: Finding[] = [];
-  for (const path of request.paths) {
-    const root = fileSystem.stat(path)?.kind === 'directory' ? path : posix.dirname(path);
-    const analysis = await analyzeWorkspace(fileSystem, root);
-    for (const internal of analysis.internalErrors) output.error(`certboot: internal error in rule ${internal.ruleId}: ${internal.message}\n`);
-    findings.push(...(root === path ? analysis.findings : analysis.findings.filter((finding) => finding.location.file === path)));
-  }
+/** Each linted path is analysed as core/analyze-paths.ts says; rules that threw are reported, the others still count. */
+async function lintPaths(request: AnalyzeRequest, output: CommandOutput): Promise<readonly Finding[]> {
+  const { findings, internalErrors } = await analyzePaths(new DiskFileSystem(request.roots), request.paths);
+  for (const internal of internalErrors) output.error(`certboot: internal error in rule ${internal.ruleId}: ${internal.message}\n`);
   return findings;
 }
 
@@ -42,7 +36,7 @@ export function runLint(argv: readonly string[], output: CommandOutput): Promise
   return runLintCommand(
     argv,
     { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env },
-    (request) => analyzePaths(request, output),
+    (request) => lintPaths(request, output),
   );
 }
 

@@ -6,7 +6,7 @@ import { mainContext } from './nginx/analyzer';
 import { readConfigurationFile } from './nginx/configuration';
 import type { NginxError } from './nginx/syntax-tree';
 import { rules as allRules } from './rules';
-import type { Rule } from './rules/rule';
+import type { Rule, RuleContext } from './rules/rule';
 import { AnalysisFileSystem } from './workspace/analysis-file-system';
 import type { FileSystem } from './workspace/file-system';
 import { findFiles } from './workspace/text-files';
@@ -92,6 +92,19 @@ function bySeverity(severity: Severity | undefined, fallback: Severity): Severit
   return severity ?? fallback;
 }
 
+/** The findings of the rules over one deployment, with rule id and severity; a rule that throws goes to internalErrors. */
+export function checkRules(rules: readonly Rule[], context: RuleContext, internalErrors: InternalError[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    try {
+      for (const finding of rule.check(context)) findings.push({ ...finding, ruleId: rule.id, severity: bySeverity(finding.severity, rule.defaultSeverity) });
+    } catch (error) {
+      internalErrors.push({ ruleId: rule.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  }
+  return findings;
+}
+
 /** Everything certboot reports for one workspace root, before configuration and suppressions. */
 export async function analyzeWorkspace(fileSystem: FileSystem, workspaceRoot: string, options: AnalyzeOptions = {}): Promise<WorkspaceAnalysis> {
   options.cache?.nextRound();
@@ -100,15 +113,7 @@ export async function analyzeWorkspace(fileSystem: FileSystem, workspaceRoot: st
     const deployment = await buildDeployment(analysisFileSystem, workspaceRoot, options);
     const findings: Finding[] = [...composeFindings(deployment), ...nginxSyntaxFindings(analysisFileSystem, deployment, workspaceRoot, options.cache)];
     const internalErrors: InternalError[] = [];
-    for (const rule of options.rules ?? allRules) {
-      try {
-        for (const finding of rule.check({ deployment, fileSystem: analysisFileSystem })) {
-          findings.push({ ...finding, ruleId: rule.id, severity: bySeverity(finding.severity, rule.defaultSeverity) });
-        }
-      } catch (error) {
-        internalErrors.push({ ruleId: rule.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      }
-    }
+    findings.push(...checkRules(options.rules ?? allRules, { deployment, fileSystem: analysisFileSystem }, internalErrors));
     return { deployment, findings, internalErrors };
   } finally {
     analysisFileSystem.close();

@@ -1,0 +1,116 @@
+import { deepStrictEqual } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBuiltCli } from '../support/run-cli';
+
+const site = `services:
+  web:
+    image: nginx:1.27
+    container_name: nginx
+    ports: ["80:80"]
+`;
+
+const oneShotCertbot = `services:
+  certbot:
+    image: certbot/certbot
+    container_name: certbot
+    command: certonly --webroot -w /var/www/certbot -d example.com
+  renew:
+    image: certbot/certbot
+    entrypoint: sh -c 'while :; do certbot renew; sleep 12h; done'
+`;
+
+const daemonConflict = (name: string): string =>
+  `\`Error response from daemon: Conflict. The container name "/${name}" is already in use by container "…". You have to remove (or rename) that container to be able to reuse that name.\``;
+
+function range(line: number, start: number, end: number): { start: { line: number; character: number }; end: { line: number; character: number } } {
+  return { start: { line, character: start }, end: { line, character: end } };
+}
+
+describe('certboot lint: collisions between the paths it is given', () => {
+  let directory: string;
+  beforeEach(() => (directory = mkdtempSync(join(tmpdir(), 'certboot-lint-collisions-'))));
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  function write(path: string, text: string): void {
+    mkdirSync(join(directory, path, '..'), { recursive: true });
+    writeFileSync(join(directory, path), text);
+  }
+
+  it('reports a container name and a host port that two named paths both take', () => {
+    write('site-a/docker-compose.yml', site);
+    write('site-b/docker-compose.yml', site);
+    const result = runBuiltCli(['lint', 'site-a', 'site-b', '--format', 'json'], directory);
+    const expected = {
+      version: 1,
+      findings: [
+        {
+          ruleId: 'container-name-conflict',
+          severity: 'error',
+          message:
+            'Service `web` of compose project `site-b` sets `container_name: nginx`, but service `web` of compose project `site-a` already sets it (`site-a/docker-compose.yml` line 4). ' +
+            `Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with ${daemonConflict('nginx')}`,
+          file: 'site-b/docker-compose.yml',
+          range: range(3, 20, 25),
+          related: [{ file: 'site-a/docker-compose.yml', range: range(3, 20, 25), message: '`container_name: nginx` of service `web` of compose project `site-a`' }],
+          fixes: [
+            {
+              title: 'Remove `container_name: nginx` from service `web`',
+              edits: [{ file: 'site-b/docker-compose.yml', range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, newText: '' }],
+            },
+          ],
+        },
+        {
+          ruleId: 'host-port-conflict',
+          severity: 'error',
+          message:
+            'Service `web` of compose project `site-b` publishes host port 80/tcp on every address (`0.0.0.0` and `::`), which service `web` of compose project `site-a` already publishes (`site-a/docker-compose.yml` line 5): ' +
+            'a host port goes to one container only, and whichever starts second fails with `Bind for 0.0.0.0:80 failed: port is already allocated`.',
+          file: 'site-b/docker-compose.yml',
+          range: range(4, 12, 19),
+          related: [{ file: 'site-a/docker-compose.yml', range: range(4, 12, 19), message: 'service `web` of compose project `site-a` publishes the port here' }],
+          fixes: [],
+        },
+      ],
+    };
+    deepStrictEqual([result.status, JSON.parse(result.stdout), result.stderr], [1, expected, '']);
+    // the same as linting the directory that holds both
+    const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);
+    deepStrictEqual([parent.status, parent.stdout], [result.status, result.stdout]);
+  });
+
+  it('keeps a path linted alone clean', () => {
+    write('site-a/docker-compose.yml', site);
+    write('site-b/docker-compose.yml', site);
+    const result = runBuiltCli(['lint', 'site-a', '--format', 'json'], directory);
+    deepStrictEqual([result.status, result.stdout, result.stderr], [0, '{"version":1,"findings":[]}\n', '']);
+  });
+
+  it('reports nothing twice when the named paths overlap, or a named file and a directory collide', () => {
+    write('site-a/docker-compose.yml', site);
+    write('site-b/docker-compose.yml', site);
+    const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);
+    const overlapping = runBuiltCli(['lint', '.', 'site-a', 'site-b', '--format', 'json'], directory);
+    const file = runBuiltCli(['lint', 'site-a/docker-compose.yml', 'site-b', '--format', 'json'], directory);
+    deepStrictEqual([overlapping.status, overlapping.stdout], [parent.status, parent.stdout]);
+    deepStrictEqual([file.status, file.stdout], [parent.status, parent.stdout]);
+  });
+
+  it('turns the one-shot container_name warning of each path into the conflict between them', () => {
+    write('a/compose.yaml', oneShotCertbot);
+    write('b/compose.yaml', oneShotCertbot);
+    const alone = runBuiltCli(['lint', 'a', '--format', 'json'], directory);
+    deepStrictEqual(
+      JSON.parse(alone.stdout).findings.map((finding: { ruleId: string; severity: string }) => [finding.ruleId, finding.severity]),
+      [['container-name-conflict', 'warning']],
+    );
+    const together = runBuiltCli(['lint', 'a', 'b', '--format', 'json'], directory);
+    deepStrictEqual(
+      JSON.parse(together.stdout).findings.map((finding: { ruleId: string; severity: string; file: string }) => [finding.ruleId, finding.severity, finding.file]),
+      [['container-name-conflict', 'error', 'b/compose.yaml']],
+    );
+    const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);
+    deepStrictEqual([together.status, together.stdout], [parent.status, parent.stdout]);
+  });
+});
