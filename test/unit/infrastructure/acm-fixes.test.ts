@@ -102,6 +102,37 @@ resource "aws_lb_listener_certificate" "api" {
 describe('ACM quick fixes: the edited text', () => {
   before(() => initializeTerraformParser());
 
+  it('offers no DNS fix in a module another module calls when no hosted zone fits: a new required variable would break the caller', async () => {
+    const certificate = `variable "method" {\n  default = "EMAIL"\n}\n\nresource "aws_acm_certificate" "this" {\n  domain_name       = "app.example.com"\n  validation_method = var.method\n}\n`;
+    const called = { [`${root}/main.tf`]: 'module "cert" {\n  source = "./cert"\n}\n', [`${root}/cert/main.tf`]: certificate };
+    const findings = (await analyzeWorkspace(new MemoryFileSystem(called), root)).findings.filter((finding) => finding.ruleId === 'acm-email-validation');
+    assert.deepEqual(findings.map((finding) => [finding.fixes.length, /No fix is offered/.test(finding.message)]), [[0, true]]);
+    // alone, the module is a root module: its fix adds the variable, which `terraform apply` asks for
+    const alone = await fixedFiles({ [`${root}/main.tf`]: certificate }, 'acm-email-validation');
+    assert.match(alone[`${root}/main.tf`] ?? '', /variable "route53_zone_id" \{/);
+    // a zone in the module: the fix uses it, called or not
+    const zone = 'resource "aws_route53_zone" "main" {\n  name = "example.com"\n}\n';
+    const withZone = await fixedFiles({ ...called, [`${root}/cert/zone.tf`]: zone }, 'acm-email-validation');
+    assert.match(withZone[`${root}/cert/main.tf`] ?? '', /zone_id += aws_route53_zone\.main\.zone_id/);
+    assert.doesNotMatch(withZone[`${root}/cert/main.tf`] ?? '', /route53_zone_id/);
+  });
+
+  it('sees each.value.arn in a resource whose for_each is the certificate, and splats, as uses of the certificate', async () => {
+    const certificate = (meta: string): string => `resource "aws_acm_certificate" "c" {\n  ${meta}\n  domain_name       = "app.example.com"\n  validation_method = "DNS"\n}\n`;
+    const consumer = (meta: string, arn: string): string => `resource "aws_lb_listener_certificate" "l" {\n  ${meta}\n  listener_arn    = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"\n  certificate_arn = ${arn}\n}\n`;
+    const cases: [string, string, string][] = [
+      ['for_each = toset(["a"])', 'for_each = aws_acm_certificate.c', 'each.value.arn'],
+      ['for_each = toset(["a"])', 'for_each = values(aws_acm_certificate.c)', 'each.value.id'],
+      ['count = 1', '', 'one(aws_acm_certificate.c[*].arn)'],
+      ['count = 1', '', 'aws_acm_certificate.c.*.arn[0]'],
+    ];
+    for (const [certificateMeta, consumerMeta, arn] of cases) {
+      const files = { [`${root}/main.tf`]: certificate(certificateMeta) + consumer(consumerMeta, arn) };
+      const findings = (await analyzeWorkspace(new MemoryFileSystem(files), root)).findings.map((finding) => finding.ruleId).sort();
+      assert.deepEqual(findings, ['acm-replace-without-create-before-destroy', 'acm-validation-missing'], arn);
+    }
+  });
+
   it('expands a one-line lifecycle block to add create_before_destroy (Terraform allows one argument on one line)', async () => {
     const path = `${root}/main.tf`;
     const fixed = await fixedFiles(

@@ -86,6 +86,19 @@ describe('HCL reader', () => {
     assert.deepEqual(loop && referencesIn(loop).map((reference) => reference.root), ['aws_acm_certificate', 'o', 'o']);
   });
 
+  it('keeps the steps after a splat: x[*].arn and x.*.arn read arn like x[0].arn', () => {
+    const file = parseHcl('a = one(x.c[*].arn)\nb = element(concat(x.c.*.arn, [""]), 0)\nc = x.c[0].arn\nd = x.c.*.arn[0]\ne = x.c[*]\n');
+    assert.deepEqual(file.errors, []);
+    const steps = file.body.attributes.map((attribute) => referencesIn(attribute.value).map((reference) => reference.steps.map((step) => (step.kind === 'attribute' ? step.name : step.kind))));
+    assert.deepEqual(steps, [[['c', 'splat', 'arn']], [['c', 'splat', 'arn']], [['c', 'index', 'arn']], [['c', 'splat', 'arn', 'index']], [['c', 'splat']]]);
+  });
+
+  it('reports two arguments on one line, which Terraform refuses ("Missing newline after argument")', () => {
+    const file = parseHcl('resource "a" "b" {\n  x = "1" y = "2"\n  z = 3 # comment\n  w = [\n    1,\n  ]\n}\n');
+    assert.deepEqual(file.errors.map((error) => [error.message, error.range.start]), [['syntax error: missing newline after argument', { line: 1, character: 10 }]]);
+    assert.deepEqual(parseHcl('a = 1\nb = { c = 1, d = 2 }\nlifecycle { x = true }\n').errors, []);
+  });
+
   it('reports malformed input as errors and keeps what it could read', () => {
     const file = parseHcl('resource "a" "b" {\n  x = \n}\nresource "c" "d" {\n  y = 1\n}\n');
     assert.ok(file.errors.length > 0);

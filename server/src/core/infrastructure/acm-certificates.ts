@@ -1,5 +1,5 @@
 import { entryOf, evaluateTemplateString, valueOf, type CfnEntry, type CfnResource, type CfnValue, type CloudFormationTemplate } from '../cloudformation/template';
-import { attributeStep, findAttribute, findBlocks, referencesIn, type HclAttribute, type HclBlock, type HclReference } from '../terraform/hcl-syntax';
+import { attributeStep, findAttribute, findBlocks, referencesIn, type HclAttribute, type HclBlock, type HclExpression, type HclReference } from '../terraform/hcl-syntax';
 import type { TerraformFile, TerraformModule, TerraformResource, TerraformValue } from '../terraform/module';
 import type { Infrastructure } from './infrastructure';
 
@@ -65,12 +65,36 @@ function referencesResource(reference: HclReference, mode: 'resource' | 'data', 
   return reference.root === type && attributeStep(reference, 0) === name;
 }
 
-/** The attribute read from a resource reference, past any index: `arn` of `aws_acm_certificate.cert[0].arn`. */
+/**
+ * The attribute read from a resource reference, past any index or splat: `arn` of
+ * `aws_acm_certificate.cert[0].arn`, `aws_acm_certificate.cert[*].arn` and `….cert.*.arn`;
+ * undefined when the reference takes the whole resource (`aws_acm_certificate.cert[*]`).
+ */
 function readAttribute(reference: HclReference, from: number): string | undefined {
   for (const step of reference.steps.slice(from)) {
     if (step.kind === 'attribute') return step.name;
-    if (step.kind === 'splat') return undefined;
   }
+  return undefined;
+}
+
+/** `aws_acm_certificate.each` or `values(aws_acm_certificate.each)`: the name of the resource of this type a `for_each` iterates over. */
+function forEachOver(value: HclExpression, type: string): string | undefined {
+  const inner = value.kind === 'function' && value.name === 'values' && value.arguments.length === 1 ? value.arguments[0] : value;
+  if (inner?.kind !== 'reference' || inner.root !== type || inner.steps.length !== 1) return undefined;
+  return attributeStep(inner, 0);
+}
+
+/**
+ * A reference as a use of a resource of this type: the resource's name and the attribute read.
+ * `each.value.arn` in a resource whose `for_each` is `aws_acm_certificate.each` reads `arn` of it.
+ */
+function resourceRead(reference: HclReference, type: string, forEach: ReadonlyMap<string, string>): { readonly name: string; readonly attribute: string | undefined } | undefined {
+  if (reference.root === type) {
+    const name = attributeStep(reference, 0);
+    return name === undefined ? undefined : { name, attribute: readAttribute(reference, 1) };
+  }
+  const iterated = forEach.get(type);
+  if (iterated !== undefined && reference.root === 'each' && attributeStep(reference, 0) === 'value') return { name: iterated, attribute: readAttribute(reference, 1) };
   return undefined;
 }
 
@@ -80,6 +104,9 @@ interface ConsumerAttribute {
   readonly description: string;
   readonly attribute: HclAttribute;
   readonly references: readonly HclReference[];
+  /** The certificates whose `arn` / `id` it reads, by name, and the validations whose `certificate_arn` / `id` it reads. */
+  readonly certificates: ReadonlySet<string>;
+  readonly validations: ReadonlySet<string>;
 }
 
 /**
@@ -104,18 +131,32 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else if (list.at(-1) !== value) list.push(value);
 }
 
-/** The resource name a reference to a resource of this type names (`cert` of `aws_acm_certificate.cert.arn`). */
-function referencedName(reference: HclReference, type: string): string | undefined {
-  return reference.root === type ? attributeStep(reference, 0) : undefined;
+/** Per resource type: the resource of that type a block's `for_each` iterates over, which `each.value` then stands for. */
+function forEachTargets(body: HclBlock['body']): ReadonlyMap<string, string> {
+  const targets = new Map<string, string>();
+  const forEach = findAttribute(body, 'for_each');
+  if (forEach === undefined) return targets;
+  for (const type of [terraformCertificateType, terraformValidationType]) {
+    const name = forEachOver(forEach.value, type);
+    if (name !== undefined) targets.set(type, name);
+  }
+  return targets;
 }
 
 function certificateIndex(module: TerraformModule): CertificateIndex {
+  const forEachOfBlock = new Map<HclBlock, ReadonlyMap<string, string>>();
+  for (const resource of module.resources) forEachOfBlock.set(resource.block, forEachTargets(resource.block.body));
+  const noTargets: ReadonlyMap<string, string> = new Map();
+
   const recordUses = new Map<string, CertificateUse[]>();
   for (const use of module.allAttributes()) {
     if (orderingAttributes.has(use.attribute.name)) continue;
+    const forEach = forEachOfBlock.get(use.block) ?? noTargets;
+    // `for_each = aws_acm_certificate.each` hands each certificate to `each.value`: what that reads decides
+    if (use.attribute.name === 'for_each' && forEach.has(terraformCertificateType) && use.block.body.attributes.includes(use.attribute)) continue;
     for (const reference of module.referencesThroughLocals(use.attribute.value)) {
-      const name = referencedName(reference, terraformCertificateType);
-      if (name !== undefined && ['domain_validation_options', undefined].includes(readAttribute(reference, 1))) push(recordUses, name, use);
+      const read = resourceRead(reference, terraformCertificateType, forEach);
+      if (read !== undefined && ['domain_validation_options', undefined].includes(read.attribute)) push(recordUses, read.name, use);
     }
   }
 
@@ -123,9 +164,10 @@ function certificateIndex(module: TerraformModule): CertificateIndex {
   for (const validation of module.resourcesOfType(terraformValidationType)) {
     const arn = findAttribute(validation.block.body, 'certificate_arn');
     if (arn === undefined) continue;
+    const forEach = forEachOfBlock.get(validation.block) ?? noTargets;
     for (const reference of module.referencesThroughLocals(arn.value)) {
-      const name = referencedName(reference, terraformCertificateType);
-      if (name !== undefined) push(validations, name, validation);
+      const read = resourceRead(reference, terraformCertificateType, forEach);
+      if (read !== undefined) push(validations, read.name, validation);
     }
   }
 
@@ -135,6 +177,7 @@ function certificateIndex(module: TerraformModule): CertificateIndex {
   for (const resource of module.resources) {
     const description = resource.mode === 'resource' ? consumerTypes.get(resource.type) : undefined;
     if (description === undefined) continue;
+    const forEach = forEachOfBlock.get(resource.block) ?? noTargets;
     const pending = [resource.block.body];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       pending.push(...next.blocks.map((block) => block.body));
@@ -142,20 +185,21 @@ function certificateIndex(module: TerraformModule): CertificateIndex {
         if (orderingAttributes.has(attribute.name)) continue;
         const references = module.referencesThroughLocals(attribute.value);
         const index = consumerAttributes.length;
-        let indexed = false;
+        const certificates = new Set<string>();
+        const validationNames = new Set<string>();
         for (const reference of references) {
-          const certificate = referencedName(reference, terraformCertificateType);
-          if (certificate !== undefined && ['arn', 'id'].includes(readAttribute(reference, 1) ?? '')) {
-            push(consumersByCertificate, certificate, index);
-            indexed = true;
+          const certificate = resourceRead(reference, terraformCertificateType, forEach);
+          if (certificate !== undefined && ['arn', 'id'].includes(certificate.attribute ?? '')) {
+            push(consumersByCertificate, certificate.name, index);
+            certificates.add(certificate.name);
           }
-          const validation = referencedName(reference, terraformValidationType);
-          if (validation !== undefined && ['certificate_arn', 'id'].includes(readAttribute(reference, 1) ?? '')) {
-            push(consumersByValidation, validation, index);
-            indexed = true;
+          const validation = resourceRead(reference, terraformValidationType, forEach);
+          if (validation !== undefined && ['certificate_arn', 'id'].includes(validation.attribute ?? '')) {
+            push(consumersByValidation, validation.name, index);
+            validationNames.add(validation.name);
           }
         }
-        if (indexed) consumerAttributes.push({ resource, description, attribute, references });
+        if (certificates.size > 0 || validationNames.size > 0) consumerAttributes.push({ resource, description, attribute, references, certificates, validations: validationNames });
       }
     }
   }
@@ -170,16 +214,15 @@ function terraformCertificate(module: TerraformModule, index: CertificateIndex, 
 
   const validationRecordUses = (index.recordUses.get(resource.name) ?? []).filter((use) => use.block !== resource.block);
   const validations = index.validations.get(resource.name) ?? [];
-  const isValidation = (reference: HclReference): boolean => validations.some((validation) => referencesResource(reference, 'resource', terraformValidationType, validation.name));
 
   // the consumer attributes that name the certificate or one of its validations, in module order
   const candidates = new Set([...(index.consumersByCertificate.get(resource.name) ?? []), ...validations.flatMap((validation) => index.consumersByValidation.get(validation.name) ?? [])]);
   const consumers: CertificateConsumer[] = [];
   for (const position of [...candidates].sort((one, other) => one - other)) {
-    const { resource: candidate, description, attribute, references } = index.consumerAttributes[position] as ConsumerAttribute;
+    const { resource: candidate, description, attribute, certificates, validations: validationNames } = index.consumerAttributes[position] as ConsumerAttribute;
     const readsArn = (reference: HclReference): boolean => isCertificate(reference) && ['arn', 'id'].includes(readAttribute(reference, 1) ?? '');
-    const direct = references.some(readsArn);
-    const throughValidation = references.some((reference) => isValidation(reference) && ['certificate_arn', 'id'].includes(readAttribute(reference, 1) ?? ''));
+    const direct = certificates.has(resource.name);
+    const throughValidation = validations.some((validation) => validationNames.has(validation.name));
     if (!direct && !throughValidation) continue;
     consumers.push({ resource: candidate, description, attribute, directReference: referencesIn(attribute.value).find(readsArn), throughValidation: !direct && throughValidation });
   }

@@ -2,7 +2,7 @@ import type { CfnValue } from '../cloudformation/template';
 import type { FileEdit, Fix } from '../findings';
 import { LineIndex } from '../lint/json-document';
 import type { Position } from '../source-location';
-import { attributeStep, referencesIn, type HclBlock } from '../terraform/hcl-syntax';
+import { attributeStep, referencesIn, type HclBlock, type HclReference } from '../terraform/hcl-syntax';
 import type { TerraformModule } from '../terraform/module';
 import type { CloudFormationCertificate, TerraformCertificate } from './acm-certificates';
 import { cloudFormationPublicZones, longestSuffixZone, templateString, terraformCertificateDomains, terraformPublicZones } from './acm-hosted-zones';
@@ -45,7 +45,7 @@ const plainDomain = /^[a-z0-9*._-]+$/;
  * different ones, `zoneMap` says which (the records then read the zone of their own domain); when
  * a domain is not certain or no zone of the module fits it, a variable.
  */
-function zoneIdExpression(certificate: TerraformCertificate): { expression: string; zoneMap?: readonly (readonly [string, string])[]; variableBlock?: string } {
+function zoneIdExpression(certificate: TerraformCertificate): { expression: string; zoneMap?: readonly (readonly [string, string])[]; variableBlock?: string } | undefined {
   const module = certificate.module;
   const domains = terraformCertificateDomains(module, certificate.resource);
   const zones = terraformPublicZones(module);
@@ -59,10 +59,20 @@ function zoneIdExpression(certificate: TerraformCertificate): { expression: stri
     }
   }
   if (module.variables.has('route53_zone_id')) return { expression: 'var.route53_zone_id' };
+  // a new variable without a default would break every `module` block of the workspace that calls this one
+  if (module.calledByOtherModules) return undefined;
   return {
     expression: 'var.route53_zone_id',
     variableBlock: `variable "route53_zone_id" {\n§description = "The Route 53 hosted zone that holds the DNS validation records of ${certificate.address}"\n§type        = string\n}`,
   };
+}
+
+/**
+ * No DNS validation fix because the records need a hosted zone the module does not have, and the
+ * module is called by another module of the workspace: a new required variable would break the caller.
+ */
+export function zoneMissingInCalledModule(certificate: TerraformCertificate): boolean {
+  return !certificate.repeated && certificate.module.calledByOtherModules && zoneIdExpression(certificate) === undefined;
 }
 
 /** The fields of each record, with the zone of its own domain: `{ "a.example.com" = …, … }[option.domain_name]`. */
@@ -77,6 +87,20 @@ function recordFieldsWithZone(zoneMap: readonly (readonly [string, string])[]): 
     ...zoneMap.map(([domain, zoneId]) => `§§§§${JSON.stringify(domain).padEnd(width)} = ${zoneId}`),
     '§§§}[option.domain_name]',
   ];
+}
+
+/**
+ * The reference to the validated ARN that replaces a reference to the certificate's `arn` / `id`,
+ * keeping any index or splat: `aws_acm_certificate.cert[*].arn` becomes
+ * `aws_acm_certificate_validation.cert[*].certificate_arn`, a list as before.
+ */
+function validatedReference(reference: HclReference, text: string, validationName: string): string {
+  const replacement = `aws_acm_certificate_validation.${validationName}`;
+  const [name] = reference.steps;
+  const read = reference.steps.findIndex((step) => step.kind === 'attribute' && step !== name);
+  const attribute = reference.steps[read];
+  if (name === undefined || attribute === undefined || read === 1) return `${replacement}.certificate_arn${attribute ? text.slice(attribute.span.end, reference.span.end) : ''}`;
+  return `${replacement}${text.slice(name.span.end, attribute.span.start)}.certificate_arn${text.slice(attribute.span.end, reference.span.end)}`;
 }
 
 export interface DnsValidationParts {
@@ -107,6 +131,7 @@ export function terraformDnsValidationEdits(certificate: TerraformCertificate, p
   let variableBlock: string | undefined;
   if (parts.addRecords) {
     const zone = zoneIdExpression(certificate);
+    if (zone === undefined) return undefined;
     variableBlock = zone.variableBlock;
     blocks.push(
       [
@@ -132,15 +157,15 @@ export function terraformDnsValidationEdits(certificate: TerraformCertificate, p
     blocks.push(`resource "aws_acm_certificate_validation" "${validationName}" {\n§certificate_arn${parts.addRecords ? '        ' : ''} = ${certificate.address}.arn${fqdns}\n}`);
     // consumers read the ARN directly or through a local: both must wait for the validation
     const readers = [
-      ...certificate.consumers.flatMap((consumer) => (consumer.directReference ? [{ reference: consumer.directReference, file: consumer.resource.file.path }] : [])),
+      ...certificate.consumers.flatMap((consumer) => (consumer.directReference ? [{ reference: consumer.directReference, file: consumer.resource.file.path, text: consumer.resource.file.syntax.text }] : [])),
       ...[...module.locals.values()].flatMap((local) =>
         referencesIn(local.expression)
           .filter((reference) => reference.root === 'aws_acm_certificate' && attributeStep(reference, 0) === resource.name && attributeStep(reference, 1) === 'arn' && reference.steps.length === 2)
-          .map((reference) => ({ reference, file: local.file.path })),
+          .map((reference) => ({ reference, file: local.file.path, text: local.file.syntax.text })),
       ),
     ];
     for (const reader of readers) {
-      edits.push({ kind: 'replace', file: reader.file, range: reader.reference.range, newText: `aws_acm_certificate_validation.${validationName}.certificate_arn` });
+      edits.push({ kind: 'replace', file: reader.file, range: reader.reference.range, newText: validatedReference(reader.reference, reader.text, validationName) });
     }
   }
   if (variableBlock) blocks.push(variableBlock);

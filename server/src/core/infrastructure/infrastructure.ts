@@ -80,7 +80,7 @@ async function loadTerraformModules(fileSystem: FileSystem, paths: readonly stri
     // terraform.tfvars first, then *.auto.tfvars in name order: a later file wins
     const ordered = [...entry.tfvars].sort((first, second) => Number(!first.path.endsWith('/terraform.tfvars')) - Number(!second.path.endsWith('/terraform.tfvars')) || first.path.localeCompare(second.path));
     for (const file of ordered) for (const attribute of file.syntax.body.attributes) tfvars.set(attribute.name, { expression: attribute.value, file });
-    return new TerraformModule(directory, entry.files, { tfvars, unreadTfvars: entry.unreadTfvars, passedByCallers: passed.get(directory) ?? new Set() });
+    return new TerraformModule(directory, entry.files, { tfvars, unreadTfvars: entry.unreadTfvars, passedByCallers: passed.get(directory) ?? new Set(), calledByOtherModules: passed.has(directory) });
   });
 }
 

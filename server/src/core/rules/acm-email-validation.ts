@@ -1,10 +1,13 @@
 import { cloudFormationCertificates, parameterDefault, terraformCertificates, type TerraformCertificate } from '../infrastructure/acm-certificates';
-import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits } from '../infrastructure/acm-fixes';
+import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits, zoneMissingInCalledModule } from '../infrastructure/acm-fixes';
 import type { Fix, RelatedLocation } from '../findings';
 import { Rule, RuleFinding } from './rule';
 
 const whatHappens =
   'ACM cannot renew it by itself: 45 days before it expires ACM emails the domain\'s WHOIS contacts and admin@, administrator@, hostmaster@, postmaster@ and webmaster@, and unless someone follows the approval link in time the certificate expires';
+
+const noFixInCalledModule =
+  ' No fix is offered: the module has no Route 53 hosted zone for the validation records and is called as a module elsewhere in the workspace, so the zone ID has to come in through a variable that every caller sets.';
 
 function consumersRelated(certificate: TerraformCertificate): RelatedLocation[] {
   return certificate.consumers.map((consumer) => ({
@@ -36,9 +39,10 @@ function terraformFinding(certificate: TerraformCertificate): RuleFinding | unde
     });
   }
   const served = certificate.consumers[0];
+  const noFix = !edits && !hasRecords && zoneMissingInCalledModule(certificate) ? noFixInCalledModule : '';
   const consequence = served ? `, and HTTPS on \`${served.resource.type}.${served.resource.name}\` fails with an expired certificate` : '';
   return {
-    message: `\`${certificate.address}\` is validated by EMAIL (\`validation_method\` in ${file.split('/').pop() ?? file}, line ${attribute.range.start.line + 1}): ${whatHappens}${consequence}. Use DNS validation: ACM then renews it on its own as long as the CNAME record stays in DNS.`,
+    message: `\`${certificate.address}\` is validated by EMAIL (\`validation_method\` in ${file.split('/').pop() ?? file}, line ${attribute.range.start.line + 1}): ${whatHappens}${consequence}. Use DNS validation: ACM then renews it on its own as long as the CNAME record stays in DNS.${noFix}`,
     location: { file, range: attribute.value.range },
     related,
     fixes,

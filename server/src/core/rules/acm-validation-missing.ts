@@ -1,9 +1,12 @@
 import { cloudFormationCertificates, terraformCertificates, type TerraformCertificate } from '../infrastructure/acm-certificates';
-import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits } from '../infrastructure/acm-fixes';
+import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits, zoneMissingInCalledModule } from '../infrastructure/acm-fixes';
 import type { Fix, RelatedLocation } from '../findings';
 import { findAttribute } from '../terraform/hcl-syntax';
 import type { TerraformResource } from '../terraform/module';
 import { Rule, RuleFinding } from './rule';
+
+const noFixInCalledModule =
+  ' No fix is offered: the module has no Route 53 hosted zone for the validation records and is called as a module elsewhere in the workspace, so the zone ID has to come in through a variable that every caller sets.';
 
 function fileName(path: string): string {
   return path.split('/').pop() ?? path;
@@ -51,8 +54,9 @@ function terraformFinding(certificate: TerraformCertificate): RuleFinding | unde
     const parts = [...(hasRecords ? [] : ['the Route 53 validation records']), ...(validation ? [] : ['aws_acm_certificate_validation'])];
     fixes.push({ title: `Add ${parts.join(' and ')} for ${certificate.address}`, edits, preferred: true });
   }
+  const noFix = !edits && !hasRecords && zoneMissingInCalledModule(certificate) ? noFixInCalledModule : '';
   return {
-    message: `\`${certificate.address}\` is DNS-validated (${fileName(certificate.resource.file.path)}, line ${attribute.range.start.line + 1})${problem}.`,
+    message: `\`${certificate.address}\` is DNS-validated (${fileName(certificate.resource.file.path)}, line ${attribute.range.start.line + 1})${problem}.${noFix}`,
     location: { file: certificate.resource.file.path, range: attribute.value.range },
     related,
     fixes,

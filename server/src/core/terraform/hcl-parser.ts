@@ -96,7 +96,13 @@ class HclReader {
   private body(node: Node, depth: number): HclBody {
     const attributes: HclAttribute[] = [];
     const blocks: HclBlock[] = [];
+    let previous: Node | undefined;
     for (const child of this.named(node)) {
+      // `a = "x" b = "y"`: tree-sitter reads two attributes, Terraform "Missing newline after argument"
+      if (previous?.type === 'attribute' && (child.type === 'attribute' || child.type === 'block') && this.lines.position(previous.endIndex).line === this.lines.position(child.startIndex).line) {
+        this.errors.push({ ...this.located(child), message: 'syntax error: missing newline after argument' });
+      }
+      previous = child;
       // tree-sitter wraps what it cannot read in ERROR; the rest of the body still counts
       if (child.hasError && child.type !== 'block') continue;
       if (child.type === 'attribute') {
@@ -166,11 +172,11 @@ class HclReader {
         const [base, ...traversal] = children;
         if (!base) return { ...located, kind: 'other', children: [] };
         if (base.type === 'variable_expr') {
-          return { ...located, kind: 'reference', root: this.source(base), steps: traversal.map((step) => this.step(step, depth)) };
+          return { ...located, kind: 'reference', root: this.source(base), steps: traversal.flatMap((step) => this.steps(step, depth)) };
         }
         const inner = this.expression(base, depth + 1);
         if (traversal.length === 0) return base.type === 'expression' ? { ...located, kind: 'other', children: [inner] } : inner;
-        const keys = traversal.map((step) => this.step(step, depth)).flatMap((step) => (step.kind === 'index' && step.key ? [step.key] : []));
+        const keys = traversal.flatMap((step) => this.steps(step, depth)).flatMap((step) => (step.kind === 'index' && step.key ? [step.key] : []));
         return { ...located, kind: 'other', children: [inner, ...keys] };
       }
       case 'variable_expr':
@@ -261,6 +267,21 @@ class HclReader {
       collection: collection ? this.expression(collection, depth + 1) : { ...located, kind: 'other', children: [] },
       results,
     };
+  }
+
+  /**
+   * The steps of one traversal node. A splat (`[*]`, `.*`) holds the steps after it in
+   * tree-sitter's tree: they follow it here, so `x[*].arn` reads `arn` like `x[0].arn`.
+   */
+  private steps(node: Node, depth: number): HclTraversalStep[] {
+    if (node.type === 'get_attr' || node.type === 'index') return [this.step(node, depth)];
+    const steps: HclTraversalStep[] = [{ kind: 'splat', span: this.span(node) }];
+    const pending = [...this.named(node)].reverse();
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (next.type === 'get_attr' || next.type === 'index') steps.push(this.step(next, depth));
+      else if (next.type === 'attr_splat' || next.type === 'full_splat') pending.push(...[...this.named(next)].reverse());
+    }
+    return steps;
   }
 
   private step(node: Node, depth: number): HclTraversalStep {

@@ -36,6 +36,8 @@ export interface VariableSources {
   readonly unreadTfvars: boolean;
   /** Arguments other modules of the workspace pass when they call this one: those variables are unknown. */
   readonly passedByCallers: ReadonlySet<string>;
+  /** Some `module` block of the workspace has this directory as its local `source`. */
+  readonly calledByOtherModules?: boolean;
 }
 
 /** The `.tf` files of one directory: Terraform's unit of names and references. */
@@ -45,6 +47,8 @@ export class TerraformModule {
   readonly locals: ReadonlyMap<string, TerraformValue & { readonly attribute: HclAttribute }>;
   /** Terraform refuses to plan a module with a syntax error; rules skip it rather than guess. */
   readonly hasSyntaxErrors: boolean;
+  /** Called as a child module from elsewhere in the workspace: a new required variable breaks its callers. */
+  readonly calledByOtherModules: boolean;
 
   constructor(
     readonly directory: string,
@@ -70,6 +74,7 @@ export class TerraformModule {
     this.variables = variables;
     this.locals = locals;
     this.hasSyntaxErrors = files.some((file) => file.syntax.errors.length > 0);
+    this.calledByOtherModules = variableSources.calledByOtherModules ?? false;
   }
 
   resource(mode: 'resource' | 'data', type: string, name: string): TerraformResource | undefined {
