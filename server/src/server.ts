@@ -255,7 +255,14 @@ connection.onInitialized(() => {
 
 async function refreshSettings(pushed: unknown): Promise<void> {
   let settings: unknown = (pushed as { certboot?: unknown } | undefined)?.certboot;
-  if (canReadConfiguration) settings = await connection.workspace.getConfiguration('certboot');
+  if (canReadConfiguration) {
+    try {
+      settings = await connection.workspace.getConfiguration('certboot');
+    } catch (error) {
+      // a client that announced configuration but fails to answer keeps the settings it pushed
+      connection.console.warn(`settings: the client did not answer workspace/configuration: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const loaded = lintConfigurationFromSettings(settings);
   for (const problem of loaded.problems) connection.console.warn(`settings: ${problem.message}`);
   settingsConfiguration = loaded.configuration;

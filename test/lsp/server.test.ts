@@ -363,6 +363,26 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     deepStrictEqual(client.stderr.join('').match(/TypeError.*/g) ?? [], []);
   });
 
+  it('still analyses when the client announces configuration but fails to answer it', async () => {
+    await client.stop();
+    client = new LanguageClient();
+    client.connection.onRequest('workspace/configuration', () => {
+      throw new Error('no settings here');
+    });
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(directory).href,
+      workspaceFolders: [{ uri: pathToFileURL(directory).href, name: 'workspace' }],
+      capabilities: { workspace: { configuration: true } },
+    });
+    await client.connection.sendNotification('initialized', {});
+    // the analysis of the folder at start, before any file is opened
+    for (let waited = 0; !client.analysisStates.some((state) => state.state === 'finished') && waited < 10_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    deepStrictEqual(client.analysisStates.map((state) => [state.state, state.root]), [['started', directory], ['finished', directory]]);
+  });
+
   it('refuses requests after shutdown with InvalidRequest, as LSP asks', async () => {
     await client.open(nginxPath, nginxText, 'nginx');
     await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
