@@ -2,9 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeWorkspace } from '../server/src/core/analyze-workspace';
-import { DiskFileSystem } from '../server/src/core/workspace/disk-file-system';
-import { OverlayFileSystem } from '../server/src/core/workspace/overlay-file-system';
+import { analyzeWorkspace } from '../server/src/engine/analyze-workspace';
+import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
+import { OverlayFileSystem } from '../server/src/workspace/overlay-file-system';
 import { measureProcess, percentile, writePeakRssReporter } from './bench-support';
 
 /** One project as the story writes it: nginx with conf.d, certbot with a renew loop. */

@@ -5,11 +5,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { analyzeWorkspace } from '../server/src/core/analyze-workspace';
-import { AnalysisCache } from '../server/src/core/analysis-cache';
-import { DiskFileSystem } from '../server/src/core/workspace/disk-file-system';
-import { OverlayFileSystem } from '../server/src/core/workspace/overlay-file-system';
-import { RememberingFileSystem } from '../server/src/core/workspace/remembering-file-system';
+import { analyzeWorkspace } from '../server/src/engine/analyze-workspace';
+import { AnalysisCache } from '../server/src/inventory/analysis-cache';
+import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
+import { OverlayFileSystem } from '../server/src/workspace/overlay-file-system';
+import { RememberingFileSystem } from '../server/src/workspace/remembering-file-system';
 import { LanguageClient, LanguageClientOptions } from '../test/support/language-client';
 import { generateNginxConfig, percentile } from './bench-support';
 

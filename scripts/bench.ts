@@ -2,13 +2,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadNginxConfiguration } from '../server/src/core/nginx/configuration';
-import { writeCrossplanePayload } from '../server/src/core/nginx/crossplane-payload';
-import { NginxLexer, TokenKind } from '../server/src/core/nginx/lexer';
-import { parseNginx } from '../server/src/core/nginx/parser';
-import { NginxDirective } from '../server/src/core/nginx/syntax-tree';
-import { decodeConfigurationText } from '../server/src/core/nginx/text';
-import { DiskFileSystem } from '../server/src/core/workspace/disk-file-system';
+import { loadNginxConfiguration } from '../server/src/languages/nginx/configuration';
+import { writeCrossplanePayload } from '../server/src/languages/nginx/crossplane-payload';
+import { NginxLexer, TokenKind } from '../server/src/languages/nginx/lexer';
+import { parseNginx } from '../server/src/languages/nginx/parser';
+import { NginxDirective } from '../server/src/languages/nginx/syntax-tree';
+import { decodeConfigurationText } from '../server/src/languages/nginx/text';
+import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
 import { generateNginxConfig, linesPerSecond, measureProcess, percentile, writePeakRssReporter } from './bench-support';
 
 function milliseconds<Result>(run: () => Result): [Result, number] {

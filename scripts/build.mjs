@@ -22,11 +22,11 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/language-server/server.ts'], outfile: 'dist/server.js' }),
   // the CLI in two files: `parse` and `lex` load only dist/cli.js; `lint` and `bootstrap` also
   // load dist/cli-commands.js, which cli.js requires at run time (cli-commands.ts says why)
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-commands.js'] }),
-  build({ ...common, entryPoints: ['server/src/cli-commands.ts'], outfile: 'dist/cli-commands.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-commands.js'] }),
+  build({ ...common, entryPoints: ['server/src/cli/cli-commands.ts'], outfile: 'dist/cli-commands.js' }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
 

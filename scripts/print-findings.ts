@@ -1,8 +1,8 @@
 // Prints the findings of one rule on one fixture project in the shape of expected.json, for a
 // person to read and check before saving it: `tsx scripts/print-findings.ts DIR RULE-ID`.
 import { relative, resolve } from 'node:path';
-import { analyzeWorkspace } from '../server/src/core/analyze-workspace';
-import { DiskFileSystem } from '../server/src/core/workspace/disk-file-system';
+import { analyzeWorkspace } from '../server/src/engine/analyze-workspace';
+import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
 
 async function main(): Promise<void> {
   const [directoryArgument, ruleId] = process.argv.slice(2);

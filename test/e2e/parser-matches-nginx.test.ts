@@ -9,8 +9,8 @@
 
 import { strict as assert } from 'node:assert';
 import { join, relative } from 'node:path';
-import { loadNginxConfiguration } from '../../server/src/core/nginx/configuration';
-import { DiskFileSystem } from '../../server/src/core/workspace/disk-file-system';
+import { loadNginxConfiguration } from '../../server/src/languages/nginx/configuration';
+import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
 import { fixturesRoot } from '../support/paths';
 import { runContainer, stopAllContainers, type CommandResult } from './support/container';
 

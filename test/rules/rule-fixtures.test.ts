@@ -1,9 +1,9 @@
 import { deepStrictEqual, ok } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { analyzeWorkspace } from '../../server/src/core/analyze-workspace';
-import type { Finding } from '../../server/src/core/findings';
-import { DiskFileSystem } from '../../server/src/core/workspace/disk-file-system';
+import { analyzeWorkspace } from '../../server/src/engine/analyze-workspace';
+import type { Finding } from '../../server/src/text/findings';
+import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
 import { fixturesRoot } from '../support/paths';
 
 // Every rule has fixture projects on disk under test/fixtures/rules/<rule-id>/: a `good-` project

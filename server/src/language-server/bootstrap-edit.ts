@@ -1,5 +1,5 @@
 import { AnnotatedTextEdit, ChangeAnnotation, CreateFile, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver/node';
-import type { FileEdit } from '../core/findings';
+import type { FileEdit } from '../text/findings';
 import { fileUri } from './protocol-conversions';
 
 export const bootstrapAnnotationId = 'certboot.bootstrap';

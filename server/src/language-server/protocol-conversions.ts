@@ -12,8 +12,8 @@ import {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import type { FileEdit, Finding, Fix, Severity } from '../core/findings';
-import { unusedSuppressionRuleId } from '../core/lint/rule-catalogue';
+import type { FileEdit, Finding, Fix, Severity } from '../text/findings';
+import { unusedSuppressionRuleId } from '../engine/rule-catalogue';
 
 const severities: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

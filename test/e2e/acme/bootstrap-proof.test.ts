@@ -30,7 +30,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { DeployedService } from '../../../server/src/core/deployment/deployment';
+import type { DeployedService } from '../../../server/src/model/deployment';
 import { cliPath, fixturesRoot, repositoryRoot } from '../../support/paths';
 import { stopAllContainers, type RunningContainer } from '../support/container';
 import { differences, snapshotHostPaths, watchedHostPaths } from '../support/host-state';

@@ -11,9 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
-import type { VolumeMount } from '../../../server/src/core/compose/model';
-import { officialDefaultServer, officialNginxConfiguration } from '../../../server/src/core/deployment/official-nginx-image';
-import { openrestyConfiguration, openrestyDefaultServer, openrestyPrefix } from '../../../server/src/core/deployment/openresty-image';
+import type { VolumeMount } from '../../../server/src/languages/compose/model';
+import { officialDefaultServer, officialNginxConfiguration } from '../../../server/src/model/official-nginx-image';
+import { openrestyConfiguration, openrestyDefaultServer, openrestyPrefix } from '../../../server/src/model/openresty-image';
 import type { Mount } from './container';
 import { temporaryDirectory } from './temporary';
 

@@ -1,11 +1,11 @@
 import { deepStrictEqual, match, strictEqual, throws } from 'node:assert';
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { nginxReloadLoopCommand } from '../../../server/src/core/bootstrap/compose-commands';
-import { BootstrapError } from '../../../server/src/core/bootstrap/generate-bootstrap';
-import { generateBootstrap } from '../../../server/src/core/bootstrap/generate-bootstrap';
-import { buildDeployment } from '../../../server/src/core/deployment/deployment';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
+import { nginxReloadLoopCommand } from '../../../server/src/fixes/compose-commands';
+import { BootstrapError } from '../../../server/src/bootstrap/generate-bootstrap';
+import { generateBootstrap } from '../../../server/src/bootstrap/generate-bootstrap';
+import { buildDeployment } from '../../../server/src/model/deployment';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import { fixturesRoot, repositoryRoot } from '../../support/paths';
 import { allFindings, applyToDisk, blockingFindings, copyProject, generate } from './support';
 

@@ -1,16 +1,16 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { analyzeWorkspace } from '../../../server/src/core/analyze-workspace';
-import { applyFileEdits, type EditedFile } from '../../../server/src/core/bootstrap/apply-edits';
-import { generateBootstrap, type BootstrapOptions, type BootstrapResult } from '../../../server/src/core/bootstrap/generate-bootstrap';
-import { buildDeployment } from '../../../server/src/core/deployment/deployment';
-import type { Finding } from '../../../server/src/core/findings';
-import { certificateRules } from '../../../server/src/core/rules/registry/certificates';
-import { challengeRules } from '../../../server/src/core/rules/registry/challenge';
-import { collisionRules } from '../../../server/src/core/rules/registry/collisions';
-import { firstBootRules } from '../../../server/src/core/rules/registry/first-boot';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
+import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
+import { applyFileEdits, type EditedFile } from '../../../server/src/fixes/apply-edits';
+import { generateBootstrap, type BootstrapOptions, type BootstrapResult } from '../../../server/src/bootstrap/generate-bootstrap';
+import { buildDeployment } from '../../../server/src/model/deployment';
+import type { Finding } from '../../../server/src/text/findings';
+import { certificateRules } from '../../../server/src/rules/registry/certificates';
+import { challengeRules } from '../../../server/src/rules/registry/challenge';
+import { collisionRules } from '../../../server/src/rules/registry/collisions';
+import { firstBootRules } from '../../../server/src/rules/registry/first-boot';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 
 /** A fixture project copied to a temp directory, so that edits can be applied to it. */
 export function copyProject(source: string): string {

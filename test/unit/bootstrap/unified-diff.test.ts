@@ -1,6 +1,6 @@
 import { strictEqual } from 'node:assert';
-import { applyFileEdits } from '../../../server/src/core/bootstrap/apply-edits';
-import { unifiedDiff } from '../../../server/src/core/bootstrap/unified-diff';
+import { applyFileEdits } from '../../../server/src/fixes/apply-edits';
+import { unifiedDiff } from '../../../server/src/fixes/unified-diff';
 
 describe('unified diff', () => {
   it('writes a creation as a diff from /dev/null', () => {

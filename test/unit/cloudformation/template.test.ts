@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { evaluateTemplateString, parseTemplateText, readCloudFormationTemplate, valueOf } from '../../../server/src/core/cloudformation/template';
+import { evaluateTemplateString, parseTemplateText, readCloudFormationTemplate, valueOf } from '../../../server/src/languages/cloudformation/template';
 
 const yamlText = `AWSTemplateFormatVersion: "2010-09-09"
 Parameters:

@@ -1,6 +1,6 @@
 import { deepStrictEqual } from 'node:assert';
-import { parseEnvFile } from '../../../server/src/core/compose/env-file';
-import { unknownMarker } from '../../../server/src/core/compose/interpolation';
+import { parseEnvFile } from '../../../server/src/languages/compose/env-file';
+import { unknownMarker } from '../../../server/src/languages/compose/interpolation';
 
 function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number) {
   return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };

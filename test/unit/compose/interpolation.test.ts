@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { interpolate, unknownMarker } from '../../../server/src/core/compose/interpolation';
+import { interpolate, unknownMarker } from '../../../server/src/languages/compose/interpolation';
 
 const variables: Record<string, string> = { SET: 'value', EMPTY: '', FALLBACK: 'fallback', PARTLY: `pre${unknownMarker}`, OPAQUE: unknownMarker };
 const lookup = (name: string): string | undefined => variables[name];

@@ -2,9 +2,9 @@ import { deepStrictEqual, strictEqual } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findComposeDirectories, loadComposeProject } from '../../../server/src/core/compose';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { findComposeDirectories, loadComposeProject } from '../../../server/src/languages/compose/index';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { fixturesRoot } from '../../support/paths';
 import { at, range } from './support';
 

@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { ComposeProject, loadComposeProject } from '../../../server/src/core/compose';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { ComposeProject, loadComposeProject } from '../../../server/src/languages/compose/index';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { at, range } from './support';
 
 const file = '/p/compose.yaml';

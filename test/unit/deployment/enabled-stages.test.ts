@@ -1,10 +1,10 @@
 import { deepStrictEqual } from 'node:assert';
 import { join, relative } from 'node:path';
-import { certbotJobs } from '../../../server/src/core/deployment/certbot-directories';
-import { gatherCertbotRuns, renewalPicture, runCommandLocation } from '../../../server/src/core/deployment/certbot-runs';
-import { buildDeployment, type Deployment } from '../../../server/src/core/deployment/deployment';
-import { enabledStages } from '../../../server/src/core/deployment/enabled-stages';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
+import { certbotJobs } from '../../../server/src/facts/certbot-directories';
+import { gatherCertbotRuns, renewalPicture, runCommandLocation } from '../../../server/src/facts/certbot-runs';
+import { buildDeployment, type Deployment } from '../../../server/src/model/deployment';
+import { enabledStages } from '../../../server/src/facts/enabled-stages';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import { fixturesRoot } from '../../support/paths';
 
 async function load(directory: string): Promise<{ deployment: Deployment; fileSystem: DiskFileSystem }> {

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeWorkspace } from '../../../server/src/core/analyze-workspace';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
+import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 
 // A certificate that exists in the working tree but is ignored by git is not on a fresh server:
 // the repository has to be a real git repository for that, so it is built in a temp directory.

@@ -1,8 +1,8 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { locationTree, parseLocationArguments, pcreExpression, selectLocation, type LocationNode } from '../../../server/src/core/deployment/location-matching';
-import { expandedConfiguration, type NginxBlock } from '../../../server/src/core/deployment/nginx-blocks';
-import { loadNginxConfiguration } from '../../../server/src/core/nginx/configuration';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { locationTree, parseLocationArguments, pcreExpression, selectLocation, type LocationNode } from '../../../server/src/facts/location-matching';
+import { expandedConfiguration, type NginxBlock } from '../../../server/src/model/nginx-blocks';
+import { loadNginxConfiguration } from '../../../server/src/languages/nginx/configuration';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 
 /** The locations of the first server of a configuration, named by their arguments. */
 function serverLocations(text: string): LocationNode<string>[] {

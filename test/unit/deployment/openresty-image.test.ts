@@ -1,6 +1,6 @@
 import { deepStrictEqual } from 'node:assert';
-import { buildDeployment, type DeployedService } from '../../../server/src/core/deployment/deployment';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { buildDeployment, type DeployedService } from '../../../server/src/model/deployment';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 
 const httpsOnly =
   'server {\n    listen 443 ssl;\n    ssl_certificate /etc/letsencrypt/live/example.org/fullchain.pem;\n    ssl_certificate_key /etc/letsencrypt/live/example.org/privkey.pem;\n}\n';

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { RenderedTemplate } from '../../../server/src/core/deployment/rendered-template';
+import { RenderedTemplate } from '../../../server/src/model/rendered-template';
 
 function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number) {
   return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };

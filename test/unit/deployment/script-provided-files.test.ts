@@ -1,8 +1,8 @@
 import { deepStrictEqual } from 'node:assert';
 import { join } from 'node:path';
-import { analyzeWorkspace } from '../../../server/src/core/analyze-workspace';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { fixturesRoot } from '../../support/paths';
 
 // The init-letsencrypt.sh pattern: a script writes a placeholder certificate and downloads

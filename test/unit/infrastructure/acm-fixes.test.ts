@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeWorkspace } from '../../../server/src/core/analyze-workspace';
-import { parseTemplateText } from '../../../server/src/core/cloudformation/template';
-import type { FileEdit } from '../../../server/src/core/findings';
-import type { Position } from '../../../server/src/core/source-location';
-import { initializeTerraformParser, parseHcl } from '../../../server/src/core/terraform/hcl-parser';
-import { TerraformModule } from '../../../server/src/core/terraform/module';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
+import { parseTemplateText } from '../../../server/src/languages/cloudformation/template';
+import type { FileEdit } from '../../../server/src/text/findings';
+import type { Position } from '../../../server/src/text/source-location';
+import { initializeTerraformParser, parseHcl } from '../../../server/src/languages/terraform/hcl-parser';
+import { TerraformModule } from '../../../server/src/languages/terraform/module';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { fixturesRoot } from '../../support/paths';
 
 const ruleIds = ['acm-email-validation', 'acm-validation-missing', 'acm-replace-without-create-before-destroy'];

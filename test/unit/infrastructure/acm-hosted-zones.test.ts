@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { analyzeWorkspace } from '../../../server/src/core/analyze-workspace';
-import { parseTemplateText } from '../../../server/src/core/cloudformation/template';
-import type { FileEdit } from '../../../server/src/core/findings';
-import { longestSuffixZone } from '../../../server/src/core/infrastructure/acm-hosted-zones';
-import type { Position } from '../../../server/src/core/source-location';
-import { initializeTerraformParser, parseHcl } from '../../../server/src/core/terraform/hcl-parser';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
+import { parseTemplateText } from '../../../server/src/languages/cloudformation/template';
+import type { FileEdit } from '../../../server/src/text/findings';
+import { longestSuffixZone } from '../../../server/src/model/infrastructure/acm-hosted-zones';
+import type { Position } from '../../../server/src/text/source-location';
+import { initializeTerraformParser, parseHcl } from '../../../server/src/languages/terraform/hcl-parser';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 
 const root = '/project';
 

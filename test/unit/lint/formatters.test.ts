@@ -1,8 +1,8 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { formatJson } from '../../../server/src/core/lint/format-json';
-import { formatSarif } from '../../../server/src/core/lint/format-sarif';
-import { formatText } from '../../../server/src/core/lint/format-text';
-import { ruleCatalogue } from '../../../server/src/core/lint/rule-catalogue';
+import { formatJson } from '../../../server/src/engine/format-json';
+import { formatSarif } from '../../../server/src/engine/format-sarif';
+import { formatText } from '../../../server/src/engine/format-text';
+import { ruleCatalogue } from '../../../server/src/engine/rule-catalogue';
 import { finding, range } from './support';
 
 const cwd = '/srv/app';

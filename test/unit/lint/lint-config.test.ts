@@ -6,8 +6,8 @@ import {
   loadLintConfigurationFile,
   mergeLintConfigurations,
   parseLintConfiguration,
-} from '../../../server/src/core/lint/lint-config';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+} from '../../../server/src/engine/lint-config';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { finding, range } from './support';
 
 const file = '/srv/certboot.json';

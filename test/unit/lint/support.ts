@@ -1,5 +1,5 @@
-import type { Finding, Fix, RelatedLocation, Severity } from '../../../server/src/core/findings';
-import type { Range } from '../../../server/src/core/source-location';
+import type { Finding, Fix, RelatedLocation, Severity } from '../../../server/src/text/findings';
+import type { Range } from '../../../server/src/text/source-location';
 
 export function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range {
   return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };

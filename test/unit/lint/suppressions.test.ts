@@ -1,7 +1,7 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import type { FileEdit, Finding } from '../../../server/src/core/findings';
-import { applySuppressions, disableRuleForLineEdit, findSuppressions } from '../../../server/src/core/lint/suppressions';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import type { FileEdit, Finding } from '../../../server/src/text/findings';
+import { applySuppressions, disableRuleForLineEdit, findSuppressions } from '../../../server/src/engine/suppressions';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { finding, range } from './support';
 
 function summary(findings: readonly Finding[]): [string, string, number, number, string][] {

@@ -2,10 +2,10 @@ import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadNginxConfiguration } from '../../../server/src/core/nginx/configuration';
-import { toCrossplanePayload } from '../../../server/src/core/nginx/crossplane-payload';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { loadNginxConfiguration } from '../../../server/src/languages/nginx/configuration';
+import { toCrossplanePayload } from '../../../server/src/languages/nginx/crossplane-payload';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 
 function messages(configuration: ReturnType<typeof loadNginxConfiguration>): [string, string, number][] {
   return configuration.files.flatMap((file) => file.errors.map((error): [string, string, number] => [file.displayPath, error.message, error.line]));

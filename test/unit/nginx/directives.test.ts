@@ -4,7 +4,7 @@ import {
   DirectiveContext,
   DirectiveSignature,
   directiveSignatures,
-} from '../../../server/src/core/nginx/directives';
+} from '../../../server/src/languages/nginx/directives';
 
 const everyContext: DirectiveContext[] = [
   'main', 'events',

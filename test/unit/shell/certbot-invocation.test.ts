@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { findCertbotInvocations, findNginxReloads, readCertbotArguments, type CertbotInvocation } from '../../../server/src/core/shell/certbot-invocation';
-import { parseComposeCommand } from '../../../server/src/core/shell/compose-command';
-import { initializeShellParser, parseShell } from '../../../server/src/core/shell/shell-parser';
-import type { ShellWord } from '../../../server/src/core/shell/shell-script';
+import { findCertbotInvocations, findNginxReloads, readCertbotArguments, type CertbotInvocation } from '../../../server/src/languages/shell/certbot-invocation';
+import { parseComposeCommand } from '../../../server/src/languages/shell/compose-command';
+import { initializeShellParser, parseShell } from '../../../server/src/languages/shell/shell-parser';
+import type { ShellWord } from '../../../server/src/languages/shell/shell-script';
 
 const values = (list: readonly ShellWord[]): string[] => list.map((word) => word.value);
 

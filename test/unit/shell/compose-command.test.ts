@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { parseComposeCommand, type ComposeWord } from '../../../server/src/core/shell/compose-command';
-import { initializeShellParser } from '../../../server/src/core/shell/shell-parser';
-import type { ShellCommand, ShellWord } from '../../../server/src/core/shell/shell-script';
+import { parseComposeCommand, type ComposeWord } from '../../../server/src/languages/shell/compose-command';
+import { initializeShellParser } from '../../../server/src/languages/shell/shell-parser';
+import type { ShellCommand, ShellWord } from '../../../server/src/languages/shell/shell-script';
 
 const argv = (command: ShellCommand): string[] => [command.name, ...command.arguments].map((word) => (word as ShellWord).value);
 const words = (list: readonly ComposeWord[]) => list.map((word) => [word.value, word.literal, word.field, word.item, word.span.start, word.span.end]);

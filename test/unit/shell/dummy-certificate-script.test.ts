@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findDummyCertificates } from '../../../server/src/core/shell/dummy-certificate-script';
-import { initializeShellParser, parseShell } from '../../../server/src/core/shell/shell-parser';
+import { findDummyCertificates } from '../../../server/src/languages/shell/dummy-certificate-script';
+import { initializeShellParser, parseShell } from '../../../server/src/languages/shell/shell-parser';
 import { fixturesRoot } from '../../support/paths';
 
 describe('dummy certificate scripts', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { initializeShellParser, parseShell } from '../../../server/src/core/shell/shell-parser';
-import type { ShellCommand, ShellWord } from '../../../server/src/core/shell/shell-script';
+import { initializeShellParser, parseShell } from '../../../server/src/languages/shell/shell-parser';
+import type { ShellCommand, ShellWord } from '../../../server/src/languages/shell/shell-script';
 
 const argv = (command: ShellCommand): string[] => [command.name, ...command.arguments].map((word) => (word as ShellWord).value);
 const written = (text: string, word: ShellWord): string => text.slice(word.span.start, word.span.end);

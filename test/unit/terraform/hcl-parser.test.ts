@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { findAttribute, referencesIn, type HclExpression } from '../../../server/src/core/terraform/hcl-syntax';
-import { initializeTerraformParser, parseHcl } from '../../../server/src/core/terraform/hcl-parser';
-import { TerraformModule } from '../../../server/src/core/terraform/module';
+import { findAttribute, referencesIn, type HclExpression } from '../../../server/src/languages/terraform/hcl-syntax';
+import { initializeTerraformParser, parseHcl } from '../../../server/src/languages/terraform/hcl-parser';
+import { TerraformModule } from '../../../server/src/languages/terraform/module';
 
 const text = `locals {
   domain = "example.com"

@@ -1,10 +1,11 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { AnalysisCache, RoundCache } from '../../../server/src/core/analysis-cache';
-import { analyzeWorkspace } from '../../../server/src/core/analyze-workspace';
-import { AnalysisFileSystem } from '../../../server/src/core/workspace/analysis-file-system';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
-import { OverlayFileSystem } from '../../../server/src/core/workspace/overlay-file-system';
-import { RecordingFileSystem } from '../../../server/src/core/workspace/recording-file-system';
+import { AnalysisCache } from '../../../server/src/inventory/analysis-cache';
+import { RoundCache } from '../../../server/src/workspace/round-cache';
+import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
+import { AnalysisFileSystem } from '../../../server/src/workspace/analysis-file-system';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
+import { OverlayFileSystem } from '../../../server/src/workspace/overlay-file-system';
+import { RecordingFileSystem } from '../../../server/src/workspace/recording-file-system';
 
 describe('RoundCache', () => {
   it('reuses a value its check accepts, once per round, and forgets what a round did not use', () => {

@@ -1,10 +1,10 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { lstatSync, readdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
-import { findRepositoryRoot, FreshClone, FreshCloneResult, freshCloneState } from '../../../server/src/core/workspace/fresh-clone';
-import { describeIgnoreRule, GitIgnore } from '../../../server/src/core/workspace/git-ignore';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
+import { findRepositoryRoot, FreshClone, FreshCloneResult, freshCloneState } from '../../../server/src/workspace/fresh-clone';
+import { describeIgnoreRule, GitIgnore } from '../../../server/src/workspace/git-ignore';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { CountingFileSystem, git, temporaryRepository } from './support';
 
 /** A deployment repository with the shapes that break first boots. */

@@ -1,10 +1,10 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { FileKind, FileSystem, FileSystemError } from '../../../server/src/core/workspace/file-system';
-import { DiskFileSystem } from '../../../server/src/core/workspace/disk-file-system';
-import { describeIgnoreRule, GitIgnore, wildmatch } from '../../../server/src/core/workspace/git-ignore';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
+import { FileKind, FileSystem, FileSystemError } from '../../../server/src/workspace/file-system';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
+import { describeIgnoreRule, GitIgnore, wildmatch } from '../../../server/src/workspace/git-ignore';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { CountingFileSystem, gitCheckIgnore, temporaryRepository } from './support';
 
 const root = '/repo';

@@ -1,7 +1,7 @@
 import { deepStrictEqual, strictEqual, throws } from 'node:assert';
-import { FileStat, FileSystem } from '../../../server/src/core/workspace/file-system';
-import { MemoryFileSystem } from '../../../server/src/core/workspace/memory-file-system';
-import { RememberingFileSystem } from '../../../server/src/core/workspace/remembering-file-system';
+import { FileStat, FileSystem } from '../../../server/src/workspace/file-system';
+import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
+import { RememberingFileSystem } from '../../../server/src/workspace/remembering-file-system';
 
 class CountingFileSystem implements FileSystem {
   calls = 0;

@@ -14,11 +14,11 @@
 
 import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { posix } from 'node:path';
-import { analyzeWorkspace, type WorkspaceAnalysis } from '../../../../server/src/core/analyze-workspace';
-import type { DeployedProject, DeployedService } from '../../../../server/src/core/deployment/deployment';
-import { isCertbotImage } from '../../../../server/src/core/deployment/image-kinds';
-import { templateDirectory } from '../../../../server/src/core/deployment/official-nginx-image';
-import { DiskFileSystem } from '../../../../server/src/core/workspace/disk-file-system';
+import { analyzeWorkspace, type WorkspaceAnalysis } from '../../../../server/src/engine/analyze-workspace';
+import type { DeployedProject, DeployedService } from '../../../../server/src/model/deployment';
+import { isCertbotImage } from '../../../../server/src/model/image-kinds';
+import { templateDirectory } from '../../../../server/src/model/official-nginx-image';
+import { DiskFileSystem } from '../../../../server/src/workspace/disk-file-system';
 import { createNetwork, runContainer, startContainer, type CommandResult, type Mount, type Network, type RunningContainer } from '../../support/container';
 import { firstBootLayout } from '../../support/first-boot-file-system';
 import { temporaryDirectory } from '../../support/temporary';

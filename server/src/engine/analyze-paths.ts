@@ -1,0 +1,112 @@
+import { posix } from 'node:path';
+import { analyzeWorkspace, checkRules, InternalError, WorkspaceAnalysis } from './analyze-workspace';
+import type { DeployedProject, Deployment, RepositoryScript } from '../model/deployment';
+import type { Finding } from '../text/findings';
+import { containerNameConflict } from '../rules/collisions/container-name-conflict';
+import { hostPortConflict } from '../rules/collisions/host-port-conflict';
+import type { SourceLocation } from '../text/source-location';
+import type { FileSystem } from '../workspace/file-system';
+
+interface AnalyzedPath {
+  /** What the user named, a file or a directory. */
+  readonly path: string;
+  /** The directory analysed for it. */
+  readonly root: string;
+  readonly analysis: WorkspaceAnalysis;
+}
+
+/** The rules about what one Docker host holds once: run again over the projects of all linted paths together. */
+const hostWideRules = [containerNameConflict, hostPortConflict];
+
+function isInsideDirectory(path: string, directory: string): boolean {
+  return path === directory || path.startsWith(directory === '/' ? '/' : `${directory}/`);
+}
+
+function commonDirectory(directories: readonly string[]): string {
+  return directories.reduce((common, directory) => {
+    while (!isInsideDirectory(directory, common)) common = posix.dirname(common);
+    return common;
+  });
+}
+
+function locationKey(location: SourceLocation): string {
+  const { start, end } = location.range;
+  return `${location.file}\0${start.line}:${start.character}-${end.line}:${end.character}`;
+}
+
+function findingKey(finding: Finding): string {
+  return `${finding.ruleId}\0${locationKey(finding.location)}`;
+}
+
+/** The paths were linted together, so they are deployed to one host: its compose projects and scripts, each once. */
+function combinedDeployment(analyzed: readonly AnalyzedPath[]): Deployment {
+  const projects = new Map<string, DeployedProject>();
+  const scripts = new Map<string, RepositoryScript>();
+  for (const { path, root, analysis } of analyzed) {
+    const named = root === path;
+    for (const project of analysis.deployment.projects) {
+      if (!named && !project.compose.files.includes(path)) continue;
+      const key = [project.compose.name, project.compose.directory, ...project.compose.files].join('\0');
+      if (!projects.has(key)) projects.set(key, project);
+    }
+    for (const script of analysis.deployment.scripts) {
+      if ((named || script.path === path) && !scripts.has(script.path)) scripts.set(script.path, script);
+    }
+  }
+  return {
+    workspaceRoot: commonDirectory(analyzed.map((entry) => entry.root)),
+    projects: [...projects.values()],
+    scripts: [...scripts.values()],
+    infrastructure: { terraformModules: [], cloudFormationTemplates: [] },
+  };
+}
+
+/**
+ * Container names and host ports collide across the linted paths as they do across the projects
+ * of one: the findings of those rules over all paths together that no path's own analysis could
+ * make (their files are not all under one analysed directory), reported in a named path. A
+ * container_name warning of a path's analysis gives way to a conflict found across paths, as it
+ * does to one found inside the path.
+ */
+function collisionsAcrossPaths(fileSystem: FileSystem, analyzed: readonly AnalyzedPath[], perPath: Finding[], internalErrors: InternalError[]): Finding[] {
+  const combined = checkRules(hostWideRules, { deployment: combinedDeployment(analyzed), fileSystem }, internalErrors);
+  const across = combined.filter((finding) => {
+    const files = [finding.location.file, ...finding.related.map((related) => related.file)];
+    const inOneAnalysis = analyzed.some(({ root }) => files.every((file) => isInsideDirectory(file, root)));
+    const inNamedPath = analyzed.some(({ path, root }) => (root === path ? isInsideDirectory(finding.location.file, path) : finding.location.file === path));
+    return !inOneAnalysis && inNamedPath;
+  });
+  const superseded = new Set(
+    across
+      .filter((finding) => finding.ruleId === containerNameConflict.id && finding.severity === 'error')
+      .flatMap((finding) => [finding.location, ...finding.related].map((location) => `${finding.ruleId}\0${locationKey(location)}`)),
+  );
+  const kept = perPath.filter((finding) => finding.severity !== 'warning' || !superseded.has(findingKey(finding)));
+  const reported = new Set(kept.map(findingKey));
+  return [...kept, ...across.filter((finding) => !reported.has(findingKey(finding)))];
+}
+
+/** What `certboot lint` reports for the paths it was given, and the rules that threw. */
+export interface PathsAnalysis {
+  readonly findings: readonly Finding[];
+  readonly internalErrors: readonly InternalError[];
+}
+
+/**
+ * Each linted path is a workspace of its own: its compose projects, nginx files and scripts; the
+ * collision rules then see the projects of all of them, as on the one host they are deployed to.
+ * A named file keeps the findings in it.
+ */
+export async function analyzePaths(fileSystem: FileSystem, paths: readonly string[]): Promise<PathsAnalysis> {
+  const findings: Finding[] = [];
+  const internalErrors: InternalError[] = [];
+  const analyzed: AnalyzedPath[] = [];
+  for (const path of paths) {
+    const root = fileSystem.stat(path)?.kind === 'directory' ? path : posix.dirname(path);
+    const analysis = await analyzeWorkspace(fileSystem, root);
+    internalErrors.push(...analysis.internalErrors);
+    findings.push(...(root === path ? analysis.findings : analysis.findings.filter((finding) => finding.location.file === path)));
+    analyzed.push({ path, root, analysis });
+  }
+  return { findings: analyzed.length < 2 ? findings : collisionsAcrossPaths(fileSystem, analyzed, findings, internalErrors), internalErrors };
+}

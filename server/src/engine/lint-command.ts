@@ -1,0 +1,279 @@
+import { posix } from 'node:path';
+import type { Finding } from '../text/findings';
+import { DiskFileSystem } from '../workspace/disk-file-system';
+import type { FileSystem } from '../workspace/file-system';
+import { findFiles } from '../workspace/text-files';
+import { commentSyntaxOf, isConfigurationFileName } from './comment-scanner';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatText } from './format-text';
+import {
+  applyLintConfiguration,
+  ConfigurationProblem,
+  emptyLintConfiguration,
+  findLintConfigurationFile,
+  LintConfiguration,
+  loadLintConfigurationFile,
+} from './lint-config';
+import { FormatOptions, relativeFilePath } from './report-order';
+import { applySuppressions } from './suppressions';
+
+export interface LintCommandIo {
+  readonly cwd: string;
+  out(text: string): void;
+  error(text: string): void;
+  readonly isTty: boolean;
+  readonly env: Record<string, string | undefined>;
+}
+
+export interface AnalyzeRequest {
+  /** Directories the engine may read (absolute POSIX paths). */
+  roots: string[];
+  /** What the user asked to lint, files or directories (absolute POSIX paths). */
+  paths: string[];
+}
+
+export type Analyze = (request: AnalyzeRequest) => Promise<readonly Finding[]>;
+
+export const lintUsage = `Usage:
+  certboot lint [PATH...] [--format text|json|sarif] [--max-warnings N] [--config FILE] [--quiet]
+      Checks the nginx, certbot and docker compose setup under each PATH (default: the current
+      directory) for what makes HTTPS fail on first boot or first renewal.
+      --format        text (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning)
+      --max-warnings  exit with 1 when there are more than N warnings
+      --config        use FILE instead of the nearest certboot.json
+      --quiet         report errors only
+      Exit code 0 without errors, 1 with errors or too many warnings, 2 on bad usage.
+
+Rules are configured in certboot.json: { "rules": { "<rule-id>": "error" | "warning" | "info" | "off" } }.
+A comment "# certboot-disable-next-line <rule-id>, ..." drops the findings that start on the next line.
+`;
+
+const formatters = { text: formatText, json: formatJson, sarif: formatSarif } as const;
+type FormatName = keyof typeof formatters;
+
+class UsageError extends Error {}
+
+interface LintOptions {
+  readonly paths: readonly string[];
+  readonly format: FormatName;
+  readonly maxWarnings: number | undefined;
+  readonly config: string | undefined;
+  readonly quiet: boolean;
+  readonly help: boolean;
+}
+
+function isFormatName(value: string): value is FormatName {
+  return Object.prototype.hasOwnProperty.call(formatters, value);
+}
+
+function parseLintArguments(argv: readonly string[]): LintOptions {
+  const paths: string[] = [];
+  let format: FormatName = 'text';
+  let maxWarnings: number | undefined;
+  let config: string | undefined;
+  let quiet = false;
+  let help = false;
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    if (argument === '--') {
+      paths.push(...argv.slice(index + 1));
+      break;
+    }
+    if (!argument.startsWith('-') || argument === '-') {
+      paths.push(argument);
+      continue;
+    }
+    const equals = argument.indexOf('=');
+    const name = equals < 0 ? argument : argument.slice(0, equals);
+    const value = (): string => {
+      const given = equals < 0 ? argv[++index] : argument.slice(equals + 1);
+      if (given === undefined || given === '') throw new UsageError(`${name} needs a value`);
+      return given;
+    };
+    switch (name) {
+      case '--format': {
+        const given = value();
+        if (!isFormatName(given)) throw new UsageError(`unknown format "${given}" (expected text, json or sarif)`);
+        format = given;
+        break;
+      }
+      case '--max-warnings': {
+        const given = value();
+        if (!/^\d+$/.test(given)) throw new UsageError(`--max-warnings takes a whole number, not "${given}"`);
+        maxWarnings = Number(given);
+        break;
+      }
+      case '--config':
+        config = value();
+        break;
+      case '--quiet':
+      case '--help':
+      case '-h':
+        if (equals >= 0) throw new UsageError(`${name} takes no value`);
+        if (name === '--quiet') quiet = true;
+        else help = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${argument}`);
+    }
+  }
+  return { paths: paths.length > 0 ? paths : ['.'], format, maxWarnings, config, quiet, help };
+}
+
+function toPosix(path: string): string {
+  return path.split('\\').join('/');
+}
+
+function isInsideDirectory(path: string, directory: string): boolean {
+  return path === directory || path.startsWith(directory === '/' ? '/' : `${directory}/`);
+}
+
+/** A file or directory the user named, with the workspace root its configuration search stops at. */
+interface LintTarget {
+  readonly path: string;
+  /** The directory certboot.json is searched from. */
+  readonly directory: string;
+  readonly root: string;
+}
+
+/**
+ * Paths inside the working directory share it as their workspace root; a path outside it is a
+ * workspace of its own (its directory), so nothing above what the user named is read.
+ */
+function resolveTargets(paths: readonly string[], cwd: string): { targets: LintTarget[]; missing: string[] } {
+  const targets: LintTarget[] = [];
+  const missing: string[] = [];
+  const named = new Set<string>();
+  for (const given of paths) {
+    const path = posix.resolve(cwd, toPosix(given));
+    // `certboot lint . .` lints the directory once
+    if (named.has(path)) continue;
+    named.add(path);
+    const inside = isInsideDirectory(path, cwd);
+    const kind = new DiskFileSystem([inside ? cwd : posix.dirname(path)]).stat(path)?.kind;
+    if (kind === undefined) {
+      missing.push(given);
+      continue;
+    }
+    const directory = kind === 'directory' ? path : posix.dirname(path);
+    targets.push({ path, directory, root: inside ? cwd : directory });
+  }
+  return { targets, missing };
+}
+
+/**
+ * The configuration files under the linted paths, where suppressions are looked for: a file the
+ * user named in any language certboot reads, and below a directory the files it would find.
+ * The search is the bounded one the analysis uses, so a symlink loop ends it too.
+ */
+function collectConfigurationFiles(fileSystem: FileSystem, targets: readonly LintTarget[]): string[] {
+  const files = new Set<string>();
+  for (const target of targets) {
+    const kind = fileSystem.stat(target.path)?.kind;
+    if (kind === 'file' && commentSyntaxOf(target.path) !== undefined) files.add(target.path);
+    if (kind !== 'directory') continue;
+    const found = findFiles(fileSystem, target.path, isConfigurationFileName, { maximumFiles: 10_000, maximumDepth: 16, maximumFileBytes: Number.MAX_SAFE_INTEGER });
+    for (const file of found) files.add(file);
+  }
+  return [...files];
+}
+
+interface ConfigurationScope {
+  readonly directory: string;
+  readonly configuration: LintConfiguration;
+}
+
+function describeProblem(problem: ConfigurationProblem, cwd: string): string {
+  const where = problem.range ? `:${problem.range.start.line + 1}:${problem.range.start.character + 1}` : '';
+  return `certboot: invalid configuration ${relativeFilePath(problem.source, cwd)}${where}: ${problem.message}\n`;
+}
+
+type LoadedConfigurations = { readonly scopes: readonly ConfigurationScope[] } | { readonly problems: readonly ConfigurationProblem[] };
+
+/**
+ * The configuration of each linted path: --config for all of them, else the nearest certboot.json
+ * from the path up to its workspace root.
+ */
+function loadConfigurations(options: LintOptions, targets: readonly LintTarget[], fileSystem: FileSystem, cwd: string): LoadedConfigurations {
+  if (options.config !== undefined) {
+    const file = posix.resolve(cwd, toPosix(options.config));
+    const loaded = loadLintConfigurationFile(new DiskFileSystem([file]), file);
+    if (loaded.problems.length > 0) return { problems: loaded.problems };
+    return { scopes: targets.map((target) => ({ directory: target.directory, configuration: loaded.configuration })) };
+  }
+  const problems: ConfigurationProblem[] = [];
+  const loadedByFile = new Map<string, LintConfiguration>();
+  const scopes: ConfigurationScope[] = [];
+  for (const target of targets) {
+    const file = findLintConfigurationFile(fileSystem, target.directory, target.root);
+    if (file === undefined) {
+      scopes.push({ directory: target.directory, configuration: emptyLintConfiguration });
+      continue;
+    }
+    let configuration = loadedByFile.get(file);
+    if (configuration === undefined) {
+      const loaded = loadLintConfigurationFile(fileSystem, file);
+      problems.push(...loaded.problems);
+      configuration = loaded.configuration;
+      loadedByFile.set(file, configuration);
+    }
+    scopes.push({ directory: target.directory, configuration });
+  }
+  return problems.length > 0 ? { problems } : { scopes };
+}
+
+/** Each finding follows the configuration of the innermost linted path holding its file. */
+function configure(findings: readonly Finding[], scopes: readonly ConfigurationScope[]): Finding[] {
+  const innermostFirst = [...scopes].sort((first, second) => second.directory.length - first.directory.length);
+  return findings.flatMap((finding) => {
+    const scope = innermostFirst.find((candidate) => isInsideDirectory(finding.location.file, candidate.directory)) ?? scopes[0];
+    return applyLintConfiguration([finding], scope.configuration);
+  });
+}
+
+/**
+ * `certboot lint`: argv is what follows "lint". Resolves with the exit code: 0 without errors, 1
+ * with an error finding or more warnings than --max-warnings, 2 on bad usage, a path that does not
+ * exist or an invalid configuration.
+ */
+export async function runLintCommand(argv: readonly string[], io: LintCommandIo, analyze: Analyze): Promise<number> {
+  let options: LintOptions;
+  try {
+    options = parseLintArguments(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.error(`certboot: ${error.message}\n\n${lintUsage}`);
+    return 2;
+  }
+  if (options.help) {
+    io.out(lintUsage);
+    return 0;
+  }
+  const cwd = posix.resolve(toPosix(io.cwd));
+  const { targets, missing } = resolveTargets(options.paths, cwd);
+  if (missing.length > 0) {
+    for (const path of missing) io.error(`certboot: cannot lint ${path}: no such file or directory\n`);
+    return 2;
+  }
+  const roots = [...new Set(targets.map((target) => target.root))];
+  const fileSystem = new DiskFileSystem(roots);
+  const configurations = loadConfigurations(options, targets, fileSystem, cwd);
+  if ('problems' in configurations) {
+    for (const problem of configurations.problems) io.error(describeProblem(problem, cwd));
+    return 2;
+  }
+  const analyzed = await analyze({ roots, paths: targets.map((target) => target.path) });
+  const unsuppressed = applySuppressions(analyzed, fileSystem, collectConfigurationFiles(fileSystem, targets));
+  const findings = configure(unsuppressed, configurations.scopes);
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  const warnings = findings.filter((finding) => finding.severity === 'warning').length;
+  const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+  const formatOptions: FormatOptions = { cwd, color: options.format === 'text' && io.isTty && !noColor };
+  const reported = options.quiet ? findings.filter((finding) => finding.severity === 'error') : findings;
+  io.out(formatters[options.format](reported, formatOptions));
+  // counted before --quiet hides them, so a CI gate does not pass because the output is shorter
+  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
+  if (tooManyWarnings) io.error(`certboot: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
+  return errors > 0 || tooManyWarnings ? 1 : 0;
+}

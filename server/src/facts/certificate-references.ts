@@ -1,0 +1,159 @@
+import type { NginxArgument } from '../languages/nginx/syntax-tree';
+import type { SourceLocation } from '../text/source-location';
+import { CertbotPath, certbotPathOf } from './certbot-directories';
+import type { DeployedProject, DeployedService } from '../model/deployment';
+import type { ContainerView } from '../model/container-view';
+import { argumentLocation, configurationPrefixOf, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, placedDirectivesNamed } from '../model/nginx-blocks';
+import { resolveNginxPath } from '../model/nginx-paths';
+import { remember } from './per-service';
+
+/** A certificate or key file an nginx service names, with where it lies in certbot's directory. */
+export interface CertificateReference {
+  readonly entry: PlacedDirective;
+  readonly argument: NginxArgument;
+  /** As nginx resolves it. */
+  readonly path: string;
+  readonly location: SourceLocation;
+  readonly certbotPath?: CertbotPath;
+}
+
+/** A `server` block with the certificates and keys it uses, its own or inherited. */
+export interface TlsServer {
+  readonly block: NginxBlock;
+  readonly certificates: readonly CertificateReference[];
+  readonly keys: readonly CertificateReference[];
+  /** Whether a `listen` of the block takes TLS (`ssl` or `quic`). */
+  readonly listensTls: boolean;
+  readonly serverNames: readonly { readonly argument: NginxArgument; readonly location: SourceLocation }[];
+}
+
+export const certificateDirectives: ReadonlySet<string> = new Set(['ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate']);
+
+/**
+ * Answers by placed directive: the certificate lists and the TLS servers name the same
+ * directives. A placed directive belongs to one service's tree of one analysis.
+ */
+const referencesByEntry = new WeakMap<PlacedDirective, CertificateReference | null>();
+
+function computeReference(project: DeployedProject, service: DeployedService, entry: PlacedDirective): CertificateReference | undefined {
+  const argument = fixedPathArgument(entry);
+  if (!argument) return undefined;
+  const location = argumentLocation(service.view, entry, argument);
+  if (!location) return undefined;
+  const path = resolveNginxPath(argument.value, configurationPrefixOf(service));
+  const certbotPath = certbotPathOf(project, service, path);
+  return { entry, argument, path, location, ...(certbotPath ? { certbotPath } : {}) };
+}
+
+function referenceOf(project: DeployedProject, service: DeployedService, entry: PlacedDirective): CertificateReference | undefined {
+  let reference = referencesByEntry.get(entry);
+  if (reference === undefined) {
+    reference = computeReference(project, service, entry) ?? null;
+    referencesByEntry.set(entry, reference);
+  }
+  return reference ?? undefined;
+}
+
+function locationKey(location: SourceLocation): string {
+  return `${location.file}:${location.range.start.line}:${location.range.start.character}`;
+}
+
+/** Every certificate file directive the service's nginx loads, once per place in the repository. */
+function computeCertificateReferences(project: DeployedProject, service: DeployedService): CertificateReference[] {
+  const configuration = service.nginx?.configuration;
+  if (!configuration) return [];
+  const seen = new Set<string>();
+  const references: CertificateReference[] = [];
+  for (const entry of placedDirectivesNamed(expandedConfiguration(configuration), certificateDirectives)) {
+    const reference = referenceOf(project, service, entry);
+    if (!reference) continue;
+    const key = locationKey(reference.location);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    references.push(reference);
+  }
+  return references;
+}
+
+type ServerName = TlsServer['serverNames'][number];
+
+/** Most rules never read the names: they are placed in the repository only when asked for. */
+class TlsServerBlock implements TlsServer {
+  private names: readonly ServerName[] | undefined;
+
+  constructor(
+    readonly block: NginxBlock,
+    readonly certificates: readonly CertificateReference[],
+    readonly keys: readonly CertificateReference[],
+    readonly listensTls: boolean,
+    private readonly view: ContainerView,
+  ) {}
+
+  get serverNames(): readonly ServerName[] {
+    if (this.names === undefined) {
+      const names: ServerName[] = [];
+      for (const entry of this.block.entries) {
+        if (entry.directive.name !== 'server_name') continue;
+        for (const argument of entry.directive.args) {
+          const location = argumentLocation(this.view, entry, argument);
+          if (location) names.push({ argument, location });
+        }
+      }
+      this.names = names;
+    }
+    return this.names;
+  }
+}
+
+function takesTls(listen: PlacedDirective): boolean {
+  const args = listen.directive.args;
+  for (let index = 1; index < args.length; index++) if (args[index].value === 'ssl' || args[index].value === 'quic') return true;
+  return false;
+}
+
+/**
+ * Every `server` block of the service's nginx with the certificates it serves: its own
+ * `ssl_certificate` / `ssl_certificate_key` directives, else those of the enclosing `http` or
+ * `stream` block, as nginx inherits them.
+ */
+function computeTlsServers(project: DeployedProject, service: DeployedService): TlsServer[] {
+  const configuration = service.nginx?.configuration;
+  if (!configuration) return [];
+  const servers: TlsServer[] = [];
+  const referencesOf = (block: NginxBlock, name: string): CertificateReference[] | undefined => {
+    let references: CertificateReference[] | undefined;
+    for (const entry of block.entries) {
+      if (entry.directive.name !== name) continue;
+      const reference = referenceOf(project, service, entry);
+      // one directive nginx cannot read as a fixed path makes the whole list unknown
+      if (!reference) return [];
+      (references ??= []).push(reference);
+    }
+    return references;
+  };
+  const visit = (block: NginxBlock, certificates: readonly CertificateReference[], keys: readonly CertificateReference[]): void => {
+    const ownCertificates = referencesOf(block, 'ssl_certificate') ?? certificates;
+    const ownKeys = referencesOf(block, 'ssl_certificate_key') ?? keys;
+    if (block.opener?.directive.name === 'server') {
+      const listensTls = block.entries.some((entry) => entry.directive.name === 'listen' && takesTls(entry));
+      servers.push(new TlsServerBlock(block, ownCertificates, ownKeys, listensTls, service.view));
+      return;
+    }
+    for (const entry of block.entries) if (entry.block) visit(entry.block, ownCertificates, ownKeys);
+  };
+  visit(expandedConfiguration(configuration), [], []);
+  return servers;
+}
+
+const certificateReferencesOf = new WeakMap<DeployedService, CertificateReference[]>();
+const tlsServersOf = new WeakMap<DeployedService, TlsServer[]>();
+
+/** Every certificate and key an nginx service names, once per analysis (several rules ask). */
+export function certificateReferences(project: DeployedProject, service: DeployedService): CertificateReference[] {
+  return remember(certificateReferencesOf, service, () => computeCertificateReferences(project, service));
+}
+
+/** The TLS server blocks of an nginx service, once per analysis. */
+export function tlsServers(project: DeployedProject, service: DeployedService): TlsServer[] {
+  return remember(tlsServersOf, service, () => computeTlsServers(project, service));
+}

@@ -1,0 +1,48 @@
+import type { FileEdit } from '../text/findings';
+import type { Position } from '../text/source-location';
+
+/** The UTF-16 offset of an LSP position; a position past the end of its line clamps to the line's end. */
+export function offsetAt(text: string, position: Position): number {
+  let offset = 0;
+  for (let line = 0; line < position.line; line++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  const lineEnd = text.indexOf('\n', offset);
+  return Math.min(offset + position.character, lineEnd < 0 ? text.length : lineEnd);
+}
+
+/** A file after the edits: its new text, and whether the edits create it. */
+export interface EditedFile {
+  readonly file: string;
+  /** undefined when the file did not exist before. */
+  readonly before: string | undefined;
+  readonly after: string;
+}
+
+/**
+ * Applies edits as an editor applies a WorkspaceEdit: ranges refer to the text before any edit,
+ * and must not overlap. Files come out in the order the edits first name them.
+ */
+export function applyFileEdits(edits: readonly FileEdit[], read: (file: string) => string | undefined): EditedFile[] {
+  const files = new Map<string, FileEdit[]>();
+  for (const edit of edits) files.set(edit.file, [...(files.get(edit.file) ?? []), edit]);
+  return [...files].map(([file, fileEdits]) => {
+    const created = fileEdits.find((edit) => edit.kind === 'create');
+    if (created?.kind === 'create') return { file, before: undefined, after: created.content };
+    const before = read(file);
+    if (before === undefined) throw new Error(`cannot edit ${file}: it cannot be read`);
+    const spans = fileEdits
+      .flatMap((edit) => (edit.kind === 'replace' ? [{ start: offsetAt(before, edit.range.start), end: offsetAt(before, edit.range.end), text: edit.newText }] : []))
+      .sort((left, right) => left.start - right.start || left.end - right.end);
+    let after = '';
+    let cursor = 0;
+    for (const span of spans) {
+      if (span.start < cursor) throw new Error(`overlapping edits in ${file}`);
+      after += before.slice(cursor, span.start) + span.text;
+      cursor = span.end;
+    }
+    return { file, before, after: after + before.slice(cursor) };
+  });
+}

@@ -1,0 +1,126 @@
+import { posix } from 'node:path';
+import { FileSystem } from '../../workspace/file-system';
+import { ComposeMapping, childOf, mappingChild, scalarText } from './compose-node';
+import { discoverComposeFiles } from './discovery';
+import { readEnvFile } from './env-file';
+import { resolveExtends } from './extends';
+import { IncludedProject, resolveIncludes } from './include';
+import { isUnknownText, VariableLookup } from './interpolation';
+import { LoadContext } from './load-context';
+import { mergeFiles } from './merge';
+import { ComposeProject } from './model';
+import { buildServices } from './service-model';
+import { fileStartLocation } from './source-location';
+
+export interface LoadComposeProjectOptions {
+  /**
+   * The variables of the shell that would run compose. Nothing is read from process.env: the
+   * caller decides (the editor has no idea what the server's shell holds).
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Like `docker compose -f`: these files, merged in order, instead of COMPOSE_FILE or the
+   * discovered pair.
+   */
+  readonly files?: readonly string[];
+}
+
+/**
+ * Loads the compose project of `directory` as `docker compose` run there would: the files of
+ * COMPOSE_FILE, else the main file and its override, `.env`, interpolation, `extends`,
+ * `include`. Never throws; every problem becomes a diagnostic.
+ */
+export function loadComposeProject(fileSystem: FileSystem, directory: string, options: LoadComposeProjectOptions = {}): ComposeProject {
+  const projectDirectory = posix.resolve(directory);
+  const context = new LoadContext(fileSystem);
+  const environment = options.environment ?? {};
+  const envFile = posix.join(projectDirectory, '.env');
+  const variableMap = readEnvFile(fileSystem, envFile, environment, context.diagnostics);
+  const variables: VariableLookup = (name) => variableMap.get(name);
+  const chosen = options.files ?? filesFromEnvironment(context, variableMap, envFile);
+  const files = chosen?.map((file) => posix.resolve(projectDirectory, file)) ?? discoveredFiles(context, projectDirectory);
+  // compose resolves relative paths against the first chosen file's directory, not against its own
+  const modelDirectory = chosen === undefined || files.length === 0 ? projectDirectory : posix.dirname(files[0]);
+
+  const loadModel = (modelFiles: readonly string[], modelDirectory: string, modelVariables: VariableLookup, stack: readonly string[]): ComposeMapping | undefined => {
+    let merged: ComposeMapping | undefined;
+    for (const file of modelFiles) {
+      const root = context.readComposeFile(file, modelVariables, modelDirectory);
+      if (root) merged = merged ? mergeFiles(merged, root) : root;
+    }
+    if (!merged) return undefined;
+    const withExtends = resolveExtends(context, merged, modelVariables);
+    return resolveIncludes(context, withExtends, stack, (project: IncludedProject, includeStack) => {
+      const includedVariables = project.envFiles.reduce(
+        (accumulated, envFile) => new Map([...accumulated, ...readEnvFile(fileSystem, envFile, environment, context.diagnostics)]),
+        new Map(Object.entries(environment)),
+      );
+      return loadModel(project.files, project.projectDirectory, (name) => includedVariables.get(name), includeStack);
+    });
+  };
+
+  const root = files.length > 0 ? loadModel(files, modelDirectory, variables, files) : undefined;
+  const services = root ? buildServices(root, variables, context.diagnostics) : [];
+  return {
+    directory: projectDirectory,
+    name: projectName(root, variableMap, projectDirectory),
+    files: context.files,
+    includedFiles: context.includedFiles,
+    services,
+    namedVolumes: [...(mappingChild(root, 'volumes')?.entries.keys() ?? [])],
+    documents: context.documents,
+    diagnostics: context.diagnostics,
+  };
+}
+
+/**
+ * The files COMPOSE_FILE names (from the caller's environment or `.env`), split on
+ * COMPOSE_PATH_SEPARATOR, `:` by default as on Linux; undefined when it is not set. A value that
+ * cannot be known chooses no file: guessing the default pair could lint files compose never reads.
+ */
+function filesFromEnvironment(context: LoadContext, variables: ReadonlyMap<string, string>, envFile: string): string[] | undefined {
+  const value = variables.get('COMPOSE_FILE');
+  if (value === undefined || value === '') return undefined;
+  const separator = variables.get('COMPOSE_PATH_SEPARATOR') || ':';
+  if (isUnknownText(value) || isUnknownText(separator)) {
+    context.diagnostics.push({
+      code: 'unknown-compose-file',
+      severity: 'information',
+      message: 'COMPOSE_FILE uses a variable with no value here, so which compose files docker compose reads is unknown; the project is not checked',
+      location: fileStartLocation(envFile),
+    });
+    return [];
+  }
+  return value.split(separator).filter((file) => file !== '');
+}
+
+function discoveredFiles(context: LoadContext, directory: string): string[] {
+  const discovered = discoverComposeFiles(context.fileSystem, directory);
+  if (discovered.main === undefined) {
+    context.diagnostics.push({
+      code: 'no-compose-file',
+      severity: 'error',
+      message: `${directory} has no compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml`,
+      location: fileStartLocation(directory),
+    });
+    return [];
+  }
+  for (const ignored of discovered.ignored) {
+    context.diagnostics.push({
+      code: 'multiple-compose-files',
+      severity: 'warning',
+      message: `docker compose uses ${posix.basename(discovered.main)} and ignores this file`,
+      location: fileStartLocation(ignored),
+    });
+  }
+  return discovered.override === undefined ? [discovered.main] : [discovered.main, discovered.override];
+}
+
+/** The top-level `name`, else COMPOSE_PROJECT_NAME, else the directory name made valid as compose does. */
+function projectName(root: ComposeMapping | undefined, variables: ReadonlyMap<string, string>, directory: string): string {
+  const declared = scalarText(childOf(root, 'name'));
+  if (declared !== undefined && !isUnknownText(declared)) return declared;
+  const fromEnvironment = variables.get('COMPOSE_PROJECT_NAME');
+  if (fromEnvironment !== undefined && fromEnvironment !== '' && !isUnknownText(fromEnvironment)) return fromEnvironment;
+  return posix.basename(directory).toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
+}

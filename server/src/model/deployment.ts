@@ -1,0 +1,448 @@
+import type { AnalysisCache, ReadScript } from '../inventory/analysis-cache';
+import { findFiles, readTextFile } from '../workspace/text-files';
+import { posix } from 'node:path';
+import { findComposeDirectories, loadComposeProject } from '../languages/compose/index';
+import type { ComposeProject, ComposeService, VolumeMount } from '../languages/compose/model';
+import type { SourceLocation } from '../text/source-location';
+import { loadNginxConfiguration, NginxConfiguration } from '../languages/nginx/configuration';
+import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } from '../languages/shell/certbot-invocation';
+import { parseComposeCommand, type ComposeCommand } from '../languages/shell/compose-command';
+import { findDummyCertificates, type DummyCertificateScript } from '../languages/shell/dummy-certificate-script';
+import { initializeShellParser, parseShell } from '../languages/shell/shell-parser';
+import type { ShellScript } from '../languages/shell/shell-script';
+import { FileSystem } from '../workspace/file-system';
+import { FreshClone } from '../workspace/fresh-clone';
+import { RecordingFileSystem } from '../workspace/recording-file-system';
+import { loadInfrastructure, type Infrastructure } from './infrastructure/infrastructure';
+import { describeIgnoreRule } from '../workspace/git-ignore';
+import { hostNginxPackageFiles } from './host-nginx-package';
+import { ContainerView, HostPathInfo, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
+import { RenderedTemplate } from './rendered-template';
+import { summarizeDockerfile } from '../languages/dockerfile/dockerfile';
+import { isCertbotImage, nginxImageKind, NginxImageKind } from './image-kinds';
+import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
+import { defaultNginxPrefix } from './nginx-paths';
+import { isKnownOpenrestyFlavour, openrestyFiles, openrestyKnownDirectories, openrestyMainConfigurationPath, openrestyPrefix } from './openresty-image';
+
+/** certbot's own directory for accounts, renewal settings and certificates. */
+export const certbotConfigDirectory = '/etc/letsencrypt';
+
+export interface NginxService {
+  /**
+   * 'derived': built FROM an nginx image; files its Dockerfile copies are unknown. 'host': no
+   * container at all — an nginx.conf of the repository that no compose service loads, read as
+   * the /etc/nginx of a server whose other files certboot cannot see.
+   */
+  readonly imageKind: NginxImageKind | 'derived' | 'host';
+  /** The configuration nginx loads at start, read through the container's first-boot view. */
+  readonly configuration?: NginxConfiguration;
+  readonly mainConfigurationPath: string;
+  /** nginx's prefix (`-p`), which relative `root` and `alias` paths are read from. */
+  readonly prefix: string;
+  /** The official image renders /etc/nginx/templates only when the command still starts with nginx. */
+  readonly rendersTemplates: boolean;
+}
+
+export interface CertbotService {
+  readonly invocations: readonly CertbotInvocation[];
+}
+
+export interface DeployedService {
+  readonly name: string;
+  readonly compose: ComposeService;
+  readonly projectDirectory: string;
+  readonly view: ContainerView;
+  readonly command?: ComposeCommand;
+  readonly nginx?: NginxService;
+  readonly certbot?: CertbotService;
+}
+
+export interface DeployedProject {
+  readonly compose: ComposeProject;
+  readonly services: readonly DeployedService[];
+}
+
+export interface RepositoryScript {
+  readonly path: string;
+  /** The root of the repository that holds it (else the workspace root): where scripts are usually run from. */
+  readonly repositoryRoot: string;
+  readonly text: string;
+  readonly script: ShellScript;
+  readonly certbotInvocations: readonly CertbotInvocation[];
+  readonly dummyCertificates?: DummyCertificateScript;
+}
+
+export interface Deployment {
+  readonly workspaceRoot: string;
+  /** Compose projects, then one project per standalone nginx.conf (see NginxService.imageKind 'host'). */
+  readonly projects: readonly DeployedProject[];
+  readonly scripts: readonly RepositoryScript[];
+  /** Terraform modules and CloudFormation templates of the workspace (the ACM rules read them). */
+  readonly infrastructure: Infrastructure;
+  /** How deep below the root the searches for files go (DeploymentOptions.searchDepth). */
+  readonly searchDepth?: number;
+}
+
+export interface DeploymentOptions {
+  /** Variables for compose interpolation; `.env` files are read regardless. */
+  readonly environment?: Record<string, string>;
+  /** Whether a host path exists on a fresh server; default: in a fresh clone of its repository. */
+  readonly hostPathState?: HostPathState;
+  readonly maximumScripts?: number;
+  /**
+   * How deep below the root the searches for compose projects, nginx files, scripts, schedules
+   * and infrastructure go (0: the root directory alone); by default each search's own bound.
+   * The language server looks no deeper for a file opened outside the workspace folders, whose
+   * directory may be any directory of the machine.
+   */
+  readonly searchDepth?: number;
+  /** What earlier analyses of the same root parsed (the language server's); none by default. */
+  readonly cache?: AnalysisCache;
+}
+
+function imageOf(service: ComposeService): string | undefined {
+  return service.image?.value;
+}
+
+interface NginxImage {
+  readonly kind: NginxImageKind | 'derived';
+  readonly copiedPaths: readonly string[];
+  /** Built FROM the image by a Dockerfile of the repository. */
+  readonly derived: boolean;
+  /** The image reference, when it is known and names the image itself (not a derived one). */
+  readonly reference?: string;
+}
+
+function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxImage | undefined {
+  const image = imageOf(service);
+  const build = service.build;
+  if (build?.context.value !== undefined && build.context.value.startsWith('/')) {
+    const dockerfile = posix.resolve(build.context.value, build.dockerfile?.value ?? 'Dockerfile');
+    const text = readTextFile(fileSystem, dockerfile);
+    if (text !== undefined) {
+      const summary = summarizeDockerfile(text);
+      const base = summary.baseImage === undefined ? undefined : nginxImageKind(summary.baseImage);
+      if (base === 'official') return { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true };
+      if (base !== undefined) return { kind: base, copiedPaths: summary.copiedPaths, derived: true, reference: summary.baseImage };
+    }
+  }
+  if (image !== undefined) {
+    const kind = nginxImageKind(image);
+    if (kind !== undefined) return { kind, copiedPaths: [], derived: false, reference: image };
+  }
+  return undefined;
+}
+
+function commandOf(service: ComposeService): ComposeCommand | undefined {
+  if (service.command === undefined && service.entrypoint === undefined) return undefined;
+  const command = service.command?.value;
+  const entrypoint = service.entrypoint?.value;
+  // a value that depends on an unset variable is unknown: no command to reason about
+  if ((service.command && command === undefined) || (service.entrypoint && entrypoint === undefined)) return undefined;
+  return parseComposeCommand({ command: command ?? null, entrypoint: entrypoint ?? null, interpolated: true });
+}
+
+/** The official entrypoint runs its start scripts (template rendering) only for `nginx …` commands. */
+function keepsOfficialEntrypoint(service: ComposeService, command: ComposeCommand | undefined): boolean {
+  if (service.entrypoint !== undefined) return false;
+  if (command === undefined || command.argv.length === 0) return true;
+  const first = command.argv[0].value;
+  return first === 'nginx' || first === 'nginx-debug';
+}
+
+interface NginxPaths {
+  /** The main configuration; undefined when it cannot be told. */
+  readonly mainConfigurationPath: string | undefined;
+  readonly prefix: string;
+}
+
+/**
+ * `nginx -c FILE` in the command names the main configuration. openresty is built with the
+ * prefix /usr/local/openresty/nginx/ and the relative conf/nginx.conf: `-p PREFIX` moves both,
+ * and a relative `-c` is read from the prefix.
+ */
+function nginxPaths(command: ComposeCommand | undefined, kind: NginxImage['kind']): NginxPaths {
+  const argv = command?.argv ?? [];
+  const valueOf = (flag: string): string | undefined => {
+    const index = argv.findIndex((word) => word.value === flag);
+    return index >= 0 ? argv[index + 1]?.value : undefined;
+  };
+  const configuration = valueOf('-c');
+  if (kind !== 'openresty') {
+    return { mainConfigurationPath: configuration !== undefined && configuration.startsWith('/') ? configuration : '/etc/nginx/nginx.conf', prefix: defaultNginxPrefix };
+  }
+  const prefix = valueOf('-p') ?? openrestyPrefix;
+  if (!prefix.startsWith('/')) return { mainConfigurationPath: configuration?.startsWith('/') ? configuration : undefined, prefix: openrestyPrefix };
+  const withSlash = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return { mainConfigurationPath: configuration?.startsWith('/') ? configuration : posix.join(withSlash, configuration ?? 'conf/nginx.conf'), prefix: withSlash };
+}
+
+/** The files of the openresty image itself; a derived image's own RUN steps may add any. */
+function openrestyImageFiles(nginxImage: NginxImage): ImageFiles | undefined {
+  if (nginxImage.reference === undefined || !isKnownOpenrestyFlavour(nginxImage.reference)) return undefined;
+  return {
+    files: openrestyFiles,
+    writtenAtStart: new Set(),
+    knownDirectories: openrestyKnownDirectories,
+    absentBelow: nginxImage.derived ? [] : [certbotConfigDirectory],
+    unknownBelow: nginxImage.copiedPaths,
+  };
+}
+
+function officialImageFiles(
+  fileSystem: FileSystem,
+  service: ComposeService,
+  mounts: readonly VolumeMount[],
+  rendersTemplates: boolean,
+  hostPathState: HostPathState,
+  copiedPaths: readonly string[],
+  derived: boolean,
+): ImageFiles {
+  const files = new Map(officialNginxFiles);
+  const writtenAtStart = new Set<string>();
+  const renderedTemplates = new Map<string, RenderedTemplate>();
+  const templates = mounts.find((mount) => mount.type === 'bind' && mount.target === templateDirectory && mount.source !== undefined);
+  if (rendersTemplates && templates?.source !== undefined) {
+    let names: string[] = [];
+    try {
+      names = fileSystem.readDirectory(templates.source);
+    } catch {
+      names = [];
+    }
+    for (const name of names) {
+      if (!name.endsWith(templateSuffix) || hostPathState(posix.join(templates.source, name)).state === 'absent') continue;
+      const templatePath = posix.join(templates.source, name);
+      const text = readTextFile(fileSystem, templatePath);
+      if (text === undefined) continue;
+      const output = posix.join(templateOutputDirectory, name.slice(0, -templateSuffix.length));
+      const rendered = new RenderedTemplate(templatePath, text, service.environment);
+      files.set(output, rendered.text);
+      writtenAtStart.add(output);
+      renderedTemplates.set(output, rendered);
+    }
+  }
+  return {
+    files,
+    writtenAtStart,
+    renderedTemplates,
+    knownDirectories: officialNginxKnownDirectories,
+    // the official image has no /etc/letsencrypt; a derived image's RUN steps may create one
+    absentBelow: derived ? [] : [certbotConfigDirectory],
+    unknownBelow: copiedPaths,
+  };
+}
+
+/**
+ * The services of other containers that create a path later, through a mount they share with
+ * the container that reads it: certbot writes `live/` and `archive/` under its config directory
+ * once it has a certificate.
+ */
+function laterWriters(certbots: readonly { name: string; compose: ComposeService }[]): (origin: PathOrigin) => LaterWriter | undefined {
+  return (origin) => {
+    for (const certbot of certbots) {
+      for (const mount of certbot.compose.volumes) {
+        if (mount.target === undefined || mount.source === undefined) continue;
+        let pathInWriter: string | undefined;
+        if (origin.kind === 'bind' && mount.type === 'bind' && isWithin(origin.hostPath, mount.source)) {
+          pathInWriter = posix.join(mount.target, posix.relative(mount.source, origin.hostPath));
+        } else if (origin.kind === 'volume' && mount.type === 'volume' && origin.volumeName === mount.source) {
+          pathInWriter = posix.join(mount.target, origin.relativePath);
+        }
+        if (pathInWriter === undefined || !isWithin(pathInWriter, certbotConfigDirectory)) continue;
+        const relative = posix.relative(certbotConfigDirectory, pathInWriter);
+        if (/^(live|archive|renewal)(\/|$)/.test(relative)) return { service: certbot.name, mount, pathInWriter };
+      }
+    }
+    return undefined;
+  };
+}
+
+function certbotInvocationsOf(service: ComposeService, command: ComposeCommand | undefined): CertbotInvocation[] {
+  const image = imageOf(service);
+  if (command === undefined) return [];
+  // the certbot image's entrypoint is certbot itself: `command:` holds only its arguments
+  if (image !== undefined && isCertbotImage(image) && command.imageEntrypoint && command.commands.length > 0) {
+    const [first] = command.commands;
+    const words = first.name ? [first.name, ...first.arguments] : [...first.arguments];
+    return [readCertbotArguments(words, first)];
+  }
+  return findCertbotInvocations(command.commands);
+}
+
+function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathState: HostPathState, cache: AnalysisCache | undefined): DeployedProject {
+  const commands = new Map(compose.services.map((service) => [service.name, commandOf(service)]));
+  const certbots = compose.services
+    .filter((service) => {
+      const image = imageOf(service);
+      return (image !== undefined && isCertbotImage(image)) || certbotInvocationsOf(service, commands.get(service.name)).length > 0;
+    })
+    .map((service) => ({ name: service.name, compose: service }));
+  const writers = laterWriters(certbots);
+  const services = compose.services.map((service): DeployedService => {
+    const command = commands.get(service.name);
+    const nginxImage = nginxImageOf(fileSystem, service);
+    const rendersTemplates = nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command);
+    const image =
+      nginxImage && (nginxImage.kind === 'official' || nginxImage.kind === 'derived')
+        ? officialImageFiles(fileSystem, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths, nginxImage.kind === 'derived')
+        : nginxImage?.kind === 'openresty'
+          ? openrestyImageFiles(nginxImage)
+          : undefined;
+    const view = new ContainerView(service.volumes, fileSystem, hostPathState, image, writers);
+    let nginx: NginxService | undefined;
+    if (nginxImage !== undefined) {
+      const paths = nginxPaths(command, nginxImage.kind);
+      const mainPath = paths.mainConfigurationPath;
+      const loadable = nginxImage.kind !== 'manages-certificates' && mainPath !== undefined && view.firstBootState(mainPath).state === 'present';
+      nginx = {
+        imageKind: nginxImage.kind,
+        mainConfigurationPath: mainPath ?? openrestyMainConfigurationPath,
+        prefix: paths.prefix,
+        rendersTemplates,
+        configuration: loadable ? loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) : undefined,
+      };
+    }
+    const isCertbot = certbots.some((certbot) => certbot.name === service.name);
+    return {
+      name: service.name,
+      compose: service,
+      projectDirectory: compose.directory,
+      view,
+      command,
+      nginx,
+      certbot: isCertbot ? { invocations: certbotInvocationsOf(service, command) } : undefined,
+    };
+  });
+  return { compose, services };
+}
+
+function syntheticMount(source: string, target: string, location: SourceLocation): VolumeMount {
+  return { type: 'bind', source, target, readOnly: true, unknown: false, location };
+}
+
+/**
+ * An nginx.conf that no compose service loads is the configuration of nginx on a host: its
+ * directory stands for /etc/nginx, and /etc/letsencrypt is the host's own, which certboot cannot
+ * read (unknown, so the first-boot rules stay silent while the path rules still apply).
+ */
+function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: HostPathState, cache: AnalysisCache | undefined): DeployedProject {
+  const directory = posix.dirname(path);
+  const location: SourceLocation = { file: path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  const mounts = [syntheticMount(directory, '/etc/nginx', location), syntheticMount(certbotConfigDirectory, certbotConfigDirectory, location)];
+  const compose: ComposeService = {
+    name: posix.basename(directory),
+    nameLocation: location,
+    ports: [],
+    volumes: mounts,
+    profiles: [],
+    environment: {},
+    dependsOn: [],
+  };
+  const view = new ContainerView(mounts, fileSystem, hostPathState, hostNginxPackageFiles());
+  const mainPath = posix.join('/etc/nginx', posix.basename(path));
+  const service: DeployedService = {
+    name: compose.name,
+    compose,
+    projectDirectory: directory,
+    view,
+    nginx: { imageKind: 'host', mainConfigurationPath: mainPath, prefix: defaultNginxPrefix, rendersTemplates: false, configuration: loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) },
+  };
+  const project: ComposeProject = { directory, name: compose.name, files: [], includedFiles: [], services: [compose], namedVolumes: [], documents: [], diagnostics: [] };
+  return { compose: project, services: [service] };
+}
+
+/** The host files every compose nginx service loads, so a standalone pass does not read them twice. */
+function filesLoadedByServices(projects: readonly DeployedProject[]): Set<string> {
+  const loaded = new Set<string>();
+  for (const service of projects.flatMap((project) => project.services)) {
+    for (const file of service.nginx?.configuration?.files ?? []) {
+      const origin = service.view.origin(file.path);
+      if (origin.kind === 'bind') loaded.add(origin.hostPath);
+    }
+  }
+  return loaded;
+}
+
+/** The disk does not change during one analysis: each host path is asked about once. */
+function remembered(state: HostPathState): HostPathState {
+  const answers = new Map<string, HostPathInfo>();
+  return (hostPath) => {
+    let answer = answers.get(hostPath);
+    if (answer === undefined) {
+      answer = state(hostPath);
+      answers.set(hostPath, answer);
+    }
+    return answer;
+  };
+}
+
+/** What a fresh clone of the repository that holds the compose project has at a host path. */
+function freshCloneState(freshClone: FreshClone, projectDirectory: string): HostPathState {
+  return (hostPath) => {
+    const result = freshClone.state(hostPath, projectDirectory);
+    const ignoredBy = result.state === 'absent' && result.reason !== 'missing' ? result.ignoredBy : undefined;
+    if (ignoredBy?.rule === undefined) return { state: result.state };
+    return { state: result.state, ignoredBy: describeIgnoreRule(ignoredBy.rule, freshClone.repositoryRootOf(projectDirectory) ?? projectDirectory) };
+  };
+}
+
+/**
+ * The compose project of a directory; with a cache, the last analysis's project while the file
+ * system answers every question its loading asked as it did then.
+ */
+function loadProject(fileSystem: FileSystem, directory: string, options: DeploymentOptions): ComposeProject {
+  const cache = options.cache;
+  if (!cache) return loadComposeProject(fileSystem, directory, { environment: options.environment });
+  const key = `${directory}\0${JSON.stringify(options.environment ?? {})}`;
+  return cache.composeProjects.get(
+    key,
+    (kept) => kept.reads?.holdIn(fileSystem) === true,
+    () => {
+      const recording = new RecordingFileSystem(fileSystem);
+      const project = loadComposeProject(recording, directory, { environment: options.environment });
+      return { reads: recording.recorded(), project };
+    },
+  ).project;
+}
+
+/**
+ * The compose projects found, less those whose compose file another one includes: its services
+ * run as part of the including project, and linting it again would report each of its
+ * findings twice and its names and ports as taken by itself. Projects that include each other
+ * (a cycle, already reported) both stay.
+ */
+function withoutIncludedProjects(projects: readonly ComposeProject[]): ComposeProject[] {
+  const includes = (including: ComposeProject, included: ComposeProject): boolean => included.files.length > 0 && including.includedFiles.includes(included.files[0]);
+  return projects.filter((project) => !projects.some((other) => other !== project && includes(other, project) && !includes(project, other)));
+}
+
+function readScript(text: string): ReadScript {
+  const script = parseShell(text);
+  return { script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) };
+}
+
+/**
+ * Builds the model every rule reads: each compose project under the root, its services and
+ * their roles, what each container sees on first boot, the nginx configuration each nginx
+ * service really loads, and the repository's shell scripts.
+ */
+export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: string, options: DeploymentOptions = {}): Promise<Deployment> {
+  await initializeShellParser();
+  const freshClone = new FreshClone(fileSystem, [workspaceRoot]);
+  const searchDepth = options.searchDepth;
+  const projects = withoutIncludedProjects(findComposeDirectories(fileSystem, workspaceRoot, { maximumDepth: searchDepth }).map((directory) => loadProject(fileSystem, directory, options))).map(
+    (compose) => buildProject(fileSystem, compose, remembered(options.hostPathState ?? freshCloneState(freshClone, compose.directory)), options.cache),
+  );
+  const loaded = filesLoadedByServices(projects);
+  for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', { maximumFiles: 200, maximumDepth: searchDepth })) {
+    if (loaded.has(path)) continue;
+    projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))), options.cache));
+  }
+  const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), { maximumFiles: options.maximumScripts ?? 200, maximumDepth: searchDepth }).flatMap((path): RepositoryScript[] => {
+    const text = readTextFile(fileSystem, path);
+    if (text === undefined || text.includes('\0')) return [];
+    const read = options.cache ? options.cache.scripts.get(path, (kept) => kept.text === text, () => ({ text, read: readScript(text) })).read : readScript(text);
+    return [{ path, repositoryRoot: freshClone.repositoryRootOf(posix.dirname(path)) ?? workspaceRoot, text, ...read }];
+  });
+  return { workspaceRoot, projects, scripts, infrastructure: await loadInfrastructure(fileSystem, workspaceRoot, { searchDepth }), searchDepth };
+}

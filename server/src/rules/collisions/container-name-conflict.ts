@@ -1,0 +1,215 @@
+import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../../model/deployment';
+import { positionAt } from '../../model/locations';
+import { deletion, readWorkspaceText } from '../../fixes/text-edits';
+import type { Fix } from '../../text/findings';
+import { basename, containerLaunch, optionValue } from '../../languages/shell/container-launch';
+import type { ShellCommand, ShellWord } from '../../languages/shell/shell-script';
+import type { SourceLocation } from '../../text/source-location';
+import type { FileSystem } from '../../workspace/file-system';
+import { Rule, RuleFinding } from '../rule';
+
+interface NamedService {
+  readonly name: string;
+  readonly project: DeployedProject;
+  readonly service: DeployedService;
+  readonly location: SourceLocation;
+}
+
+function daemonConflict(name: string): string {
+  return `\`Error response from daemon: Conflict. The container name "/${name}" is already in use by container "…". You have to remove (or rename) that container to be able to reuse that name.\``;
+}
+
+function relativePath(workspaceRoot: string, path: string): string {
+  return path.startsWith(`${workspaceRoot}/`) ? path.slice(workspaceRoot.length + 1) : path;
+}
+
+function describePlace(workspaceRoot: string, location: SourceLocation): string {
+  return `\`${relativePath(workspaceRoot, location.file)}\` line ${location.range.start.line + 1}`;
+}
+
+/** Services that declare profiles and share none are alternatives: one `--profile` never starts both. */
+function alternativeProfiles(first: DeployedService, second: DeployedService): boolean {
+  const firstProfiles = first.compose.profiles;
+  const secondProfiles = second.compose.profiles;
+  return firstProfiles.length > 0 && secondProfiles.length > 0 && !firstProfiles.some((profile) => secondProfiles.includes(profile));
+}
+
+/**
+ * Whether docker would refuse the second name. compose finds its containers by their project and
+ * service labels, so the same service of a project with the same name is one container, not two.
+ */
+function collides(first: NamedService, second: NamedService): boolean {
+  if (first.project === second.project) return !alternativeProfiles(first.service, second.service);
+  return first.project.compose.name !== second.project.compose.name || first.service.name !== second.service.name;
+}
+
+/** Words of the script's commands that name the container: `docker exec certbot …`, `docker logs certbot`. */
+function scriptsNaming(scripts: readonly RepositoryScript[], name: string): boolean {
+  return scripts.some((script) => script.script.commands.some((command) => command.arguments.some((word) => word.value === name)));
+}
+
+/** Deletes the whole `container_name:` entry when it stands alone on its line. */
+function removeContainerName(fileSystem: FileSystem, entry: NamedService, safe: boolean): Fix | undefined {
+  const text = readWorkspaceText(fileSystem, entry.location.file);
+  if (text === undefined) return undefined;
+  const line = text.split('\n')[entry.location.range.start.line] ?? '';
+  const key = /^([ \t]*)container_name[ \t]*:[ \t]*$/.exec(line.slice(0, entry.location.range.start.character));
+  if (!key) return undefined;
+  const range = { start: { line: entry.location.range.start.line, character: key[1]?.length ?? 0 }, end: entry.location.range.end };
+  const edit = deletion(entry.location.file, text, range);
+  if (edit.kind !== 'replace' || edit.range.start.character !== 0) return undefined;
+  return { title: `Remove \`container_name: ${entry.name}\` from service \`${entry.service.name}\``, edits: [edit], preferred: true, safe };
+}
+
+function composeFindings(deployment: Deployment, fileSystem: FileSystem, reported: Set<DeployedService>): RuleFinding[] {
+  const byName = new Map<string, NamedService[]>();
+  for (const project of deployment.projects) {
+    for (const service of project.services) {
+      const containerName = service.compose.containerName;
+      if (containerName?.value === undefined) continue;
+      const entry: NamedService = { name: containerName.value, project, service, location: containerName.location };
+      byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
+    }
+  }
+  const findings: RuleFinding[] = [];
+  for (const entries of byName.values()) {
+    entries.forEach((second, index) => {
+      const first = entries.slice(0, index).find((candidate) => collides(candidate, second));
+      if (!first) return;
+      reported.add(first.service).add(second.service);
+      const root = deployment.workspaceRoot;
+      const sameProject = first.project === second.project;
+      const owner = sameProject ? `Service \`${second.service.name}\`` : `Service \`${second.service.name}\` of compose project \`${second.project.compose.name}\``;
+      const where = sameProject
+        ? `service \`${first.service.name}\` of the same project already sets it (${describePlace(root, first.location)}): compose creates one of the two containers, and the other fails with`
+        : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\` already sets it (${describePlace(root, first.location)}). ` +
+          'Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with';
+      const safe = second.service.certbot !== undefined && !scriptsNaming(deployment.scripts, second.name);
+      const fix = removeContainerName(fileSystem, second, safe);
+      const firstOwner = sameProject ? `service \`${first.service.name}\`` : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\``;
+      findings.push({
+        message: `${owner} sets \`container_name: ${second.name}\`, but ${where} ${daemonConflict(second.name)}`,
+        location: second.location,
+        related: [{ ...first.location, message: `\`container_name: ${first.name}\` of ${firstOwner}` }],
+        fixes: fix ? [fix] : [],
+      });
+    });
+  }
+  return findings;
+}
+
+/**
+ * A certbot service that runs certbot and exits: no loop around certbot, and no restart policy
+ * that starts it again. Its stopped container stays on the host and keeps the name.
+ */
+function runsOnce(service: DeployedService): boolean {
+  const invocations = service.certbot?.invocations ?? [];
+  const compose = service.compose;
+  if (invocations.length === 0) return false;
+  if ((compose.command && compose.command.value === undefined) || (compose.entrypoint && compose.entrypoint.value === undefined)) return false;
+  if (compose.restart && (compose.restart.policy === undefined || compose.restart.policy === 'always' || compose.restart.policy === 'unless-stopped')) return false;
+  return invocations.every((invocation) => invocation.command.loops.length === 0);
+}
+
+/** `container_name` on a certbot service that runs once: a warning, unless a conflict was already reported. */
+function oneShotFindings(deployment: Deployment, fileSystem: FileSystem, reported: ReadonlySet<DeployedService>): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  for (const project of deployment.projects) {
+    for (const service of project.services) {
+      const containerName = service.compose.containerName;
+      const name = containerName?.value;
+      if (!containerName || name === undefined || reported.has(service) || !runsOnce(service)) continue;
+      const subcommand = service.certbot?.invocations[0]?.subcommand ?? 'certonly';
+      const entry: NamedService = { name, project, service, location: containerName.location };
+      const fix = removeContainerName(fileSystem, entry, !scriptsNaming(deployment.scripts, name));
+      const command = service.compose.command ?? service.compose.entrypoint;
+      findings.push({
+        severity: 'warning',
+        message:
+          `Service \`${service.name}\` runs \`certbot ${subcommand}\` once and exits, and its stopped container keeps \`container_name: ${name}\` on the Docker host. ` +
+          `Any other container that asks for that name — certbot's documented \`docker run --rm --name ${name} …\` to get a certificate by hand, or this compose file started from a second directory — fails with ${daemonConflict(name)} ` +
+          'compose does not need the name: it finds its own containers by their project and service labels.',
+        location: containerName.location,
+        related: command ? [{ ...command.location, message: `service \`${service.name}\` runs certbot once here; nothing starts it again` }] : [],
+        fixes: fix ? [fix] : [],
+      });
+    }
+  }
+  return findings;
+}
+
+function wordsOf(command: ShellCommand): ShellWord[] {
+  return command.name ? [command.name, ...command.arguments] : [...command.arguments];
+}
+
+/** The script removes that container itself (`docker rm -f certbot`), or the compose containers (`docker compose down`). */
+function scriptRemoves(script: RepositoryScript, name: string, composeContainers: boolean): boolean {
+  return script.script.commands.some((command) => {
+    const words = wordsOf(command).map((word) => word.value);
+    if (command.name === undefined || !['docker', 'docker-compose'].includes(basename(command.name))) return false;
+    if (words.includes('rm') && words.includes(name)) return true;
+    return composeContainers && (words.includes('down') || words.includes('rm'));
+  });
+}
+
+function wordLocation(script: RepositoryScript, word: ShellWord): SourceLocation {
+  return { file: script.path, range: { start: positionAt(script.text, word.span.start), end: positionAt(script.text, word.span.end) } };
+}
+
+/** `docker run --name certbot …` (or `docker compose run --name`) of a certbot run in a repository script. */
+function scriptFindings(deployment: Deployment): RuleFinding[] {
+  const composeNames = deployment.projects.flatMap((project) =>
+    project.services.flatMap((service) => (service.compose.containerName?.value === undefined ? [] : [{ service, location: service.compose.containerName.location, name: service.compose.containerName.value }])),
+  );
+  const findings: RuleFinding[] = [];
+  const root = deployment.workspaceRoot;
+  for (const script of deployment.scripts) {
+    for (const invocation of script.certbotInvocations) {
+      if (invocation.launcher !== 'docker-run' && invocation.launcher !== 'docker-compose-run') continue;
+      const words = wordsOf(invocation.command);
+      const launch = containerLaunch(words);
+      const nameWord = launch && optionValue(launch.options, '--name');
+      if (!launch || !nameWord || !nameWord.literal) continue;
+      const name = nameWord.value;
+      const launcher = invocation.launcher === 'docker-run' ? 'docker run' : 'docker compose run';
+      const composeName = composeNames.find((candidate) => candidate.name === name);
+      if (composeName && !scriptRemoves(script, name, true)) {
+        findings.push({
+          message:
+            `\`${launcher} --name ${name}\` in \`${relativePath(root, script.path)}\` names its certbot container like service \`${composeName.service.name}\` does (${describePlace(root, composeName.location)}). ` +
+            `A compose container keeps its name after it stops, so whichever is created second fails with ${daemonConflict(name)}`,
+          location: wordLocation(script, nameWord),
+          related: [{ ...composeName.location, message: `\`container_name: ${name}\` of service \`${composeName.service.name}\`` }],
+          fixes: [],
+        });
+        continue;
+      }
+      if (launch.options.some((option) => option.value === '--rm') || scriptRemoves(script, name, false)) continue;
+      const runWord = words.find((word) => word.value === 'run' && word.span.end <= nameWord.span.start);
+      const fixes: Fix[] = runWord
+        ? [{ title: 'Add `--rm`', edits: [{ kind: 'replace', file: script.path, range: wordLocation(script, runWord).range, newText: `${runWord.value} --rm` }], preferred: true, safe: true }]
+        : [];
+      findings.push({
+        severity: 'warning',
+        message:
+          `\`${launcher} --name ${name}\` runs certbot once and, without \`--rm\`, leaves the stopped container behind with that name. ` +
+          `The next run of \`${relativePath(root, script.path)}\` — a renewal, or a retry after a failed attempt — fails with ${daemonConflict(name)}`,
+        location: wordLocation(script, nameWord),
+        related: [],
+        fixes,
+      });
+    }
+  }
+  return findings;
+}
+
+export const containerNameConflict: Rule = {
+  id: 'container-name-conflict',
+  defaultSeverity: 'error',
+  summary: 'two containers with the same name, in one compose project or across the workspace: docker refuses the second one',
+  check({ deployment, fileSystem }) {
+    const reported = new Set<DeployedService>();
+    const conflicts = composeFindings(deployment, fileSystem, reported);
+    return [...conflicts, ...oneShotFindings(deployment, fileSystem, reported), ...scriptFindings(deployment)];
+  },
+};

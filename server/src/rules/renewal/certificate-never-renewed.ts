@@ -1,0 +1,30 @@
+import { describeDomains, describeRunOrigin, issuesOnce, renewalPicture, renews, runVerbWord, runWordLocation } from '../../facts/certbot-runs';
+import { Rule, RuleFinding } from '../rule';
+
+export const certificateNeverRenewed: Rule = {
+  id: 'certificate-never-renewed',
+  defaultSeverity: 'warning',
+  summary: 'certbot obtains certificates once and nothing runs `certbot renew`, so they expire after 90 days',
+  check({ deployment, fileSystem }) {
+    const picture = renewalPicture(deployment, fileSystem);
+    if (picture.renewalUnknown || picture.runs.some(renews)) return [];
+    const findings: RuleFinding[] = [];
+    for (const run of picture.runs.filter(issuesOnce)) {
+      const verb = runVerbWord(run);
+      const location = verb && runWordLocation(run, verb, fileSystem);
+      if (!location) continue;
+      const domains = describeDomains(run.invocation);
+      findings.push({
+        message:
+          `certbot obtains the certificate${domains ? ` for ${domains}` : ''} once here (\`${run.invocation.subcommand}\` in ${describeRunOrigin(run, deployment.workspaceRoot)}), ` +
+          'and nothing in the workspace runs `certbot renew`: no renew loop in a compose service, no cron file or systemd timer, no script. ' +
+          "Let's Encrypt certificates expire after 90 days (64 days for those issued from February 2027, 45 days from February 2028); " +
+          'then browsers refuse the site with "certificate has expired" (NET::ERR_CERT_DATE_INVALID).',
+        location,
+        related: [],
+        fixes: [],
+      });
+    }
+    return findings;
+  },
+};

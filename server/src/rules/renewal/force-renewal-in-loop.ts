@@ -1,0 +1,42 @@
+import { describeDomains, describeRunOrigin, removeRunWords, renewalPicture, runWordLocation, type CertbotRun, type Repetition } from '../../facts/certbot-runs';
+import { Rule, RuleFinding } from '../rule';
+
+function describeRepetition(repetition: Repetition, run: CertbotRun, workspaceRoot: string): string {
+  const origin = describeRunOrigin(run, workspaceRoot);
+  switch (repetition.kind) {
+    case 'loop':
+      return `it runs in a \`${repetition.loop.kind}\` loop of ${origin}`;
+    case 'restart':
+      return `it is the command of ${origin}, which \`restart: ${repetition.restart.policy ?? ''}\` starts again every time certbot exits`;
+    case 'schedule':
+      return `it runs on the schedule of \`${repetition.file.path.slice(workspaceRoot.length + 1)}\``;
+  }
+}
+
+export const forceRenewalInLoop: Rule = {
+  id: 'force-renewal-in-loop',
+  defaultSeverity: 'warning',
+  summary: '`--force-renewal` in a command that runs again and again gets a new certificate every time, until Let\'s Encrypt refuses',
+  check({ deployment, fileSystem }) {
+    const findings: RuleFinding[] = [];
+    for (const run of renewalPicture(deployment, fileSystem).runs) {
+      const option = run.invocation.forceRenewal;
+      if (!option || !run.repetition || run.invocation.dryRun || run.invocation.staging) continue;
+      const location = runWordLocation(run, option.word, fileSystem);
+      if (!location) continue;
+      const domains = describeDomains(run.invocation);
+      const edit = removeRunWords(run, option.word, option.word, fileSystem);
+      findings.push({
+        message:
+          `\`${option.word.value}\` makes certbot get a new certificate${domains ? ` for ${domains}` : ''} on every run, due or not, and ${describeRepetition(run.repetition, run, deployment.workspaceRoot)}. ` +
+          "Let's Encrypt issues at most 5 certificates for the same set of names in 7 days; after that every run fails with " +
+          '`too many certificates (5) already issued for this exact set of identifiers`, and no renewal gets through until the limit refills. ' +
+          'Without the flag certbot renews only when the certificate is due for renewal.',
+        location,
+        related: [],
+        fixes: edit ? [{ title: `Remove \`${option.word.value}\``, edits: [edit], preferred: true, safe: true }] : [],
+      });
+    }
+    return findings;
+  },
+};

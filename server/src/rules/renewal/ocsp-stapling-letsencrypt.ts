@@ -1,0 +1,101 @@
+import { certbotCertificates, type CertbotCertificate } from '../../facts/certbot-certificates';
+import { renewalPicture } from '../../facts/certbot-runs';
+import { hostLocation } from '../../model/locations';
+import type { FileEdit } from '../../text/findings';
+import type { ConfigurationFile } from '../../languages/nginx/configuration';
+import type { NginxDirective } from '../../languages/nginx/syntax-tree';
+import { readTextFile } from '../../workspace/text-files';
+import { describeNginx } from '../../facts/nginx-names';
+import { Rule, RuleFinding } from '../rule';
+
+const stoppedDirectives = new Set(['ssl_stapling', 'ssl_stapling_verify']);
+
+/** Removes a directive; when it stands alone on its line, the whole line goes. */
+function removeDirective(text: string, file: string, directive: NginxDirective): FileEdit {
+  const range = directive.span.toRange();
+  const lines = text.split('\n');
+  const line = lines[range.start.line] ?? '';
+  const alone = range.start.line === range.end.line && line.slice(0, range.start.character).trim() === '' && /^\s*(#.*)?\r?$/.test(line.slice(range.end.character));
+  if (alone && range.start.line + 1 < lines.length) {
+    return { kind: 'replace', file, range: { start: { line: range.start.line, character: 0 }, end: { line: range.start.line + 1, character: 0 } }, newText: '' };
+  }
+  const trailingBlanks = /^[ \t]*/.exec(line.slice(range.end.character))?.[0].length ?? 0;
+  const end = range.start.line === range.end.line ? { line: range.end.line, character: range.end.character + trailingBlanks } : range.end;
+  return { kind: 'replace', file, range: { start: range.start, end }, newText: '' };
+}
+
+interface Stapling {
+  readonly directive: NginxDirective;
+  readonly file: ConfigurationFile;
+  readonly siblings: readonly NginxDirective[];
+  readonly server?: NginxDirective;
+}
+
+function staplings(files: readonly ConfigurationFile[]): Stapling[] {
+  const found: Stapling[] = [];
+  const visit = (file: ConfigurationFile, directives: readonly NginxDirective[], server: NginxDirective | undefined): void => {
+    for (const directive of directives) {
+      if (directive.name === 'ssl_stapling' && directive.args.length === 1 && directive.args[0]?.value.toLowerCase() === 'on') {
+        found.push({ directive, file, siblings: directives, ...(server ? { server } : {}) });
+      }
+      if (directive.block) visit(file, directive.block, directive.name === 'server' ? directive : server);
+    }
+  };
+  for (const file of files) visit(file, file.syntax.directives, undefined);
+  return found;
+}
+
+/** Every literal `ssl_certificate` of the configuration, to tell whether all of them are certbot's. */
+function literalCertificateCount(files: readonly ConfigurationFile[], server: NginxDirective | undefined): number {
+  let count = 0;
+  const visit = (directives: readonly NginxDirective[]): void => {
+    for (const directive of directives) {
+      if (directive.name === 'ssl_certificate') count++;
+      if (directive.block) visit(directive.block);
+    }
+  };
+  if (server?.block) visit(server.block);
+  else for (const file of files) visit(file.syntax.directives);
+  return count;
+}
+
+export const ocspStaplingLetsencrypt: Rule = {
+  id: 'ocsp-stapling-letsencrypt',
+  defaultSeverity: 'info',
+  summary: "`ssl_stapling on` with a Let's Encrypt certificate does nothing: Let's Encrypt ended OCSP in 2025",
+  check({ deployment, fileSystem }) {
+    const picture = renewalPicture(deployment, fileSystem);
+    // certbot pointed at another CA (`--server`) may get certificates that do carry an OCSP URL
+    const otherCertificateAuthority = picture.runs.some((run) => run.invocation.server !== undefined && !/letsencrypt\.org/.test(run.invocation.server.value));
+    if (otherCertificateAuthority) return [];
+    const findings: RuleFinding[] = [];
+    for (const project of deployment.projects) {
+      for (const service of project.services) {
+        const configuration = service.nginx?.configuration;
+        if (!configuration) continue;
+        const certificates = certbotCertificates(service);
+        for (const stapling of staplings(configuration.files)) {
+          const inScope: CertbotCertificate[] = stapling.server ? certificates.filter((certificate) => certificate.server === stapling.server) : certificates;
+          if (inScope.length === 0 || inScope.length !== literalCertificateCount(configuration.files, stapling.server)) continue;
+          const location = hostLocation(service.view, stapling.file, stapling.directive.span);
+          const text = location && readTextFile(fileSystem, location.file);
+          if (!location || text === undefined) continue;
+          const [certificate] = inScope as [CertbotCertificate];
+          const verify = stapling.siblings.find((directive) => directive.name === 'ssl_stapling_verify' && directive.args[0]?.value.toLowerCase() === 'on');
+          const edits = [stapling.directive, ...(verify ? [verify] : [])].filter((directive) => stoppedDirectives.has(directive.name)).map((directive) => removeDirective(text, location.file, directive));
+          const writer = certificate.writer ? ` (written by certbot in service \`${certificate.writer}\`)` : '';
+          findings.push({
+            message:
+              `\`ssl_stapling on\` asks ${describeNginx(service, deployment.workspaceRoot)} to staple OCSP responses for the Let's Encrypt certificate "${certificate.path}"${writer}, ` +
+              "but Let's Encrypt stopped putting OCSP URLs in its certificates on May 7, 2025 and turned its OCSP responders off on August 6, 2025. " +
+              `nginx logs \`[warn] "ssl_stapling" ignored, no OCSP responder URL in the certificate "${certificate.path}"\` and staples nothing.`,
+            location,
+            related: certificate.location ? [{ ...certificate.location, message: "the Let's Encrypt certificate, which has no OCSP responder URL" }] : [],
+            fixes: [{ title: `Remove \`ssl_stapling on;\`${verify ? ' and `ssl_stapling_verify on;`' : ''}`, edits, preferred: true, safe: true }],
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};
