@@ -38,7 +38,10 @@ function summary(samples: readonly number[]): string {
 }
 
 function median(samples: readonly number[]): number {
-  return percentile([...samples].sort((left, right) => left - right), 0.5);
+  return percentile(
+    [...samples].sort((left, right) => left - right),
+    0.5,
+  );
 }
 
 function mentions(params: PublishDiagnosticsParams, text: string): boolean {
@@ -176,7 +179,8 @@ async function benchBigConfig(directory: string, sync: 'incremental' | 'full'): 
   const file = join(project, 'nginx', 'nginx.conf');
   writeFileSync(file, `${lines.join('\n')}\n`);
   const toggled = lines.indexOf(`        ssl_certificate ${presentCertificate};`);
-  const textFor = (n: number): string => `${lines.map((line, index) => (index === toggled ? `        ssl_certificate ${certificateFor(n)};` : line)).join('\n')}\n`;
+  const textFor = (n: number): string =>
+    `${lines.map((line, index) => (index === toggled ? `        ssl_certificate ${certificateFor(n)};` : line)).join('\n')}\n`;
 
   const client = new LanguageClient(clientOptions);
   let times: EditTimes;
@@ -223,7 +227,10 @@ async function benchSharedCompose(directory: string): Promise<void> {
   }
   // edit n alternates the certificates' mount between the directory that holds them and one named after n that does not exist
   const mountFor = (n: number): string => (n % 2 === 1 ? `./certs-gone-${n}` : './certs');
-  const reflects = (n: number) => (n % 2 === 1 ? (params: PublishDiagnosticsParams) => mentions(params, `certs-gone-${n}`) : (params: PublishDiagnosticsParams) => !mentions(params, 'certs-gone-'));
+  const reflects = (n: number) =>
+    n % 2 === 1
+      ? (params: PublishDiagnosticsParams) => mentions(params, `certs-gone-${n}`)
+      : (params: PublishDiagnosticsParams) => !mentions(params, 'certs-gone-');
   const composeFor = (n: number): string =>
     'services:\n  nginx:\n    image: nginx:1.27-alpine\n    ports:\n      - "80:80"\n      - "443:443"\n    volumes:\n' +
     `      - ./nginx/conf.d:/etc/nginx/conf.d:ro\n      - ${mountFor(n)}:/etc/nginx/certs:ro\n`;

@@ -57,8 +57,14 @@ export const letsEncryptPaths: CertificatePaths = {
 
 /** A realistic big config: per site an HTTP server that redirects and an HTTPS server, as lines. */
 export function generateNginxConfig(sites: number, paths: CertificatePaths = letsEncryptPaths): string[] {
-  const lines = ['user nginx;', 'worker_processes auto;', 'events { worker_connections 1024; }', 'http {', '    include mime.types;',
-    "    log_format main '$remote_addr - $remote_user [$time_local] \"$request\" $status';"];
+  const lines = [
+    'user nginx;',
+    'worker_processes auto;',
+    'events { worker_connections 1024; }',
+    'http {',
+    '    include mime.types;',
+    '    log_format main \'$remote_addr - $remote_user [$time_local] "$request" $status\';',
+  ];
   for (let site = 0; site < sites; site++) {
     const domain = `site${site}.example.com`;
     lines.push(

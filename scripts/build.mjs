@@ -31,6 +31,10 @@ await Promise.all([
 chmodSync(join(dist, 'cli.js'), 0o755);
 
 // web-tree-sitter looks for its runtime next to the bundle; the grammars are loaded by path.
-for (const file of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm']) {
+for (const file of [
+  'web-tree-sitter/tree-sitter.wasm',
+  'tree-sitter-bash/tree-sitter-bash.wasm',
+  '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
+]) {
   copyFileSync(require.resolve(file), join(dist, file.split('/').pop()));
 }

@@ -14,7 +14,18 @@ const sizeLimit = 3 * 1024 * 1024;
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const vsix = join(root, `${manifest.name}-${manifest.version}.vsix`);
 
-const required = ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'dist/tree-sitter-terraform.wasm', manifest.icon, 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const required = [
+  'package.json',
+  'dist/extension.js',
+  'dist/server.js',
+  'dist/tree-sitter.wasm',
+  'dist/tree-sitter-bash.wasm',
+  'dist/tree-sitter-terraform.wasm',
+  manifest.icon,
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+];
 const requiredDirectories = ['grammars/', 'docs/rules/'];
 const forbidden = [/\.ts$/, /\.map$/, /^node_modules\//, /^test\//, /^client\//, /^server\//, /^scripts\//, /^out\//, /^examples\//, /\.vsix$/];
 
@@ -29,7 +40,10 @@ for (const file of ['dist/extension.js', 'dist/server.js']) {
 
 // Dependencies are bundled, so the VSIX carries no node_modules.
 const files = (await listFiles({ cwd: root, packageManager: PackageManager.None })).map((file) => file.split('\\').join('/')).sort();
-const missing = [...required.filter((file) => !files.includes(file)), ...requiredDirectories.filter((directory) => !files.some((file) => file.startsWith(directory)))];
+const missing = [
+  ...required.filter((file) => !files.includes(file)),
+  ...requiredDirectories.filter((directory) => !files.some((file) => file.startsWith(directory))),
+];
 if (missing.length > 0) fail(`the VSIX would lack ${missing.join(', ')}`);
 const unwanted = files.filter((file) => forbidden.some((pattern) => pattern.test(file)));
 if (unwanted.length > 0) fail(`the VSIX would carry ${unwanted.join(', ')}`);

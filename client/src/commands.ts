@@ -44,5 +44,12 @@ export function parseBootstrapResult(value: unknown): BootstrapResult {
 
 /** "a.com, www.a.com b.com" → the names, lower-cased, each once. */
 export function parseDomains(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .map((name) => name.trim().toLowerCase())
+        .filter((name) => name !== ''),
+    ),
+  ];
 }

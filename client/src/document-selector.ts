@@ -25,7 +25,11 @@ export const terraformFilePattern = '**/*.tf';
  * CloudFormation templates are plain YAML or JSON; only their names and folders tell them from
  * other files (the analysis itself checks for AWSTemplateFormatVersion or AWS:: resources).
  */
-export const cloudFormationFilePatterns: readonly string[] = ['**/*.template.{yaml,yml,json}', '**/cloudformation/**/*.{yaml,yml,json}', '**/*cfn*.{yaml,yml,json}'];
+export const cloudFormationFilePatterns: readonly string[] = [
+  '**/*.template.{yaml,yml,json}',
+  '**/cloudformation/**/*.{yaml,yml,json}',
+  '**/*cfn*.{yaml,yml,json}',
+];
 
 /** One entry of the selector; its shape fits both VS Code's and the protocol's document filters. */
 export interface DocumentFilter {
@@ -48,4 +52,3 @@ export function certbootDocumentSelector(): DocumentFilter[] {
     ...['yaml', 'json'].flatMap((language) => cloudFormationFilePatterns.map((pattern): DocumentFilter => ({ scheme: 'file', language, pattern }))),
   ];
 }
-

@@ -17,10 +17,10 @@ describe('certboot CLI', () => {
     const result = runBuiltCli(['parse', 'examples/certbot-deadlock/nginx/nginx.conf'], repositoryRoot);
     strictEqual(result.stderr, '');
     const payload = JSON.parse(result.stdout) as { status: string; errors: unknown[]; config: { file: string }[] };
-    deepStrictEqual(payload.config.map((config) => config.file), [
-      'examples/certbot-deadlock/nginx/nginx.conf',
-      'examples/certbot-deadlock/nginx/conf.d/example.com.conf',
-    ]);
+    deepStrictEqual(
+      payload.config.map((config) => config.file),
+      ['examples/certbot-deadlock/nginx/nginx.conf', 'examples/certbot-deadlock/nginx/conf.d/example.com.conf'],
+    );
     deepStrictEqual(payload.errors, [
       {
         file: 'examples/certbot-deadlock/nginx/nginx.conf',
@@ -36,11 +36,14 @@ describe('certboot CLI', () => {
     strictEqual(result.status, 1);
   });
 
-  it('lints the README example: the story\'s findings as JSON, exit code 1', () => {
+  it("lints the README example: the story's findings as JSON, exit code 1", () => {
     const result = runBuiltCli(['lint', 'examples/certbot-deadlock', '--format', 'json'], repositoryRoot);
     strictEqual(result.stderr, '');
     strictEqual(result.status, 1);
-    const report = JSON.parse(result.stdout) as { version: number; findings: { ruleId: string; severity: string; file: string; range: { start: { line: number } } }[] };
+    const report = JSON.parse(result.stdout) as {
+      version: number;
+      findings: { ruleId: string; severity: string; file: string; range: { start: { line: number } } }[];
+    };
     strictEqual(report.version, 1);
     deepStrictEqual(
       report.findings.map((finding) => [finding.file, finding.range.start.line, finding.ruleId, finding.severity]),
@@ -129,11 +132,15 @@ describe('certboot CLI', () => {
     deepStrictEqual(payload.errors, [
       {
         file: 'f00.conf',
-        error: 'not combined: inlining the includes of f00.conf would write more than 10000079 statements, as files are included over and over; each file is printed on its own',
+        error:
+          'not combined: inlining the includes of f00.conf would write more than 10000079 statements, as files are included over and over; each file is printed on its own',
         line: null,
       },
     ]);
-    deepStrictEqual(payload.config.map((config) => config.file), Array.from({ length: 40 }, (_, index) => `f${String(index).padStart(2, '0')}.conf`));
+    deepStrictEqual(
+      payload.config.map((config) => config.file),
+      Array.from({ length: 40 }, (_, index) => `f${String(index).padStart(2, '0')}.conf`),
+    );
   });
 
   it('reads only regular files, and says what is there instead', () => {
@@ -155,9 +162,22 @@ describe('certboot CLI', () => {
     writeFileSync(join(directory, 'big.conf'), Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
     const message = 'file is 16777217 bytes, over the 16777216-byte limit for an nginx configuration; not read';
     deepStrictEqual(runBuiltCli(['lex', 'big.conf'], directory), { status: 1, stdout: '', stderr: `certboot: cannot lex big.conf: ${message}\n` });
-    deepStrictEqual(JSON.parse(runBuiltCli(['parse', 'big.conf'], directory).stdout).errors, [{ file: 'big.conf', error: `${message} in big.conf:1`, line: 1 }]);
+    deepStrictEqual(JSON.parse(runBuiltCli(['parse', 'big.conf'], directory).stdout).errors, [
+      { file: 'big.conf', error: `${message} in big.conf:1`, line: 1 },
+    ]);
     writeFileSync(join(directory, 'nginx.conf'), 'events {}\nhttp { # "note"\n  server_name "a b";\n}\n');
-    const tokens = [['events', 1], ['{', 1], ['}', 1], ['http', 2], ['{', 2], ['# "note"', 2], ['server_name', 3], ['a b', 3], [';', 3], ['}', 4]];
+    const tokens = [
+      ['events', 1],
+      ['{', 1],
+      ['}', 1],
+      ['http', 2],
+      ['{', 2],
+      ['# "note"', 2],
+      ['server_name', 3],
+      ['a b', 3],
+      [';', 3],
+      ['}', 4],
+    ];
     for (const indent of [undefined, 0, 2, 12]) {
       const result = runBuiltCli(['lex', 'nginx.conf', ...(indent === undefined ? [] : ['--indent', String(indent)])], directory);
       deepStrictEqual(result, { status: 0, stdout: `${JSON.stringify(tokens, null, indent)}\n`, stderr: '' });
@@ -190,7 +210,18 @@ describe('certboot CLI', () => {
       ],
     });
     const lexed = runBuiltCli(['lex', linked], join(directory, 'elsewhere'));
-    deepStrictEqual([lexed.status, JSON.parse(lexed.stdout), lexed.stderr], [0, [['include', 1], [snippet, 1], [';', 1]], '']);
+    deepStrictEqual(
+      [lexed.status, JSON.parse(lexed.stdout), lexed.stderr],
+      [
+        0,
+        [
+          ['include', 1],
+          [snippet, 1],
+          [';', 1],
+        ],
+        '',
+      ],
+    );
   });
 
   it('refuses an include glob in a directory outside the roots as it refuses a file there', () => {
@@ -204,7 +235,14 @@ describe('certboot CLI', () => {
     deepStrictEqual(JSON.parse(result.stdout), {
       status: 'failed',
       errors: [{ file: 'nginx.conf', error, line: 1 }],
-      config: [{ file: 'nginx.conf', status: 'failed', errors: [{ error, line: 1 }], parsed: [{ directive: 'include', line: 1, args: [`${outside}/*.conf`], includes: [] }] }],
+      config: [
+        {
+          file: 'nginx.conf',
+          status: 'failed',
+          errors: [{ error, line: 1 }],
+          parsed: [{ directive: 'include', line: 1, args: [`${outside}/*.conf`], includes: [] }],
+        },
+      ],
     });
   });
 

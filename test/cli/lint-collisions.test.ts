@@ -53,7 +53,9 @@ describe('certboot lint: collisions between the paths it is given', () => {
             `Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with ${daemonConflict('nginx')}`,
           file: 'site-b/docker-compose.yml',
           range: range(3, 20, 25),
-          related: [{ file: 'site-a/docker-compose.yml', range: range(3, 20, 25), message: '`container_name: nginx` of service `web` of compose project `site-a`' }],
+          related: [
+            { file: 'site-a/docker-compose.yml', range: range(3, 20, 25), message: '`container_name: nginx` of service `web` of compose project `site-a`' },
+          ],
           fixes: [
             {
               title: 'Remove `container_name: nginx` from service `web`',
@@ -69,7 +71,9 @@ describe('certboot lint: collisions between the paths it is given', () => {
             'a host port goes to one container only, and whichever starts second fails with `Bind for 0.0.0.0:80 failed: port is already allocated`.',
           file: 'site-b/docker-compose.yml',
           range: range(4, 12, 19),
-          related: [{ file: 'site-a/docker-compose.yml', range: range(4, 12, 19), message: 'service `web` of compose project `site-a` publishes the port here' }],
+          related: [
+            { file: 'site-a/docker-compose.yml', range: range(4, 12, 19), message: 'service `web` of compose project `site-a` publishes the port here' },
+          ],
           fixes: [],
         },
       ],
@@ -107,7 +111,11 @@ describe('certboot lint: collisions between the paths it is given', () => {
     );
     const together = runBuiltCli(['lint', 'a', 'b', '--format', 'json'], directory);
     deepStrictEqual(
-      JSON.parse(together.stdout).findings.map((finding: { ruleId: string; severity: string; file: string }) => [finding.ruleId, finding.severity, finding.file]),
+      JSON.parse(together.stdout).findings.map((finding: { ruleId: string; severity: string; file: string }) => [
+        finding.ruleId,
+        finding.severity,
+        finding.file,
+      ]),
       [['container-name-conflict', 'error', 'b/compose.yaml']],
     );
     const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);

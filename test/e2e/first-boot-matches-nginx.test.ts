@@ -98,9 +98,15 @@ function renderTemplates(service: DeployedService, layout: FirstBootLayout): voi
   const output = hostDirectoryOf(layout, templateOutputDirectory);
   assert.ok(output !== undefined, `no host directory behind ${templateOutputDirectory}`);
   const environment = Object.fromEntries(Object.entries(service.compose.environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const defined = Object.keys(environment).map((name) => `\${${name}}`).join(' ');
+  const defined = Object.keys(environment)
+    .map((name) => `\${${name}}`)
+    .join(' ');
   for (const name of readdirSync(templates.hostPath).filter((file) => file.endsWith(templateSuffix))) {
-    const rendered: { status: number | null; stdout: string; stderr: string } = spawnSync('envsubst', [defined], { input: readFileSync(join(templates.hostPath, name)), env: { PATH: process.env.PATH, ...environment }, encoding: 'utf8' });
+    const rendered: { status: number | null; stdout: string; stderr: string } = spawnSync('envsubst', [defined], {
+      input: readFileSync(join(templates.hostPath, name)),
+      env: { PATH: process.env.PATH, ...environment },
+      encoding: 'utf8',
+    });
     assert.equal(rendered.status, 0, `envsubst failed on ${name}: ${rendered.stderr}`);
     writeFileSync(join(output, name.slice(0, -templateSuffix.length)), rendered.stdout);
   }
@@ -216,7 +222,11 @@ async function expectBoot(service: DeployedService, layout: FirstBootLayout, hos
   try {
     const sockets = await waitUntilListening(container);
     assert.ok(container.running && sockets !== '', `${fixture}: nginx passed -t but did not stay up listening:\n${JSON.stringify(container.logs())}`);
-    return `boots (listening: ${sockets.trim().split('\n').map((line) => line.split(/\s+/)[3]).join(', ')})`;
+    return `boots (listening: ${sockets
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/)[3])
+      .join(', ')})`;
   } finally {
     await container.stop();
   }
@@ -272,9 +282,15 @@ describe('missing-certificate-on-first-boot agrees with real nginx on every firs
         // the rule must say nothing about it.
         const services = analysis.deployment.projects.flatMap((project) => project.services).filter((service) => service.nginx);
         const unseen = new Set(['host', 'derived']);
-        assert.ok(services.length > 0 && services.every((service) => unseen.has(service.nginx?.imageKind ?? '')), `${fixture}: no nginx service this test can boot`);
-        for (const service of services) assert.deepEqual(findingsFor(service, analysis.findings), [], `${fixture}: the rule reports on ${service.nginx?.imageKind} nginx ${service.name}`);
-        reports.push(`${services.map((service) => `${service.nginx?.imageKind} nginx ${service.name}`).join(', ')}: rule silent; its certificates come from files certboot cannot see, so there is nothing to boot`);
+        assert.ok(
+          services.length > 0 && services.every((service) => unseen.has(service.nginx?.imageKind ?? '')),
+          `${fixture}: no nginx service this test can boot`,
+        );
+        for (const service of services)
+          assert.deepEqual(findingsFor(service, analysis.findings), [], `${fixture}: the rule reports on ${service.nginx?.imageKind} nginx ${service.name}`);
+        reports.push(
+          `${services.map((service) => `${service.nginx?.imageKind} nginx ${service.name}`).join(', ')}: rule silent; its certificates come from files certboot cannot see, so there is nothing to boot`,
+        );
       }
       console.log(`      ${fixture} (${Math.round(performance.now() - started)} ms)\n${reports.map((line) => `        ${line}`).join('\n')}`);
     });

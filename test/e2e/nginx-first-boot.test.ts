@@ -6,14 +6,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createNetwork,
-  runContainer,
-  startContainer,
-  stopAllContainers,
-  type Mount,
-  type RunningContainer,
-} from './support/container';
+import { createNetwork, runContainer, startContainer, stopAllContainers, type Mount, type RunningContainer } from './support/container';
 import { differences, snapshotHostPaths } from './support/host-state';
 import { removeTemporaryDirectories, temporaryDirectory, writeTree } from './support/temporary';
 
@@ -192,7 +185,8 @@ describe('nginx on first boot (real nginx, emulated compose containers)', functi
 
     const result = await runContainer({
       command: [
-        'sh', '-ec',
+        'sh',
+        '-ec',
         [
           'test -f /etc/nginx/conf.d/example.com.conf',
           'if touch /etc/nginx/conf.d/written-through-read-only 2>/dev/null; then exit 10; fi',

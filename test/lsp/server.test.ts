@@ -90,12 +90,20 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     const edited = TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'nginx', 1, nginxText), change.edits);
     await client.change(nginxPath, edited, 2);
     const after = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 1);
-    deepStrictEqual(ofRule(after.diagnostics).map((diagnostic) => diagnostic.range), [range(7, 24, 7, 69)]);
+    deepStrictEqual(
+      ofRule(after.diagnostics).map((diagnostic) => diagnostic.range),
+      [range(7, 24, 7, 69)],
+    );
     // once the path is fixed the comment suppresses nothing: it is reported and faded
-    const fixed = edited.replace('live/example.com/fullchain.pem', 'live/$ssl_server_name/fullchain.pem').replace('live/example.com/privkey.pem', 'live/$ssl_server_name/privkey.pem');
+    const fixed = edited
+      .replace('live/example.com/fullchain.pem', 'live/$ssl_server_name/fullchain.pem')
+      .replace('live/example.com/privkey.pem', 'live/$ssl_server_name/privkey.pem');
     await client.change(nginxPath, fixed, 3);
     const unused = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics, 'unused-suppression').length === 1);
-    deepStrictEqual(ofRule(unused.diagnostics, 'unused-suppression').map((diagnostic) => [diagnostic.range.start.line, diagnostic.tags]), [[5, [1]]]);
+    deepStrictEqual(
+      ofRule(unused.diagnostics, 'unused-suppression').map((diagnostic) => [diagnostic.range.start.line, diagnostic.tags]),
+      [[5, [1]]],
+    );
   });
 
   it('re-lints the nginx file when the compose file that mounts it changes, unsaved', async () => {
@@ -106,7 +114,9 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     const withoutCertbotMount = compose.replace('      - ./certbot/conf:/etc/letsencrypt:ro\n', '');
     ok(withoutCertbotMount !== compose);
     await client.change(composePath, withoutCertbotMount, 2);
-    const after = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).some((diagnostic) => messageOf(diagnostic).includes('nothing mounts it')));
+    const after = await client.diagnostics(nginxPath, (params) =>
+      ofRule(params.diagnostics).some((diagnostic) => messageOf(diagnostic).includes('nothing mounts it')),
+    );
     strictEqual(
       ofRule(after.diagnostics)[0].message,
       '`ssl_certificate` "/etc/letsencrypt/live/example.com/fullchain.pem" does not exist when nginx (service `nginx`) first starts: ' +
@@ -183,7 +193,10 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
   });
 
   it('prefills the bootstrap from the deployment, then applies it as a previewed edit', async () => {
-    const suggestion = await client.connection.sendRequest('workspace/executeCommand', { command: 'certboot.generateBootstrapConfig', arguments: [pathToFileURL(directory).href] });
+    const suggestion = await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'certboot.generateBootstrapConfig',
+      arguments: [pathToFileURL(directory).href],
+    });
     deepStrictEqual(suggestion, {
       domains: ['example.com', 'www.example.com'],
       sources: ['example.com (server_name in nginx/conf.d/example.com.conf:1)', 'www.example.com (server_name in nginx/conf.d/example.com.conf:1)'],
@@ -202,7 +215,9 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     const [applied] = client.appliedEdits;
     strictEqual(applied.label, 'Split into HTTP-first stages');
     deepStrictEqual(applied.edit.changeAnnotations?.['certboot.bootstrap']?.needsConfirmation, true);
-    const created = (applied.edit.documentChanges ?? []).flatMap((change) => ('kind' in change && change.kind === 'create' ? [change.uri.slice(pathToFileURL(directory).href.length + 1)] : []));
+    const created = (applied.edit.documentChanges ?? []).flatMap((change) =>
+      'kind' in change && change.kind === 'create' ? [change.uri.slice(pathToFileURL(directory).href.length + 1)] : [],
+    );
     ok(created.includes('scripts/init-certificates.sh'), JSON.stringify(created));
     ok(created.includes('nginx/https-available/example.com.conf'), JSON.stringify(created));
   });
@@ -276,7 +291,10 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     const compose = await client.diagnostics(composePath, (params) => params.diagnostics.some((diagnostic) => diagnostic.code === 'compose-syntax'), 20_000);
     ok(compose.diagnostics.every((diagnostic) => diagnostic.code === 'compose-syntax'));
     strictEqual(client.exited, false);
-    const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(nginxPath).href }, position: { line: 0, character: 0 } });
+    const hover = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(nginxPath).href },
+      position: { line: 0, character: 0 },
+    });
     strictEqual(hover, null);
   });
 
@@ -288,11 +306,16 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     // the end of the first line, then a `#` that comments the certificate line out
     await Promise.all(
       Array.from({ length: 30 }, (_, index) =>
-        index < 29 ? client.changeRange(nginxPath, range(0, 8 + index, 0, 8 + index), ' ', index + 2) : client.changeRange(nginxPath, range(5, 4, 5, 4), '#', index + 2),
+        index < 29
+          ? client.changeRange(nginxPath, range(0, 8 + index, 0, 8 + index), ' ', index + 2)
+          : client.changeRange(nginxPath, range(5, 4, 5, 4), '#', index + 2),
       ),
     );
     const published = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 1);
-    deepStrictEqual(ofRule(published.diagnostics).map((diagnostic) => diagnostic.range), [range(6, 24, 6, 69)]);
+    deepStrictEqual(
+      ofRule(published.diagnostics).map((diagnostic) => diagnostic.range),
+      [range(6, 24, 6, 69)],
+    );
     const analyses = client.analysisStates.filter((state) => state.state === 'started').length - before;
     ok(analyses >= 1 && analyses <= 2, `${analyses} analyses for 30 keystrokes`);
   });
@@ -321,9 +344,13 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     try {
       // a compose project below the file's directory mounts it: found by a search of the whole tree
       mkdirSync(join(outside, 'deep'));
-      writeFileSync(join(outside, 'deep', 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    restart: always\n    volumes:\n      - ..:/etc/nginx/conf.d:ro\n');
+      writeFileSync(
+        join(outside, 'deep', 'compose.yaml'),
+        'services:\n  web:\n    image: nginx\n    restart: always\n    volumes:\n      - ..:/etc/nginx/conf.d:ro\n',
+      );
       const sitePath = join(outside, 'site.conf');
-      const siteText = 'server {\n    listen 443 ssl;\n    ssl_certificate /etc/letsencrypt/live/a.example/fullchain.pem;\n    ssl_certificate_key /etc/letsencrypt/live/a.example/privkey.pem;\n}\n';
+      const siteText =
+        'server {\n    listen 443 ssl;\n    ssl_certificate /etc/letsencrypt/live/a.example/fullchain.pem;\n    ssl_certificate_key /etc/letsencrypt/live/a.example/privkey.pem;\n}\n';
       writeFileSync(sitePath, siteText);
       await client.open(sitePath, siteText, 'nginx');
       const published = await client.diagnostics(sitePath);
@@ -339,7 +366,10 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
       const analysed = client.analysisStates.length;
       await client.open(nginxPath, nginxText, 'nginx');
       await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
-      deepStrictEqual(client.analysisStates.slice(analysed).filter((state) => state.root === outside), []);
+      deepStrictEqual(
+        client.analysisStates.slice(analysed).filter((state) => state.root === outside),
+        [],
+      );
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
@@ -380,7 +410,13 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     for (let waited = 0; !client.analysisStates.some((state) => state.state === 'finished') && waited < 10_000; waited += 20) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    deepStrictEqual(client.analysisStates.map((state) => [state.state, state.root]), [['started', directory], ['finished', directory]]);
+    deepStrictEqual(
+      client.analysisStates.map((state) => [state.state, state.root]),
+      [
+        ['started', directory],
+        ['finished', directory],
+      ],
+    );
   });
 
   it('refuses requests after shutdown with InvalidRequest, as LSP asks', async () => {
@@ -413,10 +449,12 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
         range: finding.range,
         context: { diagnostics: [finding] },
       })) as CodeAction[];
-      ok(actions.some((action) => action.isPreferred === true && action.edit?.documentChanges !== undefined && /DNS/.test(action.title)), JSON.stringify(actions.map((action) => action.title)));
+      ok(
+        actions.some((action) => action.isPreferred === true && action.edit?.documentChanges !== undefined && /DNS/.test(action.title)),
+        JSON.stringify(actions.map((action) => action.title)),
+      );
     } finally {
       rmSync(terraform, { recursive: true, force: true });
     }
   });
 });
-

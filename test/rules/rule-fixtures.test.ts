@@ -42,8 +42,14 @@ describe('rules on fixture projects', () => {
     describe(ruleId, () => {
       const cases = readdirSync(join(rulesRoot, ruleId)).sort();
       it('has at least one bad and one good fixture', () => {
-        ok(cases.some((name) => name.startsWith('bad-')), 'no bad-* fixture');
-        ok(cases.some((name) => name.startsWith('good-')), 'no good-* fixture');
+        ok(
+          cases.some((name) => name.startsWith('bad-')),
+          'no bad-* fixture',
+        );
+        ok(
+          cases.some((name) => name.startsWith('good-')),
+          'no good-* fixture',
+        );
       });
       for (const name of cases) {
         const directory = join(rulesRoot, ruleId, name);

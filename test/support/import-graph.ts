@@ -32,7 +32,8 @@ export interface ImportGraph {
   readonly files: ReadonlyMap<string, { readonly local: readonly string[]; readonly packages: readonly string[] }>;
 }
 
-const specifierPattern = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
+const specifierPattern =
+  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function listTypeScript(root: string, directory: string, out: string[]): void {
   for (const entry of readdirSync(join(root, directory)).sort()) {
@@ -87,7 +88,8 @@ export function layeringViolations(graph: ImportGraph): string[] {
     const fromLayer = layerOf(file);
     const inClient = file.startsWith('client/');
     if (fromLayer === undefined && !inClient) continue;
-    if (fromLayer !== undefined && !layers.includes(fromLayer)) violations.push(`${file}: in no layer (server/src/${fromLayer}/ is not one of ${layers.join(', ')})`);
+    if (fromLayer !== undefined && !layers.includes(fromLayer))
+      violations.push(`${file}: in no layer (server/src/${fromLayer}/ is not one of ${layers.join(', ')})`);
     for (const target of imports.local) {
       const toLayer = layerOf(target);
       if (inClient) {

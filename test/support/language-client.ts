@@ -129,7 +129,11 @@ export class LanguageClient {
         const index = this.waiters.indexOf(waiter);
         if (index >= 0) {
           this.waiters.splice(index, 1);
-          reject(new Error(`no matching diagnostics for ${fileURLToPath(uri)} within ${timeoutMs} ms; last: ${JSON.stringify(this.latest.get(uri)?.diagnostics.map((d) => d.code))}`));
+          reject(
+            new Error(
+              `no matching diagnostics for ${fileURLToPath(uri)} within ${timeoutMs} ms; last: ${JSON.stringify(this.latest.get(uri)?.diagnostics.map((d) => d.code))}`,
+            ),
+          );
         }
       }, timeoutMs);
       const waiter = {
@@ -153,7 +157,10 @@ export class LanguageClient {
 
   /** An incremental change, as editors send it: `text` replaces `range` of the document. */
   async changeRange(path: string, range: Range, text: string, version: number): Promise<void> {
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: pathToFileURL(path).href, version }, contentChanges: [{ range, text }] });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: pathToFileURL(path).href, version },
+      contentChanges: [{ range, text }],
+    });
   }
 
   get exited(): boolean {

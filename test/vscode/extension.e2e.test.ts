@@ -56,7 +56,15 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
       headless: true,
       viewport: { width: 1400, height: 900 },
       env: profile.environment,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
     pageOpened = true;
@@ -98,12 +106,14 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
 
   /** The 1-based line numbers the editor shows at the height of each element. */
   async function linesOf(elements: Locator): Promise<number[]> {
-    const numbers = await editor().locator('.margin-view-overlays .line-numbers').evaluateAll((nodes) =>
-      nodes.map((node) => {
-        const box = node.getBoundingClientRect();
-        return { line: Number(node.textContent), top: box.top, bottom: box.bottom };
-      }),
-    );
+    const numbers = await editor()
+      .locator('.margin-view-overlays .line-numbers')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => {
+          const box = node.getBoundingClientRect();
+          return { line: Number(node.textContent), top: box.top, bottom: box.bottom };
+        }),
+      );
     const middles = await elements.evaluateAll((nodes) => nodes.map((node) => (node.getBoundingClientRect().top + node.getBoundingClientRect().bottom) / 2));
     const lines = middles.map((middle) => numbers.find((number) => middle >= number.top && middle < number.bottom)?.line ?? -1);
     return [...new Set(lines)].sort((left, right) => left - right);
@@ -138,14 +148,25 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
       // away from the text, so no hover opens over the menu
       await page.mouse.move(700, 480);
       const cursor = page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col \\d+`) });
-      const onLine = await cursor.first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      const onLine = await cursor
+        .first()
+        .waitFor({ timeout: 5_000 })
+        .then(
+          () => true,
+          () => false,
+        );
       if (!onLine) {
         seen.push(`attempt ${attempt}: the cursor is not on line ${line} after the click`);
         continue;
       }
       await page.keyboard.press('Control+.');
       const row = page.locator('.action-widget .monaco-list-row', { hasText: wanted }).first();
-      if (await row.waitFor({ timeout: 10_000 }).then(() => true, () => false)) {
+      if (
+        await row.waitFor({ timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
         if (attempt > 1) console.log(`      the menu offered "${wanted}" on attempt ${attempt} (${seen.join('; ')})`);
         return row;
       }
@@ -153,7 +174,9 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
       // with no actions at all, the editor says so in an overlay message ("No code actions available")
       const overlay = await page.locator('.monaco-editor-overlaymessage').allInnerTexts();
       const focus = await page.evaluate<string>("document.activeElement ? String(document.activeElement.className) : 'nothing'");
-      seen.push(`attempt ${attempt}: ${menu.length === 0 ? `no menu (editor message ${JSON.stringify(overlay)}, focus on ${JSON.stringify(focus)})` : `the menu held ${JSON.stringify(menu)}`}`);
+      seen.push(
+        `attempt ${attempt}: ${menu.length === 0 ? `no menu (editor message ${JSON.stringify(overlay)}, focus on ${JSON.stringify(focus)})` : `the menu held ${JSON.stringify(menu)}`}`,
+      );
       await screenshot(`menu-without-${wanted.replace(/[^a-z0-9]+/gi, '-')}-${attempt}`);
     }
     throw new Error(`the Ctrl+. menu on line ${line} never offered "${wanted}": ${seen.join('; ')}`);
@@ -192,7 +215,8 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
     await page.waitForTimeout(300);
     for (const row of await rows.allInnerTexts()) texts.add(row);
     const text = [...texts].join('\n');
-    for (const ruleId of ['missing-certificate-on-first-boot', 'certbot-nginx-options-missing']) ok(text.includes(ruleId), `Problems has no ${ruleId}:\n${text}`);
+    for (const ruleId of ['missing-certificate-on-first-boot', 'certbot-nginx-options-missing'])
+      ok(text.includes(ruleId), `Problems has no ${ruleId}:\n${text}`);
     for (const line of storyLines) ok(text.includes(`Ln ${line},`), `Problems has nothing on line ${line}:\n${text}`);
     ok(text.includes('BIO_new_file() failed'), `Problems does not say what nginx prints:\n${text}`);
     await screenshot('problems-end');

@@ -61,7 +61,12 @@ function parse(argv: readonly string[]): BootstrapArguments {
       if (given === undefined || given === '') throw new BootstrapUsageError(`${name} needs a value`);
       return given;
     };
-    if (name === '--domain' || name === '-d') domains.push(...value().split(',').filter((domain) => domain !== ''));
+    if (name === '--domain' || name === '-d')
+      domains.push(
+        ...value()
+          .split(',')
+          .filter((domain) => domain !== ''),
+      );
     else if (name === '--email') email = value();
     else if (name === '--staging' && equals < 0) staging = true;
     else if (name === '--write' && equals < 0) write = true;
@@ -105,7 +110,8 @@ export async function runBootstrapCommand(argv: readonly string[], context: Boot
     if (parsed.email === undefined) throw new BootstrapUsageError("--email is required: Let's Encrypt writes there before a certificate expires");
     if (!isPlainEmail(parsed.email)) throw new BootstrapUsageError(`--email ${parsed.email} is not an email address`);
     const invalid = parsed.domains.find((domain) => !isCertificateDomain(domain));
-    if (invalid !== undefined) throw new BootstrapUsageError(`--domain ${invalid} is not a name Let's Encrypt can validate over HTTP-01 (no wildcards, IP addresses or single labels)`);
+    if (invalid !== undefined)
+      throw new BootstrapUsageError(`--domain ${invalid} is not a name Let's Encrypt can validate over HTTP-01 (no wildcards, IP addresses or single labels)`);
   } catch (error) {
     if (!(error instanceof BootstrapUsageError)) throw error;
     context.error(`certboot: ${error.message}\n\nUsage:\n${usage}`);

@@ -95,7 +95,9 @@ function chooseProject(deployment: Deployment, projectDirectory: string | undefi
 }
 
 function isRenewalLoop(service: DeployedService): boolean {
-  return (service.certbot?.invocations ?? []).some((invocation) => invocation.subcommand === 'renew' && invocation.dryRun === undefined && invocation.command.loops.length > 0);
+  return (service.certbot?.invocations ?? []).some(
+    (invocation) => invocation.subcommand === 'renew' && invocation.dryRun === undefined && invocation.command.loops.length > 0,
+  );
 }
 
 function storageFromOrigin(origin: StorageOrigin): SharedStorage | undefined {
@@ -112,7 +114,8 @@ function composeSourceOf(project: DeployedProject, storage: SharedStorage): stri
 export function pathInService(service: DeployedService, storage: SharedStorage): string | undefined {
   for (const mount of service.compose.volumes) {
     if (mount.target === undefined || mount.source === undefined) continue;
-    if (storage.kind === 'bind' && mount.type === 'bind' && isWithin(storage.hostPath, mount.source)) return posix.join(mount.target, posix.relative(mount.source, storage.hostPath));
+    if (storage.kind === 'bind' && mount.type === 'bind' && isWithin(storage.hostPath, mount.source))
+      return posix.join(mount.target, posix.relative(mount.source, storage.hostPath));
     if (storage.kind === 'volume' && mount.type === 'volume' && mount.source === storage.name) return mount.target;
   }
   return undefined;
@@ -165,7 +168,9 @@ function stageDirectories(nginx: DeployedService, project: DeployedProject, firs
   if (shown.kind === 'bind' && shownEnabled.kind === 'bind') return { available: shown.hostPath, enabled: shownEnabled.hostPath };
   let base = project.compose.directory;
   if (firstFile !== undefined) {
-    const directoryMount = nginx.compose.volumes.find((mount) => mount.type === 'bind' && mount.source !== undefined && mount.source !== firstFile && isWithin(firstFile, mount.source));
+    const directoryMount = nginx.compose.volumes.find(
+      (mount) => mount.type === 'bind' && mount.source !== undefined && mount.source !== firstFile && isWithin(firstFile, mount.source),
+    );
     base = directoryMount?.source !== undefined ? posix.dirname(directoryMount.source) : posix.dirname(firstFile);
   }
   return { available: posix.join(base, 'https-available'), enabled: posix.join(base, 'https-enabled') };
@@ -183,7 +188,11 @@ function reloadScriptPath(project: DeployedProject, availableDirectory: string):
  * and renew, which directories nginx and certbot share, and where stage 2 lives.
  * `firstServerFile` is the host file of the first HTTPS server that moves to stage 2.
  */
-export function planLayout(deployment: Deployment, options: BootstrapOptions, firstServerFile: (project: DeployedProject, nginx: DeployedService) => string | undefined): BootstrapLayout {
+export function planLayout(
+  deployment: Deployment,
+  options: BootstrapOptions,
+  firstServerFile: (project: DeployedProject, nginx: DeployedService) => string | undefined,
+): BootstrapLayout {
   const project = chooseProject(deployment, options.projectDirectory);
   const nginx = frontNginx(project);
   if (!nginx?.nginx) throw new BootstrapError(`compose project ${project.compose.directory} runs several nginx services and none alone publishes port 80`);

@@ -34,8 +34,10 @@ function missingBind(service: DeployedService | undefined, layout: BootstrapLayo
  */
 function certbotMounts(layout: BootstrapLayout, service: DeployedService | undefined): string[] {
   const mounts: string[] = [];
-  if (!service || pathInService(service, layout.certificates.storage) !== layout.certificates.certbotPath) mounts.push(mountItem(layout.certificates, layout.certificates.certbotPath, false));
-  if (!service || pathInService(service, layout.webroot.storage) !== layout.webroot.certbotPath) mounts.push(mountItem(layout.webroot, layout.webroot.certbotPath, false));
+  if (!service || pathInService(service, layout.certificates.storage) !== layout.certificates.certbotPath)
+    mounts.push(mountItem(layout.certificates, layout.certificates.certbotPath, false));
+  if (!service || pathInService(service, layout.webroot.storage) !== layout.webroot.certbotPath)
+    mounts.push(mountItem(layout.webroot, layout.webroot.certbotPath, false));
   mounts.push(...missingBind(service, layout, layout.enabledDirectory, layout.enabledContainerPath, false));
   mounts.push(...missingBind(service, layout, layout.hookDirectory, layout.hookContainerDirectory, true));
   return mounts;
@@ -59,7 +61,9 @@ function displayScript(layout: BootstrapLayout): string {
 
 /** Whether the service's `certbot renew` runs the deploy hook itself. */
 function renewsWithHook(service: DeployedService, hook: string): boolean {
-  return (service.certbot?.invocations ?? []).some((invocation) => invocation.subcommand === 'renew' && invocation.deployHooks.some((word) => word.value === hook));
+  return (service.certbot?.invocations ?? []).some(
+    (invocation) => invocation.subcommand === 'renew' && invocation.deployHooks.some((word) => word.value === hook),
+  );
 }
 
 /**
@@ -83,7 +87,9 @@ export function composeChanges(fileSystem: FileSystem, layout: BootstrapLayout):
     return editor;
   };
   const serviceEditor = (service: DeployedService): ComposeFileEditor => {
-    const document = layout.project.compose.documents.find((candidate) => editorFor(candidate).defines(service.name) && candidate.file === service.compose.nameLocation.file);
+    const document = layout.project.compose.documents.find(
+      (candidate) => editorFor(candidate).defines(service.name) && candidate.file === service.compose.nameLocation.file,
+    );
     if (!document) throw new BootstrapError(`service \`${service.name}\` is not a block mapping in a compose file certboot can edit`);
     return editorFor(document);
   };
@@ -155,7 +161,9 @@ export function composeChanges(fileSystem: FileSystem, layout: BootstrapLayout):
       ...certbotMounts(layout, undefined).map((mount) => `  - ${mount}`),
       `command: ${command}`,
     ]);
-    summary.push(`${name(layout.mainComposeFile.file)}: new one-off issuing service \`${layout.issuerName}\` (profile \`${issuingProfile}\`) running \`certbot ${command}\`.`);
+    summary.push(
+      `${name(layout.mainComposeFile.file)}: new one-off issuing service \`${layout.issuerName}\` (profile \`${issuingProfile}\`) running \`certbot ${command}\`.`,
+    );
   }
   if (!layout.renewer) {
     editorFor(layout.mainComposeFile).appendService(layout.renewerName, [
@@ -166,7 +174,9 @@ export function composeChanges(fileSystem: FileSystem, layout: BootstrapLayout):
       `# renews what is due twice a day; the deploy hook makes nginx reload with the new certificate`,
       `entrypoint: ${certbotRenewLoopEntrypoint(layout.hookContainerPath)}`,
     ]);
-    summary.push(`${name(layout.mainComposeFile.file)}: new service \`${layout.renewerName}\` runs \`certbot renew --deploy-hook ${layout.hookContainerPath}\` every 12 hours.`);
+    summary.push(
+      `${name(layout.mainComposeFile.file)}: new service \`${layout.renewerName}\` runs \`certbot renew --deploy-hook ${layout.hookContainerPath}\` every 12 hours.`,
+    );
   } else if (!renewsWithHook(layout.renewer, layout.hookContainerPath)) {
     summary.push(
       `${name(serviceEditor(layout.renewer).document.file)}: service \`${layout.renewer.name}\` keeps its renewal loop: certbot runs the deploy hook stored at issuance after each renewal, ` +

@@ -39,7 +39,8 @@ export function suggestDomains(deployment: Deployment, projectDirectory?: string
     sources.push(`${domain} (${source})`);
   };
   const projects = deployment.projects.filter(
-    (project) => project.compose.documents.length > 0 && (projectDirectory === undefined || posix.resolve(project.compose.directory) === posix.resolve(projectDirectory)),
+    (project) =>
+      project.compose.documents.length > 0 && (projectDirectory === undefined || posix.resolve(project.compose.directory) === posix.resolve(projectDirectory)),
   );
   for (const project of projects) {
     const relative = (file: string): string => posix.relative(project.compose.directory, file);

@@ -23,7 +23,8 @@ export interface BootstrapResult {
 function validate(options: BootstrapOptions): void {
   if (options.domains.length === 0) throw new BootstrapError('no domain: name at least one');
   const invalid = options.domains.find((domain) => !isCertificateDomain(domain));
-  if (invalid !== undefined) throw new BootstrapError(`"${invalid}" is not a domain Let's Encrypt can validate over HTTP-01 (no wildcards, IP addresses or single labels)`);
+  if (invalid !== undefined)
+    throw new BootstrapError(`"${invalid}" is not a domain Let's Encrypt can validate over HTTP-01 (no wildcards, IP addresses or single labels)`);
   if (new Set(options.domains).size !== options.domains.length) throw new BootstrapError('a domain is named twice');
   if (!isPlainEmail(options.email)) throw new BootstrapError(`"${options.email}" is not an email address`);
 }
@@ -44,7 +45,12 @@ function generatedFileEdit(fileSystem: FileSystem, file: string, content: string
   if (existing === content) return undefined;
   if (existing === undefined) return { kind: 'create', file, content };
   const lines = existing.split('\n');
-  return { kind: 'replace', file, range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: (lines.at(-1) ?? '').length } }, newText: content };
+  return {
+    kind: 'replace',
+    file,
+    range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: (lines.at(-1) ?? '').length } },
+    newText: content,
+  };
 }
 
 /**
@@ -86,6 +92,7 @@ export function generateBootstrap(deployment: Deployment, fileSystem: FileSystem
     edits.push(edit);
     summary.push(script.summary);
   }
-  if (layout.staging && edits.length > 0) summary.push('--staging: the certificate comes from the staging server, which browsers reject; generate again without it once the dry run passes.');
+  if (layout.staging && edits.length > 0)
+    summary.push('--staging: the certificate comes from the staging server, which browsers reject; generate again without it once the dry run passes.');
   return { edits, summary };
 }

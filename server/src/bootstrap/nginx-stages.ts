@@ -175,7 +175,9 @@ function directivesOf(server: HttpServer): PlacedDirective[] {
 }
 
 function isOurs(server: HttpServer, layout: BootstrapLayout): boolean {
-  return directivesOf(server).some((entry) => entry.directive.name === 'include' && (entry.directive.args[0]?.value ?? '').startsWith(`${layout.enabledContainerPath}/`));
+  return directivesOf(server).some(
+    (entry) => entry.directive.name === 'include' && (entry.directive.args[0]?.value ?? '').startsWith(`${layout.enabledContainerPath}/`),
+  );
 }
 
 interface Corrections {
@@ -273,7 +275,10 @@ export function nginxStages(deployment: Deployment, fileSystem: FileSystem, layo
   const texts = (selected: HttpServer[]): ServerText[] =>
     selected.map((server) => {
       const text = serverText(fileSystem, layout, server);
-      if (!text) throw new BootstrapError(`the server block at line ${server.entry.directive.line} of ${server.entry.file.path} is not a file of the repository, so it cannot be moved`);
+      if (!text)
+        throw new BootstrapError(
+          `the server block at line ${server.entry.directive.line} of ${server.entry.file.path} is not a file of the repository, so it cannot be moved`,
+        );
       return text;
     });
   const moved = texts(servers.filter((server) => listensTls(server) && intersects(server.names, layout.domains)));
@@ -289,7 +294,9 @@ export function nginxStages(deployment: Deployment, fileSystem: FileSystem, layo
   const stageTwoPath = posix.join(layout.availableDirectory, stageTwoFileName(layout));
   const stageTwoExisting = readWorkspaceText(fileSystem, stageTwoPath);
   if (moved.length === 0 && stageTwoExisting === undefined) {
-    throw new BootstrapError(`no HTTPS server block of service \`${layout.nginx.name}\` serves ${layout.domains.join(', ')}: write one (listen 443 ssl; server_name …) first`);
+    throw new BootstrapError(
+      `no HTTPS server block of service \`${layout.nginx.name}\` serves ${layout.domains.join(', ')}: write one (listen 443 ssl; server_name …) first`,
+    );
   }
   const anchor = [...moved, ...replaced].sort((left, right) => servers.indexOf(left.server) - servers.indexOf(right.server))[0];
   if (!kept && !anchor) throw new BootstrapError(`no place for stage 1 in the configuration of service \`${layout.nginx.name}\``);
@@ -301,23 +308,34 @@ export function nginxStages(deployment: Deployment, fileSystem: FileSystem, layo
     const { changes, notes } = corrections(text, layout, sessionCacheElsewhere);
     movedTexts.push(dedent(applyChanges(text.fileText, text.start, text.end, changes), text.indentation));
     const where = `${displayPath(layout, text.file)}:${text.server.entry.directive.line}`;
-    summary.push(`${where}: the HTTPS server for ${text.server.names.join(', ') || '(no server_name)'} moves to ${displayPath(layout, stageTwoPath)} (stage 2)${notes.length > 0 ? `; ${notes.join('; ')}` : ''}.`);
+    summary.push(
+      `${where}: the HTTPS server for ${text.server.names.join(', ') || '(no server_name)'} moves to ${displayPath(layout, stageTwoPath)} (stage 2)${notes.length > 0 ? `; ${notes.join('; ')}` : ''}.`,
+    );
   }
-  for (const server of servers.filter((candidate) => !intersects(candidate.names, layout.domains) && directivesOf(candidate).some((entry) => failing.has(entry.directive)))) {
+  for (const server of servers.filter(
+    (candidate) => !intersects(candidate.names, layout.domains) && directivesOf(candidate).some((entry) => failing.has(entry.directive)),
+  )) {
     const file = hostLocation(layout.nginx.view, server.entry.file, server.entry.directive.span)?.file;
-    summary.push(`${file === undefined ? server.entry.file.path : displayPath(layout, file)}:${server.entry.directive.line}: the server for ${server.names.join(', ') || '(no server_name)'} still fails on first boot; it serves none of ${layout.domains.join(', ')}.`);
+    summary.push(
+      `${file === undefined ? server.entry.file.path : displayPath(layout, file)}:${server.entry.directive.line}: the server for ${server.names.join(', ') || '(no server_name)'} still fails on first boot; it serves none of ${layout.domains.join(', ')}.`,
+    );
   }
   for (const text of replaced) {
-    summary.push(`${displayPath(layout, text.file)}:${text.server.entry.directive.line}: the port-80 server for ${text.server.names.join(', ')} is replaced by stage 1.`);
+    summary.push(
+      `${displayPath(layout, text.file)}:${text.server.entry.directive.line}: the port-80 server for ${text.server.names.join(', ')} is replaced by stage 1.`,
+    );
   }
   const stageOneText = (indentation: string): string => indent(hasStageTwoInclude ? stageOne : `${stageOne}\n${stageTwoInclude(layout)}`, indentation);
   for (const text of [...moved, ...replaced]) {
     if (text === anchor && !kept) {
       edits.push(replaceEdit(text.file, text.fileText, text.start, text.end, stageOneText(text.indentation)));
-      summary.push(`${displayPath(layout, text.file)}: stage 1 — a port-80 server (IPv4 and IPv6) for ${layout.domains.join(', ')} serving the ACME challenge from ${layout.webroot.nginxPath}, 503 until HTTPS is enabled, then a redirect.`);
+      summary.push(
+        `${displayPath(layout, text.file)}: stage 1 — a port-80 server (IPv4 and IPv6) for ${layout.domains.join(', ')} serving the ACME challenge from ${layout.webroot.nginxPath}, 503 until HTTPS is enabled, then a redirect.`,
+      );
     } else edits.push(removal(text));
   }
-  if (kept && !hasStageTwoInclude) edits.push(replaceEdit(kept.file, kept.fileText, kept.end, kept.end, `\n${indent(stageTwoInclude(layout), kept.indentation)}`));
+  if (kept && !hasStageTwoInclude)
+    edits.push(replaceEdit(kept.file, kept.fileText, kept.end, kept.end, `\n${indent(stageTwoInclude(layout), kept.indentation)}`));
   if (movedTexts.length > 0) {
     const content = movedTexts.join('\n');
     if (stageTwoExisting === undefined) edits.push({ kind: 'create', file: stageTwoPath, content: `${stageTwoHeader(layout)}${content}` });
@@ -331,7 +349,11 @@ export function nginxStages(deployment: Deployment, fileSystem: FileSystem, layo
   const ignorePath = posix.join(layout.enabledDirectory, '.gitignore');
   if (fileSystem.stat(ignorePath) === undefined) {
     // the links are the server's state, not the repository's: a fresh clone starts in stage 1
-    edits.push({ kind: 'create', file: ignorePath, content: `# Links and the reload token made by ${displayPath(layout, layout.hookPath)} on the server; never committed.\n*\n!.gitignore\n` });
+    edits.push({
+      kind: 'create',
+      file: ignorePath,
+      content: `# Links and the reload token made by ${displayPath(layout, layout.hookPath)} on the server; never committed.\n*\n!.gitignore\n`,
+    });
   }
   return { edits, summary };
 }

@@ -33,10 +33,8 @@ async function lintPaths(request: AnalyzeRequest, output: CommandOutput): Promis
 }
 
 export function runLint(argv: readonly string[], output: CommandOutput): Promise<number> {
-  return runLintCommand(
-    argv,
-    { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env },
-    (request) => lintPaths(request, output),
+  return runLintCommand(argv, { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env }, (request) =>
+    lintPaths(request, output),
   );
 }
 

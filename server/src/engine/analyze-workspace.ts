@@ -61,7 +61,11 @@ function nginxSyntaxFindings(fileSystem: FileSystem, deployment: Deployment, roo
       }
     }
   }
-  for (const path of findFiles(fileSystem, root, (candidate) => isNginxFile(candidate, root), { maximumFiles: 2000, maximumFileBytes: Number.MAX_SAFE_INTEGER, maximumDepth: deployment.searchDepth })) {
+  for (const path of findFiles(fileSystem, root, (candidate) => isNginxFile(candidate, root), {
+    maximumFiles: 2000,
+    maximumFileBytes: Number.MAX_SAFE_INTEGER,
+    maximumDepth: deployment.searchDepth,
+  })) {
     if (reported.has(path)) continue;
     // only nginx.conf is known to be read at the top level; a snippet's context depends on its include
     const context = posix.basename(path) === 'nginx.conf' ? mainContext : undefined;
@@ -73,14 +77,16 @@ function nginxSyntaxFindings(fileSystem: FileSystem, deployment: Deployment, roo
 
 function composeFindings(deployment: Deployment): Finding[] {
   return deployment.projects.flatMap((project) =>
-    project.compose.diagnostics.map((diagnostic): Finding => ({
-      ruleId: composeSyntaxRuleId,
-      severity: diagnostic.severity === 'information' ? 'info' : diagnostic.severity,
-      message: diagnostic.message,
-      location: diagnostic.location,
-      related: [],
-      fixes: [],
-    })),
+    project.compose.diagnostics.map(
+      (diagnostic): Finding => ({
+        ruleId: composeSyntaxRuleId,
+        severity: diagnostic.severity === 'information' ? 'info' : diagnostic.severity,
+        message: diagnostic.message,
+        location: diagnostic.location,
+        related: [],
+        fixes: [],
+      }),
+    ),
   );
 }
 

@@ -54,13 +54,7 @@ export function isConfigurationFileName(path: string): boolean {
   if (yamlExtensions.includes(extension)) return true;
   const name = posix.basename(path);
   const directory = posix.basename(posix.dirname(path));
-  return (
-    extension === '.conf' ||
-    extension === '.nginx' ||
-    name.endsWith('.conf.template') ||
-    directory === 'sites-available' ||
-    directory === 'sites-enabled'
-  );
+  return extension === '.conf' || extension === '.nginx' || name.endsWith('.conf.template') || directory === 'sites-available' || directory === 'sites-enabled';
 }
 
 class LineOwnership {

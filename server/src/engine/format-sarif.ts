@@ -148,7 +148,13 @@ export function toSarifLog(findings: readonly Finding[], cwd: string): SarifLog 
       message: { text: finding.message },
       locations: [{ physicalLocation: location(finding.location) }],
       ...(finding.related.length > 0
-        ? { relatedLocations: finding.related.map((related, index) => ({ id: index + 1, physicalLocation: location(related), message: { text: related.message } })) }
+        ? {
+            relatedLocations: finding.related.map((related, index) => ({
+              id: index + 1,
+              physicalLocation: location(related),
+              message: { text: related.message },
+            })),
+          }
         : {}),
       ...(finding.fixes.length > 0 ? { fixes: finding.fixes.map((candidate) => fix(candidate.title, candidate.edits)) } : {}),
     }),

@@ -27,7 +27,9 @@ export function formatText(findings: readonly Finding[], options: FormatOptions)
     counts[finding.severity]++;
     if (previousFile !== undefined && previousFile !== finding.location.file) lines.push('');
     previousFile = finding.location.file;
-    lines.push(`${where(finding.location)}  ${paint(finding.severity, severityStyle[finding.severity])}  ${finding.message}  ${paint(`[${finding.ruleId}]`, 'dim')}`);
+    lines.push(
+      `${where(finding.location)}  ${paint(finding.severity, severityStyle[finding.severity])}  ${finding.message}  ${paint(`[${finding.ruleId}]`, 'dim')}`,
+    );
     for (const related of finding.related) lines.push(paint(`  ↳ ${where(related)}  ${related.message}`, 'dim'));
   }
   if (findings.length === 0) return `${paint('no problems', 'green')}\n`;

@@ -173,7 +173,11 @@ function collectConfigurationFiles(fileSystem: FileSystem, targets: readonly Lin
     const kind = fileSystem.stat(target.path)?.kind;
     if (kind === 'file' && commentSyntaxOf(target.path) !== undefined) files.add(target.path);
     if (kind !== 'directory') continue;
-    const found = findFiles(fileSystem, target.path, isConfigurationFileName, { maximumFiles: 10_000, maximumDepth: 16, maximumFileBytes: Number.MAX_SAFE_INTEGER });
+    const found = findFiles(fileSystem, target.path, isConfigurationFileName, {
+      maximumFiles: 10_000,
+      maximumDepth: 16,
+      maximumFileBytes: Number.MAX_SAFE_INTEGER,
+    });
     for (const file of found) files.add(file);
   }
   return [...files];

@@ -120,7 +120,8 @@ export function lintConfigurationFromSettings(settings: unknown): LoadedLintConf
   }
   for (const [key, value] of Object.entries(ruleSettingsObject as Record<string, unknown>)) {
     if (!findRule(key)) problems.push({ source: 'settings', message: `unknown rule "${key}" in "rules"` });
-    else if (!isRuleSetting(value)) problems.push({ source: 'settings', message: `rule "${key}" must be one of ${allowedSettingsText}, found ${JSON.stringify(value) ?? String(value)}` });
+    else if (!isRuleSetting(value))
+      problems.push({ source: 'settings', message: `rule "${key}" must be one of ${allowedSettingsText}, found ${JSON.stringify(value) ?? String(value)}` });
     else rules.set(key, value);
   }
   return { configuration: { rules }, problems };

@@ -100,7 +100,9 @@ function unusedFinding(file: string, text: string, suppression: Suppression, rul
     rule === undefined || remaining.length === 0
       ? removeCommentEdit(file, text, suppression.comment)
       : { kind: 'replace', file, range: commentRange(suppression.comment), newText: renderRuleList(suppression, remaining) };
-  const range = rule ? { start: { line: suppression.comment.line, character: rule.startCharacter }, end: { line: suppression.comment.line, character: rule.endCharacter } } : commentRange(suppression.comment);
+  const range = rule
+    ? { start: { line: suppression.comment.line, character: rule.startCharacter }, end: { line: suppression.comment.line, character: rule.endCharacter } }
+    : commentRange(suppression.comment);
   return {
     ruleId: unusedSuppressionRuleId,
     severity: 'info',
@@ -157,9 +159,7 @@ export function applySuppressions(findings: readonly Finding[], fileSystem: File
       }
       for (const rule of suppression.rules) {
         if (used.has(rule)) continue;
-        const message = findRule(rule.id)
-          ? `unused suppression: no "${rule.id}" finding on ${where}`
-          : `unknown rule "${rule.id}" in ${suppressionDirective}`;
+        const message = findRule(rule.id) ? `unused suppression: no "${rule.id}" finding on ${where}` : `unknown rule "${rule.id}" in ${suppressionDirective}`;
         kept.push(unusedFinding(file, text, suppression, rule, message));
       }
     }

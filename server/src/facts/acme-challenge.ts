@@ -36,7 +36,9 @@ function isWebrootRun(invocation: CertbotInvocation): boolean {
 }
 
 function projectsOfScript(deployment: Deployment, scriptPath: string): DeployedProject[] {
-  const around = deployment.projects.filter((project) => isWithin(scriptPath, project.compose.directory) || isWithin(project.compose.directory, posix.dirname(scriptPath)));
+  const around = deployment.projects.filter(
+    (project) => isWithin(scriptPath, project.compose.directory) || isWithin(project.compose.directory, posix.dirname(scriptPath)),
+  );
   if (around.length > 0) return around;
   return deployment.projects.length === 1 ? [...deployment.projects] : [];
 }
@@ -152,7 +154,15 @@ function readListen(entry: PlacedDirective, sslOn: boolean): ListenSocket | unde
   }
   if (!Number.isInteger(port)) return undefined;
   const names = parameters.map((parameter) => parameter.value);
-  return { entry, argument, family, ...(address ? { address } : {}), port, ssl: sslOn || names.includes('ssl') || names.includes('quic'), defaultServer: names.includes('default_server') || names.includes('default') };
+  return {
+    entry,
+    argument,
+    family,
+    ...(address ? { address } : {}),
+    port,
+    ssl: sslOn || names.includes('ssl') || names.includes('quic'),
+    defaultServer: names.includes('default_server') || names.includes('default'),
+  };
 }
 
 /** The `server` blocks of the http context, with what they listen on and the names they answer. */
@@ -165,13 +175,16 @@ export function httpServers(configuration: NginxConfiguration): HttpServer[] {
       const block = entry.block;
       const sslOn = block.entries.some((child) => child.directive.name === 'ssl' && child.directive.args[0]?.value === 'on');
       const listenEntries = block.entries.filter((child) => child.directive.name === 'listen');
-      const listens = listenEntries.length === 0
-        ? [{ family: 'ipv4', port: 80, ssl: sslOn, defaultServer: false } as const]
-        : listenEntries.flatMap((child) => {
-            const socket = readListen(child, sslOn);
-            return socket ? [socket] : [];
-          });
-      const names = block.entries.filter((child) => child.directive.name === 'server_name').flatMap((child) => child.directive.args.map((argument) => argument.value.toLowerCase()));
+      const listens =
+        listenEntries.length === 0
+          ? [{ family: 'ipv4', port: 80, ssl: sslOn, defaultServer: false } as const]
+          : listenEntries.flatMap((child) => {
+              const socket = readListen(child, sslOn);
+              return socket ? [socket] : [];
+            });
+      const names = block.entries
+        .filter((child) => child.directive.name === 'server_name')
+        .flatMap((child) => child.directive.args.map((argument) => argument.value.toLowerCase()));
       servers.push({ entry, block, http: http.block, listens, names });
     }
   }
@@ -189,7 +202,9 @@ export function serversOn(servers: readonly HttpServer[], port: number, ssl: boo
   const ipv4 = listening('ipv4');
   const family = ipv4.length > 0 ? 'ipv4' : 'ipv6';
   const chosen = ipv4.length > 0 ? ipv4 : listening('ipv6');
-  const specificAddress = chosen.some((server) => server.listens.some((socket) => socket.family === family && socket.port === port && socket.address !== undefined && reachable(socket)));
+  const specificAddress = chosen.some((server) =>
+    server.listens.some((socket) => socket.family === family && socket.port === port && socket.address !== undefined && reachable(socket)),
+  );
   return { servers: chosen, specificAddress };
 }
 
@@ -256,7 +271,16 @@ export type ChallengeAnswer =
   | { readonly kind: 'unknown' };
 
 const redirectCodes = new Set(['301', '302', '303', '307', '308']);
-const statusTexts: Readonly<Record<string, string>> = { '400': '400 Bad Request', '401': '401 Unauthorized', '403': '403 Forbidden', '404': '404 Not Found', '410': '410 Gone', '444': 'by closing the connection (444)', '500': '500 Internal Server Error', '503': '503 Service Temporarily Unavailable' };
+const statusTexts: Readonly<Record<string, string>> = {
+  '400': '400 Bad Request',
+  '401': '401 Unauthorized',
+  '403': '403 Forbidden',
+  '404': '404 Not Found',
+  '410': '410 Gone',
+  '444': 'by closing the connection (444)',
+  '500': '500 Internal Server Error',
+  '503': '503 Service Temporarily Unavailable',
+};
 
 type RewriteStep =
   | { readonly kind: 'continue' }
@@ -273,13 +297,35 @@ function rewriteStep(entry: PlacedDirective, uri: string): RewriteStep {
   const values = args.map((argument) => argument.value);
   const unknown: RewriteStep = { kind: 'answer', answer: () => ({ kind: 'unknown' }) };
   if (name === 'break') return { kind: 'stop' };
-  if (name === 'if') return entry.block?.entries.some((child) => child.directive.name === 'return' || child.directive.name === 'rewrite') ? unknown : { kind: 'continue' };
+  if (name === 'if')
+    return entry.block?.entries.some((child) => child.directive.name === 'return' || child.directive.name === 'rewrite') ? unknown : { kind: 'continue' };
   if (name === 'return') {
     const [first, second] = values;
     if (first === undefined) return unknown;
-    if (isAbsoluteUrl(first)) return { kind: 'answer', answer: (server, location, serverLevel) => ({ kind: 'redirected', server, ...(location ? { location } : {}), directive: entry, target: first, serverLevel }) };
+    if (isAbsoluteUrl(first))
+      return {
+        kind: 'answer',
+        answer: (server, location, serverLevel) => ({
+          kind: 'redirected',
+          server,
+          ...(location ? { location } : {}),
+          directive: entry,
+          target: first,
+          serverLevel,
+        }),
+      };
     if (redirectCodes.has(first) && second !== undefined) {
-      return { kind: 'answer', answer: (server, location, serverLevel) => ({ kind: 'redirected', server, ...(location ? { location } : {}), directive: entry, target: second, serverLevel }) };
+      return {
+        kind: 'answer',
+        answer: (server, location, serverLevel) => ({
+          kind: 'redirected',
+          server,
+          ...(location ? { location } : {}),
+          directive: entry,
+          target: second,
+          serverLevel,
+        }),
+      };
     }
     if (/^[45]\d\d$/.test(first)) {
       const status = statusTexts[first] ?? first;
@@ -294,7 +340,17 @@ function rewriteStep(entry: PlacedDirective, uri: string): RewriteStep {
     if (!expression) return unknown;
     if (!expression.test(uri)) return { kind: 'continue' };
     if (isAbsoluteUrl(replacement) || flag === 'redirect' || flag === 'permanent') {
-      return { kind: 'answer', answer: (server, location, serverLevel) => ({ kind: 'redirected', server, ...(location ? { location } : {}), directive: entry, target: replacement, serverLevel }) };
+      return {
+        kind: 'answer',
+        answer: (server, location, serverLevel) => ({
+          kind: 'redirected',
+          server,
+          ...(location ? { location } : {}),
+          directive: entry,
+          target: replacement,
+          serverLevel,
+        }),
+      };
     }
     return unknown;
   }
@@ -311,8 +367,22 @@ function runRewrites(block: NginxBlock, uri: string, server: HttpServer, locatio
 }
 
 const contentHandlers = new Set([
-  'proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass', 'empty_gif', 'stub_status', 'js_content', 'perl',
-  'content_by_lua', 'content_by_lua_block', 'content_by_lua_file', 'flv', 'mp4', 'dav_methods',
+  'proxy_pass',
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'scgi_pass',
+  'grpc_pass',
+  'memcached_pass',
+  'empty_gif',
+  'stub_status',
+  'js_content',
+  'perl',
+  'content_by_lua',
+  'content_by_lua_block',
+  'content_by_lua_file',
+  'flv',
+  'mp4',
+  'dav_methods',
 ]);
 
 /** The access rule that applies to a client nobody can name (Let's Encrypt's validation addresses are not published). */
@@ -450,7 +520,9 @@ export function routeFor(
  * their own.
  */
 export function blockingFirstBootFailures(deployment: Deployment, project: DeployedProject, nginx: DeployedService): FirstBootFailure[] {
-  return firstBootFailures(deployment, project, nginx).filter((failure) => !failure.placeholderScript && !certbotInstallerFiles.has(posix.basename(failure.path)));
+  return firstBootFailures(deployment, project, nginx).filter(
+    (failure) => !failure.placeholderScript && !certbotInstallerFiles.has(posix.basename(failure.path)),
+  );
 }
 
 /**
@@ -473,7 +545,11 @@ export function challengeRoutes(deployment: Deployment): ChallengeRoute[] {
     const domains = literalDomains(job.invocation);
     if (domains) {
       for (const domain of job.invocation.domains) {
-        const route = routeFor(job.project, nginx, domain.name.value, { job, domainWord: domain.name, ...(domain.webrootPath ? { webrootWord: domain.webrootPath } : {}) });
+        const route = routeFor(job.project, nginx, domain.name.value, {
+          job,
+          domainWord: domain.name,
+          ...(domain.webrootPath ? { webrootWord: domain.webrootPath } : {}),
+        });
         if (route) routes.push(route);
       }
       continue;
@@ -499,7 +575,9 @@ export function storageOf(service: DeployedService, containerPath: string, image
     case 'bind':
       return { kind: 'host', path: origin.hostPath, mount: origin.mount };
     case 'volume':
-      return origin.volumeName === undefined ? { kind: 'container-only', mount: origin.mount } : { kind: 'volume', name: origin.volumeName, relativePath: origin.relativePath, mount: origin.mount };
+      return origin.volumeName === undefined
+        ? { kind: 'container-only', mount: origin.mount }
+        : { kind: 'volume', name: origin.volumeName, relativePath: origin.relativePath, mount: origin.mount };
     case 'tmpfs':
       return { kind: 'container-only', mount: origin.mount };
     case 'image':
@@ -525,7 +603,8 @@ export function webrootStorage(job: WebrootJob, directory: string): StorageOrigi
 export function containerPathOf(service: DeployedService, storage: StorageOrigin): string | undefined {
   for (const mount of service.compose.volumes) {
     if (mount.target === undefined || mount.source === undefined) continue;
-    if (storage.kind === 'host' && mount.type === 'bind' && isWithin(storage.path, mount.source)) return posix.join(mount.target, posix.relative(mount.source, storage.path));
+    if (storage.kind === 'host' && mount.type === 'bind' && isWithin(storage.path, mount.source))
+      return posix.join(mount.target, posix.relative(mount.source, storage.path));
     if (storage.kind === 'volume' && mount.type === 'volume' && mount.source === storage.name) return posix.join(mount.target, storage.relativePath);
   }
   return undefined;
@@ -533,7 +612,8 @@ export function containerPathOf(service: DeployedService, storage: StorageOrigin
 
 export function sameStorage(left: StorageOrigin, right: StorageOrigin): boolean {
   if (left.kind === 'host' && right.kind === 'host') return posix.normalize(left.path) === posix.normalize(right.path);
-  if (left.kind === 'volume' && right.kind === 'volume') return left.name === right.name && posix.normalize(left.relativePath || '.') === posix.normalize(right.relativePath || '.');
+  if (left.kind === 'volume' && right.kind === 'volume')
+    return left.name === right.name && posix.normalize(left.relativePath || '.') === posix.normalize(right.relativePath || '.');
   return false;
 }
 
@@ -546,7 +626,11 @@ export function jobWordLocation(job: WebrootJob, word: ShellWord, fileSystem: Fi
   if (origin.kind !== 'service' || !origin.service.command) return runWordLocation(job.run, word, fileSystem);
   const command = origin.service.command;
   const parent = [word, ...job.invocation.options.flatMap((option) => (option.value ? [option.value] : []))].find(
-    (candidate) => (command.argv as readonly ShellWord[]).includes(candidate) && candidate.span.start <= word.span.start && word.span.end <= candidate.span.end && candidate.value.includes(word.value),
+    (candidate) =>
+      (command.argv as readonly ShellWord[]).includes(candidate) &&
+      candidate.span.start <= word.span.start &&
+      word.span.end <= candidate.span.end &&
+      candidate.value.includes(word.value),
   );
   const place = parent ? placeOfWord(command, parent) : undefined;
   return place ? commandLocation(fileSystem, origin.project.compose, origin.service.compose, place, word.span) : runWordLocation(job.run, word, fileSystem);

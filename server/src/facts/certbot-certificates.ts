@@ -47,7 +47,14 @@ function computeCertbotCertificates(service: DeployedService): CertbotCertificat
         const writer = state.state === 'created-later' ? state.writer.service : undefined;
         if (writer !== undefined || certbotLivePath.test(argument.value)) {
           const location = hostLocation(service.view, file, argument.span);
-          certificates.push({ directive, file, path: argument.value, ...(location ? { location } : {}), ...(writer !== undefined ? { writer } : {}), ...(server ? { server } : {}) });
+          certificates.push({
+            directive,
+            file,
+            path: argument.value,
+            ...(location ? { location } : {}),
+            ...(writer !== undefined ? { writer } : {}),
+            ...(server ? { server } : {}),
+          });
         }
       }
       if (directive.block) visit(file, directive.block, directive.name === 'server' ? directive : server);

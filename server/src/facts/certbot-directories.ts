@@ -118,7 +118,11 @@ export function certbotJobs(deployment: Deployment, certbot: DeployedService): C
 
 /** Runs that obtain a certificate (and so create a lineage); dry runs save nothing. */
 export function obtainsCertificate(invocation: CertbotInvocation): boolean {
-  return (invocation.subcommand === 'certonly' || invocation.subcommand === 'run') && invocation.dryRun === undefined && !invocation.options.some((option) => option.name === '--csr');
+  return (
+    (invocation.subcommand === 'certonly' || invocation.subcommand === 'run') &&
+    invocation.dryRun === undefined &&
+    !invocation.options.some((option) => option.name === '--csr')
+  );
 }
 
 function literalValue(word: ShellWord): string | undefined {

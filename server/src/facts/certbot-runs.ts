@@ -77,7 +77,8 @@ function cronCommands(text: string): ShellCommand[] {
       const commandStart = lineStart + timeFields[0].length;
       const lineEnd = lineStart + line.length;
       let parsed = parseAt(text, commandStart, lineEnd).commands;
-      const interesting = (list: readonly ShellCommand[]): boolean => findCertbotInvocations(list).length > 0 || findNginxReloads(list).length > 0 || list.some(isRestart);
+      const interesting = (list: readonly ShellCommand[]): boolean =>
+        findCertbotInvocations(list).length > 0 || findNginxReloads(list).length > 0 || list.some(isRestart);
       const user = /^\S+\s+/.exec(line.slice(timeFields[0].length));
       if (!interesting(parsed) && user) {
         const withoutUser = parseAt(text, commandStart + user[0].length, lineEnd).commands;
@@ -117,7 +118,8 @@ export function isRestart(command: ShellCommand): boolean {
   if (!command.name) return false;
   const words = [command.name, ...command.arguments].map((word) => word.value);
   const program = basename(command.name);
-  if (program === 'systemctl') return words.some((word) => /^(reload|restart|reload-or-restart|try-restart)$/.test(word)) && words.some((word) => /^nginx(\.service)?$/.test(word));
+  if (program === 'systemctl')
+    return words.some((word) => /^(reload|restart|reload-or-restart|try-restart)$/.test(word)) && words.some((word) => /^nginx(\.service)?$/.test(word));
   if (program === 'service') return words[1] === 'nginx' && /^(reload|restart)$/.test(words[2] ?? '');
   if (program === 'docker' || program === 'docker-compose') {
     const rest = words.slice(1).filter((word) => !word.startsWith('-'));
@@ -129,7 +131,9 @@ export function isRestart(command: ShellCommand): boolean {
 
 function scriptsRunBy(schedules: readonly ScheduleFile[], script: RepositoryScript): ScheduleFile | undefined {
   const name = posix.basename(script.path);
-  return schedules.find((schedule) => schedule.commands.some((command) => [command.name, ...command.arguments].some((word) => word !== undefined && posix.basename(word.value) === name)));
+  return schedules.find((schedule) =>
+    schedule.commands.some((command) => [command.name, ...command.arguments].some((word) => word !== undefined && posix.basename(word.value) === name)),
+  );
 }
 
 function isUnknownSubcommand(invocation: CertbotInvocation): boolean {
@@ -171,7 +175,8 @@ export function gatherCertbotRuns(deployment: Deployment, schedules: readonly Sc
     }
   }
   for (const file of schedules) {
-    for (const invocation of findCertbotInvocations(file.commands)) runs.push({ invocation, origin: { kind: 'schedule', file }, repetition: { kind: 'schedule', file } });
+    for (const invocation of findCertbotInvocations(file.commands))
+      runs.push({ invocation, origin: { kind: 'schedule', file }, repetition: { kind: 'schedule', file } });
   }
   return runs;
 }
@@ -230,7 +235,9 @@ export function renewalPicture(deployment: Deployment, fileSystem: FileSystem): 
     const renewsHere = runs.some((run) => run.origin.kind === 'schedule' && run.origin.file === file && run.invocation.subcommand === 'renew');
     if (renewalMention.test(file.text) && !renewsHere) renewalUnknown = true;
   }
-  for (const dockerfile of findFiles(fileSystem, deployment.workspaceRoot, (path) => /^Dockerfile|\.Dockerfile$|^Containerfile/.test(posix.basename(path)), { maximumDepth: deployment.searchDepth })) {
+  for (const dockerfile of findFiles(fileSystem, deployment.workspaceRoot, (path) => /^Dockerfile|\.Dockerfile$|^Containerfile/.test(posix.basename(path)), {
+    maximumDepth: deployment.searchDepth,
+  })) {
     if (renewalMention.test(readTextFile(fileSystem, dockerfile) ?? '')) renewalUnknown = true;
   }
   if (runs.some((run) => isUnknownSubcommand(run.invocation))) renewalUnknown = true;
@@ -240,7 +247,9 @@ export function renewalPicture(deployment: Deployment, fileSystem: FileSystem): 
 /** certbot gets a new certificate on this run when one is due: `renew`, or `certonly` run again and again. */
 export function renews(run: CertbotRun): boolean {
   if (run.invocation.dryRun) return false;
-  return run.invocation.subcommand === 'renew' || ((run.invocation.subcommand === 'certonly' || run.invocation.subcommand === 'run') && run.repetition !== undefined);
+  return (
+    run.invocation.subcommand === 'renew' || ((run.invocation.subcommand === 'certonly' || run.invocation.subcommand === 'run') && run.repetition !== undefined)
+  );
 }
 
 export function issuesOnce(run: CertbotRun): boolean {
@@ -262,7 +271,9 @@ export function runWordLocation(run: CertbotRun, word: ShellWord, fileSystem: Fi
     case 'service': {
       const { project, service } = run.origin;
       const place = service.command ? placeOfWord(service.command, word) : undefined;
-      return place ? commandLocation(fileSystem, project.compose, service.compose, place, span) : (service.compose.command ?? service.compose.entrypoint)?.location;
+      return place
+        ? commandLocation(fileSystem, project.compose, service.compose, place, span)
+        : (service.compose.command ?? service.compose.entrypoint)?.location;
     }
   }
 }
@@ -315,7 +326,9 @@ export interface ReloadEvidence {
 }
 
 function hasDockerSocket(service: DeployedService): boolean {
-  return service.compose.volumes.some((mount) => mount.target === '/var/run/docker.sock' || mount.source === '/var/run/docker.sock' || mount.target === '/run/docker.sock');
+  return service.compose.volumes.some(
+    (mount) => mount.target === '/var/run/docker.sock' || mount.source === '/var/run/docker.sock' || mount.target === '/run/docker.sock',
+  );
 }
 
 function reachInContainer(reload: NginxReload, service: DeployedService): ReloadReach {

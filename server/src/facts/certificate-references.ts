@@ -3,7 +3,15 @@ import type { SourceLocation } from '../text/source-location';
 import { CertbotPath, certbotPathOf } from './certbot-directories';
 import type { DeployedProject, DeployedService } from '../model/deployment';
 import type { ContainerView } from '../model/container-view';
-import { argumentLocation, configurationPrefixOf, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, placedDirectivesNamed } from '../model/nginx-blocks';
+import {
+  argumentLocation,
+  configurationPrefixOf,
+  expandedConfiguration,
+  fixedPathArgument,
+  NginxBlock,
+  PlacedDirective,
+  placedDirectivesNamed,
+} from '../model/nginx-blocks';
 import { resolveNginxPath } from '../model/nginx-paths';
 import { remember } from './per-service';
 

@@ -69,8 +69,24 @@ function nodeAt(document: ComposeDocument, position: { line: number; character: 
 }
 
 const doubleQuoteEscapes: Readonly<Record<string, string>> = {
-  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', '/': '/', '\\': '\\',
-  N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\x85',
+  _: '\xa0',
+  L: '\u2028',
+  P: '\u2029',
 };
 
 /** Where each character of a one-line quoted scalar's value is written; undefined when the scalar folds lines. */
@@ -191,7 +207,10 @@ function scalarSourceOffsets(text: string, scalar: Scalar, raw: string): number[
   // chomping only changes trailing line breaks, which no span points into
   const trimmedRaw = raw.replace(/\n+$/, '');
   if (read.value.replace(/\n+$/, '') !== trimmedRaw) return undefined;
-  return [...read.offsets.slice(0, trimmedRaw.length), ...new Array<number>(raw.length - trimmedRaw.length + 1).fill(read.offsets[trimmedRaw.length] as number)];
+  return [
+    ...read.offsets.slice(0, trimmedRaw.length),
+    ...new Array<number>(raw.length - trimmedRaw.length + 1).fill(read.offsets[trimmedRaw.length] as number),
+  ];
 }
 
 function resolveString(fileSystem: FileSystem, project: ComposeProject, service: ComposeService, place: CommandStringPlace): ResolvedString | undefined {
@@ -256,7 +275,13 @@ function positionOf(lineCounter: LineCounter, offset: number): { line: number; c
 }
 
 /** The exact characters of a span of a command string in the compose file, when they can be known. */
-export function exactCommandLocation(fileSystem: FileSystem, project: ComposeProject, service: ComposeService, place: CommandStringPlace, span: TextSpan): SourceLocation | undefined {
+export function exactCommandLocation(
+  fileSystem: FileSystem,
+  project: ComposeProject,
+  service: ComposeService,
+  place: CommandStringPlace,
+  span: TextSpan,
+): SourceLocation | undefined {
   const resolved = resolveString(fileSystem, project, service, place);
   if (!resolved) return undefined;
   const start = fileOffset(resolved, span.start);
@@ -266,7 +291,13 @@ export function exactCommandLocation(fileSystem: FileSystem, project: ComposePro
 }
 
 /** The span's exact characters, or else the whole `command:` / `entrypoint:` value. */
-export function commandLocation(fileSystem: FileSystem, project: ComposeProject, service: ComposeService, place: CommandStringPlace, span: TextSpan): SourceLocation | undefined {
+export function commandLocation(
+  fileSystem: FileSystem,
+  project: ComposeProject,
+  service: ComposeService,
+  place: CommandStringPlace,
+  span: TextSpan,
+): SourceLocation | undefined {
   const exact = exactCommandLocation(fileSystem, project, service, place, span);
   if (exact) return exact;
   return (place.field === 'command' ? service.command : service.entrypoint)?.location;
@@ -284,7 +315,12 @@ function columnOf(lineCounter: LineCounter, offset: number): number {
 }
 
 function replaceEdit(resolved: ResolvedString, start: number, end: number, newText: string): FileEdit {
-  return { kind: 'replace', file: resolved.file, range: { start: positionOf(resolved.lineCounter, start), end: positionOf(resolved.lineCounter, end) }, newText };
+  return {
+    kind: 'replace',
+    file: resolved.file,
+    range: { start: positionOf(resolved.lineCounter, start), end: positionOf(resolved.lineCounter, end) },
+    newText,
+  };
 }
 
 /** Removes a whole item of a list-form command, with its separator or its line. */

@@ -42,7 +42,8 @@ function includeGlobs(files: readonly ConfigurationFile[], configurationPrefix: 
         // nginx resolves a relative include against the main configuration's directory
         const pattern = posix.resolve(configurationPrefix, argument.value);
         const directory = posix.dirname(pattern);
-        if (hasGlobMagic(posix.basename(pattern)) && !hasGlobMagic(directory)) globs.push({ include: directive, directory, namePattern: posix.basename(pattern) });
+        if (hasGlobMagic(posix.basename(pattern)) && !hasGlobMagic(directory))
+          globs.push({ include: directive, directory, namePattern: posix.basename(pattern) });
       }
       if (directive.block) visit(directive.block);
     }
@@ -73,7 +74,10 @@ function wordPattern(word: ShellWord, variables: ReadonlyMap<string, string>): s
   if (word.literal) return word.value;
   const pattern = word.value
     .replace(/\$\([^)]*\)/g, '*')
-    .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_match, braced?: string, plain?: string) => variables.get((braced ?? plain) as string) ?? '*');
+    .replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (_match, braced?: string, plain?: string) => variables.get((braced ?? plain) as string) ?? '*',
+    );
   return /[$`]/.test(pattern) ? undefined : pattern.replace(/\*+/g, '*');
 }
 
@@ -122,7 +126,9 @@ function destinationKeys(picture: RenewalPicture, script: RepositoryScript, ngin
       return key === undefined ? [] : [key];
     });
   }
-  const candidates = directory.startsWith('/') ? [directory] : [posix.resolve(posix.dirname(script.path), directory), posix.resolve(nginx.projectDirectory, directory)];
+  const candidates = directory.startsWith('/')
+    ? [directory]
+    : [posix.resolve(posix.dirname(script.path), directory), posix.resolve(nginx.projectDirectory, directory)];
   return candidates.map((path) => `host:${path}`);
 }
 
@@ -173,7 +179,13 @@ export function enabledStages(deployment: Deployment, picture: RenewalPicture, n
           return matchingFiles(nginx, sourceDirectory, [posix.basename(path), glob.namePattern]);
         });
         for (const path of paths) {
-          stages.push({ include: glob.include, enabledDirectory: glob.directory, script, link: link.command, configuration: loadNginxConfiguration(nginx.view, path, { context: undefined }) });
+          stages.push({
+            include: glob.include,
+            enabledDirectory: glob.directory,
+            script,
+            link: link.command,
+            configuration: loadNginxConfiguration(nginx.view, path, { context: undefined }),
+          });
         }
       }
     }

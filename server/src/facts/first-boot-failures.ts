@@ -27,9 +27,12 @@ const fileDirectives: ReadonlyMap<string, (path: string) => string> = new Map([
 /** The command of a repository script that writes the placeholder certificate, for related locations. */
 export function placeholderCommandLocation(failure: FirstBootFailure): SourceLocation | undefined {
   const script = failure.placeholderScript;
-  const certificate = script?.dummyCertificates?.certificates.find((candidate) =>
-    [candidate.resolvedCertificatePath, candidate.resolvedKeyPath].some((path) => path !== undefined && path.split('/').pop() === failure.path.split('/').pop()),
-  ) ?? script?.dummyCertificates?.certificates[0];
+  const certificate =
+    script?.dummyCertificates?.certificates.find((candidate) =>
+      [candidate.resolvedCertificatePath, candidate.resolvedKeyPath].some(
+        (path) => path !== undefined && path.split('/').pop() === failure.path.split('/').pop(),
+      ),
+    ) ?? script?.dummyCertificates?.certificates[0];
   if (!script || !certificate) return undefined;
   const span = certificate.command.span;
   return { file: script.path, range: { start: positionAt(script.text, span.start), end: positionAt(script.text, span.end) } };
@@ -69,14 +72,20 @@ function hostPathsWritten(script: RepositoryScript, certificate: DummyCertificat
   return [];
 }
 
-function placeholderScriptFor(deployment: Deployment, pathInWriter: string | undefined, path: string, hostPath: string | undefined): RepositoryScript | undefined {
+function placeholderScriptFor(
+  deployment: Deployment,
+  pathInWriter: string | undefined,
+  path: string,
+  hostPath: string | undefined,
+): RepositoryScript | undefined {
   const name = posix.basename(path);
   if (certbotInstallerFiles.has(name)) return scriptProvidingInstallerFile(deployment, name);
   return deployment.scripts.find((script) =>
     script.dummyCertificates?.certificates.some((certificate) => {
       const written = [certificate.resolvedCertificatePath, certificate.resolvedKeyPath].filter((file): file is string => file !== undefined);
       // openssl on the host writes host paths, which reach nginx through a bind mount
-      if (certificate.launcher === 'direct') return hostPath !== undefined && written.some((file) => hostPathsWritten(script, certificate, file).includes(hostPath));
+      if (certificate.launcher === 'direct')
+        return hostPath !== undefined && written.some((file) => hostPathsWritten(script, certificate, file).includes(hostPath));
       return (pathInWriter !== undefined && written.includes(pathInWriter)) || written.includes(path);
     }),
   );
@@ -94,7 +103,10 @@ function explain(service: DeployedService, failure: FirstBootFailure['state'], p
     related.push({ ...failure.writer.mount.location, message: `service \`${failure.writer.service}\` writes the certificate through this mount` });
     const command = writer?.compose.command ?? writer?.compose.entrypoint;
     if (command) related.push({ ...command.location, message: `service \`${failure.writer.service}\` obtains the certificate here` });
-    return { text: `it is created later by service \`${failure.writer.service}\` through ${mount}, and certbot can only get it once nginx answers on port 80`, related };
+    return {
+      text: `it is created later by service \`${failure.writer.service}\` through ${mount}, and certbot can only get it once nginx answers on port 80`,
+      related,
+    };
   }
   if (origin.kind === 'bind') {
     const mount = describeMount(origin.mount.source, origin.mount.target, service.projectDirectory);

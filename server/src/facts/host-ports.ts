@@ -61,7 +61,13 @@ export function hostClaim(binding: PortBinding): HostClaim | undefined {
   const host = portRange(binding.hostPort);
   const container = portRange(binding.containerPort);
   if (host.low === 0) return undefined;
-  return { protocol: binding.protocol, addresses, lowPort: host.low, highPort: host.high, anyPortOfRange: host.high > host.low && container.high === container.low };
+  return {
+    protocol: binding.protocol,
+    addresses,
+    lowPort: host.low,
+    highPort: host.high,
+    anyPortOfRange: host.high > host.low && container.high === container.low,
+  };
 }
 
 /** A claim on every address, as a process in the host's network binds it. */
@@ -126,7 +132,10 @@ export function networkModeOf(project: ComposeProject, serviceName: string): Loc
     const text = String(node.value);
     found = {
       value: text.includes('$') ? undefined : text,
-      location: { file: document.file, range: { start: { line: start.line - 1, character: start.col - 1 }, end: { line: end.line - 1, character: end.col - 1 } } },
+      location: {
+        file: document.file,
+        range: { start: { line: start.line - 1, character: start.col - 1 }, end: { line: end.line - 1, character: end.col - 1 } },
+      },
     };
   }
   return found;

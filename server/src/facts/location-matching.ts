@@ -85,7 +85,8 @@ function searchLevel<Value>(level: readonly LocationNode<Value>[], uri: string):
   let prefix: LocationNode<Value> | undefined;
   for (const node of level) {
     const { kind, pattern } = node.matcher;
-    if ((kind === 'prefix' || kind === 'prefix-no-regex') && uri.startsWith(pattern) && (!prefix || pattern.length > prefix.matcher.pattern.length)) prefix = node;
+    if ((kind === 'prefix' || kind === 'prefix-no-regex') && uri.startsWith(pattern) && (!prefix || pattern.length > prefix.matcher.pattern.length))
+      prefix = node;
   }
   let found: Search<Value> = { status: 'none' };
   if (prefix) {

@@ -5,7 +5,13 @@ import type { Position } from '../text/source-location';
 import { attributeStep, referencesIn, type HclBlock, type HclReference } from '../languages/terraform/hcl-syntax';
 import type { TerraformModule } from '../languages/terraform/module';
 import type { CloudFormationCertificate, TerraformCertificate } from '../model/infrastructure/acm-certificates';
-import { cloudFormationPublicZones, longestSuffixZone, templateString, terraformCertificateDomains, terraformPublicZones } from '../model/infrastructure/acm-hosted-zones';
+import {
+  cloudFormationPublicZones,
+  longestSuffixZone,
+  templateString,
+  terraformCertificateDomains,
+  terraformPublicZones,
+} from '../model/infrastructure/acm-hosted-zones';
 
 /** The indentation one nesting level adds in this file; two spaces when nothing is indented. */
 function indentationUnit(text: string): string {
@@ -45,7 +51,9 @@ const plainDomain = /^[a-z0-9*._-]+$/;
  * different ones, `zoneMap` says which (the records then read the zone of their own domain); when
  * a domain is not certain or no zone of the module fits it, a variable.
  */
-function zoneIdExpression(certificate: TerraformCertificate): { expression: string; zoneMap?: readonly (readonly [string, string])[]; variableBlock?: string } | undefined {
+function zoneIdExpression(
+  certificate: TerraformCertificate,
+): { expression: string; zoneMap?: readonly (readonly [string, string])[]; variableBlock?: string } | undefined {
   const module = certificate.module;
   const domains = terraformCertificateDomains(module, certificate.resource);
   const zones = terraformPublicZones(module);
@@ -99,7 +107,8 @@ function validatedReference(reference: HclReference, text: string, validationNam
   const [name] = reference.steps;
   const read = reference.steps.findIndex((step) => step.kind === 'attribute' && step !== name);
   const attribute = reference.steps[read];
-  if (name === undefined || attribute === undefined || read === 1) return `${replacement}.certificate_arn${attribute ? text.slice(attribute.span.end, reference.span.end) : ''}`;
+  if (name === undefined || attribute === undefined || read === 1)
+    return `${replacement}.certificate_arn${attribute ? text.slice(attribute.span.end, reference.span.end) : ''}`;
   return `${replacement}${text.slice(name.span.end, attribute.span.start)}.certificate_arn${text.slice(attribute.span.end, reference.span.end)}`;
 }
 
@@ -138,7 +147,9 @@ export function terraformDnsValidationEdits(certificate: TerraformCertificate, p
         `resource "aws_route53_record" "${recordsName}" {`,
         '§for_each = {',
         `§§for option in ${certificate.address}.domain_validation_options : option.domain_name => {`,
-        ...(zone.zoneMap ? recordFieldsWithZone(zone.zoneMap) : ['§§§name   = option.resource_record_name', '§§§record = option.resource_record_value', '§§§type   = option.resource_record_type']),
+        ...(zone.zoneMap
+          ? recordFieldsWithZone(zone.zoneMap)
+          : ['§§§name   = option.resource_record_name', '§§§record = option.resource_record_value', '§§§type   = option.resource_record_type']),
         '§§}',
         '§}',
         '',
@@ -154,18 +165,33 @@ export function terraformDnsValidationEdits(certificate: TerraformCertificate, p
   }
   if (parts.addValidation) {
     const fqdns = parts.addRecords ? `\n§validation_record_fqdns = [for record in aws_route53_record.${recordsName} : record.fqdn]` : '';
-    blocks.push(`resource "aws_acm_certificate_validation" "${validationName}" {\n§certificate_arn${parts.addRecords ? '        ' : ''} = ${certificate.address}.arn${fqdns}\n}`);
+    blocks.push(
+      `resource "aws_acm_certificate_validation" "${validationName}" {\n§certificate_arn${parts.addRecords ? '        ' : ''} = ${certificate.address}.arn${fqdns}\n}`,
+    );
     // consumers read the ARN directly or through a local: both must wait for the validation
     const readers = [
-      ...certificate.consumers.flatMap((consumer) => (consumer.directReference ? [{ reference: consumer.directReference, file: consumer.resource.file.path, text: consumer.resource.file.syntax.text }] : [])),
+      ...certificate.consumers.flatMap((consumer) =>
+        consumer.directReference ? [{ reference: consumer.directReference, file: consumer.resource.file.path, text: consumer.resource.file.syntax.text }] : [],
+      ),
       ...[...module.locals.values()].flatMap((local) =>
         referencesIn(local.expression)
-          .filter((reference) => reference.root === 'aws_acm_certificate' && attributeStep(reference, 0) === resource.name && attributeStep(reference, 1) === 'arn' && reference.steps.length === 2)
+          .filter(
+            (reference) =>
+              reference.root === 'aws_acm_certificate' &&
+              attributeStep(reference, 0) === resource.name &&
+              attributeStep(reference, 1) === 'arn' &&
+              reference.steps.length === 2,
+          )
           .map((reference) => ({ reference, file: local.file.path, text: local.file.syntax.text })),
       ),
     ];
     for (const reader of readers) {
-      edits.push({ kind: 'replace', file: reader.file, range: reader.reference.range, newText: validatedReference(reader.reference, reader.text, validationName) });
+      edits.push({
+        kind: 'replace',
+        file: reader.file,
+        range: reader.reference.range,
+        newText: validatedReference(reader.reference, reader.text, validationName),
+      });
     }
   }
   if (variableBlock) blocks.push(variableBlock);
@@ -193,7 +219,12 @@ export function createBeforeDestroyFix(certificate: TerraformCertificate): Fix {
   const unit = bodyIndentation(text, certificate.resource.block);
   const title = `Add \`lifecycle { create_before_destroy = true }\` to ${certificate.address}`;
   if (certificate.createBeforeDestroy) {
-    return { title: `Set create_before_destroy = true in ${certificate.address}`, edits: [{ kind: 'replace', file, range: certificate.createBeforeDestroy.value.range, newText: 'true' }], preferred: true, safe: true };
+    return {
+      title: `Set create_before_destroy = true in ${certificate.address}`,
+      edits: [{ kind: 'replace', file, range: certificate.createBeforeDestroy.value.range, newText: 'true' }],
+      preferred: true,
+      safe: true,
+    };
   }
   const target: HclBlock = certificate.lifecycle ?? certificate.resource.block;
   const base = lineIndentation(text, target.span.start);
@@ -206,10 +237,14 @@ export function createBeforeDestroyFix(certificate: TerraformCertificate): Fix {
     const range = { start: lines.position(target.openBrace.end), end: lines.position(target.closeBrace.start) };
     return { title, edits: [{ kind: 'replace', file, range, newText: `\n${body}${base}` }], preferred: true, safe: true };
   }
-  const inner = certificate.lifecycle ? `${base}${bodyIndentation(text, certificate.lifecycle)}create_before_destroy = true\n` : `\n${base}${unit}lifecycle {\n${base}${unit}${unit}create_before_destroy = true\n${base}${unit}}\n`;
+  const inner = certificate.lifecycle
+    ? `${base}${bodyIndentation(text, certificate.lifecycle)}create_before_destroy = true\n`
+    : `\n${base}${unit}lifecycle {\n${base}${unit}${unit}create_before_destroy = true\n${base}${unit}}\n`;
   const closeLineStart = text.lastIndexOf('\n', target.closeBrace.start - 1) + 1;
   const closeAlone = /^[ \t]*$/.test(text.slice(closeLineStart, target.closeBrace.start));
-  const edit = closeAlone ? insertion(file, lines.position(closeLineStart), inner) : insertion(file, lines.position(target.closeBrace.start), `\n${inner}${base}`);
+  const edit = closeAlone
+    ? insertion(file, lines.position(closeLineStart), inner)
+    : insertion(file, lines.position(target.closeBrace.start), `\n${inner}${base}`);
   return { title, edits: [edit], preferred: true, safe: true };
 }
 
@@ -273,14 +308,26 @@ export function cloudFormationDnsValidationEdits(certificate: CloudFormationCert
   if (json) {
     const items = entries.map(({ domain, zone }) => `${indentation}${unit}{ "DomainName": ${domain}, "HostedZoneId": { "Ref": "${zone}" } }`).join(',\n');
     addition = `,\n${indentation}"DomainValidationOptions": [\n${items}\n${indentation}]`;
-    edits.push({ kind: 'replace', file, range: methodValue.range, newText: `${switchMethod ? '"DNS"' : text.slice(methodValue.span.start, methodValue.span.end)}${addition}` });
+    edits.push({
+      kind: 'replace',
+      file,
+      range: methodValue.range,
+      newText: `${switchMethod ? '"DNS"' : text.slice(methodValue.span.start, methodValue.span.end)}${addition}`,
+    });
   } else {
-    const items = entries.map(({ domain, zone }) => `${indentation}${unit}- DomainName: ${domain}\n${indentation}${unit}  HostedZoneId: !Ref ${zone}`).join('\n');
+    const items = entries
+      .map(({ domain, zone }) => `${indentation}${unit}- DomainName: ${domain}\n${indentation}${unit}  HostedZoneId: !Ref ${zone}`)
+      .join('\n');
     addition = `\n${indentation}DomainValidationOptions:\n${items}`;
     const lineEnd = text.indexOf('\n', methodValue.span.end);
     const endOfLine = lineEnd < 0 ? text.length : text.charAt(lineEnd - 1) === '\r' ? lineEnd - 1 : lineEnd;
     if (endOfLine === methodValue.span.end) {
-      edits.push({ kind: 'replace', file, range: methodValue.range, newText: `${switchMethod ? 'DNS' : text.slice(methodValue.span.start, methodValue.span.end)}${addition}` });
+      edits.push({
+        kind: 'replace',
+        file,
+        range: methodValue.range,
+        newText: `${switchMethod ? 'DNS' : text.slice(methodValue.span.start, methodValue.span.end)}${addition}`,
+      });
     } else {
       if (switchMethod) edits.push({ kind: 'replace', file, range: methodValue.range, newText: 'DNS' });
       edits.push(insertion(file, lines.position(endOfLine), addition));
@@ -302,7 +349,11 @@ function newParameterEdit(template: CloudFormationCertificate['template'], name:
       return insertion(file, lines.position(last.value.span.end), `,\n${lineIndentation(text, last.keySpan.start)}${body}`);
     }
     const indentation = lineIndentation(text, template.resourcesEntry.keySpan.start);
-    return insertion(file, lines.position(template.resourcesEntry.keySpan.start), `"Parameters": {\n${indentation}${unit}${body}\n${indentation}},\n${indentation}`);
+    return insertion(
+      file,
+      lines.position(template.resourcesEntry.keySpan.start),
+      `"Parameters": {\n${indentation}${unit}${body}\n${indentation}},\n${indentation}`,
+    );
   }
   const body = (indentation: string): string =>
     `${indentation}${name}:\n${indentation}${unit}Type: AWS::Route53::HostedZone::Id\n${indentation}${unit}Description: The Route 53 hosted zone that holds the certificate's DNS validation records`;

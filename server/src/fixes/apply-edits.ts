@@ -34,7 +34,9 @@ export function applyFileEdits(edits: readonly FileEdit[], read: (file: string) 
     const before = read(file);
     if (before === undefined) throw new Error(`cannot edit ${file}: it cannot be read`);
     const spans = fileEdits
-      .flatMap((edit) => (edit.kind === 'replace' ? [{ start: offsetAt(before, edit.range.start), end: offsetAt(before, edit.range.end), text: edit.newText }] : []))
+      .flatMap((edit) =>
+        edit.kind === 'replace' ? [{ start: offsetAt(before, edit.range.start), end: offsetAt(before, edit.range.end), text: edit.newText }] : [],
+      )
       .sort((left, right) => left.start - right.start || left.end - right.end);
     let after = '';
     let cursor = 0;

@@ -1,4 +1,11 @@
-import { AnnotatedTextEdit, ChangeAnnotation, CreateFile, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver/node';
+import {
+  AnnotatedTextEdit,
+  ChangeAnnotation,
+  CreateFile,
+  OptionalVersionedTextDocumentIdentifier,
+  TextDocumentEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver/node';
 import type { FileEdit } from '../text/findings';
 import { fileUri } from './protocol-conversions';
 
@@ -21,6 +28,8 @@ export function toAnnotatedWorkspaceEdit(edits: readonly FileEdit[], summary: re
       byFile.set(uri, [...(byFile.get(uri) ?? []), AnnotatedTextEdit.replace(edit.range, edit.newText, bootstrapAnnotationId)]);
     }
   }
-  const changes = [...byFile].map(([uri, textEdits]) => TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, versionOf(uri)), textEdits));
+  const changes = [...byFile].map(([uri, textEdits]) =>
+    TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, versionOf(uri)), textEdits),
+  );
   return { documentChanges: [...creations, ...changes], changeAnnotations: { [bootstrapAnnotationId]: annotation } };
 }

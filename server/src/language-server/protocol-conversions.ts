@@ -57,7 +57,9 @@ export function toWorkspaceEdit(edits: readonly FileEdit[], versionOf: (uri: str
       byFile.set(uri, [...(byFile.get(uri) ?? []), TextEdit.replace(edit.range, edit.newText)]);
     }
   }
-  const changes = [...byFile].map(([uri, textEdits]) => TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, versionOf(uri)), textEdits));
+  const changes = [...byFile].map(([uri, textEdits]) =>
+    TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, versionOf(uri)), textEdits),
+  );
   return { documentChanges: [...creations, ...changes] };
 }
 

@@ -371,7 +371,12 @@ connection.onCodeAction((params) => {
     }
     if (syntax) {
       const edit = disableRuleForLineEdit(found.path, document.getText(), syntax, diagnostic.range.start.line, finding.ruleId);
-      actions.push({ title: `Disable ${finding.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([edit], versionOf) });
+      actions.push({
+        title: `Disable ${finding.ruleId} for this line`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: toWorkspaceEdit([edit], versionOf),
+      });
     }
   }
   return actions;
@@ -461,7 +466,10 @@ connection.onDocumentLinks((params): DocumentLink[] => {
   const analysis = path ? rootStates.get(rootOf(path))?.analysis : undefined;
   if (!path || !analysis) return [];
   const isFile = (candidate: string): boolean => overlay.stat(candidate)?.kind === 'file';
-  return [...includeLinks(analysis.deployment, path), ...mountLinks(analysis.deployment, path, isFile)].map((link) => ({ range: link.range, target: fileUri(link.target) }));
+  return [...includeLinks(analysis.deployment, path), ...mountLinks(analysis.deployment, path, isFile)].map((link) => ({
+    range: link.range,
+    target: fileUri(link.target),
+  }));
 });
 
 /** Rules whose cure is the HTTP-first split; they offer it as a quick fix. */
@@ -477,7 +485,12 @@ interface BootstrapRequest {
 
 function isBootstrapRequest(value: unknown): value is BootstrapRequest {
   const candidate = value as Partial<BootstrapRequest> | undefined;
-  return Array.isArray(candidate?.domains) && candidate.domains.every((domain) => typeof domain === 'string') && typeof candidate.email === 'string' && typeof candidate.staging === 'boolean';
+  return (
+    Array.isArray(candidate?.domains) &&
+    candidate.domains.every((domain) => typeof domain === 'string') &&
+    typeof candidate.email === 'string' &&
+    typeof candidate.staging === 'boolean'
+  );
 }
 
 /** The latest analysis of a root, after any analysis already under way. */
@@ -498,11 +511,23 @@ function knownEmail(analysis: WorkspaceAnalysis): string | undefined {
   return invocations.map((invocation) => invocation.email).find((word) => word?.literal)?.value;
 }
 
-function bootstrapEdit(analysis: WorkspaceAnalysis, projectDirectory: string | undefined, request: BootstrapRequest): { edit: WorkspaceEdit; summary: string[] } {
+function bootstrapEdit(
+  analysis: WorkspaceAnalysis,
+  projectDirectory: string | undefined,
+  request: BootstrapRequest,
+): { edit: WorkspaceEdit; summary: string[] } {
   const result = generateBootstrap(analysis.deployment, overlay, { ...request, projectDirectory });
   // an editor creates files without the executable bit that certbot's hook and the image's start scripts need
-  const scripts = result.edits.filter((edit) => edit.kind === 'create' && edit.file.endsWith('.sh')).map((edit) => posix.relative(analysis.deployment.workspaceRoot, edit.file));
-  const summary = scripts.length > 0 ? [...result.summary, `certboot makes the new scripts executable once they exist (chmod +x ${scripts.join(' ')}): certbot runs a deploy hook, and the nginx image a /docker-entrypoint.d script, only when it is.`] : result.summary;
+  const scripts = result.edits
+    .filter((edit) => edit.kind === 'create' && edit.file.endsWith('.sh'))
+    .map((edit) => posix.relative(analysis.deployment.workspaceRoot, edit.file));
+  const summary =
+    scripts.length > 0
+      ? [
+          ...result.summary,
+          `certboot makes the new scripts executable once they exist (chmod +x ${scripts.join(' ')}): certbot runs a deploy hook, and the nginx image a /docker-entrypoint.d script, only when it is.`,
+        ]
+      : result.summary;
   return { edit: toAnnotatedWorkspaceEdit(result.edits, summary, versionOf), summary };
 }
 
@@ -526,7 +551,8 @@ connection.onExecuteCommand(async (params) => {
     const { edit, summary } = bootstrapEdit(analysis, undefined, { domains: request.domains, email: request.email, staging: request.staging });
     const applied = await connection.workspace.applyEdit({ label: 'Split into HTTP-first stages', edit });
     const executable = applied.applied ? markScriptsExecutable(createdScripts(edit)) : [];
-    if (applied.applied && request.announce === true) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `certboot: ${summary.join(' ')}` });
+    if (applied.applied && request.announce === true)
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `certboot: ${summary.join(' ')}` });
     return { applied: applied.applied, summary, executable };
   } catch (error) {
     if (error instanceof BootstrapError) throw new ResponseError(ErrorCodes.InvalidRequest, error.message);

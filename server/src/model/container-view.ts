@@ -78,9 +78,7 @@ export class ContainerView implements FileSystem {
     private readonly laterWriter: LaterWriterLookup = () => undefined,
   ) {
     // the longest target wins, as in the kernel's mount table
-    this.mounts = mounts
-      .filter((mount) => mount.target !== undefined)
-      .sort((left, right) => (right.target ?? '').length - (left.target ?? '').length);
+    this.mounts = mounts.filter((mount) => mount.target !== undefined).sort((left, right) => (right.target ?? '').length - (left.target ?? '').length);
   }
 
   /** Rules ask about the same paths again and again; a view lives for one analysis. */
@@ -99,7 +97,8 @@ export class ContainerView implements FileSystem {
     const path = posix.resolve('/', containerPath);
     // what the entrypoint writes at start (rendered templates) lies over the mounts
     const written = this.image?.files.get(path);
-    if (written !== undefined && this.image?.writtenAtStart.has(path)) return { kind: 'image', content: written, template: this.image.renderedTemplates?.get(path) };
+    if (written !== undefined && this.image?.writtenAtStart.has(path))
+      return { kind: 'image', content: written, template: this.image.renderedTemplates?.get(path) };
     for (const mount of this.mounts) {
       const target = mount.target ?? '';
       if (!isWithin(path, target)) continue;

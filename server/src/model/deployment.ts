@@ -169,12 +169,18 @@ function nginxPaths(command: ComposeCommand | undefined, kind: NginxImage['kind'
   };
   const configuration = valueOf('-c');
   if (kind !== 'openresty') {
-    return { mainConfigurationPath: configuration !== undefined && configuration.startsWith('/') ? configuration : '/etc/nginx/nginx.conf', prefix: defaultNginxPrefix };
+    return {
+      mainConfigurationPath: configuration !== undefined && configuration.startsWith('/') ? configuration : '/etc/nginx/nginx.conf',
+      prefix: defaultNginxPrefix,
+    };
   }
   const prefix = valueOf('-p') ?? openrestyPrefix;
   if (!prefix.startsWith('/')) return { mainConfigurationPath: configuration?.startsWith('/') ? configuration : undefined, prefix: openrestyPrefix };
   const withSlash = prefix.endsWith('/') ? prefix : `${prefix}/`;
-  return { mainConfigurationPath: configuration?.startsWith('/') ? configuration : posix.join(withSlash, configuration ?? 'conf/nginx.conf'), prefix: withSlash };
+  return {
+    mainConfigurationPath: configuration?.startsWith('/') ? configuration : posix.join(withSlash, configuration ?? 'conf/nginx.conf'),
+    prefix: withSlash,
+  };
 }
 
 /** The files of the openresty image itself; a derived image's own RUN steps may add any. */
@@ -281,7 +287,8 @@ function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathS
   const services = compose.services.map((service): DeployedService => {
     const command = commands.get(service.name);
     const nginxImage = nginxImageOf(fileSystem, service);
-    const rendersTemplates = nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command);
+    const rendersTemplates =
+      nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command);
     const image =
       nginxImage && (nginxImage.kind === 'official' || nginxImage.kind === 'derived')
         ? officialImageFiles(fileSystem, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths, nginxImage.kind === 'derived')
@@ -345,9 +352,24 @@ function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: 
     compose,
     projectDirectory: directory,
     view,
-    nginx: { imageKind: 'host', mainConfigurationPath: mainPath, prefix: defaultNginxPrefix, rendersTemplates: false, configuration: loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) },
+    nginx: {
+      imageKind: 'host',
+      mainConfigurationPath: mainPath,
+      prefix: defaultNginxPrefix,
+      rendersTemplates: false,
+      configuration: loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }),
+    },
   };
-  const project: ComposeProject = { directory, name: compose.name, files: [], includedFiles: [], services: [compose], namedVolumes: [], documents: [], diagnostics: [] };
+  const project: ComposeProject = {
+    directory,
+    name: compose.name,
+    files: [],
+    includedFiles: [],
+    services: [compose],
+    namedVolumes: [],
+    documents: [],
+    diagnostics: [],
+  };
   return { compose: project, services: [service] };
 }
 
@@ -412,7 +434,8 @@ function loadProject(fileSystem: FileSystem, directory: string, options: Deploym
  * (a cycle, already reported) both stay.
  */
 function withoutIncludedProjects(projects: readonly ComposeProject[]): ComposeProject[] {
-  const includes = (including: ComposeProject, included: ComposeProject): boolean => included.files.length > 0 && including.includedFiles.includes(included.files[0]);
+  const includes = (including: ComposeProject, included: ComposeProject): boolean =>
+    included.files.length > 0 && including.includedFiles.includes(included.files[0]);
   return projects.filter((project) => !projects.some((other) => other !== project && includes(other, project) && !includes(project, other)));
 }
 
@@ -430,18 +453,30 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
   await initializeShellParser();
   const freshClone = new FreshClone(fileSystem, [workspaceRoot]);
   const searchDepth = options.searchDepth;
-  const projects = withoutIncludedProjects(findComposeDirectories(fileSystem, workspaceRoot, { maximumDepth: searchDepth }).map((directory) => loadProject(fileSystem, directory, options))).map(
-    (compose) => buildProject(fileSystem, compose, remembered(options.hostPathState ?? freshCloneState(freshClone, compose.directory)), options.cache),
-  );
+  const projects = withoutIncludedProjects(
+    findComposeDirectories(fileSystem, workspaceRoot, { maximumDepth: searchDepth }).map((directory) => loadProject(fileSystem, directory, options)),
+  ).map((compose) => buildProject(fileSystem, compose, remembered(options.hostPathState ?? freshCloneState(freshClone, compose.directory)), options.cache));
   const loaded = filesLoadedByServices(projects);
-  for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', { maximumFiles: 200, maximumDepth: searchDepth })) {
+  for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', {
+    maximumFiles: 200,
+    maximumDepth: searchDepth,
+  })) {
     if (loaded.has(path)) continue;
     projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))), options.cache));
   }
-  const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), { maximumFiles: options.maximumScripts ?? 200, maximumDepth: searchDepth }).flatMap((path): RepositoryScript[] => {
+  const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), {
+    maximumFiles: options.maximumScripts ?? 200,
+    maximumDepth: searchDepth,
+  }).flatMap((path): RepositoryScript[] => {
     const text = readTextFile(fileSystem, path);
     if (text === undefined || text.includes('\0')) return [];
-    const read = options.cache ? options.cache.scripts.get(path, (kept) => kept.text === text, () => ({ text, read: readScript(text) })).read : readScript(text);
+    const read = options.cache
+      ? options.cache.scripts.get(
+          path,
+          (kept) => kept.text === text,
+          () => ({ text, read: readScript(text) }),
+        ).read
+      : readScript(text);
     return [{ path, repositoryRoot: freshClone.repositoryRootOf(posix.dirname(path)) ?? workspaceRoot, text, ...read }];
   });
   return { workspaceRoot, projects, scripts, infrastructure: await loadInfrastructure(fileSystem, workspaceRoot, { searchDepth }), searchDepth };

@@ -22,7 +22,12 @@ export function nginxImageKind(image: string): NginxImageKind | undefined {
   const repository = repositoryOf(image);
   if (repository === 'nginx' || repository === 'nginxinc/nginx-unprivileged') return 'official';
   if (repository === 'openresty/openresty') return 'openresty';
-  if (repository === 'jonasal/nginx-certbot' || repository === 'staticfloat/nginx-certbot' || repository === 'nginxproxy/nginx-proxy' || repository === 'jwilder/nginx-proxy') {
+  if (
+    repository === 'jonasal/nginx-certbot' ||
+    repository === 'staticfloat/nginx-certbot' ||
+    repository === 'nginxproxy/nginx-proxy' ||
+    repository === 'jwilder/nginx-proxy'
+  ) {
     return 'manages-certificates';
   }
   return undefined;

@@ -38,7 +38,12 @@ export class RenderedTemplate {
         if (value === undefined) continue;
         const templateStart = match.index;
         rendered += line.slice(copiedUpTo, templateStart);
-        substitutions.push({ templateStart, templateEnd: templateStart + match[0].length, renderedStart: rendered.length, renderedEnd: rendered.length + value.length });
+        substitutions.push({
+          templateStart,
+          templateEnd: templateStart + match[0].length,
+          renderedStart: rendered.length,
+          renderedEnd: rendered.length + value.length,
+        });
         rendered += value;
         copiedUpTo = templateStart + match[0].length;
         if (value.includes('\n')) linesMoved = true;

@@ -57,7 +57,10 @@ function describeOrigin(origin: PathOrigin, service: DeployedService): string {
 function describeState(state: FirstBootState, service: DeployedService, containerPath: string): string {
   // the directory a bind mount names: missing from a fresh clone, docker creates it empty
   const origin = state.origin;
-  const created = origin.kind === 'bind' && origin.mount.target === containerPath ? `an empty directory (docker creates \`${relativeToProject(origin.hostPath, service.projectDirectory)}\` on the host when it starts the container)` : undefined;
+  const created =
+    origin.kind === 'bind' && origin.mount.target === containerPath
+      ? `an empty directory (docker creates \`${relativeToProject(origin.hostPath, service.projectDirectory)}\` on the host when it starts the container)`
+      : undefined;
   switch (state.state) {
     case 'present':
       return 'present';

@@ -51,12 +51,7 @@ const defaultMaximumEntries = 10_000;
  * A directory is present only when at least one file below it is not ignored; the search stops
  * at the first such file.
  */
-export function freshCloneState(
-  fileSystem: FileSystem,
-  gitIgnore: GitIgnore | undefined,
-  path: string,
-  options: FreshCloneOptions = {},
-): FreshCloneResult {
+export function freshCloneState(fileSystem: FileSystem, gitIgnore: GitIgnore | undefined, path: string, options: FreshCloneOptions = {}): FreshCloneResult {
   const absolute = posix.resolve(path);
   const stat = fileSystem.stat(absolute);
   if (!gitIgnore) return stat ? { state: 'present', reason: 'no-repository', kind: stat.kind } : missing(fileSystem, absolute, undefined);

@@ -92,10 +92,7 @@ export class GitIgnore {
     const root = posix.resolve(repositoryRoot);
     const gitDirectory = posix.join(root, '.git');
     // a `.git` file (worktree, submodule) points elsewhere, usually outside the workspace roots
-    const exclude =
-      fileSystem.stat(gitDirectory)?.kind === 'directory'
-        ? readPatterns(fileSystem, posix.join(gitDirectory, 'info', 'exclude'), '')
-        : [];
+    const exclude = fileSystem.stat(gitDirectory)?.kind === 'directory' ? readPatterns(fileSystem, posix.join(gitDirectory, 'info', 'exclude'), '') : [];
     return new GitIgnore(fileSystem, root, exclude);
   }
 
@@ -351,12 +348,7 @@ function matchFrom(pattern: Uint8Array, patternStart: number, text: Uint8Array, 
             patternByte = byteAt(pattern, ++p);
             if (p >= pattern.length) return Wild.AbortAll;
             if (textByte === patternByte) matched = true;
-          } else if (
-            patternByte === dash &&
-            previousByte !== 0 &&
-            p + 1 < pattern.length &&
-            pattern[p + 1] !== closeBracket
-          ) {
+          } else if (patternByte === dash && previousByte !== 0 && p + 1 < pattern.length && pattern[p + 1] !== closeBracket) {
             patternByte = pattern[++p];
             if (patternByte === backslash) {
               patternByte = byteAt(pattern, ++p);

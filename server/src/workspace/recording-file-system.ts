@@ -79,7 +79,9 @@ export class RecordedReads {
       switch (read.kind) {
         case 'stat': {
           const answer = fileSystem.stat(read.path);
-          return answer === undefined ? read.answer === undefined : read.answer !== undefined && answer.kind === read.answer.kind && answer.size === read.answer.size;
+          return answer === undefined
+            ? read.answer === undefined
+            : read.answer !== undefined && answer.kind === read.answer.kind && answer.size === read.answer.size;
         }
         case 'file':
           return sameAnswer(read.answer, () => fileSystem.readFile(read.path), sameBytes);

@@ -83,11 +83,24 @@ const variants: Variant[] = [
       // The example's own domains (certbot's -d there, server_name alike), so that the
       // generated project asks pebble for the names its nginx serves.
       const domains = ['example.com', 'www.example.com'];
-      const commandArguments = [bootstrapCli, 'bootstrap', directory, ...domains.flatMap((domain) => ['--domain', domain]), '--email', 'test@example.org', '--write'];
+      const commandArguments = [
+        bootstrapCli,
+        'bootstrap',
+        directory,
+        ...domains.flatMap((domain) => ['--domain', domain]),
+        '--email',
+        'test@example.org',
+        '--write',
+      ];
       const generated = spawnSync(process.execPath, commandArguments, { encoding: 'utf8', timeout: 30_000 });
-      note(`project: certboot bootstrap ${domains.map((domain) => `--domain ${domain}`).join(' ')} --email test@example.org --write on a copy of examples/certbot-deadlock: exit ${String(generated.status)}`);
+      note(
+        `project: certboot bootstrap ${domains.map((domain) => `--domain ${domain}`).join(' ')} --email test@example.org --write on a copy of examples/certbot-deadlock: exit ${String(generated.status)}`,
+      );
       assert.equal(generated.status, 0, `certboot bootstrap failed:\n${generated.stdout}\n${generated.stderr}`);
-      const created = generated.stdout.split('\n').filter((line) => line.startsWith('created ')).map((line) => relative(directory, line.slice('created '.length)));
+      const created = generated.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('created '))
+        .map((line) => relative(directory, line.slice('created '.length)));
       note(`created ${created.join(', ')}`);
       return directory;
     },
@@ -119,7 +132,13 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
 
   before(async function () {
     hostBefore = snapshotHostPaths(watched);
-    console.log(`      certbot test settings (cli.ini):\n${certbotTestSettings.trimEnd().split('\n').map((line) => `        ${line}`).join('\n')}`);
+    console.log(
+      `      certbot test settings (cli.ini):\n${certbotTestSettings
+        .trimEnd()
+        .split('\n')
+        .map((line) => `        ${line}`)
+        .join('\n')}`,
+    );
     acme = await report.time('ACME server (pebble + pebble-challtestsrv)', async (note) => {
       const server = await AcmeServer.start();
       const issuers = await server.fetchIssuers();
@@ -133,7 +152,12 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
     await acme?.stop();
     await stopAllContainers();
     removeTemporaryDirectories();
-    console.log(`      summary:\n${report.summary().map((line) => `        ${line}`).join('\n')}`);
+    console.log(
+      `      summary:\n${report
+        .summary()
+        .map((line) => `        ${line}`)
+        .join('\n')}`,
+    );
     assert.deepEqual(differences(hostBefore, snapshotHostPaths(watched)), [], 'neither the host nor the repository may change');
     const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
     assert.doesNotMatch(namespaces, new RegExp(`certboot-e2e-${process.pid}-`), 'no network namespace may be left behind');
@@ -175,7 +199,10 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
         // would have it), nginx still dies, now on the certificate itself.
         const conf = join(directory, 'nginx', 'conf.d', 'example.com.conf');
         const original = readFileSync(conf, 'utf8');
-        writeFileSync(conf, original.replace(/^\s*(include \/etc\/letsencrypt\/options-ssl-nginx\.conf|ssl_dhparam \/etc\/letsencrypt\/ssl-dhparams\.pem);\n/gm, ''));
+        writeFileSync(
+          conf,
+          original.replace(/^\s*(include \/etc\/letsencrypt\/options-ssl-nginx\.conf|ssl_dhparam \/etc\/letsencrypt\/ssl-dhparams\.pem);\n/gm, ''),
+        );
         try {
           const nginx = await project.start(nginxService);
           const exitCode = await nginx.waitForExit(10_000);
@@ -290,7 +317,9 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
           const ports = await listeningPorts(nginx);
           assert.ok(nginx.running && ports.includes(80), `nginx did not boot listening on port 80:\n${logsOf(nginx)}`);
           assert.ok(!ports.includes(443), `nginx listens on 443 before any certificate exists (ports ${ports.join(', ')})`);
-          note(`nginx boots with ${existsSync(letsencryptOnHost) ? readdirSync(letsencryptOnHost).length : 0} entries in /etc/letsencrypt; listening on ${ports.join(', ')}`);
+          note(
+            `nginx boots with ${existsSync(letsencryptOnHost) ? readdirSync(letsencryptOnHost).length : 0} entries in /etc/letsencrypt; listening on ${ports.join(', ')}`,
+          );
 
           // The challenge path, as pebble will ask for it, from the outside world.
           const token = 'certboot-proof-token';
@@ -330,14 +359,18 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
         });
       });
 
-      it('4. HTTPS switches on without editing any file by hand; curl sees pebble\'s certificate', async function () {
+      it("4. HTTPS switches on without editing any file by hand; curl sees pebble's certificate", async function () {
         await report.time(`4. ${variant.name}: HTTPS on`, async (note) => {
           const nginxContainer = running();
           const started = Date.now();
-          const facts = await waitFor(`nginx to serve pebble's certificate on 443 (it never reloaded into HTTPS)`, async () => {
-            if (!nginxContainer.running) throw new Error(`nginx died:\n${logsOf(nginxContainer)}`);
-            return served();
-          }, reloadTimeoutMs).catch(async (error: unknown) => {
+          const facts = await waitFor(
+            `nginx to serve pebble's certificate on 443 (it never reloaded into HTTPS)`,
+            async () => {
+              if (!nginxContainer.running) throw new Error(`nginx died:\n${logsOf(nginxContainer)}`);
+              return served();
+            },
+            reloadTimeoutMs,
+          ).catch(async (error: unknown) => {
             const inside = nginxContainer.running
               ? (await nginxContainer.exec(['sh', '-c', 'tail -n 20 /var/log/nginx/error.log 2>/dev/null; ls -la /etc/nginx/conf.d'])).stdout
               : '';
@@ -388,10 +421,14 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
           note(`${renewer.name}: certbot ${command.join(' ')}: exit 0; ${certbotSummary(output)}`);
           const started = Date.now();
           const nginxContainer = running();
-          const after = await waitFor('nginx to serve the renewed certificate (it never reloaded)', async () => {
-            const facts = await served();
-            return facts !== undefined && facts.serial === renewed.serial ? facts : undefined;
-          }, reloadTimeoutMs).catch((error: unknown) => {
+          const after = await waitFor(
+            'nginx to serve the renewed certificate (it never reloaded)',
+            async () => {
+              const facts = await served();
+              return facts !== undefined && facts.serial === renewed.serial ? facts : undefined;
+            },
+            reloadTimeoutMs,
+          ).catch((error: unknown) => {
             throw new Error(`${messageOf(error)}\n${logsOf(nginxContainer)}`);
           });
           note(`serial ${before.serial} -> ${after.serial}; nginx serves the new one after ${((Date.now() - started) / 1000).toFixed(1)} s`);

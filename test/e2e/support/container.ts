@@ -287,9 +287,23 @@ export async function startContainer(options: ContainerOptions): Promise<Running
     'nsenter',
     [
       `--net=${network.path}`,
-      'unshare', '--mount', '--pid', '--fork', '--propagation', 'private', '--kill-child',
-      '/bin/sh', '-c', setupScript, 'certboot-container',
-      stateDirectory, workingDirectory, hostnames, ...mountArguments, '--', ...options.command,
+      'unshare',
+      '--mount',
+      '--pid',
+      '--fork',
+      '--propagation',
+      'private',
+      '--kill-child',
+      '/bin/sh',
+      '-c',
+      setupScript,
+      'certboot-container',
+      stateDirectory,
+      workingDirectory,
+      hostnames,
+      ...mountArguments,
+      '--',
+      ...options.command,
     ],
     { env: containerEnvironment(options.env), stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
   );
@@ -308,9 +322,7 @@ export async function startContainer(options: ContainerOptions): Promise<Running
     const code = await exited;
     rmSync(stateDirectory, { recursive: true, force: true });
     await network.remove();
-    throw new Error(
-      `container setup failed (exit ${code}) for ${options.command.join(' ')}:\n${output.stderr.join('')}`,
-    );
+    throw new Error(`container setup failed (exit ${code}) for ${options.command.join(' ')}:\n${output.stderr.join('')}`);
   }
   const container = new RunningContainer(child, pid, network, stateDirectory, output, exited);
   liveContainers.add(container);

@@ -23,8 +23,18 @@ function filesUnder(directory: string): string[] {
 
 const fixtures: { name: string; directory: string; options: typeof exampleOptions; failsBefore: boolean }[] = [
   { name: 'the example from the story', directory: example, options: exampleOptions, failsBefore: true },
-  { name: 'servers inline in nginx.conf, a redirect on port 80, a named volume', directory: join(fixturesRoot, 'bootstrap', 'inline-http-block'), options: { domains: ['shop.example.org'], email: 'ops@example.org', staging: false }, failsBefore: true },
-  { name: 'no certbot service, certificates outside letsencrypt', directory: join(fixturesRoot, 'bootstrap', 'no-certbot'), options: { domains: ['app.example.net'], email: 'ops@example.net', staging: true }, failsBefore: false },
+  {
+    name: 'servers inline in nginx.conf, a redirect on port 80, a named volume',
+    directory: join(fixturesRoot, 'bootstrap', 'inline-http-block'),
+    options: { domains: ['shop.example.org'], email: 'ops@example.org', staging: false },
+    failsBefore: true,
+  },
+  {
+    name: 'no certbot service, certificates outside letsencrypt',
+    directory: join(fixturesRoot, 'bootstrap', 'no-certbot'),
+    options: { domains: ['app.example.net'], email: 'ops@example.net', staging: true },
+    failsBefore: false,
+  },
 ];
 
 describe('bootstrap generator', () => {
@@ -61,19 +71,22 @@ describe('bootstrap generator', () => {
 
   it('summarizes each change in one line', async () => {
     const result = await generate(project(example), exampleOptions);
-    deepStrictEqual(result.summary.map((line) => line.split(':')[0]), [
-      'nginx/conf.d/example.com.conf',
-      'nginx/conf.d/example.com.conf',
-      'docker-compose.yml',
-      'docker-compose.yml',
-      'docker-compose.yml',
-      'docker-compose.yml',
-      'docker-compose.yml',
-      'docker-compose.yml',
-      'certbot/hooks/enable-https.sh',
-      'nginx/entrypoint.d/40-reload-on-certificate.sh',
-      'scripts/init-certificates.sh',
-    ]);
+    deepStrictEqual(
+      result.summary.map((line) => line.split(':')[0]),
+      [
+        'nginx/conf.d/example.com.conf',
+        'nginx/conf.d/example.com.conf',
+        'docker-compose.yml',
+        'docker-compose.yml',
+        'docker-compose.yml',
+        'docker-compose.yml',
+        'docker-compose.yml',
+        'docker-compose.yml',
+        'certbot/hooks/enable-https.sh',
+        'nginx/entrypoint.d/40-reload-on-certificate.sh',
+        'scripts/init-certificates.sh',
+      ],
+    );
   });
 
   for (const fixture of fixtures) {
@@ -85,7 +98,10 @@ describe('bootstrap generator', () => {
         applyToDisk(await generate(directory, fixture.options));
         deepStrictEqual(await blockingFindings(directory), []);
         // the renewal rules too: certbot's deploy hook and the nginx start script reload nginx
-        deepStrictEqual((await allFindings(directory)).filter((finding) => !finding.startsWith('info ')), []);
+        deepStrictEqual(
+          (await allFindings(directory)).filter((finding) => !finding.startsWith('info ')),
+          [],
+        );
       });
 
       it('changes nothing when run on its own output', async () => {
@@ -108,7 +124,10 @@ describe('bootstrap generator', () => {
     const directory = project(join(fixturesRoot, 'bootstrap', 'inline-http-block'));
     applyToDisk(await generate(directory, { domains: ['shop.example.org'], email: 'ops@example.org', staging: false }));
     strictEqual(
-      readFileSync(join(directory, 'https-available', 'shop.example.org.conf'), 'utf8').split('\n').slice(4).join('\n'),
+      readFileSync(join(directory, 'https-available', 'shop.example.org.conf'), 'utf8')
+        .split('\n')
+        .slice(4)
+        .join('\n'),
       [
         'server {',
         '    listen 443 ssl;',
@@ -134,9 +153,14 @@ describe('bootstrap generator', () => {
     const compose = join(directory, 'docker-compose.yml');
     const generated = readFileSync(compose, 'utf8');
     const loop = `    # reloads nginx every 6 hours for renewed certificates; the image's entrypoint still runs\n    command: ${nginxReloadLoopCommand}\n`;
-    writeFileSync(compose, generated.replace('    container_name: nginx\n', () => `${loop}    container_name: nginx\n`));
+    writeFileSync(
+      compose,
+      generated.replace('    container_name: nginx\n', () => `${loop}    container_name: nginx\n`),
+    );
     const again = await generate(directory, exampleOptions);
-    deepStrictEqual(again.summary, ['docker-compose.yml: service `nginx` loses its 6-hourly reload loop (`command:`): nginx/entrypoint.d/40-reload-on-certificate.sh reloads nginx when certbot renews.']);
+    deepStrictEqual(again.summary, [
+      'docker-compose.yml: service `nginx` loses its 6-hourly reload loop (`command:`): nginx/entrypoint.d/40-reload-on-certificate.sh reloads nginx when certbot renews.',
+    ]);
     applyToDisk(again);
     strictEqual(readFileSync(compose, 'utf8'), generated);
   });
@@ -156,8 +180,14 @@ describe('bootstrap generator', () => {
   it('refuses what it cannot rewrite, saying why', async () => {
     const fileSystem = new DiskFileSystem([example]);
     const deployment = await buildDeployment(fileSystem, example);
-    throws(() => generateBootstrap(deployment, fileSystem, { ...exampleOptions, domains: ['*.example.com'] }), /not a domain Let's Encrypt can validate over HTTP-01/);
+    throws(
+      () => generateBootstrap(deployment, fileSystem, { ...exampleOptions, domains: ['*.example.com'] }),
+      /not a domain Let's Encrypt can validate over HTTP-01/,
+    );
     throws(() => generateBootstrap(deployment, fileSystem, { ...exampleOptions, email: 'nobody' }), BootstrapError);
-    throws(() => generateBootstrap(deployment, fileSystem, { ...exampleOptions, domains: ['other.example.org'] }), /no HTTPS server block of service `nginx` serves other.example.org/);
+    throws(
+      () => generateBootstrap(deployment, fileSystem, { ...exampleOptions, domains: ['other.example.org'] }),
+      /no HTTPS server block of service `nginx` serves other.example.org/,
+    );
   });
 });

@@ -41,7 +41,9 @@ export async function blockingFindings(directory: string): Promise<string[]> {
   const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
   const blocking = (finding: Finding): boolean =>
     finding.severity !== 'info' && (checkedRules.has(finding.ruleId) || finding.ruleId === 'nginx-syntax' || finding.ruleId === 'compose-syntax');
-  return analysis.findings.filter(blocking).map((finding) => `${finding.location.file.slice(directory.length + 1)}:${finding.location.range.start.line + 1} ${finding.ruleId}`);
+  return analysis.findings
+    .filter(blocking)
+    .map((finding) => `${finding.location.file.slice(directory.length + 1)}:${finding.location.range.start.line + 1} ${finding.ruleId}`);
 }
 
 /** Every finding left, rule ids with severities, for the report of what remains. */

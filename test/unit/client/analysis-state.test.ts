@@ -9,7 +9,15 @@ describe('client analysis state', () => {
   });
 
   it('ignores notifications that do not follow the protocol', () => {
-    for (const parameters of [undefined, null, 'started', { state: 'running', files: 1 }, { state: 'started', files: -1 }, { state: 'started', files: 1.5 }, { state: 'started', files: '3' }]) {
+    for (const parameters of [
+      undefined,
+      null,
+      'started',
+      { state: 'running', files: 1 },
+      { state: 'started', files: -1 },
+      { state: 'started', files: 1.5 },
+      { state: 'started', files: '3' },
+    ]) {
       strictEqual(parseAnalysisState(parameters), undefined, JSON.stringify(parameters));
     }
   });

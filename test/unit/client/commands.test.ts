@@ -1,5 +1,12 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { commandIds, describeFailure, parseBootstrapResult, parseBootstrapSuggestion, parseDomains, serverGenerateBootstrapConfigCommand } from '../../../client/src/commands';
+import {
+  commandIds,
+  describeFailure,
+  parseBootstrapResult,
+  parseBootstrapSuggestion,
+  parseDomains,
+  serverGenerateBootstrapConfigCommand,
+} from '../../../client/src/commands';
 
 describe('client commands', () => {
   it('keeps the palette command apart from the command the server advertises', () => {
@@ -20,7 +27,10 @@ describe('bootstrap prompts', () => {
   });
 
   it("reads the server's suggestion and result, and prefills nothing from a malformed answer", () => {
-    deepStrictEqual(parseBootstrapSuggestion({ domains: ['a.example', 3], email: 'me@a.example', sources: [] }), { domains: ['a.example'], email: 'me@a.example' });
+    deepStrictEqual(parseBootstrapSuggestion({ domains: ['a.example', 3], email: 'me@a.example', sources: [] }), {
+      domains: ['a.example'],
+      email: 'me@a.example',
+    });
     deepStrictEqual(parseBootstrapSuggestion('not an object'), { domains: [], email: '' });
     deepStrictEqual(parseBootstrapResult({ applied: true, summary: ['Stage 1 …', 7] }), { applied: true, summary: ['Stage 1 …'] });
     deepStrictEqual(parseBootstrapResult(null), { applied: false, summary: [] });

@@ -1,7 +1,13 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certbootDocumentSelector, cloudFormationFilePatterns, composeFileNamePattern, DocumentFilter, terraformFilePattern } from '../../../client/src/document-selector';
+import {
+  certbootDocumentSelector,
+  cloudFormationFilePatterns,
+  composeFileNamePattern,
+  DocumentFilter,
+  terraformFilePattern,
+} from '../../../client/src/document-selector';
 import { repositoryRoot } from '../../support/paths';
 
 /**
@@ -108,7 +114,10 @@ describe('client document selector', () => {
   it('matches the patterns it exports', () => {
     strictEqual(selector[3]?.pattern, composeFileNamePattern);
     strictEqual(selector[5]?.pattern, terraformFilePattern);
-    deepStrictEqual(selector.slice(6, 9).map((filter) => filter.pattern), cloudFormationFilePatterns);
+    deepStrictEqual(
+      selector.slice(6, 9).map((filter) => filter.pattern),
+      cloudFormationFilePatterns,
+    );
   });
 });
 
@@ -116,12 +125,17 @@ describe('extension manifest', () => {
   const manifest = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as {
     activationEvents: string[];
     capabilities: { untrustedWorkspaces: { supported: boolean } };
-    contributes: { languages: { id: string; filenames: string[]; extensions: string[]; filenamePatterns: string[] }[]; commands: { command: string; title: string; category: string }[] };
+    contributes: {
+      languages: { id: string; filenames: string[]; extensions: string[]; filenamePatterns: string[] }[];
+      commands: { command: string; title: string; category: string }[];
+    };
   };
 
   it('activates on every language of the selector and on compose files in the workspace', () => {
     deepStrictEqual(manifest.activationEvents, [
-      ...[...new Set(certbootDocumentSelector().flatMap((filter) => (filter.language === undefined ? [] : [filter.language])))].map((language) => `onLanguage:${language}`),
+      ...[...new Set(certbootDocumentSelector().flatMap((filter) => (filter.language === undefined ? [] : [filter.language])))].map(
+        (language) => `onLanguage:${language}`,
+      ),
       'workspaceContains:**/compose.yaml',
       'workspaceContains:**/compose.yml',
       'workspaceContains:**/docker-compose.yaml',

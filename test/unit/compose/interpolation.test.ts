@@ -59,8 +59,6 @@ describe('compose interpolation', () => {
       errors: ['invalid interpolation format: unterminated "${" in "a ${SET"'],
     });
     deepStrictEqual(interpolate('${}', lookup).errors, ['invalid interpolation format: "${}" does not start with a variable name']);
-    deepStrictEqual(interpolate('${SET/a/b}', lookup).errors, [
-      'invalid interpolation format: "${SET/a/b}" uses an operator compose does not support',
-    ]);
+    deepStrictEqual(interpolate('${SET/a/b}', lookup).errors, ['invalid interpolation format: "${SET/a/b}" uses an operator compose does not support']);
   });
 });

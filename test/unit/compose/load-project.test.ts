@@ -78,7 +78,10 @@ describe('compose projects on disk', () => {
     deepStrictEqual(project.diagnostics, [
       { code: 'include-cycle', severity: 'error', message: `include cycle: ${a} → ${b} → ${a}`, location: at(b, 1, 11, 17) },
     ]);
-    deepStrictEqual(project.services.map((service) => service.name), ['web', 'a', 'b']);
+    deepStrictEqual(
+      project.services.map((service) => service.name),
+      ['web', 'a', 'b'],
+    );
   });
 
   it('extends a service of another file, then a service of the same file', () => {
@@ -89,18 +92,27 @@ describe('compose projects on disk', () => {
     const [proxy, renewer] = project.services;
     deepStrictEqual(proxy.image, { value: 'nginx:1.27', location: at(common, 2, 11, 21) });
     deepStrictEqual(proxy.restart, { policy: 'on-failure', maximumRetries: 5, origin: 'restart', location: at(common, 3, 13, 25) });
-    deepStrictEqual(proxy.ports.map((port) => [port.hostPort, port.location]), [
-      ['80', at(common, 5, 8, 15)],
-      ['443', at(main, 6, 8, 17)],
-    ]);
-    deepStrictEqual(proxy.volumes.map((mount) => [mount.source, mount.target, mount.readOnly, mount.location]), [
-      [join(root, 'extends/common/templates'), '/etc/nginx/templates', false, at(common, 7, 8, 40)],
-      [join(root, 'extends/certbot/conf'), '/etc/letsencrypt', true, at(main, 8, 8, 42)],
-    ]);
+    deepStrictEqual(
+      proxy.ports.map((port) => [port.hostPort, port.location]),
+      [
+        ['80', at(common, 5, 8, 15)],
+        ['443', at(main, 6, 8, 17)],
+      ],
+    );
+    deepStrictEqual(
+      proxy.volumes.map((mount) => [mount.source, mount.target, mount.readOnly, mount.location]),
+      [
+        [join(root, 'extends/common/templates'), '/etc/nginx/templates', false, at(common, 7, 8, 40)],
+        [join(root, 'extends/certbot/conf'), '/etc/letsencrypt', true, at(main, 8, 8, 42)],
+      ],
+    );
     deepStrictEqual(proxy.command?.value, ['nginx', '-g', 'daemon off;']);
     deepStrictEqual(renewer.image?.value, 'certbot/certbot');
     deepStrictEqual(renewer.command, { value: 'renew', location: at(main, 12, 13, 18) });
-    deepStrictEqual(renewer.volumes.map((mount) => mount.target), ['/etc/nginx/templates', '/etc/letsencrypt']);
+    deepStrictEqual(
+      renewer.volumes.map((mount) => mount.target),
+      ['/etc/nginx/templates', '/etc/letsencrypt'],
+    );
   });
 
   it('turns malformed YAML into a diagnostic at the exact spot, with no half-read services', () => {
@@ -134,10 +146,14 @@ describe('compose projects on disk', () => {
   it('uses compose.yml over docker-compose.yaml and warns about the ignored one', () => {
     const project = load('precedence');
     deepStrictEqual(project.files, [join(root, 'precedence/compose.yml')]);
-    deepStrictEqual(project.services.map((service) => service.name), ['chosen']);
-    deepStrictEqual(project.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.location.file]), [
-      ['multiple-compose-files', join(root, 'precedence/docker-compose.yaml')],
-    ]);
+    deepStrictEqual(
+      project.services.map((service) => service.name),
+      ['chosen'],
+    );
+    deepStrictEqual(
+      project.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.location.file]),
+      [['multiple-compose-files', join(root, 'precedence/docker-compose.yaml')]],
+    );
   });
 
   it('finds every fixture project', () => {
@@ -158,7 +174,10 @@ describe('compose file discovery', () => {
     });
     const project = loadComposeProject(fileSystem, '/p');
     deepStrictEqual(project.files, ['/p/docker-compose.yaml', '/p/docker-compose.override.yaml']);
-    deepStrictEqual(project.services.map((service) => [service.name, service.image?.value]), [['c', 'c2']]);
+    deepStrictEqual(
+      project.services.map((service) => [service.name, service.image?.value]),
+      [['c', 'c2']],
+    );
     fileSystem.writeFile('/p/compose.yaml', 'services: {a: {image: a}}\n');
     deepStrictEqual(loadComposeProject(fileSystem, '/p').files, ['/p/compose.yaml', '/p/docker-compose.override.yaml']);
   });
@@ -166,7 +185,10 @@ describe('compose file discovery', () => {
   it('reports a directory without a compose file', () => {
     const project = loadComposeProject(new MemoryFileSystem({ '/p/readme.md': 'x' }), '/p');
     deepStrictEqual(project.files, []);
-    deepStrictEqual(project.diagnostics.map((diagnostic) => diagnostic.code), ['no-compose-file']);
+    deepStrictEqual(
+      project.diagnostics.map((diagnostic) => diagnostic.code),
+      ['no-compose-file'],
+    );
   });
 
   it('loads exactly the files it is given, like -f', () => {
@@ -216,7 +238,10 @@ describe('compose file discovery', () => {
       '/p/b.yaml': 'services: {a: {image: b}}\n',
     });
     deepStrictEqual(loadComposeProject(fileSystem, '/p').files, ['/p/a.yaml', '/p/b.yaml']);
-    deepStrictEqual(loadComposeProject(fileSystem, '/p').services.map((service) => [service.name, service.image?.value]), [['a', 'b']]);
+    deepStrictEqual(
+      loadComposeProject(fileSystem, '/p').services.map((service) => [service.name, service.image?.value]),
+      [['a', 'b']],
+    );
     deepStrictEqual(loadComposeProject(fileSystem, '/p', { environment: { COMPOSE_FILE: 'b.yaml' } }).files, ['/p/b.yaml']);
     deepStrictEqual(loadComposeProject(fileSystem, '/p', { files: ['compose.yaml'] }).files, ['/p/compose.yaml']);
   });

@@ -73,7 +73,10 @@ describe('compose service model', () => {
       { code: 'invalid-port', severity: 'error', message: 'service "web": "99999" is not a port number or range', location: at(file, 2, 12, 22) },
       { code: 'invalid-port', severity: 'error', message: 'service "web": "icmp" is not a protocol (tcp, udp or sctp)', location: at(file, 2, 24, 36) },
     ]);
-    deepStrictEqual(loaded.services[0].ports.map((port) => port.hostPort), ['80']);
+    deepStrictEqual(
+      loaded.services[0].ports.map((port) => port.hostPort),
+      ['80'],
+    );
   });
 
   it('reads short and long volume syntax: binds, named, anonymous, tmpfs, unknown', () => {
@@ -221,13 +224,19 @@ describe('compose service model', () => {
     deepStrictEqual(loaded.diagnostics, []);
     const [nginx, certbot] = loaded.services;
     deepStrictEqual(nginx.restart, { policy: 'unless-stopped', origin: 'restart', location: at(file, 1, 11, 25) });
-    deepStrictEqual(nginx.volumes.map((mount) => [mount.source, mount.location]), [['/p/certbot/conf', at(file, 3, 12, 43)]]);
+    deepStrictEqual(
+      nginx.volumes.map((mount) => [mount.source, mount.location]),
+      [['/p/certbot/conf', at(file, 3, 12, 43)]],
+    );
     deepStrictEqual(certbot.image, { value: 'certbot/certbot', location: at(file, 9, 17, 32) });
     deepStrictEqual(certbot.restart, { policy: 'no', origin: 'restart', location: at(file, 10, 13, 17) });
-    deepStrictEqual(certbot.volumes.map((mount) => [mount.target, mount.location]), [
-      ['/etc/letsencrypt', at(file, 3, 12, 43)],
-      ['/var/www/certbot', at(file, 13, 8, 30)],
-    ]);
+    deepStrictEqual(
+      certbot.volumes.map((mount) => [mount.target, mount.location]),
+      [
+        ['/etc/letsencrypt', at(file, 3, 12, 43)],
+        ['/var/www/certbot', at(file, 13, 8, 30)],
+      ],
+    );
   });
 
   it('counts ranges in UTF-16 code units', () => {
@@ -236,14 +245,13 @@ describe('compose service model', () => {
   });
 
   it('honours !reset and !override in an override file', () => {
-    const [web] = project(
-      'services:\n  web:\n    image: nginx\n    ports: ["80:80", "443:443"]\n    volumes: ["./a:/a"]\n    restart: always\n',
-      {
-        '/p/compose.override.yaml':
-          'services:\n  web:\n    ports: !override ["8443:443"]\n    volumes: !reset []\n    restart: !reset null\n',
-      },
-    ).services;
-    deepStrictEqual(web.ports.map((port) => [port.hostPort, port.containerPort]), [['8443', '443']]);
+    const [web] = project('services:\n  web:\n    image: nginx\n    ports: ["80:80", "443:443"]\n    volumes: ["./a:/a"]\n    restart: always\n', {
+      '/p/compose.override.yaml': 'services:\n  web:\n    ports: !override ["8443:443"]\n    volumes: !reset []\n    restart: !reset null\n',
+    }).services;
+    deepStrictEqual(
+      web.ports.map((port) => [port.hostPort, port.containerPort]),
+      [['8443', '443']],
+    );
     deepStrictEqual(web.volumes, []);
     strictEqual(web.restart, undefined);
   });
@@ -304,9 +312,17 @@ describe('compose service model', () => {
     deepStrictEqual(loaded.diagnostics, [
       { code: 'extends-not-found', severity: 'error', message: 'extends: /p/missing.yaml does not exist', location: at(file, 2, 20, 32) },
       { code: 'extends-not-found', severity: 'error', message: 'extends: service "nowhere" is not defined in /p/compose.yaml', location: at(file, 4, 13, 20) },
-      { code: 'extends-cycle', severity: 'error', message: 'extends cycle: /p/compose.yaml#c → /p/compose.yaml#d → /p/compose.yaml#c', location: at(file, 9, 13, 14) },
+      {
+        code: 'extends-cycle',
+        severity: 'error',
+        message: 'extends cycle: /p/compose.yaml#c → /p/compose.yaml#d → /p/compose.yaml#c',
+        location: at(file, 9, 13, 14),
+      },
     ]);
-    deepStrictEqual(loaded.services.map((entry) => entry.image?.value), [undefined, undefined, 'c', 'c']);
+    deepStrictEqual(
+      loaded.services.map((entry) => entry.image?.value),
+      [undefined, undefined, 'c', 'c'],
+    );
   });
 
   it('reports an include that does not exist at its path', () => {
@@ -328,21 +344,26 @@ describe('compose service model', () => {
         location: at(file, 2, 2, 5),
       },
     ]);
-    deepStrictEqual(loaded.services.map((entry) => entry.image?.value), ['local']);
+    deepStrictEqual(
+      loaded.services.map((entry) => entry.image?.value),
+      ['local'],
+    );
   });
 
   it('refuses a file over 5 MB, a file that is not a mapping, and an alias loop, without throwing', () => {
     const huge = project('services: {}\n', { '/p/compose.override.yaml': `x: "${'a'.repeat(5 * 1024 * 1024)}"\n` });
-    deepStrictEqual(huge.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.location]), [
-      ['file-too-large', { file: '/p/compose.override.yaml', range: range(0, 0, 0, 0) }],
-    ]);
+    deepStrictEqual(
+      huge.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.location]),
+      [['file-too-large', { file: '/p/compose.override.yaml', range: range(0, 0, 0, 0) }]],
+    );
     const scalar = project('just some text\n');
     deepStrictEqual(scalar.diagnostics, [
       { code: 'not-a-mapping', severity: 'error', message: `${file} is not a compose file: its top level is not a mapping`, location: at(file, 0, 0, 14) },
     ]);
     const loop = project('services:\n  web: &web\n    nested: *web\n');
-    deepStrictEqual(loop.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message, diagnostic.location]), [
-      ['yaml-syntax', 'alias *web refers to a node that contains it', at(file, 2, 12, 16)],
-    ]);
+    deepStrictEqual(
+      loop.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message, diagnostic.location]),
+      [['yaml-syntax', 'alias *web refers to a node that contains it', at(file, 2, 12, 16)]],
+    );
   });
 });

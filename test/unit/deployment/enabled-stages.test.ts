@@ -31,8 +31,18 @@ describe('stage 2 of an HTTP-first setup, as a deploy hook links it', () => {
         files: stage.configuration.files.map((file) => file.path),
       })),
       [
-        { include: '/etc/nginx/https-enabled/example.org.redirect*', enabledDirectory: '/etc/nginx/https-enabled', script: 'certbot/hooks/enable-https.sh', files: ['/etc/nginx/https/example.org.redirect'] },
-        { include: '/etc/nginx/https-enabled/*.conf', enabledDirectory: '/etc/nginx/https-enabled', script: 'certbot/hooks/enable-https.sh', files: ['/etc/nginx/https/example.org.conf'] },
+        {
+          include: '/etc/nginx/https-enabled/example.org.redirect*',
+          enabledDirectory: '/etc/nginx/https-enabled',
+          script: 'certbot/hooks/enable-https.sh',
+          files: ['/etc/nginx/https/example.org.redirect'],
+        },
+        {
+          include: '/etc/nginx/https-enabled/*.conf',
+          enabledDirectory: '/etc/nginx/https-enabled',
+          script: 'certbot/hooks/enable-https.sh',
+          files: ['/etc/nginx/https/example.org.conf'],
+        },
       ],
     );
   });
@@ -48,7 +58,8 @@ describe('one gatherer of certbot runs', () => {
   it('gives the renewal picture and the jobs of a certbot service the same runs, in the same places', async () => {
     const directory = join(fixturesRoot, 'acme', 'http-first');
     const { deployment, fileSystem } = await load(directory);
-    const place = (location: { file: string; range: { start: { line: number } } }): string => `${relative(directory, location.file)}:${location.range.start.line + 1}`;
+    const place = (location: { file: string; range: { start: { line: number } } }): string =>
+      `${relative(directory, location.file)}:${location.range.start.line + 1}`;
     const runs = gatherCertbotRuns(deployment, []);
     deepStrictEqual(
       runs.map((run) => [run.invocation.subcommand, place(runCommandLocation(run))]),
@@ -57,7 +68,10 @@ describe('one gatherer of certbot runs', () => {
         ['renew', 'compose.yaml:49'],
       ],
     );
-    deepStrictEqual(renewalPicture(deployment, fileSystem).runs.map((run) => run.invocation), runs.map((run) => run.invocation));
+    deepStrictEqual(
+      renewalPicture(deployment, fileSystem).runs.map((run) => run.invocation),
+      runs.map((run) => run.invocation),
+    );
     deepStrictEqual(
       certbotJobs(deployment, service(deployment, 'certbot-renew')).invocations.map(({ invocation, location }) => [invocation.subcommand, place(location)]),
       [['renew', 'compose.yaml:49']],

@@ -17,7 +17,10 @@ describe('first boot follows what a fresh clone holds', () => {
     mkdirSync(join(directory, 'conf.d'));
     writeFileSync(join(directory, 'certs', 'site.crt'), 'certificate\n');
     writeFileSync(join(directory, 'certs', 'site.key'), 'key\n');
-    writeFileSync(join(directory, 'compose.yaml'), 'services:\n  nginx:\n    image: nginx\n    volumes:\n      - ./conf.d:/etc/nginx/conf.d:ro\n      - ./certs:/etc/nginx/certs:ro\n');
+    writeFileSync(
+      join(directory, 'compose.yaml'),
+      'services:\n  nginx:\n    image: nginx\n    volumes:\n      - ./conf.d:/etc/nginx/conf.d:ro\n      - ./certs:/etc/nginx/certs:ro\n',
+    );
     writeFileSync(join(directory, 'conf.d', 'site.conf'), 'server {\n    listen 443 ssl;\n    ssl_certificate /etc/nginx/certs/site.crt;\n}\n');
   });
   afterEach(() => rmSync(directory, { recursive: true, force: true }));

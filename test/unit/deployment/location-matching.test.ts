@@ -43,7 +43,10 @@ describe('location matching (nginx location selection)', () => {
   });
 
   it('lets an exact match win over everything', () => {
-    strictEqual(chosen('server { location ~ /\\. {} location = /.well-known/acme-challenge/t {} }', '/.well-known/acme-challenge/t'), '= /.well-known/acme-challenge/t');
+    strictEqual(
+      chosen('server { location ~ /\\. {} location = /.well-known/acme-challenge/t {} }', '/.well-known/acme-challenge/t'),
+      '= /.well-known/acme-challenge/t',
+    );
   });
 
   it('lets the first matching regex win over a longer plain prefix', () => {

@@ -24,7 +24,9 @@ function summary(service: DeployedService) {
 // docker-openresty's nginx.conf lives below the openresty prefix and includes /etc/nginx/conf.d/*.conf
 describe('the openresty/openresty image', () => {
   it('loads its own nginx.conf, conf.d from the mount, mime.types from the conf directory', async () => {
-    const web = await openresty('    image: openresty/openresty:alpine\n    volumes: [./conf.d:/etc/nginx/conf.d, ./nginx.conf:/etc/nginx/nginx.conf]\n', { '/p/nginx.conf': 'events {}\n' });
+    const web = await openresty('    image: openresty/openresty:alpine\n    volumes: [./conf.d:/etc/nginx/conf.d, ./nginx.conf:/etc/nginx/nginx.conf]\n', {
+      '/p/nginx.conf': 'events {}\n',
+    });
     deepStrictEqual(summary(web), {
       main: '/usr/local/openresty/nginx/conf/nginx.conf',
       prefix: '/usr/local/openresty/nginx/',
@@ -35,20 +37,34 @@ describe('the openresty/openresty image', () => {
 
   it('keeps the image default server while conf.d is not mounted', async () => {
     const web = await openresty('    image: openresty/openresty:1.25.3.2-bookworm\n');
-    deepStrictEqual(summary(web).files, ['/usr/local/openresty/nginx/conf/nginx.conf', '/usr/local/openresty/nginx/conf/mime.types', '/etc/nginx/conf.d/default.conf']);
+    deepStrictEqual(summary(web).files, [
+      '/usr/local/openresty/nginx/conf/nginx.conf',
+      '/usr/local/openresty/nginx/conf/mime.types',
+      '/etc/nginx/conf.d/default.conf',
+    ]);
   });
 
   it('reads an nginx.conf mounted over its own', async () => {
-    const web = await openresty('    image: openresty/openresty\n    volumes: [./nginx.conf:/usr/local/openresty/nginx/conf/nginx.conf, ./conf.d:/etc/nginx/conf.d]\n', {
-      '/p/nginx.conf': 'events {}\nhttp {\n    include mime.types;\n    include /etc/nginx/conf.d/*.conf;\n}\n',
-    });
-    deepStrictEqual(summary(web).files, ['/usr/local/openresty/nginx/conf/nginx.conf', '/usr/local/openresty/nginx/conf/mime.types', '/etc/nginx/conf.d/site.conf']);
+    const web = await openresty(
+      '    image: openresty/openresty\n    volumes: [./nginx.conf:/usr/local/openresty/nginx/conf/nginx.conf, ./conf.d:/etc/nginx/conf.d]\n',
+      {
+        '/p/nginx.conf': 'events {}\nhttp {\n    include mime.types;\n    include /etc/nginx/conf.d/*.conf;\n}\n',
+      },
+    );
+    deepStrictEqual(summary(web).files, [
+      '/usr/local/openresty/nginx/conf/nginx.conf',
+      '/usr/local/openresty/nginx/conf/mime.types',
+      '/etc/nginx/conf.d/site.conf',
+    ]);
   });
 
   it('follows -p and a relative -c to the prefix they name', async () => {
-    const web = await openresty('    image: openresty/openresty:alpine\n    command: openresty -p /app -c conf/app.conf -g "daemon off;"\n    volumes: [./app:/app]\n', {
-      '/p/app/conf/app.conf': 'events {}\n',
-    });
+    const web = await openresty(
+      '    image: openresty/openresty:alpine\n    command: openresty -p /app -c conf/app.conf -g "daemon off;"\n    volumes: [./app:/app]\n',
+      {
+        '/p/app/conf/app.conf': 'events {}\n',
+      },
+    );
     deepStrictEqual(summary(web), { main: '/app/conf/app.conf', prefix: '/app/', files: ['/app/conf/app.conf'] });
   });
 

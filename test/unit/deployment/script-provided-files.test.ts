@@ -24,9 +24,11 @@ describe('files a repository script provides before nginx starts', () => {
   it('places the files of openssl run on the host through the bind mount of their host path', async () => {
     const project = {
       '/r/compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    restart: always\n    volumes: [./conf.d:/etc/nginx/conf.d, ./certs:/etc/ssl/site]\n',
-      '/r/conf.d/site.conf': 'server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/site/live/a/fullchain.pem;\n    ssl_certificate_key /etc/ssl/site/live/a/privkey.pem;\n}\n',
+      '/r/conf.d/site.conf':
+        'server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/site/live/a/fullchain.pem;\n    ssl_certificate_key /etc/ssl/site/live/a/privkey.pem;\n}\n',
     };
-    const openssl = (directory: string) => `openssl req -x509 -nodes -keyout ${directory}/live/a/privkey.pem -out ${directory}/live/a/fullchain.pem -subj /CN=localhost\n`;
+    const openssl = (directory: string) =>
+      `openssl req -x509 -nodes -keyout ${directory}/live/a/privkey.pem -out ${directory}/live/a/fullchain.pem -subj /CN=localhost\n`;
     const findings = async (path: string, script: string) => {
       const analysis = await analyzeWorkspace(new MemoryFileSystem({ ...project, [path]: script }), '/r');
       return analysis.findings.map((finding) => [finding.ruleId, finding.severity]);

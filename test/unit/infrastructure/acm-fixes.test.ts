@@ -106,7 +106,10 @@ describe('ACM quick fixes: the edited text', () => {
     const certificate = `variable "method" {\n  default = "EMAIL"\n}\n\nresource "aws_acm_certificate" "this" {\n  domain_name       = "app.example.com"\n  validation_method = var.method\n}\n`;
     const called = { [`${root}/main.tf`]: 'module "cert" {\n  source = "./cert"\n}\n', [`${root}/cert/main.tf`]: certificate };
     const findings = (await analyzeWorkspace(new MemoryFileSystem(called), root)).findings.filter((finding) => finding.ruleId === 'acm-email-validation');
-    assert.deepEqual(findings.map((finding) => [finding.fixes.length, /No fix is offered/.test(finding.message)]), [[0, true]]);
+    assert.deepEqual(
+      findings.map((finding) => [finding.fixes.length, /No fix is offered/.test(finding.message)]),
+      [[0, true]],
+    );
     // alone, the module is a root module: its fix adds the variable, which `terraform apply` asks for
     const alone = await fixedFiles({ [`${root}/main.tf`]: certificate }, 'acm-email-validation');
     assert.match(alone[`${root}/main.tf`] ?? '', /variable "route53_zone_id" \{/);
@@ -118,8 +121,10 @@ describe('ACM quick fixes: the edited text', () => {
   });
 
   it('sees each.value.arn in a resource whose for_each is the certificate, and splats, as uses of the certificate', async () => {
-    const certificate = (meta: string): string => `resource "aws_acm_certificate" "c" {\n  ${meta}\n  domain_name       = "app.example.com"\n  validation_method = "DNS"\n}\n`;
-    const consumer = (meta: string, arn: string): string => `resource "aws_lb_listener_certificate" "l" {\n  ${meta}\n  listener_arn    = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"\n  certificate_arn = ${arn}\n}\n`;
+    const certificate = (meta: string): string =>
+      `resource "aws_acm_certificate" "c" {\n  ${meta}\n  domain_name       = "app.example.com"\n  validation_method = "DNS"\n}\n`;
+    const consumer = (meta: string, arn: string): string =>
+      `resource "aws_lb_listener_certificate" "l" {\n  ${meta}\n  listener_arn    = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"\n  certificate_arn = ${arn}\n}\n`;
     const cases: [string, string, string][] = [
       ['for_each = toset(["a"])', 'for_each = aws_acm_certificate.c', 'each.value.arn'],
       ['for_each = toset(["a"])', 'for_each = values(aws_acm_certificate.c)', 'each.value.id'],
@@ -136,7 +141,9 @@ describe('ACM quick fixes: the edited text', () => {
   it('expands a one-line lifecycle block to add create_before_destroy (Terraform allows one argument on one line)', async () => {
     const path = `${root}/main.tf`;
     const fixed = await fixedFiles(
-      { [path]: `resource "aws_acm_certificate" "api" {\n  domain_name       = "api.example.com"\n  validation_method = "DNS"\n  lifecycle { prevent_destroy = true }\n}\n${listener}` },
+      {
+        [path]: `resource "aws_acm_certificate" "api" {\n  domain_name       = "api.example.com"\n  validation_method = "DNS"\n  lifecycle { prevent_destroy = true }\n}\n${listener}`,
+      },
       'acm-replace-without-create-before-destroy',
     );
     assert.equal(
@@ -147,14 +154,21 @@ describe('ACM quick fixes: the edited text', () => {
 
   it('expands a one-line certificate block to add its lifecycle', async () => {
     const path = `${root}/main.tf`;
-    const fixed = await fixedFiles({ [path]: `resource "aws_acm_certificate" "api" { domain_name = "api.example.com" }\n${listener}` }, 'acm-replace-without-create-before-destroy');
-    assert.equal(fixed[path], `resource "aws_acm_certificate" "api" {\n  domain_name = "api.example.com"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n${listener}`);
+    const fixed = await fixedFiles(
+      { [path]: `resource "aws_acm_certificate" "api" { domain_name = "api.example.com" }\n${listener}` },
+      'acm-replace-without-create-before-destroy',
+    );
+    assert.equal(
+      fixed[path],
+      `resource "aws_acm_certificate" "api" {\n  domain_name = "api.example.com"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n${listener}`,
+    );
   });
 
   it('writes a long-form Ref domain as a flow mapping in DomainValidationOptions', async () => {
     const path = `${root}/template.yaml`;
     const head = 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Domain:\n    Type: String\n';
-    const resources = 'Resources:\n  Cert:\n    Type: AWS::CertificateManager::Certificate\n    Properties:\n      DomainName:\n        Ref: Domain\n      ValidationMethod: DNS\n';
+    const resources =
+      'Resources:\n  Cert:\n    Type: AWS::CertificateManager::Certificate\n    Properties:\n      DomainName:\n        Ref: Domain\n      ValidationMethod: DNS\n';
     const fixed = await fixedFiles({ [path]: head + resources }, 'acm-validation-missing');
     assert.equal(
       fixed[path],
@@ -171,7 +185,10 @@ describe('ACM quick fixes: the edited text', () => {
     const fixed = await fixedFiles({ [path]: text }, 'acm-email-validation');
     assert.equal(
       fixed[path],
-      text.replace('EMAIL\n', 'DNS\n      DomainValidationOptions:\n        - DomainName: { "Fn::Join": [".", ["c", "example.com"]] }\n          HostedZoneId: !Ref Zone\n'),
+      text.replace(
+        'EMAIL\n',
+        'DNS\n      DomainValidationOptions:\n        - DomainName: { "Fn::Join": [".", ["c", "example.com"]] }\n          HostedZoneId: !Ref Zone\n',
+      ),
     );
   });
 
@@ -179,7 +196,10 @@ describe('ACM quick fixes: the edited text', () => {
 
   it('names the instance of a hosted zone with count = 1 in the generated records', async () => {
     const path = `${root}/main.tf`;
-    const fixed = await fixedFiles({ [path]: `${emailCertificate}resource "aws_route53_zone" "a" {\n  count = 1\n  name  = "example.com"\n}\n` }, 'acm-email-validation');
+    const fixed = await fixedFiles(
+      { [path]: `${emailCertificate}resource "aws_route53_zone" "a" {\n  count = 1\n  name  = "example.com"\n}\n` },
+      'acm-email-validation',
+    );
     assert.match(fixed[path] ?? '', /\n {2}zone_id {9}= aws_route53_zone\.a\[0\]\.zone_id\n/);
   });
 
@@ -199,7 +219,9 @@ describe('ACM quick fixes: the edited text', () => {
       'resource "aws_acm_certificate_validation" "api" {\n  certificate_arn         = aws_acm_certificate.api.arn\n  validation_record_fqdns = []\n}\n';
     const analysis = await analyzeWorkspace(new MemoryFileSystem({ [`${root}/main.tf`]: text }), root);
     assert.deepEqual(
-      analysis.findings.filter((finding) => finding.ruleId === 'acm-validation-missing').map((finding) => [finding.location.range, finding.fixes.map((fix) => fix.title)]),
+      analysis.findings
+        .filter((finding) => finding.ruleId === 'acm-validation-missing')
+        .map((finding) => [finding.location.range, finding.fixes.map((fix) => fix.title)]),
       [[{ start: { line: 2, character: 22 }, end: { line: 2, character: 27 } }, ['Add the Route 53 validation records for aws_acm_certificate.api']]],
     );
   });
@@ -226,7 +248,10 @@ describe('ACM quick fixes: the edited text', () => {
       const counted = async (count: number): Promise<number> => {
         calls = 0;
         const analysis = await analyzeWorkspace(new MemoryFileSystem(certificates(count)), root);
-        assert.deepEqual(analysis.findings.filter((finding) => ruleIds.includes(finding.ruleId)), []);
+        assert.deepEqual(
+          analysis.findings.filter((finding) => ruleIds.includes(finding.ruleId)),
+          [],
+        );
         return calls;
       };
       const few = await counted(20);

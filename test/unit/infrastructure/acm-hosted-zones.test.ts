@@ -30,7 +30,11 @@ async function fixedText(path: string, text: string, ruleId: string): Promise<st
   if (path.endsWith('.tf')) assert.deepEqual(parseHcl(fixed).errors, []);
   else assert.deepEqual(parseTemplateText(fixed, path.endsWith('.json') ? 'json' : 'yaml').errors, []);
   const after = await analyzeWorkspace(new MemoryFileSystem({ [path]: fixed }), root);
-  assert.deepEqual(after.findings.filter((finding) => finding.ruleId === ruleId), [], fixed);
+  assert.deepEqual(
+    after.findings.filter((finding) => finding.ruleId === ruleId),
+    [],
+    fixed,
+  );
   return fixed;
 }
 
@@ -124,7 +128,8 @@ describe('ACM quick fixes: the hosted zone of the validation records', () => {
     assert.equal(fixed, head + certificate + records('api', 'var.route53_zone_id') + routeVariable);
   });
 
-  const cloudFormationCertificate = '  OrgCert:\n    Type: AWS::CertificateManager::Certificate\n    Properties:\n      DomainName: api.example.org\n      ValidationMethod: DNS\n';
+  const cloudFormationCertificate =
+    '  OrgCert:\n    Type: AWS::CertificateManager::Certificate\n    Properties:\n      DomainName: api.example.org\n      ValidationMethod: DNS\n';
 
   it('CloudFormation: takes the zone whose name ends the domain, not the first zone', async () => {
     const text =

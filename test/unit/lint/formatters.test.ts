@@ -12,7 +12,9 @@ const findings = [
     fixes: [
       {
         title: 'Point at live/example.com/fullchain.pem',
-        edits: [{ kind: 'replace', file: '/srv/app/nginx/conf.d/site.conf', range: range(4, 18, 4, 52), newText: '/etc/letsencrypt/live/example.com/fullchain.pem' }],
+        edits: [
+          { kind: 'replace', file: '/srv/app/nginx/conf.d/site.conf', range: range(4, 18, 4, 52), newText: '/etc/letsencrypt/live/example.com/fullchain.pem' },
+        ],
       },
     ],
   }),
@@ -62,7 +64,10 @@ describe('lint formatters', () => {
 
   it('keeps paths outside the working directory relative, with forward slashes', () => {
     const outside = finding('host-port-conflict', 'error', '/srv/other/compose.yaml', range(0, 0, 0, 1), 'port 80 taken');
-    strictEqual(formatText([outside], { cwd: '/srv/app', color: false }).split('\n')[0], '../other/compose.yaml:1:1  error  port 80 taken  [host-port-conflict]');
+    strictEqual(
+      formatText([outside], { cwd: '/srv/app', color: false }).split('\n')[0],
+      '../other/compose.yaml:1:1  error  port 80 taken  [host-port-conflict]',
+    );
   });
 
   it('prints the JSON report exactly, sorted, with 0-based ranges and relative files', () => {
@@ -116,7 +121,9 @@ describe('lint formatters', () => {
 
   it('sorts equal positions by rule id', () => {
     const file = '/srv/app/a.conf';
-    const report = JSON.parse(formatJson([finding('b-rule', 'error', file, range(0, 0, 0, 1), 'b'), finding('a-rule', 'error', file, range(0, 0, 0, 1), 'a')], { cwd, color: false })) as {
+    const report = JSON.parse(
+      formatJson([finding('b-rule', 'error', file, range(0, 0, 0, 1), 'b'), finding('a-rule', 'error', file, range(0, 0, 0, 1), 'a')], { cwd, color: false }),
+    ) as {
       findings: { ruleId: string }[];
     };
     deepStrictEqual(
@@ -131,7 +138,18 @@ describe('lint formatters', () => {
       $schema: string;
       version: string;
       runs: {
-        tool: { driver: { name: string; rules: { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string }; defaultConfiguration: { level: string } }[] } };
+        tool: {
+          driver: {
+            name: string;
+            rules: {
+              id: string;
+              shortDescription: { text: string };
+              fullDescription: { text: string };
+              help: { text: string };
+              defaultConfiguration: { level: string };
+            }[];
+          };
+        };
         originalUriBaseIds: Record<string, { uri: string }>;
         columnKind: string;
         results: Record<string, unknown>[];
@@ -159,14 +177,24 @@ describe('lint formatters', () => {
       ruleIndex: staging,
       level: 'note',
       message: { text: 'certbot uses the staging server (--staging)' },
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'compose.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 15, startColumn: 41, endLine: 15, endColumn: 50 } } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'compose.yaml', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 15, startColumn: 41, endLine: 15, endColumn: 50 },
+          },
+        },
+      ],
     });
     const missing = run.results[1];
     strictEqual(missing.level, 'error');
     deepStrictEqual(missing.relatedLocations, [
       {
         id: 1,
-        physicalLocation: { artifactLocation: { uri: 'compose.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 10, startColumn: 9, endLine: 10, endColumn: 41 } },
+        physicalLocation: {
+          artifactLocation: { uri: 'compose.yaml', uriBaseId: '%SRCROOT%' },
+          region: { startLine: 10, startColumn: 9, endLine: 10, endColumn: 41 },
+        },
         message: { text: 'created later by service `certbot` through this mount' },
       },
     ]);
@@ -180,7 +208,12 @@ describe('lint formatters', () => {
           },
           {
             artifactLocation: { uri: 'compose.yaml', uriBaseId: '%SRCROOT%' },
-            replacements: [{ deletedRegion: { startLine: 10, startColumn: 9, endLine: 10, endColumn: 41 }, insertedContent: { text: './nginx/templates:/etc/nginx/templates:ro' } }],
+            replacements: [
+              {
+                deletedRegion: { startLine: 10, startColumn: 9, endLine: 10, endColumn: 41 },
+                insertedContent: { text: './nginx/templates:/etc/nginx/templates:ro' },
+              },
+            ],
           },
         ],
       },
@@ -190,7 +223,10 @@ describe('lint formatters', () => {
 
   it('adds rules it does not know to the SARIF rule table and percent-encodes URIs', () => {
     const log = JSON.parse(formatSarif([finding('future-rule', 'warning', '/srv/app/my conf/a#b.conf', range(0, 0, 0, 3), 'new')], { cwd, color: false })) as {
-      runs: { tool: { driver: { rules: { id: string; defaultConfiguration: { level: string } }[] } }; results: { ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; defaultConfiguration: { level: string } }[] } };
+        results: { ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      }[];
     };
     const { rules } = log.runs[0].tool.driver;
     const result = log.runs[0].results[0];

@@ -30,7 +30,10 @@ interface Run {
   readonly requests: AnalyzeRequest[];
 }
 
-async function lint(argv: readonly string[], options: { cwd?: string; findings?: Finding[]; isTty?: boolean; env?: Record<string, string | undefined> } = {}): Promise<Run> {
+async function lint(
+  argv: readonly string[],
+  options: { cwd?: string; findings?: Finding[]; isTty?: boolean; env?: Record<string, string | undefined> } = {},
+): Promise<Run> {
   let out = '';
   let error = '';
   const requests: AnalyzeRequest[] = [];
@@ -181,7 +184,10 @@ describe('certboot lint', () => {
   it('exits 2 when --config names a file that cannot be read', async () => {
     const run = await lint(['--config', 'missing.json']);
     strictEqual(run.code, 2);
-    strictEqual(run.error, `certboot: invalid configuration missing.json: cannot read the configuration: No such file or directory: ${join(project, 'missing.json')}\n`);
+    strictEqual(
+      run.error,
+      `certboot: invalid configuration missing.json: cannot read the configuration: No such file or directory: ${join(project, 'missing.json')}\n`,
+    );
   });
 
   it('exits 2 for a path that does not exist', async () => {

@@ -18,16 +18,23 @@ function problemsOf(text: string): { range: unknown; message: string }[] {
 
 describe('lint configuration', () => {
   it('reads rule settings', () => {
-    const { configuration, problems } = parseLintConfiguration('{ "$schema": "x", "rules": { "staging-certificate": "off", "webroot-mismatch": "warning" } }', file);
+    const { configuration, problems } = parseLintConfiguration(
+      '{ "$schema": "x", "rules": { "staging-certificate": "off", "webroot-mismatch": "warning" } }',
+      file,
+    );
     deepStrictEqual(problems, []);
-    deepStrictEqual([...configuration.rules], [
-      ['staging-certificate', 'off'],
-      ['webroot-mismatch', 'warning'],
-    ]);
+    deepStrictEqual(
+      [...configuration.rules],
+      [
+        ['staging-certificate', 'off'],
+        ['webroot-mismatch', 'warning'],
+      ],
+    );
   });
 
   it('reports unknown keys, unknown rules and bad values at their positions, keeping the valid rest', () => {
-    const text = '{\n  "rule": {},\n  "rules": {\n    "webroot-mismatch": "warn",\n    "no-such-rule": "off",\n    "staging-certificate": "off",\n    "host-port-conflict": 2\n  }\n}\n';
+    const text =
+      '{\n  "rule": {},\n  "rules": {\n    "webroot-mismatch": "warn",\n    "no-such-rule": "off",\n    "staging-certificate": "off",\n    "host-port-conflict": 2\n  }\n}\n';
     const { configuration, problems } = parseLintConfiguration(text, file);
     deepStrictEqual(
       problems.map((problem) => ({ source: problem.source, range: problem.range, message: problem.message })),
@@ -66,14 +73,19 @@ describe('lint configuration', () => {
   });
 
   it('reads the editor settings object, ignoring the extension’s other settings', () => {
-    const loaded = lintConfigurationFromSettings({ trace: { server: 'verbose' }, rules: { 'webroot-mismatch': 'info', 'nope': 'off', 'staging-certificate': true } });
+    const loaded = lintConfigurationFromSettings({
+      trace: { server: 'verbose' },
+      rules: { 'webroot-mismatch': 'info', nope: 'off', 'staging-certificate': true },
+    });
     deepStrictEqual([...loaded.configuration.rules], [['webroot-mismatch', 'info']]);
     deepStrictEqual(loaded.problems, [
       { source: 'settings', message: 'unknown rule "nope" in "rules"' },
       { source: 'settings', message: 'rule "staging-certificate" must be one of "error", "warning", "info", "off", found true' },
     ]);
     deepStrictEqual(lintConfigurationFromSettings(undefined).problems, []);
-    deepStrictEqual(lintConfigurationFromSettings({ rules: 'off' }).problems, [{ source: 'settings', message: '"rules" must be an object of rule id → "error", "warning", "info", "off"' }]);
+    deepStrictEqual(lintConfigurationFromSettings({ rules: 'off' }).problems, [
+      { source: 'settings', message: '"rules" must be an object of rule id → "error", "warning", "info", "off"' },
+    ]);
   });
 
   it('lets the file win over the settings where both set a rule', () => {

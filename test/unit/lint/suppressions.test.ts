@@ -12,7 +12,9 @@ function applyEdit(text: string, edit: FileEdit): string {
   if (edit.kind !== 'replace') throw new Error('expected a replacement');
   const lines = text.split('\n');
   const offset = (line: number, character: number): number => lines.slice(0, line).reduce((total, current) => total + current.length + 1, 0) + character;
-  return text.slice(0, offset(edit.range.start.line, edit.range.start.character)) + edit.newText + text.slice(offset(edit.range.end.line, edit.range.end.character));
+  return (
+    text.slice(0, offset(edit.range.start.line, edit.range.start.character)) + edit.newText + text.slice(offset(edit.range.end.line, edit.range.end.character))
+  );
 }
 
 const site = [
@@ -64,19 +66,31 @@ describe('suppression comments', () => {
 
   it('reports suppressions that drop nothing and unknown rule ids, with a fix removing them', () => {
     const fileSystem = new MemoryFileSystem({ '/app/site.conf': site });
-    const result = applySuppressions([finding('certificate-without-chain', 'warning', '/app/site.conf', range(5, 20, 5, 63), 'no chain')], fileSystem, ['/app/site.conf']);
+    const result = applySuppressions([finding('certificate-without-chain', 'warning', '/app/site.conf', range(5, 20, 5, 63), 'no chain')], fileSystem, [
+      '/app/site.conf',
+    ]);
     deepStrictEqual(summary(result), [
       ['unused-suppression', '/app/site.conf', 2, 33, 'unused suppression: no "missing-certificate-on-first-boot" finding on line 6'],
       ['unused-suppression', '/app/site.conf', 9, 4, 'unused suppression: no finding on line 11'],
     ]);
     strictEqual(result[0].severity, 'info');
     deepStrictEqual(result[0].location.range, range(2, 33, 2, 66));
-    deepStrictEqual(result[0].fixes.map((fix) => fix.title), ['Remove "missing-certificate-on-first-boot" from the suppression']);
+    deepStrictEqual(
+      result[0].fixes.map((fix) => fix.title),
+      ['Remove "missing-certificate-on-first-boot" from the suppression'],
+    );
     strictEqual(applyEdit(site, result[0].fixes[0].edits[0]).split('\n')[2], '    # certboot-disable-next-line certificate-without-chain');
     deepStrictEqual(result[1].location.range, range(9, 4, 9, 32));
-    strictEqual(applyEdit(site, result[1].fixes[0].edits[0]).split('\n').slice(8, 10).join('\n'), '    add_header X-Test a#certboot-disable-next-line;\n    ssl_stapling on;');
+    strictEqual(
+      applyEdit(site, result[1].fixes[0].edits[0]).split('\n').slice(8, 10).join('\n'),
+      '    add_header X-Test a#certboot-disable-next-line;\n    ssl_stapling on;',
+    );
 
-    const unknown = applySuppressions([], new MemoryFileSystem({ '/app/x.conf': 'events {} # certboot-disable-next-line webroot-mismach -- typo\nhttp {}\n' }), ['/app/x.conf']);
+    const unknown = applySuppressions(
+      [],
+      new MemoryFileSystem({ '/app/x.conf': 'events {} # certboot-disable-next-line webroot-mismach -- typo\nhttp {}\n' }),
+      ['/app/x.conf'],
+    );
     deepStrictEqual(summary(unknown), [['unused-suppression', '/app/x.conf', 0, 39, 'unknown rule "webroot-mismach" in certboot-disable-next-line']]);
     strictEqual(applyEdit('events {} # certboot-disable-next-line webroot-mismach -- typo\nhttp {}\n', unknown[0].fixes[0].edits[0]), 'events {}\nhttp {}\n');
   });
@@ -144,7 +158,10 @@ describe('suppression comments', () => {
       });
       const fixed = applyEdit(text, edit);
       const fileSystem = new MemoryFileSystem({ '/app/site.conf': fixed });
-      deepStrictEqual(applySuppressions([finding('missing-certificate-on-first-boot', 'error', '/app/site.conf', range(2, 20, 2, 26), 'x')], fileSystem, []), []);
+      deepStrictEqual(
+        applySuppressions([finding('missing-certificate-on-first-boot', 'error', '/app/site.conf', range(2, 20, 2, 26), 'x')], fileSystem, []),
+        [],
+      );
     });
 
     it('keeps CRLF line endings', () => {
@@ -159,13 +176,21 @@ describe('suppression comments', () => {
     it('extends the suppression already aimed at the line', () => {
       const text = 'services:\n  web:\n    # certboot-disable-next-line host-port-conflict -- shared\n\n    ports: ["80:80"]\n';
       const edit = disableRuleForLineEdit('/a.yaml', text, 'yaml', 4, 'container-name-conflict');
-      deepStrictEqual(edit, { kind: 'replace', file: '/a.yaml', range: range(2, 4, 2, 61), newText: '# certboot-disable-next-line host-port-conflict, container-name-conflict -- shared' });
+      deepStrictEqual(edit, {
+        kind: 'replace',
+        file: '/a.yaml',
+        range: range(2, 4, 2, 61),
+        newText: '# certboot-disable-next-line host-port-conflict, container-name-conflict -- shared',
+      });
     });
 
     it('goes above the start of a multi-line block scalar', () => {
       const text = 'services:\n  certbot:\n    command: |\n      certonly\n      --staging\n';
       const edit = disableRuleForLineEdit('/a.yaml', text, 'yaml', 4, 'staging-certificate');
-      strictEqual(applyEdit(text, edit), 'services:\n  certbot:\n    # certboot-disable-next-line staging-certificate\n    command: |\n      certonly\n      --staging\n');
+      strictEqual(
+        applyEdit(text, edit),
+        'services:\n  certbot:\n    # certboot-disable-next-line staging-certificate\n    command: |\n      certonly\n      --staging\n',
+      );
     });
   });
 });

@@ -36,9 +36,7 @@ describe('nginx configuration loading (includes)', () => {
         ['/etc/nginx/snippets/acme.conf', ['http', 'server']],
       ],
     );
-    deepStrictEqual(messages(configuration), [
-      ['/etc/nginx/nginx.conf', 'open() "/etc/nginx/missing.conf" failed (2: No such file or directory)', 5],
-    ]);
+    deepStrictEqual(messages(configuration), [['/etc/nginx/nginx.conf', 'open() "/etc/nginx/missing.conf" failed (2: No such file or directory)', 5]]);
     const missing = configuration.files[0].errors[0];
     deepStrictEqual(missing.span.toRange(), { start: { line: 4, character: 12 }, end: { line: 4, character: 24 } });
   });
@@ -93,7 +91,8 @@ describe('nginx configuration loading (includes)', () => {
   it('parses a glob matching 10,000 files, and refuses one over the limit with a clear error', () => {
     const sites = join(directory, 'sites');
     mkdirSync(sites);
-    for (let index = 0; index < 10_000; index++) writeFileSync(join(sites, `site${String(index).padStart(5, '0')}.conf`), `server { server_name s${index}; }\n`);
+    for (let index = 0; index < 10_000; index++)
+      writeFileSync(join(sites, `site${String(index).padStart(5, '0')}.conf`), `server { server_name s${index}; }\n`);
     writeFileSync(join(directory, 'nginx.conf'), 'http { include sites/*.conf; }\n');
     const fileSystem = new DiskFileSystem([directory]);
     const all = loadNginxConfiguration(fileSystem, join(directory, 'nginx.conf'));
@@ -112,10 +111,7 @@ describe('nginx configuration loading (includes)', () => {
     symlinkSync('self.conf', join(project, 'self.conf'));
     writeFileSync(join(directory, 'secret.conf'), 'user root;\n');
     symlinkSync(join(directory, 'secret.conf'), join(project, 'escape.conf'));
-    writeFileSync(
-      join(project, 'nginx.conf'),
-      'include loop/*/*/*/*.conf;\ninclude self.conf;\ninclude escape.conf;\ninclude ../secret.conf;\n',
-    );
+    writeFileSync(join(project, 'nginx.conf'), 'include loop/*/*/*/*.conf;\ninclude self.conf;\ninclude escape.conf;\ninclude ../secret.conf;\n');
     const configuration = loadNginxConfiguration(new DiskFileSystem([project]), join(project, 'nginx.conf'), { displayPath: 'nginx.conf' });
     strictEqual(configuration.files.length, 1);
     deepStrictEqual(messages(configuration), [

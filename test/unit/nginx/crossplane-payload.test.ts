@@ -9,7 +9,7 @@ import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-syst
 const trickyConfiguration = [
   '# a comment, then "quotes" and a \\ backslash',
   'http {',
-  "    log_format main '$remote_addr \"$request\" \\t tab';",
+  '    log_format main \'$remote_addr "$request" \\t tab\';',
   '    server {',
   '        server_name пример.рф 例子.测试 "emoji 🔒";',
   '        location ~* \\.(png|jpg)$ { return 200 "line\\nbreak"; }',
@@ -48,12 +48,18 @@ describe('crossplane payload writer', () => {
   it('prints files that include each other over and over uncombined, with an error, instead of inlining them without end', () => {
     // each file includes the next one twice: combined, the last would be written 2^9 times
     const files: Record<string, string> = {};
-    for (let index = 0; index < 10; index++) files[`/c/f${index}.conf`] = index < 9 ? `include f${index + 1}.conf;\ninclude f${index + 1}.conf;\n` : 'user nginx;\n';
+    for (let index = 0; index < 10; index++)
+      files[`/c/f${index}.conf`] = index < 9 ? `include f${index + 1}.conf;\ninclude f${index + 1}.conf;\n` : 'user nginx;\n';
     const configuration = loadNginxConfiguration(new MemoryFileSystem(files), '/c/f0.conf', { displayPath: 'f0.conf' });
     const chunks: Buffer[] = [];
-    const status = writeCrossplanePayload(configuration, { combine: true, maximumRepeatedStatements: 100 }, { write: (chunk) => chunks.push(Buffer.from(chunk)) });
+    const status = writeCrossplanePayload(
+      configuration,
+      { combine: true, maximumRepeatedStatements: 100 },
+      { write: (chunk) => chunks.push(Buffer.from(chunk)) },
+    );
     strictEqual(status, 'failed');
-    const error = 'not combined: inlining the includes of f0.conf would write more than 119 statements, as files are included over and over; each file is printed on its own';
+    const error =
+      'not combined: inlining the includes of f0.conf would write more than 119 statements, as files are included over and over; each file is printed on its own';
     const include = (index: number, line: number) => ({ directive: 'include', line, args: [`f${index}.conf`], includes: [index] });
     deepStrictEqual(JSON.parse(Buffer.concat(chunks).toString('utf8')), {
       status: 'failed',
@@ -76,8 +82,13 @@ describe('crossplane payload writer', () => {
       const view: ArgumentRangeView = { text: '', ranges: noRanges, first: 0, count: 0 };
       if (!readArgumentRanges(directive, view)) kept.push(directive.name);
       else {
-        const values = Array.from({ length: view.count }, (_, index) => view.text.slice(view.ranges[2 * (view.first + index)], view.ranges[2 * (view.first + index) + 1]));
-        deepStrictEqual(values, directive.args.map((argument) => argument.value));
+        const values = Array.from({ length: view.count }, (_, index) =>
+          view.text.slice(view.ranges[2 * (view.first + index)], view.ranges[2 * (view.first + index) + 1]),
+        );
+        deepStrictEqual(
+          values,
+          directive.args.map((argument) => argument.value),
+        );
       }
     }
     // no arguments, an escaped quote undone, if's parentheses: kept as read

@@ -1,16 +1,21 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import {
-  ArgumentRule,
-  DirectiveContext,
-  DirectiveSignature,
-  directiveSignatures,
-} from '../../../server/src/languages/nginx/directives';
+import { ArgumentRule, DirectiveContext, DirectiveSignature, directiveSignatures } from '../../../server/src/languages/nginx/directives';
 
 const everyContext: DirectiveContext[] = [
-  'main', 'events',
-  'http', 'server', 'location', 'upstream', 'server-if', 'location-if', 'limit_except',
-  'mail', 'mail-server',
-  'stream', 'stream-server', 'stream-upstream',
+  'main',
+  'events',
+  'http',
+  'server',
+  'location',
+  'upstream',
+  'server-if',
+  'location-if',
+  'limit_except',
+  'mail',
+  'mail-server',
+  'stream',
+  'stream-server',
+  'stream-upstream',
 ];
 
 const counts = (...allowed: number[]): ArgumentRule => ({ kind: 'counts', counts: allowed });
@@ -104,15 +109,11 @@ describe('nginx directive table', () => {
     deepStrictEqual(signaturesOf('break'), [signature(['server', 'location', 'server-if', 'location-if'], false, counts(0))]);
     deepStrictEqual(signaturesOf('if'), [signature(['server', 'location'], true, atLeast(1))]);
     deepStrictEqual(signaturesOf('set'), [signature(['server', 'location', 'server-if', 'location-if', 'stream-server'], false, counts(2))]);
-    deepStrictEqual(signaturesOf('rewrite_log'), [
-      signature(['http', 'server', 'location', 'server-if', 'location-if'], false, flag),
-    ]);
+    deepStrictEqual(signaturesOf('rewrite_log'), [signature(['http', 'server', 'location', 'server-if', 'location-if'], false, flag)]);
   });
 
   it('knows proxy_pass of the http proxy and of the stream proxy, and the other handlers', () => {
-    deepStrictEqual(signaturesOf('proxy_pass'), [
-      signature(['location', 'location-if', 'limit_except', 'stream-server'], false, counts(1)),
-    ]);
+    deepStrictEqual(signaturesOf('proxy_pass'), [signature(['location', 'location-if', 'limit_except', 'stream-server'], false, counts(1))]);
     for (const handler of ['fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass']) {
       deepStrictEqual(signaturesOf(handler), [signature(['location', 'location-if'], false, counts(1))], handler);
     }
@@ -125,9 +126,7 @@ describe('nginx directive table', () => {
   it('tells the http and stream variants of a proxy directive apart', () => {
     deepStrictEqual(signatureIn('proxy_next_upstream', 'location'), signature(['http', 'server', 'location'], false, atLeast(1)));
     deepStrictEqual(signatureIn('proxy_next_upstream', 'stream-server'), signature(['stream', 'stream-server'], false, flag));
-    deepStrictEqual(signaturesOf('proxy_buffer_size'), [
-      signature(['http', 'server', 'location', 'stream', 'stream-server'], false, counts(1)),
-    ]);
+    deepStrictEqual(signaturesOf('proxy_buffer_size'), [signature(['http', 'server', 'location', 'stream', 'stream-server'], false, counts(1))]);
     deepStrictEqual(signaturesOf('proxy_timeout'), [signature(['stream', 'stream-server', 'mail', 'mail-server'], false, counts(1))]);
     deepStrictEqual(signaturesOf('keepalive_timeout'), [
       signature(['http', 'server', 'location'], false, counts(1, 2)),
@@ -139,9 +138,7 @@ describe('nginx directive table', () => {
     for (const name of ['uwsgi_ssl_verify', 'grpc_ssl_verify']) {
       deepStrictEqual(signaturesOf(name), [signature(['http', 'server', 'location'], false, flag)], name);
     }
-    deepStrictEqual(signaturesOf('proxy_ssl_verify'), [
-      signature(['http', 'server', 'location', 'stream', 'stream-server'], false, flag),
-    ]);
+    deepStrictEqual(signaturesOf('proxy_ssl_verify'), [signature(['http', 'server', 'location', 'stream', 'stream-server'], false, flag)]);
     strictEqual(directiveSignatures('fastcgi_ssl_verify'), undefined);
     strictEqual(directiveSignatures('scgi_ssl_verify'), undefined);
     for (const name of ['proxy_cache_valid', 'fastcgi_cache_valid', 'uwsgi_cache_valid', 'scgi_cache_valid']) {
@@ -154,17 +151,11 @@ describe('nginx directive table', () => {
 
   it('knows the TLS directives of http, mail and stream', () => {
     for (const name of ['ssl_certificate', 'ssl_certificate_key']) {
-      deepStrictEqual(signaturesOf(name), [
-        signature(['http', 'server', 'mail', 'mail-server', 'stream', 'stream-server'], false, counts(1)),
-      ], name);
+      deepStrictEqual(signaturesOf(name), [signature(['http', 'server', 'mail', 'mail-server', 'stream', 'stream-server'], false, counts(1))], name);
     }
     deepStrictEqual(signaturesOf('ssl_stapling'), [signature(['http', 'server', 'stream', 'stream-server'], false, flag)]);
-    deepStrictEqual(signaturesOf('ssl_protocols'), [
-      signature(['http', 'server', 'mail', 'mail-server', 'stream', 'stream-server'], false, atLeast(1)),
-    ]);
-    deepStrictEqual(signaturesOf('ssl_session_cache'), [
-      signature(['http', 'server', 'mail', 'mail-server', 'stream', 'stream-server'], false, counts(1, 2)),
-    ]);
+    deepStrictEqual(signaturesOf('ssl_protocols'), [signature(['http', 'server', 'mail', 'mail-server', 'stream', 'stream-server'], false, atLeast(1))]);
+    deepStrictEqual(signaturesOf('ssl_session_cache'), [signature(['http', 'server', 'mail', 'mail-server', 'stream', 'stream-server'], false, counts(1, 2))]);
     deepStrictEqual(signaturesOf('ssl_early_data'), [signature(['http', 'server'], false, flag)]);
     deepStrictEqual(signaturesOf('ssl_preread'), [signature(['stream', 'stream-server'], false, flag)]);
     deepStrictEqual(signaturesOf('starttls'), [signature(['mail', 'mail-server'], false, counts(1))]);
@@ -177,9 +168,7 @@ describe('nginx directive table', () => {
     deepStrictEqual(signaturesOf('access_log'), [
       signature(['http', 'server', 'location', 'location-if', 'limit_except', 'stream', 'stream-server'], false, atLeast(1)),
     ]);
-    deepStrictEqual(signaturesOf('open_log_file_cache'), [
-      signature(['http', 'server', 'location', 'stream', 'stream-server'], false, counts(1, 2, 3, 4)),
-    ]);
+    deepStrictEqual(signaturesOf('open_log_file_cache'), [signature(['http', 'server', 'location', 'stream', 'stream-server'], false, counts(1, 2, 3, 4))]);
   });
 
   it('knows the blocks whose bodies are not directives', () => {
@@ -198,9 +187,7 @@ describe('nginx directive table', () => {
   });
 
   it('knows the access, limit and upstream modules', () => {
-    deepStrictEqual(signaturesOf('allow'), [
-      signature(['http', 'server', 'location', 'limit_except', 'stream', 'stream-server'], false, counts(1)),
-    ]);
+    deepStrictEqual(signaturesOf('allow'), [signature(['http', 'server', 'location', 'limit_except', 'stream', 'stream-server'], false, counts(1))]);
     deepStrictEqual(signaturesOf('auth_basic'), [signature(['http', 'server', 'location', 'limit_except'], false, counts(1))]);
     deepStrictEqual(signaturesOf('limit_req'), [signature(['http', 'server', 'location'], false, counts(1, 2, 3))]);
     deepStrictEqual(signaturesOf('limit_req_zone'), [signature(['http'], false, counts(3))]);
@@ -238,15 +225,15 @@ describe('nginx directive table', () => {
           ok(!seen.has(context), `${name} has two signatures for ${context}`);
           seen.add(context);
         }
-        if (known.arguments.kind === 'counts') ok(known.arguments.counts.every((count) => count >= 0 && count <= 7), name);
+        if (known.arguments.kind === 'counts')
+          ok(
+            known.arguments.counts.every((count) => count >= 0 && count <= 7),
+            name,
+          );
       }
     }
-    deepStrictEqual(contextsOf('resolver'), [
-      'http', 'location', 'mail', 'mail-server', 'server', 'stream', 'stream-server', 'stream-upstream', 'upstream',
-    ]);
-    deepStrictEqual(contextsOf('set_real_ip_from'), [
-      'http', 'location', 'mail', 'mail-server', 'server', 'stream', 'stream-server',
-    ]);
+    deepStrictEqual(contextsOf('resolver'), ['http', 'location', 'mail', 'mail-server', 'server', 'stream', 'stream-server', 'stream-upstream', 'upstream']);
+    deepStrictEqual(contextsOf('set_real_ip_from'), ['http', 'location', 'mail', 'mail-server', 'server', 'stream', 'stream-server']);
   });
 
   it('hands out frozen signatures, so no caller can change the table', () => {

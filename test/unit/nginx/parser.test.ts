@@ -27,10 +27,13 @@ describe('nginx parser', () => {
     deepStrictEqual(plain(server.span), range(0, 0, 3, 1));
     const [listen, certificate] = server.block ?? [];
     deepStrictEqual(plain(listen.nameSpan), range(1, 2, 1, 8));
-    deepStrictEqual(listen.args.map((argument) => [argument.value, plain(argument.span)]), [
-      ['443', range(1, 9, 1, 12)],
-      ['ssl', range(1, 13, 1, 16)],
-    ]);
+    deepStrictEqual(
+      listen.args.map((argument) => [argument.value, plain(argument.span)]),
+      [
+        ['443', range(1, 9, 1, 12)],
+        ['ssl', range(1, 13, 1, 16)],
+      ],
+    );
     deepStrictEqual(plain(listen.span), range(1, 2, 1, 17));
     strictEqual(certificate.line, 3);
     deepStrictEqual(JSON.parse(JSON.stringify(certificate.args[0])), {
@@ -45,7 +48,10 @@ describe('nginx parser', () => {
     const file = parseNginx('set $a "say \\"hi\\"";\nreturn 200 ${scheme}://$host\\;x \'it\'\'s\';\n', '/test/a.conf');
     deepStrictEqual(
       file.directives.map((directive) => directive.args.map((argument) => argument.value)),
-      [['$a', 'say "hi"'], ['200', '${scheme}://$host\\;x', 'it', 's']],
+      [
+        ['$a', 'say "hi"'],
+        ['200', '${scheme}://$host\\;x', 'it', 's'],
+      ],
     );
   });
 
@@ -88,22 +94,35 @@ describe('nginx parser', () => {
 
   it('reports a stray closing brace and reads on', () => {
     const file = parseNginx('events {}\n}\nuser a;\n', '/test/nginx.conf');
-    deepStrictEqual(file.errors.map((error) => [error.message, error.line, plain(error.span)]), [['unexpected "}"', 2, range(1, 0, 1, 1)]]);
-    deepStrictEqual(file.directives.map((directive) => directive.name), ['events', 'user']);
+    deepStrictEqual(
+      file.errors.map((error) => [error.message, error.line, plain(error.span)]),
+      [['unexpected "}"', 2, range(1, 0, 1, 1)]],
+    );
+    deepStrictEqual(
+      file.directives.map((directive) => directive.name),
+      ['events', 'user'],
+    );
   });
 
   it('reports a directive not terminated before "}" where nginx does, and keeps it for the rules', () => {
     const text = 'location / {\n  proxy_pass http://a\n}\nlisten 80;\n';
     const file = parseNginx(text, '/test/a.conf');
-    deepStrictEqual(file.errors.map((error) => [error.message, error.line, plain(error.span)]), [['unexpected "}"', 3, range(2, 0, 2, 1)]]);
+    deepStrictEqual(
+      file.errors.map((error) => [error.message, error.line, plain(error.span)]),
+      [['unexpected "}"', 3, range(2, 0, 2, 1)]],
+    );
     const crossplane = parseNginx(text, '/test/a.conf', { invalidDirectives: 'crossplane' });
-    deepStrictEqual(crossplane.errors.map((error) => [error.message, error.line, plain(error.span)]), [
-      ['directive "proxy_pass" is not terminated by ";"', 2, range(1, 2, 1, 12)],
-    ]);
-    deepStrictEqual(file.directives.map((directive) => [directive.name, directive.block?.map((child) => child.name)]), [
-      ['location', ['proxy_pass']],
-      ['listen', undefined],
-    ]);
+    deepStrictEqual(
+      crossplane.errors.map((error) => [error.message, error.line, plain(error.span)]),
+      [['directive "proxy_pass" is not terminated by ";"', 2, range(1, 2, 1, 12)]],
+    );
+    deepStrictEqual(
+      file.directives.map((directive) => [directive.name, directive.block?.map((child) => child.name)]),
+      [
+        ['location', ['proxy_pass']],
+        ['listen', undefined],
+      ],
+    );
   });
 
   it('rejects text glued to a closing quote as nginx does, and splits it as crossplane does', () => {
@@ -111,18 +130,24 @@ describe('nginx parser', () => {
     deepStrictEqual(errorsOf(text), [{ message: 'unexpected "w"', line: 1, range: range(0, 25, 0, 26) }]);
     const crossplane = parseNginx(text, '/test/a.conf', { invalidDirectives: 'crossplane' });
     deepStrictEqual(crossplane.errors, []);
-    deepStrictEqual(crossplane.directives[0].args.map((argument) => argument.value), ['example.com', 'www.example.com']);
+    deepStrictEqual(
+      crossplane.directives[0].args.map((argument) => argument.value),
+      ['example.com', 'www.example.com'],
+    );
   });
 
   it('accepts ")" right after a quote, as nginx does, and reads the condition as nginx splits it', () => {
     const file = parseNginx('server {\n    if ($request_uri ~ "^/old/") { return 301 /new/; }\n}\n', '/test/a.conf');
     deepStrictEqual(file.errors, []);
     const condition = file.directives[0].block?.[0];
-    deepStrictEqual(condition?.args.map((argument) => [argument.value, argument.quoted, plain(argument.span)]), [
-      ['$request_uri', false, range(1, 8, 1, 20)],
-      ['~', false, range(1, 21, 1, 22)],
-      ['^/old/', true, range(1, 23, 1, 31)],
-    ]);
+    deepStrictEqual(
+      condition?.args.map((argument) => [argument.value, argument.quoted, plain(argument.span)]),
+      [
+        ['$request_uri', false, range(1, 8, 1, 20)],
+        ['~', false, range(1, 21, 1, 22)],
+        ['^/old/', true, range(1, 23, 1, 31)],
+      ],
+    );
   });
 
   it('reports a lone ";" or "{" where a directive should start', () => {
@@ -144,19 +169,29 @@ describe('nginx parser', () => {
   it('keeps a rejected directive and its block by default, and drops it the way crossplane does on request', () => {
     const text = 'location /foo {\n    return 200 foo;\n}\nuser a;\n';
     const kept = parseNginx(text, '/test/foo.conf', { context: mainContext });
-    deepStrictEqual(kept.directives.map((directive: NginxDirective) => directive.name), ['location', 'user']);
-    deepStrictEqual(kept.errors.map((error) => error.message), ['"location" directive is not allowed here']);
+    deepStrictEqual(
+      kept.directives.map((directive: NginxDirective) => directive.name),
+      ['location', 'user'],
+    );
+    deepStrictEqual(
+      kept.errors.map((error) => error.message),
+      ['"location" directive is not allowed here'],
+    );
     const dropped = parseNginx(text, '/test/foo.conf', { context: mainContext, invalidDirectives: 'crossplane' });
     deepStrictEqual(dropped.directives, []);
-    deepStrictEqual(dropped.errors.map((error) => error.message), ['"location" directive is not allowed here', '"return" directive is not allowed here']);
+    deepStrictEqual(
+      dropped.errors.map((error) => error.message),
+      ['"location" directive is not allowed here', '"return" directive is not allowed here'],
+    );
   });
 
   it('survives 10,000 nested blocks with one error and no stack overflow', () => {
     const text = `${'a {\n'.repeat(10_000)}${'}\n'.repeat(10_000)}`;
     const file = parseNginx(text, '/test/deep.conf', { maximumDepth: 200 });
-    deepStrictEqual(file.errors.map((error) => [error.message, error.line]), [
-      ['blocks nested deeper than 200 levels; the rest of this block is not read', 201],
-    ]);
+    deepStrictEqual(
+      file.errors.map((error) => [error.message, error.line]),
+      [['blocks nested deeper than 200 levels; the rest of this block is not read', 201]],
+    );
     let depth = 0;
     for (let directives = file.directives; directives.length > 0; directives = directives[0].block ?? []) depth++;
     strictEqual(depth, 201);
@@ -165,12 +200,15 @@ describe('nginx parser', () => {
   it('reads a file of unbalanced garbage without throwing, reporting each problem', () => {
     const text = '}}}\n"\\\n{{{ ;;; \'';
     const file = parseNginx(text, '/test/garbage.conf');
-    deepStrictEqual(file.errors.map((error) => [error.message, error.line]), [
-      ['unexpected "}"', 1],
-      ['unexpected "}"', 1],
-      ['unexpected "}"', 1],
-      ['unexpected end of file, expecting ";" or "}"', 3],
-    ]);
+    deepStrictEqual(
+      file.errors.map((error) => [error.message, error.line]),
+      [
+        ['unexpected "}"', 1],
+        ['unexpected "}"', 1],
+        ['unexpected "}"', 1],
+        ['unexpected end of file, expecting ";" or "}"', 3],
+      ],
+    );
   });
 
   it('reports the first 100 errors of a file, then one error counting the rest', () => {
@@ -201,8 +239,18 @@ describe('nginx parser', () => {
   it('lexes like crossplane lex -n, comments included, and balances braces', () => {
     const tokens: [string, number][] = [];
     const errors = lexNginx('a b; # note\nc {\n', (lexer) => tokens.push([lexer.value, lexer.line]));
-    deepStrictEqual(tokens, [['a', 1], ['b', 1], [';', 1], ['# note', 1], ['c', 2], ['{', 2]]);
-    deepStrictEqual(errors.map((error) => [error.message, error.line]), [['unexpected end of file, expecting "}"', 2]]);
+    deepStrictEqual(tokens, [
+      ['a', 1],
+      ['b', 1],
+      [';', 1],
+      ['# note', 1],
+      ['c', 2],
+      ['{', 2],
+    ]);
+    deepStrictEqual(
+      errors.map((error) => [error.message, error.line]),
+      [['unexpected end of file, expecting "}"', 2]],
+    );
   });
 
   it('lexes stray braces with the first 100 errors and one counting the rest', () => {
@@ -210,6 +258,9 @@ describe('nginx parser', () => {
     const errors = lexNginx('}'.repeat(1000), () => count++);
     strictEqual(count, 1000);
     strictEqual(errors.length, 101);
-    deepStrictEqual([errors[99].message, errors[100].message, errors[100].span.startCharacter], ['unexpected "}"', 'too many errors; 900 more after the first 100 are not reported', 100]);
+    deepStrictEqual(
+      [errors[99].message, errors[100].message, errors[100].span.startCharacter],
+      ['unexpected "}"', 'too many errors; 900 more after the first 100 are not reported', 100],
+    );
   });
 });

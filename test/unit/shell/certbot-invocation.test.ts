@@ -75,12 +75,18 @@ describe('certbot invocations', () => {
       subcommand: 'certonly',
       authenticator: 'webroot',
       webrootPaths: ['/var/www/certbot'],
-      domains: [['example.com', '/var/www/certbot'], ['www.example.com', '/var/www/certbot']],
+      domains: [
+        ['example.com', '/var/www/certbot'],
+        ['www.example.com', '/var/www/certbot'],
+      ],
       email: 'a@b.c',
       agreeTos: true,
       staging: '--staging',
     });
-    assert.deepEqual(invocation.options.map((option) => option.name), ['--webroot', '--webroot-path', '--domains', '--domains', '--email', '--agree-tos', '--no-eff-email', '--staging']);
+    assert.deepEqual(
+      invocation.options.map((option) => option.name),
+      ['--webroot', '--webroot-path', '--domains', '--domains', '--email', '--agree-tos', '--no-eff-email', '--staging'],
+    );
     const staging = invocation.staging?.word as ShellWord;
     assert.equal(text.slice(staging.span.start, staging.span.end), '--staging');
   });
@@ -95,10 +101,13 @@ describe('certbot invocations', () => {
 
   it('finds --force-renewal in a loop, in both spellings', () => {
     const invocations = certbotIn('while true; do certbot renew --force-renewal; certbot certonly --renew-by-default -n --standalone -d a.org; sleep 1d; done');
-    assert.deepEqual(invocations.map((invocation) => [invocation.subcommand, invocation.forceRenewal?.word.value, invocation.command.loops.length]), [
-      ['renew', '--force-renewal', 1],
-      ['certonly', '--renew-by-default', 1],
-    ]);
+    assert.deepEqual(
+      invocations.map((invocation) => [invocation.subcommand, invocation.forceRenewal?.word.value, invocation.command.loops.length]),
+      [
+        ['renew', '--force-renewal', 1],
+        ['certonly', '--renew-by-default', 1],
+      ],
+    );
     assert.deepEqual(summary(invocations[1] as CertbotInvocation), {
       ...empty,
       subcommand: 'certonly',
@@ -113,7 +122,7 @@ describe('certbot invocations', () => {
     const text = [
       'certbot --nginx -nq --domains=a.org,b.org -d" c.org , d.org" -dexample.net --cert-name=main',
       '--webroot-path=/srv/one --test-cert --server https://acme-staging-v02.api.letsencrypt.org/directory',
-      "--deploy-hook 'nginx -s reload' --pre-hook=true --post-hook \"echo done\" --dry-run --keep-until-expiring --expand",
+      '--deploy-hook \'nginx -s reload\' --pre-hook=true --post-hook "echo done" --dry-run --keep-until-expiring --expand',
       '--rsa-key-size 4096 --key-type=ecdsa -m ops@example.org everything',
     ].join(' ');
     const [invocation] = certbotIn(text);
@@ -123,7 +132,13 @@ describe('certbot invocations', () => {
       subcommand: 'run',
       authenticator: 'nginx',
       webrootPaths: ['/srv/one'],
-      domains: [['a.org', '/srv/one'], ['b.org', '/srv/one'], ['c.org', '/srv/one'], ['d.org', '/srv/one'], ['example.net', '/srv/one']],
+      domains: [
+        ['a.org', '/srv/one'],
+        ['b.org', '/srv/one'],
+        ['c.org', '/srv/one'],
+        ['d.org', '/srv/one'],
+        ['example.net', '/srv/one'],
+      ],
       certName: 'main',
       email: 'ops@example.org',
       server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
@@ -147,12 +162,15 @@ describe('certbot invocations', () => {
 
   it('maps each -w to the domains that follow it', () => {
     const [invocation] = certbotIn('certbot certonly -d early.org --webroot -w /one -d a.org -w /two -d b.org,c.org');
-    assert.deepEqual(invocation?.domains.map((domain) => [domain.name.value, domain.webrootPath?.value]), [
-      ['early.org', '/two'],
-      ['a.org', '/one'],
-      ['b.org', '/two'],
-      ['c.org', '/two'],
-    ]);
+    assert.deepEqual(
+      invocation?.domains.map((domain) => [domain.name.value, domain.webrootPath?.value]),
+      [
+        ['early.org', '/two'],
+        ['a.org', '/one'],
+        ['b.org', '/two'],
+        ['c.org', '/two'],
+      ],
+    );
   });
 
   it('finds certbot behind docker compose run, docker run and wrappers', () => {
@@ -165,7 +183,14 @@ describe('certbot invocations', () => {
       'docker compose exec certbot certbot renew',
     ].join('\n');
     assert.deepEqual(
-      certbotIn(script).map((invocation) => [invocation.launcher, invocation.target?.value, invocation.subcommand, invocation.authenticator?.name, values(invocation.domains.map((domain) => domain.name)), values(invocation.dynamicArguments)]),
+      certbotIn(script).map((invocation) => [
+        invocation.launcher,
+        invocation.target?.value,
+        invocation.subcommand,
+        invocation.authenticator?.name,
+        values(invocation.domains.map((domain) => domain.name)),
+        values(invocation.dynamicArguments),
+      ]),
       [
         ['docker-compose-run', 'certbot', 'certonly', 'webroot', [], ['$domain_args']],
         ['docker-compose-run', 'certbot', 'certonly', 'standalone', ['a.org'], []],
@@ -201,7 +226,10 @@ describe('nginx reloads', () => {
   it('finds nginx -s reload in the compose reload loop', () => {
     const result = parseComposeCommand({ command: `/bin/sh -c 'while :; do sleep 6h & wait $\${!}; nginx -s reload; done & nginx -g "daemon off;"'` });
     const reloads = findNginxReloads(result.commands);
-    assert.deepEqual(reloads.map((reload) => [reload.launcher, reload.command.loops.length]), [['direct', 1]]);
+    assert.deepEqual(
+      reloads.map((reload) => [reload.launcher, reload.command.loops.length]),
+      [['direct', 1]],
+    );
     assert.ok(reloads[0]?.command.loops[0]?.body.some((command) => command.name?.value === 'sleep'));
   });
 

@@ -47,16 +47,23 @@ describe('dummy certificate scripts', () => {
 
   it('reads a direct openssl call with literal paths', () => {
     const found = findDummyCertificates(
-      parseShell('mkdir -p certs/live/site\nopenssl req -x509 -nodes -newkey rsa:2048 -days 1 -keyout certs/live/site/privkey.pem -out "certs/live/site/fullchain.pem" -subj /CN=localhost'),
+      parseShell(
+        'mkdir -p certs/live/site\nopenssl req -x509 -nodes -newkey rsa:2048 -days 1 -keyout certs/live/site/privkey.pem -out "certs/live/site/fullchain.pem" -subj /CN=localhost',
+      ),
     );
-    assert.deepEqual(found?.certificates.map((certificate) => [certificate.launcher, certificate.resolvedCertificatePath, certificate.resolvedKeyPath, certificate.liveName]), [
-      ['direct', 'certs/live/site/fullchain.pem', 'certs/live/site/privkey.pem', 'site'],
-    ]);
+    assert.deepEqual(
+      found?.certificates.map((certificate) => [certificate.launcher, certificate.resolvedCertificatePath, certificate.resolvedKeyPath, certificate.liveName]),
+      [['direct', 'certs/live/site/fullchain.pem', 'certs/live/site/privkey.pem', 'site']],
+    );
   });
 
   it('reads $(pwd) and $PWD as the working directory, and follows the cd commands before openssl', () => {
     const read = (text: string) =>
-      findDummyCertificates(parseShell(text))?.certificates.map((certificate) => [certificate.resolvedCertificatePath, certificate.resolvedKeyPath, certificate.workingDirectory]);
+      findDummyCertificates(parseShell(text))?.certificates.map((certificate) => [
+        certificate.resolvedCertificatePath,
+        certificate.resolvedKeyPath,
+        certificate.workingDirectory,
+      ]);
     const openssl = 'openssl req -x509 -nodes -keyout "$(pwd)/data/live/a/privkey.pem" -out "$PWD/data/live/a/fullchain.pem"';
     assert.deepEqual(read(openssl), [['./data/live/a/fullchain.pem', './data/live/a/privkey.pem', { kind: 'invocation' }]]);
     assert.deepEqual(read(`cd "$(dirname "$0")"\n${openssl}`)?.[0]?.[2], { kind: 'script', relative: '' });
@@ -70,9 +77,10 @@ describe('dummy certificate scripts', () => {
 
   it('leaves a path with an unknown variable unresolved, and ignores scripts without a self-signed certificate', () => {
     const found = findDummyCertificates(parseShell('openssl req -x509 -keyout "$1/privkey.pem" -out "$1/fullchain.pem"'));
-    assert.deepEqual(found?.certificates.map((certificate) => [certificate.certificatePath.value, certificate.resolvedCertificatePath, certificate.liveName]), [
-      ['$1/fullchain.pem', undefined, undefined],
-    ]);
+    assert.deepEqual(
+      found?.certificates.map((certificate) => [certificate.certificatePath.value, certificate.resolvedCertificatePath, certificate.liveName]),
+      [['$1/fullchain.pem', undefined, undefined]],
+    );
     assert.equal(findDummyCertificates(parseShell('openssl req -new -key k.pem -out req.csr\ncertbot renew')), undefined);
   });
 });

@@ -19,7 +19,11 @@ describe('shell parser', () => {
     assert.equal(loop.kind, 'while');
     assert.deepEqual(loop.span, { start: 16, end: 70 });
     assert.deepEqual(loop.condition.map(argv), [[':']]);
-    assert.deepEqual(loop.body.map(argv), [['certbot', 'renew'], ['sleep', '12h'], ['wait', '${!}']]);
+    assert.deepEqual(loop.body.map(argv), [
+      ['certbot', 'renew'],
+      ['sleep', '12h'],
+      ['wait', '${!}'],
+    ]);
     const [trap, , certbot, sleep, wait] = script.commands as ShellCommand[];
     assert.deepEqual(trap?.loops, []);
     assert.deepEqual(certbot?.loops, [loop]);
@@ -28,7 +32,10 @@ describe('shell parser', () => {
     assert.equal(sleep?.background, true);
     assert.equal(certbot?.background, false);
     assert.equal(wait?.arguments[0]?.literal, false);
-    assert.deepEqual(script.traps.map((entry) => [entry.action?.value, entry.signals.map((signal) => signal.value)]), [['exit', ['TERM']]]);
+    assert.deepEqual(
+      script.traps.map((entry) => [entry.action?.value, entry.signals.map((signal) => signal.value)]),
+      [['exit', ['TERM']]],
+    );
   });
 
   it('removes quotes the way the shell does and keeps where each word was written', () => {
@@ -71,15 +78,7 @@ describe('shell parser', () => {
   });
 
   it('tells lists, pipelines, subshells, substitutions, branches, functions and exec apart', () => {
-    const text = [
-      'a && b || c',
-      'd | e',
-      '( f )',
-      'g "$(h)"',
-      'if i; then j; else k; fi',
-      'fn() { l; }',
-      'exec nginx -g "daemon off;"',
-    ].join('\n');
+    const text = ['a && b || c', 'd | e', '( f )', 'g "$(h)"', 'if i; then j; else k; fi', 'fn() { l; }', 'exec nginx -g "daemon off;"'].join('\n');
     const script = parseShell(text);
     const flags = (command: ShellCommand) => ({
       name: command.name?.value,
@@ -106,7 +105,10 @@ describe('shell parser', () => {
       { name: 'nginx', conditional: false, pipeline: false, subshell: false, substitution: false, functionName: undefined, exec: true },
     ]);
     const nginx = script.commands.at(-1) as ShellCommand;
-    assert.deepEqual(nginx.arguments.map((word) => word.value), ['-g', 'daemon off;']);
+    assert.deepEqual(
+      nginx.arguments.map((word) => word.value),
+      ['-g', 'daemon off;'],
+    );
     assert.equal(text.slice(nginx.span.start, nginx.span.end), 'exec nginx -g "daemon off;"');
   });
 
@@ -124,10 +126,13 @@ describe('shell parser', () => {
 
   it('knows until and for loops, and keeps a for list out of the loop', () => {
     const script = parseShell('for d in $(list); do use "$d"; done\nuntil ready; do sleep 1; done');
-    assert.deepEqual(script.loops.map((loop) => [loop.kind, loop.condition.map(argv), loop.body.map(argv)]), [
-      ['for', [], [['use', '$d']]],
-      ['until', [['ready']], [['sleep', '1']]],
-    ]);
+    assert.deepEqual(
+      script.loops.map((loop) => [loop.kind, loop.condition.map(argv), loop.body.map(argv)]),
+      [
+        ['for', [], [['use', '$d']]],
+        ['until', [['ready']], [['sleep', '1']]],
+      ],
+    );
     assert.deepEqual(script.commands.find((command) => command.name?.value === 'list')?.loops, []);
   });
 
@@ -135,7 +140,13 @@ describe('shell parser', () => {
     const text = 'domains=(a.org "b c.org")\nsize=4096\nexport EMAIL=\'x@y.z\'\nA=1 cmd\nif t; then late=1; fi\nempty=';
     const script = parseShell(text);
     assert.deepEqual(
-      script.assignments.map((assignment) => [assignment.name, assignment.value?.value, assignment.elements?.map((word) => word.value), assignment.prefix, assignment.conditional]),
+      script.assignments.map((assignment) => [
+        assignment.name,
+        assignment.value?.value,
+        assignment.elements?.map((word) => word.value),
+        assignment.prefix,
+        assignment.conditional,
+      ]),
       [
         ['domains', undefined, ['a.org', 'b c.org'], false, false],
         ['size', '4096', undefined, false, false],
@@ -168,7 +179,10 @@ describe('shell parser', () => {
     it('reports what tree-sitter had to insert', () => {
       const script = parseShell('echo "a $(certbot renew)');
       assert.deepEqual(script.errors, [{ message: 'syntax error: missing "\\""', span: { start: 24, end: 24 } }]);
-      assert.deepEqual(script.commands.map(argv), [['echo', 'a $(certbot renew)'], ['certbot', 'renew']]);
+      assert.deepEqual(script.commands.map(argv), [
+        ['echo', 'a $(certbot renew)'],
+        ['certbot', 'renew'],
+      ]);
     });
 
     it('reports a loop without done', () => {
@@ -190,12 +204,17 @@ describe('shell parser', () => {
       const script = parseShell(huge);
       assert.ok(Date.now() - started < 1_000);
       assert.deepEqual(script.commands, []);
-      assert.deepEqual(script.errors, [{ message: `script not analysed: ${huge.length} characters, more than the limit of 1000000`, span: { start: 0, end: huge.length } }]);
+      assert.deepEqual(script.errors, [
+        { message: `script not analysed: ${huge.length} characters, more than the limit of 1000000`, span: { start: 0, end: huge.length } },
+      ]);
     });
 
     it('gives up on a parse that takes too long', () => {
       const script = parseShell('a b; '.repeat(100_000), { timeoutMilliseconds: 0 });
-      assert.deepEqual(script.errors.map((error) => error.message), ['script not analysed: parsing took too long']);
+      assert.deepEqual(
+        script.errors.map((error) => error.message),
+        ['script not analysed: parsing took too long'],
+      );
       assert.deepEqual(parseShell('certbot renew').commands.map(argv), [['certbot', 'renew']]);
     });
 

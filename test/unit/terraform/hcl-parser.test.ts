@@ -42,15 +42,22 @@ describe('HCL reader', () => {
     const method = findAttribute(resource.body, 'validation_method');
     assert.equal(method && written(method.value), 'var.method');
     assert.deepEqual(method?.value.range, { start: { line: 10, character: 22 }, end: { line: 10, character: 32 } });
-    assert.deepEqual(method?.value.kind === 'reference' && [method.value.root, method.value.steps.map((step) => step.kind === 'attribute' && step.name)], ['var', ['method']]);
+    assert.deepEqual(method?.value.kind === 'reference' && [method.value.root, method.value.steps.map((step) => step.kind === 'attribute' && step.name)], [
+      'var',
+      ['method'],
+    ]);
     const domain = findAttribute(resource.body, 'domain_name');
     assert.equal(domain?.value.kind, 'template');
     assert.deepEqual(domain && referencesIn(domain.value).map(written), ['local.domain']);
     const tags = findAttribute(resource.body, 'tags')?.value;
-    assert.deepEqual(tags?.kind === 'object' && tags.entries.map((entry) => [entry.key.kind === 'literal' && entry.key.value, entry.value.kind === 'literal' && entry.value.value]), [
-      ['Name', 'site'],
-      ['x-y', 1],
-    ]);
+    assert.deepEqual(
+      tags?.kind === 'object' &&
+        tags.entries.map((entry) => [entry.key.kind === 'literal' && entry.key.value, entry.value.kind === 'literal' && entry.value.value]),
+      [
+        ['Name', 'site'],
+        ['x-y', 1],
+      ],
+    );
     const lifecycle = resource.body.blocks[0];
     assert.equal(lifecycle?.type, 'lifecycle');
     assert.deepEqual(lifecycle && findAttribute(lifecycle.body, 'create_before_destroy')?.value, {
@@ -62,7 +69,11 @@ describe('HCL reader', () => {
   });
 
   it('evaluates locals and variable defaults, and leaves the unknown unknown', () => {
-    const module = new TerraformModule('/m', [{ path: '/m/main.tf', syntax: parseHcl(text) }], { tfvars: new Map(), unreadTfvars: false, passedByCallers: new Set() });
+    const module = new TerraformModule('/m', [{ path: '/m/main.tf', syntax: parseHcl(text) }], {
+      tfvars: new Map(),
+      unreadTfvars: false,
+      passedByCallers: new Set(),
+    });
     const resource = module.resource('resource', 'aws_acm_certificate', 'cert');
     assert.ok(resource);
     const value = (name: string): string | undefined => {
@@ -89,13 +100,18 @@ describe('HCL reader', () => {
   it('keeps the steps after a splat: x[*].arn and x.*.arn read arn like x[0].arn', () => {
     const file = parseHcl('a = one(x.c[*].arn)\nb = element(concat(x.c.*.arn, [""]), 0)\nc = x.c[0].arn\nd = x.c.*.arn[0]\ne = x.c[*]\n');
     assert.deepEqual(file.errors, []);
-    const steps = file.body.attributes.map((attribute) => referencesIn(attribute.value).map((reference) => reference.steps.map((step) => (step.kind === 'attribute' ? step.name : step.kind))));
+    const steps = file.body.attributes.map((attribute) =>
+      referencesIn(attribute.value).map((reference) => reference.steps.map((step) => (step.kind === 'attribute' ? step.name : step.kind))),
+    );
     assert.deepEqual(steps, [[['c', 'splat', 'arn']], [['c', 'splat', 'arn']], [['c', 'index', 'arn']], [['c', 'splat', 'arn', 'index']], [['c', 'splat']]]);
   });
 
   it('reports two arguments on one line, which Terraform refuses ("Missing newline after argument")', () => {
     const file = parseHcl('resource "a" "b" {\n  x = "1" y = "2"\n  z = 3 # comment\n  w = [\n    1,\n  ]\n}\n');
-    assert.deepEqual(file.errors.map((error) => [error.message, error.range.start]), [['syntax error: missing newline after argument', { line: 1, character: 10 }]]);
+    assert.deepEqual(
+      file.errors.map((error) => [error.message, error.range.start]),
+      [['syntax error: missing newline after argument', { line: 1, character: 10 }]],
+    );
     assert.deepEqual(parseHcl('a = 1\nb = { c = 1, d = 2 }\nlifecycle { x = true }\n').errors, []);
   });
 

@@ -11,7 +11,12 @@ describe('RoundCache', () => {
   it('reuses a value its check accepts, once per round, and forgets what a round did not use', () => {
     const cache = new RoundCache<{ input: string; computed: number }>();
     let computed = 0;
-    const get = (input: string): number => cache.get('key', (kept) => kept.input === input, () => ({ input, computed: ++computed })).computed;
+    const get = (input: string): number =>
+      cache.get(
+        'key',
+        (kept) => kept.input === input,
+        () => ({ input, computed: ++computed }),
+      ).computed;
     strictEqual(get('a'), 1);
     cache.nextRound();
     strictEqual(get('a'), 1);
@@ -76,7 +81,8 @@ describe('analyzeWorkspace with an AnalysisCache', () => {
     const cache = new AnalysisCache();
     const edits: ((workspace: MemoryFileSystem) => void)[] = [
       () => undefined,
-      () => overlay.set('/p/nginx/conf.d/site.conf', new TextDecoder().decode(memory.readFile('/p/nginx/conf.d/site.conf')).replace('missing.pem', 'present.pem')),
+      () =>
+        overlay.set('/p/nginx/conf.d/site.conf', new TextDecoder().decode(memory.readFile('/p/nginx/conf.d/site.conf')).replace('missing.pem', 'present.pem')),
       (workspace) => workspace.writeFile('/p/.env', 'CERTS=./certs-elsewhere\n'),
       (workspace) => workspace.writeFile('/p/certs-elsewhere/present.pem', ''),
       (workspace) => workspace.writeFile('/p/nginx/conf.d/other.conf', 'server {\n    listen 443 ssl;\n    ssl_certificate /etc/nginx/certs/other.pem;\n}\n'),

@@ -402,7 +402,7 @@ describe('agreement with git check-ignore', function () {
       'logs/.keep': '',
       'logs/today.log': '',
       'app/cache/entry': '',
-      'cache': '',
+      cache: '',
       'nginx/x/y/z.tmp': '',
       'nginx/keep.tmp': '',
       'nginx/local.conf': '',
@@ -413,16 +413,16 @@ describe('agreement with git check-ignore', function () {
       'build/drop': '',
       'build/sub/file': '',
       'foo ': '',
-      'foo': '',
+      foo: '',
       '#hash': '',
       '!bang': '',
-      'abc': '',
-      'ac': '',
+      abc: '',
+      ac: '',
       '1.pem': '',
       'one.pem': '',
       'key.txt': '',
       'hey.txt': '',
-      'trailing': '',
+      trailing: '',
       'x/y/': '',
       'x/a/b/y/': '',
       'x/a/y': '',
@@ -430,7 +430,7 @@ describe('agreement with git check-ignore', function () {
       'sub/backup.bak': '',
       'deep/a/leaf': '',
       'deep/a/b/leaf': '',
-      'weirdostar': '',
+      weirdostar: '',
       'weird/star': '',
       'services/api/src/main.ts': '',
       'services/api/src/main.js': '',
@@ -445,7 +445,36 @@ describe('agreement with git check-ignore', function () {
   it('agrees on generated patterns and trees', () => {
     const next = random(20240611);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-    const segments = ['\\*', '[[:alpha:]]*', '[a-]', '[]a]*', 'a\\ ', 'a  ', '\\#a', '\\!a', '[a', 'a', 'b', 'ab', 'a.conf', '*', '?', 'a*', '*b', '*.conf', '[ab]', '[!a]', '[a-b]*', '**', 'a**', '**b', '[!b]*', '\\a', 'a?', 'b/'];
+    const segments = [
+      '\\*',
+      '[[:alpha:]]*',
+      '[a-]',
+      '[]a]*',
+      'a\\ ',
+      'a  ',
+      '\\#a',
+      '\\!a',
+      '[a',
+      'a',
+      'b',
+      'ab',
+      'a.conf',
+      '*',
+      '?',
+      'a*',
+      '*b',
+      '*.conf',
+      '[ab]',
+      '[!a]',
+      '[a-b]*',
+      '**',
+      'a**',
+      '**b',
+      '[!b]*',
+      '\\a',
+      'a?',
+      'b/',
+    ];
     const names = ['*', 'a ', '#a', '!a', '1', 'a]', '[a', 'a', 'b', 'ab', 'ba', 'a.conf', 'b.conf'];
     for (let round = 0; round < 80; round++) {
       const files: Record<string, string> = {};
@@ -457,7 +486,8 @@ describe('agreement with git check-ignore', function () {
         if (next() < 0.5 && child.split('/').length < 4) directories.push(child);
         else files[child] = '';
       }
-      for (const directory of directories) if (directory !== '' && !Object.keys(files).some((path) => path.startsWith(`${directory}/`))) files[`${directory}/`] = '';
+      for (const directory of directories)
+        if (directory !== '' && !Object.keys(files).some((path) => path.startsWith(`${directory}/`))) files[`${directory}/`] = '';
       const patternFile = () => {
         const lines: string[] = [];
         for (let index = 1 + Math.floor(next() * 6); index > 0; index--) {

@@ -129,8 +129,13 @@ class TooComplex extends Error {}
 /** Reads a template's text (YAML with short-form tags, or JSON); reports errors, never throws. */
 export function parseTemplateText(text: string, format: TemplateFormat): ParsedTemplateText {
   const lines = new LineIndex(text);
-  const error = (message: string, start: number, end: number): CfnSyntaxError => ({ message, span: { start, end }, range: { start: lines.position(start), end: lines.position(end) } });
-  if (text.length > maximumLength) return { root: undefined, errors: [error(`not analysed: ${text.length} characters, more than the limit of ${maximumLength}`, 0, 0)] };
+  const error = (message: string, start: number, end: number): CfnSyntaxError => ({
+    message,
+    span: { start, end },
+    range: { start: lines.position(start), end: lines.position(end) },
+  });
+  if (text.length > maximumLength)
+    return { root: undefined, errors: [error(`not analysed: ${text.length} characters, more than the limit of ${maximumLength}`, 0, 0)] };
   try {
     if (format === 'json') return { root: fromJson(parseJsonDocument(text), lines, 0), errors: [] };
     const document = parseDocument(text, { customTags, prettyErrors: false, uniqueKeys: true, merge: false });
@@ -152,12 +157,14 @@ function fromJson(value: JsonValue, lines: LineIndex, depth: number): CfnValue {
   const range = lines.range(value);
   if (value.kind === 'array') return { kind: 'sequence', span, range, flow: true, items: value.items.map((item) => fromJson(item, lines, depth + 1)) };
   if (value.kind === 'object') {
-    const entries = value.members.map((member): CfnEntry => ({
-      key: member.key,
-      keySpan: { start: member.keyNode.start, end: member.keyNode.end },
-      keyRange: lines.range(member.keyNode),
-      value: fromJson(member.value, lines, depth + 1),
-    }));
+    const entries = value.members.map(
+      (member): CfnEntry => ({
+        key: member.key,
+        keySpan: { start: member.keyNode.start, end: member.keyNode.end },
+        keyRange: lines.range(member.keyNode),
+        value: fromJson(member.value, lines, depth + 1),
+      }),
+    );
     return longFormIntrinsic({ kind: 'mapping', span, range, flow: true, entries });
   }
   return { kind: 'scalar', span, range, value: value.value };

@@ -26,7 +26,8 @@ export function readEnvFile(
     diagnostics.push({ code, severity: 'error', message, location: fileStartLocation(file) });
     return fallback;
   };
-  if (stat.size > maximumComposeFileSize) return report('file-too-large', `${file} is ${stat.size} bytes; env files over ${maximumComposeFileSize} bytes are not read`);
+  if (stat.size > maximumComposeFileSize)
+    return report('file-too-large', `${file} is ${stat.size} bytes; env files over ${maximumComposeFileSize} bytes are not read`);
   let bytes: Uint8Array;
   try {
     bytes = fileSystem.readFile(file);
@@ -87,12 +88,17 @@ export function parseEnvFile(text: string, file: string, environment: Readonly<R
       const valueStart = reader.offset;
       const quoted = reader.takeQuoted(quote);
       if (quoted === undefined) {
-        diagnostics.push(problem(file, reader, valueStart, text.length, `unterminated ${quote === '"' ? 'double' : 'single'}-quoted value for ${key} in ${file}`));
+        diagnostics.push(
+          problem(file, reader, valueStart, text.length, `unterminated ${quote === '"' ? 'double' : 'single'}-quoted value for ${key} in ${file}`),
+        );
         break;
       }
       raw = quote === "'" ? quoted.replaceAll("\\'", "'").replaceAll('$', () => '$$') : unescapeDoubleQuoted(quoted);
     } else {
-      raw = reader.restOfLine().replace(/[ \t]#.*$/, '').trim();
+      raw = reader
+        .restOfLine()
+        .replace(/[ \t]#.*$/, '')
+        .trim();
     }
     const lineEnd = reader.lineEnd();
     reader.skipLine();

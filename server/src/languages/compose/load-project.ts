@@ -42,7 +42,12 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
   // compose resolves relative paths against the first chosen file's directory, not against its own
   const modelDirectory = chosen === undefined || files.length === 0 ? projectDirectory : posix.dirname(files[0]);
 
-  const loadModel = (modelFiles: readonly string[], modelDirectory: string, modelVariables: VariableLookup, stack: readonly string[]): ComposeMapping | undefined => {
+  const loadModel = (
+    modelFiles: readonly string[],
+    modelDirectory: string,
+    modelVariables: VariableLookup,
+    stack: readonly string[],
+  ): ComposeMapping | undefined => {
     let merged: ComposeMapping | undefined;
     for (const file of modelFiles) {
       const root = context.readComposeFile(file, modelVariables, modelDirectory);
@@ -122,5 +127,9 @@ function projectName(root: ComposeMapping | undefined, variables: ReadonlyMap<st
   if (declared !== undefined && !isUnknownText(declared)) return declared;
   const fromEnvironment = variables.get('COMPOSE_PROJECT_NAME');
   if (fromEnvironment !== undefined && fromEnvironment !== '' && !isUnknownText(fromEnvironment)) return fromEnvironment;
-  return posix.basename(directory).toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
+  return posix
+    .basename(directory)
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[^a-z0-9]+/, '');
 }

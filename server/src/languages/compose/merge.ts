@@ -28,7 +28,9 @@ export function mergeServices(base: ComposeMapping, override: ComposeMapping): C
         return overrideValue;
       case 'healthcheck':
         return isMapping(baseValue) && isMapping(overrideValue)
-          ? mergeMappings(baseValue, overrideValue, (field, baseField, overrideField) => (field === 'test' ? overrideField : mergeNodes(baseField, overrideField)))
+          ? mergeMappings(baseValue, overrideValue, (field, baseField, overrideField) =>
+              field === 'test' ? overrideField : mergeNodes(baseField, overrideField),
+            )
           : overrideValue;
       case 'ports':
         return mergeUnique(baseValue, overrideValue, portMergeKey);

@@ -39,7 +39,7 @@ function parseLongVolume(node: ComposeNode & { kind: 'mapping' }): VolumeParse {
     typeText === undefined ? (source === undefined ? 'volume' : typeOfSource(source)) : isUnknownText(typeText) ? undefined : (typeText as VolumeType);
   const readOnlyNode = childOf(node, 'read_only');
   const readOnlyText = scalarText(readOnlyNode);
-  return { mount: buildMount(node, type, type === 'tmpfs' ? undefined : source, target, readOnlyText === 'true' ? 'ro' : readOnlyText ?? '') };
+  return { mount: buildMount(node, type, type === 'tmpfs' ? undefined : source, target, readOnlyText === 'true' ? 'ro' : (readOnlyText ?? '')) };
 }
 
 function typeOfSource(source: string): VolumeType | undefined {

@@ -25,12 +25,7 @@ export interface ComposeFileContent {
  * aliases and merge keys, and interpolates every string value with `variables` (compose
  * interpolates each file before merging, and never interpolates keys).
  */
-export function readComposeFile(
-  fileSystem: FileSystem,
-  file: string,
-  variables: VariableLookup,
-  baseDirectory: string,
-): ComposeFileContent {
+export function readComposeFile(fileSystem: FileSystem, file: string, variables: VariableLookup, baseDirectory: string): ComposeFileContent {
   const unusable = (code: ComposeDiagnostic['code'], message: string): ComposeFileContent => ({
     file,
     root: undefined,
@@ -74,7 +69,12 @@ export function readComposeFile(
   }
   if (!isMap(contents)) {
     const [start, end] = contents.range ?? [0, 0];
-    diagnostics.push({ code: 'not-a-mapping', severity: 'error', message: `${file} is not a compose file: its top level is not a mapping`, location: locate(start, end) });
+    diagnostics.push({
+      code: 'not-a-mapping',
+      severity: 'error',
+      message: `${file} is not a compose file: its top level is not a mapping`,
+      location: locate(start, end),
+    });
     return { file, root: undefined, diagnostics, document, lineCounter };
   }
   // yaml ends a block collection at the start of the next line; a location ends at its last character.
@@ -116,7 +116,12 @@ class NodeConverter {
     if (++this.nodeCount > maximumNodeCount) {
       if (!this.budgetReported) {
         this.budgetReported = true;
-        this.diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: `${this.file} expands to more than ${maximumNodeCount} YAML nodes through aliases; the rest is ignored`, location });
+        this.diagnostics.push({
+          code: 'yaml-syntax',
+          severity: 'error',
+          message: `${this.file} expands to more than ${maximumNodeCount} YAML nodes through aliases; the rest is ignored`,
+          location,
+        });
       }
       return empty;
     }

@@ -79,7 +79,10 @@ export class DirectiveChecks {
     let allowed = this.allowedByName.get(name);
     if (allowed === undefined) {
       const contextName = this.contextName;
-      allowed = directiveSignatures(name)?.filter((signature) => signature.contexts.includes(contextName)).reverse() ?? null;
+      allowed =
+        directiveSignatures(name)
+          ?.filter((signature) => signature.contexts.includes(contextName))
+          .reverse() ?? null;
       this.allowedByName.set(name, allowed);
     }
     if (allowed === null) return undefined;

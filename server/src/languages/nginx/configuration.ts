@@ -57,7 +57,11 @@ const fileStart = new TextSpan(0, 0, 0, 0);
 export const binaryFileProblem = 'binary file (it contains NUL bytes); not an nginx configuration';
 
 /** A configuration file's bytes, or why they are not read: over the size limit, or unreadable. */
-export function readConfigurationBytes(fileSystem: FileSystem, path: string, maximumFileBytes = defaultMaximumFileBytes): { readonly bytes: Uint8Array } | { readonly problem: string } {
+export function readConfigurationBytes(
+  fileSystem: FileSystem,
+  path: string,
+  maximumFileBytes = defaultMaximumFileBytes,
+): { readonly bytes: Uint8Array } | { readonly problem: string } {
   const stat = fileSystem.stat(path);
   if (stat && stat.kind === 'file' && stat.size > maximumFileBytes) {
     return { problem: `file is ${stat.size} bytes, over the ${maximumFileBytes}-byte limit for an nginx configuration; not read` };
@@ -94,11 +98,20 @@ export function readConfigurationFile(
   const parse = (): NginxFile => {
     const text = decodeConfigurationText(bytes);
     if (text === undefined) return failed(binaryFileProblem);
-    return parseNginx(text, path, { context: options.context, invalidDirectives: options.invalidDirectives, ignore: options.ignore, contexts: options.contexts });
+    return parseNginx(text, path, {
+      context: options.context,
+      invalidDirectives: options.invalidDirectives,
+      ignore: options.ignore,
+      contexts: options.contexts,
+    });
   };
   // the parse options the CLI alone sets change the tree: such parses are not kept
   if (!options.parsed || options.invalidDirectives !== undefined || options.ignore !== undefined) return parse();
-  return options.parsed.get(`${path}\0${contextKey(options.context)}`, (kept) => sameBytes(kept.bytes, bytes), () => ({ bytes, file: parse() })).file;
+  return options.parsed.get(
+    `${path}\0${contextKey(options.context)}`,
+    (kept) => sameBytes(kept.bytes, bytes),
+    () => ({ bytes, file: parse() }),
+  ).file;
 }
 
 function contextKey(context: BlockContext | undefined): string {
@@ -154,7 +167,13 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
    * the same directory's entries and each entry's real path once per include.
    */
   const globMatches = new Map<string, { path: string; display: string }[]>();
-  const parseOptions = { invalidDirectives: options.invalidDirectives, ignore: options.ignore, maximumFileBytes: options.maximumFileBytes, contexts, parsed: options.parsed };
+  const parseOptions = {
+    invalidDirectives: options.invalidDirectives,
+    ignore: options.ignore,
+    maximumFileBytes: options.maximumFileBytes,
+    contexts,
+    parsed: options.parsed,
+  };
 
   const addFile = (path: string, displayPath: string, context: BlockContext | undefined): number => {
     const known = indexOfPath.get(path);
@@ -206,7 +225,12 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
         } catch (error) {
           if (error instanceof FileSystemError) return report(includeFailure(error, error.path, pattern, directive.line, argument.span));
           if (!(error instanceof GlobLimitError)) throw error;
-          return report({ kind: 'include', message: `include "${pattern}" ${error.message}; none of them were read`, line: directive.line, span: argument.span });
+          return report({
+            kind: 'include',
+            message: `include "${pattern}" ${error.message}; none of them were read`,
+            line: directive.line,
+            span: argument.span,
+          });
         }
       } else {
         const path = posix.resolve(configDirectory.path, pattern);
@@ -225,7 +249,12 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
       const indexes: number[] = [];
       for (const match of matches) {
         if (!indexOfPath.has(match.path) && files.length >= maximumFiles) {
-          report({ kind: 'include', message: `the configuration includes more than ${maximumFiles} files; the rest are not read`, line: directive.line, span: argument.span });
+          report({
+            kind: 'include',
+            message: `the configuration includes more than ${maximumFiles} files; the rest are not read`,
+            line: directive.line,
+            span: argument.span,
+          });
           break;
         }
         indexes.push(addFile(match.path, match.display, context));
@@ -236,7 +265,8 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
   }
 
   reportIncludeCycles(files, includes, includesOf);
-  for (const file of files) file.errors.sort((left, right) => left.span.startLine - right.span.startLine || left.span.startCharacter - right.span.startCharacter);
+  for (const file of files)
+    file.errors.sort((left, right) => left.span.startLine - right.span.startLine || left.span.startCharacter - right.span.startCharacter);
   return { files, includes };
 }
 

@@ -247,7 +247,14 @@ class PayloadWriter {
       this.out.bytes(this.layout(2).closeObject);
     };
     if (this.options.combine) config(files[0].displayPath, errors, 0);
-    else files.forEach((file, index) => config(file.displayPath, errors.filter((error) => error.file === file), index));
+    else
+      files.forEach((file, index) =>
+        config(
+          file.displayPath,
+          errors.filter((error) => error.file === file),
+          index,
+        ),
+      );
     this.closeArray(2);
     this.out.bytes(this.layout(0).closeObject);
     this.out.flush();

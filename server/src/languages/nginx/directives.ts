@@ -12,19 +12,29 @@
  */
 
 export type DirectiveContext =
-  | 'main' | 'events'
-  | 'http' | 'server' | 'location' | 'upstream' | 'server-if' | 'location-if' | 'limit_except'
-  | 'mail' | 'mail-server'
-  | 'stream' | 'stream-server' | 'stream-upstream';
+  | 'main'
+  | 'events'
+  | 'http'
+  | 'server'
+  | 'location'
+  | 'upstream'
+  | 'server-if'
+  | 'location-if'
+  | 'limit_except'
+  | 'mail'
+  | 'mail-server'
+  | 'stream'
+  | 'stream-server'
+  | 'stream-upstream';
 
 export type ArgumentRule =
   | { readonly kind: 'counts'; readonly counts: readonly number[] } // exact counts allowed, each 0..7
-  | { readonly kind: 'atLeast'; readonly minimum: 0 | 1 | 2 }          // nginx's ANY / 1MORE / 2MORE
-  | { readonly kind: 'flag' };                                          // exactly one argument, "on" or "off" (case-insensitive)
+  | { readonly kind: 'atLeast'; readonly minimum: 0 | 1 | 2 } // nginx's ANY / 1MORE / 2MORE
+  | { readonly kind: 'flag' }; // exactly one argument, "on" or "off" (case-insensitive)
 
 export interface DirectiveSignature {
   readonly contexts: readonly DirectiveContext[];
-  readonly block: boolean;          // true: must be followed by "{"; false: must end with ";"
+  readonly block: boolean; // true: must be followed by "{"; false: must end with ";"
   readonly arguments: ArgumentRule;
 }
 
@@ -766,10 +776,20 @@ smtp_greeting_delay           mail mail-server                       1
 `;
 
 const allContexts: readonly DirectiveContext[] = [
-  'main', 'events',
-  'http', 'server', 'location', 'upstream', 'server-if', 'location-if', 'limit_except',
-  'mail', 'mail-server',
-  'stream', 'stream-server', 'stream-upstream',
+  'main',
+  'events',
+  'http',
+  'server',
+  'location',
+  'upstream',
+  'server-if',
+  'location-if',
+  'limit_except',
+  'mail',
+  'mail-server',
+  'stream',
+  'stream-server',
+  'stream-upstream',
 ];
 
 const knownContexts: ReadonlySet<string> = new Set(allContexts);
@@ -796,7 +816,9 @@ function parseArgumentRule(text: string, row: string): ArgumentRule {
   const range = /^(\d)-(\d)$/.exec(text);
   const counts = range
     ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, index) => Number(range[1]) + index)
-    : /^\d(\|\d)*$/.test(text) ? text.split('|').map(Number) : undefined;
+    : /^\d(\|\d)*$/.test(text)
+      ? text.split('|').map(Number)
+      : undefined;
   if (counts === undefined || counts.length === 0 || counts.some((count) => count > maximumExactCount)) {
     throw new Error(`directive table: cannot read the arguments "${text}" in: ${row}`);
   }
@@ -900,16 +922,7 @@ function buildTable(texts: readonly string[]): ReadonlyMap<string, readonly Dire
   return frozen;
 }
 
-const table = buildTable([
-  coreModule,
-  httpCoreModule,
-  httpModules,
-  httpSslModule,
-  httpUpstreamFamilies,
-  httpUpstreamModules,
-  streamModules,
-  mailModules,
-]);
+const table = buildTable([coreModule, httpCoreModule, httpModules, httpSslModule, httpUpstreamFamilies, httpUpstreamModules, streamModules, mailModules]);
 
 /** undefined for a directive the table does not know (third-party modules, typos). */
 export function directiveSignatures(name: string): readonly DirectiveSignature[] | undefined {

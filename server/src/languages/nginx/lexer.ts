@@ -321,7 +321,14 @@ export class NginxLexer {
       this.markEnd();
       const following = text.charCodeAt(this.offset);
       // nginx takes `)` after a quote as the start of the next word: `if ($uri ~ "^/a")`
-      if (this.offset < text.length && !isSpace(following) && following !== semicolon && following !== openBrace && following !== closeBrace && following !== closeParenthesis) {
+      if (
+        this.offset < text.length &&
+        !isSpace(following) &&
+        following !== semicolon &&
+        following !== openBrace &&
+        following !== closeBrace &&
+        following !== closeParenthesis
+      ) {
         const character = this.offset - this.lineStart;
         this.strictErrors.push({
           kind: 'syntax',

@@ -64,8 +64,23 @@ export interface NginxReload {
 }
 
 const verbs = new Set([
-  'run', 'everything', 'certonly', 'renew', 'enhance', 'certificates', 'delete', 'revoke', 'register', 'update_account',
-  'unregister', 'reconfigure', 'install', 'rollback', 'plugins', 'update_symlinks', 'show_account',
+  'run',
+  'everything',
+  'certonly',
+  'renew',
+  'enhance',
+  'certificates',
+  'delete',
+  'revoke',
+  'register',
+  'update_account',
+  'unregister',
+  'reconfigure',
+  'install',
+  'rollback',
+  'plugins',
+  'update_symlinks',
+  'show_account',
 ]);
 
 /** Spellings certbot accepts → canonical name and whether a value follows. */
@@ -153,7 +168,12 @@ function certbotArgumentsOf(launch: ContainerLaunch): readonly ShellWord[] | und
   if (launch.launcher === 'docker-run' && isCertbotImage(launch.target)) return launch.argv;
   // `docker compose run certbot certonly …`: the service's image runs certbot itself.
   const first = launch.argv[0];
-  if (launch.launcher === 'docker-compose-run' && launch.target?.value.includes('certbot') && first && (verbs.has(first.value) || first.value.startsWith('-'))) {
+  if (
+    launch.launcher === 'docker-compose-run' &&
+    launch.target?.value.includes('certbot') &&
+    first &&
+    (verbs.has(first.value) || first.value.startsWith('-'))
+  ) {
     return launch.argv;
   }
   return undefined;

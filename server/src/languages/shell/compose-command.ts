@@ -84,7 +84,12 @@ export function parseComposeCommand(input: ComposeCommandInput): ComposeCommand 
   return { ...base, commands: argv.length > 0 ? [argvCommand(argv)] : [] };
 }
 
-function fieldWords(field: ComposeCommandField, value: ComposeCommandValue | null | undefined, interpolated: boolean, errors: ComposeCommandError[]): FieldWord[] {
+function fieldWords(
+  field: ComposeCommandField,
+  value: ComposeCommandValue | null | undefined,
+  interpolated: boolean,
+  errors: ComposeCommandError[],
+): FieldWord[] {
   if (value === undefined || value === null) return [];
   const report = (item: number) => (error: ComposeWordsError) => errors.push({ ...error, field, item });
   const mappedOf = (raw: string, item: number): MappedText => {

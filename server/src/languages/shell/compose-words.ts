@@ -48,7 +48,10 @@ export function resolveComposeInterpolation(raw: string): { readonly mapped: Map
     } else if (next === '{') {
       const close = matchingBrace(raw, index + 2);
       if (close === undefined || !bracedVariable.test(raw.slice(index + 2, close))) {
-        errors.push({ message: `compose cannot interpolate ${JSON.stringify(raw.slice(index, (close ?? raw.length - 1) + 1))} ("Invalid template"); write $$ for a literal $`, span: { start: index, end: (close ?? raw.length - 1) + 1 } });
+        errors.push({
+          message: `compose cannot interpolate ${JSON.stringify(raw.slice(index, (close ?? raw.length - 1) + 1))} ("Invalid template"); write $$ for a literal $`,
+          span: { start: index, end: (close ?? raw.length - 1) + 1 },
+        });
         append(raw.slice(index, (close ?? raw.length - 1) + 1), index, true);
         index = (close ?? raw.length - 1) + 1;
       } else {
@@ -175,7 +178,10 @@ export function splitComposeString(input: MappedText): { readonly words: readonl
       if (character === '(' && !dollarParenthesis && value.endsWith('$')) dollarParenthesis = true;
       else if (character === ')' && dollarParenthesis) dollarParenthesis = false;
       else {
-        errors.push({ message: `compose rejects the command: unquoted ${JSON.stringify(character)} ("invalid command line string")`, span: { start: at(index), end: at(index + 1) } });
+        errors.push({
+          message: `compose rejects the command: unquoted ${JSON.stringify(character)} ("invalid command line string")`,
+          span: { start: at(index), end: at(index + 1) },
+        });
         return { words: [], errors };
       }
     }
@@ -192,7 +198,10 @@ export function splitComposeString(input: MappedText): { readonly words: readonl
     add(character, index, index + 1);
   }
   if (escaped || singleQuoted || doubleQuoted || backQuoted || dollarParenthesis) {
-    errors.push({ message: 'compose rejects the command: unterminated quote or escape ("invalid command line string")', span: { start: at(Math.max(wordStart, 0)), end: at(text.length) } });
+    errors.push({
+      message: 'compose rejects the command: unterminated quote or escape ("invalid command line string")',
+      span: { start: at(Math.max(wordStart, 0)), end: at(text.length) },
+    });
     return { words: [], errors };
   }
   emit(index);

@@ -17,20 +17,122 @@ export interface ContainerLaunch {
 }
 
 const dockerGlobalValueOptions = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
-const composeGlobalValueOptions = new Set(['-f', '--file', '-p', '--project-name', '--profile', '--env-file', '--project-directory', '--ansi', '--progress', '--parallel']);
-const composeRunValueOptions = new Set(['-e', '--env', '--env-from-file', '-l', '--label', '--name', '-p', '--publish', '-u', '--user', '-v', '--volume', '-w', '--workdir', '--entrypoint', '--cap-add', '--cap-drop', '--pull']);
+const composeGlobalValueOptions = new Set([
+  '-f',
+  '--file',
+  '-p',
+  '--project-name',
+  '--profile',
+  '--env-file',
+  '--project-directory',
+  '--ansi',
+  '--progress',
+  '--parallel',
+]);
+const composeRunValueOptions = new Set([
+  '-e',
+  '--env',
+  '--env-from-file',
+  '-l',
+  '--label',
+  '--name',
+  '-p',
+  '--publish',
+  '-u',
+  '--user',
+  '-v',
+  '--volume',
+  '-w',
+  '--workdir',
+  '--entrypoint',
+  '--cap-add',
+  '--cap-drop',
+  '--pull',
+]);
 const composeExecValueOptions = new Set(['-e', '--env', '--index', '-u', '--user', '-w', '--workdir']);
 const killValueOptions = new Set(['-s', '--signal']);
 const dockerExecValueOptions = new Set(['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys']);
 const dockerRunValueOptions = new Set([
-  '-a', '--attach', '--add-host', '--annotation', '--blkio-weight', '--cgroup-parent', '--cgroupns', '--cidfile', '--cpu-period',
-  '--cpu-quota', '--cpus', '--cpuset-cpus', '--cpuset-mems', '--cpu-shares', '-c', '--device', '--dns', '--dns-option', '--dns-search',
-  '--domainname', '--entrypoint', '-e', '--env', '--env-file', '--expose', '--gpus', '--group-add', '--health-cmd', '--health-interval',
-  '--health-retries', '--health-start-period', '--health-timeout', '-h', '--hostname', '--ip', '--ip6', '--ipc', '--isolation', '-l',
-  '--label', '--label-file', '--link', '--log-driver', '--log-opt', '--mac-address', '-m', '--memory', '--memory-reservation',
-  '--memory-swap', '--mount', '--name', '--network', '--net', '--network-alias', '--pid', '--pids-limit', '--platform', '-p', '--publish',
-  '--pull', '--restart', '--runtime', '--security-opt', '--shm-size', '--stop-signal', '--stop-timeout', '--storage-opt', '--sysctl',
-  '--tmpfs', '-u', '--user', '--ulimit', '--userns', '--uts', '-v', '--volume', '--volume-driver', '--volumes-from', '-w', '--workdir',
+  '-a',
+  '--attach',
+  '--add-host',
+  '--annotation',
+  '--blkio-weight',
+  '--cgroup-parent',
+  '--cgroupns',
+  '--cidfile',
+  '--cpu-period',
+  '--cpu-quota',
+  '--cpus',
+  '--cpuset-cpus',
+  '--cpuset-mems',
+  '--cpu-shares',
+  '-c',
+  '--device',
+  '--dns',
+  '--dns-option',
+  '--dns-search',
+  '--domainname',
+  '--entrypoint',
+  '-e',
+  '--env',
+  '--env-file',
+  '--expose',
+  '--gpus',
+  '--group-add',
+  '--health-cmd',
+  '--health-interval',
+  '--health-retries',
+  '--health-start-period',
+  '--health-timeout',
+  '-h',
+  '--hostname',
+  '--ip',
+  '--ip6',
+  '--ipc',
+  '--isolation',
+  '-l',
+  '--label',
+  '--label-file',
+  '--link',
+  '--log-driver',
+  '--log-opt',
+  '--mac-address',
+  '-m',
+  '--memory',
+  '--memory-reservation',
+  '--memory-swap',
+  '--mount',
+  '--name',
+  '--network',
+  '--net',
+  '--network-alias',
+  '--pid',
+  '--pids-limit',
+  '--platform',
+  '-p',
+  '--publish',
+  '--pull',
+  '--restart',
+  '--runtime',
+  '--security-opt',
+  '--shm-size',
+  '--stop-signal',
+  '--stop-timeout',
+  '--storage-opt',
+  '--sysctl',
+  '--tmpfs',
+  '-u',
+  '--user',
+  '--ulimit',
+  '--userns',
+  '--uts',
+  '-v',
+  '--volume',
+  '--volume-driver',
+  '--volumes-from',
+  '-w',
+  '--workdir',
   '--detach-keys',
 ]);
 
@@ -76,9 +178,11 @@ export function containerLaunch(words: readonly ShellWord[]): ContainerLaunch | 
 function composeLaunch(words: readonly ShellWord[]): ContainerLaunch | undefined {
   const rest = skipOptions(words, composeGlobalValueOptions).rest;
   const subcommand = rest[0]?.value;
-  const launcher = subcommand === 'run' ? 'docker-compose-run' : subcommand === 'exec' ? 'docker-compose-exec' : subcommand === 'kill' ? 'docker-compose-kill' : undefined;
+  const launcher =
+    subcommand === 'run' ? 'docker-compose-run' : subcommand === 'exec' ? 'docker-compose-exec' : subcommand === 'kill' ? 'docker-compose-kill' : undefined;
   if (!launcher) return undefined;
-  const valueOptions = launcher === 'docker-compose-run' ? composeRunValueOptions : launcher === 'docker-compose-exec' ? composeExecValueOptions : killValueOptions;
+  const valueOptions =
+    launcher === 'docker-compose-run' ? composeRunValueOptions : launcher === 'docker-compose-exec' ? composeExecValueOptions : killValueOptions;
   const { options, rest: afterOptions } = skipOptions(rest.slice(1), valueOptions);
   return targetLaunch(launcher, options, afterOptions, launcher === 'docker-compose-run');
 }

@@ -35,10 +35,7 @@ export interface DummyCertificate {
  * directory (wherever it was started from), 'script' after `cd "$(dirname "$0")"` (with
  * `relative` for `cd "$(dirname "$0")/.."`), 'unknown' after any other `cd`.
  */
-export type ScriptWorkingDirectory =
-  | { readonly kind: 'invocation' }
-  | { readonly kind: 'script'; readonly relative: string }
-  | { readonly kind: 'unknown' };
+export type ScriptWorkingDirectory = { readonly kind: 'invocation' } | { readonly kind: 'script'; readonly relative: string } | { readonly kind: 'unknown' };
 
 export interface DummyCertificateScript {
   readonly certificates: readonly DummyCertificate[];
@@ -106,7 +103,8 @@ function workingDirectoryAt(commands: readonly ShellCommand[], command: ShellCom
   let directory: ScriptWorkingDirectory = { kind: 'invocation' };
   for (const candidate of commands) {
     const name = candidate.name?.value;
-    if (candidate.span.start >= command.span.start || (name !== 'cd' && name !== 'pushd' && name !== 'popd') || (candidate.subshell && !command.subshell)) continue;
+    if (candidate.span.start >= command.span.start || (name !== 'cd' && name !== 'pushd' && name !== 'popd') || (candidate.subshell && !command.subshell))
+      continue;
     const [target, ...more] = candidate.arguments;
     const once = !candidate.conditional && !candidate.functionName && candidate.loops.length === 0;
     const change: RegExpExecArray | null =
@@ -136,7 +134,12 @@ function scriptVariables(assignments: readonly ShellAssignment[]): Map<string, S
     // A variable set twice (a default, then an override in an `if`) has no single value.
     if (assignment.prefix || assignment.append || assignment.conditional || counts.get(assignment.name) !== 1) continue;
     const words = assignment.elements ?? (assignment.value ? [assignment.value] : []);
-    variables.set(assignment.name, { name: assignment.name, values: words.map((word) => word.value), literal: words.every((word) => word.literal), assignment });
+    variables.set(assignment.name, {
+      name: assignment.name,
+      values: words.map((word) => word.value),
+      literal: words.every((word) => word.literal),
+      assignment,
+    });
   }
   return variables;
 }
@@ -154,12 +157,15 @@ export function resolveScriptText(word: ShellWord, variables: ReadonlyMap<string
 function resolveText(text: string, variables: ReadonlyMap<string, ScriptVariable>, depth: number): string | undefined {
   if (depth > maxResolutionDepth) return undefined;
   let unresolved = false;
-  const resolved = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\])?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced?: string, index?: string, plain?: string) => {
-    const variable = variables.get((braced ?? plain) as string);
-    const value = variable?.values[index === undefined ? 0 : Number(index)];
-    const expanded = value === undefined ? undefined : variable?.literal ? value : resolveText(value, variables, depth + 1);
-    if (expanded === undefined) unresolved = true;
-    return expanded ?? '';
-  });
+  const resolved = text.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\])?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_match, braced?: string, index?: string, plain?: string) => {
+      const variable = variables.get((braced ?? plain) as string);
+      const value = variable?.values[index === undefined ? 0 : Number(index)];
+      const expanded = value === undefined ? undefined : variable?.literal ? value : resolveText(value, variables, depth + 1);
+      if (expanded === undefined) unresolved = true;
+      return expanded ?? '';
+    },
+  );
   return unresolved || /[$`]/.test(resolved) ? undefined : resolved;
 }

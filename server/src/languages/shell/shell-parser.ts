@@ -1,15 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type {
-  ShellAssignment,
-  ShellCommand,
-  ShellLoop,
-  ShellLoopKind,
-  ShellScript,
-  ShellSyntaxError,
-  ShellTrap,
-  ShellWord,
-  TextSpan,
-} from './shell-script';
+import type { ShellAssignment, ShellCommand, ShellLoop, ShellLoopKind, ShellScript, ShellSyntaxError, ShellTrap, ShellWord, TextSpan } from './shell-script';
 import { wordFromNode, type OffsetMap } from './shell-word';
 import { defaultTreeSitterLocations, GrammarParser, type TreeSitterLocations } from './tree-sitter-runtime';
 
@@ -336,9 +326,7 @@ class ScriptCollector {
       const elements = valueNode.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment').map((child) => this.word(child));
       return { name, span, elements, append, prefix, conditional };
     }
-    const value: ShellWord = valueNode
-      ? this.word(valueNode)
-      : { value: '', literal: true, span: { start: span.end, end: span.end }, offsets: [span.end] };
+    const value: ShellWord = valueNode ? this.word(valueNode) : { value: '', literal: true, span: { start: span.end, end: span.end }, offsets: [span.end] };
     return { name, span, value, append, prefix, conditional };
   }
 }

@@ -215,4 +215,3 @@ export function sliceWord(word: ShellWord, start: number, end: number = word.val
   const spanStart = start < word.value.length ? (word.offsets[start] as number) : endOffset;
   return { value: word.value.slice(start, end), literal: word.literal, span: { start: spanStart, end: endOffset }, offsets };
 }
-

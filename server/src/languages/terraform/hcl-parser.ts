@@ -99,7 +99,11 @@ class HclReader {
     let previous: Node | undefined;
     for (const child of this.named(node)) {
       // `a = "x" b = "y"`: tree-sitter reads two attributes, Terraform "Missing newline after argument"
-      if (previous?.type === 'attribute' && (child.type === 'attribute' || child.type === 'block') && this.lines.position(previous.endIndex).line === this.lines.position(child.startIndex).line) {
+      if (
+        previous?.type === 'attribute' &&
+        (child.type === 'attribute' || child.type === 'block') &&
+        this.lines.position(previous.endIndex).line === this.lines.position(child.startIndex).line
+      ) {
         this.errors.push({ ...this.located(child), message: 'syntax error: missing newline after argument' });
       }
       previous = child;
@@ -195,16 +199,29 @@ class HclReader {
       case 'template_expr':
         return children[0] ? this.expression(children[0], depth + 1) : { ...located, kind: 'other', children: [] };
       case 'tuple':
-        return { ...located, kind: 'tuple', elements: children.filter((child) => child.type === 'expression').map((child) => this.expression(child, depth + 1)) };
+        return {
+          ...located,
+          kind: 'tuple',
+          elements: children.filter((child) => child.type === 'expression').map((child) => this.expression(child, depth + 1)),
+        };
       case 'object':
-        return { ...located, kind: 'object', entries: children.filter((child) => child.type === 'object_elem').flatMap((child) => this.objectEntry(child, depth)) };
+        return {
+          ...located,
+          kind: 'object',
+          entries: children.filter((child) => child.type === 'object_elem').flatMap((child) => this.objectEntry(child, depth)),
+        };
       case 'quoted_template':
         return this.template(node, depth);
       case 'function_call': {
         const name = children.find((child) => child.type === 'identifier');
         const argumentsNode = children.find((child) => child.type === 'function_arguments');
         const functionArguments = argumentsNode ? this.named(argumentsNode).filter((child) => child.type === 'expression') : [];
-        return { ...located, kind: 'function', name: name ? this.source(name) : '', arguments: functionArguments.map((child) => this.expression(child, depth + 1)) };
+        return {
+          ...located,
+          kind: 'function',
+          name: name ? this.source(name) : '',
+          arguments: functionArguments.map((child) => this.expression(child, depth + 1)),
+        };
       }
       case 'for_expr':
         return children[0] ? this.forExpression(children[0], depth) : { ...located, kind: 'other', children: [] };
@@ -317,7 +334,10 @@ class HclReader {
         }
         reported++;
         const excerpt = this.text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 30));
-        this.errors.push({ ...this.located(node), message: node.isMissing ? `syntax error: missing ${JSON.stringify(node.type)}` : `syntax error near ${JSON.stringify(excerpt)}` });
+        this.errors.push({
+          ...this.located(node),
+          message: node.isMissing ? `syntax error: missing ${JSON.stringify(node.type)}` : `syntax error near ${JSON.stringify(excerpt)}`,
+        });
       }
       if (descend && node.hasError && !node.isMissing && cursor.gotoFirstChild()) continue;
       if (cursor.gotoNextSibling()) {

@@ -1,5 +1,22 @@
-import { entryOf, evaluateTemplateString, valueOf, type CfnEntry, type CfnResource, type CfnValue, type CloudFormationTemplate } from '../../languages/cloudformation/template';
-import { attributeStep, findAttribute, findBlocks, referencesIn, type HclAttribute, type HclBlock, type HclExpression, type HclReference } from '../../languages/terraform/hcl-syntax';
+import {
+  entryOf,
+  evaluateTemplateString,
+  valueOf,
+  type CfnEntry,
+  type CfnResource,
+  type CfnValue,
+  type CloudFormationTemplate,
+} from '../../languages/cloudformation/template';
+import {
+  attributeStep,
+  findAttribute,
+  findBlocks,
+  referencesIn,
+  type HclAttribute,
+  type HclBlock,
+  type HclExpression,
+  type HclReference,
+} from '../../languages/terraform/hcl-syntax';
 import type { TerraformFile, TerraformModule, TerraformResource, TerraformValue } from '../../languages/terraform/module';
 import type { Infrastructure } from './infrastructure';
 
@@ -88,13 +105,18 @@ function forEachOver(value: HclExpression, type: string): string | undefined {
  * A reference as a use of a resource of this type: the resource's name and the attribute read.
  * `each.value.arn` in a resource whose `for_each` is `aws_acm_certificate.each` reads `arn` of it.
  */
-function resourceRead(reference: HclReference, type: string, forEach: ReadonlyMap<string, string>): { readonly name: string; readonly attribute: string | undefined } | undefined {
+function resourceRead(
+  reference: HclReference,
+  type: string,
+  forEach: ReadonlyMap<string, string>,
+): { readonly name: string; readonly attribute: string | undefined } | undefined {
   if (reference.root === type) {
     const name = attributeStep(reference, 0);
     return name === undefined ? undefined : { name, attribute: readAttribute(reference, 1) };
   }
   const iterated = forEach.get(type);
-  if (iterated !== undefined && reference.root === 'each' && attributeStep(reference, 0) === 'value') return { name: iterated, attribute: readAttribute(reference, 1) };
+  if (iterated !== undefined && reference.root === 'each' && attributeStep(reference, 0) === 'value')
+    return { name: iterated, attribute: readAttribute(reference, 1) };
   return undefined;
 }
 
@@ -199,7 +221,8 @@ function certificateIndex(module: TerraformModule): CertificateIndex {
             validationNames.add(validation.name);
           }
         }
-        if (certificates.size > 0 || validationNames.size > 0) consumerAttributes.push({ resource, description, attribute, references, certificates, validations: validationNames });
+        if (certificates.size > 0 || validationNames.size > 0)
+          consumerAttributes.push({ resource, description, attribute, references, certificates, validations: validationNames });
       }
     }
   }
@@ -216,7 +239,10 @@ function terraformCertificate(module: TerraformModule, index: CertificateIndex, 
   const validations = index.validations.get(resource.name) ?? [];
 
   // the consumer attributes that name the certificate or one of its validations, in module order
-  const candidates = new Set([...(index.consumersByCertificate.get(resource.name) ?? []), ...validations.flatMap((validation) => index.consumersByValidation.get(validation.name) ?? [])]);
+  const candidates = new Set([
+    ...(index.consumersByCertificate.get(resource.name) ?? []),
+    ...validations.flatMap((validation) => index.consumersByValidation.get(validation.name) ?? []),
+  ]);
   const consumers: CertificateConsumer[] = [];
   for (const position of [...candidates].sort((one, other) => one - other)) {
     const { resource: candidate, description, attribute, certificates, validations: validationNames } = index.consumerAttributes[position] as ConsumerAttribute;
@@ -224,7 +250,13 @@ function terraformCertificate(module: TerraformModule, index: CertificateIndex, 
     const direct = certificates.has(resource.name);
     const throughValidation = validations.some((validation) => validationNames.has(validation.name));
     if (!direct && !throughValidation) continue;
-    consumers.push({ resource: candidate, description, attribute, directReference: referencesIn(attribute.value).find(readsArn), throughValidation: !direct && throughValidation });
+    consumers.push({
+      resource: candidate,
+      description,
+      attribute,
+      directReference: referencesIn(attribute.value).find(readsArn),
+      throughValidation: !direct && throughValidation,
+    });
   }
 
   const lifecycle = findBlocks(body, 'lifecycle')[0];

@@ -40,8 +40,14 @@ function templateFormat(path: string): 'yaml' | 'json' | undefined {
  */
 export async function loadInfrastructure(fileSystem: FileSystem, workspaceRoot: string, options: InfrastructureOptions = {}): Promise<Infrastructure> {
   const maximumFiles = options.maximumFiles ?? 500;
-  const terraformPaths = findFiles(fileSystem, workspaceRoot, (path) => isTerraformFile(path) && !isGenerated(path), { maximumFiles, maximumDepth: options.searchDepth });
-  const templatePaths = findFiles(fileSystem, workspaceRoot, (path) => templateFormat(path) !== undefined && !isGenerated(path), { maximumFiles, maximumDepth: options.searchDepth });
+  const terraformPaths = findFiles(fileSystem, workspaceRoot, (path) => isTerraformFile(path) && !isGenerated(path), {
+    maximumFiles,
+    maximumDepth: options.searchDepth,
+  });
+  const templatePaths = findFiles(fileSystem, workspaceRoot, (path) => templateFormat(path) !== undefined && !isGenerated(path), {
+    maximumFiles,
+    maximumDepth: options.searchDepth,
+  });
   return { terraformModules: await loadTerraformModules(fileSystem, terraformPaths), cloudFormationTemplates: loadTemplates(fileSystem, templatePaths) };
 }
 
@@ -64,7 +70,9 @@ async function loadTerraformModules(fileSystem: FileSystem, paths: readonly stri
   }
   const sources = [...byDirectory].filter(([, entry]) => entry.files.length > 0);
   // first without caller knowledge, to read the `module` blocks and what each passes
-  const provisional = sources.map(([directory, entry]) => new TerraformModule(directory, entry.files, { tfvars: new Map(), unreadTfvars: false, passedByCallers: new Set() }));
+  const provisional = sources.map(
+    ([directory, entry]) => new TerraformModule(directory, entry.files, { tfvars: new Map(), unreadTfvars: false, passedByCallers: new Set() }),
+  );
   const passed = new Map<string, Set<string>>();
   for (const module of provisional) {
     for (const call of moduleCalls(module)) {
@@ -78,9 +86,17 @@ async function loadTerraformModules(fileSystem: FileSystem, paths: readonly stri
   return sources.map(([directory, entry]) => {
     const tfvars = new Map<string, TerraformValue>();
     // terraform.tfvars first, then *.auto.tfvars in name order: a later file wins
-    const ordered = [...entry.tfvars].sort((first, second) => Number(!first.path.endsWith('/terraform.tfvars')) - Number(!second.path.endsWith('/terraform.tfvars')) || first.path.localeCompare(second.path));
+    const ordered = [...entry.tfvars].sort(
+      (first, second) =>
+        Number(!first.path.endsWith('/terraform.tfvars')) - Number(!second.path.endsWith('/terraform.tfvars')) || first.path.localeCompare(second.path),
+    );
     for (const file of ordered) for (const attribute of file.syntax.body.attributes) tfvars.set(attribute.name, { expression: attribute.value, file });
-    return new TerraformModule(directory, entry.files, { tfvars, unreadTfvars: entry.unreadTfvars, passedByCallers: passed.get(directory) ?? new Set(), calledByOtherModules: passed.has(directory) });
+    return new TerraformModule(directory, entry.files, {
+      tfvars,
+      unreadTfvars: entry.unreadTfvars,
+      passedByCallers: passed.get(directory) ?? new Set(),
+      calledByOtherModules: passed.has(directory),
+    });
   });
 }
 

@@ -20,7 +20,14 @@ function sibling(reference: CertificateReference, file: string): string {
   return posix.join(posix.dirname(reference.argument.value), file);
 }
 
-function pairFinding(fileSystem: FileSystem, workspaceRoot: string, service: DeployedService, certificate: CertificateReference, key: CertificateReference, ownKey: boolean): RuleFinding | undefined {
+function pairFinding(
+  fileSystem: FileSystem,
+  workspaceRoot: string,
+  service: DeployedService,
+  certificate: CertificateReference,
+  key: CertificateReference,
+  ownKey: boolean,
+): RuleFinding | undefined {
   const nginx = describeNginx(service, workspaceRoot);
   const certificateFile = certificate.certbotPath && lineagePath(certificate.certbotPath.relative);
   const keyFile = key.certbotPath && lineagePath(key.certbotPath.relative);
@@ -37,7 +44,14 @@ function pairFinding(fileSystem: FileSystem, workspaceRoot: string, service: Dep
         `${nginx} exits with \`[emerg] cannot load certificate "${certificate.path}": PEM_read_bio_X509_AUX() failed\`.`,
       location: certificate.location,
       related: [{ ...key.location, message: 'the certificate, given as the key' }],
-      fixes: [{ title: 'Swap the certificate and the key', edits: [edit(certificate, key.argument.value), edit(key, certificate.argument.value)], preferred: true, safe: true }],
+      fixes: [
+        {
+          title: 'Swap the certificate and the key',
+          edits: [edit(certificate, key.argument.value), edit(key, certificate.argument.value)],
+          preferred: true,
+          safe: true,
+        },
+      ],
     };
   }
   if (certificateNamesKey) {
@@ -72,14 +86,24 @@ function pairFinding(fileSystem: FileSystem, workspaceRoot: string, service: Dep
     const range = certificate.entry.directive.span.toRange();
     const indentation = text === undefined ? undefined : indentationAt(text, range);
     const insertion: FileEdit | undefined =
-      indentation === undefined ? undefined : { kind: 'replace', file: certificate.location.file, range: { start: range.end, end: range.end }, newText: `\n${indentation}ssl_certificate_key ${newPath};` };
+      indentation === undefined
+        ? undefined
+        : {
+            kind: 'replace',
+            file: certificate.location.file,
+            range: { start: range.end, end: range.end },
+            newText: `\n${indentation}ssl_certificate_key ${newPath};`,
+          };
     return {
       message:
         `\`ssl_certificate\` "${certificate.path}" is the certificate of lineage \`${certificateFile.name}\`, but the key this server inherits, ` +
         `\`ssl_certificate_key\` "${key.path}", is the key of lineage \`${keyFile.name}\`: certbot gives each lineage its own key, so once both exist ${nginxMessage}.`,
       location: certificate.location,
       related: [{ ...key.location, message: `the inherited key of lineage \`${keyFile.name}\`` }],
-      fixes: liveBoth && insertion ? [{ title: `Give this server the key of lineage ${certificateFile.name}: ${newPath}`, edits: [insertion], preferred: true }] : [],
+      fixes:
+        liveBoth && insertion
+          ? [{ title: `Give this server the key of lineage ${certificateFile.name}: ${newPath}`, edits: [insertion], preferred: true }]
+          : [],
     };
   }
   return {

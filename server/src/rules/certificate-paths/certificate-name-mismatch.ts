@@ -30,7 +30,7 @@ function lineageRelated(certbot: string, lineages: readonly Lineage[]): RelatedL
 
 function describeLineages(lineages: readonly Lineage[]): string {
   const names = [...new Set(lineages.map((lineage) => `\`live/${lineage.name}/\``))];
-  return names.length === 1 ? names[0] as string : `only ${names.join(', ')}`;
+  return names.length === 1 ? (names[0] as string) : `only ${names.join(', ')}`;
 }
 
 function unknownLineageFindings(deployment: Deployment, project: DeployedProject, service: DeployedService): RuleFinding[] {
@@ -47,9 +47,25 @@ function unknownLineageFindings(deployment: Deployment, project: DeployedProject
     const newPath = holding && containerPathFor(project, service, certbotPath, `live/${holding.name}/${lineageFile.file}`);
     const fixes: Fix[] =
       holding && newPath
-        ? [{ title: `Use lineage ${holding.name}: ${newPath}`, edits: [{ kind: 'replace', file: reference.location.file, range: reference.location.range, newText: reference.argument.quoted ? `"${newPath}"` : newPath }], preferred: true }]
+        ? [
+            {
+              title: `Use lineage ${holding.name}: ${newPath}`,
+              edits: [
+                {
+                  kind: 'replace',
+                  file: reference.location.file,
+                  range: reference.location.range,
+                  newText: reference.argument.quoted ? `"${newPath}"` : newPath,
+                },
+              ],
+              preferred: true,
+            },
+          ]
         : [];
-    const naming = holding && holding.domains.includes(lineageFile.name) && holding.invocation.certName === undefined ? ` (certbot names a lineage after \`--cert-name\`, else the first \`-d\`: \`${holding.domains[0] ?? ''}\`)` : '';
+    const naming =
+      holding && holding.domains.includes(lineageFile.name) && holding.invocation.certName === undefined
+        ? ` (certbot names a lineage after \`--cert-name\`, else the first \`-d\`: \`${holding.domains[0] ?? ''}\`)`
+        : '';
     findings.push({
       message:
         `\`${reference.entry.directive.name}\` "${reference.path}" is in lineage \`${lineageFile.name}\`, but service \`${certbot}\` creates ${describeLineages(lineages)}${naming}: ` +
@@ -107,7 +123,13 @@ function uncoveredNameFindings(deployment: Deployment, project: DeployedProject,
           `\`server_name\` \`${name}\` is not among the names of the certificate this TLS server sends (lineage \`${first.lineage.name}\`: ${names.map((domain) => `\`${domain}\``).join(', ')}): ` +
           `browsers reject it with \`NET::ERR_CERT_COMMON_NAME_INVALID\` and curl with \`no alternative certificate subject name matches target host name '${name}'\`.`,
         location,
-        related: [{ ...first.reference.location, message: `the certificate ${describeNginx(service, deployment.workspaceRoot)} sends for \`${name}\`` }, ...lineageRelated(certbot, served.map(({ lineage }) => lineage))],
+        related: [
+          { ...first.reference.location, message: `the certificate ${describeNginx(service, deployment.workspaceRoot)} sends for \`${name}\`` },
+          ...lineageRelated(
+            certbot,
+            served.map(({ lineage }) => lineage),
+          ),
+        ],
         fixes: [],
       });
     }
@@ -118,7 +140,7 @@ function uncoveredNameFindings(deployment: Deployment, project: DeployedProject,
 export const certificateNameMismatch: Rule = {
   id: 'certificate-name-mismatch',
   defaultSeverity: 'warning',
-  summary: "nginx names a live/<name> lineage certbot never creates, or serves a name the certificate does not cover",
+  summary: 'nginx names a live/<name> lineage certbot never creates, or serves a name the certificate does not cover',
   check({ deployment }) {
     return deployment.projects.flatMap((project) =>
       project.services.flatMap((service) => [...unknownLineageFindings(deployment, project, service), ...uncoveredNameFindings(deployment, project, service)]),

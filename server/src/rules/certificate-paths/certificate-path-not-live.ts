@@ -14,7 +14,14 @@ function liveFile(kind: NonNullable<ReturnType<typeof certbotFileKind>>, directi
 function replacement(reference: CertificateReference, newPath: string | undefined): Fix[] {
   if (newPath === undefined) return [];
   const newText = reference.argument.quoted ? `"${newPath}"` : newPath;
-  return [{ title: `Use ${newPath}`, edits: [{ kind: 'replace', file: reference.location.file, range: reference.location.range, newText }], preferred: true, safe: true }];
+  return [
+    {
+      title: `Use ${newPath}`,
+      edits: [{ kind: 'replace', file: reference.location.file, range: reference.location.range, newText }],
+      preferred: true,
+      safe: true,
+    },
+  ];
 }
 
 interface ManagedLineage {
@@ -39,8 +46,10 @@ function mountRelated(service: DeployedService, certbotPath: CertbotPath): Relat
 /** The server names of the block a reference stands in. */
 function serverNamesOf(project: DeployedProject, service: DeployedService, reference: CertificateReference): string[] {
   const directive = reference.entry.directive;
-  const server = tlsServers(project, service).find((candidate) =>
-    [...candidate.certificates, ...candidate.keys].some((other) => other.entry.directive === directive) || candidate.block.entries.some((entry) => entry.directive === directive),
+  const server = tlsServers(project, service).find(
+    (candidate) =>
+      [...candidate.certificates, ...candidate.keys].some((other) => other.entry.directive === directive) ||
+      candidate.block.entries.some((entry) => entry.directive === directive),
   );
   return server?.serverNames.map((name) => name.argument.value.toLowerCase()) ?? [];
 }
@@ -106,7 +115,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
 export const certificatePathNotLive: Rule = {
   id: 'certificate-path-not-live',
   defaultSeverity: 'warning',
-  summary: "nginx serves a certbot certificate from archive/ or a copy, which renewal never updates, instead of live/<name>/",
+  summary: 'nginx serves a certbot certificate from archive/ or a copy, which renewal never updates, instead of live/<name>/',
   check({ deployment }) {
     return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(deployment, project, service)));
   },

@@ -19,7 +19,14 @@ function findingsFor(project: DeployedProject, service: DeployedService, workspa
           '`unable to get local issuer certificate`.',
         location: reference.location,
         related: [],
-        fixes: [{ title: `Use ${newPath}`, edits: [{ kind: 'replace', file: reference.location.file, range: reference.location.range, newText }], preferred: true, safe: true }],
+        fixes: [
+          {
+            title: `Use ${newPath}`,
+            edits: [{ kind: 'replace', file: reference.location.file, range: reference.location.range, newText }],
+            preferred: true,
+            safe: true,
+          },
+        ],
       },
     ];
   });

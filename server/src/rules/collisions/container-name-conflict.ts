@@ -79,14 +79,18 @@ function composeFindings(deployment: Deployment, fileSystem: FileSystem, reporte
       reported.add(first.service).add(second.service);
       const root = deployment.workspaceRoot;
       const sameProject = first.project === second.project;
-      const owner = sameProject ? `Service \`${second.service.name}\`` : `Service \`${second.service.name}\` of compose project \`${second.project.compose.name}\``;
+      const owner = sameProject
+        ? `Service \`${second.service.name}\``
+        : `Service \`${second.service.name}\` of compose project \`${second.project.compose.name}\``;
       const where = sameProject
         ? `service \`${first.service.name}\` of the same project already sets it (${describePlace(root, first.location)}): compose creates one of the two containers, and the other fails with`
         : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\` already sets it (${describePlace(root, first.location)}). ` +
           'Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with';
       const safe = second.service.certbot !== undefined && !scriptsNaming(deployment.scripts, second.name);
       const fix = removeContainerName(fileSystem, second, safe);
-      const firstOwner = sameProject ? `service \`${first.service.name}\`` : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\``;
+      const firstOwner = sameProject
+        ? `service \`${first.service.name}\``
+        : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\``;
       findings.push({
         message: `${owner} sets \`container_name: ${second.name}\`, but ${where} ${daemonConflict(second.name)}`,
         location: second.location,
@@ -107,7 +111,8 @@ function runsOnce(service: DeployedService): boolean {
   const compose = service.compose;
   if (invocations.length === 0) return false;
   if ((compose.command && compose.command.value === undefined) || (compose.entrypoint && compose.entrypoint.value === undefined)) return false;
-  if (compose.restart && (compose.restart.policy === undefined || compose.restart.policy === 'always' || compose.restart.policy === 'unless-stopped')) return false;
+  if (compose.restart && (compose.restart.policy === undefined || compose.restart.policy === 'always' || compose.restart.policy === 'unless-stopped'))
+    return false;
   return invocations.every((invocation) => invocation.command.loops.length === 0);
 }
 
@@ -159,7 +164,11 @@ function wordLocation(script: RepositoryScript, word: ShellWord): SourceLocation
 /** `docker run --name certbot …` (or `docker compose run --name`) of a certbot run in a repository script. */
 function scriptFindings(deployment: Deployment): RuleFinding[] {
   const composeNames = deployment.projects.flatMap((project) =>
-    project.services.flatMap((service) => (service.compose.containerName?.value === undefined ? [] : [{ service, location: service.compose.containerName.location, name: service.compose.containerName.value }])),
+    project.services.flatMap((service) =>
+      service.compose.containerName?.value === undefined
+        ? []
+        : [{ service, location: service.compose.containerName.location, name: service.compose.containerName.value }],
+    ),
   );
   const findings: RuleFinding[] = [];
   const root = deployment.workspaceRoot;
@@ -187,7 +196,14 @@ function scriptFindings(deployment: Deployment): RuleFinding[] {
       if (launch.options.some((option) => option.value === '--rm') || scriptRemoves(script, name, false)) continue;
       const runWord = words.find((word) => word.value === 'run' && word.span.end <= nameWord.span.start);
       const fixes: Fix[] = runWord
-        ? [{ title: 'Add `--rm`', edits: [{ kind: 'replace', file: script.path, range: wordLocation(script, runWord).range, newText: `${runWord.value} --rm` }], preferred: true, safe: true }]
+        ? [
+            {
+              title: 'Add `--rm`',
+              edits: [{ kind: 'replace', file: script.path, range: wordLocation(script, runWord).range, newText: `${runWord.value} --rm` }],
+              preferred: true,
+              safe: true,
+            },
+          ]
         : [];
       findings.push({
         severity: 'warning',

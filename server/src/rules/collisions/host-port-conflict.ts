@@ -71,9 +71,11 @@ function serviceUses(deployment: Deployment, fileSystem: FileSystem): HostUse[] 
           const word = standalone.authenticator.option.word;
           const place = service.command && placeOfWord(service.command, word);
           const location = place ? commandLocation(fileSystem, project.compose, service.compose, place, word.span) : undefined;
-          if (port !== undefined && location) uses.push({ claim: everyAddressClaim('tcp', port), owner, location, standalone: true, hostNetwork: networkMode.location });
+          if (port !== undefined && location)
+            uses.push({ claim: everyAddressClaim('tcp', port), owner, location, standalone: true, hostNetwork: networkMode.location });
         }
-        if (networkMode.value === undefined || networkMode.value === 'host' || networkMode.value === 'none' || /^(service|container):/.test(networkMode.value)) continue;
+        if (networkMode.value === undefined || networkMode.value === 'host' || networkMode.value === 'none' || /^(service|container):/.test(networkMode.value))
+          continue;
       }
       for (const binding of service.compose.ports) {
         const claim = hostClaim(binding);
@@ -112,7 +114,9 @@ function publishValues(options: readonly ShellWord[]): ShellWord[] {
 
 /** The one compose service a `docker compose run SERVICE` can mean. */
 function composeServiceNamed(deployment: Deployment, name: string): { project: DeployedProject; service: DeployedService } | undefined {
-  const matches = deployment.projects.flatMap((project) => project.services.filter((service) => service.name === name).map((service) => ({ project, service })));
+  const matches = deployment.projects.flatMap((project) =>
+    project.services.filter((service) => service.name === name).map((service) => ({ project, service })),
+  );
   return matches.length === 1 ? matches[0] : undefined;
 }
 
@@ -134,7 +138,13 @@ function scriptUses(deployment: Deployment): HostUse[] {
       const serviceMode = target && networkModeOf(target.project.compose, target.service.name);
       if (network?.value === 'host' || (target && serviceMode?.value === 'host')) {
         const hostNetwork = network?.value === 'host' ? wordLocation(script, network) : serviceMode?.location;
-        uses.push({ claim: everyAddressClaim('tcp', port), owner, location: wordLocation(script, standalone.authenticator.option.word), standalone: true, ...(hostNetwork ? { hostNetwork } : {}) });
+        uses.push({
+          claim: everyAddressClaim('tcp', port),
+          owner,
+          location: wordLocation(script, standalone.authenticator.option.word),
+          standalone: true,
+          ...(hostNetwork ? { hostNetwork } : {}),
+        });
         continue;
       }
       for (const value of publishValues(launch.options)) {
@@ -168,7 +178,8 @@ function canRunTogether(first: HostUse, second: HostUse): boolean {
 
 function describeOwner(owner: Owner, other: Owner, workspaceRoot: string): string {
   if (owner.kind === 'script') return `\`${relativePath(workspaceRoot, owner.script.path)}\``;
-  if (other.kind === 'service' && other.project !== owner.project) return `service \`${owner.service.name}\` of compose project \`${owner.project.compose.name}\``;
+  if (other.kind === 'service' && other.project !== owner.project)
+    return `service \`${owner.service.name}\` of compose project \`${owner.project.compose.name}\``;
   return `service \`${owner.service.name}\``;
 }
 

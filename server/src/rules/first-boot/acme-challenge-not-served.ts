@@ -68,7 +68,9 @@ function jobRelated(route: ChallengeRoute, fileSystem: FileSystem, deployment: D
   if (!job) return [];
   const word = route.domainWord ?? job.invocation.authenticator?.option.word;
   const location = word ? jobWordLocation(job, word, fileSystem) : undefined;
-  return location ? [{ ...location, message: `certbot (${describeRunOrigin(job.run, deployment.workspaceRoot)}) asks Let's Encrypt to validate this name over HTTP-01` }] : [];
+  return location
+    ? [{ ...location, message: `certbot (${describeRunOrigin(job.run, deployment.workspaceRoot)}) asks Let's Encrypt to validate this name over HTTP-01` }]
+    : [];
 }
 
 function describeJob(route: ChallengeRoute, deployment: Deployment): string {
@@ -93,21 +95,39 @@ function indentUnit(text: string, inner: SourceLocation, outer: SourceLocation):
 
 /** A location nginx would count as the same as one with `pattern`: `/x` and `^~ /x` collide (`duplicate location`), `= /x` does not. */
 function samePrefix(server: HttpServer, pattern: string): LocationNode<PlacedDirective> | undefined {
-  return locationTree(server.block).find((node) => (node.matcher.kind === 'prefix' || node.matcher.kind === 'prefix-no-regex') && node.matcher.pattern === pattern);
+  return locationTree(server.block).find(
+    (node) => (node.matcher.kind === 'prefix' || node.matcher.kind === 'prefix-no-regex') && node.matcher.pattern === pattern,
+  );
 }
 
 /**
  * Wraps a server-level redirect into `location /`, so that the server's own challenge location
  * answers: the longest prefix wins over `/`; a plain prefix that a regex would still beat becomes `^~`.
  */
-function moveRedirectFix(route: ChallengeRoute, server: HttpServer, text: string, redirect: PlacedDirective, existing: LocationNode<PlacedDirective>, before: string): Fix | undefined {
+function moveRedirectFix(
+  route: ChallengeRoute,
+  server: HttpServer,
+  text: string,
+  redirect: PlacedDirective,
+  existing: LocationNode<PlacedDirective>,
+  before: string,
+): Fix | undefined {
   const serverLocation = hostLocation(route.nginx.view, server.entry.file, server.entry.directive.nameSpan);
   const location = hostLocation(route.nginx.view, redirect.file, redirect.directive.span);
   const indentation = location && indentationAt(text, location.range);
-  if (!serverLocation || !location || indentation === undefined || location.range.start.line !== location.range.end.line || location.file !== serverLocation.file) return undefined;
+  if (
+    !serverLocation ||
+    !location ||
+    indentation === undefined ||
+    location.range.start.line !== location.range.end.line ||
+    location.file !== serverLocation.file
+  )
+    return undefined;
   const unit = indentUnit(text, location, serverLocation);
   const original = (text.split('\n')[location.range.start.line] ?? '').slice(location.range.start.character, location.range.end.character);
-  const edits: FileEdit[] = [{ kind: 'replace', file: location.file, range: location.range, newText: `location / {\n${indentation}${unit}${original}\n${indentation}}` }];
+  const edits: FileEdit[] = [
+    { kind: 'replace', file: location.file, range: location.range, newText: `location / {\n${indentation}${unit}${original}\n${indentation}}` },
+  ];
   const selection = selectLocation(locationTree(server.block), challengeUri);
   const wins = selection.known && selection.location?.value === existing.value;
   if (existing.matcher.kind === 'prefix' && !wins) {
@@ -139,7 +159,8 @@ function challengeLocationFix(route: ChallengeRoute, server: HttpServer, fileSys
   if (redirect) {
     const location = hostLocation(route.nginx.view, redirect.file, redirect.directive.span);
     const indentation = location && indentationAt(text, location.range);
-    if (!location || indentation === undefined || location.range.start.line !== location.range.end.line || location.file !== serverLocation.file) return undefined;
+    if (!location || indentation === undefined || location.range.start.line !== location.range.end.line || location.file !== serverLocation.file)
+      return undefined;
     const unit = indentUnit(text, location, serverLocation);
     const original = (text.split('\n')[location.range.start.line] ?? '').slice(location.range.start.character, location.range.end.character);
     const newText =
@@ -148,7 +169,9 @@ function challengeLocationFix(route: ChallengeRoute, server: HttpServer, fileSys
     return { title, edits: [{ kind: 'replace', file: location.file, range: location.range, newText }], preferred: true, safe: true };
   }
   const own = server.entry.directive.block ?? [];
-  const anchor = own.find((directive) => directive.name === 'location' || directive.name === 'include' || directive.name === 'return' || directive.name === 'rewrite');
+  const anchor = own.find(
+    (directive) => directive.name === 'location' || directive.name === 'include' || directive.name === 'return' || directive.name === 'rewrite',
+  );
   if (!anchor) return undefined;
   const anchorRange = anchor.nameSpan.toRange();
   const indentation = indentationAt(text, anchorRange);
@@ -174,14 +197,14 @@ function noRegexFix(route: ChallengeRoute, prefix: PlacedDirective): Fix | undef
 
 /** A plain prefix location for the challenge that a regex beats: worth naming in the message. */
 function losingPrefix(server: HttpServer): PlacedDirective | undefined {
-  return locationTree(server.block).find((node) => node.matcher.kind === 'prefix' && `${challengePrefix}x`.startsWith(node.matcher.pattern) && node.matcher.pattern.startsWith('/.well-known'))?.value;
+  return locationTree(server.block).find(
+    (node) => node.matcher.kind === 'prefix' && `${challengePrefix}x`.startsWith(node.matcher.pattern) && node.matcher.pattern.startsWith('/.well-known'),
+  )?.value;
 }
 
 function describeLocation(entry: PlacedDirective | undefined): string {
   return entry ? `\`location ${entry.directive.args.map((argument) => argument.value).join(' ')}\`` : 'the server itself';
 }
-
-
 
 function exitSentence(failures: readonly FirstBootFailure[]): string {
   const [first] = failures;
@@ -193,7 +216,9 @@ function failureRelated(failures: readonly FirstBootFailure[]): RelatedLocation[
 }
 
 function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
-  const secure = route.servers.flatMap((server) => server.listens.filter((socket) => socket.entry && socket.argument && socket.port !== 80).map((socket) => ({ server, socket })));
+  const secure = route.servers.flatMap((server) =>
+    server.listens.filter((socket) => socket.entry && socket.argument && socket.port !== 80).map((socket) => ({ server, socket })),
+  );
   const related: RelatedLocation[] = secure.flatMap(({ socket }) => {
     const location = socket.entry && entryLocation(route.nginx, socket.entry, socket.argument);
     return location ? [{ ...location, message: `listens on port ${socket.port}${socket.ssl ? ' (TLS)' : ''}, not plain HTTP on port 80` }] : [];
@@ -202,7 +227,10 @@ function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSyst
   const jobLocation = route.job && firstDomain ? jobWordLocation(route.job, firstDomain, fileSystem) : jobRelated(route, fileSystem, deployment)[0];
   const location = jobLocation ?? related[0];
   if (!location) return undefined;
-  const listeners = secure.length > 0 ? `its servers listen only on ${[...new Set(secure.map(({ socket }) => `\`${socket.argument?.value ?? socket.port}${socket.ssl ? ' ssl' : ''}\``))].join(', ')}` : 'it has no server block';
+  const listeners =
+    secure.length > 0
+      ? `its servers listen only on ${[...new Set(secure.map(({ socket }) => `\`${socket.argument?.value ?? socket.port}${socket.ssl ? ' ssl' : ''}\``))].join(', ')}`
+      : 'it has no server block';
   return {
     location,
     message: (domains) =>
@@ -213,12 +241,18 @@ function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSyst
   };
 }
 
-function redirectProblem(route: ChallengeRoute, answer: Extract<ChallengeAnswer, { kind: 'redirected' }>, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
+function redirectProblem(
+  route: ChallengeRoute,
+  answer: Extract<ChallengeAnswer, { kind: 'redirected' }>,
+  deployment: Deployment,
+  fileSystem: FileSystem,
+): Problem | undefined {
   const failures = blockingFirstBootFailures(deployment, route.project, route.nginx);
   const followed = route.followed;
   let beyond: string;
   if (followed && failures.length > 0) beyond = `HTTPS, which cannot answer before the first certificate exists (${exitSentence(failures)})`;
-  else if (followed && !followed.server) beyond = `HTTPS, where no server of ${describeNginxRunner(route.nginx, deployment.workspaceRoot)} listens with \`ssl\` on port 443`;
+  else if (followed && !followed.server)
+    beyond = `HTTPS, where no server of ${describeNginxRunner(route.nginx, deployment.workspaceRoot)} listens with \`ssl\` on port 443`;
   else if (followed?.answer?.kind === 'refused') beyond = `HTTPS, where ${describeLocation(followed.answer.location)} answers ${followed.answer.status}`;
   else return undefined;
   const location = entryLocation(route.nginx, answer.directive);
@@ -242,12 +276,21 @@ function reached(route: ChallengeRoute, server: HttpServer, deployment: Deployme
   const where = place(deployment, route.nginx, server.entry);
   if (route.domain === undefined || server.names.includes(route.domain.toLowerCase())) return `the port-80 server (${where})`;
   const matchedByPattern = server.names.some((name) => name.includes('*') || name.startsWith('.') || name.startsWith('~'));
-  return matchedByPattern ? `the port-80 server (${where}) through its \`server_name ${server.names.join(' ')}\`` : `the default server of port 80 (${where}), since no \`server_name\` names \`${route.domain}\``;
+  return matchedByPattern
+    ? `the port-80 server (${where}) through its \`server_name ${server.names.join(' ')}\``
+    : `the default server of port 80 (${where}), since no \`server_name\` names \`${route.domain}\``;
 }
 
-function refusedProblem(route: ChallengeRoute, answer: Extract<ChallengeAnswer, { kind: 'refused' }>, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
+function refusedProblem(
+  route: ChallengeRoute,
+  answer: Extract<ChallengeAnswer, { kind: 'refused' }>,
+  deployment: Deployment,
+  fileSystem: FileSystem,
+): Problem | undefined {
   const regexLocation = answer.location && /^~/.test(answer.location.directive.args[0]?.value ?? '') ? answer.location : undefined;
-  const location = regexLocation ? entryLocation(route.nginx, regexLocation, regexLocation.directive.args.at(-1)) : entryLocation(route.nginx, answer.directive);
+  const location = regexLocation
+    ? entryLocation(route.nginx, regexLocation, regexLocation.directive.args.at(-1))
+    : entryLocation(route.nginx, answer.directive);
   if (!location) return undefined;
   const prefix = regexLocation ? losingPrefix(answer.server) : undefined;
   const why = regexLocation
@@ -303,9 +346,10 @@ function impliedRoutes(deployment: Deployment, project: DeployedProject, covered
   const nginx = frontNginx(project);
   const configuration = nginx?.nginx?.configuration;
   if (covered || !nginx || !configuration) return [];
-  const otherValidation = [...project.services.flatMap((service) => service.certbot?.invocations ?? []), ...deployment.scripts.flatMap((script) => script.certbotInvocations)].some(
-    (invocation) => invocation.authenticator !== undefined && invocation.authenticator.name !== 'webroot',
-  );
+  const otherValidation = [
+    ...project.services.flatMap((service) => service.certbot?.invocations ?? []),
+    ...deployment.scripts.flatMap((script) => script.certbotInvocations),
+  ].some((invocation) => invocation.authenticator !== undefined && invocation.authenticator.name !== 'webroot');
   const dnsImage = project.services.some((service) => /certbot\/dns-/.test(service.compose.image?.value ?? ''));
   if (otherValidation || dnsImage) return [];
   const names = new Set<string>();
@@ -326,7 +370,14 @@ export const acmeChallengeNotServed: Rule = {
   summary: 'no plain-HTTP port-80 server answers /.well-known/acme-challenge/ for the domain certbot validates, so HTTP-01 fails',
   check({ deployment, fileSystem }) {
     const routes = challengeRoutes(deployment);
-    for (const project of deployment.projects) routes.push(...impliedRoutes(deployment, project, routes.some((route) => route.project === project)));
+    for (const project of deployment.projects)
+      routes.push(
+        ...impliedRoutes(
+          deployment,
+          project,
+          routes.some((route) => route.project === project),
+        ),
+      );
     const collected = new Map<string, Collected>();
     for (const route of routes) {
       const problem = problemOf(route, deployment, fileSystem);

@@ -1,7 +1,15 @@
 import { posix } from 'node:path';
 import { certbotJobs, certbotPathOf, obtainsCertificate, type CertbotJobs } from '../../facts/certbot-directories';
 import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
-import { argumentLocation, expandedConfiguration, fixedPathArgument, NginxBlock, PlacedDirective, walkDirectives, walkDirectivesNamed } from '../../model/nginx-blocks';
+import {
+  argumentLocation,
+  expandedConfiguration,
+  fixedPathArgument,
+  NginxBlock,
+  PlacedDirective,
+  walkDirectives,
+  walkDirectivesNamed,
+} from '../../model/nginx-blocks';
 import { resolveNginxPath } from '../../model/nginx-paths';
 import { deletion, indentationAt, readWorkspaceText } from '../../fixes/text-edits';
 import type { Fix, RelatedLocation } from '../../text/findings';
@@ -46,7 +54,10 @@ function fillingRun(deployment: Deployment, certbots: readonly DeployedService[]
   if (jobs.some((entry) => !entry.jobs.complete)) return undefined;
   const runs = jobs.flatMap((entry) => entry.jobs.invocations.map((run) => ({ certbot: entry.certbot, ...run })));
   if (runs.some((run) => usesNginxPlugin(run.invocation))) return undefined;
-  return runs.find((run) => run.invocation.subcommand === 'certonly' && obtainsCertificate(run.invocation)) ?? runs.find((run) => run.invocation.subcommand === 'renew');
+  return (
+    runs.find((run) => run.invocation.subcommand === 'certonly' && obtainsCertificate(run.invocation)) ??
+    runs.find((run) => run.invocation.subcommand === 'renew')
+  );
 }
 
 /** Settings of the inline set that the block (or, for the session cache, the configuration) does not already have. */
@@ -62,9 +73,10 @@ function inlineFix(fileSystem: FileSystem, location: SourceLocation, entry: Plac
   const indentation = text === undefined ? undefined : indentationAt(text, range);
   if (text === undefined || indentation === undefined) return undefined;
   const settings = missingSettings(block, tree);
-  if (settings.length === 0) return { title: 'Remove the include (the block already sets these)', edits: [deletion(location.file, text, range)], preferred: true, safe: true };
+  if (settings.length === 0)
+    return { title: 'Remove the include (the block already sets these)', edits: [deletion(location.file, text, range)], preferred: true, safe: true };
   return {
-    title: "Replace the include with the TLS settings it would hold",
+    title: 'Replace the include with the TLS settings it would hold',
     edits: [{ kind: 'replace', file: location.file, range, newText: formatTlsSettings(settings, indentation) }],
     preferred: true,
     safe: true,
@@ -74,7 +86,12 @@ function inlineFix(fileSystem: FileSystem, location: SourceLocation, entry: Plac
 function dhparamFix(fileSystem: FileSystem, location: SourceLocation, entry: PlacedDirective): Fix | undefined {
   const text = readWorkspaceText(fileSystem, location.file);
   if (text === undefined) return undefined;
-  return { title: 'Remove `ssl_dhparam` (ECDHE suites need no DH parameters)', edits: [deletion(location.file, text, entry.directive.span.toRange())], preferred: true, safe: true };
+  return {
+    title: 'Remove `ssl_dhparam` (ECDHE suites need no DH parameters)',
+    edits: [deletion(location.file, text, entry.directive.span.toRange())],
+    preferred: true,
+    safe: true,
+  };
 }
 
 function mainDirectory(service: DeployedService): string {

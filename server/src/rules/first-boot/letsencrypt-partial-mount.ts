@@ -78,7 +78,16 @@ function wholeDirectoryVolume(fileSystem: FileSystem, mount: VolumeMount, relati
 
 function fixFor(fileSystem: FileSystem, service: DeployedService, mount: VolumeMount, relative: string, uses: readonly PathUse[]): Fix | undefined {
   // something else already sits at /etc/letsencrypt: moving the mount there would hide it
-  if (service.compose.volumes.some((other) => other !== mount && other.target !== undefined && (isWithin(other.target, certbotConfigDirectory) || isWithin(certbotConfigDirectory, other.target)) && other.target !== '/')) return undefined;
+  if (
+    service.compose.volumes.some(
+      (other) =>
+        other !== mount &&
+        other.target !== undefined &&
+        (isWithin(other.target, certbotConfigDirectory) || isWithin(certbotConfigDirectory, other.target)) &&
+        other.target !== '/',
+    )
+  )
+    return undefined;
   const volume = wholeDirectoryVolume(fileSystem, mount, relative);
   if (!volume) return undefined;
   const pathEdits = uses.flatMap((use) => (use.edit ? [use.edit] : []));
@@ -90,7 +99,11 @@ function fixFor(fileSystem: FileSystem, service: DeployedService, mount: VolumeM
       safe: true,
     };
   }
-  return { title: `Mount the whole certbot directory read-only at ${certbotConfigDirectory} (then point nginx at ${posix.join(certbotConfigDirectory, relative)}/)`, edits: [volume], preferred: true };
+  return {
+    title: `Mount the whole certbot directory read-only at ${certbotConfigDirectory} (then point nginx at ${posix.join(certbotConfigDirectory, relative)}/)`,
+    edits: [volume],
+    preferred: true,
+  };
 }
 
 /**
@@ -98,7 +111,13 @@ function fixFor(fileSystem: FileSystem, service: DeployedService, mount: VolumeM
  * where the relative links of the mounted `live/` directory lead: `../../archive/<name>/…` from
  * `live/<name>/` resolves, inside the container, against the mount point's parents.
  */
-function archiveMountedBeside(project: DeployedProject, service: DeployedService, target: string, shared: Omit<CertbotPath, 'mount'>, name: string | undefined): boolean {
+function archiveMountedBeside(
+  project: DeployedProject,
+  service: DeployedService,
+  target: string,
+  shared: Omit<CertbotPath, 'mount'>,
+  name: string | undefined,
+): boolean {
   const parent = posix.dirname(posix.resolve('/', target));
   const archive = name === undefined ? posix.join(parent, 'archive') : posix.join(posix.dirname(parent), 'archive', name);
   const origin = service.view.origin(archive);
@@ -122,7 +141,8 @@ function findingsFor(project: DeployedProject, service: DeployedService, fileSys
     const lineage = name ?? '<name>';
     const owner = shared.certbot ? `service \`${shared.certbot.name}\`'s \`${certbotConfigDirectory}\`` : `the host's \`${certbotConfigDirectory}\``;
     const related: RelatedLocation[] = [];
-    if (shared.certbot && shared.certbotMount) related.push({ ...shared.certbotMount.location, message: `service \`${shared.certbot.name}\` mounts the whole directory here` });
+    if (shared.certbot && shared.certbotMount)
+      related.push({ ...shared.certbotMount.location, message: `service \`${shared.certbot.name}\` mounts the whole directory here` });
     related.push(...uses.flatMap((use) => (use.related && certificateDirectives.has(use.directive) ? [use.related] : [])));
     const fix = fixFor(fileSystem, service, mount, shared.relative, uses);
     findings.push({
@@ -143,6 +163,8 @@ export const letsencryptPartialMount: Rule = {
   defaultSeverity: 'error',
   summary: "nginx mounts only live/ (or live/<name>/) of certbot's directory, whose relative symlinks into archive/ then dangle",
   check({ deployment, fileSystem }) {
-    return deployment.projects.flatMap((project) => project.services.flatMap((service) => (service.nginx && !service.certbot ? findingsFor(project, service, fileSystem) : [])));
+    return deployment.projects.flatMap((project) =>
+      project.services.flatMap((service) => (service.nginx && !service.certbot ? findingsFor(project, service, fileSystem) : [])),
+    );
   },
 };

@@ -40,7 +40,9 @@ function describeStorage(storage: StorageOrigin, service: DeployedService | unde
   const owner = service ? ` in service \`${service.name}\`` : '';
   switch (storage.kind) {
     case 'host':
-      return storage.mount ? `${describeMount(storage.mount.source, storage.mount.target, projectDirectory)}${owner}` : `the host directory \`${storage.path}\``;
+      return storage.mount
+        ? `${describeMount(storage.mount.source, storage.mount.target, projectDirectory)}${owner}`
+        : `the host directory \`${storage.path}\``;
     case 'volume':
       return `the named volume \`${storage.name}\` at \`${storage.mount.target ?? ''}\`${owner}`;
     case 'container-only':
@@ -77,7 +79,13 @@ function writtenSource(storage: StorageOrigin, projectDirectory: string): string
 }
 
 /** Points nginx's mount at certbot's directory, so that the path nginx reads is the one certbot writes. */
-function remountFix(fileSystem: FileSystem, nginx: DeployedService, nginxStorage: StorageOrigin, nginxDirectory: string, certbotTokens: StorageOrigin): Fix | undefined {
+function remountFix(
+  fileSystem: FileSystem,
+  nginx: DeployedService,
+  nginxStorage: StorageOrigin,
+  nginxDirectory: string,
+  certbotTokens: StorageOrigin,
+): Fix | undefined {
   const mount = nginxStorage.kind === 'host' || nginxStorage.kind === 'volume' ? nginxStorage.mount : undefined;
   if (!mount?.target) return undefined;
   const below = posix.relative(mount.target, nginxDirectory);
@@ -94,7 +102,11 @@ function remountFix(fileSystem: FileSystem, nginx: DeployedService, nginxStorage
   if (!written || !syntax) return undefined;
   const newText = `${syntax.quote}${[written, ...syntax.parts.slice(1)].join(':')}${syntax.quote}`;
   const edit: FileEdit = { kind: 'replace', file: mount.location.file, range: mount.location.range, newText };
-  return { title: `Mount ${written} at ${mount.target} in service \`${nginx.name}\`, the directory certbot writes the tokens to`, edits: [edit], preferred: true };
+  return {
+    title: `Mount ${written} at ${mount.target} in service \`${nginx.name}\`, the directory certbot writes the tokens to`,
+    edits: [edit],
+    preferred: true,
+  };
 }
 
 /** Adds the mount nginx lacks, after its last volume, with certbot's source and read-only. */
@@ -105,7 +117,8 @@ function addMountFix(fileSystem: FileSystem, nginx: DeployedService, nginxDirect
   const target = root ? posix.dirname(posix.dirname(nginxDirectory)) : nginxDirectory;
   let source: StorageOrigin = certbotTokens;
   if (root) {
-    if (certbotTokens.kind === 'host' && certbotTokens.path.endsWith(`/${acmeDirectory}`)) source = { kind: 'host', path: certbotTokens.path.slice(0, -acmeDirectory.length - 1) };
+    if (certbotTokens.kind === 'host' && certbotTokens.path.endsWith(`/${acmeDirectory}`))
+      source = { kind: 'host', path: certbotTokens.path.slice(0, -acmeDirectory.length - 1) };
     else if (certbotTokens.kind === 'volume' && posix.normalize(certbotTokens.relativePath) === acmeDirectory) source = { ...certbotTokens, relativePath: '' };
     else return undefined;
   }
@@ -182,8 +195,15 @@ function findingFor(route: ChallengeRoute, job: WebrootJob, deployment: Deployme
     `${webrootLocation ? ` (\`-w ${word.value}\`, ${lineOf(deployment, webrootLocation)})` : ''}${stored(certbotTokens, certbotService, certbotService?.name ?? 'certbot')}`;
   const nginxSide =
     `${describeNginx(route.nginx, deployment.workspaceRoot)} looks for it in \`${answer.directory}/<token>\` through ${how}` +
-    (nginxTokens.kind === 'container-only' ? `, where ${describeNginxRunner(route.nginx, deployment.workspaceRoot)} has ${describeStorage(nginxTokens, undefined, projectDirectory)}` : stored(nginxTokens, route.nginx, route.nginx.name));
-  const sameMountAlias = answer.source?.directive.name === 'alias' && certbotMount !== undefined && nginxMount !== undefined && certbotMount.source === nginxMount.source && certbotMount.type === nginxMount.type;
+    (nginxTokens.kind === 'container-only'
+      ? `, where ${describeNginxRunner(route.nginx, deployment.workspaceRoot)} has ${describeStorage(nginxTokens, undefined, projectDirectory)}`
+      : stored(nginxTokens, route.nginx, route.nginx.name));
+  const sameMountAlias =
+    answer.source?.directive.name === 'alias' &&
+    certbotMount !== undefined &&
+    nginxMount !== undefined &&
+    certbotMount.source === nginxMount.source &&
+    certbotMount.type === nginxMount.type;
   const aliasExplanation = sameMountAlias
     ? ` — \`alias\` replaces the location's prefix \`${challengePrefix}\`, so nginx reads \`${answer.directory}/<token>\` while certbot writes \`<webroot>/${acmeDirectory}/<token>\``
     : '';

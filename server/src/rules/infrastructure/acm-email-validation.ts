@@ -4,7 +4,7 @@ import type { Fix, RelatedLocation } from '../../text/findings';
 import { Rule, RuleFinding } from '../rule';
 
 const whatHappens =
-  'ACM cannot renew it by itself: 45 days before it expires ACM emails the domain\'s WHOIS contacts and admin@, administrator@, hostmaster@, postmaster@ and webmaster@, and unless someone follows the approval link in time the certificate expires';
+  "ACM cannot renew it by itself: 45 days before it expires ACM emails the domain's WHOIS contacts and admin@, administrator@, hostmaster@, postmaster@ and webmaster@, and unless someone follows the approval link in time the certificate expires";
 
 const noFixInCalledModule =
   ' No fix is offered: the module has no Route 53 hosted zone for the validation records and is called as a module elsewhere in the workspace, so the zone ID has to come in through a variable that every caller sets.';

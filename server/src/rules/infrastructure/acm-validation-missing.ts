@@ -34,7 +34,11 @@ function terraformFinding(certificate: TerraformCertificate): RuleFinding | unde
   if (!hasRecords && !validation) {
     problem = `, but nothing creates the validation CNAME records from its \`domain_validation_options\` and no \`aws_acm_certificate_validation\` waits for it: the certificate stays PENDING_VALIDATION, and ACM gives up after 72 hours (status "Validation timed out")`;
   } else if (!hasRecords && validation) {
-    related.push({ file: validation.file.path, range: validation.block.labels[1]?.range ?? validation.block.range, message: 'waits for the certificate to be issued' });
+    related.push({
+      file: validation.file.path,
+      range: validation.block.labels[1]?.range ?? validation.block.range,
+      message: 'waits for the certificate to be issued',
+    });
     problem = `, but nothing creates the validation CNAME records from its \`domain_validation_options\` that \`aws_acm_certificate_validation.${validation.name}\` waits for: \`terraform apply\` waits for the 75-minute create timeout and fails with the certificate still PENDING_VALIDATION`;
   } else if (!validation && racing.length > 0) {
     for (const consumer of racing) {
@@ -78,11 +82,15 @@ export const acmValidationMissing: Rule = {
       if (!entry || certificate.validationMethod !== 'DNS' || certificate.needsNoValidation || certificate.hasHostedZone) continue;
       const { template, resource } = certificate;
       const edits = cloudFormationDnsValidationEdits(certificate, false);
-      const missing = certificate.domainValidationOptions ? 'none of its `DomainValidationOptions` names a `HostedZoneId`' : 'it has no `DomainValidationOptions` with a `HostedZoneId`';
+      const missing = certificate.domainValidationOptions
+        ? 'none of its `DomainValidationOptions` names a `HostedZoneId`'
+        : 'it has no `DomainValidationOptions` with a `HostedZoneId`';
       findings.push({
         message: `\`${resource.logicalId}\` (${resource.type}) is DNS-validated, but ${missing}: CloudFormation does not create the validation CNAME record, and the stack stays in CREATE_IN_PROGRESS (its events show "Content of DNS Record is: {Name: …, Type: CNAME, Value: ….acm-validations.aws.}") until someone adds the record by hand.`,
         location: { file: template.file, range: entry.value.range },
-        related: certificate.domainValidationOptions ? [{ file: template.file, range: certificate.domainValidationOptions.keyRange, message: 'lists the domains without a HostedZoneId' }] : [],
+        related: certificate.domainValidationOptions
+          ? [{ file: template.file, range: certificate.domainValidationOptions.keyRange, message: 'lists the domains without a HostedZoneId' }]
+          : [],
         fixes: edits ? [{ title: `Add DomainValidationOptions with HostedZoneId to ${resource.logicalId}`, edits, preferred: true }] : [],
       });
     }

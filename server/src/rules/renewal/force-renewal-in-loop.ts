@@ -1,4 +1,12 @@
-import { describeDomains, describeRunOrigin, removeRunWords, renewalPicture, runWordLocation, type CertbotRun, type Repetition } from '../../facts/certbot-runs';
+import {
+  describeDomains,
+  describeRunOrigin,
+  removeRunWords,
+  renewalPicture,
+  runWordLocation,
+  type CertbotRun,
+  type Repetition,
+} from '../../facts/certbot-runs';
 import { Rule, RuleFinding } from '../rule';
 
 function describeRepetition(repetition: Repetition, run: CertbotRun, workspaceRoot: string): string {
@@ -16,7 +24,7 @@ function describeRepetition(repetition: Repetition, run: CertbotRun, workspaceRo
 export const forceRenewalInLoop: Rule = {
   id: 'force-renewal-in-loop',
   defaultSeverity: 'warning',
-  summary: '`--force-renewal` in a command that runs again and again gets a new certificate every time, until Let\'s Encrypt refuses',
+  summary: "`--force-renewal` in a command that runs again and again gets a new certificate every time, until Let's Encrypt refuses",
   check({ deployment, fileSystem }) {
     const findings: RuleFinding[] = [];
     for (const run of renewalPicture(deployment, fileSystem).runs) {

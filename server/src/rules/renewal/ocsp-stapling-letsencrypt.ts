@@ -15,9 +15,15 @@ function removeDirective(text: string, file: string, directive: NginxDirective):
   const range = directive.span.toRange();
   const lines = text.split('\n');
   const line = lines[range.start.line] ?? '';
-  const alone = range.start.line === range.end.line && line.slice(0, range.start.character).trim() === '' && /^\s*(#.*)?\r?$/.test(line.slice(range.end.character));
+  const alone =
+    range.start.line === range.end.line && line.slice(0, range.start.character).trim() === '' && /^\s*(#.*)?\r?$/.test(line.slice(range.end.character));
   if (alone && range.start.line + 1 < lines.length) {
-    return { kind: 'replace', file, range: { start: { line: range.start.line, character: 0 }, end: { line: range.start.line + 1, character: 0 } }, newText: '' };
+    return {
+      kind: 'replace',
+      file,
+      range: { start: { line: range.start.line, character: 0 }, end: { line: range.start.line + 1, character: 0 } },
+      newText: '',
+    };
   }
   const trailingBlanks = /^[ \t]*/.exec(line.slice(range.end.character))?.[0].length ?? 0;
   const end = range.start.line === range.end.line ? { line: range.end.line, character: range.end.character + trailingBlanks } : range.end;
@@ -82,7 +88,9 @@ export const ocspStaplingLetsencrypt: Rule = {
           if (!location || text === undefined) continue;
           const [certificate] = inScope as [CertbotCertificate];
           const verify = stapling.siblings.find((directive) => directive.name === 'ssl_stapling_verify' && directive.args[0]?.value.toLowerCase() === 'on');
-          const edits = [stapling.directive, ...(verify ? [verify] : [])].filter((directive) => stoppedDirectives.has(directive.name)).map((directive) => removeDirective(text, location.file, directive));
+          const edits = [stapling.directive, ...(verify ? [verify] : [])]
+            .filter((directive) => stoppedDirectives.has(directive.name))
+            .map((directive) => removeDirective(text, location.file, directive));
           const writer = certificate.writer ? ` (written by certbot in service \`${certificate.writer}\`)` : '';
           findings.push({
             message:

@@ -80,7 +80,10 @@ function relativePath(deployment: Deployment, path: string): string {
 }
 
 /** A reload a setup script runs once, in the project of `service` (the script stands in its directory, or above or below it). */
-function onceReload(evidence: readonly ReloadEvidence[], service: DeployedService): { script: RepositoryScript; text: string; location: SourceLocation } | undefined {
+function onceReload(
+  evidence: readonly ReloadEvidence[],
+  service: DeployedService,
+): { script: RepositoryScript; text: string; location: SourceLocation } | undefined {
   for (const item of evidence) {
     const script = item.script;
     if (item.reach !== 'once' || !script) continue;
@@ -120,7 +123,8 @@ export const renewalWithoutReload: Rule = {
         const { certificate, stage } = loaded;
         const failedHook = evidence.find((item) => item.hook && item.run && renewing.includes(item.run));
         const verb = runVerbWord(run);
-        const location = failedHook?.hook && failedHook.run ? runWordLocation(failedHook.run, failedHook.hook, fileSystem) : verb && runWordLocation(run, verb, fileSystem);
+        const location =
+          failedHook?.hook && failedHook.run ? runWordLocation(failedHook.run, failedHook.hook, fileSystem) : verb && runWordLocation(run, verb, fileSystem);
         if (!location) continue;
         const origin = describeRunOrigin(failedHook?.run ?? run, deployment.workspaceRoot);
         const hookText =

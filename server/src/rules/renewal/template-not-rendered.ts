@@ -58,7 +58,10 @@ function entrypointFix(fileSystem: FileSystem, project: DeployedProject, service
 }
 
 function describeTemplates(names: readonly string[]): string {
-  const shown = names.slice(0, 3).map((name) => `\`${name}\``).join(', ');
+  const shown = names
+    .slice(0, 3)
+    .map((name) => `\`${name}\``)
+    .join(', ');
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 

@@ -33,7 +33,7 @@ export const certbotEnvironment: Record<string, string> = { REQUESTS_CA_BUNDLE: 
  * untouched). Options the project passes on the command line win over these.
  */
 export const certbotTestSettings = [
-  '# certboot ACME proof (test only): pebble instead of Let\'s Encrypt, never a prompt',
+  "# certboot ACME proof (test only): pebble instead of Let's Encrypt, never a prompt",
   `server = https://${acmeAddress}:${acmePort}/dir`,
   'non-interactive = true',
   'agree-tos = true',
@@ -79,9 +79,23 @@ export class AcmeServer {
     // pebble's API certificate: Debian's package does not ship pebble's test/certs, so the
     // test makes its own, valid for the acme address only.
     sh('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-      '-keyout', join(directory, 'pebble-api.key'), '-out', join(directory, 'pebble-api.pem'),
-      '-days', '2', '-subj', '/CN=pebble', '-addext', `subjectAltName=IP:${acmeAddress},IP:127.0.0.1`,
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(directory, 'pebble-api.key'),
+      '-out',
+      join(directory, 'pebble-api.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=pebble',
+      '-addext',
+      `subjectAltName=IP:${acmeAddress},IP:127.0.0.1`,
     ]);
     writeFileSync(
       join(directory, 'pebble-config.json'),
@@ -113,7 +127,21 @@ export class AcmeServer {
       // DNS only: no challenge responders of its own, no default AAAA answer (pebble would
       // try ::1 first and report that instead of the project's address).
       const challengeServer = await startContainer({
-        command: ['pebble-challtestsrv', '-dns01', dnsAddress, '-management', '127.0.0.1:8055', '-http01', '', '-https01', '', '-tlsalpn01', '', '-defaultIPv6', ''],
+        command: [
+          'pebble-challtestsrv',
+          '-dns01',
+          dnsAddress,
+          '-management',
+          '127.0.0.1:8055',
+          '-http01',
+          '',
+          '-https01',
+          '',
+          '-tlsalpn01',
+          '',
+          '-defaultIPv6',
+          '',
+        ],
         network,
         mounts,
       });
@@ -136,14 +164,18 @@ export class AcmeServer {
       started.push(client);
       const server = new AcmeServer(network, pebble, challengeServer, client, directory);
       sh('ip', ['-n', network.name, 'addr', 'add', `${acmeAddress}/32`, 'dev', 'lo']);
-      await until('pebble and pebble-challtestsrv to answer', async () => {
-        const directoryAnswer = await client.exec(['curl', '-sf', '--cacert', `${testDirectory}/pebble-api.pem`, `https://${acmeAddress}:${acmePort}/dir`]);
-        const management = await client.exec(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `${challengeManagement}/`]);
-        if (!pebble.running || !challengeServer.running) {
-          throw new Error(`the ACME server exited:\npebble: ${JSON.stringify(pebble.logs())}\nchalltestsrv: ${JSON.stringify(challengeServer.logs())}`);
-        }
-        return directoryAnswer.exitCode === 0 && management.stdout !== '000' ? true : undefined;
-      }, 10_000);
+      await until(
+        'pebble and pebble-challtestsrv to answer',
+        async () => {
+          const directoryAnswer = await client.exec(['curl', '-sf', '--cacert', `${testDirectory}/pebble-api.pem`, `https://${acmeAddress}:${acmePort}/dir`]);
+          const management = await client.exec(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `${challengeManagement}/`]);
+          if (!pebble.running || !challengeServer.running) {
+            throw new Error(`the ACME server exited:\npebble: ${JSON.stringify(pebble.logs())}\nchalltestsrv: ${JSON.stringify(challengeServer.logs())}`);
+          }
+          return directoryAnswer.exitCode === 0 && management.stdout !== '000' ? true : undefined;
+        },
+        10_000,
+      );
       return server;
     } catch (error) {
       for (const container of started) await container.stop(0);
@@ -171,9 +203,7 @@ export class AcmeServer {
   /** Answers A queries for each domain with the address (pebble-challtestsrv's `add-a`). */
   async pointDomains(domains: readonly string[], address: string): Promise<void> {
     for (const host of domains) {
-      const result = await this.client.exec([
-        'curl', '-sS', '-f', '-d', JSON.stringify({ host, addresses: [address] }), `${challengeManagement}/add-a`,
-      ]);
+      const result = await this.client.exec(['curl', '-sS', '-f', '-d', JSON.stringify({ host, addresses: [address] }), `${challengeManagement}/add-a`]);
       if (result.exitCode !== 0) throw new Error(`add-a ${host} failed: ${result.stderr}`);
     }
   }
@@ -190,8 +220,16 @@ export class AcmeServer {
    */
   async fetchIssuers(): Promise<{ rootPath: string; rootHostPath: string; intermediate: string }> {
     const fetch = async (path: string): Promise<string> => {
-      const result = await this.client.exec(['curl', '-sS', '-f', '--cacert', `${testDirectory}/pebble-api.pem`, `https://${acmeAddress}:${managementPort}${path}`]);
-      if (result.exitCode !== 0 || !result.stdout.includes('BEGIN CERTIFICATE')) throw new Error(`GET ${path} from pebble's management API failed: ${result.stderr}`);
+      const result = await this.client.exec([
+        'curl',
+        '-sS',
+        '-f',
+        '--cacert',
+        `${testDirectory}/pebble-api.pem`,
+        `https://${acmeAddress}:${managementPort}${path}`,
+      ]);
+      if (result.exitCode !== 0 || !result.stdout.includes('BEGIN CERTIFICATE'))
+        throw new Error(`GET ${path} from pebble's management API failed: ${result.stderr}`);
       return result.stdout;
     };
     const root = await fetch('/roots/0');

@@ -119,7 +119,8 @@ export class ComposeProjectUnderTest {
   mounts(service: DeployedService): Mount[] {
     const mounts: Mount[] = [];
     if (service.nginx !== undefined) {
-      if (service.nginx.imageKind !== 'official') throw new Error(`service ${service.name}: only the official nginx image is emulated (got ${service.nginx.imageKind})`);
+      if (service.nginx.imageKind !== 'official')
+        throw new Error(`service ${service.name}: only the official nginx image is emulated (got ${service.nginx.imageKind})`);
       // The official image's /etc/nginx (its nginx.conf and default.conf as the engine knows them).
       const image = firstBootLayout([], { repositoryRoot: this.directory, namedVolumes: new Map() });
       mounts.push(...image.mounts);

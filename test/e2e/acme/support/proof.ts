@@ -113,9 +113,13 @@ export function certificateFacts(path: string): CertificateFacts {
  */
 export async function servedCertificate(acme: AcmeServer, address: string, domain: string, rootPath: string): Promise<CertificateFacts | undefined> {
   const result = await acme.exec([
-    'sh', '-c',
+    'sh',
+    '-c',
     'openssl s_client -connect "$1:443" -servername "$2" -CAfile "$3" -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial -subject -issuer',
-    'served-certificate', address, domain, rootPath,
+    'served-certificate',
+    address,
+    domain,
+    rootPath,
   ]);
   return result.exitCode === 0 ? parseFacts(result.stdout) : undefined;
 }
@@ -135,13 +139,26 @@ export async function request(acme: AcmeServer, address: string, url: string, ro
   const effectivePort = port !== '' ? port : protocol === 'https:' ? '443' : '80';
   const marker = '\n--certboot-status--';
   const result = await acme.exec([
-    'curl', '-sS', '--max-time', '5', '--resolve', `${hostname}:${effectivePort}:${address}`,
+    'curl',
+    '-sS',
+    '--max-time',
+    '5',
+    '--resolve',
+    `${hostname}:${effectivePort}:${address}`,
     ...(rootPath === undefined ? [] : ['--cacert', rootPath]),
-    '-w', `${marker}%{http_code} %{redirect_url}`, url,
+    '-w',
+    `${marker}%{http_code} %{redirect_url}`,
+    url,
   ]);
   const index = result.stdout.lastIndexOf(marker);
   const [status = '0', location = ''] = (index < 0 ? '0 ' : result.stdout.slice(index + marker.length)).split(' ');
-  return { curlExit: result.exitCode, status: Number(status), location, body: index < 0 ? result.stdout : result.stdout.slice(0, index), error: result.stderr.trim() };
+  return {
+    curlExit: result.exitCode,
+    status: Number(status),
+    location,
+    body: index < 0 ? result.stdout : result.stdout.slice(0, index),
+    error: result.stderr.trim(),
+  };
 }
 
 /**
