@@ -10,7 +10,7 @@ import { AnalysisCache } from '../server/src/inventory/analysis-cache';
 import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
 import { OverlayFileSystem } from '../server/src/workspace/overlay-file-system';
 import { RememberingFileSystem } from '../server/src/workspace/remembering-file-system';
-import { LanguageClient, LanguageClientOptions } from '../test/support/language-client';
+import { LanguageClient, type LanguageClientOptions } from '../test/support/language-client';
 import { generateNginxConfig, percentile } from './bench-support';
 
 const repositoryRoot = resolve(__dirname, '..');

@@ -6,7 +6,7 @@ import { loadNginxConfiguration } from '../server/src/languages/nginx/configurat
 import { writeCrossplanePayload } from '../server/src/languages/nginx/crossplane-payload';
 import { NginxLexer, TokenKind } from '../server/src/languages/nginx/lexer';
 import { parseNginx } from '../server/src/languages/nginx/parser';
-import { NginxDirective } from '../server/src/languages/nginx/syntax-tree';
+import type { NginxDirective } from '../server/src/languages/nginx/syntax-tree';
 import { decodeConfigurationText } from '../server/src/languages/nginx/text';
 import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
 import { generateNginxConfig, linesPerSecond, measureProcess, percentile, writePeakRssReporter } from './bench-support';

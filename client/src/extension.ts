@@ -2,18 +2,18 @@ import * as path from 'node:path';
 import {
   commands,
   Disposable,
-  ExtensionContext,
+  type ExtensionContext,
   languages,
-  LogOutputChannel,
+  type LogOutputChannel,
   ProgressLocation,
   StatusBarAlignment,
-  StatusBarItem,
-  TextDocument,
+  type StatusBarItem,
+  type TextDocument,
   window,
   workspace,
 } from 'vscode';
-import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { analysisStateNotification, AnalysisState, analysisStatusText, isLargeAnalysis, parseAnalysisState } from './analysis-state';
+import { ExecuteCommandRequest, LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { analysisStateNotification, type AnalysisState, analysisStatusText, isLargeAnalysis, parseAnalysisState } from './analysis-state';
 import { commandIds, describeFailure, parseBootstrapResult, parseBootstrapSuggestion, parseDomains, serverGenerateBootstrapConfigCommand } from './commands';
 import { certbootDocumentSelector, composeFileNamePattern } from './document-selector';
 import { mapConfigurationItems, settingsSection, toServerSettings } from './settings';

@@ -59,7 +59,7 @@ describe('certboot bootstrap', () => {
   it('prints its usage with --help and exits 0', () => {
     const help = runBuiltCli(['bootstrap', '--help'], directory);
     deepStrictEqual([help.status, help.stderr], [0, '']);
-    match(help.stdout, /^Usage:\n  certboot bootstrap \[DIR\] \[--domain D\]\.\.\. --email E \[--staging\] \[--write\]\n/);
+    match(help.stdout, /^Usage:\n {2}certboot bootstrap \[DIR\] \[--domain D\]\.\.\. --email E \[--staging\] \[--write\]\n/);
     match(help.stdout, /deploy hook/);
     strictEqual(runBuiltCli(['bootstrap', 'shop', '-h'], directory).status, 0);
   });
@@ -67,7 +67,7 @@ describe('certboot bootstrap', () => {
   it('exits 2 on bad usage with a clear message', () => {
     const noEmail = runBuiltCli(['bootstrap', 'shop'], directory);
     strictEqual(noEmail.status, 2);
-    match(noEmail.stderr, /^certboot: --email is required: Let's Encrypt writes there before a certificate expires\n\nUsage:\n  certboot bootstrap /);
+    match(noEmail.stderr, /^certboot: --email is required: Let's Encrypt writes there before a certificate expires\n\nUsage:\n {2}certboot bootstrap /);
     const wildcard = runBuiltCli(['bootstrap', 'shop', '--email', 'ops@example.org', '--domain', '*.example.org'], directory);
     strictEqual(wildcard.status, 2);
     match(wildcard.stderr, /^certboot: --domain \*\.example\.org is not a name Let's Encrypt can validate over HTTP-01/);

@@ -238,22 +238,22 @@ describe('missing-certificate-on-first-boot agrees with real nginx on every firs
   let hostBefore: Map<string, string>;
   const watched = [...watchedHostPaths, ...ruleDirectories];
 
-  before(function () {
+  before(() => {
     hostBefore = snapshotHostPaths(watched);
   });
 
-  afterEach(async function () {
+  afterEach(async () => {
     await stopAllContainers();
     removeTemporaryDirectories();
   });
 
-  after(function () {
+  after(() => {
     assert.deepEqual(differences(hostBefore, snapshotHostPaths(watched)), [], 'neither the host nor the fixtures may change');
   });
 
   for (const directory of fixtureProjects()) {
     const fixture = directory.slice(join(fixturesRoot, 'rules').length + 1);
-    it(fixture, async function () {
+    it(fixture, async () => {
       const started = performance.now();
       const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
       assert.deepEqual(analysis.internalErrors, []);

@@ -69,23 +69,23 @@ async function waitForPort80(container: RunningContainer): Promise<void> {
   assert.fail(`nginx never answered on port 80:\n${container.logs().stderr}`);
 }
 
-describe('nginx on first boot (real nginx, emulated compose containers)', function () {
+describe('nginx on first boot (real nginx, emulated compose containers)', () => {
   let hostBefore: Map<string, string>;
 
-  before(function () {
+  before(() => {
     hostBefore = snapshotHostPaths();
   });
 
-  afterEach(async function () {
+  afterEach(async () => {
     await stopAllContainers();
     removeTemporaryDirectories();
   });
 
-  after(function () {
+  after(() => {
     assert.deepEqual(differences(hostBefore, snapshotHostPaths()), [], 'the host must not change');
   });
 
-  it('exits with "cannot load certificate" when the HTTPS server comes before the certificate', async function () {
+  it('exits with "cannot load certificate" when the HTTPS server comes before the certificate', async () => {
     const confD = temporaryDirectory('conf.d');
     writeTree(confD, { 'example.com.conf': httpsOnlyServer });
     const letsencrypt = temporaryDirectory('letsencrypt');
@@ -107,7 +107,7 @@ describe('nginx on first boot (real nginx, emulated compose containers)', functi
     assert.equal(result.stdout, '');
   });
 
-  it('prints the "nginx: [emerg]" form that docker logs show for the official image', async function () {
+  it('prints the "nginx: [emerg]" form that docker logs show for the official image', async () => {
     // The official image is built with --error-log-path=/var/log/nginx/error.log (a link
     // to /dev/stderr there); with a file as the startup log, nginx also writes the
     // message to stderr itself, prefixed "nginx: ", which is the line users paste.
@@ -134,7 +134,7 @@ describe('nginx on first boot (real nginx, emulated compose containers)', functi
     assert.equal(withoutTimestamps(readFileSync(join(logs, 'error.log'), 'utf8')), `[emerg] 1#1: ${message}\n`);
   });
 
-  it('boots an HTTP-only stage and serves the ACME challenge to a container on the same network', async function () {
+  it('boots an HTTP-only stage and serves the ACME challenge to a container on the same network', async () => {
     const confD = temporaryDirectory('conf.d');
     writeTree(confD, { 'example.com.conf': httpStage });
     const webroot = temporaryDirectory('webroot');
@@ -178,7 +178,7 @@ describe('nginx on first boot (real nginx, emulated compose containers)', functi
     }
   });
 
-  it('keeps every bind mount and write inside the container', async function () {
+  it('keeps every bind mount and write inside the container', async () => {
     const confD = temporaryDirectory('conf.d');
     writeTree(confD, { 'example.com.conf': httpStage });
     const letsencrypt = temporaryDirectory('letsencrypt');
@@ -213,7 +213,7 @@ describe('nginx on first boot (real nginx, emulated compose containers)', functi
     assert.doesNotMatch(hostMounts, /certboot-state|certboot-root/);
   });
 
-  it('leaves no nginx listening and no network namespace behind', function () {
+  it('leaves no nginx listening and no network namespace behind', () => {
     const listening = execFileSync('ss', ['-Hltn', 'sport = :80'], { encoding: 'utf8' });
     assert.equal(listening.trim(), '');
     const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });

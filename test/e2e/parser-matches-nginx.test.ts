@@ -101,24 +101,24 @@ function certbootErrors(caseDirectory: string, caseName: string): NginxError[] {
   );
 }
 
-describe('the nginx parser reports syntax errors where nginx -t does', function () {
-  afterEach(async function () {
+describe('the nginx parser reports syntax errors where nginx -t does', () => {
+  afterEach(async () => {
     await stopAllContainers();
   });
 
   for (const syntaxCase of cases) {
-    describe(syntaxCase.name, function () {
+    describe(syntaxCase.name, () => {
       const caseDirectory = join(syntaxFixtures, syntaxCase.name);
       let nginxResult: CommandResult;
 
-      before(async function () {
+      before(async () => {
         nginxResult = await runContainer({
           command: ['nginx', '-t', '-c', `${containerFixtures}/${syntaxCase.name}/nginx.conf`],
           mounts: [{ hostPath: syntaxFixtures, containerPath: containerFixtures, readOnly: true }],
         });
       });
 
-      it(syntaxCase.nginx === 'ok' ? 'nginx -t accepts it' : `nginx -t: ${syntaxCase.nginx.message}`, function () {
+      it(syntaxCase.nginx === 'ok' ? 'nginx -t accepts it' : `nginx -t: ${syntaxCase.nginx.message}`, () => {
         if (syntaxCase.nginx === 'ok') {
           assert.equal(nginxResult.exitCode, 0, nginxResult.stderr);
           assert.match(nginxResult.stderr, /syntax is ok/);
@@ -128,7 +128,7 @@ describe('the nginx parser reports syntax errors where nginx -t does', function 
         }
       });
 
-      it(syntaxCase.nginx === 'ok' ? 'certboot reports no error' : 'certboot reports the same first error, in the same file and line', function () {
+      it(syntaxCase.nginx === 'ok' ? 'certboot reports no error' : 'certboot reports the same first error, in the same file and line', () => {
         const errors = certbootErrors(caseDirectory, syntaxCase.name);
         if (syntaxCase.nginx === 'ok') {
           assert.deepEqual(errors, []);

@@ -1,15 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import {
-  ApplyWorkspaceEditParams,
+  type ApplyWorkspaceEditParams,
   createProtocolConnection,
-  InitializeParams,
-  ProtocolConnection,
+  type InitializeParams,
+  type ProtocolConnection,
   PublishDiagnosticsNotification,
-  PublishDiagnosticsParams,
-  Range,
-  Registration,
-  RegistrationParams,
-  ShowMessageParams,
+  type PublishDiagnosticsParams,
+  type Range,
+  type Registration,
+  type RegistrationParams,
+  type ShowMessageParams,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';

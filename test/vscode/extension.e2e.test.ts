@@ -1,14 +1,14 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, WriteStream } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { repositoryRoot } from '../support/paths';
 import {
   createProfile,
   installationFromEnvironment,
   installExtension,
-  RunningCodeServer,
+  type RunningCodeServer,
   startCodeServer,
   stopProcessGroup,
   waitForExit,
@@ -24,7 +24,7 @@ const configRelative = join('nginx', 'conf.d', 'example.com.conf');
 /** The lines of example.com.conf (1-based) that keep nginx from starting on a fresh server. */
 const storyLines = [6, 7, 8, 9];
 
-describe('certboot in VS Code (code-server + Chromium)', function () {
+describe('certboot in VS Code (code-server + Chromium)', () => {
   let temporary: string;
   let project: string;
   let codeServer: RunningCodeServer | undefined;
@@ -228,6 +228,7 @@ describe('certboot in VS Code (code-server + Chromium)', function () {
     await path.hover();
     const hover = page.locator('.monaco-hover', { hasText: 'absent until service certbot writes it' });
     await hover.first().waitFor({ timeout: 15_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: the hover as the user reads it, line breaks included
     const text = await hover.first().innerText();
     ok(text.includes('/etc/letsencrypt/live/example.com/fullchain.pem'), text);
     ok(text.includes('./certbot/conf'), text);

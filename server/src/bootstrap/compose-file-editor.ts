@@ -159,7 +159,7 @@ export class ComposeFileEditor {
     const lastKey = last && isScalar(last.key) ? last.key.range?.[0] : undefined;
     if (!services || services.flow || lastKey === undefined) throw new BootstrapError(`\`services\` is not a block mapping in ${this.document.file}`);
     const serviceIndentation = ' '.repeat(this.column(lastKey));
-    const step = (this.keyIndentation(String((last?.key as { value: unknown }).value)) ?? `${serviceIndentation}  `).slice(serviceIndentation.length) || '  ';
+    const step = (this.keyIndentation(String((last!.key as { value: unknown }).value)) ?? `${serviceIndentation}  `).slice(serviceIndentation.length) || '  ';
     const lines = body.map((line) => (line === '' ? '' : `${serviceIndentation}${step}${line.replace(/^( +)/, (spaces) => step.repeat(spaces.length / 2))}`));
     this.insert(endOfNodeLines(this.text, last?.value as Node | null, lastKey), `\n${serviceIndentation}${name}:\n${lines.join('\n')}\n`);
   }

@@ -12,7 +12,7 @@ import { posix } from 'node:path';
 import { analyzePaths } from '../engine/analyze-paths';
 import { runBootstrapCommand } from '../bootstrap/bootstrap-command';
 import type { Finding } from '../text/findings';
-import { AnalyzeRequest, runLintCommand } from '../engine/lint-command';
+import { type AnalyzeRequest, runLintCommand } from '../engine/lint-command';
 import { DiskFileSystem } from '../workspace/disk-file-system';
 
 export interface CommandOutput {

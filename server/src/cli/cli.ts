@@ -1,4 +1,4 @@
-import { realpathSync, Stats, statSync, writeSync } from 'node:fs';
+import { realpathSync, type Stats, statSync, writeSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { binaryFileProblem, loadNginxConfiguration, readConfigurationBytes } from '../languages/nginx/configuration';
 import { writeCrossplanePayload, writeCrossplaneTokens } from '../languages/nginx/crossplane-payload';

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { analyzeWorkspace, checkRules, InternalError, WorkspaceAnalysis } from './analyze-workspace';
+import { analyzeWorkspace, checkRules, type InternalError, type WorkspaceAnalysis } from './analyze-workspace';
 import type { DeployedProject, Deployment, RepositoryScript } from '../model/deployment';
 import type { Finding } from '../text/findings';
 import { containerNameConflict } from '../rules/collisions/container-name-conflict';

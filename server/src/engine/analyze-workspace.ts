@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { AnalysisCache } from '../inventory/analysis-cache';
-import { buildDeployment, Deployment, DeploymentOptions } from '../model/deployment';
+import { buildDeployment, type Deployment, type DeploymentOptions } from '../model/deployment';
 import type { Finding, Severity } from '../text/findings';
 import { mainContext } from '../languages/nginx/analyzer';
 import { readConfigurationFile } from '../languages/nginx/configuration';

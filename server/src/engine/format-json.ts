@@ -1,6 +1,6 @@
 import type { FileEdit, Finding, Severity } from '../text/findings';
 import type { Range } from '../text/source-location';
-import { FormatOptions, relativeFilePath, sortFindings } from './report-order';
+import { type FormatOptions, relativeFilePath, sortFindings } from './report-order';
 
 export type JsonReportEdit =
   | { readonly file: string; readonly range: Range; readonly newText: string }

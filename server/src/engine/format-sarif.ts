@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import type { FileEdit, Finding, Severity } from '../text/findings';
 import type { Range, SourceLocation } from '../text/source-location';
-import { FormatOptions, relativeFilePath, sortFindings } from './report-order';
-import { findRule, RuleDescription, ruleCatalogue } from './rule-catalogue';
+import { type FormatOptions, relativeFilePath, sortFindings } from './report-order';
+import { findRule, type RuleDescription, ruleCatalogue } from './rule-catalogue';
 
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: every rule with id, short and full description,

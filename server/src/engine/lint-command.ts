@@ -9,13 +9,13 @@ import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import {
   applyLintConfiguration,
-  ConfigurationProblem,
+  type ConfigurationProblem,
   emptyLintConfiguration,
   findLintConfigurationFile,
-  LintConfiguration,
+  type LintConfiguration,
   loadLintConfigurationFile,
 } from './lint-config';
-import { FormatOptions, relativeFilePath } from './report-order';
+import { type FormatOptions, relativeFilePath } from './report-order';
 import { applySuppressions } from './suppressions';
 
 export interface LintCommandIo {
@@ -64,7 +64,7 @@ interface LintOptions {
 }
 
 function isFormatName(value: string): value is FormatName {
-  return Object.prototype.hasOwnProperty.call(formatters, value);
+  return Object.hasOwn(formatters, value);
 }
 
 function parseLintArguments(argv: readonly string[]): LintOptions {

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 import type { Finding, Severity } from '../text/findings';
 import type { Range } from '../text/source-location';
-import { describeFileSystemError, FileSystem } from '../workspace/file-system';
-import { JsonObject, JsonSyntaxError, JsonValue, LineIndex, parseJsonDocument } from '../languages/json/json-document';
+import { describeFileSystemError, type FileSystem } from '../workspace/file-system';
+import { type JsonObject, JsonSyntaxError, type JsonValue, LineIndex, parseJsonDocument } from '../languages/json/json-document';
 import { findRule } from './rule-catalogue';
 
 export const configurationFileName = 'certboot.json';

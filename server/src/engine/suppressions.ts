@@ -2,7 +2,7 @@ import type { FileEdit, Finding } from '../text/findings';
 import type { Range } from '../text/source-location';
 import type { FileSystem } from '../workspace/file-system';
 import { readTextFile } from '../workspace/text-files';
-import { CommentSyntax, commentSyntaxOf, ScannedComment, ScannedText, scanComments } from './comment-scanner';
+import { type CommentSyntax, commentSyntaxOf, type ScannedComment, type ScannedText, scanComments } from './comment-scanner';
 import { findRule, unusedSuppressionRuleId } from './rule-catalogue';
 
 export const suppressionDirective = 'certboot-disable-next-line';

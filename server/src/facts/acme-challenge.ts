@@ -13,7 +13,7 @@ import { isWithin } from '../model/container-view';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
 import { certbotInstallerFiles, firstBootFailures, type FirstBootFailure } from './first-boot-failures';
 import { pcreExpression, selectLocation, locationTree } from './location-matching';
-import { configurationPrefixOf, expandedConfiguration, NginxBlock, nginxPrefixOf, PlacedDirective } from '../model/nginx-blocks';
+import { configurationPrefixOf, expandedConfiguration, type NginxBlock, nginxPrefixOf, type PlacedDirective } from '../model/nginx-blocks';
 import { resolveNginxPath } from '../model/nginx-paths';
 
 /** Where Let's Encrypt fetches an HTTP-01 token, and where certbot's webroot plugin writes it. */
@@ -506,7 +506,7 @@ export function routeFor(
   const answer = answerChallenge(port80, prefix);
   if (answer.kind !== 'redirected') return { ...base, port80, answer };
   const redirect = redirectKeepsRequest(answer.target);
-  if (!redirect || redirect.scheme !== 'https' || !redirect.samePath || !redirect.sameHost) return { ...base, port80, answer };
+  if (redirect?.scheme !== 'https' || !redirect.samePath || !redirect.sameHost) return { ...base, port80, answer };
   const secure = serversOn(servers, 443, true);
   if (secure.specificAddress) return undefined;
   const server = domain !== undefined ? serverForHost(secure.servers, domain, 443, true) : secure.servers.length === 1 ? secure.servers[0] : undefined;

@@ -4,8 +4,8 @@ import { certbotDomainName, type CertbotInvocation } from '../languages/shell/ce
 import type { ShellWord } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
 import { gatherCertbotRuns, runCommandLocation, runsInService } from './certbot-runs';
-import { isWithin, PathOrigin } from '../model/container-view';
-import { certbotConfigDirectory, DeployedProject, DeployedService, Deployment } from '../model/deployment';
+import { isWithin, type PathOrigin } from '../model/container-view';
+import { certbotConfigDirectory, type DeployedProject, type DeployedService, type Deployment } from '../model/deployment';
 
 /**
  * A path another container sees that lies in certbot's configuration directory: the same host

@@ -1,6 +1,6 @@
 import type { NginxArgument } from '../languages/nginx/syntax-tree';
 import type { SourceLocation } from '../text/source-location';
-import { CertbotPath, certbotPathOf } from './certbot-directories';
+import { type CertbotPath, certbotPathOf } from './certbot-directories';
 import type { DeployedProject, DeployedService } from '../model/deployment';
 import type { ContainerView } from '../model/container-view';
 import {
@@ -8,8 +8,8 @@ import {
   configurationPrefixOf,
   expandedConfiguration,
   fixedPathArgument,
-  NginxBlock,
-  PlacedDirective,
+  type NginxBlock,
+  type PlacedDirective,
   placedDirectivesNamed,
 } from '../model/nginx-blocks';
 import { resolveNginxPath } from '../model/nginx-paths';

@@ -9,7 +9,7 @@ import type { DummyCertificate } from '../languages/shell/dummy-certificate-scri
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
 import { describeMount, hostLocation, positionAt } from '../model/locations';
 import { remember } from './per-service';
-import { configurationPrefixOf, directivesNamed, expandedConfiguration, NginxBlock, PlacedDirective } from '../model/nginx-blocks';
+import { configurationPrefixOf, directivesNamed, expandedConfiguration, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
 
 /** Directives nginx reads a file for at start; a missing file stops nginx (nginx docs, per module). */
 const fileDirectives: ReadonlyMap<string, (path: string) => string> = new Map([

@@ -1,10 +1,10 @@
 import {
   AnnotatedTextEdit,
-  ChangeAnnotation,
+  type ChangeAnnotation,
   CreateFile,
   OptionalVersionedTextDocumentIdentifier,
   TextDocumentEdit,
-  WorkspaceEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { FileEdit } from '../text/findings';
 import { fileUri } from './protocol-conversions';

@@ -1,16 +1,16 @@
 import { pathToFileURL } from 'node:url';
 import {
-  CodeAction,
+  type CodeAction,
   CodeActionKind,
   CreateFile,
-  Diagnostic,
-  DiagnosticRelatedInformation,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
   DiagnosticSeverity,
   DiagnosticTag,
   OptionalVersionedTextDocumentIdentifier,
   TextDocumentEdit,
   TextEdit,
-  WorkspaceEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { FileEdit, Finding, Fix, Severity } from '../text/findings';
 import { unusedSuppressionRuleId } from '../engine/rule-catalogue';

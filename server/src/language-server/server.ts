@@ -2,16 +2,16 @@ import { chmodSync, lstatSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CodeAction,
+  type CodeAction,
   CodeActionKind,
   createConnection,
-  Diagnostic,
+  type Diagnostic,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
-  DocumentLink,
-  WorkspaceEdit,
+  type DocumentLink,
+  type WorkspaceEdit,
   ErrorCodes,
-  Hover,
+  type Hover,
   MessageType,
   ProposedFeatures,
   ResponseError,
@@ -21,7 +21,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from '../inventory/analysis-cache';
-import { analyzeWorkspace, WorkspaceAnalysis } from '../engine/analyze-workspace';
+import { analyzeWorkspace, type WorkspaceAnalysis } from '../engine/analyze-workspace';
 import { BootstrapError } from '../bootstrap/bootstrap-layout';
 import { suggestDomains } from '../bootstrap/domains';
 import { generateBootstrap } from '../bootstrap/generate-bootstrap';
@@ -32,7 +32,7 @@ import {
   applyLintConfiguration,
   emptyLintConfiguration,
   findLintConfigurationFile,
-  LintConfiguration,
+  type LintConfiguration,
   lintConfigurationFromSettings,
   loadLintConfigurationFile,
   mergeLintConfigurations,
@@ -189,7 +189,10 @@ function editsSettled(): Promise<void> {
   return new Promise((resolve) => {
     let seen = editsReceived;
     const check = (): void => {
-      if (editsReceived === seen) return resolve();
+      if (editsReceived === seen) {
+        resolve();
+        return;
+      }
       seen = editsReceived;
       setImmediate(check);
     };
@@ -437,7 +440,7 @@ function markScriptsExecutable(uris: readonly string[]): string[] {
   const marked: string[] = [];
   for (const uri of uris) {
     const path = pathOf(uri);
-    if (!path || !path.endsWith('.sh') || !workspaceRoots.some((root) => path.startsWith(`${root}/`))) continue;
+    if (!path?.endsWith('.sh') || !workspaceRoots.some((root) => path.startsWith(`${root}/`))) continue;
     try {
       const stat = lstatSync(path);
       if (!stat.isFile()) continue;

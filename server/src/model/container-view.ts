@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { VolumeMount } from '../languages/compose/model';
-import { FileStat, FileSystem, FileSystemError } from '../workspace/file-system';
+import { type FileStat, type FileSystem, FileSystemError } from '../workspace/file-system';
 import type { RenderedTemplate } from './rendered-template';
 
 /** Where a container path comes from on a fresh server. */

@@ -4,22 +4,22 @@ import { posix } from 'node:path';
 import { findComposeDirectories, loadComposeProject } from '../languages/compose/index';
 import type { ComposeProject, ComposeService, VolumeMount } from '../languages/compose/model';
 import type { SourceLocation } from '../text/source-location';
-import { loadNginxConfiguration, NginxConfiguration } from '../languages/nginx/configuration';
+import { loadNginxConfiguration, type NginxConfiguration } from '../languages/nginx/configuration';
 import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } from '../languages/shell/certbot-invocation';
 import { parseComposeCommand, type ComposeCommand } from '../languages/shell/compose-command';
 import { findDummyCertificates, type DummyCertificateScript } from '../languages/shell/dummy-certificate-script';
 import { initializeShellParser, parseShell } from '../languages/shell/shell-parser';
 import type { ShellScript } from '../languages/shell/shell-script';
-import { FileSystem } from '../workspace/file-system';
+import type { FileSystem } from '../workspace/file-system';
 import { FreshClone } from '../workspace/fresh-clone';
 import { RecordingFileSystem } from '../workspace/recording-file-system';
 import { loadInfrastructure, type Infrastructure } from './infrastructure/infrastructure';
 import { describeIgnoreRule } from '../workspace/git-ignore';
 import { hostNginxPackageFiles } from './host-nginx-package';
-import { ContainerView, HostPathInfo, HostPathState, ImageFiles, isWithin, LaterWriter, PathOrigin } from './container-view';
+import { ContainerView, type HostPathInfo, type HostPathState, type ImageFiles, isWithin, type LaterWriter, type PathOrigin } from './container-view';
 import { RenderedTemplate } from './rendered-template';
 import { summarizeDockerfile } from '../languages/dockerfile/dockerfile';
-import { isCertbotImage, nginxImageKind, NginxImageKind } from './image-kinds';
+import { isCertbotImage, nginxImageKind, type NginxImageKind } from './image-kinds';
 import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
 import { defaultNginxPrefix } from './nginx-paths';
 import { isKnownOpenrestyFlavour, openrestyFiles, openrestyKnownDirectories, openrestyMainConfigurationPath, openrestyPrefix } from './openresty-image';
@@ -116,7 +116,7 @@ interface NginxImage {
 function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxImage | undefined {
   const image = imageOf(service);
   const build = service.build;
-  if (build?.context.value !== undefined && build.context.value.startsWith('/')) {
+  if (build?.context.value?.startsWith('/')) {
     const dockerfile = posix.resolve(build.context.value, build.dockerfile?.value ?? 'Dockerfile');
     const text = readTextFile(fileSystem, dockerfile);
     if (text !== undefined) {
@@ -170,7 +170,7 @@ function nginxPaths(command: ComposeCommand | undefined, kind: NginxImage['kind'
   const configuration = valueOf('-c');
   if (kind !== 'openresty') {
     return {
-      mainConfigurationPath: configuration !== undefined && configuration.startsWith('/') ? configuration : '/etc/nginx/nginx.conf',
+      mainConfigurationPath: configuration?.startsWith('/') ? configuration : '/etc/nginx/nginx.conf',
       prefix: defaultNginxPrefix,
     };
   }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { posix } from 'node:path';
-import { FileStat, FileSystem, FileSystemError } from './file-system';
+import { type FileStat, type FileSystem, FileSystemError } from './file-system';
 
 const defaultMaximumFileSize = 64 * 1024 * 1024;
 

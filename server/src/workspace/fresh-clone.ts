@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { FileKind, FileSystem, FileSystemError } from './file-system';
-import { GitIgnore, IgnoreMatch } from './git-ignore';
+import { type FileKind, type FileSystem, FileSystemError } from './file-system';
+import { GitIgnore, type IgnoreMatch } from './git-ignore';
 
 /**
  * What a path of the working tree looks like after `git clone` on a new server, the starting

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { SourceLocation } from '../text/source-location';
-import { FileKind, FileSystem } from './file-system';
+import type { SourceLocation } from '../text/source-location';
+import type { FileKind, FileSystem } from './file-system';
 
 /**
  * gitignore(5) semantics, to tell which paths of a working tree a fresh clone would lack.
@@ -284,9 +284,6 @@ function matchFrom(pattern: Uint8Array, patternStart: number, text: Uint8Array, 
         // a trailing backslash compares against 0, which no path byte equals
         if (textByte !== byteAt(pattern, p)) return Wild.NoMatch;
         continue;
-      default:
-        if (textByte !== patternByte) return Wild.NoMatch;
-        continue;
       case question:
         if (textByte === slash) return Wild.NoMatch;
         continue;
@@ -382,6 +379,9 @@ function matchFrom(pattern: Uint8Array, patternStart: number, text: Uint8Array, 
         if (matched === negated || textByte === slash) return Wild.NoMatch;
         continue;
       }
+      default:
+        if (textByte !== patternByte) return Wild.NoMatch;
+        continue;
     }
   }
   return t < text.length ? Wild.NoMatch : Wild.Match;

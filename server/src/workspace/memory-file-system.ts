@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { FileStat, FileSystem, FileSystemError } from './file-system';
+import { type FileStat, type FileSystem, FileSystemError } from './file-system';
 
 /** An in-memory tree: test fixtures built in code, and the base for editor overlays. */
 export class MemoryFileSystem implements FileSystem {

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { FileStat, FileSystem, normalizeAbsolutePath } from './file-system';
+import { type FileStat, type FileSystem, normalizeAbsolutePath } from './file-system';
 
 /**
  * The disk with the editor's unsaved buffers laid over it: what the user sees is what certboot

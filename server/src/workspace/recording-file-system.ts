@@ -1,4 +1,4 @@
-import { FileStat, FileSystem, FileSystemError } from './file-system';
+import { type FileStat, type FileSystem, FileSystemError } from './file-system';
 import { sameBytes } from '../text/same-bytes';
 
 type Answer<Value> = { readonly value: Value } | { readonly error: string };
@@ -87,6 +87,8 @@ export class RecordedReads {
           return sameAnswer(read.answer, () => fileSystem.readFile(read.path), sameBytes);
         case 'directory':
           return sameAnswer(read.answer, () => fileSystem.readDirectory(read.path), sameNames);
+        default:
+          return false;
       }
     });
   }

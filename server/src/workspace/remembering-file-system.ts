@@ -1,4 +1,4 @@
-import { FileStat, FileSystem } from './file-system';
+import type { FileStat, FileSystem } from './file-system';
 
 type Answer<Value> = { readonly value: Value } | { readonly error: unknown };
 

@@ -130,7 +130,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
   let acme: AcmeServer | undefined;
   let root = '';
 
-  before(async function () {
+  before(async () => {
     hostBefore = snapshotHostPaths(watched);
     console.log(
       `      certbot test settings (cli.ini):\n${certbotTestSettings
@@ -148,7 +148,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
     });
   });
 
-  after(async function () {
+  after(async () => {
     await acme?.stop();
     await stopAllContainers();
     removeTemporaryDirectories();
@@ -168,7 +168,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
     return acme;
   }
 
-  it('1. the original example deadlocks on its first boot', async function () {
+  it('1. the original example deadlocks on its first boot', async () => {
     await report.time('1. original example, first boot', async (note) => {
       const directory = copyProject(originalExample, 'original');
       noteShim(directory, note);
@@ -232,7 +232,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
   });
 
   for (const variant of variants) {
-    describe(`${variant.name} project`, function () {
+    describe(`${variant.name} project`, () => {
       let project: ComposeProjectUnderTest | undefined;
       let nginxService: DeployedService;
       let issuer: DeployedService;
@@ -253,7 +253,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
         if (this.currentTest?.state === 'failed') failed = true;
       });
 
-      after(async function () {
+      after(async () => {
         await project?.down();
         if (acme !== undefined) await acme.forgetDomains(domains);
       });
@@ -272,7 +272,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
         return servedCertificate(server(), underTest().address, domains[0] ?? '', root);
       }
 
-      it('2. nginx boots with an empty certificate directory and serves the challenge path', async function () {
+      it('2. nginx boots with an empty certificate directory and serves the challenge path', async () => {
         await report.time(`2. ${variant.name}: first boot`, async (note) => {
           const directory = variant.prepare(note);
           noteShim(directory, note);
@@ -343,7 +343,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
 
       let beforeIssuance = new Map<string, string>();
 
-      it('3. certbot certonly --webroot gets a certificate from pebble through that nginx', async function () {
+      it('3. certbot certonly --webroot gets a certificate from pebble through that nginx', async () => {
         await report.time(`3. ${variant.name}: issuance`, async (note) => {
           const directory = underTest().directory;
           // Everything but certbot's storage and the webroot, to show later what the project changed by itself.
@@ -359,7 +359,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
         });
       });
 
-      it("4. HTTPS switches on without editing any file by hand; curl sees pebble's certificate", async function () {
+      it("4. HTTPS switches on without editing any file by hand; curl sees pebble's certificate", async () => {
         await report.time(`4. ${variant.name}: HTTPS on`, async (note) => {
           const nginxContainer = running();
           const started = Date.now();
@@ -391,7 +391,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
         });
       });
 
-      it('5. a restart with the certificate present boots straight into HTTPS', async function () {
+      it('5. a restart with the certificate present boots straight into HTTPS', async () => {
         await report.time(`5. ${variant.name}: restart`, async (note) => {
           const stopped = await underTest().stop(running());
           nginx = await underTest().start(nginxService);
@@ -405,7 +405,7 @@ describe('ACME bootstrap proof: nginx, certbot and pebble, from nothing to HTTPS
         });
       });
 
-      it('6. a renewal replaces the certificate and nginx serves the new one after its reload', async function () {
+      it('6. a renewal replaces the certificate and nginx serves the new one after its reload', async () => {
         await report.time(`6. ${variant.name}: renewal`, async (note) => {
           const before = await served();
           assert.ok(before !== undefined, 'nginx serves a certificate before the renewal');

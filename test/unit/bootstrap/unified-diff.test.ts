@@ -8,7 +8,7 @@ describe('unified diff', () => {
   });
 
   it('keeps three lines of context and merges close hunks', () => {
-    const before = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16'].join('\n') + '\n';
+    const before = `${['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16'].join('\n')}\n`;
     const after = before.replace('2\n', 'two\n').replace('4\n', 'four\n').replace('15\n', '');
     strictEqual(
       unifiedDiff('a/f', 'b/f', before, after),

@@ -5,7 +5,7 @@ import {
   certbootDocumentSelector,
   cloudFormationFilePatterns,
   composeFileNamePattern,
-  DocumentFilter,
+  type DocumentFilter,
   terraformFilePattern,
 } from '../../../client/src/document-selector';
 import { repositoryRoot } from '../../support/paths';

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { ComposeProject, loadComposeProject } from '../../../server/src/languages/compose/index';
+import { type ComposeProject, loadComposeProject } from '../../../server/src/languages/compose/index';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { at, range } from './support';
 

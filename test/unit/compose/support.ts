@@ -1,4 +1,4 @@
-import { Range, SourceLocation } from '../../../server/src/languages/compose/source-location';
+import type { Range, SourceLocation } from '../../../server/src/languages/compose/source-location';
 
 export function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range {
   return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };

@@ -40,7 +40,7 @@ function applyEdits(files: Record<string, string>, edits: readonly FileEdit[]): 
       .filter((edit) => edit.file === file)
       .map((edit) => ({ start: offsetAt(text, edit.range.start), end: offsetAt(text, edit.range.end), newText: edit.newText }))
       .sort((first, second) => second.start - first.start);
-    ordered.forEach((edit, index) => assert.ok(index === 0 || edit.end <= (ordered[index - 1]?.start ?? 0), `edits of ${file} overlap`));
+    for (const [index, edit] of ordered.entries()) assert.ok(index === 0 || edit.end <= (ordered[index - 1]?.start ?? 0), `edits of ${file} overlap`);
     result[file] = ordered.reduce((current, edit) => current.slice(0, edit.start) + edit.newText + current.slice(edit.end), text);
   }
   return result;

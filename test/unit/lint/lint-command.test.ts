@@ -1,7 +1,7 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { join } from 'node:path';
 import type { Finding } from '../../../server/src/text/findings';
-import { AnalyzeRequest, lintUsage, runLintCommand } from '../../../server/src/engine/lint-command';
+import { type AnalyzeRequest, lintUsage, runLintCommand } from '../../../server/src/engine/lint-command';
 import { fixturesRoot } from '../../support/paths';
 import { finding, range } from './support';
 

@@ -1,8 +1,8 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { loadNginxConfiguration } from '../../../server/src/languages/nginx/configuration';
 import { toCrossplanePayload, writeCrossplanePayload } from '../../../server/src/languages/nginx/crossplane-payload';
-import { ArgumentRangeView, noRanges, parseNginx, readArgumentRanges } from '../../../server/src/languages/nginx/parser';
-import { NginxDirective } from '../../../server/src/languages/nginx/syntax-tree';
+import { type ArgumentRangeView, noRanges, parseNginx, readArgumentRanges } from '../../../server/src/languages/nginx/parser';
+import type { NginxDirective } from '../../../server/src/languages/nginx/syntax-tree';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 
 /** Arguments that every escape path of the writer meets: quotes, backslashes, control characters, non-ASCII text. */

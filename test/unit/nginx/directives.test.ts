@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import { ArgumentRule, DirectiveContext, DirectiveSignature, directiveSignatures } from '../../../server/src/languages/nginx/directives';
+import { type ArgumentRule, type DirectiveContext, type DirectiveSignature, directiveSignatures } from '../../../server/src/languages/nginx/directives';
 
 const everyContext: DirectiveContext[] = [
   'main',

@@ -2,7 +2,7 @@ import { deepStrictEqual, strictEqual } from 'node:assert';
 import { mainContext } from '../../../server/src/languages/nginx/analyzer';
 import { lexNginx } from '../../../server/src/languages/nginx/lexer';
 import { parseNginx } from '../../../server/src/languages/nginx/parser';
-import { NginxDirective, Range, TextSpan } from '../../../server/src/languages/nginx/syntax-tree';
+import type { NginxDirective, Range, TextSpan } from '../../../server/src/languages/nginx/syntax-tree';
 
 function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range {
   return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };

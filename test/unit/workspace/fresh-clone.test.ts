@@ -2,7 +2,7 @@ import { deepStrictEqual, strictEqual } from 'node:assert';
 import { lstatSync, readdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
-import { findRepositoryRoot, FreshClone, FreshCloneResult, freshCloneState } from '../../../server/src/workspace/fresh-clone';
+import { findRepositoryRoot, FreshClone, type FreshCloneResult, freshCloneState } from '../../../server/src/workspace/fresh-clone';
 import { describeIgnoreRule, GitIgnore } from '../../../server/src/workspace/git-ignore';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { CountingFileSystem, git, temporaryRepository } from './support';

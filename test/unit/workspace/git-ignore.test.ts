@@ -1,7 +1,7 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { FileKind, FileSystem, FileSystemError } from '../../../server/src/workspace/file-system';
+import { type FileKind, type FileSystem, FileSystemError } from '../../../server/src/workspace/file-system';
 import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import { describeIgnoreRule, GitIgnore, wildmatch } from '../../../server/src/workspace/git-ignore';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from 'node:assert';
-import { FileStat, FileSystem } from '../../../server/src/workspace/file-system';
+import type { FileStat, FileSystem } from '../../../server/src/workspace/file-system';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { RememberingFileSystem } from '../../../server/src/workspace/remembering-file-system';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { FileStat, FileSystem } from '../../../server/src/workspace/file-system';
+import type { FileStat, FileSystem } from '../../../server/src/workspace/file-system';
 
 /**
  * Real git, isolated from the developer's configuration: a global core.excludesFile or

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, type ScalarTag, type CollectionTag } from 'yaml';
-import { JsonSyntaxError, JsonValue, LineIndex, parseJsonDocument } from '../json/json-document';
+import { JsonSyntaxError, type JsonValue, LineIndex, parseJsonDocument } from '../json/json-document';
 import type { Range } from '../../text/source-location';
 
 /** UTF-16 offsets into the template's text, end exclusive. */
@@ -207,7 +207,7 @@ class YamlConverter {
     if (isAlias(node)) return { kind: 'scalar', value: null, ...this.located(start, end) };
     const value = this.untagged(node, start, end, depth);
     const tag = node.tag;
-    if (tag !== undefined && tag.startsWith('!') && shortFormNames.includes(tag.slice(1))) {
+    if (tag?.startsWith('!') && shortFormNames.includes(tag.slice(1))) {
       return { kind: 'intrinsic', name: longFormName(tag.slice(1)), argument: value, ...this.located(this.tagStart(tag, start), end) };
     }
     return value;

@@ -1,5 +1,5 @@
 import { isUnknownText } from './interpolation';
-import { Located, SourceLocation } from './source-location';
+import type { Located, SourceLocation } from './source-location';
 
 /**
  * A compose file after YAML parsing and interpolation, before merging: aliases and `<<` merge

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { FileSystem } from '../../workspace/file-system';
+import type { FileSystem } from '../../workspace/file-system';
 
 /** The names compose looks for, in its order of preference. */
 export const composeFileNames: readonly string[] = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];

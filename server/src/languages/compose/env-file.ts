@@ -1,6 +1,6 @@
-import { describeFileSystemError, FileSystem } from '../../workspace/file-system';
+import { describeFileSystemError, type FileSystem } from '../../workspace/file-system';
 import { interpolate } from './interpolation';
-import { ComposeDiagnostic, fileStartLocation, Range } from './source-location';
+import { type ComposeDiagnostic, fileStartLocation, type Range } from './source-location';
 import { maximumComposeFileSize } from './yaml-reader';
 
 export interface EnvFile {

@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
-import { ComposeEntry, ComposeMapping, childOf, isMapping, mappingChild, scalarText } from './compose-node';
-import { isUnknownText, VariableLookup } from './interpolation';
-import { LoadContext } from './load-context';
+import { type ComposeEntry, type ComposeMapping, childOf, isMapping, mappingChild, scalarText } from './compose-node';
+import { isUnknownText, type VariableLookup } from './interpolation';
+import type { LoadContext } from './load-context';
 import { mergeServices } from './merge';
-import { SourceLocation } from './source-location';
+import type { SourceLocation } from './source-location';
 
 /**
  * Resolves `extends` in every service of a merged model: the referenced service (same file, or

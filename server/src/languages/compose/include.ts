@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import { ComposeEntry, ComposeMapping, ComposeNode, childOf, mappingChild, scalarText } from './compose-node';
+import { type ComposeEntry, type ComposeMapping, type ComposeNode, childOf, mappingChild, scalarText } from './compose-node';
 import { isUnknownText } from './interpolation';
-import { LoadContext } from './load-context';
+import type { LoadContext } from './load-context';
 
 export interface IncludedProject {
   /** Files merged into the included model: its `path` list. */

@@ -28,6 +28,7 @@ export function interpolate(text: string, lookup: VariableLookup): Interpolation
   const errors: string[] = [];
   const result = new Interpolator(text, lookup, errors).expand(0, text.length);
   if (errors.length > 0) return { text: unknownMarker, unknown: true, errors };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the interpolator's own marker of an unknown value
   const collapsed = result.replace(/\u0000+/g, unknownMarker);
   return { text: collapsed, unknown: isUnknownText(collapsed), errors };
 }

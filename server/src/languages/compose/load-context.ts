@@ -1,9 +1,9 @@
-import { FileSystem } from '../../workspace/file-system';
-import { ComposeMapping } from './compose-node';
-import { VariableLookup } from './interpolation';
-import { ComposeDocument } from './model';
+import type { FileSystem } from '../../workspace/file-system';
+import type { ComposeMapping } from './compose-node';
+import type { VariableLookup } from './interpolation';
+import type { ComposeDocument } from './model';
 import { normalizeServices } from './normalize-service';
-import { ComposeDiagnostic } from './source-location';
+import type { ComposeDiagnostic } from './source-location';
 import { readComposeFile } from './yaml-reader';
 
 /** What one project load accumulates: every file read, its document, and every diagnostic. */

@@ -1,14 +1,14 @@
 import { posix } from 'node:path';
-import { FileSystem } from '../../workspace/file-system';
-import { ComposeMapping, childOf, mappingChild, scalarText } from './compose-node';
+import type { FileSystem } from '../../workspace/file-system';
+import { type ComposeMapping, childOf, mappingChild, scalarText } from './compose-node';
 import { discoverComposeFiles } from './discovery';
 import { readEnvFile } from './env-file';
 import { resolveExtends } from './extends';
-import { IncludedProject, resolveIncludes } from './include';
-import { isUnknownText, VariableLookup } from './interpolation';
+import { type IncludedProject, resolveIncludes } from './include';
+import { isUnknownText, type VariableLookup } from './interpolation';
 import { LoadContext } from './load-context';
 import { mergeFiles } from './merge';
-import { ComposeProject } from './model';
+import type { ComposeProject } from './model';
 import { buildServices } from './service-model';
 import { fileStartLocation } from './source-location';
 
@@ -56,10 +56,9 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
     if (!merged) return undefined;
     const withExtends = resolveExtends(context, merged, modelVariables);
     return resolveIncludes(context, withExtends, stack, (project: IncludedProject, includeStack) => {
-      const includedVariables = project.envFiles.reduce(
-        (accumulated, envFile) => new Map([...accumulated, ...readEnvFile(fileSystem, envFile, environment, context.diagnostics)]),
-        new Map(Object.entries(environment)),
-      );
+      const includedVariables = new Map(Object.entries(environment));
+      for (const envFile of project.envFiles)
+        for (const [name, value] of readEnvFile(fileSystem, envFile, environment, context.diagnostics)) includedVariables.set(name, value);
       return loadModel(project.files, project.projectDirectory, (name) => includedVariables.get(name), includeStack);
     });
   };

@@ -1,4 +1,4 @@
-import { ComposeEntry, ComposeMapping, ComposeNode, isMapping } from './compose-node';
+import { type ComposeEntry, type ComposeMapping, type ComposeNode, isMapping } from './compose-node';
 import { portMergeKey } from './port-syntax';
 import { volumeMergeKey } from './volume-syntax';
 

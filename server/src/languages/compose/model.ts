@@ -1,5 +1,5 @@
 import type { Document, LineCounter } from 'yaml';
-import { ComposeDiagnostic, Located, SourceLocation } from './source-location';
+import type { ComposeDiagnostic, Located, SourceLocation } from './source-location';
 
 export interface ComposeProject {
   /** Absolute path; relative paths in the main files resolve against it. */

@@ -1,4 +1,4 @@
-import { ComposeEntry, ComposeMapping, ComposeNode, isMapping, scalarText } from './compose-node';
+import { type ComposeEntry, type ComposeMapping, type ComposeNode, isMapping, scalarText } from './compose-node';
 
 /**
  * compose accepts a list or a mapping for `environment` and `depends_on`, and a string or a

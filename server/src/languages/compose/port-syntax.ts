@@ -1,6 +1,6 @@
-import { ComposeNode, childOf, scalarText } from './compose-node';
+import { type ComposeNode, childOf, scalarText } from './compose-node';
 import { isUnknownText } from './interpolation';
-import { PortBinding, PortProtocol } from './model';
+import type { PortBinding, PortProtocol } from './model';
 
 export type PortParse = { readonly binding: PortBinding } | { readonly error: string };
 

@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
-import { ComposeMapping, ComposeNode, childOf, locatedText, mappingChild, scalarText } from './compose-node';
-import { isUnknownText, VariableLookup } from './interpolation';
-import { ComposeBuild, ComposeService, PortBinding, RestartPolicy, RestartPolicyName, VolumeMount } from './model';
+import { type ComposeMapping, type ComposeNode, childOf, locatedText, mappingChild, scalarText } from './compose-node';
+import { isUnknownText, type VariableLookup } from './interpolation';
+import type { ComposeBuild, ComposeService, PortBinding, RestartPolicy, RestartPolicyName, VolumeMount } from './model';
 import { parsePort } from './port-syntax';
-import { ComposeDiagnostic, Located, SourceLocation } from './source-location';
+import type { ComposeDiagnostic, Located, SourceLocation } from './source-location';
 import { parseVolume } from './volume-syntax';
 
 /** Turns the merged, resolved services of a model into the typed service model rules read. */

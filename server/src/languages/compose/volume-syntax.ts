@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import { ComposeNode, childOf, scalarText } from './compose-node';
+import { type ComposeNode, childOf, scalarText } from './compose-node';
 import { isUnknownText, unknownMarker } from './interpolation';
-import { VolumeMount, VolumeType } from './model';
+import type { VolumeMount, VolumeType } from './model';
 
 /** `skipped`: a mount type certboot does not model (npipe, image, cluster). */
 export type VolumeParse = { readonly mount: VolumeMount } | { readonly error: string } | { readonly skipped: true };

@@ -1,8 +1,8 @@
-import { Alias, Document, LineCounter, Node, Pair, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import { describeFileSystemError, FileSystem } from '../../workspace/file-system';
-import { ComposeEntry, ComposeMapping, ComposeNode, MergeTag } from './compose-node';
-import { interpolate, VariableLookup } from './interpolation';
-import { ComposeDiagnostic, fileStartLocation, Range, SourceLocation } from './source-location';
+import { type Alias, type Document, LineCounter, type Node, type Pair, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { describeFileSystemError, type FileSystem } from '../../workspace/file-system';
+import type { ComposeEntry, ComposeMapping, ComposeNode, MergeTag } from './compose-node';
+import { interpolate, type VariableLookup } from './interpolation';
+import { type ComposeDiagnostic, fileStartLocation, type Range, type SourceLocation } from './source-location';
 
 /** Compose files are small; anything bigger is a generated or unrelated file not worth parsing. */
 export const maximumComposeFileSize = 5 * 1024 * 1024;

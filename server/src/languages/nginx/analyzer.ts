@@ -1,5 +1,5 @@
-import { DirectiveContext, directiveSignatures, DirectiveSignature } from './directives';
-import { NginxArgument } from './syntax-tree';
+import { type DirectiveContext, directiveSignatures, type DirectiveSignature } from './directives';
+import type { NginxArgument } from './syntax-tree';
 
 /**
  * The chain of block directives around a statement, as crossplane tracks it: `[]` at the top

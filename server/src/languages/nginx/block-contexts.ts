@@ -1,4 +1,4 @@
-import { BlockContext, enterBlockContext } from './analyzer';
+import { type BlockContext, enterBlockContext } from './analyzer';
 
 /**
  * enterBlockContext with its answers kept: the thousands of blocks of a big configuration share a

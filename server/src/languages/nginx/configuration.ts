@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
 import type { RoundCache } from '../../workspace/round-cache';
 import { sameBytes } from '../../text/same-bytes';
-import { describeFileSystemError, FileSystem, FileSystemError } from '../../workspace/file-system';
-import { BlockContext, mainContext } from './analyzer';
+import { describeFileSystemError, type FileSystem, FileSystemError } from '../../workspace/file-system';
+import { type BlockContext, mainContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
 import { expandGlob, GlobLimitError, hasGlobMagic } from './glob';
-import { InvalidDirectiveHandling, parseNginx } from './parser';
-import { NginxDirective, NginxError, NginxFile, TextSpan } from './syntax-tree';
+import { type InvalidDirectiveHandling, parseNginx } from './parser';
+import { type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
 import { decodeConfigurationText } from './text';
 
 /** A parse kept between analyses: reused while the file's bytes stay the same. */

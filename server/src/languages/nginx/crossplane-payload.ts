@@ -1,7 +1,7 @@
-import { ConfigurationFile, NginxConfiguration } from './configuration';
+import type { ConfigurationFile, NginxConfiguration } from './configuration';
 import { lexNginx } from './lexer';
-import { ArgumentRangeView, noRanges, readArgumentRanges } from './parser';
-import { NginxComment, NginxDirective, NginxError } from './syntax-tree';
+import { type ArgumentRangeView, noRanges, readArgumentRanges } from './parser';
+import type { NginxComment, NginxDirective, NginxError } from './syntax-tree';
 
 /** One statement of crossplane's JSON payload; key order follows crossplane's output. */
 export interface CrossplaneStatement {
@@ -248,13 +248,13 @@ class PayloadWriter {
     };
     if (this.options.combine) config(files[0].displayPath, errors, 0);
     else
-      files.forEach((file, index) =>
+      for (const [index, file] of files.entries()) {
         config(
           file.displayPath,
           errors.filter((error) => error.file === file),
           index,
-        ),
-      );
+        );
+      }
     this.closeArray(2);
     this.out.bytes(this.layout(0).closeObject);
     this.out.flush();

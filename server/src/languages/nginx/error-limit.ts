@@ -1,4 +1,4 @@
-import { NginxError } from './syntax-tree';
+import type { NginxError } from './syntax-tree';
 
 /**
  * How many errors of one file are reported. A file of sixteen million stray braces has as many

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { FileSystem, FileSystemError } from '../../workspace/file-system';
+import { type FileSystem, FileSystemError } from '../../workspace/file-system';
 
 export function hasGlobMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern);

@@ -1,5 +1,5 @@
 import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
-import { NginxError, TextSpan } from './syntax-tree';
+import { type NginxError, TextSpan } from './syntax-tree';
 
 export const enum TokenKind {
   Word,

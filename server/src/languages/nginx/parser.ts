@@ -1,8 +1,8 @@
-import { BlockContext, directiveChecksIn } from './analyzer';
+import { type BlockContext, directiveChecksIn } from './analyzer';
 import { BlockContexts } from './block-contexts';
 import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
 import { isLuaBlockDirective, NginxLexer, TokenKind } from './lexer';
-import { NginxArgument, NginxComment, NginxDirective, NginxError, NginxFile, TextSpan } from './syntax-tree';
+import { type NginxArgument, type NginxComment, type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
 
 /**
  * Whose judgement the parser follows where nginx and crossplane differ:

@@ -1,4 +1,4 @@
-import { FileSystemErrorCode } from '../../workspace/file-system';
+import type { FileSystemErrorCode } from '../../workspace/file-system';
 
 import type { Position, Range } from '../../text/source-location';
 

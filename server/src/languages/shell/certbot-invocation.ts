@@ -153,7 +153,7 @@ function launchOf(command: ShellCommand): ContainerLaunch | undefined {
 }
 
 function isCertbot(word: ShellWord | undefined): boolean {
-  return word !== undefined && word.literal && ['certbot', 'certbot-auto', 'letsencrypt'].includes(basename(word));
+  return word?.literal === true && ['certbot', 'certbot-auto', 'letsencrypt'].includes(basename(word));
 }
 
 /** The image's repository is `certbot/…` (any registry, any tag): its entrypoint is certbot. */

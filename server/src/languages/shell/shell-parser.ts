@@ -211,7 +211,7 @@ class ScriptCollector {
     const children = node.children;
     for (let index = 0; index < children.length; index++) {
       const child = children[index];
-      if (!child || !child.isNamed) continue;
+      if (!child?.isNamed) continue;
       const next = children[index + 1];
       const background = context.background || (next !== undefined && next !== null && next.type === '&');
       this.visit(child, background === context.background ? context : { ...context, background }, depth + 1);

@@ -132,7 +132,7 @@ class HclReader {
     const type = children[0];
     const open = children.find((child) => child.type === 'block_start');
     const close = children.find((child) => child.type === 'block_end');
-    if (!type || type.type !== 'identifier' || !open || !close || close.isMissing) return undefined;
+    if (type?.type !== 'identifier' || !open || !close || close.isMissing) return undefined;
     const labels: HclLabel[] = children
       .slice(1)
       .filter((child) => child.type === 'string_lit' || child.type === 'identifier')

@@ -1,5 +1,15 @@
 import { posix } from 'node:path';
-import { attributeStep, childExpressions, findAttribute, findBlocks, HclAttribute, HclBlock, HclExpression, HclFile, HclReference } from './hcl-syntax';
+import {
+  attributeStep,
+  childExpressions,
+  findAttribute,
+  findBlocks,
+  type HclAttribute,
+  type HclBlock,
+  type HclExpression,
+  type HclFile,
+  type HclReference,
+} from './hcl-syntax';
 
 export interface TerraformFile {
   readonly path: string;

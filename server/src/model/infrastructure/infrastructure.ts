@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { readCloudFormationTemplate, type CloudFormationTemplate } from '../../languages/cloudformation/template';
 import { initializeTerraformParser, parseHcl } from '../../languages/terraform/hcl-parser';
-import { localModuleSource, moduleCalls, TerraformFile, TerraformModule, TerraformValue } from '../../languages/terraform/module';
+import { localModuleSource, moduleCalls, type TerraformFile, TerraformModule, type TerraformValue } from '../../languages/terraform/module';
 import type { FileSystem } from '../../workspace/file-system';
 import { findFiles, readTextFile } from '../../workspace/text-files';
 

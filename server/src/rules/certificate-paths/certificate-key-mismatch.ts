@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
 import { certbotFileKind, lineagePath } from '../../facts/certbot-directories';
-import { CertificateReference, tlsServers } from '../../facts/certificate-references';
+import { type CertificateReference, tlsServers } from '../../facts/certificate-references';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import { indentationAt, readWorkspaceText } from '../../fixes/text-edits';
 import type { FileEdit } from '../../text/findings';
 import type { FileSystem } from '../../workspace/file-system';
 import { describeNginx } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 function argumentText(reference: CertificateReference, value: string): string {
   return reference.argument.quoted ? `"${value}"` : value;

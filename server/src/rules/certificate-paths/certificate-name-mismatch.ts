@@ -1,9 +1,9 @@
-import { certbotJobs, containerPathFor, Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
-import { certificateReferences, CertificateReference, tlsServers } from '../../facts/certificate-references';
+import { certbotJobs, containerPathFor, type Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
+import { certificateReferences, type CertificateReference, tlsServers } from '../../facts/certificate-references';
 import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { describeNginx } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 /** The lineages certbot creates in the directory a reference lies in; undefined when not all are known. */
 function lineagesFor(deployment: Deployment, reference: CertificateReference): Lineage[] | undefined {
@@ -63,7 +63,7 @@ function unknownLineageFindings(deployment: Deployment, project: DeployedProject
           ]
         : [];
     const naming =
-      holding && holding.domains.includes(lineageFile.name) && holding.invocation.certName === undefined
+      holding?.domains.includes(lineageFile.name) && holding.invocation.certName === undefined
         ? ` (certbot names a lineage after \`--cert-name\`, else the first \`-d\`: \`${holding.domains[0] ?? ''}\`)`
         : '';
     findings.push({

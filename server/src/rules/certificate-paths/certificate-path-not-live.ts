@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import { certbotFileKind, certbotJobs, CertbotPath, containerPathFor, Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
-import { certificateReferences, CertificateReference, tlsServers } from '../../facts/certificate-references';
+import { certbotFileKind, certbotJobs, type CertbotPath, containerPathFor, type Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
+import { certificateReferences, type CertificateReference, tlsServers } from '../../facts/certificate-references';
 import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { describeNginx, isHostNginx } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 /** The live file that stands for a certbot file: `cert` served by nginx becomes `fullchain` (see certificate-without-chain). */
 function liveFile(kind: NonNullable<ReturnType<typeof certbotFileKind>>, directive: string): string {

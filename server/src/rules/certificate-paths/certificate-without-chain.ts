@@ -3,7 +3,7 @@ import { lineagePath } from '../../facts/certbot-directories';
 import { certificateReferences } from '../../facts/certificate-references';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import { describeNginx } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 function findingsFor(project: DeployedProject, service: DeployedService, workspaceRoot: string): RuleFinding[] {
   return certificateReferences(project, service).flatMap((reference): RuleFinding[] => {

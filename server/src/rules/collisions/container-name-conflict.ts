@@ -6,7 +6,7 @@ import { basename, containerLaunch, optionValue } from '../../languages/shell/co
 import type { ShellCommand, ShellWord } from '../../languages/shell/shell-script';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 interface NamedService {
   readonly name: string;
@@ -178,7 +178,7 @@ function scriptFindings(deployment: Deployment): RuleFinding[] {
       const words = wordsOf(invocation.command);
       const launch = containerLaunch(words);
       const nameWord = launch && optionValue(launch.options, '--name');
-      if (!launch || !nameWord || !nameWord.literal) continue;
+      if (!launch || !nameWord?.literal) continue;
       const name = nameWord.value;
       const launcher = invocation.launcher === 'docker-run' ? 'docker run' : 'docker compose run';
       const composeName = composeNames.find((candidate) => candidate.name === name);

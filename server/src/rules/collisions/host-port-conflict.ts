@@ -18,7 +18,7 @@ import type { ShellWord } from '../../languages/shell/shell-script';
 import { sliceWord } from '../../languages/shell/shell-word';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 type Owner =
   | { readonly kind: 'service'; readonly project: DeployedProject; readonly service: DeployedService }

@@ -1,14 +1,14 @@
 import { posix } from 'node:path';
 import {
   blockingFirstBootFailures,
-  ChallengeAnswer,
+  type ChallengeAnswer,
   challengePrefix,
   challengeRoutes,
   challengeUri,
-  ChallengeRoute,
+  type ChallengeRoute,
   containerPathOf,
   frontNginx,
-  HttpServer,
+  type HttpServer,
   followedOnFirstBoot,
   jobWordLocation,
   routeFor,
@@ -26,7 +26,7 @@ import type { NginxArgument } from '../../languages/nginx/syntax-tree';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import { describeNginxRunner } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 const tokenUrl = (domain: string | undefined): string => `http://${domain ?? '<domain>'}${challengePrefix}<token>`;
 const rateLimit = "5 failed validations per hostname per hour hit Let's Encrypt's rate limit";

@@ -5,8 +5,8 @@ import {
   argumentLocation,
   expandedConfiguration,
   fixedPathArgument,
-  NginxBlock,
-  PlacedDirective,
+  type NginxBlock,
+  type PlacedDirective,
   walkDirectives,
   walkDirectivesNamed,
 } from '../../model/nginx-blocks';
@@ -19,7 +19,7 @@ import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import { scriptProvidingInstallerFile } from '../../facts/first-boot-failures';
 import { describeNginx, isHostNginx } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 import { formatTlsSettings, missingTlsSettings } from '../../fixes/tls-settings';
 
 /** The two files certbot's nginx installer writes at the root of its directory, and the directive naming each. */

@@ -1,15 +1,15 @@
 import { posix } from 'node:path';
 import type { VolumeMount } from '../../languages/compose/model';
-import { CertbotPath, certbotPathOfOrigin } from '../../facts/certbot-directories';
+import { type CertbotPath, certbotPathOfOrigin } from '../../facts/certbot-directories';
 import { isWithin } from '../../model/container-view';
-import { certbotConfigDirectory, DeployedProject, DeployedService } from '../../model/deployment';
+import { certbotConfigDirectory, type DeployedProject, type DeployedService } from '../../model/deployment';
 import { describeMount } from '../../model/locations';
 import { argumentLocation, expandedConfiguration, walkDirectives } from '../../model/nginx-blocks';
 import { readWorkspaceText } from '../../fixes/text-edits';
 import type { FileEdit, Fix, RelatedLocation } from '../../text/findings';
 import type { Range } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 const certificateDirectives = new Set(['ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate', 'ssl_stapling_file']);
 

@@ -1,8 +1,8 @@
 import type { DeployedProject } from '../../model/deployment';
 import type { RelatedLocation } from '../../text/findings';
-import { certbotInstallerFiles, FirstBootFailure, firstBootFailures, placeholderCommandLocation, whyMissing } from '../../facts/first-boot-failures';
+import { certbotInstallerFiles, type FirstBootFailure, firstBootFailures, placeholderCommandLocation, whyMissing } from '../../facts/first-boot-failures';
 import { describeHostConfigurationDirectory, describeNginx, isHostNginx } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 function placeholderRelated(failure: FirstBootFailure): RelatedLocation[] {
   const location = placeholderCommandLocation(failure);

@@ -1,6 +1,6 @@
 import type { RestartPolicy } from '../../languages/compose/model';
 import { firstBootFailures } from '../../facts/first-boot-failures';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 function describePolicy(restart: RestartPolicy): string {
   if (restart.origin === 'deploy.restart_policy') {

@@ -1,17 +1,17 @@
 import { posix } from 'node:path';
 import type { VolumeMount } from '../../languages/compose/model';
 import {
-  ChallengeAnswer,
+  type ChallengeAnswer,
   challengePrefix,
   challengeRoutes,
-  ChallengeRoute,
+  type ChallengeRoute,
   containerPathOf,
   followedOnFirstBoot,
   jobWordLocation,
   sameStorage,
-  StorageOrigin,
+  type StorageOrigin,
   storageOf,
-  WebrootJob,
+  type WebrootJob,
   webrootStorage,
 } from '../../facts/acme-challenge';
 import { describeRunOrigin } from '../../facts/certbot-runs';
@@ -22,7 +22,7 @@ import type { FileEdit, Fix, RelatedLocation } from '../../text/findings';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import { describeNginx, describeNginxRunner } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 const acmeDirectory = '.well-known/acme-challenge';
 
@@ -139,7 +139,7 @@ function addMountFix(fileSystem: FileSystem, nginx: DeployedService, nginxDirect
 /** Points `root`/`alias` of the challenge location at where nginx already mounts certbot's directory. */
 function repointFix(route: ChallengeRoute, answer: Extract<ChallengeAnswer, { kind: 'served' }>, certbotTokens: StorageOrigin): Fix | undefined {
   const source = answer.source;
-  if (!source || !answer.location || !answer.location.block?.entries.includes(source)) return undefined;
+  if (!source || !answer.location?.block?.entries.includes(source)) return undefined;
   const visible = containerPathOf(route.nginx, certbotTokens);
   const argument = source.directive.args[0];
   const location = argument && hostLocation(route.nginx.view, source.file, argument.span);

@@ -1,7 +1,7 @@
 import { cloudFormationCertificates, parameterDefault, terraformCertificates, type TerraformCertificate } from '../../model/infrastructure/acm-certificates';
 import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits, zoneMissingInCalledModule } from '../../fixes/acm-fixes';
 import type { Fix, RelatedLocation } from '../../text/findings';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 const whatHappens =
   "ACM cannot renew it by itself: 45 days before it expires ACM emails the domain's WHOIS contacts and admin@, administrator@, hostmaster@, postmaster@ and webmaster@, and unless someone follows the approval link in time the certificate expires";

@@ -1,7 +1,7 @@
 import { terraformCertificates } from '../../model/infrastructure/acm-certificates';
 import { createBeforeDestroyFix } from '../../fixes/acm-fixes';
 import type { RelatedLocation } from '../../text/findings';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 export const acmReplaceWithoutCreateBeforeDestroy: Rule = {
   id: 'acm-replace-without-create-before-destroy',

@@ -3,7 +3,7 @@ import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits, zoneMiss
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { findAttribute } from '../../languages/terraform/hcl-syntax';
 import type { TerraformResource } from '../../languages/terraform/module';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 const noFixInCalledModule =
   ' No fix is offered: the module has no Route 53 hosted zone for the validation records and is called as a module elsewhere in the workspace, so the zone ID has to come in through a variable that every caller sets.';

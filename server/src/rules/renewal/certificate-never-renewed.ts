@@ -1,5 +1,5 @@
 import { describeDomains, describeRunOrigin, issuesOnce, renewalPicture, renews, runVerbWord, runWordLocation } from '../../facts/certbot-runs';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 export const certificateNeverRenewed: Rule = {
   id: 'certificate-never-renewed',

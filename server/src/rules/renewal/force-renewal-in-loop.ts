@@ -7,7 +7,7 @@ import {
   type CertbotRun,
   type Repetition,
 } from '../../facts/certbot-runs';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 function describeRepetition(repetition: Repetition, run: CertbotRun, workspaceRoot: string): string {
   const origin = describeRunOrigin(run, workspaceRoot);

@@ -6,7 +6,7 @@ import type { ConfigurationFile } from '../../languages/nginx/configuration';
 import type { NginxDirective } from '../../languages/nginx/syntax-tree';
 import { readTextFile } from '../../workspace/text-files';
 import { describeNginx } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 const stoppedDirectives = new Set(['ssl_stapling', 'ssl_stapling_verify']);
 

@@ -20,7 +20,7 @@ import type { SourceLocation } from '../../text/source-location';
 import { enabledStages, type EnabledStage } from '../../facts/enabled-stages';
 import type { FileSystem } from '../../workspace/file-system';
 import { describeNginx } from '../../facts/nginx-names';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 import { nginxReloadLoopCommand } from '../../fixes/compose-commands';
 
 /** Official images before 1.19 have no `/docker-entrypoint.sh`: their loop starts nginx itself. */

@@ -1,6 +1,6 @@
 import { describeDomains, describeRunOrigin, removeRunWords, renewalPicture, runWordLocation } from '../../facts/certbot-runs';
 import type { CertbotOption } from '../../languages/shell/certbot-invocation';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 /** Let's Encrypt's staging directory, and the test servers of other ACME CAs. */
 const stagingServer = /staging/i;

@@ -8,7 +8,7 @@ import type { ComposeCommand } from '../../languages/shell/compose-command';
 import { basename } from '../../languages/shell/container-launch';
 import type { ShellCommand } from '../../languages/shell/shell-script';
 import type { FileSystem } from '../../workspace/file-system';
-import { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleFinding } from '../rule';
 
 const startingCommands = new Set(['nginx', 'nginx-debug']);
 
