@@ -1,11 +1,12 @@
 import { posix } from 'node:path';
 import { buildDeployment } from '../model/deployment';
-import { readWorkspaceText } from '../fixes/text-edits';
+
 import type { FileSystem } from '../workspace/file-system';
 import { applyFileEdits, type EditedFile } from '../fixes/apply-edits';
 import { isCertificateDomain, isPlainEmail, suggestDomains } from './domains';
 import { BootstrapError, generateBootstrap } from './generate-bootstrap';
 import { unifiedDiff } from '../fixes/unified-diff';
+import { readTextFile } from '../workspace/text-files';
 
 export interface BootstrapCommandContext {
   readonly cwd: string;
@@ -138,7 +139,7 @@ export async function runBootstrapCommand(argv: readonly string[], context: Boot
   let summary: string[];
   try {
     const result = generateBootstrap(deployment, fileSystem, { domains, email: parsed.email as string, staging: parsed.staging });
-    files = applyFileEdits(result.edits, (file) => readWorkspaceText(fileSystem, file));
+    files = applyFileEdits(result.edits, (file) => readTextFile(fileSystem, file));
     summary = result.summary;
   } catch (error) {
     if (!(error instanceof BootstrapError)) throw error;

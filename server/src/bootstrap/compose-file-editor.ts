@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ComposeDocument } from '../languages/compose/model';
-import { positionAt } from '../model/locations';
+import { positionAt } from '../text/line-index';
 import type { FileEdit } from '../text/findings';
 import { applyFileEdits } from '../fixes/apply-edits';
 import { BootstrapError } from './bootstrap-layout';

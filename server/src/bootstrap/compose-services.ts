@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { ComposeDocument } from '../languages/compose/model';
 import type { DeployedService } from '../model/deployment';
-import { readWorkspaceText } from '../fixes/text-edits';
+
 import type { FileEdit } from '../text/findings';
 import type { FileSystem } from '../workspace/file-system';
 import { BootstrapError, issuingProfile, pathInService, projectRelative, type BootstrapLayout, type SharedDirectory } from './bootstrap-layout';
@@ -11,6 +11,7 @@ import { certbotRenewLoopEntrypoint, interpolatedValue, nginxReloadLoopCommand }
 /** The comment earlier bootstraps wrote above their reload loop; it goes with the loop. */
 const previousReloadLoopComment = "reloads nginx every 6 hours for renewed certificates; the image's entrypoint still runs";
 import { ComposeFileEditor } from './compose-file-editor';
+import { readTextFile } from '../workspace/text-files';
 
 export interface ComposeChanges {
   readonly edits: FileEdit[];
@@ -79,7 +80,7 @@ export function composeChanges(fileSystem: FileSystem, layout: BootstrapLayout):
   const editorFor = (document: ComposeDocument): ComposeFileEditor => {
     let editor = editors.get(document.file);
     if (!editor) {
-      const text = readWorkspaceText(fileSystem, document.file);
+      const text = readTextFile(fileSystem, document.file);
       if (text === undefined) throw new BootstrapError(`cannot read ${document.file}`);
       editor = new ComposeFileEditor(document, text);
       editors.set(document.file, editor);

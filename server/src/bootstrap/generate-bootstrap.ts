@@ -1,7 +1,7 @@
 import { httpServers } from '../facts/acme-challenge';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
 import { hostLocation } from '../model/locations';
-import { readWorkspaceText } from '../fixes/text-edits';
+
 import type { FileEdit } from '../text/findings';
 import type { FileSystem } from '../workspace/file-system';
 import { BootstrapError, planLayout, projectRelative, type BootstrapOptions } from './bootstrap-layout';
@@ -10,6 +10,7 @@ import { isCertificateDomain, isPlainEmail } from './domains';
 import { deployHookScript, reloadStartScript } from './hook-scripts';
 import { initScript } from './init-script';
 import { nginxStages } from './nginx-stages';
+import { readTextFile } from '../workspace/text-files';
 
 export { BootstrapError, type BootstrapOptions } from './bootstrap-layout';
 
@@ -41,7 +42,7 @@ function firstServerFile(domains: readonly string[]): (project: DeployedProject,
 
 /** A generated file, created, or replaced whole when it differs from what the generator writes. */
 function generatedFileEdit(fileSystem: FileSystem, file: string, content: string): FileEdit | undefined {
-  const existing = readWorkspaceText(fileSystem, file);
+  const existing = readTextFile(fileSystem, file);
   if (existing === content) return undefined;
   if (existing === undefined) return { kind: 'create', file, content };
   const lines = existing.split('\n');

@@ -2,15 +2,17 @@ import { posix } from 'node:path';
 import { httpServers, type HttpServer } from '../facts/acme-challenge';
 import { firstBootFailures } from '../facts/first-boot-failures';
 import type { Deployment } from '../model/deployment';
-import { hostLocation, positionAt } from '../model/locations';
+import { hostLocation } from '../model/locations';
+import { positionAt } from '../text/line-index';
 import { expandedConfiguration, fixedPathArgument, walkDirectives, type PlacedDirective } from '../model/nginx-blocks';
-import { readWorkspaceText } from '../fixes/text-edits';
+
 import type { FileEdit } from '../text/findings';
 import type { NginxDirective, TextSpan } from '../languages/nginx/syntax-tree';
 import type { FileSystem } from '../workspace/file-system';
-import { offsetAt } from '../fixes/apply-edits';
+import { offsetAt } from '../text/line-index';
 import { BootstrapError, projectRelative, type BootstrapLayout } from './bootstrap-layout';
 import { formatTlsSettings, missingTlsSettings } from '../fixes/tls-settings';
+import { readTextFile } from '../workspace/text-files';
 
 /** A span of a file's text, in UTF-16 offsets. */
 interface TextChange {
@@ -61,7 +63,7 @@ function wholeLines(text: string, start: number, end: number): { start: number; 
 
 function serverText(fileSystem: FileSystem, layout: BootstrapLayout, server: HttpServer): ServerText | undefined {
   const location = hostLocation(layout.nginx.view, server.entry.file, server.entry.directive.span);
-  const fileText = location && readWorkspaceText(fileSystem, location.file);
+  const fileText = location && readTextFile(fileSystem, location.file);
   if (!location || fileText === undefined) return undefined;
   const span = spanOffsets(fileText, server.entry.directive.span);
   const lines = wholeLines(fileText, span.start, span.end);
@@ -292,7 +294,7 @@ export function nginxStages(deployment: Deployment, fileSystem: FileSystem, layo
     ({ entry }) => entry.directive.name === 'include' && entry.directive.args[0]?.value === stageTwoIncludePattern(layout),
   );
   const stageTwoPath = posix.join(layout.availableDirectory, stageTwoFileName(layout));
-  const stageTwoExisting = readWorkspaceText(fileSystem, stageTwoPath);
+  const stageTwoExisting = readTextFile(fileSystem, stageTwoPath);
   if (moved.length === 0 && stageTwoExisting === undefined) {
     throw new BootstrapError(
       `no HTTPS server block of service \`${layout.nginx.name}\` serves ${layout.domains.join(', ')}: write one (listen 443 ssl; server_name …) first`,
@@ -345,7 +347,7 @@ export function nginxStages(deployment: Deployment, fileSystem: FileSystem, layo
     }
   }
   const redirectPath = posix.join(layout.availableDirectory, redirectFileName(layout));
-  if (readWorkspaceText(fileSystem, redirectPath) === undefined) edits.push({ kind: 'create', file: redirectPath, content: redirectSnippet(layout) });
+  if (readTextFile(fileSystem, redirectPath) === undefined) edits.push({ kind: 'create', file: redirectPath, content: redirectSnippet(layout) });
   const ignorePath = posix.join(layout.enabledDirectory, '.gitignore');
   if (fileSystem.stat(ignorePath) === undefined) {
     // the links are the server's state, not the repository's: a fresh clone starts in stage 1

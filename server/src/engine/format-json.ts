@@ -1,6 +1,7 @@
 import type { FileEdit, Finding, Severity } from '../text/findings';
 import type { Range } from '../text/source-location';
-import { type FormatOptions, relativeFilePath, sortFindings } from './report-order';
+import { relativeFilePath } from '../text/paths';
+import { type FormatOptions, sortFindings } from './report-order';
 
 export type JsonReportEdit =
   | { readonly file: string; readonly range: Range; readonly newText: string }

@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import type { FileEdit, Finding, Severity } from '../text/findings';
 import type { Range, SourceLocation } from '../text/source-location';
-import { type FormatOptions, relativeFilePath, sortFindings } from './report-order';
+import { relativeFilePath } from '../text/paths';
+import { type FormatOptions, sortFindings } from './report-order';
 import { findRule, type RuleDescription, ruleCatalogue } from './rule-catalogue';
 
 /**

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../text/findings';
 import type { SourceLocation } from '../text/source-location';
-import { type FormatOptions, relativeFilePath, sortFindings } from './report-order';
+import { relativeFilePath } from '../text/paths';
+import { type FormatOptions, sortFindings } from './report-order';
 
 const reset = '\u001b[0m';
 const styles = { bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', green: '\u001b[32m' } as const;

@@ -15,8 +15,10 @@ import {
   type LintConfiguration,
   loadLintConfigurationFile,
 } from './lint-config';
-import { type FormatOptions, relativeFilePath } from './report-order';
+import { relativeFilePath } from '../text/paths';
+import type { FormatOptions } from './report-order';
 import { applySuppressions } from './suppressions';
+import { toPosix } from '../text/paths';
 
 export interface LintCommandIo {
   readonly cwd: string;
@@ -119,10 +121,6 @@ function parseLintArguments(argv: readonly string[]): LintOptions {
     }
   }
   return { paths: paths.length > 0 ? paths : ['.'], format, maxWarnings, config, quiet, help };
-}
-
-function toPosix(path: string): string {
-  return path.split('\\').join('/');
 }
 
 function isInsideDirectory(path: string, directory: string): boolean {

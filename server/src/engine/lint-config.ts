@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import type { Finding, Severity } from '../text/findings';
 import type { Range } from '../text/source-location';
 import { describeFileSystemError, type FileSystem } from '../workspace/file-system';
-import { type JsonObject, JsonSyntaxError, type JsonValue, LineIndex, parseJsonDocument } from '../languages/json/json-document';
+import { type JsonObject, JsonSyntaxError, type JsonValue, nodeRange, parseJsonDocument } from '../languages/json/json-document';
+import { LineIndex } from '../text/line-index';
 import { findRule } from './rule-catalogue';
 
 export const configurationFileName = 'certboot.json';
@@ -49,7 +50,7 @@ export function parseLintConfiguration(text: string, file: string): LoadedLintCo
   const lines = new LineIndex(text);
   const problems: ConfigurationProblem[] = [];
   const problem = (node: { start: number; end: number }, message: string): void => {
-    problems.push({ source: file, range: lines.range(node), message });
+    problems.push({ source: file, range: nodeRange(lines, node), message });
   };
   let document: JsonValue;
   try {

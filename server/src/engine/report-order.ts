@@ -1,20 +1,11 @@
-import { posix } from 'node:path';
 import type { Finding } from '../text/findings';
+import { relativeFilePath } from '../text/paths';
 
 export interface FormatOptions {
   /** Paths in the report are relative to this directory. */
   readonly cwd: string;
   /** ANSI colors; the caller decides (a terminal, and NO_COLOR unset). */
   readonly color: boolean;
-}
-
-function toPosix(path: string): string {
-  return path.split('\\').join('/');
-}
-
-/** Relative to cwd with forward slashes, as CI annotations and terminals link them. */
-export function relativeFilePath(file: string, cwd: string): string {
-  return posix.relative(toPosix(cwd), toPosix(file)) || posix.basename(toPosix(file));
 }
 
 function compareText(first: string, second: string): number {

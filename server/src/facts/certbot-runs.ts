@@ -11,7 +11,8 @@ import type { FileEdit } from '../text/findings';
 import { commandLocation, placeOfWord, removeCommandWords } from './command-locations';
 import { isWithin } from '../model/container-view';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
-import { positionAt } from '../model/locations';
+import { positionAt } from '../text/line-index';
+import { pathBelow } from '../text/paths';
 
 /** A cron file or a systemd unit of the repository: what runs certbot on a schedule on the host. */
 export interface ScheduleFile {
@@ -285,7 +286,7 @@ export function runVerbWord(run: CertbotRun): ShellWord | undefined {
 
 /** How a run is named in messages. */
 export function describeRunOrigin(run: CertbotRun, workspaceRoot: string): string {
-  const relative = (path: string): string => (path.startsWith(`${workspaceRoot}/`) ? path.slice(workspaceRoot.length + 1) : path);
+  const relative = (path: string): string => pathBelow(workspaceRoot, path);
   switch (run.origin.kind) {
     case 'service':
       return `service \`${run.origin.service.name}\``;

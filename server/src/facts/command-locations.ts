@@ -1,5 +1,6 @@
 import { readTextFile } from '../workspace/text-files';
 import { isScalar, isSeq, parseDocument, visit, type LineCounter, type Scalar, type YAMLSeq } from 'yaml';
+import { yamlPositionAt } from '../languages/compose/yaml-reader';
 import type { ComposeDocument, ComposeProject, ComposeService } from '../languages/compose/model';
 import type { FileEdit } from '../text/findings';
 import type { ComposeCommand, ComposeCommandField, ComposeWord } from '../languages/shell/compose-command';
@@ -42,8 +43,8 @@ interface ResolvedString {
 }
 
 function startsAt(lineCounter: LineCounter, offset: number, position: { line: number; character: number }): boolean {
-  const { line, col } = lineCounter.linePos(offset);
-  return line - 1 === position.line && col - 1 === position.character;
+  const start = yamlPositionAt(lineCounter, offset);
+  return start.line === position.line && start.character === position.character;
 }
 
 /** The YAML node a compose value was read from: the node that starts where its location starts. */
@@ -269,11 +270,6 @@ function fileOffset(resolved: ResolvedString, index: number): number | undefined
   return raw === undefined ? undefined : resolved.sourceOffsets[raw];
 }
 
-function positionOf(lineCounter: LineCounter, offset: number): { line: number; character: number } {
-  const { line, col } = lineCounter.linePos(offset);
-  return { line: line - 1, character: col - 1 };
-}
-
 /** The exact characters of a span of a command string in the compose file, when they can be known. */
 export function exactCommandLocation(
   fileSystem: FileSystem,
@@ -287,7 +283,7 @@ export function exactCommandLocation(
   const start = fileOffset(resolved, span.start);
   const end = fileOffset(resolved, span.end);
   if (start === undefined || end === undefined || end < start) return undefined;
-  return { file: resolved.file, range: { start: positionOf(resolved.lineCounter, start), end: positionOf(resolved.lineCounter, end) } };
+  return { file: resolved.file, range: { start: yamlPositionAt(resolved.lineCounter, start), end: yamlPositionAt(resolved.lineCounter, end) } };
 }
 
 /** The span's exact characters, or else the whole `command:` / `entrypoint:` value. */
@@ -311,14 +307,14 @@ function parseInPlace(snippet: string, column: number): unknown {
 }
 
 function columnOf(lineCounter: LineCounter, offset: number): number {
-  return lineCounter.linePos(offset).col - 1;
+  return yamlPositionAt(lineCounter, offset).character;
 }
 
 function replaceEdit(resolved: ResolvedString, start: number, end: number, newText: string): FileEdit {
   return {
     kind: 'replace',
     file: resolved.file,
-    range: { start: positionOf(resolved.lineCounter, start), end: positionOf(resolved.lineCounter, end) },
+    range: { start: yamlPositionAt(resolved.lineCounter, start), end: yamlPositionAt(resolved.lineCounter, end) },
     newText,
   };
 }

@@ -7,7 +7,8 @@ import type { SourceLocation } from '../text/source-location';
 import type { FirstBootState } from '../model/container-view';
 import type { DummyCertificate } from '../languages/shell/dummy-certificate-script';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
-import { describeMount, hostLocation, positionAt } from '../model/locations';
+import { describeMount, hostLocation } from '../model/locations';
+import { positionAt } from '../text/line-index';
 import { remember } from './per-service';
 import { configurationPrefixOf, directivesNamed, expandedConfiguration, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
 

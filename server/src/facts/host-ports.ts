@@ -4,6 +4,7 @@ import type { ComposeNode } from '../languages/compose/compose-node';
 import type { ComposeProject, PortBinding, PortProtocol } from '../languages/compose/model';
 import { parsePort } from '../languages/compose/port-syntax';
 import type { Located, SourceLocation } from '../languages/compose/source-location';
+import { rangeOf } from '../languages/compose/yaml-reader';
 
 /**
  * The host sockets one published port claims. Without a host address docker binds both
@@ -127,15 +128,10 @@ export function networkModeOf(project: ComposeProject, serviceName: string): Loc
     if (!isMap(service)) continue;
     const node = service.get('network_mode', true);
     if (!isScalar(node) || !node.range) continue;
-    const start = document.lineCounter.linePos(node.range[0]);
-    const end = document.lineCounter.linePos(node.range[1]);
     const text = String(node.value);
     found = {
       value: text.includes('$') ? undefined : text,
-      location: {
-        file: document.file,
-        range: { start: { line: start.line - 1, character: start.col - 1 }, end: { line: end.line - 1, character: end.col - 1 } },
-      },
+      location: { file: document.file, range: rangeOf(document.lineCounter, node.range[0], node.range[1]) },
     };
   }
   return found;

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { DeployedService } from '../model/deployment';
+import { pathBelow } from '../text/paths';
 
 /**
  * A standalone nginx.conf is modelled as a project whose one service is named after the
@@ -9,19 +10,15 @@ export function isHostNginx(service: DeployedService): boolean {
   return service.nginx?.imageKind === 'host';
 }
 
-function relativeTo(workspaceRoot: string, path: string): string {
-  return path.startsWith(`${workspaceRoot}/`) ? path.slice(workspaceRoot.length + 1) : path;
-}
-
 /** `nginx on the host (\`etc-nginx/nginx.conf\`)`: nginx installed on a server, named by its main file in the workspace. */
 function hostNginxName(service: DeployedService, workspaceRoot: string): string {
   const main = posix.join(service.projectDirectory, posix.relative('/etc/nginx', service.nginx?.mainConfigurationPath ?? '/etc/nginx/nginx.conf'));
-  return `nginx on the host (\`${relativeTo(workspaceRoot, main)}\`)`;
+  return `nginx on the host (\`${pathBelow(workspaceRoot, main)}\`)`;
 }
 
 /** The workspace directory a host nginx's /etc/nginx is read from: `\`etc-nginx/\``, or the workspace folder itself. */
 export function describeHostConfigurationDirectory(service: DeployedService, workspaceRoot: string): string {
-  return service.projectDirectory === workspaceRoot ? 'the workspace folder' : `\`${relativeTo(workspaceRoot, service.projectDirectory)}/\``;
+  return service.projectDirectory === workspaceRoot ? 'the workspace folder' : `\`${pathBelow(workspaceRoot, service.projectDirectory)}/\``;
 }
 
 /** nginx as the subject of a sentence: "nginx (service `web`) exits", "nginx on the host (`etc-nginx/nginx.conf`) exits". */

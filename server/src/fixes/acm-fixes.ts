@@ -1,6 +1,6 @@
 import type { CfnValue } from '../languages/cloudformation/template';
 import type { FileEdit, Fix } from '../text/findings';
-import { LineIndex } from '../languages/json/json-document';
+import { LineIndex } from '../text/line-index';
 import type { Position } from '../text/source-location';
 import { attributeStep, referencesIn, type HclBlock, type HclReference } from '../languages/terraform/hcl-syntax';
 import type { TerraformModule } from '../languages/terraform/module';
@@ -206,7 +206,7 @@ export function terraformDnsValidationEdits(certificate: TerraformCertificate, p
           .join('\n'),
       )
       .join('\n\n');
-    edits.push(insertion(file, lines.position(resource.block.span.end), `\n\n${rendered}`));
+    edits.push(insertion(file, lines.positionAt(resource.block.span.end), `\n\n${rendered}`));
   }
   return edits;
 }
@@ -234,7 +234,7 @@ export function createBeforeDestroyFix(certificate: TerraformCertificate): Fix {
     const content = text.slice(target.openBrace.end, target.closeBrace.start).trim();
     const added = certificate.lifecycle ? ['create_before_destroy = true'] : ['lifecycle {', `${unit}create_before_destroy = true`, '}'];
     const body = [...(content === '' ? [] : [content]), ...added].map((line) => `${base}${unit}${line}\n`).join('');
-    const range = { start: lines.position(target.openBrace.end), end: lines.position(target.closeBrace.start) };
+    const range = { start: lines.positionAt(target.openBrace.end), end: lines.positionAt(target.closeBrace.start) };
     return { title, edits: [{ kind: 'replace', file, range, newText: `\n${body}${base}` }], preferred: true, safe: true };
   }
   const inner = certificate.lifecycle
@@ -243,8 +243,8 @@ export function createBeforeDestroyFix(certificate: TerraformCertificate): Fix {
   const closeLineStart = text.lastIndexOf('\n', target.closeBrace.start - 1) + 1;
   const closeAlone = /^[ \t]*$/.test(text.slice(closeLineStart, target.closeBrace.start));
   const edit = closeAlone
-    ? insertion(file, lines.position(closeLineStart), inner)
-    : insertion(file, lines.position(target.closeBrace.start), `\n${inner}${base}`);
+    ? insertion(file, lines.positionAt(closeLineStart), inner)
+    : insertion(file, lines.positionAt(target.closeBrace.start), `\n${inner}${base}`);
   return { title, edits: [edit], preferred: true, safe: true };
 }
 
@@ -330,7 +330,7 @@ export function cloudFormationDnsValidationEdits(certificate: CloudFormationCert
       });
     } else {
       if (switchMethod) edits.push({ kind: 'replace', file, range: methodValue.range, newText: 'DNS' });
-      edits.push(insertion(file, lines.position(endOfLine), addition));
+      edits.push(insertion(file, lines.positionAt(endOfLine), addition));
     }
   }
   return edits;
@@ -346,12 +346,12 @@ function newParameterEdit(template: CloudFormationCertificate['template'], name:
       if (value.kind !== 'mapping') return undefined;
       const last = value.entries.at(-1);
       if (!last) return undefined;
-      return insertion(file, lines.position(last.value.span.end), `,\n${lineIndentation(text, last.keySpan.start)}${body}`);
+      return insertion(file, lines.positionAt(last.value.span.end), `,\n${lineIndentation(text, last.keySpan.start)}${body}`);
     }
     const indentation = lineIndentation(text, template.resourcesEntry.keySpan.start);
     return insertion(
       file,
-      lines.position(template.resourcesEntry.keySpan.start),
+      lines.positionAt(template.resourcesEntry.keySpan.start),
       `"Parameters": {\n${indentation}${unit}${body}\n${indentation}},\n${indentation}`,
     );
   }
@@ -362,9 +362,9 @@ function newParameterEdit(template: CloudFormationCertificate['template'], name:
     if (value.kind !== 'mapping' || value.flow) return undefined;
     const first = value.entries[0];
     if (!first) return undefined;
-    return insertion(file, lines.position(value.span.end), `\n${body(lineIndentation(text, first.keySpan.start))}`);
+    return insertion(file, lines.positionAt(value.span.end), `\n${body(lineIndentation(text, first.keySpan.start))}`);
   }
   const resourcesStart = template.resourcesEntry.keySpan.start;
   const indentation = lineIndentation(text, resourcesStart);
-  return insertion(file, lines.position(resourcesStart), `Parameters:\n${body(indentation + unit)}\n\n${indentation}`);
+  return insertion(file, lines.positionAt(resourcesStart), `Parameters:\n${body(indentation + unit)}\n\n${indentation}`);
 }

@@ -1,17 +1,5 @@
 import type { FileEdit } from '../text/findings';
-import type { Position } from '../text/source-location';
-
-/** The UTF-16 offset of an LSP position; a position past the end of its line clamps to the line's end. */
-export function offsetAt(text: string, position: Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  const lineEnd = text.indexOf('\n', offset);
-  return Math.min(offset + position.character, lineEnd < 0 ? text.length : lineEnd);
-}
+import { LineIndex } from '../text/line-index';
 
 /** A file after the edits: its new text, and whether the edits create it. */
 export interface EditedFile {
@@ -33,9 +21,10 @@ export function applyFileEdits(edits: readonly FileEdit[], read: (file: string) 
     if (created?.kind === 'create') return { file, before: undefined, after: created.content };
     const before = read(file);
     if (before === undefined) throw new Error(`cannot edit ${file}: it cannot be read`);
+    const lines = new LineIndex(before);
     const spans = fileEdits
       .flatMap((edit) =>
-        edit.kind === 'replace' ? [{ start: offsetAt(before, edit.range.start), end: offsetAt(before, edit.range.end), text: edit.newText }] : [],
+        edit.kind === 'replace' ? [{ start: lines.offsetAt(edit.range.start), end: lines.offsetAt(edit.range.end), text: edit.newText }] : [],
       )
       .sort((left, right) => left.start - right.start || left.end - right.end);
     let after = '';

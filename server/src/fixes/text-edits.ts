@@ -1,15 +1,5 @@
 import type { FileEdit } from '../text/findings';
 import type { Range } from '../text/source-location';
-import type { FileSystem } from '../workspace/file-system';
-
-/** A workspace file as the editor sees it; undefined when it cannot be read as text. */
-export function readWorkspaceText(fileSystem: FileSystem, file: string): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(fileSystem.readFile(file));
-  } catch {
-    return undefined;
-  }
-}
 
 function linesOf(text: string): string[] {
   return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));

@@ -1,7 +1,8 @@
 import type { ConfigurationFile } from '../languages/nginx/configuration';
 import type { TextSpan } from '../languages/nginx/syntax-tree';
-import type { Position, SourceLocation } from '../text/source-location';
+import type { SourceLocation } from '../text/source-location';
 import type { ContainerView } from './container-view';
+import { projectRelativePath } from '../text/paths';
 
 /**
  * Where a token of a configuration a container loads stands in the repository: the host file
@@ -16,17 +17,6 @@ export function hostLocation(view: ContainerView, file: ConfigurationFile, span:
 
 /** A bind mount as compose shows it in messages: `./certbot/conf` → `/etc/letsencrypt`. */
 export function describeMount(source: string | undefined, target: string | undefined, projectDirectory: string): string {
-  const relative = source === undefined ? '(unknown)' : source.startsWith(`${projectDirectory}/`) ? `./${source.slice(projectDirectory.length + 1)}` : source;
+  const relative = source === undefined ? '(unknown)' : projectRelativePath(projectDirectory, source);
   return `\`${relative}\` → \`${target ?? '(unknown)'}\``;
-}
-
-/** The LSP position of a UTF-16 offset in a text. */
-export function positionAt(text: string, offset: number): Position {
-  let line = 0;
-  let lineStart = 0;
-  for (let index = text.indexOf('\n'); index >= 0 && index < offset; index = text.indexOf('\n', index + 1)) {
-    line++;
-    lineStart = index + 1;
-  }
-  return { line, character: offset - lineStart };
 }

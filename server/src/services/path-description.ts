@@ -7,6 +7,7 @@ import type { FirstBootState, PathOrigin } from '../model/container-view';
 import type { DeployedService, Deployment } from '../model/deployment';
 import { describeMount } from '../model/locations';
 import { configurationPrefixOf, nginxPrefixOf } from '../model/nginx-blocks';
+import { projectRelativePath } from '../text/paths';
 
 /** Directives whose first argument names a file or directory nginx reads. */
 const pathDirectives = new Set([
@@ -35,14 +36,10 @@ function contains(range: Range, position: Position): boolean {
   return afterStart && beforeEnd;
 }
 
-function relativeToProject(path: string, projectDirectory: string): string {
-  return path.startsWith(`${projectDirectory}/`) ? `./${path.slice(projectDirectory.length + 1)}` : path;
-}
-
 function describeOrigin(origin: PathOrigin, service: DeployedService): string {
   switch (origin.kind) {
     case 'bind':
-      return `bind mount ${describeMount(origin.mount.source, origin.mount.target, service.projectDirectory)} → host \`${relativeToProject(origin.hostPath, service.projectDirectory)}\``;
+      return `bind mount ${describeMount(origin.mount.source, origin.mount.target, service.projectDirectory)} → host \`${projectRelativePath(service.projectDirectory, origin.hostPath)}\``;
     case 'volume':
       return `named volume \`${origin.volumeName ?? '(anonymous)'}\` at \`${origin.mount.target ?? ''}\``;
     case 'tmpfs':
@@ -59,7 +56,7 @@ function describeState(state: FirstBootState, service: DeployedService, containe
   const origin = state.origin;
   const created =
     origin.kind === 'bind' && origin.mount.target === containerPath
-      ? `an empty directory (docker creates \`${relativeToProject(origin.hostPath, service.projectDirectory)}\` on the host when it starts the container)`
+      ? `an empty directory (docker creates \`${projectRelativePath(service.projectDirectory, origin.hostPath)}\` on the host when it starts the container)`
       : undefined;
   switch (state.state) {
     case 'present':

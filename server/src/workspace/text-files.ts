@@ -4,11 +4,16 @@ import type { FileSystem } from './file-system';
 /** Directories no deployment reads from, and that can be huge. */
 export const skippedDirectoryNames: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
 
-/** A file's text; undefined when it cannot be read or holds NUL bytes (not text). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A file's text, as the editor sees it; undefined when it cannot be read, or is not text: NUL
+ * bytes, or bytes that are not UTF-8 (an edit of such a file could not keep its bytes).
+ */
 export function readTextFile(fileSystem: FileSystem, path: string): string | undefined {
   try {
     const bytes = fileSystem.readFile(path);
-    return bytes.indexOf(0) >= 0 ? undefined : new TextDecoder().decode(bytes);
+    return bytes.indexOf(0) >= 0 ? undefined : strictUtf8.decode(bytes);
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
 import { parseTemplateText } from '../../../server/src/languages/cloudformation/template';
 import type { FileEdit } from '../../../server/src/text/findings';
-import type { Position } from '../../../server/src/text/source-location';
+import { offsetAt } from '../../../server/src/text/line-index';
 import { initializeTerraformParser, parseHcl } from '../../../server/src/languages/terraform/hcl-parser';
 import { TerraformModule } from '../../../server/src/languages/terraform/module';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
@@ -21,12 +21,6 @@ function filesOf(directory: string, prefix = ''): Record<string, string> {
     else if (name !== 'expected.json') files[`${root}/${prefix}${name}`] = readFileSync(path, 'utf8');
   }
   return files;
-}
-
-function offsetAt(text: string, position: Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) offset = text.indexOf('\n', offset) + 1;
-  return offset + position.character;
 }
 
 /** Applies one file's replace edits from the last to the first, as an editor does. */

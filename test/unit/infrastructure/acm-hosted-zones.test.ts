@@ -3,17 +3,11 @@ import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
 import { parseTemplateText } from '../../../server/src/languages/cloudformation/template';
 import type { FileEdit } from '../../../server/src/text/findings';
 import { longestSuffixZone } from '../../../server/src/model/infrastructure/acm-hosted-zones';
-import type { Position } from '../../../server/src/text/source-location';
+import { offsetAt } from '../../../server/src/text/line-index';
 import { initializeTerraformParser, parseHcl } from '../../../server/src/languages/terraform/hcl-parser';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 
 const root = '/project';
-
-function offsetAt(text: string, position: Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) offset = text.indexOf('\n', offset) + 1;
-  return offset + position.character;
-}
 
 /** The one file after the first fix of the one finding of the rule, its edits applied last to first. */
 async function fixedText(path: string, text: string, ruleId: string): Promise<string> {

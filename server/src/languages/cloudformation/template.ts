@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, type ScalarTag, type CollectionTag } from 'yaml';
-import { JsonSyntaxError, type JsonValue, LineIndex, parseJsonDocument } from '../json/json-document';
+import { JsonSyntaxError, type JsonValue, nodeRange, parseJsonDocument } from '../json/json-document';
+import { LineIndex } from '../../text/line-index';
 import type { Range } from '../../text/source-location';
 
 /** UTF-16 offsets into the template's text, end exclusive. */
@@ -132,7 +133,7 @@ export function parseTemplateText(text: string, format: TemplateFormat): ParsedT
   const error = (message: string, start: number, end: number): CfnSyntaxError => ({
     message,
     span: { start, end },
-    range: { start: lines.position(start), end: lines.position(end) },
+    range: { start: lines.positionAt(start), end: lines.positionAt(end) },
   });
   if (text.length > maximumLength)
     return { root: undefined, errors: [error(`not analysed: ${text.length} characters, more than the limit of ${maximumLength}`, 0, 0)] };
@@ -154,14 +155,14 @@ export function parseTemplateText(text: string, format: TemplateFormat): ParsedT
 function fromJson(value: JsonValue, lines: LineIndex, depth: number): CfnValue {
   if (depth > maximumDepth) throw new TooComplex(`nested deeper than ${maximumDepth} levels`);
   const span = { start: value.start, end: value.end };
-  const range = lines.range(value);
+  const range = nodeRange(lines, value);
   if (value.kind === 'array') return { kind: 'sequence', span, range, flow: true, items: value.items.map((item) => fromJson(item, lines, depth + 1)) };
   if (value.kind === 'object') {
     const entries = value.members.map(
       (member): CfnEntry => ({
         key: member.key,
         keySpan: { start: member.keyNode.start, end: member.keyNode.end },
-        keyRange: lines.range(member.keyNode),
+        keyRange: nodeRange(lines, member.keyNode),
         value: fromJson(member.value, lines, depth + 1),
       }),
     );
@@ -190,7 +191,7 @@ class YamlConverter {
     // yaml ends a block collection at the start of the next line; a node ends at its last character
     let trimmed = end;
     while (trimmed > start && /\s/.test(this.text.charAt(trimmed - 1))) trimmed--;
-    return { span: { start, end: trimmed }, range: { start: this.lines.position(start), end: this.lines.position(trimmed) } };
+    return { span: { start, end: trimmed }, range: { start: this.lines.positionAt(start), end: this.lines.positionAt(trimmed) } };
   }
 
   /** Where a tagged node's tag starts: yaml's ranges begin after it. */

@@ -1,3 +1,4 @@
+import { LineIndex } from '../../text/line-index';
 import { describeFileSystemError, type FileSystem } from '../../workspace/file-system';
 import { interpolate } from './interpolation';
 import { type ComposeDiagnostic, fileStartLocation, type Range } from './source-location';
@@ -123,10 +124,10 @@ function problem(file: string, reader: TextCursor, start: number, end: number, m
 
 class TextCursor {
   offset = 0;
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineIndex;
 
   constructor(private readonly text: string) {
-    for (let index = 0; index < text.length; index++) if (text[index] === '\n') this.lineStarts.push(index + 1);
+    this.lines = new LineIndex(text);
   }
 
   atEnd(): boolean {
@@ -184,17 +185,6 @@ class TextCursor {
   }
 
   range(start: number, end: number): Range {
-    return { start: this.position(start), end: this.position(end) };
-  }
-
-  private position(offset: number): { line: number; character: number } {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low, character: offset - this.lineStarts[low] };
+    return this.lines.rangeAt(start, end);
   }
 }

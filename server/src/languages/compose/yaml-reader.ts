@@ -2,7 +2,7 @@ import { type Alias, type Document, LineCounter, type Node, type Pair, isAlias, 
 import { describeFileSystemError, type FileSystem } from '../../workspace/file-system';
 import type { ComposeEntry, ComposeMapping, ComposeNode, MergeTag } from './compose-node';
 import { interpolate, type VariableLookup } from './interpolation';
-import { type ComposeDiagnostic, fileStartLocation, type Range, type SourceLocation } from './source-location';
+import { type ComposeDiagnostic, fileStartLocation, type Position, type Range, type SourceLocation } from './source-location';
 
 /** Compose files are small; anything bigger is a generated or unrelated file not worth parsing. */
 export const maximumComposeFileSize = 5 * 1024 * 1024;
@@ -88,12 +88,14 @@ export function readComposeFile(fileSystem: FileSystem, file: string, variables:
   return { file, root: root.kind === 'mapping' ? root : undefined, diagnostics, document, lineCounter };
 }
 
-function rangeOf(lineCounter: LineCounter, start: number, end: number): Range {
-  const position = (offset: number): { line: number; character: number } => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line: line - 1, character: col - 1 };
-  };
-  return { start: position(start), end: position(end) };
+/** The LSP position of an offset of a YAML document (the yaml package counts lines and columns from 1). */
+export function yamlPositionAt(lineCounter: LineCounter, offset: number): Position {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line: line - 1, character: col - 1 };
+}
+
+export function rangeOf(lineCounter: LineCounter, start: number, end: number): Range {
+  return { start: yamlPositionAt(lineCounter, start), end: yamlPositionAt(lineCounter, end) };
 }
 
 class NodeConverter {

@@ -1,4 +1,5 @@
-import type { Position, Range } from '../../text/source-location';
+import type { LineIndex } from '../../text/line-index';
+import type { Range } from '../../text/source-location';
 
 /**
  * A strict JSON (RFC 8259) reader that keeps the offsets of every key and value, so a mistake in
@@ -197,26 +198,7 @@ export function parseJsonDocument(text: string): JsonValue {
   return new JsonReader(text).readDocument();
 }
 
-/** Turns UTF-16 offsets into LSP positions; a line ends after "\n" (so "\r\n" works too). */
-export class LineIndex {
-  private readonly lineStarts: number[] = [0];
-
-  constructor(text: string) {
-    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) this.lineStarts.push(index + 1);
-  }
-
-  position(offset: number): Position {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low, character: offset - this.lineStarts[low] };
-  }
-
-  range(node: JsonNode): Range {
-    return { start: this.position(node.start), end: this.position(node.end) };
-  }
+/** The range of a node in its document's text. */
+export function nodeRange(lines: LineIndex, node: JsonNode): Range {
+  return lines.rangeAt(node.start, node.end);
 }

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { LineIndex } from '../json/json-document';
+import { LineIndex } from '../../text/line-index';
 import { defaultTreeSitterLocations, GrammarParser, type TreeSitterLocations } from '../shell/tree-sitter-runtime';
 import type {
   HclAttribute,
@@ -36,7 +36,7 @@ export function parseHcl(text: string): HclFile {
   const whole = (message: string): HclFile => ({
     text,
     body: emptyBody,
-    errors: [{ message, span: { start: 0, end: text.length }, range: { start: lines.position(0), end: lines.position(text.length) } }],
+    errors: [{ message, span: { start: 0, end: text.length }, range: { start: lines.positionAt(0), end: lines.positionAt(text.length) } }],
   });
   if (text.length > maximumLength) return whole(`not analysed: ${text.length} characters, more than the limit of ${maximumLength}`);
   const tree = terraform.parseWithin(text, timeoutMilliseconds);
@@ -82,7 +82,7 @@ class HclReader {
   }
 
   private located(node: Node): { span: TextSpan; range: HclFile['errors'][number]['range'] } {
-    return { span: this.span(node), range: { start: this.lines.position(node.startIndex), end: this.lines.position(node.endIndex) } };
+    return { span: this.span(node), range: { start: this.lines.positionAt(node.startIndex), end: this.lines.positionAt(node.endIndex) } };
   }
 
   private source(node: Node): string {
@@ -102,7 +102,7 @@ class HclReader {
       if (
         previous?.type === 'attribute' &&
         (child.type === 'attribute' || child.type === 'block') &&
-        this.lines.position(previous.endIndex).line === this.lines.position(child.startIndex).line
+        this.lines.positionAt(previous.endIndex).line === this.lines.positionAt(child.startIndex).line
       ) {
         this.errors.push({ ...this.located(child), message: 'syntax error: missing newline after argument' });
       }

@@ -2,11 +2,12 @@ import { posix } from 'node:path';
 import { certbotFileKind, lineagePath } from '../../facts/certbot-directories';
 import { type CertificateReference, tlsServers } from '../../facts/certificate-references';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
-import { indentationAt, readWorkspaceText } from '../../fixes/text-edits';
+import { indentationAt } from '../../fixes/text-edits';
 import type { FileEdit } from '../../text/findings';
 import type { FileSystem } from '../../workspace/file-system';
 import { describeNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
+import { readTextFile } from '../../workspace/text-files';
 
 function argumentText(reference: CertificateReference, value: string): string {
   return reference.argument.quoted ? `"${value}"` : value;
@@ -82,7 +83,7 @@ function pairFinding(
   const liveBoth = certificateFile.kind === 'live' && keyFile.kind === 'live';
   if (!ownKey) {
     // the key comes from an enclosing block that other servers share: give this server its own
-    const text = readWorkspaceText(fileSystem, certificate.location.file);
+    const text = readTextFile(fileSystem, certificate.location.file);
     const range = certificate.entry.directive.span.toRange();
     const indentation = text === undefined ? undefined : indentationAt(text, range);
     const insertion: FileEdit | undefined =

@@ -1,12 +1,14 @@
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../../model/deployment';
-import { positionAt } from '../../model/locations';
-import { deletion, readWorkspaceText } from '../../fixes/text-edits';
+import { positionAt } from '../../text/line-index';
+import { deletion } from '../../fixes/text-edits';
 import type { Fix } from '../../text/findings';
 import { basename, containerLaunch, optionValue } from '../../languages/shell/container-launch';
 import type { ShellCommand, ShellWord } from '../../languages/shell/shell-script';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import type { Rule, RuleFinding } from '../rule';
+import { describePlace, pathBelow } from '../../text/paths';
+import { readTextFile } from '../../workspace/text-files';
 
 interface NamedService {
   readonly name: string;
@@ -17,14 +19,6 @@ interface NamedService {
 
 function daemonConflict(name: string): string {
   return `\`Error response from daemon: Conflict. The container name "/${name}" is already in use by container "…". You have to remove (or rename) that container to be able to reuse that name.\``;
-}
-
-function relativePath(workspaceRoot: string, path: string): string {
-  return path.startsWith(`${workspaceRoot}/`) ? path.slice(workspaceRoot.length + 1) : path;
-}
-
-function describePlace(workspaceRoot: string, location: SourceLocation): string {
-  return `\`${relativePath(workspaceRoot, location.file)}\` line ${location.range.start.line + 1}`;
 }
 
 /** Services that declare profiles and share none are alternatives: one `--profile` never starts both. */
@@ -50,7 +44,7 @@ function scriptsNaming(scripts: readonly RepositoryScript[], name: string): bool
 
 /** Deletes the whole `container_name:` entry when it stands alone on its line. */
 function removeContainerName(fileSystem: FileSystem, entry: NamedService, safe: boolean): Fix | undefined {
-  const text = readWorkspaceText(fileSystem, entry.location.file);
+  const text = readTextFile(fileSystem, entry.location.file);
   if (text === undefined) return undefined;
   const line = text.split('\n')[entry.location.range.start.line] ?? '';
   const key = /^([ \t]*)container_name[ \t]*:[ \t]*$/.exec(line.slice(0, entry.location.range.start.character));
@@ -185,7 +179,7 @@ function scriptFindings(deployment: Deployment): RuleFinding[] {
       if (composeName && !scriptRemoves(script, name, true)) {
         findings.push({
           message:
-            `\`${launcher} --name ${name}\` in \`${relativePath(root, script.path)}\` names its certbot container like service \`${composeName.service.name}\` does (${describePlace(root, composeName.location)}). ` +
+            `\`${launcher} --name ${name}\` in \`${pathBelow(root, script.path)}\` names its certbot container like service \`${composeName.service.name}\` does (${describePlace(root, composeName.location)}). ` +
             `A compose container keeps its name after it stops, so whichever is created second fails with ${daemonConflict(name)}`,
           location: wordLocation(script, nameWord),
           related: [{ ...composeName.location, message: `\`container_name: ${name}\` of service \`${composeName.service.name}\`` }],
@@ -209,7 +203,7 @@ function scriptFindings(deployment: Deployment): RuleFinding[] {
         severity: 'warning',
         message:
           `\`${launcher} --name ${name}\` runs certbot once and, without \`--rm\`, leaves the stopped container behind with that name. ` +
-          `The next run of \`${relativePath(root, script.path)}\` — a renewal, or a retry after a failed attempt — fails with ${daemonConflict(name)}`,
+          `The next run of \`${pathBelow(root, script.path)}\` — a renewal, or a retry after a failed attempt — fails with ${daemonConflict(name)}`,
         location: wordLocation(script, nameWord),
         related: [],
         fixes,

@@ -10,7 +10,7 @@ import {
   type ClaimConflict,
   type HostClaim,
 } from '../../facts/host-ports';
-import { positionAt } from '../../model/locations';
+import { positionAt } from '../../text/line-index';
 import type { RelatedLocation } from '../../text/findings';
 import type { CertbotInvocation } from '../../languages/shell/certbot-invocation';
 import { basename, containerLaunch, optionValue } from '../../languages/shell/container-launch';
@@ -19,6 +19,7 @@ import { sliceWord } from '../../languages/shell/shell-word';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import type { Rule, RuleFinding } from '../rule';
+import { describePlace, pathBelow } from '../../text/paths';
 
 type Owner =
   | { readonly kind: 'service'; readonly project: DeployedProject; readonly service: DeployedService }
@@ -34,14 +35,6 @@ interface HostUse {
   readonly standalone: boolean;
   /** Set when certbot binds the host's own port: `network_mode: host` or `--network host`. */
   readonly hostNetwork?: SourceLocation;
-}
-
-function relativePath(workspaceRoot: string, path: string): string {
-  return path.startsWith(`${workspaceRoot}/`) ? path.slice(workspaceRoot.length + 1) : path;
-}
-
-function describePlace(workspaceRoot: string, location: SourceLocation): string {
-  return `\`${relativePath(workspaceRoot, location.file)}\` line ${location.range.start.line + 1}`;
 }
 
 /** The standalone run of a certbot command, unless a `--pre-hook` may free the port first. */
@@ -177,7 +170,7 @@ function canRunTogether(first: HostUse, second: HostUse): boolean {
 }
 
 function describeOwner(owner: Owner, other: Owner, workspaceRoot: string): string {
-  if (owner.kind === 'script') return `\`${relativePath(workspaceRoot, owner.script.path)}\``;
+  if (owner.kind === 'script') return `\`${pathBelow(workspaceRoot, owner.script.path)}\``;
   if (other.kind === 'service' && other.project !== owner.project)
     return `service \`${owner.service.name}\` of compose project \`${owner.project.compose.name}\``;
   return `service \`${owner.service.name}\``;
@@ -209,7 +202,7 @@ function standaloneFinding(certbot: HostUse, nginx: HostUse, conflict: ClaimConf
   if (certbot.hostNetwork) {
     consequence = `certbot runs in the host's network and binds port ${port} itself while nginx's container holds it, so it stops with \`Problem binding to port ${port}: Could not bind to IPv4 or IPv6.\``;
   } else if (certbot.owner.kind === 'script') {
-    consequence = `while nginx runs, \`${relativePath(workspaceRoot, certbot.owner.script.path)}\` cannot publish the port: docker fails with ${bindError(conflict)}`;
+    consequence = `while nginx runs, \`${pathBelow(workspaceRoot, certbot.owner.script.path)}\` cannot publish the port: docker fails with ${bindError(conflict)}`;
   } else {
     consequence = `docker cannot give the port to both containers, so whichever starts second fails with ${bindError(conflict)}`;
   }

@@ -20,13 +20,15 @@ import { firstBootFailures, type FirstBootFailure } from '../../facts/first-boot
 import { locationTree, selectLocation, type LocationNode } from '../../facts/location-matching';
 import { hostLocation } from '../../model/locations';
 import type { PlacedDirective } from '../../model/nginx-blocks';
-import { indentationAt, readWorkspaceText } from '../../fixes/text-edits';
+import { indentationAt } from '../../fixes/text-edits';
 import type { FileEdit, Fix, RelatedLocation } from '../../text/findings';
 import type { NginxArgument } from '../../languages/nginx/syntax-tree';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import { describeNginxRunner } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
+import { pathBelow } from '../../text/paths';
+import { readTextFile } from '../../workspace/text-files';
 
 const tokenUrl = (domain: string | undefined): string => `http://${domain ?? '<domain>'}${challengePrefix}<token>`;
 const rateLimit = "5 failed validations per hostname per hour hit Let's Encrypt's rate limit";
@@ -45,14 +47,12 @@ interface Collected {
   readonly related: RelatedLocation[];
 }
 
-function relativePath(deployment: Deployment, file: string): string {
-  return file.startsWith(`${deployment.workspaceRoot}/`) ? file.slice(deployment.workspaceRoot.length + 1) : file;
-}
-
 /** `nginx/conf.d/site.conf:3`, or the container path for a file of the image. */
 function place(deployment: Deployment, service: DeployedService, entry: PlacedDirective): string {
   const location = hostLocation(service.view, entry.file, entry.directive.nameSpan);
-  return location ? `\`${relativePath(deployment, location.file)}:${location.range.start.line + 1}\`` : `\`${entry.file.path}:${entry.directive.line}\``;
+  return location
+    ? `\`${pathBelow(deployment.workspaceRoot, location.file)}:${location.range.start.line + 1}\``
+    : `\`${entry.file.path}:${entry.directive.line}\``;
 }
 
 function entryLocation(service: DeployedService, entry: PlacedDirective, argument?: NginxArgument): SourceLocation | undefined {
@@ -146,7 +146,7 @@ function moveRedirectFix(
 /** Puts the challenge location first in the port-80 server, or wraps a server-level redirect into `location /` behind it. */
 function challengeLocationFix(route: ChallengeRoute, server: HttpServer, fileSystem: FileSystem, before: string, redirect?: PlacedDirective): Fix | undefined {
   const serverLocation = hostLocation(route.nginx.view, server.entry.file, server.entry.directive.nameSpan);
-  const text = serverLocation && readWorkspaceText(fileSystem, serverLocation.file);
+  const text = serverLocation && readTextFile(fileSystem, serverLocation.file);
   if (!serverLocation || text === undefined) return undefined;
   // nginx refuses a second location with the same prefix: `duplicate location`
   const existing = samePrefix(server, challengePrefix);

@@ -11,7 +11,7 @@ import {
   walkDirectivesNamed,
 } from '../../model/nginx-blocks';
 import { resolveNginxPath } from '../../model/nginx-paths';
-import { deletion, indentationAt, readWorkspaceText } from '../../fixes/text-edits';
+import { deletion, indentationAt } from '../../fixes/text-edits';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { hasGlobMagic } from '../../languages/nginx/glob';
 import type { CertbotInvocation } from '../../languages/shell/certbot-invocation';
@@ -21,6 +21,7 @@ import { scriptProvidingInstallerFile } from '../../facts/first-boot-failures';
 import { describeNginx, isHostNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
 import { formatTlsSettings, missingTlsSettings } from '../../fixes/tls-settings';
+import { readTextFile } from '../../workspace/text-files';
 
 /** The two files certbot's nginx installer writes at the root of its directory, and the directive naming each. */
 const installerFiles: ReadonlyMap<string, string> = new Map([
@@ -68,7 +69,7 @@ function missingSettings(block: NginxBlock, tree: NginxBlock): (readonly [string
 }
 
 function inlineFix(fileSystem: FileSystem, location: SourceLocation, entry: PlacedDirective, block: NginxBlock, tree: NginxBlock): Fix | undefined {
-  const text = readWorkspaceText(fileSystem, location.file);
+  const text = readTextFile(fileSystem, location.file);
   const range = entry.directive.span.toRange();
   const indentation = text === undefined ? undefined : indentationAt(text, range);
   if (text === undefined || indentation === undefined) return undefined;
@@ -84,7 +85,7 @@ function inlineFix(fileSystem: FileSystem, location: SourceLocation, entry: Plac
 }
 
 function dhparamFix(fileSystem: FileSystem, location: SourceLocation, entry: PlacedDirective): Fix | undefined {
-  const text = readWorkspaceText(fileSystem, location.file);
+  const text = readTextFile(fileSystem, location.file);
   if (text === undefined) return undefined;
   return {
     title: 'Remove `ssl_dhparam` (ECDHE suites need no DH parameters)',

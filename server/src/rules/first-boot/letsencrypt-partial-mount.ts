@@ -5,11 +5,12 @@ import { isWithin } from '../../model/container-view';
 import { certbotConfigDirectory, type DeployedProject, type DeployedService } from '../../model/deployment';
 import { describeMount } from '../../model/locations';
 import { argumentLocation, expandedConfiguration, walkDirectives } from '../../model/nginx-blocks';
-import { readWorkspaceText } from '../../fixes/text-edits';
+
 import type { FileEdit, Fix, RelatedLocation } from '../../text/findings';
 import type { Range } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import type { Rule, RuleFinding } from '../rule';
+import { readTextFile } from '../../workspace/text-files';
 
 const certificateDirectives = new Set(['ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate', 'ssl_stapling_file']);
 
@@ -57,7 +58,7 @@ function textOf(text: string, range: Range): string | undefined {
 
 /** The short-syntax volume rewritten to mount the whole directory; undefined where the written form cannot be edited exactly. */
 function wholeDirectoryVolume(fileSystem: FileSystem, mount: VolumeMount, relative: string): FileEdit | undefined {
-  const text = readWorkspaceText(fileSystem, mount.location.file);
+  const text = readTextFile(fileSystem, mount.location.file);
   const written = text === undefined ? undefined : textOf(text, mount.location.range);
   if (written === undefined) return undefined;
   const quote = /^(["'])(.*)\1$/.exec(written);

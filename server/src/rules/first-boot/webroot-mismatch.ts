@@ -17,12 +17,13 @@ import {
 import { describeRunOrigin } from '../../facts/certbot-runs';
 import type { DeployedService, Deployment } from '../../model/deployment';
 import { describeMount, hostLocation } from '../../model/locations';
-import { readWorkspaceText } from '../../fixes/text-edits';
+
 import type { FileEdit, Fix, RelatedLocation } from '../../text/findings';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import { describeNginx, describeNginxRunner } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
+import { readTextFile } from '../../workspace/text-files';
 
 const acmeDirectory = '.well-known/acme-challenge';
 
@@ -58,7 +59,7 @@ function mountRelated(mount: VolumeMount | undefined, message: string): RelatedL
 
 /** The short-syntax `SOURCE:TARGET[:MODE]` text of a mount, when it is written on one line. */
 function shortSyntax(fileSystem: FileSystem, mount: VolumeMount): { text: string; quote: string; parts: string[] } | undefined {
-  const text = readWorkspaceText(fileSystem, mount.location.file);
+  const text = readTextFile(fileSystem, mount.location.file);
   const range = mount.location.range;
   if (text === undefined || range.start.line !== range.end.line) return undefined;
   const written = (text.split('\n')[range.start.line] ?? '').slice(range.start.character, range.end.character);
@@ -123,7 +124,7 @@ function addMountFix(fileSystem: FileSystem, nginx: DeployedService, nginxDirect
     else return undefined;
   }
   const written = writtenSource(source, nginx.projectDirectory);
-  const text = readWorkspaceText(fileSystem, last.location.file);
+  const text = readTextFile(fileSystem, last.location.file);
   if (!written || text === undefined) return undefined;
   const line = text.split('\n')[last.location.range.start.line] ?? '';
   const item = /^(\s*)-\s+/.exec(line);

@@ -15,13 +15,14 @@ import {
 } from '../../facts/certbot-runs';
 import { isWithin } from '../../model/container-view';
 import type { DeployedService, Deployment, RepositoryScript } from '../../model/deployment';
-import { positionAt } from '../../model/locations';
+import { positionAt } from '../../text/line-index';
 import type { SourceLocation } from '../../text/source-location';
 import { enabledStages, type EnabledStage } from '../../facts/enabled-stages';
 import type { FileSystem } from '../../workspace/file-system';
 import { describeNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
 import { nginxReloadLoopCommand } from '../../fixes/compose-commands';
+import { pathBelow } from '../../text/paths';
 
 /** Official images before 1.19 have no `/docker-entrypoint.sh`: their loop starts nginx itself. */
 function reloadLoopFor(image: string): string {
@@ -73,10 +74,6 @@ function loadedCertificate(deployment: Deployment, picture: RenewalPicture, serv
     if (certificate) return { certificate, stage };
   }
   return undefined;
-}
-
-function relativePath(deployment: Deployment, path: string): string {
-  return path.startsWith(`${deployment.workspaceRoot}/`) ? path.slice(deployment.workspaceRoot.length + 1) : path;
 }
 
 /** A reload a setup script runs once, in the project of `service` (the script stands in its directory, or above or below it). */
@@ -135,10 +132,10 @@ export const renewalWithoutReload: Rule = {
               : ` The hook \`${failedHook.hook.value}\` runs inside the certbot container of ${origin}, which has no docker socket (\`/var/run/docker.sock\` is not mounted), so it cannot reach the nginx container.`;
         const once = onceReload(evidence, service);
         const onceText = once
-          ? ` \`${relativePath(deployment, once.script.path)}\` reloads it only once (\`${once.text}\`), when someone runs the script to get the first certificate; the renewals that follow get no reload.`
+          ? ` \`${pathBelow(deployment.workspaceRoot, once.script.path)}\` reloads it only once (\`${once.text}\`), when someone runs the script to get the first certificate; the renewals that follow get no reload.`
           : '';
         const nginx = describeNginx(service, deployment.workspaceRoot);
-        const linker = stage && `\`${relativePath(deployment, stage.script.path)}\``;
+        const linker = stage && `\`${pathBelow(deployment.workspaceRoot, stage.script.path)}\``;
         const related: RelatedLocation[] = [
           {
             ...certificate.location,
@@ -150,7 +147,7 @@ export const renewalWithoutReload: Rule = {
         ];
         if (once) related.push({ ...once.location, message: 'reloads nginx once, when the script runs, not after each renewal' });
         const kept = stage
-          ? `nginx loads the certificate of stage 2 ("${certificate.path}", in \`${relativePath(deployment, certificate.location.file)}\`, which ${linker} links into \`${stage.enabledDirectory}/\`) ` +
+          ? `nginx loads the certificate of stage 2 ("${certificate.path}", in \`${pathBelow(deployment.workspaceRoot, certificate.location.file)}\`, which ${linker} links into \`${stage.enabledDirectory}/\`) ` +
             'only when it starts after the link exists, keeps it in memory and serves it until it expires, although the renewed one is on disk.'
           : `nginx keeps the certificate it loaded at start ("${certificate.path}") in memory and serves it until it expires, although the renewed one is on disk.`;
         const fix = reloadLoopFix(fileSystem, service);
