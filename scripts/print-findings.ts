@@ -2,15 +2,18 @@
 // person to read and check before saving it: `tsx scripts/print-findings.ts DIR RULE-ID`.
 import { relative, resolve } from 'node:path';
 import { analyzeWorkspace } from '../server/src/engine/analyze-workspace';
+import { applySuppressions, suppressibleFiles } from '../server/src/engine/suppressions';
 import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
 
 async function main(): Promise<void> {
   const [directoryArgument, ruleId] = process.argv.slice(2);
   if (!directoryArgument || !ruleId) throw new Error('usage: tsx scripts/print-findings.ts DIR RULE-ID');
   const directory = resolve(directoryArgument);
-  const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
+  const fileSystem = new DiskFileSystem([directory]);
+  const analysis = await analyzeWorkspace(fileSystem, directory);
   const relativeFile = (file: string): string => relative(directory, file).split('\\').join('/');
-  const findings = analysis.findings
+  // as the fixture test reads them: suppression comments applied
+  const findings = applySuppressions(analysis.findings, fileSystem, suppressibleFiles(fileSystem, directory))
     .filter((finding) => finding.ruleId === ruleId)
     .map((finding) => ({
       ruleId: finding.ruleId,

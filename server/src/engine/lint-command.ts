@@ -2,8 +2,6 @@ import { posix } from 'node:path';
 import type { Finding } from '../text/findings';
 import { DiskFileSystem } from '../workspace/disk-file-system';
 import type { FileSystem } from '../workspace/file-system';
-import { findFiles } from '../workspace/text-files';
-import { commentSyntaxOf, isConfigurationFileName } from './comment-scanner';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
@@ -17,7 +15,7 @@ import {
 } from './lint-config';
 import { relativeFilePath } from '../text/paths';
 import type { FormatOptions } from './report-order';
-import { applySuppressions } from './suppressions';
+import { applySuppressions, suppressibleFiles } from './suppressions';
 import { toPosix } from '../text/paths';
 
 export interface LintCommandIo {
@@ -160,27 +158,6 @@ function resolveTargets(paths: readonly string[], cwd: string): { targets: LintT
   return { targets, missing };
 }
 
-/**
- * The configuration files under the linted paths, where suppressions are looked for: a file the
- * user named in any language certboot reads, and below a directory the files it would find.
- * The search is the bounded one the analysis uses, so a symlink loop ends it too.
- */
-function collectConfigurationFiles(fileSystem: FileSystem, targets: readonly LintTarget[]): string[] {
-  const files = new Set<string>();
-  for (const target of targets) {
-    const kind = fileSystem.stat(target.path)?.kind;
-    if (kind === 'file' && commentSyntaxOf(target.path) !== undefined) files.add(target.path);
-    if (kind !== 'directory') continue;
-    const found = findFiles(fileSystem, target.path, isConfigurationFileName, {
-      maximumFiles: 10_000,
-      maximumDepth: 16,
-      maximumFileBytes: Number.MAX_SAFE_INTEGER,
-    });
-    for (const file of found) files.add(file);
-  }
-  return [...files];
-}
-
 interface ConfigurationScope {
   readonly directory: string;
   readonly configuration: LintConfiguration;
@@ -266,7 +243,7 @@ export async function runLintCommand(argv: readonly string[], io: LintCommandIo,
     return 2;
   }
   const analyzed = await analyze({ roots, paths: targets.map((target) => target.path) });
-  const unsuppressed = applySuppressions(analyzed, fileSystem, collectConfigurationFiles(fileSystem, targets));
+  const unsuppressed = applySuppressions(analyzed, fileSystem, [...new Set(targets.flatMap((target) => suppressibleFiles(fileSystem, target.path)))]);
   const findings = configure(unsuppressed, configurations.scopes);
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   const warnings = findings.filter((finding) => finding.severity === 'warning').length;

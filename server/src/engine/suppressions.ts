@@ -1,121 +1,24 @@
+import { type CommentSyntax, commentSyntaxOf, isConfigurationFileName, scanComments } from '../languages/comments/comment-scanner';
+import {
+  commentRange,
+  findSuppressions,
+  renderRuleList,
+  type SuppressedRule,
+  type Suppression,
+  suppressionDirective,
+} from '../languages/comments/suppression-comments';
+import { findRule, rules } from '../rules/index';
+import { checksSuppressions, type SuppressionContext } from '../rules/rule';
 import type { FileEdit, Finding } from '../text/findings';
-import type { Range } from '../text/source-location';
 import type { FileSystem } from '../workspace/file-system';
-import { readTextFile } from '../workspace/text-files';
-import { type CommentSyntax, commentSyntaxOf, type ScannedComment, type ScannedText, scanComments } from './comment-scanner';
-import { findRule, unusedSuppressionRuleId } from './rule-catalogue';
+import { findFiles, readTextFile } from '../workspace/text-files';
 
-export const suppressionDirective = 'certboot-disable-next-line';
-
-export interface SuppressedRule {
-  readonly id: string;
-  /** Where the id is written on the comment's line. */
-  readonly startCharacter: number;
-  readonly endCharacter: number;
-}
-
-export interface Suppression {
-  readonly comment: ScannedComment;
-  /** undefined: every rule. */
-  readonly rules: readonly SuppressedRule[] | undefined;
-  /**
-   * The lines whose findings it drops: the next line holding something other than comments and
-   * blanks, through the end of a multi-line token starting there (a block scalar, a quoted
-   * string). undefined when nothing follows the comment.
-   */
-  readonly target: { readonly startLine: number; readonly endLine: number } | undefined;
-  /** Characters of the comment text between which the rule list is written, so edits keep the rest. */
-  readonly listStart: number;
-  readonly listEnd: number;
-}
-
-const directivePattern = new RegExp(`^#\\s*${suppressionDirective}(?=\\s|$)`);
-/** `-- reason` after the list, as ESLint's directive comments allow. */
-const reasonPattern = /\s--(?:\s|$)/;
-
-function parseSuppression(comment: ScannedComment, scanned: ScannedText, logicalLineStarts: readonly number[]): Suppression | undefined {
-  const directive = directivePattern.exec(comment.text);
-  if (!directive) return undefined;
-  const reason = reasonPattern.exec(comment.text.slice(directive[0].length));
-  const listLimit = reason ? directive[0].length + reason.index : comment.text.length;
-  const rules: SuppressedRule[] = [];
-  let offset = directive[0].length;
-  for (const part of comment.text.slice(offset, listLimit).split(',')) {
-    const id = part.trim();
-    if (id !== '') {
-      const start = offset + part.indexOf(id);
-      rules.push({ id, startCharacter: comment.startCharacter + start, endCharacter: comment.startCharacter + start + id.length });
-    }
-    offset += part.length + 1;
-  }
-  const targetLine = logicalLineStarts.find((line) => line > comment.line);
-  const target = targetLine === undefined ? undefined : { startLine: targetLine, endLine: scanned.logicalLineEnd.get(targetLine) ?? targetLine };
-  const listStart = rules.length > 0 ? rules[0].startCharacter - comment.startCharacter : directive[0].length;
-  const listEnd = rules.length > 0 ? rules[rules.length - 1].endCharacter - comment.startCharacter : directive[0].length;
-  return { comment, rules: rules.length > 0 ? rules : undefined, target, listStart, listEnd };
-}
-
-/** The suppression comments of one file's text. */
-export function findSuppressions(text: string, syntax: CommentSyntax): Suppression[] {
-  if (!text.includes(suppressionDirective)) return [];
-  const scanned = scanComments(text, syntax);
-  const logicalLineStarts = [...scanned.logicalLineEnd.keys()].sort((first, second) => first - second);
-  const suppressions: Suppression[] = [];
-  for (const comment of scanned.comments) {
-    const suppression = parseSuppression(comment, scanned, logicalLineStarts);
-    if (suppression) suppressions.push(suppression);
-  }
-  return suppressions;
-}
-
-function commentRange(comment: ScannedComment): Range {
-  return { start: { line: comment.line, character: comment.startCharacter }, end: { line: comment.line, character: comment.endCharacter } };
-}
-
-/** The comment with another list of rules; only for comments that name rules. */
-function renderRuleList(suppression: Suppression, ids: readonly string[]): string {
-  const text = suppression.comment.text;
-  return `${text.slice(0, suppression.listStart)}${ids.join(', ')}${text.slice(suppression.listEnd)}`;
-}
-
-/** Deletes the comment, and its line when the comment stands alone on it. */
-function removeCommentEdit(file: string, text: string, comment: ScannedComment): FileEdit {
-  const lines = text.split('\n');
-  const lineText = lines[comment.line];
-  const before = lineText.slice(0, comment.startCharacter);
-  if (before.trim() === '') {
-    const range: Range =
-      comment.line + 1 < lines.length
-        ? { start: { line: comment.line, character: 0 }, end: { line: comment.line + 1, character: 0 } }
-        : { start: { line: comment.line, character: 0 }, end: { line: comment.line, character: lineText.length } };
-    return { kind: 'replace', file, range, newText: '' };
-  }
-  const start = before.trimEnd().length;
-  return { kind: 'replace', file, range: { start: { line: comment.line, character: start }, end: commentRange(comment).end }, newText: '' };
-}
-
-function unusedFinding(file: string, text: string, suppression: Suppression, rule: SuppressedRule | undefined, message: string): Finding {
-  const remaining = (suppression.rules ?? []).filter((other) => other !== rule).map((other) => other.id);
-  const edit: FileEdit =
-    rule === undefined || remaining.length === 0
-      ? removeCommentEdit(file, text, suppression.comment)
-      : { kind: 'replace', file, range: commentRange(suppression.comment), newText: renderRuleList(suppression, remaining) };
-  const range = rule
-    ? { start: { line: suppression.comment.line, character: rule.startCharacter }, end: { line: suppression.comment.line, character: rule.endCharacter } }
-    : commentRange(suppression.comment);
-  return {
-    ruleId: unusedSuppressionRuleId,
-    severity: 'info',
-    message,
-    location: { file, range },
-    related: [],
-    fixes: [{ title: rule && remaining.length > 0 ? `Remove "${rule.id}" from the suppression` : 'Remove the unused suppression', edits: [edit] }],
-  };
-}
+/** The rules that read the suppression comments once they have dropped their findings (unused-suppression). */
+const suppressionRules = rules.filter(checksSuppressions);
 
 /**
- * Drops the findings that a `# certboot-disable-next-line` comment suppresses, and reports every
- * suppression (or rule named in one) that dropped nothing, so stale suppressions show up.
+ * Drops the findings that a `# certboot-disable-next-line` comment suppresses, then adds the
+ * findings of the rules over the suppressions (unused-suppression: the stale ones).
  *
  * `files`: the configuration files that were linted, so a suppression in a file with no finding
  * left is still seen. The files findings point at are always read.
@@ -150,21 +53,27 @@ export function applySuppressions(findings: readonly Finding[], fileSystem: File
     }
     if (!suppressed) kept.push(finding);
   }
-  for (const [file, { text, suppressions }] of suppressionsByFile) {
-    for (const suppression of suppressions) {
-      const where = suppression.target ? `line ${suppression.target.startLine + 1}` : 'the end of the file';
-      if (suppression.rules === undefined) {
-        if (!used.has(suppression)) kept.push(unusedFinding(file, text, suppression, undefined, `unused suppression: no finding on ${where}`));
-        continue;
-      }
-      for (const rule of suppression.rules) {
-        if (used.has(rule)) continue;
-        const message = findRule(rule.id) ? `unused suppression: no "${rule.id}" finding on ${where}` : `unknown rule "${rule.id}" in ${suppressionDirective}`;
-        kept.push(unusedFinding(file, text, suppression, rule, message));
-      }
-    }
+  const context: SuppressionContext = {
+    files: [...suppressionsByFile].map(([file, { text, suppressions }]) => ({ file, text, suppressions })),
+    used,
+    isRuleId: (id) => findRule(id) !== undefined,
+  };
+  for (const rule of suppressionRules) {
+    for (const finding of rule.check(context)) kept.push({ ...finding, ruleId: rule.id, severity: finding.severity ?? rule.defaultSeverity });
   }
   return kept;
+}
+
+/**
+ * The files under a linted path where suppressions are looked for: a file the user named in any
+ * language whose comments certboot reads, and below a directory the configuration files it would
+ * find. The search is the bounded one the analysis uses, so a symlink loop ends it too.
+ */
+export function suppressibleFiles(fileSystem: FileSystem, path: string): string[] {
+  const kind = fileSystem.stat(path)?.kind;
+  if (kind === 'file') return commentSyntaxOf(path) === undefined ? [] : [path];
+  if (kind !== 'directory') return [];
+  return findFiles(fileSystem, path, isConfigurationFileName, { maximumFiles: 10_000, maximumDepth: 16, maximumFileBytes: Number.MAX_SAFE_INTEGER });
 }
 
 /**

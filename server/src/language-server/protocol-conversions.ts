@@ -13,7 +13,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { FileEdit, Finding, Fix, Severity } from '../text/findings';
-import { unusedSuppressionRuleId } from '../engine/rule-catalogue';
+import { unusedSuppression } from '../rules/suppressions/unused-suppression';
 
 const severities: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -39,7 +39,7 @@ export function toDiagnostic(finding: Finding, docsDirectory: string): Diagnosti
     codeDescription: { href: fileUri(`${docsDirectory}/${finding.ruleId}.md`) },
     message: finding.message,
     // the editor fades a suppression comment that suppresses nothing, as it does unused code
-    ...(finding.ruleId === unusedSuppressionRuleId ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+    ...(finding.ruleId === unusedSuppression.id ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     ...(related.length > 0 ? { relatedInformation: related } : {}),
   };
 }

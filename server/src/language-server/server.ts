@@ -27,7 +27,7 @@ import { suggestDomains } from '../bootstrap/domains';
 import { generateBootstrap } from '../bootstrap/generate-bootstrap';
 import { describePathAt, includeLinks, mountLinks } from '../services/path-description';
 import type { Finding } from '../text/findings';
-import { commentSyntaxOf } from '../engine/comment-scanner';
+import { commentSyntaxOf } from '../languages/comments/comment-scanner';
 import {
   applyLintConfiguration,
   emptyLintConfiguration,

@@ -1,3 +1,5 @@
+import type { AnalysisCache } from '../inventory/analysis-cache';
+import type { SuppressedRule, Suppression } from '../languages/comments/suppression-comments';
 import type { Deployment } from '../model/deployment';
 import type { Finding, Severity } from '../text/findings';
 import type { FileSystem } from '../workspace/file-system';
@@ -6,16 +8,50 @@ export interface RuleContext {
   readonly deployment: Deployment;
   /** The workspace as the editor sees it (unsaved buffers included). */
   readonly fileSystem: FileSystem;
+  /** What earlier analyses of the same root parsed (the language server's); none by default. */
+  readonly cache?: AnalysisCache;
+}
+
+/** The suppression comments of the linted files, once the findings they drop are known. */
+export interface SuppressionContext {
+  /** Each file holding suppression comments, with its text. */
+  readonly files: readonly { readonly file: string; readonly text: string; readonly suppressions: readonly Suppression[] }[];
+  /** The comments without a rule list, and the rule ids of comments with one, that dropped a finding. */
+  readonly used: ReadonlySet<Suppression | SuppressedRule>;
+  /** Whether certboot has a rule of this id. */
+  isRuleId(id: string): boolean;
 }
 
 /** What a rule reports; the runner adds the rule id and the configured severity. */
 export type RuleFinding = Omit<Finding, 'ruleId' | 'severity'> & { readonly severity?: Severity };
 
-export interface Rule {
+interface RuleDeclaration {
   /** Stable, kebab-case; the diagnostic code and the docs page name. */
   readonly id: string;
   readonly defaultSeverity: Severity;
   /** One line for `--help`, SARIF and the docs index. */
   readonly summary: string;
+}
+
+/** A rule over the deployment: every rule but unused-suppression. */
+export interface Rule extends RuleDeclaration {
+  /** When the rule runs: on the deployment, while it is analysed. */
+  readonly phase?: 'deployment';
   check(context: RuleContext): RuleFinding[];
+}
+
+/** A rule over the suppression comments: it runs after they have dropped the findings they name. */
+export interface SuppressionRule extends RuleDeclaration {
+  readonly phase: 'suppressions';
+  check(context: SuppressionContext): RuleFinding[];
+}
+
+export type AnyRule = Rule | SuppressionRule;
+
+export function checksDeployment(rule: AnyRule): rule is Rule {
+  return rule.phase !== 'suppressions';
+}
+
+export function checksSuppressions(rule: AnyRule): rule is SuppressionRule {
+  return rule.phase === 'suppressions';
 }

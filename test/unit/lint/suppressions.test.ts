@@ -1,6 +1,7 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import type { FileEdit, Finding } from '../../../server/src/text/findings';
-import { applySuppressions, disableRuleForLineEdit, findSuppressions } from '../../../server/src/engine/suppressions';
+import { applySuppressions, disableRuleForLineEdit } from '../../../server/src/engine/suppressions';
+import { findSuppressions } from '../../../server/src/languages/comments/suppression-comments';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { finding, range } from './support';
 

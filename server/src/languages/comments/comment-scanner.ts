@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { Lexer } from 'yaml';
-import { NginxLexer, TokenKind } from '../languages/nginx/lexer';
+import { NginxLexer, TokenKind } from '../nginx/lexer';
 
 export type CommentSyntax = 'nginx' | 'yaml';
 
