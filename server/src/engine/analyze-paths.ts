@@ -2,8 +2,9 @@ import { posix } from 'node:path';
 import { analyzeWorkspace, checkRules, type InternalError, type WorkspaceAnalysis } from './analyze-workspace';
 import type { DeployedProject, Deployment, RepositoryScript } from '../model/deployment';
 import type { Finding } from '../text/findings';
+import { rules } from '../rules/index';
 import { containerNameConflict } from '../rules/collisions/container-name-conflict';
-import { hostPortConflict } from '../rules/collisions/host-port-conflict';
+import { checksDeployment } from '../rules/rule';
 import type { SourceLocation } from '../text/source-location';
 import type { FileSystem } from '../workspace/file-system';
 
@@ -15,8 +16,8 @@ interface AnalyzedPath {
   readonly analysis: WorkspaceAnalysis;
 }
 
-/** The rules about what one Docker host holds once: run again over the projects of all linted paths together. */
-const hostWideRules = [containerNameConflict, hostPortConflict];
+/** The rules about what one Docker host holds once (scope "host"): run again over the projects of all linted paths together. */
+const hostWideRules = rules.filter(checksDeployment).filter((rule) => rule.scope === 'host');
 
 function isInsideDirectory(path: string, directory: string): boolean {
   return path === directory || path.startsWith(directory === '/' ? '/' : `${directory}/`);

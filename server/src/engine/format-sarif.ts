@@ -3,11 +3,13 @@ import type { FileEdit, Finding, Severity } from '../text/findings';
 import type { Range, SourceLocation } from '../text/source-location';
 import { relativeFilePath } from '../text/paths';
 import { type FormatOptions, sortFindings } from './report-order';
-import { findRule, type RuleDescription, ruleCatalogue } from './rule-catalogue';
+import { findRule, rules } from '../rules/index';
+import type { RuleDeclaration } from '../rules/rule';
 
 /**
- * SARIF 2.1.0 as GitHub code scanning reads it: every rule with id, short and full description,
- * help and default level; every result with a location whose region has all four of startLine,
+ * SARIF 2.1.0 as GitHub code scanning reads it: every rule of the registry with id, short and full
+ * description, help, default level and, as properties, its category (also as a tag), scope and
+ * whether it fixes; every result with a location whose region has all four of startLine,
  * startColumn, endLine and endColumn.
  *
  * Columns: SARIF counts lines and columns from 1 and its endColumn is the column after the last
@@ -59,6 +61,12 @@ interface SarifRule {
   readonly fullDescription: { readonly text: string };
   readonly help: { readonly text: string };
   readonly defaultConfiguration: { readonly level: SarifLevel };
+  readonly properties?: {
+    readonly tags: readonly string[];
+    readonly category: string;
+    readonly scope: string;
+    readonly fixable: string;
+  };
 }
 
 interface SarifResult {
@@ -99,28 +107,31 @@ function directoryUri(directory: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
-function describeUnknownRule(ruleId: string, severity: Severity): RuleDescription {
-  return { id: ruleId, defaultSeverity: severity, summary: ruleId };
+/** The rule pages ship inside the certboot package; there is no public address for a helpUri. */
+function sarifRule(id: string, summary: string, severity: Severity): SarifRule {
+  return {
+    id,
+    name: id,
+    shortDescription: { text: summary },
+    fullDescription: { text: summary },
+    help: { text: `${summary}. The rule's page is docs/rules/${id}.md in the certboot package.` },
+    defaultConfiguration: { level: levels[severity] },
+  };
 }
 
-function sarifRule(description: RuleDescription): SarifRule {
+function describeRule(rule: RuleDeclaration): SarifRule {
   return {
-    id: description.id,
-    name: description.id,
-    shortDescription: { text: description.summary },
-    fullDescription: { text: description.summary },
-    // the rule pages ship inside the certboot package; there is no public address to link
-    help: { text: `${description.summary}. The rule's page is docs/rules/${description.id}.md in the certboot package.` },
-    defaultConfiguration: { level: levels[description.defaultSeverity] },
+    ...sarifRule(rule.id, rule.summary, rule.defaultSeverity),
+    properties: { tags: [rule.category], category: rule.category, scope: rule.scope, fixable: rule.fixable },
   };
 }
 
 export function toSarifLog(findings: readonly Finding[], cwd: string): SarifLog {
   const sorted = sortFindings(findings, cwd);
-  const descriptions = [...ruleCatalogue];
+  const descriptions = rules.map(describeRule);
   for (const finding of sorted) {
     if (!findRule(finding.ruleId) && !descriptions.some((description) => description.id === finding.ruleId)) {
-      descriptions.push(describeUnknownRule(finding.ruleId, finding.severity));
+      descriptions.push(sarifRule(finding.ruleId, finding.ruleId, finding.severity));
     }
   }
   const ruleIndex = new Map(descriptions.map((description, index) => [description.id, index]));
@@ -165,7 +176,7 @@ export function toSarifLog(findings: readonly Finding[], cwd: string): SarifLog 
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'certboot', rules: descriptions.map(sarifRule) } },
+        tool: { driver: { name: 'certboot', rules: descriptions } },
         originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(cwd) } },
         columnKind: 'utf16CodeUnits',
         results,

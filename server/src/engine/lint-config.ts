@@ -4,7 +4,7 @@ import type { Range } from '../text/source-location';
 import { describeFileSystemError, type FileSystem } from '../workspace/file-system';
 import { type JsonObject, JsonSyntaxError, type JsonValue, nodeRange, parseJsonDocument } from '../languages/json/json-document';
 import { LineIndex } from '../text/line-index';
-import { findRule } from './rule-catalogue';
+import { findRule } from '../rules/index';
 
 export const configurationFileName = 'certboot.json';
 

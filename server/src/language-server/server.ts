@@ -38,6 +38,7 @@ import {
   mergeLintConfigurations,
 } from '../engine/lint-config';
 import { applySuppressions, disableRuleForLineEdit } from '../engine/suppressions';
+import { findRule } from '../rules/index';
 import { DiskFileSystem } from '../workspace/disk-file-system';
 import { OverlayFileSystem } from '../workspace/overlay-file-system';
 import { RememberingFileSystem } from '../workspace/remembering-file-system';
@@ -367,7 +368,7 @@ connection.onCodeAction((params) => {
     const finding = found.findings.find((candidate) => overlaps(candidate, diagnostic));
     if (!finding) continue;
     for (const fix of finding.fixes) actions.push(toQuickFix(fix, diagnostic, versionOf));
-    if (!bootstrapOffered && analysis && bootstrapRules.has(finding.ruleId)) {
+    if (!bootstrapOffered && analysis && findRule(finding.ruleId)?.offersHttpFirstSplit) {
       bootstrapOffered = true;
       const split = splitAction(analysis, diagnostic);
       if (split) actions.push(split);
@@ -474,9 +475,6 @@ connection.onDocumentLinks((params): DocumentLink[] => {
     target: fileUri(link.target),
   }));
 });
-
-/** Rules whose cure is the HTTP-first split; they offer it as a quick fix. */
-const bootstrapRules = new Set(['missing-certificate-on-first-boot', 'restart-loop-on-first-boot', 'acme-challenge-not-served']);
 
 interface BootstrapRequest {
   readonly domains: string[];

@@ -1,25 +1,71 @@
-import { acmRules } from './registry/acm';
-import { certificateRules } from './registry/certificates';
-import { challengeRules } from './registry/challenge';
-import { collisionRules } from './registry/collisions';
-import { firstBootRules } from './registry/first-boot';
-import { renewalRules } from './registry/renewal';
-import type { AnyRule } from './rule';
+import { certificateKeyMismatch } from './certificate-paths/certificate-key-mismatch';
+import { certificateNameMismatch } from './certificate-paths/certificate-name-mismatch';
+import { certificatePathNotLive } from './certificate-paths/certificate-path-not-live';
+import { certificateWithoutChain } from './certificate-paths/certificate-without-chain';
+import { containerNameConflict } from './collisions/container-name-conflict';
+import { hostPortConflict } from './collisions/host-port-conflict';
+import { acmeChallengeNotServed } from './first-boot/acme-challenge-not-served';
+import { certbotNginxOptionsMissing } from './first-boot/certbot-nginx-options-missing';
+import { letsencryptPartialMount } from './first-boot/letsencrypt-partial-mount';
+import { missingCertificateOnFirstBoot } from './first-boot/missing-certificate-on-first-boot';
+import { restartLoopOnFirstBoot } from './first-boot/restart-loop-on-first-boot';
+import { webrootMismatch } from './first-boot/webroot-mismatch';
+import { acmEmailValidation } from './infrastructure/acm-email-validation';
+import { acmReplaceWithoutCreateBeforeDestroy } from './infrastructure/acm-replace-without-create-before-destroy';
+import { acmValidationMissing } from './infrastructure/acm-validation-missing';
+import { certificateNeverRenewed } from './renewal/certificate-never-renewed';
+import { forceRenewalInLoop } from './renewal/force-renewal-in-loop';
+import { ocspStaplingLetsencrypt } from './renewal/ocsp-stapling-letsencrypt';
+import { renewalWithoutReload } from './renewal/renewal-without-reload';
+import { stagingCertificate } from './renewal/staging-certificate';
+import { templateNotRendered } from './renewal/template-not-rendered';
+import type { AnyRule, RuleCategory } from './rule';
 import { unusedSuppression } from './suppressions/unused-suppression';
 import { composeSyntax } from './syntax/compose-syntax';
 import { nginxSyntax } from './syntax/nginx-syntax';
 
-/** Every rule, in the catalogue's order (../shared/RULES.md); each registry lists one section. */
+/**
+ * Every rule certboot has, in the catalogue's order (../shared/RULES.md), which is the order they
+ * run in and the order of SARIF's rule table. The README's table, docs/rules/README.md and the
+ * `certboot.rules` setting's schema are generated from it (`npm run generate:docs`);
+ * `npm run new-rule` adds a line here.
+ */
 export const rules: readonly AnyRule[] = [
   nginxSyntax,
   composeSyntax,
-  ...firstBootRules,
-  ...challengeRules,
-  ...certificateRules,
-  ...collisionRules,
-  ...renewalRules,
-  ...acmRules,
+  missingCertificateOnFirstBoot,
+  restartLoopOnFirstBoot,
+  acmeChallengeNotServed,
+  webrootMismatch,
+  certbotNginxOptionsMissing,
+  letsencryptPartialMount,
+  certificatePathNotLive,
+  certificateWithoutChain,
+  certificateKeyMismatch,
+  certificateNameMismatch,
+  containerNameConflict,
+  hostPortConflict,
+  certificateNeverRenewed,
+  renewalWithoutReload,
+  templateNotRendered,
+  forceRenewalInLoop,
+  stagingCertificate,
+  ocspStaplingLetsencrypt,
+  acmEmailValidation,
+  acmValidationMissing,
+  acmReplaceWithoutCreateBeforeDestroy,
   unusedSuppression,
+];
+
+/** The categories in the order the docs list them, with their headings. */
+export const ruleCategories: readonly { readonly id: RuleCategory; readonly title: string }[] = [
+  { id: 'first-boot', title: 'first boot' },
+  { id: 'collisions', title: 'collisions' },
+  { id: 'certificate-paths', title: 'certificate paths' },
+  { id: 'renewal', title: 'renewal' },
+  { id: 'infrastructure', title: 'AWS ACM (Terraform, CloudFormation)' },
+  { id: 'syntax', title: 'syntax' },
+  { id: 'suppressions', title: 'suppression comments' },
 ];
 
 export function findRule(ruleId: string): AnyRule | undefined {

@@ -25,12 +25,31 @@ export interface SuppressionContext {
 /** What a rule reports; the runner adds the rule id and the configured severity. */
 export type RuleFinding = Omit<Finding, 'ruleId' | 'severity'> & { readonly severity?: Severity };
 
-interface RuleDeclaration {
-  /** Stable, kebab-case; the diagnostic code and the docs page name. */
+/** Where a rule sits in the catalogue: its folder under rules/ and its heading in the docs. */
+export type RuleCategory = 'first-boot' | 'collisions' | 'certificate-paths' | 'renewal' | 'infrastructure' | 'syntax' | 'suppressions';
+
+/** Whether the rule's findings carry a fix: none ever, some (when certboot knows what to write), or every one. */
+export type RuleFixable = 'never' | 'sometimes' | 'always';
+
+/**
+ * What the rule judges: one project (a linted path on its own), or what one Docker host holds
+ * once (container names, host ports), which `certboot lint a b` checks again over the projects
+ * of all the paths together.
+ */
+export type RuleScope = 'project' | 'host';
+
+/** What a rule says about itself: the docs, SARIF, the settings schema and the tests read it from the registry (rules/index.ts). */
+export interface RuleDeclaration {
+  /** Stable, kebab-case; the diagnostic code, the docs page name and the file name rules/<category>/<id>.ts. */
   readonly id: string;
+  readonly category: RuleCategory;
+  readonly scope: RuleScope;
+  readonly fixable: RuleFixable;
   readonly defaultSeverity: Severity;
   /** One line for `--help`, SARIF and the docs index. */
   readonly summary: string;
+  /** Its findings are cured by the HTTP-first split: the editor offers "Split into HTTP-first stages" on them. */
+  readonly offersHttpFirstSplit?: boolean;
 }
 
 /** A rule over the deployment: every rule but unused-suppression. */

@@ -6,10 +6,7 @@ import { applyFileEdits, type EditedFile } from '../../../server/src/fixes/apply
 import { generateBootstrap, type BootstrapOptions, type BootstrapResult } from '../../../server/src/bootstrap/generate-bootstrap';
 import { buildDeployment } from '../../../server/src/model/deployment';
 import type { Finding } from '../../../server/src/text/findings';
-import { certificateRules } from '../../../server/src/rules/registry/certificates';
-import { challengeRules } from '../../../server/src/rules/registry/challenge';
-import { collisionRules } from '../../../server/src/rules/registry/collisions';
-import { firstBootRules } from '../../../server/src/rules/registry/first-boot';
+import { rules } from '../../../server/src/rules/index';
 import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 
 /** A fixture project copied to a temp directory, so that edits can be applied to it. */
@@ -34,13 +31,13 @@ export function applyToDisk(result: BootstrapResult): EditedFile[] {
   return files;
 }
 
-const checkedRules = new Set([...firstBootRules, ...challengeRules, ...certificateRules, ...collisionRules].map((rule) => rule.id));
+const blockingCategories = new Set(['first-boot', 'certificate-paths', 'collisions', 'syntax']);
+const checkedRules = new Set(rules.filter((rule) => blockingCategories.has(rule.category)).map((rule) => rule.id));
 
-/** Findings of the first-boot, challenge, certificate-path and collision rules, and syntax errors, as `file:line rule` lines. */
+/** Findings of the first-boot (challenge included), certificate-path, collision and syntax rules, as `file:line rule` lines. */
 export async function blockingFindings(directory: string): Promise<string[]> {
   const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
-  const blocking = (finding: Finding): boolean =>
-    finding.severity !== 'info' && (checkedRules.has(finding.ruleId) || finding.ruleId === 'nginx-syntax' || finding.ruleId === 'compose-syntax');
+  const blocking = (finding: Finding): boolean => finding.severity !== 'info' && checkedRules.has(finding.ruleId);
   return analysis.findings
     .filter(blocking)
     .map((finding) => `${finding.location.file.slice(directory.length + 1)}:${finding.location.range.start.line + 1} ${finding.ruleId}`);

@@ -2,7 +2,7 @@ import { deepStrictEqual, strictEqual } from 'node:assert';
 import { formatJson } from '../../../server/src/engine/format-json';
 import { formatSarif } from '../../../server/src/engine/format-sarif';
 import { formatText } from '../../../server/src/engine/format-text';
-import { ruleCatalogue } from '../../../server/src/engine/rule-catalogue';
+import { rules } from '../../../server/src/rules/index';
 import { finding, range } from './support';
 
 const cwd = '/srv/app';
@@ -147,6 +147,7 @@ describe('lint formatters', () => {
               fullDescription: { text: string };
               help: { text: string };
               defaultConfiguration: { level: string };
+              properties?: Record<string, unknown>;
             }[];
           };
         };
@@ -164,7 +165,7 @@ describe('lint formatters', () => {
     deepStrictEqual(run.originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///srv/app/' } });
     deepStrictEqual(
       run.tool.driver.rules.map((rule) => rule.id),
-      ruleCatalogue.map((rule) => rule.id),
+      rules.map((rule) => rule.id),
     );
     for (const rule of run.tool.driver.rules) {
       strictEqual(rule.shortDescription.text.length > 0 && rule.fullDescription.text.length > 0 && rule.help.text.length > 0, true, rule.id);
@@ -172,6 +173,13 @@ describe('lint formatters', () => {
     }
     const staging = run.tool.driver.rules.findIndex((rule) => rule.id === 'staging-certificate');
     strictEqual(run.tool.driver.rules[staging].defaultConfiguration.level, 'note');
+    deepStrictEqual(run.tool.driver.rules[staging].properties, { tags: ['renewal'], category: 'renewal', scope: 'project', fixable: 'sometimes' });
+    deepStrictEqual(run.tool.driver.rules.find((rule) => rule.id === 'host-port-conflict')?.properties, {
+      tags: ['collisions'],
+      category: 'collisions',
+      scope: 'host',
+      fixable: 'never',
+    });
     deepStrictEqual(run.results[0], {
       ruleId: 'staging-certificate',
       ruleIndex: staging,
@@ -224,7 +232,7 @@ describe('lint formatters', () => {
   it('adds rules it does not know to the SARIF rule table and percent-encodes URIs', () => {
     const log = JSON.parse(formatSarif([finding('future-rule', 'warning', '/srv/app/my conf/a#b.conf', range(0, 0, 0, 3), 'new')], { cwd, color: false })) as {
       runs: {
-        tool: { driver: { rules: { id: string; defaultConfiguration: { level: string } }[] } };
+        tool: { driver: { rules: { id: string; defaultConfiguration: { level: string }; properties?: unknown }[] } };
         results: { ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
       }[];
     };
@@ -232,6 +240,7 @@ describe('lint formatters', () => {
     const result = log.runs[0].results[0];
     deepStrictEqual(rules[result.ruleIndex].id, 'future-rule');
     strictEqual(rules[result.ruleIndex].defaultConfiguration.level, 'warning');
+    strictEqual(rules[result.ruleIndex].properties, undefined);
     strictEqual(result.locations[0].physicalLocation.artifactLocation.uri, 'my%20conf/a%23b.conf');
   });
 });

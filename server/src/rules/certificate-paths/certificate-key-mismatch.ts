@@ -138,6 +138,9 @@ function findingsFor(fileSystem: FileSystem, workspaceRoot: string, project: Dep
 
 export const certificateKeyMismatch: Rule = {
   id: 'certificate-key-mismatch',
+  category: 'certificate-paths',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: 'ssl_certificate and ssl_certificate_key name files of different certbot lineages, or are swapped',
   check({ deployment, fileSystem }) {

@@ -139,6 +139,9 @@ function uncoveredNameFindings(deployment: Deployment, project: DeployedProject,
 
 export const certificateNameMismatch: Rule = {
   id: 'certificate-name-mismatch',
+  category: 'certificate-paths',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'nginx names a live/<name> lineage certbot never creates, or serves a name the certificate does not cover',
   check({ deployment }) {

@@ -114,6 +114,9 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
 
 export const certificatePathNotLive: Rule = {
   id: 'certificate-path-not-live',
+  category: 'certificate-paths',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'nginx serves a certbot certificate from archive/ or a copy, which renewal never updates, instead of live/<name>/',
   check({ deployment }) {

@@ -34,6 +34,9 @@ function findingsFor(project: DeployedProject, service: DeployedService, workspa
 
 export const certificateWithoutChain: Rule = {
   id: 'certificate-without-chain',
+  category: 'certificate-paths',
+  scope: 'project',
+  fixable: 'always',
   defaultSeverity: 'warning',
   summary: "nginx serves certbot's cert.pem, which lacks the intermediate certificate, instead of fullchain.pem",
   check({ deployment }) {

@@ -215,6 +215,9 @@ function scriptFindings(deployment: Deployment): RuleFinding[] {
 
 export const containerNameConflict: Rule = {
   id: 'container-name-conflict',
+  category: 'collisions',
+  scope: 'host',
+  fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: 'two containers with the same name, in one compose project or across the workspace: docker refuses the second one',
   check({ deployment, fileSystem }) {

@@ -220,6 +220,9 @@ function standaloneFinding(certbot: HostUse, nginx: HostUse, conflict: ClaimConf
 
 export const hostPortConflict: Rule = {
   id: 'host-port-conflict',
+  category: 'collisions',
+  scope: 'host',
+  fixable: 'never',
   defaultSeverity: 'error',
   summary: 'two containers publish the same host port and protocol on overlapping addresses: docker refuses the second one',
   check({ deployment, fileSystem }) {

@@ -366,6 +366,10 @@ function impliedRoutes(deployment: Deployment, project: DeployedProject, covered
 
 export const acmeChallengeNotServed: Rule = {
   id: 'acme-challenge-not-served',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'sometimes',
+  offersHttpFirstSplit: true,
   defaultSeverity: 'error',
   summary: 'no plain-HTTP port-80 server answers /.well-known/acme-challenge/ for the domain certbot validates, so HTTP-01 fails',
   check({ deployment, fileSystem }) {

@@ -144,6 +144,9 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
 
 export const certbotNginxOptionsMissing: Rule = {
   id: 'certbot-nginx-options-missing',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "nginx includes options-ssl-nginx.conf or ssl-dhparams.pem, which only certbot's nginx installer writes, while certbot runs certonly or only renew",
   check({ deployment, fileSystem }) {

@@ -161,6 +161,9 @@ function findingsFor(project: DeployedProject, service: DeployedService, fileSys
 
 export const letsencryptPartialMount: Rule = {
   id: 'letsencrypt-partial-mount',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "nginx mounts only live/ (or live/<name>/) of certbot's directory, whose relative symlinks into archive/ then dangle",
   check({ deployment, fileSystem }) {

@@ -25,6 +25,10 @@ function explanation(failure: FirstBootFailure, project: DeployedProject, worksp
 
 export const missingCertificateOnFirstBoot: Rule = {
   id: 'missing-certificate-on-first-boot',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'never',
+  offersHttpFirstSplit: true,
   defaultSeverity: 'error',
   summary: 'nginx names a certificate (or other file) that does not exist yet when it first starts, so it exits',
   check({ deployment }) {

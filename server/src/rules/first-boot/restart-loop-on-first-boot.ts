@@ -20,6 +20,10 @@ function describeLoop(restart: RestartPolicy): string {
 
 export const restartLoopOnFirstBoot: Rule = {
   id: 'restart-loop-on-first-boot',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'never',
+  offersHttpFirstSplit: true,
   defaultSeverity: 'error',
   summary: 'an nginx service that fails on first boot is restarted forever, so port 80 never answers and certbot never gets a certificate',
   check({ deployment }) {

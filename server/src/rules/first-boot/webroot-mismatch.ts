@@ -231,6 +231,9 @@ function findingFor(route: ChallengeRoute, job: WebrootJob, deployment: Deployme
 
 export const webrootMismatch: Rule = {
   id: 'webroot-mismatch',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "certbot's webroot and the directory nginx serves /.well-known/acme-challenge/ from are not the same host directory",
   check({ deployment, fileSystem }) {

@@ -51,6 +51,9 @@ function terraformFinding(certificate: TerraformCertificate): RuleFinding | unde
 
 export const acmEmailValidation: Rule = {
   id: 'acm-email-validation',
+  category: 'infrastructure',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'an ACM certificate validated by EMAIL, which ACM cannot renew without someone approving an email every year',
   check({ deployment }) {

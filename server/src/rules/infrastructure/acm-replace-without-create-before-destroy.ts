@@ -5,6 +5,9 @@ import type { Rule, RuleFinding } from '../rule';
 
 export const acmReplaceWithoutCreateBeforeDestroy: Rule = {
   id: 'acm-replace-without-create-before-destroy',
+  category: 'infrastructure',
+  scope: 'project',
+  fixable: 'always',
   defaultSeverity: 'warning',
   summary: 'a Terraform ACM certificate in use by a listener without lifecycle { create_before_destroy = true }, so replacing it fails or takes the site down',
   check({ deployment }) {

@@ -69,6 +69,9 @@ function terraformFinding(certificate: TerraformCertificate): RuleFinding | unde
 
 export const acmValidationMissing: Rule = {
   id: 'acm-validation-missing',
+  category: 'infrastructure',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'a DNS-validated ACM certificate without its validation records or the resource that waits for issuance, so it stays pending validation',
   check({ deployment }) {

@@ -3,6 +3,9 @@ import type { Rule, RuleFinding } from '../rule';
 
 export const certificateNeverRenewed: Rule = {
   id: 'certificate-never-renewed',
+  category: 'renewal',
+  scope: 'project',
+  fixable: 'never',
   defaultSeverity: 'warning',
   summary: 'certbot obtains certificates once and nothing runs `certbot renew`, so they expire after 90 days',
   check({ deployment, fileSystem }) {

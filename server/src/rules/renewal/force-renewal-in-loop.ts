@@ -23,6 +23,9 @@ function describeRepetition(repetition: Repetition, run: CertbotRun, workspaceRo
 
 export const forceRenewalInLoop: Rule = {
   id: 'force-renewal-in-loop',
+  category: 'renewal',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: "`--force-renewal` in a command that runs again and again gets a new certificate every time, until Let's Encrypt refuses",
   check({ deployment, fileSystem }) {

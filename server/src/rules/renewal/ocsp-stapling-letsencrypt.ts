@@ -67,6 +67,9 @@ function literalCertificateCount(files: readonly ConfigurationFile[], server: Ng
 
 export const ocspStaplingLetsencrypt: Rule = {
   id: 'ocsp-stapling-letsencrypt',
+  category: 'renewal',
+  scope: 'project',
+  fixable: 'always',
   defaultSeverity: 'info',
   summary: "`ssl_stapling on` with a Let's Encrypt certificate does nothing: Let's Encrypt ended OCSP in 2025",
   check({ deployment, fileSystem }) {

@@ -100,6 +100,9 @@ function isRelevant(run: CertbotRun, projectServices: readonly DeployedService[]
 
 export const renewalWithoutReload: Rule = {
   id: 'renewal-without-reload',
+  category: 'renewal',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'certbot renews the certificate but nothing reloads nginx, which keeps serving the old one until it expires',
   check({ deployment, fileSystem }) {

@@ -7,6 +7,9 @@ const stagingServer = /staging/i;
 
 export const stagingCertificate: Rule = {
   id: 'staging-certificate',
+  category: 'renewal',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'info',
   summary: "certbot asks Let's Encrypt's staging environment, whose certificates browsers reject",
   check({ deployment, fileSystem }) {

@@ -67,6 +67,9 @@ function describeTemplates(names: readonly string[]): string {
 
 export const templateNotRendered: Rule = {
   id: 'template-not-rendered',
+  category: 'renewal',
+  scope: 'project',
+  fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: 'the official nginx image renders /etc/nginx/templates only when the command starts with nginx; this command skips it',
   check({ deployment, fileSystem }) {

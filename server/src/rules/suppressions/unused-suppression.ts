@@ -43,6 +43,9 @@ function unusedFinding(file: string, text: string, suppression: Suppression, rul
  */
 export const unusedSuppression: SuppressionRule = {
   id: 'unused-suppression',
+  category: 'suppressions',
+  scope: 'project',
+  fixable: 'always',
   defaultSeverity: 'info',
   summary: 'a certboot-disable-next-line comment that suppresses nothing',
   phase: 'suppressions',

@@ -26,6 +26,9 @@ function syntaxFinding(file: string, error: NginxError): RuleFinding {
 /** Syntax errors of every nginx file: those services load (at their host paths) and the rest. */
 export const nginxSyntax: Rule = {
   id: 'nginx-syntax',
+  category: 'syntax',
+  scope: 'project',
+  fixable: 'never',
   defaultSeverity: 'error',
   summary: 'nginx rejects the configuration before it starts (nginx -t)',
   check({ deployment, fileSystem, cache }) {
