@@ -4,6 +4,8 @@
 // author must write real content: the summary, the page, the bad fixture's expected.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { ruleSettings } from '../server/src/engine/lint-config';
+import { ruleCategories } from '../server/src/rules/index';
 import type { RuleCategory, RuleFixable, RuleScope } from '../server/src/rules/rule';
 import type { Severity } from '../server/src/text/findings';
 import { type Registry, writeGeneratedFiles } from './rule-docs';
@@ -20,8 +22,8 @@ export interface NewRule {
 
 export class NewRuleError extends Error {}
 
-const categories: readonly RuleCategory[] = ['first-boot', 'collisions', 'certificate-paths', 'renewal', 'infrastructure', 'syntax', 'suppressions'];
-const severities: readonly Severity[] = ['error', 'warning', 'info'];
+const categories: readonly RuleCategory[] = ruleCategories.map((category) => category.id);
+const severities = ruleSettings.filter((setting): setting is Severity => setting !== 'off');
 const fixKinds: readonly RuleFixable[] = ['never', 'sometimes', 'always'];
 const scopes: readonly RuleScope[] = ['project', 'host'];
 

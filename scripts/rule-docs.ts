@@ -4,6 +4,7 @@
 // one of them is not what the registry makes of it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ruleSettings } from '../server/src/engine/lint-config';
 import * as registry from '../server/src/rules/index';
 import type { AnyRule, RuleCategory } from '../server/src/rules/rule';
 
@@ -15,8 +16,6 @@ export interface Registry {
 
 export const readmeTableStart = '<!-- rules table: generated from server/src/rules/index.ts by `npm run generate:docs` -->';
 export const readmeTableEnd = '<!-- end of the rules table -->';
-
-const ruleSettings = ['error', 'warning', 'info', 'off'];
 
 /** The rules by category, in the docs' order of categories and the registry's order within one. */
 function byCategory({ rules, ruleCategories }: Registry): { title: string; rules: AnyRule[] }[] {

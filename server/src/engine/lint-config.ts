@@ -10,7 +10,7 @@ export const configurationFileName = 'certboot.json';
 
 export type RuleSetting = Severity | 'off';
 
-const ruleSettings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
+export const ruleSettings: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 
 export interface LintConfiguration {
   /** Rule id → setting; rules not named keep their default severity. */
