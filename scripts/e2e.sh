@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tier: real nginx, certbot, pebble, neovim and chromium, with compose
+# End-to-end tier: real nginx, certbot, pebble, neovim and chromium (and systemd-analyze and
+# busybox for the schedule parsers), with compose
 # containers emulated by Linux namespaces (no Docker engine runs on these machines).
 # Machines are handed over fresh, so this script installs what it needs; on a machine
 # that already has everything it only checks and goes straight to the tests.
@@ -8,9 +9,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-packages=(nginx certbot pebble neovim chromium iproute2 util-linux curl openssl gettext-base)
+packages=(nginx certbot pebble neovim chromium iproute2 util-linux curl openssl gettext-base systemd busybox)
 # Debian's pebble package ships both the ACME server and its challenge test server.
-programs=(nginx certbot pebble pebble-challtestsrv nvim chromium unshare nsenter ip ss curl openssl envsubst)
+programs=(nginx certbot pebble pebble-challtestsrv nvim chromium unshare nsenter ip ss curl openssl envsubst systemd-analyze busybox timeout)
 
 # PATH of a non-login shell may lack the sbin directories where nginx and ip live.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
