@@ -775,7 +775,7 @@ smtp_client_buffer            mail mail-server                       1
 smtp_greeting_delay           mail mail-server                       1
 `;
 
-const allContexts: readonly DirectiveContext[] = [
+export const allDirectiveContexts: readonly DirectiveContext[] = [
   'main',
   'events',
   'http',
@@ -792,7 +792,7 @@ const allContexts: readonly DirectiveContext[] = [
   'stream-upstream',
 ];
 
-const knownContexts: ReadonlySet<string> = new Set(allContexts);
+const knownContexts: ReadonlySet<string> = new Set(allDirectiveContexts);
 
 function isDirectiveContext(word: string): word is DirectiveContext {
   return knownContexts.has(word);
@@ -826,7 +826,7 @@ function parseArgumentRule(text: string, row: string): ArgumentRule {
 }
 
 function parseContexts(words: readonly string[], row: string): DirectiveContext[] {
-  if (words.length === 1 && words[0] === 'any') return [...allContexts];
+  if (words.length === 1 && words[0] === 'any') return [...allDirectiveContexts];
   return words.map((word) => {
     if (!isDirectiveContext(word)) throw new Error(`directive table: unknown context "${word}" in: ${row}`);
     return word;
