@@ -247,19 +247,6 @@ export function versionRuns(indexes: readonly number[], versions: readonly strin
   return runs.join(',');
 }
 
-export function compareVersions(left: string, right: string): number {
-  const a = left.split(/[.-]/).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-  const b = right.split(/[.-]/).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-  for (let index = 0; index < Math.max(a.length, b.length); index++) {
-    const x = a[index] ?? -1;
-    const y = b[index] ?? -1;
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return 0;
-}
-
 /** Merges the tables of each version (given oldest first) into declarations with their version runs. */
 export function mergeVersions(tables: ReadonlyMap<string, VersionTable>): {
   versions: string[];

@@ -22,7 +22,8 @@ import { join, resolve } from 'node:path';
 import type { DirectiveTablesData, OpenrestyRelease, SourceTable } from '../../server/src/languages/nginx/directive-tables/format';
 import { readCSource } from './c-source';
 import { readConfigureModules, readConfigureOptions } from './configure';
-import { buildVersionTable, compareVersions, type Declaration, mergeVersions, type SourceFile, type VersionTable } from './directive-table';
+import { compareVersions } from '../../server/src/languages/nginx/directive-tables/versions';
+import { buildVersionTable, type Declaration, mergeVersions, type SourceFile, type VersionTable } from './directive-table';
 import { GitReader } from './git-reader';
 import { readOfficialImages } from './official-images';
 import { readOpenrestyRelease } from './openresty';
@@ -32,9 +33,8 @@ export const dataPath = join(resolve(__dirname, '..', '..'), 'server/src/languag
 const parsed = new Map<string, ReturnType<typeof readCSource>>();
 
 /** The table of the C files below `directories` at `revision` that declare commands. */
-function versionTable(git: GitReader, revision: string, directories: readonly string[], label: string): VersionTable {
-  // a module's tests and examples declare modules that are not built (t/data/fake-shm-module…)
-  const files = [...git.files(revision, directories)].filter(([path]) => path.endsWith('.c') && !/(^|\/)(t|tests?|examples?|util|misc)\//.test(path));
+function versionTable(git: GitReader, revision: string, directories: readonly string[], label: string, leaveOut?: RegExp): VersionTable {
+  const files = [...git.files(revision, directories)].filter(([path]) => path.endsWith('.c') && !leaveOut?.test(path));
   const contents = git.read(files.map(([, id]) => id));
   const sources: (SourceFile & { id: string })[] = files
     .map(([path, id]) => ({ path, id, text: contents.get(id)! }))
@@ -93,7 +93,8 @@ function readModule(name: string, git: GitReader, versions: readonly string[]): 
       missing.push(version);
       continue;
     }
-    tables.set(version, versionTable(git, tag, ['.'], `${name} ${tag}`));
+    // a module's tests and examples declare modules that are not built (t/data/fake-shm-module…)
+    tables.set(version, versionTable(git, tag, ['.'], `${name} ${tag}`, /(^|\/)(t|tests?|examples?|util|misc)\//));
   }
   if (missing.length > 0) process.stderr.write(`${name}: no tag for ${missing.join(', ')} (left out)\n`);
   if (tables.size === 0) return undefined;

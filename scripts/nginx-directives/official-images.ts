@@ -11,7 +11,7 @@
  *   built (`=dynamic` of nginx itself, or `--add-dynamic-module` of another source).
  */
 import type { OfficialImagesData } from '../../server/src/languages/nginx/directive-tables/format';
-import { compareVersions } from './directive-table';
+import { compareVersions } from '../../server/src/languages/nginx/directive-tables/versions';
 import type { GitReader } from './git-reader';
 
 const debianCodeNames = /^(stretch|buster|bullseye|bookworm|trixie|forky)/;

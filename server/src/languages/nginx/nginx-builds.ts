@@ -1,6 +1,7 @@
-import { compareVersions, nginxVersionsRead, officialImagesData, openrestyReleases } from './directive-tables/directive-table';
+import { nginxVersionsRead, officialImagesData, openrestyReleases } from './directive-tables/directive-table';
 import type { OfficialRelease, OpenrestyRelease } from './directive-tables/format';
 import type { DynamicModule, NginxBuild } from './directive-tables/nginx-build';
+import { compareVersions } from './directive-tables/versions';
 
 /**
  * Which nginx an image reference (or a host package) runs: its release, configure arguments and

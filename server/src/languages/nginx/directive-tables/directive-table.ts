@@ -2,6 +2,7 @@ import type { ArgumentRule, DirectiveContext } from '../directives';
 import { evaluateCondition, type Truth } from './conditions';
 import tablesJson from './directive-tables.json';
 import type { DeprecationData, DirectiveData, DirectiveTablesData, ParameterDeprecationData, SourceTable } from './format';
+import { compareVersions } from './versions';
 import { configureModules, type NginxBuild, optionBuilding } from './nginx-build';
 
 /**
@@ -187,16 +188,6 @@ function versionPosition(table: IndexedTable, version: string): { index: number;
   return best === undefined ? undefined : { index: best, exact: false };
 }
 
-export function compareVersions(left: string, right: string): number {
-  const a = left.split('.').map(Number);
-  const b = right.split('.').map(Number);
-  for (let index = 0; index < Math.max(a.length, b.length); index++) {
-    const difference = (a[index] ?? 0) - (b[index] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
-}
-
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
@@ -276,7 +267,8 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
       }
     }
   }
-  let unknownModules = build.mayHaveUnknownModules || position === undefined;
+  // a version the tables do not have (older, or newer than the newest read) may have other directives
+  let unknownModules = build.mayHaveUnknownModules || position === undefined || !position.exact;
   const addModuleTable = (tableName: string, version: string, modules: readonly string[] | undefined) => {
     const table = indexTable(tableName);
     const modulePosition = table === undefined ? undefined : versionPosition(table, version);
