@@ -1,5 +1,6 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { directiveTableFor, editDistance } from '../../../server/src/languages/nginx/directive-tables/directive-table';
+import { compareVersions } from '../../../server/src/languages/nginx/directive-tables/versions';
 import tables from '../../../server/src/languages/nginx/directive-tables/directive-tables.json';
 import type { DirectiveTablesData } from '../../../server/src/languages/nginx/directive-tables/format';
 import type { NginxBuild } from '../../../server/src/languages/nginx/directive-tables/nginx-build';
@@ -187,6 +188,7 @@ describe('nginx directive tables', () => {
         true,
       );
       strictEqual(directiveTableFor({ ...build('nginx:1.27-alpine'), version: '1.16.1' }).mayHaveUnknownDirectives, true);
+      strictEqual(directiveTableFor({ ...build('nginx:1.27-alpine'), version: '1.99.0' }).mayHaveUnknownDirectives, true);
       strictEqual(directiveTableFor({ ...build('nginx:1.27-alpine'), configureArguments: ['--add-module=/src/brotli'] }).mayHaveUnknownDirectives, true);
     });
 
@@ -221,6 +223,18 @@ describe('nginx directive tables', () => {
         'worker_connections',
       ]);
     });
+  });
+
+  it('orders versions as the tables do', () => {
+    deepStrictEqual(['0.0.17R4', '1.10.0', '0.10.29R2', '0.0.9', '0.10.29', '1.9.15', '1.25.1-1'].sort(compareVersions), [
+      '0.0.9',
+      '0.0.17R4',
+      '0.10.29',
+      '0.10.29R2',
+      '1.9.15',
+      '1.10.0',
+      '1.25.1-1',
+    ]);
   });
 
   describe('OpenResty and Debian builds', () => {
