@@ -105,6 +105,19 @@ export function tokenize(source: string, file = 'source'): Token[] {
   const fail = (message: string): never => {
     throw new CSourceError(`${file}:${line}: ${message}`);
   };
+  // a /* comment */ (counting its lines) or a // comment up to the end of its line
+  const skipComment = (): boolean => {
+    if (source.startsWith('/*', index)) {
+      const end = source.indexOf('*/', index + 2);
+      if (end < 0) fail('unterminated comment');
+      for (let at = index; at < end; at++) if (source[at] === '\n') line++;
+      index = end + 2;
+      return true;
+    }
+    if (!source.startsWith('//', index)) return false;
+    while (index < source.length && source[index] !== '\n') index++;
+    return true;
+  };
   while (index < source.length) {
     const char = source[index];
     if (char === '\n') {
@@ -117,17 +130,7 @@ export function tokenize(source: string, file = 'source'): Token[] {
       index++;
       continue;
     }
-    if (source.startsWith('/*', index)) {
-      const end = source.indexOf('*/', index + 2);
-      if (end < 0) fail('unterminated comment');
-      for (let at = index; at < end; at++) if (source[at] === '\n') line++;
-      index = end + 2;
-      continue;
-    }
-    if (source.startsWith('//', index)) {
-      while (index < source.length && source[index] !== '\n') index++;
-      continue;
-    }
+    if (skipComment()) continue;
     if (char === '#' && atLineStart) {
       // a directive runs to the end of its line, continued by a trailing backslash; comments inside it go
       let text = '';
@@ -140,16 +143,8 @@ export function tokenize(source: string, file = 'source'): Token[] {
           text += ' ';
           continue;
         }
-        if (source.startsWith('/*', index)) {
-          const end = source.indexOf('*/', index + 2);
-          if (end < 0) fail('unterminated comment');
-          for (let at = index; at < end; at++) if (source[at] === '\n') line++;
-          index = end + 2;
+        if (skipComment()) {
           text += ' ';
-          continue;
-        }
-        if (source.startsWith('//', index)) {
-          while (index < source.length && source[index] !== '\n') index++;
           continue;
         }
         text += source[index++];
