@@ -244,13 +244,7 @@ describe('nginx directive tables', () => {
         ['more_set_headers', 'content_by_lua_block', 'echo', 'set_md5', 'no_error_pages'].map((name) =>
           table.lookup(name)?.declarations.map((declaration) => declaration.source),
         ),
-        [
-          ['headers-more-nginx-module'],
-          ['lua-nginx-module', 'stream-lua-nginx-module'],
-          ['echo-nginx-module'],
-          ['set-misc-nginx-module'],
-          ['openresty-patches'],
-        ],
+        [['headers-more-nginx-module'], ['lua-nginx-module', 'stream-lua-nginx-module'], ['echo-nginx-module'], ['set-misc-nginx-module'], ['patches']],
       );
       // ngx_http_redis is bundled from a tarball certboot has no source of
       strictEqual(table.mayHaveUnknownDirectives, true);

@@ -15,7 +15,7 @@ export interface DirectiveDeclaration {
   readonly name: string;
   /** The ngx_module_t that declares it, e.g. ngx_http_ssl_module. */
   readonly module: string;
-  /** The table it comes from: `nginx`, `njs`, `headers-more-nginx-module`, `openresty-patches`. */
+  /** The table it comes from: `nginx`, `njs`, `headers-more-nginx-module`…, or `patches` for what a patch of the build's nginx adds (OpenResty's, Debian's). */
   readonly source: string;
   readonly contexts: readonly DirectiveContext[];
   readonly arguments: ArgumentRule;
@@ -241,6 +241,9 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
     entries.set(declaration.name, list);
     list.push(declaration);
   };
+  // the #if around a declaration, as this build defines the macros
+  const guardTruth = (guard: string | undefined): Truth =>
+    guard === undefined ? true : evaluateCondition(guard, { variable: configured.variable, macro: configured.macro });
   // a module of nginx shipped as a .so: by configure (`=dynamic`) or as a package of its own
   const nginxModuleFile = (module: string): string | undefined =>
     configured.modules.get(module) === 'dynamic'
@@ -260,8 +263,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
         if (!inRuns(declaration.runs, position.index)) continue;
         const module = nginxModuleTruth(declaration.data.module);
         if (module === false) continue;
-        const guard =
-          declaration.data.guard === undefined ? true : evaluateCondition(declaration.data.guard, { variable: configured.variable, macro: configured.macro });
+        const guard = guardTruth(declaration.data.guard);
         if (guard === false) continue;
         add(declarationOf(declaration, 'nginx', module === true && guard === true ? 'certain' : 'possible'));
       }
@@ -282,8 +284,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
       for (const declaration of list) {
         if (!inRuns(declaration.runs, modulePosition.index)) continue;
         if (modules !== undefined && !modules.some((module) => inFile(declaration.data.module, module))) continue;
-        const guard =
-          declaration.data.guard === undefined ? true : evaluateCondition(declaration.data.guard, { variable: configured.variable, macro: configured.macro });
+        const guard = guardTruth(declaration.data.guard);
         if (guard === false) continue;
         add(declarationOf(declaration, tableName, guard === true ? 'certain' : 'possible'));
       }
@@ -296,7 +297,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
     if (dynamic.table === 'nginx' || !loaded.has(baseName(dynamic.file))) continue;
     addModuleTable(dynamic.table, dynamic.version ?? '', dynamic.modules);
   }
-  for (const directive of build.patchDirectives) add(declarationOf({ data: directive, since: undefined, until: undefined }, 'openresty-patches', 'certain'));
+  for (const directive of build.patchDirectives) add(declarationOf({ data: directive, since: undefined, until: undefined }, 'patches', 'certain'));
   // a load_module of a file the build is not known to ship: its directives are unknown
   if ([...loaded].some((file) => !knownFiles.has(file))) unknownModules = true;
   if (configured.addedModules.length > 0) unknownModules = true;

@@ -22,7 +22,7 @@ export interface NginxBuild {
   readonly staticModules: readonly ModuleSource[];
   /** Modules shipped as .so files next to the binary: their directives count once `load_module` loads them. */
   readonly dynamicModules: readonly DynamicModule[];
-  /** Directives a patched nginx adds to its own modules (OpenResty's patches). */
+  /** Directives a patched nginx adds to its own modules (OpenResty's patches, Debian's backports). */
   readonly patchDirectives: readonly Omit<DirectiveData, 'versions'>[];
   /** The build may have modules certboot has no table for: a name it does not know may be a directive. */
   readonly mayHaveUnknownModules: boolean;
