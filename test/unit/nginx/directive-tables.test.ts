@@ -256,6 +256,11 @@ describe('nginx directive tables', () => {
         table.lookup('echo')?.declarations.map((declaration) => declaration.source),
         ['echo-nginx-module'],
       );
+      // backported by Debian's security updates: nginx -t of 1.22.1-9+deb12u12 accepts it in http and server
+      deepStrictEqual(
+        table.lookup('max_headers')?.declarations.map((declaration) => [declaration.source, declaration.module, declaration.contexts]),
+        [['patches', 'ngx_http_header_count_module', ['http', 'server']]],
+      );
       deepStrictEqual(table.whyMissing('ssl_preread'), {
         kind: 'module-not-loaded',
         module: 'ngx_stream_ssl_preread_module',
