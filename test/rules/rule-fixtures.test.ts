@@ -1,16 +1,34 @@
-import { deepStrictEqual, ok } from 'node:assert';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { deepStrictEqual, ok, strictEqual } from 'node:assert';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, posix, relative } from 'node:path';
 import { analyzeWorkspace } from '../../server/src/engine/analyze-workspace';
 import { applySuppressions, suppressibleFiles } from '../../server/src/engine/suppressions';
-import type { Finding } from '../../server/src/text/findings';
+import { applyFileEdits, type EditedFile } from '../../server/src/fixes/apply-edits';
+import { unifiedDiff } from '../../server/src/fixes/unified-diff';
+import { readComposeFile } from '../../server/src/languages/compose/yaml-reader';
+import { parseJsonDocument } from '../../server/src/languages/json/json-document';
+import { parseNginx } from '../../server/src/languages/nginx/parser';
+import { initializeShellParser, parseShell } from '../../server/src/languages/shell/shell-parser';
+import { initializeTerraformParser, parseHcl } from '../../server/src/languages/terraform/hcl-parser';
+import type { FileEdit, Finding, Fix } from '../../server/src/text/findings';
+import { LineIndex } from '../../server/src/text/line-index';
+import type { Position } from '../../server/src/text/source-location';
 import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
+import type { FileSystem } from '../../server/src/workspace/file-system';
+import { MemoryFileSystem } from '../../server/src/workspace/memory-file-system';
+import { OverlayFileSystem } from '../../server/src/workspace/overlay-file-system';
+import { readTextFile } from '../../server/src/workspace/text-files';
 import { fixturesRoot } from '../support/paths';
 
 // Every rule has fixture projects on disk under test/fixtures/rules/<rule-id>/: a `good-` project
 // (a working setup, the known-good patterns of RULES.md) reports nothing for that rule; any other
 // reports exactly what its expected.json holds (messages, ranges, related locations, fixes), after
 // the project's suppression comments are applied, as `certboot lint` reports it.
+//
+// Each fix of a bad fixture is then applied on its own, in memory: the files it edits must still
+// parse, a safe fix must make its finding go away without a new error in its place, and what it
+// writes must equal expected.fixes.diff beside expected.json, which a reviewer reads to see what
+// the fixes do. `UPDATE_FIXTURES=1 npm test` rewrites those diffs; a plain run only compares.
 interface ExpectedFinding {
   ruleId: string;
   severity: string;
@@ -21,25 +39,176 @@ interface ExpectedFinding {
   fixes: Finding['fixes'];
 }
 
+function relativeTo(root: string, file: string): string {
+  return relative(root, file).split('\\').join('/');
+}
+
 function comparable(finding: Finding, root: string): ExpectedFinding {
-  const relativeFile = (file: string): string => relative(root, file).split('\\').join('/');
   return {
     ruleId: finding.ruleId,
     severity: finding.severity,
     message: finding.message,
-    file: relativeFile(finding.location.file),
+    file: relativeTo(root, finding.location.file),
     range: finding.location.range,
-    related: finding.related.map((related) => ({ file: relativeFile(related.file), range: related.range, message: related.message })),
+    related: finding.related.map((related) => ({ file: relativeTo(root, related.file), range: related.range, message: related.message })),
     fixes: finding.fixes.map((fix) => ({
       ...fix,
-      edits: fix.edits.map((edit) => ({ ...edit, file: relativeFile(edit.file) })),
+      edits: fix.edits.map((edit) => ({ ...edit, file: relativeTo(root, edit.file) })),
     })),
   };
 }
 
 const rulesRoot = join(fixturesRoot, 'rules');
 
+/** What `certboot lint DIRECTORY` reports: suppression comments applied (unused-suppression runs then). */
+async function lintDirectory(fileSystem: FileSystem, directory: string): Promise<{ findings: Finding[]; internalErrors: readonly unknown[] }> {
+  const analysis = await analyzeWorkspace(fileSystem, directory);
+  return { findings: applySuppressions(analysis.findings, fileSystem, suppressibleFiles(fileSystem, directory)), internalErrors: analysis.internalErrors };
+}
+const fixesDiffName = 'expected.fixes.diff';
+const updating = process.env.UPDATE_FIXTURES === '1';
+
+function isCronFile(path: string): boolean {
+  const name = posix.basename(path);
+  const directory = posix.basename(posix.dirname(path));
+  return name === 'crontab' || name.endsWith('.cron') || directory === 'cron.d' || directory === 'crontabs';
+}
+
+/** The errors of a crontab: each schedule line keeps its five time fields (or `@daily`) and a command that parses. */
+function cronErrors(text: string): string[] {
+  return text.split('\n').flatMap((line, index) => {
+    if (line.trim() === '' || line.trimStart().startsWith('#') || /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) return [];
+    const schedule = /^\s*(@\w+|(\S+\s+){4}\S+)\s+/.exec(line);
+    if (!schedule) return [`line ${index + 1} is no schedule`];
+    return parseShell(line.slice(schedule[0].length)).errors.map((error) => `line ${index + 1}: ${error.message}`);
+  });
+}
+
+/**
+ * The syntax errors of a file a fix wrote, read by the project's own parser for its language: a
+ * fix must never turn a file the tools accept into one they reject. A file in no language known
+ * here fails, so a fix to a new kind of file comes with its check.
+ */
+function syntaxErrors(file: EditedFile): string[] {
+  const path = file.file;
+  const text = file.after;
+  const name = posix.basename(path);
+  if (path.endsWith('.tf')) return parseHcl(text).errors.map((error) => error.message);
+  if (path.endsWith('.json')) {
+    try {
+      parseJsonDocument(text);
+      return [];
+    } catch (error) {
+      return [(error as Error).message];
+    }
+  }
+  if (path.endsWith('.yml') || path.endsWith('.yaml')) {
+    const read = readComposeFile(new MemoryFileSystem({ [path]: text }), path, () => undefined, posix.dirname(path));
+    return read.diagnostics.filter((diagnostic) => diagnostic.code === 'yaml-syntax').map((diagnostic) => diagnostic.message);
+  }
+  if (path.endsWith('.sh') || text.startsWith('#!')) return parseShell(text).errors.map((error) => error.message);
+  if (isCronFile(path)) return cronErrors(text);
+  if (name.endsWith('.conf') || name.endsWith('.conf.template') || name.endsWith('.nginx')) {
+    return parseNginx(text, path).errors.map((error) => `${error.span.startLine + 1}:${error.span.startCharacter + 1} ${error.message}`);
+  }
+  return [`no syntax check for ${path}: add its language to syntaxErrors()`];
+}
+
+/**
+ * Where a position of a file before a fix stands after it, as "line:character": moved by the
+ * edits before it, at the start of the new text when an edit replaced it.
+ */
+function positionMapper(edits: readonly FileEdit[], files: readonly EditedFile[]): (file: string, position: Position) => string {
+  return (file, position) => {
+    const edited = files.find((candidate) => candidate.file === file);
+    if (edited?.before === undefined) return `${position.line}:${position.character}`;
+    const lines = new LineIndex(edited.before);
+    const offset = lines.offsetAt(position);
+    const spans = edits
+      .flatMap((edit) => (edit.kind === 'replace' && edit.file === file ? [edit] : []))
+      .map((edit) => ({ start: lines.offsetAt(edit.range.start), end: lines.offsetAt(edit.range.end), length: edit.newText.length }))
+      .sort((left, right) => left.start - right.start);
+    let shift = 0;
+    let mapped: number | undefined;
+    for (const span of spans) {
+      if (offset < span.start || (offset === span.start && span.end === span.start)) break;
+      if (offset < span.end) {
+        mapped = span.start + shift;
+        break;
+      }
+      shift += span.length - (span.end - span.start);
+    }
+    const { line, character } = new LineIndex(edited.after).positionAt(mapped ?? offset + shift);
+    return `${line}:${character}`;
+  };
+}
+
+/**
+ * Whether a finding after a fix is one of those before it: the same rule and message, or the
+ * same rule at the same place once the fix's edits are accounted for (a message may name what the
+ * fix changed, a line the fix moved, or count what is left).
+ */
+function sameFinding(previous: Finding, current: Finding, where: (file: string, position: Position) => string): boolean {
+  if (previous.ruleId !== current.ruleId) return false;
+  if (previous.message === current.message) return true;
+  const { line, character } = current.location.range.start;
+  return previous.location.file === current.location.file && where(previous.location.file, previous.location.range.start) === `${line}:${character}`;
+}
+
+function describeFix(finding: Finding, fix: Fix, index: number, root: string): string {
+  const { line, character } = finding.location.range.start;
+  const where = `${relativeTo(root, finding.location.file)}:${line + 1}:${character + 1}`;
+  return `# ${finding.ruleId} at ${where}, fix ${index + 1} of ${finding.fixes.length}${fix.safe ? ' (safe)' : ''}: ${fix.title}\n`;
+}
+
+/**
+ * Applies each fix of the fixture's findings on its own and checks what it writes; resolves with
+ * the readable record of all of them, the content of expected.fixes.diff.
+ */
+async function checkFixes(directory: string, findings: readonly Finding[], allFindings: readonly Finding[]): Promise<string> {
+  const disk = new DiskFileSystem([directory]);
+  let record = '';
+  for (const finding of findings) {
+    for (const [index, fix] of finding.fixes.entries()) {
+      const title = `${finding.ruleId}: ${fix.title}`;
+      ok(fix.edits.length > 0, `${title}: the fix edits nothing`);
+      const files = applyFileEdits(fix.edits, (file) => readTextFile(disk, file));
+      record += `${record === '' ? '' : '\n'}${describeFix(finding, fix, index, directory)}`;
+      const overlay = new OverlayFileSystem(disk);
+      for (const file of files) {
+        const name = relativeTo(directory, file.file);
+        ok(file.after !== file.before, `${title}: ${name} is left as it was`);
+        deepStrictEqual(syntaxErrors(file), [], `${title}: ${name} no longer parses`);
+        overlay.set(file.file, file.after);
+        record += unifiedDiff(`a/${name}`, `b/${name}`, file.before, file.after);
+      }
+      if (!fix.safe) continue;
+      const again = await lintDirectory(overlay, directory);
+      deepStrictEqual(again.internalErrors, []);
+      const where = positionMapper(fix.edits, files);
+      const left = again.findings.filter((other) => sameFinding(finding, other, where));
+      deepStrictEqual(
+        left.map((other) => other.message),
+        [],
+        `${title}: the safe fix leaves its finding`,
+      );
+      const newErrors = again.findings.filter((other) => other.severity === 'error' && !allFindings.some((previous) => sameFinding(previous, other, where)));
+      deepStrictEqual(
+        newErrors.map((other) => `${other.ruleId}: ${other.message}`),
+        [],
+        `${title}: the safe fix brings a new error`,
+      );
+    }
+  }
+  return record;
+}
+
 describe('rules on fixture projects', () => {
+  before(async () => {
+    await initializeShellParser();
+    await initializeTerraformParser();
+  });
+
   for (const ruleId of readdirSync(rulesRoot).sort()) {
     describe(ruleId, () => {
       // that each rule has a bad and a good fixture is checked by rule-registry.test.ts, over the registry
@@ -47,12 +216,10 @@ describe('rules on fixture projects', () => {
       for (const name of cases) {
         const directory = join(rulesRoot, ruleId, name);
         it(name, async () => {
-          const fileSystem = new DiskFileSystem([directory]);
-          const analysis = await analyzeWorkspace(fileSystem, directory);
+          const analysis = await lintDirectory(new DiskFileSystem([directory]), directory);
           deepStrictEqual(analysis.internalErrors, []);
-          // as `certboot lint DIRECTORY` reports: suppression comments applied (unused-suppression runs then)
-          const findings = applySuppressions(analysis.findings, fileSystem, suppressibleFiles(fileSystem, directory));
-          const actual = findings.filter((finding) => finding.ruleId === ruleId).map((finding) => comparable(finding, directory));
+          const findings = analysis.findings.filter((finding) => finding.ruleId === ruleId);
+          const actual = findings.map((finding) => comparable(finding, directory));
           if (name.startsWith('good-')) {
             deepStrictEqual(actual, []);
             return;
@@ -62,6 +229,20 @@ describe('rules on fixture projects', () => {
           const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as ExpectedFinding[];
           ok(expected.length > 0, 'a bad-* fixture must expect findings');
           deepStrictEqual(actual, expected);
+
+          const record = await checkFixes(directory, findings, analysis.findings);
+          const diffPath = join(directory, fixesDiffName);
+          if (updating) {
+            if (record === '') rmSync(diffPath, { force: true });
+            else writeFileSync(diffPath, record);
+            return;
+          }
+          if (record === '') {
+            ok(!existsSync(diffPath), `${diffPath} is left over: no finding here has a fix`);
+            return;
+          }
+          ok(existsSync(diffPath), `${diffPath} is missing: run UPDATE_FIXTURES=1 npm test and review it`);
+          strictEqual(record, readFileSync(diffPath, 'utf8'), `${diffPath} differs from what the fixes write`);
         });
       }
     });

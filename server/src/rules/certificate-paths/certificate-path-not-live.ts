@@ -11,7 +11,16 @@ function liveFile(kind: NonNullable<ReturnType<typeof certbotFileKind>>, directi
   return directive === 'ssl_certificate' && kind === 'cert' ? 'fullchain.pem' : `${kind}.pem`;
 }
 
-function replacement(reference: CertificateReference, newPath: string | undefined): Fix[] {
+function missingOnFirstBoot(service: DeployedService, path: string): boolean {
+  const state = service.view.firstBootState(path).state;
+  return state === 'absent' || state === 'created-later';
+}
+
+/**
+ * The live file instead of the reference. Safe unless it trades a file nginx has on first boot (a
+ * copy in the repository) for one certbot creates only later: nginx would then stop on first boot.
+ */
+function replacement(service: DeployedService, reference: CertificateReference, newPath: string | undefined): Fix[] {
   if (newPath === undefined) return [];
   const newText = reference.argument.quoted ? `"${newPath}"` : newPath;
   return [
@@ -19,7 +28,7 @@ function replacement(reference: CertificateReference, newPath: string | undefine
       title: `Use ${newPath}`,
       edits: [{ kind: 'replace', file: reference.location.file, range: reference.location.range, newText }],
       preferred: true,
-      safe: true,
+      safe: !missingOnFirstBoot(service, newPath) || missingOnFirstBoot(service, reference.path),
     },
   ];
 }
@@ -73,7 +82,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
           `so ${nginx} keeps serving this one until it expires.`,
         location: reference.location,
         related: mountRelated(service, certbotPath),
-        fixes: replacement(reference, containerPathFor(project, service, certbotPath, live)),
+        fixes: replacement(service, reference, containerPathFor(project, service, certbotPath, live)),
       });
       continue;
     }
@@ -90,7 +99,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
           `so this copy goes stale and ${nginx} serves it until it expires.`,
         location: reference.location,
         related: mountRelated(service, certbotPath),
-        fixes: live && chosen ? replacement(reference, containerPathFor(project, service, { ...certbotPath, certbot: chosen.certbot }, live)) : [],
+        fixes: live && chosen ? replacement(service, reference, containerPathFor(project, service, { ...certbotPath, certbot: chosen.certbot }, live)) : [],
       });
       continue;
     }
@@ -106,7 +115,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
         `so this copy goes stale and ${nginx} serves it until it expires.`,
       location: reference.location,
       related: [{ ...chosen.lineage.location, message: `service \`${chosen.certbot.name}\` obtains and renews lineage \`${chosen.lineage.name}\` here` }],
-      fixes: replacement(reference, containerPathFor(project, service, like, live)),
+      fixes: replacement(service, reference, containerPathFor(project, service, like, live)),
     });
   }
   return findings;

@@ -1,7 +1,7 @@
 import { certbotCertificates, type CertbotCertificate } from '../../facts/certbot-certificates';
 import { renewalPicture } from '../../facts/certbot-runs';
 import { hostLocation } from '../../model/locations';
-import type { FileEdit } from '../../text/findings';
+import { deletions } from '../../fixes/text-edits';
 import type { ConfigurationFile } from '../../languages/nginx/configuration';
 import type { NginxDirective } from '../../languages/nginx/syntax-tree';
 import { readTextFile } from '../../workspace/text-files';
@@ -9,26 +9,6 @@ import { describeNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
 
 const stoppedDirectives = new Set(['ssl_stapling', 'ssl_stapling_verify']);
-
-/** Removes a directive; when it stands alone on its line, the whole line goes. */
-function removeDirective(text: string, file: string, directive: NginxDirective): FileEdit {
-  const range = directive.span.toRange();
-  const lines = text.split('\n');
-  const line = lines[range.start.line] ?? '';
-  const alone =
-    range.start.line === range.end.line && line.slice(0, range.start.character).trim() === '' && /^\s*(#.*)?\r?$/.test(line.slice(range.end.character));
-  if (alone && range.start.line + 1 < lines.length) {
-    return {
-      kind: 'replace',
-      file,
-      range: { start: { line: range.start.line, character: 0 }, end: { line: range.start.line + 1, character: 0 } },
-      newText: '',
-    };
-  }
-  const trailingBlanks = /^[ \t]*/.exec(line.slice(range.end.character))?.[0].length ?? 0;
-  const end = range.start.line === range.end.line ? { line: range.end.line, character: range.end.character + trailingBlanks } : range.end;
-  return { kind: 'replace', file, range: { start: range.start, end }, newText: '' };
-}
 
 interface Stapling {
   readonly directive: NginxDirective;
@@ -91,9 +71,13 @@ export const ocspStaplingLetsencrypt: Rule = {
           if (!location || text === undefined) continue;
           const [certificate] = inScope as [CertbotCertificate];
           const verify = stapling.siblings.find((directive) => directive.name === 'ssl_stapling_verify' && directive.args[0]?.value.toLowerCase() === 'on');
-          const edits = [stapling.directive, ...(verify ? [verify] : [])]
-            .filter((directive) => stoppedDirectives.has(directive.name))
-            .map((directive) => removeDirective(text, location.file, directive));
+          const edits = deletions(
+            location.file,
+            text,
+            [stapling.directive, ...(verify ? [verify] : [])]
+              .filter((directive) => stoppedDirectives.has(directive.name))
+              .map((directive) => directive.span.toRange()),
+          );
           const writer = certificate.writer ? ` (written by certbot in service \`${certificate.writer}\`)` : '';
           findings.push({
             message:
