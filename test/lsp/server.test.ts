@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CodeAction, Diagnostic, Hover, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, Hover, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { repositoryRoot } from '../support/paths';
 import { LanguageClient } from '../support/language-client';
@@ -337,6 +337,35 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     deepStrictEqual(await titles(['quickfix']), quickFixes);
     deepStrictEqual(await titles(['refactor']), []);
     deepStrictEqual(await titles(['source.organizeImports']), []);
+  });
+
+  it('fixes all safe problems of each file as `certboot lint --fix` does (source.fixAll.certboot)', async () => {
+    const composeText = readFileSync(composePath, 'utf8');
+    await client.open(nginxPath, nginxText, 'nginx');
+    await client.open(composePath, composeText, 'dockercompose');
+    await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics, 'certbot-nginx-options-missing').length === 2);
+    await client.diagnostics(composePath, (params) => ofRule(params.diagnostics, 'container-name-conflict').length === 1);
+    const fixAll = async (path: string, text: string, languageId: string): Promise<string> => {
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: pathToFileURL(path).href },
+        range: range(0, 0, 0, 0),
+        context: { diagnostics: [], only: ['source.fixAll'] },
+      })) as CodeAction[];
+      deepStrictEqual(
+        actions.map((action) => [action.kind, action.title]),
+        [['source.fixAll.certboot', 'Fix all safe certboot problems']],
+      );
+      const changes = (actions[0]?.edit?.documentChanges ?? []) as TextDocumentEdit[];
+      deepStrictEqual(
+        changes.map((change) => change.textDocument.uri),
+        [pathToFileURL(path).href],
+      );
+      return TextDocument.applyEdits(TextDocument.create(pathToFileURL(path).href, languageId, 1, text), (changes[0]?.edits ?? []) as TextEdit[]);
+    };
+    // the files `certboot lint --fix` writes for this project (test/cli/lint-fix.test.ts)
+    const fixed = join(repositoryRoot, 'test', 'fixtures', 'lint-fix', 'certbot-deadlock', 'fixed');
+    strictEqual(await fixAll(nginxPath, nginxText, 'nginx'), readFileSync(join(fixed, 'nginx', 'conf.d', 'example.com.conf'), 'utf8'));
+    strictEqual(await fixAll(composePath, composeText, 'dockercompose'), readFileSync(join(fixed, 'docker-compose.yml'), 'utf8'));
   });
 
   it('looks for a file opened outside the workspace folders in its own directory only, and forgets it on close', async () => {

@@ -1,6 +1,7 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, posix, relative } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, relative } from 'node:path';
 import { analyzeWorkspace } from '../../server/src/engine/analyze-workspace';
 import { applySuppressions, suppressibleFiles } from '../../server/src/engine/suppressions';
 import { applyFileEdits, type EditedFile } from '../../server/src/fixes/apply-edits';
@@ -203,6 +204,75 @@ async function checkFixes(directory: string, findings: readonly Finding[], allFi
   return record;
 }
 
+/** Scripts stay as they are: bash reads a CR as part of the word before it, so a CRLF script is broken anyway. */
+function runsAsShell(path: string, bytes: Buffer): boolean {
+  return path.endsWith('.sh') || isCronFile(path) || bytes.subarray(0, 2).toString() === '#!';
+}
+
+/** A copy of the fixture with CRLF line breaks, as a checkout on Windows has it (scripts and binary files left alone). */
+function crlfCopy(directory: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'certboot-crlf-'));
+  const walk = (from: string): void => {
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      const path = join(from, entry.name);
+      if (entry.isDirectory()) {
+        walk(path);
+        continue;
+      }
+      const target = join(copy, relative(directory, path));
+      mkdirSync(dirname(target), { recursive: true });
+      const bytes = readFileSync(path);
+      const binary = bytes.includes(0);
+      writeFileSync(target, binary || runsAsShell(path, bytes) ? bytes : bytes.toString('utf8').replace(/\r?\n/g, '\r\n'));
+    }
+  };
+  walk(directory);
+  return copy;
+}
+
+/** Rules that offer no fix in a CRLF file, rather than one that would mix line breaks. */
+const noFixInCrlf = new Set(['renewal-without-reload']);
+
+/**
+ * The rule on the fixture with CRLF line breaks reports the same findings, and each fix writes
+ * what it writes on the LF fixture, with CRLF line breaks: no fix may split a CRLF pair or mix in
+ * a bare LF.
+ */
+async function checkCrlf(ruleId: string, directory: string, findings: readonly Finding[]): Promise<void> {
+  const copy = crlfCopy(directory);
+  try {
+    const disk = new DiskFileSystem([directory]);
+    const copyDisk = new DiskFileSystem([copy]);
+    const analysis = await analyzeWorkspace(copyDisk, copy);
+    const crlfFindings = analysis.findings.filter((finding) => finding.ruleId === ruleId);
+    const summary = (list: readonly Finding[], root: string) =>
+      list.map((finding) => [finding.message, relativeTo(root, finding.location.file), finding.location.range.start]);
+    deepStrictEqual(summary(crlfFindings, copy), summary(findings, directory));
+    for (const [index, finding] of findings.entries()) {
+      const crlfFixes = crlfFindings[index]?.fixes ?? [];
+      const titles = noFixInCrlf.has(ruleId) && crlfFixes.length === 0 ? [] : finding.fixes.map((fix) => fix.title);
+      deepStrictEqual(
+        crlfFixes.map((fix) => fix.title),
+        titles,
+      );
+      for (const [fixIndex, crlfFix] of crlfFixes.entries()) {
+        const lf = applyFileEdits(finding.fixes[fixIndex]?.edits ?? [], (file) => readTextFile(disk, file));
+        const crlf = applyFileEdits(crlfFix.edits, (file) => readTextFile(copyDisk, file));
+        deepStrictEqual(
+          crlf.map((file) => [relativeTo(copy, file.file), file.after]),
+          lf.map((file) => [
+            relativeTo(directory, file.file),
+            runsAsShell(file.file, readFileSync(file.file)) ? file.after : file.after.replace(/\r?\n/g, '\r\n'),
+          ]),
+          `${ruleId}: ${crlfFix.title}: the fix writes otherwise in a CRLF file`,
+        );
+      }
+    }
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 describe('rules on fixture projects', () => {
   before(async () => {
     await initializeShellParser();
@@ -230,6 +300,7 @@ describe('rules on fixture projects', () => {
           ok(expected.length > 0, 'a bad-* fixture must expect findings');
           deepStrictEqual(actual, expected);
 
+          await checkCrlf(ruleId, directory, findings);
           const record = await checkFixes(directory, findings, analysis.findings);
           const diffPath = join(directory, fixesDiffName);
           if (updating) {

@@ -14,6 +14,7 @@ import { runBootstrapCommand } from '../bootstrap/bootstrap-command';
 import type { Finding } from '../text/findings';
 import { type AnalyzeRequest, runLintCommand } from '../engine/lint-command';
 import { DiskFileSystem } from '../workspace/disk-file-system';
+import type { FileSystem } from '../workspace/file-system';
 
 export interface CommandOutput {
   /** Text, or UTF-8 bytes that are only valid during the call. */
@@ -25,16 +26,24 @@ function toPosix(path: string): string {
   return path.split('\\').join('/');
 }
 
-/** Each linted path is analysed as core/analyze-paths.ts says; rules that threw are reported, the others still count. */
-async function lintPaths(request: AnalyzeRequest, output: CommandOutput): Promise<readonly Finding[]> {
-  const { findings, internalErrors } = await analyzePaths(new DiskFileSystem(request.roots), request.paths);
-  for (const internal of internalErrors) output.error(`certboot: internal error in rule ${internal.ruleId}: ${internal.message}\n`);
+/** Each linted path is analysed as engine/analyze-paths.ts says; rules that threw are reported, the others still count. */
+async function lintPaths(request: AnalyzeRequest, fileSystem: FileSystem, output: CommandOutput, reported: Set<string>): Promise<readonly Finding[]> {
+  const { findings, internalErrors } = await analyzePaths(fileSystem, request.paths);
+  for (const internal of internalErrors) {
+    const text = `certboot: internal error in rule ${internal.ruleId}: ${internal.message}\n`;
+    // --fix lints once per round of fixes: an error is told once
+    if (!reported.has(text)) output.error(text);
+    reported.add(text);
+  }
   return findings;
 }
 
 export function runLint(argv: readonly string[], output: CommandOutput): Promise<number> {
-  return runLintCommand(argv, { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env }, (request) =>
-    lintPaths(request, output),
+  const reported = new Set<string>();
+  return runLintCommand(
+    argv,
+    { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env },
+    (request, fileSystem) => lintPaths(request, fileSystem, output, reported),
   );
 }
 

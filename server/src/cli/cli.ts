@@ -21,8 +21,10 @@ working directory and each --root.
 
 const usage = `Usage:
   certboot lint [PATH...] [--format text|json|sarif] [--max-warnings N] [--config FILE] [--quiet]
+               [--fix | --fix-dry-run]
       Finds compose projects and nginx configurations under each PATH (default .) and reports
-      what fails on first boot or first renewal. Exit code 0 without errors, 1 with errors.
+      what fails on first boot or first renewal; --fix applies the safe fixes first.
+      Exit code 0 without errors, 1 with errors.
   certboot bootstrap [DIR] [--domain D]... --email E [--staging] [--write]
       Splits the nginx + certbot deployment of the compose project in DIR (default .) into
       HTTP-first stages and prints the changes as a unified diff; --write applies them.

@@ -13,10 +13,11 @@ import {
   type LintConfiguration,
   loadLintConfigurationFile,
 } from './lint-config';
-import { relativeFilePath } from '../text/paths';
+import { pathBelow, relativeFilePath, toPosix } from '../text/paths';
+import { realFilePath } from '../workspace/file-writes';
+import { fixesDiff, fixUntilStable, maximumFixRounds, type RefusedFix, writeFixedFiles } from './lint-fixes';
 import type { FormatOptions } from './report-order';
 import { applySuppressions, suppressibleFiles } from './suppressions';
-import { toPosix } from '../text/paths';
 
 export interface LintCommandIo {
   readonly cwd: string;
@@ -33,17 +34,22 @@ export interface AnalyzeRequest {
   paths: string[];
 }
 
-export type Analyze = (request: AnalyzeRequest) => Promise<readonly Finding[]>;
+/** The findings for a request, read through `fileSystem` (the disk, or the disk with fixes laid over it). */
+export type Analyze = (request: AnalyzeRequest, fileSystem: FileSystem) => Promise<readonly Finding[]>;
 
 export const lintUsage = `Usage:
   certboot lint [PATH...] [--format text|json|sarif] [--max-warnings N] [--config FILE] [--quiet]
+               [--fix | --fix-dry-run]
       Checks the nginx, certbot and docker compose setup under each PATH (default: the current
       directory) for what makes HTTPS fail on first boot or first renewal.
       --format        text (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning)
       --max-warnings  exit with 1 when there are more than N warnings
       --config        use FILE instead of the nearest certboot.json
       --quiet         report errors only
-      Exit code 0 without errors, 1 with errors or too many warnings, 2 on bad usage.
+      --fix           apply the safe fixes to the files under PATH, then report what is left
+      --fix-dry-run   print the safe fixes as a unified diff instead of the report; write nothing
+      Exit code 0 without errors, 1 with errors or too many warnings (after --fix or
+      --fix-dry-run: those left once the fixes are in), 2 on bad usage.
 
 Rules are configured in certboot.json: { "rules": { "<rule-id>": "error" | "warning" | "info" | "off" } }.
 A comment "# certboot-disable-next-line <rule-id>, ..." drops the findings that start on the next line.
@@ -61,6 +67,8 @@ interface LintOptions {
   readonly config: string | undefined;
   readonly quiet: boolean;
   readonly help: boolean;
+  /** --fix writes the safe fixes, --fix-dry-run prints them. */
+  readonly fix: 'write' | 'dry-run' | undefined;
 }
 
 function isFormatName(value: string): value is FormatName {
@@ -74,6 +82,7 @@ function parseLintArguments(argv: readonly string[]): LintOptions {
   let config: string | undefined;
   let quiet = false;
   let help = false;
+  let fix: LintOptions['fix'];
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === '--') {
@@ -114,11 +123,19 @@ function parseLintArguments(argv: readonly string[]): LintOptions {
         if (name === '--quiet') quiet = true;
         else help = true;
         break;
+      case '--fix':
+      case '--fix-dry-run': {
+        if (equals >= 0) throw new UsageError(`${name} takes no value`);
+        const given = name === '--fix' ? 'write' : 'dry-run';
+        if (fix !== undefined && fix !== given) throw new UsageError('--fix and --fix-dry-run cannot be used together');
+        fix = given;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${argument}`);
     }
   }
-  return { paths: paths.length > 0 ? paths : ['.'], format, maxWarnings, config, quiet, help };
+  return { paths: paths.length > 0 ? paths : ['.'], format, maxWarnings, config, quiet, help, fix };
 }
 
 function isInsideDirectory(path: string, directory: string): boolean {
@@ -242,17 +259,62 @@ export async function runLintCommand(argv: readonly string[], io: LintCommandIo,
     for (const problem of configurations.problems) io.error(describeProblem(problem, cwd));
     return 2;
   }
-  const analyzed = await analyze({ roots, paths: targets.map((target) => target.path) });
-  const unsuppressed = applySuppressions(analyzed, fileSystem, [...new Set(targets.flatMap((target) => suppressibleFiles(fileSystem, target.path)))]);
-  const findings = configure(unsuppressed, configurations.scopes);
-  const errors = findings.filter((finding) => finding.severity === 'error').length;
-  const warnings = findings.filter((finding) => finding.severity === 'warning').length;
+  const request: AnalyzeRequest = { roots, paths: targets.map((target) => target.path) };
+  const lint = async (files: FileSystem): Promise<Finding[]> =>
+    configure(
+      applySuppressions(await analyze(request, files), files, [...new Set(targets.flatMap((target) => suppressibleFiles(files, target.path)))]),
+      configurations.scopes,
+    );
+  let findings: readonly Finding[];
+  let writeFailed = false;
+  if (options.fix === undefined) {
+    findings = await lint(fileSystem);
+  } else {
+    const outcome = await fixUntilStable(fileSystem, lint, (file) => refusalReason(file, targets));
+    for (const refusal of outcome.refused) io.error(describeRefusal(refusal, cwd));
+    if (outcome.unfinished) io.error(`certboot: safe fixes are left after ${maximumFixRounds} rounds of fixing; run certboot lint --fix again\n`);
+    const summary = `${outcome.applied.length} ${outcome.applied.length === 1 ? 'fix' : 'fixes'} to ${outcome.files.map((file) => relativeFilePath(file.file, cwd)).join(', ')}`;
+    if (options.fix === 'dry-run') {
+      io.out(fixesDiff(outcome.files, (file) => pathBelow(cwd, file)));
+      if (outcome.files.length > 0) io.error(`certboot: --fix would apply ${summary}\n`);
+      return exitCode(outcome.findings, options, io);
+    }
+    const problems = writeFixedFiles(outcome.files);
+    for (const problem of problems) io.error(`certboot: ${problem.message}\n`);
+    writeFailed = problems.length > 0;
+    if (outcome.files.length > 0 && !writeFailed) io.error(`certboot: applied ${summary}\n`);
+    // a file left unwritten is reported as it is on disk
+    findings = writeFailed ? await lint(fileSystem) : outcome.findings;
+  }
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
   const formatOptions: FormatOptions = { cwd, color: options.format === 'text' && io.isTty && !noColor };
   const reported = options.quiet ? findings.filter((finding) => finding.severity === 'error') : findings;
   io.out(formatters[options.format](reported, formatOptions));
+  return writeFailed ? 1 : exitCode(findings, options, io);
+}
+
+/** 1 with an error or more warnings than --max-warnings, else 0. */
+function exitCode(findings: readonly Finding[], options: LintOptions, io: LintCommandIo): number {
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  const warnings = findings.filter((finding) => finding.severity === 'warning').length;
   // counted before --quiet hides them, so a CI gate does not pass because the output is shorter
   const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
   if (tooManyWarnings) io.error(`certboot: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
   return errors > 0 || tooManyWarnings ? 1 : 0;
+}
+
+/**
+ * Why a fix may not edit a file: only files under a linted directory, or a linted file, are
+ * edited; a link is judged by where it leads too, so no fix reaches beyond what the user named.
+ */
+function refusalReason(file: string, targets: readonly LintTarget[]): string | undefined {
+  const named = (path: string, resolve: (path: string) => string): boolean =>
+    targets.some((target) => (target.directory === target.path ? isInsideDirectory(path, resolve(target.path)) : path === resolve(target.path)));
+  return named(file, (path) => path) && named(realFilePath(file), realFilePath) ? undefined : 'which is outside the linted paths';
+}
+
+function describeRefusal(refusal: RefusedFix, cwd: string): string {
+  const { line, character } = refusal.finding.location.range.start;
+  const where = `${relativeFilePath(refusal.finding.location.file, cwd)}:${line + 1}:${character + 1}`;
+  return `certboot: not fixing ${where} [${refusal.finding.ruleId}]: "${refusal.fix.title}" would edit ${relativeFilePath(refusal.file, cwd)}, ${refusal.reason}\n`;
 }

@@ -9,9 +9,16 @@ export interface EditedFile {
   readonly after: string;
 }
 
+/** The line break a text uses: its first one, "\n" when it has none. */
+function lineBreakOf(text: string): string {
+  const first = text.indexOf('\n');
+  return first > 0 && text[first - 1] === '\r' ? '\r\n' : '\n';
+}
+
 /**
  * Applies edits as an editor applies a WorkspaceEdit: ranges refer to the text before any edit,
- * and must not overlap. Files come out in the order the edits first name them.
+ * and must not overlap. New text takes the file's line break, as an editor writes it, so a CRLF
+ * file stays CRLF. Files come out in the order the edits first name them.
  */
 export function applyFileEdits(edits: readonly FileEdit[], read: (file: string) => string | undefined): EditedFile[] {
   const files = new Map<string, FileEdit[]>();
@@ -22,9 +29,18 @@ export function applyFileEdits(edits: readonly FileEdit[], read: (file: string) 
     const before = read(file);
     if (before === undefined) throw new Error(`cannot edit ${file}: it cannot be read`);
     const lines = new LineIndex(before);
+    const crlf = lineBreakOf(before) === '\r\n';
     const spans = fileEdits
       .flatMap((edit) =>
-        edit.kind === 'replace' ? [{ start: lines.offsetAt(edit.range.start), end: lines.offsetAt(edit.range.end), text: edit.newText }] : [],
+        edit.kind === 'replace'
+          ? [
+              {
+                start: lines.offsetAt(edit.range.start),
+                end: lines.offsetAt(edit.range.end),
+                text: crlf ? edit.newText.replace(/\r?\n/g, '\r\n') : edit.newText,
+              },
+            ]
+          : [],
       )
       .sort((left, right) => left.start - right.start || left.end - right.end);
     let after = '';

@@ -38,6 +38,7 @@ import {
   mergeLintConfigurations,
 } from '../engine/lint-config';
 import { applySuppressions, disableRuleForLineEdit } from '../engine/suppressions';
+import { selectSafeFixes } from '../fixes/fix-selection';
 import { findRule } from '../rules/index';
 import { DiskFileSystem } from '../workspace/disk-file-system';
 import { OverlayFileSystem } from '../workspace/overlay-file-system';
@@ -357,7 +358,8 @@ connection.onCodeAction((params) => {
   const only = params.context.only;
   const asked = (kind: string): boolean => only === undefined || only.some((prefix) => kind === prefix || kind.startsWith(`${prefix}.`));
   if (only !== undefined && asked(fixAllKind)) {
-    const safe = found.findings.flatMap((finding) => finding.fixes.filter((fix) => fix.safe)).flatMap((fix) => fix.edits);
+    // the fixes `certboot lint --fix` applies in one round: the safe ones whose edits do not conflict
+    const safe = selectSafeFixes(found.findings).flatMap(({ fix }) => fix.edits);
     if (safe.length > 0) actions.push({ title: 'Fix all safe certboot problems', kind: fixAllKind, edit: toWorkspaceEdit(safe, versionOf) });
   }
   if (!asked(CodeActionKind.QuickFix)) return actions;

@@ -198,7 +198,9 @@ describe('certboot lint', () => {
   });
 
   for (const [argv, message] of [
-    [['--fix'], 'unknown option --fix'],
+    [['--fixes'], 'unknown option --fixes'],
+    [['--fix', '--fix-dry-run'], '--fix and --fix-dry-run cannot be used together'],
+    [['--fix-dry-run=no'], '--fix-dry-run takes no value'],
     [['--format', 'xml'], 'unknown format "xml" (expected text, json or sarif)'],
     [['--format'], '--format needs a value'],
     [['--max-warnings', 'many'], '--max-warnings takes a whole number, not "many"'],
