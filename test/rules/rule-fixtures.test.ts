@@ -243,7 +243,7 @@ async function checkCrlf(ruleId: string, directory: string, findings: readonly F
   try {
     const disk = new DiskFileSystem([directory]);
     const copyDisk = new DiskFileSystem([copy]);
-    const analysis = await analyzeWorkspace(copyDisk, copy);
+    const analysis = await lintDirectory(copyDisk, copy);
     const crlfFindings = analysis.findings.filter((finding) => finding.ruleId === ruleId);
     const summary = (list: readonly Finding[], root: string) =>
       list.map((finding) => [finding.message, relativeTo(root, finding.location.file), finding.location.range.start]);

@@ -70,13 +70,19 @@ class LineOwnership {
   }
 }
 
+/** A comment ends before the CR of a CRLF line break: removing or rewriting it must keep the pair whole. */
+function comment(line: number, startCharacter: number, token: string): ScannedComment {
+  const text = token.endsWith('\r') ? token.slice(0, -1) : token;
+  return { line, startCharacter, endCharacter: startCharacter + text.length, text };
+}
+
 function scanNginx(text: string): ScannedText {
   const comments: ScannedComment[] = [];
   const ownership = new LineOwnership();
   const lexer = new NginxLexer(text);
   while (lexer.next() !== TokenKind.End) {
     if (lexer.kind === TokenKind.Comment) {
-      comments.push({ line: lexer.startLine, startCharacter: lexer.startCharacter, endCharacter: lexer.endCharacter, text: lexer.value });
+      comments.push(comment(lexer.startLine, lexer.startCharacter, lexer.value));
     } else {
       ownership.add(lexer.startLine, lexer.endLine);
     }
@@ -114,7 +120,7 @@ function scanYaml(text: string): ScannedText {
       expectingBlockScalarBody = false;
       blockScalarHeaderLine = undefined;
     } else if (token.startsWith('#')) {
-      comments.push({ line: startLine, startCharacter, endCharacter: startCharacter + token.length, text: token.endsWith('\r') ? token.slice(0, -1) : token });
+      comments.push(comment(startLine, startCharacter, token));
     } else if (token.trim() !== '' && token !== '\uFEFF') {
       ownership.add(startLine, contentEndLine);
       if (token.startsWith('|') || token.startsWith('>')) blockScalarHeaderLine = startLine;
