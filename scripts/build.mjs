@@ -1,6 +1,6 @@
 // Bundles the three entry points with esbuild; `tsc -b` has already type-checked them.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(join(root, 'package.json'));
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
+// `certboot --version` prints the version of package.json, fixed into the bundle
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const common = {
   bundle: true,
@@ -23,9 +25,17 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/language-server/server.ts'], outfile: 'dist/server.js' }),
-  // the CLI in two files: `parse` and `lex` load only dist/cli.js; `lint` and `bootstrap` also
-  // load dist/cli-commands.js, which cli.js requires at run time (cli-commands.ts says why)
-  build({ ...common, entryPoints: ['server/src/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-commands.js'] }),
+  // the CLI in two files: `parse`, `lex` and every `--help` load only dist/cli.js; `lint`,
+  // `bootstrap` and `rules` also load dist/cli-commands.js, which cli.js requires at run time
+  // (cli-commands.ts says why)
+  build({
+    ...common,
+    entryPoints: ['server/src/cli/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    external: ['./cli-commands.js'],
+    define: { CERTBOOT_VERSION: JSON.stringify(version) },
+  }),
   build({ ...common, entryPoints: ['server/src/cli/cli-commands.ts'], outfile: 'dist/cli-commands.js' }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);

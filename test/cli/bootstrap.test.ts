@@ -59,7 +59,7 @@ describe('certboot bootstrap', () => {
   it('prints its usage with --help and exits 0', () => {
     const help = runBuiltCli(['bootstrap', '--help'], directory);
     deepStrictEqual([help.status, help.stderr], [0, '']);
-    match(help.stdout, /^Usage:\n {2}certboot bootstrap \[DIR\] \[--domain D\]\.\.\. --email E \[--staging\] \[--write\]\n/);
+    match(help.stdout, /^Usage: certboot bootstrap \[DIR\] --email E \[OPTIONS\]\n/);
     match(help.stdout, /deploy hook/);
     strictEqual(runBuiltCli(['bootstrap', 'shop', '-h'], directory).status, 0);
   });
@@ -67,12 +67,15 @@ describe('certboot bootstrap', () => {
   it('exits 2 on bad usage with a clear message', () => {
     const noEmail = runBuiltCli(['bootstrap', 'shop'], directory);
     strictEqual(noEmail.status, 2);
-    match(noEmail.stderr, /^certboot: --email is required: Let's Encrypt writes there before a certificate expires\n\nUsage:\n {2}certboot bootstrap /);
+    strictEqual(
+      noEmail.stderr,
+      'certboot: --email is required: Let\'s Encrypt writes there before a certificate expires\nRun "certboot bootstrap --help" for usage.\n',
+    );
     const wildcard = runBuiltCli(['bootstrap', 'shop', '--email', 'ops@example.org', '--domain', '*.example.org'], directory);
     strictEqual(wildcard.status, 2);
     match(wildcard.stderr, /^certboot: --domain \*\.example\.org is not a name Let's Encrypt can validate over HTTP-01/);
     const option = runBuiltCli(['bootstrap', 'shop', '--email', 'ops@example.org', '--force'], directory);
-    deepStrictEqual([option.status, option.stderr.split('\n')[0]], [2, 'certboot: unknown option --force']);
+    deepStrictEqual([option.status, option.stderr], [2, 'certboot: unknown option --force\nRun "certboot bootstrap --help" for usage.\n']);
     const missing = runBuiltCli(['bootstrap', 'nowhere', '--email', 'ops@example.org'], directory);
     deepStrictEqual([missing.status, missing.stderr], [2, 'certboot: cannot read nowhere: not a directory\n']);
   });

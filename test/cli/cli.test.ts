@@ -1,4 +1,4 @@
-import { deepStrictEqual, match, strictEqual } from 'node:assert';
+import { deepStrictEqual, match, ok, strictEqual } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,13 +60,39 @@ describe('certboot CLI', () => {
     );
   });
 
+  it("writes the story's findings as GitLab Code Quality issues, each with its own fingerprint", () => {
+    const result = runBuiltCli(['lint', 'examples/certbot-deadlock', '--format', 'gitlab'], repositoryRoot);
+    deepStrictEqual([result.status, result.stderr], [1, '']);
+    const issues = JSON.parse(result.stdout) as {
+      check_name: string;
+      severity: string;
+      fingerprint: string;
+      location: { path: string; lines: { begin: number } };
+    }[];
+    deepStrictEqual(
+      issues.map((issue) => [issue.location.path, issue.location.lines.begin, issue.check_name, issue.severity]),
+      [
+        ['examples/certbot-deadlock/docker-compose.yml', 5, 'restart-loop-on-first-boot', 'critical'],
+        ['examples/certbot-deadlock/docker-compose.yml', 17, 'container-name-conflict', 'major'],
+        ['examples/certbot-deadlock/docker-compose.yml', 21, 'certificate-never-renewed', 'major'],
+        ['examples/certbot-deadlock/docker-compose.yml', 21, 'acme-challenge-not-served', 'critical'],
+        ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 6, 'missing-certificate-on-first-boot', 'critical'],
+        ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 7, 'missing-certificate-on-first-boot', 'critical'],
+        ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 8, 'certbot-nginx-options-missing', 'critical'],
+        ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 9, 'certbot-nginx-options-missing', 'critical'],
+      ],
+    );
+    strictEqual(new Set(issues.map((issue) => issue.fingerprint)).size, issues.length);
+    ok(issues.every((issue) => /^[0-9a-f]{32}$/.test(issue.fingerprint)));
+  });
+
   it('exits 2 with usage on a bad command line, and on a missing file', () => {
     const unknown = runBuiltCli(['frobnicate'], directory);
     strictEqual(unknown.status, 2);
-    match(unknown.stderr, /^certboot: unknown command "frobnicate"\n\nUsage:/);
+    strictEqual(unknown.stderr, 'certboot: unknown command "frobnicate"\nRun "certboot --help" for usage.\n');
     const option = runBuiltCli(['parse', 'x.conf', '--bogus'], directory);
     strictEqual(option.status, 2);
-    match(option.stderr, /^certboot: unknown option --bogus\n/);
+    strictEqual(option.stderr, 'certboot: unknown option --bogus\nRun "certboot parse --help" for usage.\n');
     const missing = runBuiltCli(['parse', 'nope.conf'], directory);
     strictEqual(missing.status, 2);
     strictEqual(missing.stderr, 'certboot: cannot read nope.conf: no such file\n');
@@ -246,26 +272,18 @@ describe('certboot CLI', () => {
     });
   });
 
-  it('prints the usage of parse and lex with --help or -h, and exits 0', () => {
-    const parseHelp = [
-      'Usage:',
-      '  certboot parse FILE [--include-comments] [--single-file] [--combine] [--ignore a,b] [--root DIR]... [--indent N]',
-      "      Prints crossplane's JSON payload for an nginx configuration and the files it includes.",
-      '      Exit code 0 when nginx would accept the syntax, 1 when there are errors, 2 on bad usage',
-      '      or a FILE that cannot be read.',
-      '',
-      "FILE is read wherever its links lead; the files it includes only inside FILE's directory, the",
-      'working directory and each --root.',
-      '',
-    ].join('\n');
-    const lexHelp = 'Usage:\n  certboot lex FILE [--indent N]\n      Prints the tokens of one nginx file as [token, line] pairs (crossplane lex -n).\n';
-    for (const [args, stdout] of [
+  it('answers --help or -h of parse and lex with their help, and exits 0', () => {
+    const parseHelp = runBuiltCli(['parse', '--help'], directory);
+    const lexHelp = runBuiltCli(['lex', '--help'], directory);
+    match(parseHelp.stdout, /^Usage: certboot parse FILE \[OPTIONS\]\n/);
+    match(lexHelp.stdout, /^Usage: certboot lex FILE \[OPTIONS\]\n/);
+    for (const [args, help] of [
       [['parse', '--help'], parseHelp],
       [['parse', 'nginx.conf', '-h'], parseHelp],
       [['lex', '--help'], lexHelp],
       [['lex', '-h'], lexHelp],
     ] as const) {
-      deepStrictEqual(runBuiltCli(args, directory), { status: 0, stdout, stderr: '' }, args.join(' '));
+      deepStrictEqual(runBuiltCli(args, directory), { status: 0, stdout: help.stdout, stderr: '' }, args.join(' '));
     }
   });
 });

@@ -3,7 +3,7 @@ import { buildDeployment } from '../model/deployment';
 
 import type { FileSystem } from '../workspace/file-system';
 import { applyFileEdits, type EditedFile } from '../fixes/apply-edits';
-import { isCertificateDomain, isPlainEmail, suggestDomains } from './domains';
+import { suggestDomains } from './domains';
 import { BootstrapError, generateBootstrap } from './generate-bootstrap';
 import { unifiedDiff } from '../fixes/unified-diff';
 import { readTextFile } from '../workspace/text-files';
@@ -17,67 +17,25 @@ export interface BootstrapCommandContext {
   writeFile(path: string, content: string, executable: boolean): void;
 }
 
-class BootstrapUsageError extends Error {}
-
-const usage = `  certboot bootstrap [DIR] [--domain D]... --email E [--staging] [--write]
-`;
-
-export const bootstrapUsage = `Usage:
-${usage}      Splits the nginx + certbot deployment of the compose project in DIR (default: the current
-      directory) into HTTP-first stages, so that a fresh server goes from nothing to HTTPS with no
-      manual step: stage 1 (port 80, the ACME challenge) always loaded, stage 2 (the HTTPS servers)
-      enabled by certbot's deploy hook once the certificate exists, nginx reloaded by a start
-      script of its image, a one-off issuing service, a renewal loop, and scripts/init-certificates.sh.
-      --domain   a name of the certificate (repeat it, or separate with commas); the first names
-                 the certificate; default: the names of server_name and certbot's -d
-      --email    the address Let's Encrypt writes to before the certificate expires (required)
-      --staging  request the certificate from Let's Encrypt's staging server (browsers reject it)
-      --write    write the changes; without it they are printed as a unified diff (patch -p1)
-      Exit code 0 when the changes were printed or written (or nothing was left to change),
-      1 when the project cannot be rewritten safely, 2 on bad usage.
-`;
-
-interface BootstrapArguments {
+/** What `certboot bootstrap` was asked, as the CLI read and checked it from its command line. */
+export interface BootstrapOptions {
+  /** The compose project's directory, relative to the working directory or absolute. */
   readonly directory: string;
-  readonly domains: string[];
-  readonly email?: string;
+  /** Names of the certificate (checked: each one Let's Encrypt can validate); empty: from the project. */
+  readonly domains: readonly string[];
+  /** Let's Encrypt's account address (checked). */
+  readonly email: string;
   readonly staging: boolean;
+  /** Write the changes instead of printing them as a diff. */
   readonly write: boolean;
-  readonly help: boolean;
 }
 
-function parse(argv: readonly string[]): BootstrapArguments {
-  const positional: string[] = [];
-  const domains: string[] = [];
-  let email: string | undefined;
-  let staging = false;
-  let write = false;
-  let help = false;
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index] as string;
-    const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
-    const name = equals < 0 ? argument : argument.slice(0, equals);
-    const value = (): string => {
-      const given = equals < 0 ? argv[++index] : argument.slice(equals + 1);
-      if (given === undefined || given === '') throw new BootstrapUsageError(`${name} needs a value`);
-      return given;
-    };
-    if (name === '--domain' || name === '-d')
-      domains.push(
-        ...value()
-          .split(',')
-          .filter((domain) => domain !== ''),
-      );
-    else if (name === '--email') email = value();
-    else if (name === '--staging' && equals < 0) staging = true;
-    else if (name === '--write' && equals < 0) write = true;
-    else if ((name === '--help' || name === '-h') && equals < 0) help = true;
-    else if (argument.startsWith('-')) throw new BootstrapUsageError(`unknown option ${argument}`);
-    else positional.push(argument);
-  }
-  if (positional.length > 1) throw new BootstrapUsageError('bootstrap takes at most one DIR');
-  return { directory: positional[0] ?? '.', domains, ...(email !== undefined ? { email } : {}), staging, write, help };
-}
+/**
+ * How a bootstrap ended: `done` when the changes were printed or written (or nothing was left to
+ * change), `refused` when the project cannot be rewritten safely, `unusable-input` when DIR is no
+ * directory or no domain is given or found (each said on the error output).
+ */
+export type BootstrapOutcome = 'done' | 'refused' | 'unusable-input';
 
 function displayName(cwd: string, file: string): string {
   const relative = posix.relative(cwd, file);
@@ -99,38 +57,21 @@ function writeFiles(context: BootstrapCommandContext, files: readonly EditedFile
   }
 }
 
-/** `certboot bootstrap`: exit 0 when the changes were printed or written, 1 when the project cannot be bootstrapped, 2 on bad usage. */
-export async function runBootstrapCommand(argv: readonly string[], context: BootstrapCommandContext): Promise<number> {
-  let parsed: BootstrapArguments;
-  try {
-    parsed = parse(argv);
-    if (parsed.help) {
-      context.out(bootstrapUsage);
-      return 0;
-    }
-    if (parsed.email === undefined) throw new BootstrapUsageError("--email is required: Let's Encrypt writes there before a certificate expires");
-    if (!isPlainEmail(parsed.email)) throw new BootstrapUsageError(`--email ${parsed.email} is not an email address`);
-    const invalid = parsed.domains.find((domain) => !isCertificateDomain(domain));
-    if (invalid !== undefined)
-      throw new BootstrapUsageError(`--domain ${invalid} is not a name Let's Encrypt can validate over HTTP-01 (no wildcards, IP addresses or single labels)`);
-  } catch (error) {
-    if (!(error instanceof BootstrapUsageError)) throw error;
-    context.error(`certboot: ${error.message}\n\nUsage:\n${usage}`);
-    return 2;
-  }
-  const directory = posix.resolve(context.cwd, parsed.directory);
+/** `certboot bootstrap`: prints or writes the HTTP-first split of the project in `options.directory`. */
+export async function runBootstrapCommand(options: BootstrapOptions, context: BootstrapCommandContext): Promise<BootstrapOutcome> {
+  const directory = posix.resolve(context.cwd, options.directory);
   const fileSystem = context.fileSystem(directory);
   if (fileSystem.stat(directory)?.kind !== 'directory') {
-    context.error(`certboot: cannot read ${parsed.directory}: not a directory\n`);
-    return 2;
+    context.error(`certboot: cannot read ${options.directory}: not a directory\n`);
+    return 'unusable-input';
   }
   const deployment = await buildDeployment(fileSystem, directory);
-  let domains = parsed.domains;
+  let domains = [...options.domains];
   if (domains.length === 0) {
     const suggestion = suggestDomains(deployment);
     if (suggestion.domains.length === 0) {
       context.error('certboot: no --domain given, and no server_name or certbot -d in the project names one\n');
-      return 2;
+      return 'unusable-input';
     }
     domains = suggestion.domains;
     context.error(`certboot: no --domain given; using ${suggestion.sources.join(', ')}\n`);
@@ -138,24 +79,24 @@ export async function runBootstrapCommand(argv: readonly string[], context: Boot
   let files: EditedFile[];
   let summary: string[];
   try {
-    const result = generateBootstrap(deployment, fileSystem, { domains, email: parsed.email as string, staging: parsed.staging });
+    const result = generateBootstrap(deployment, fileSystem, { domains, email: options.email, staging: options.staging });
     files = applyFileEdits(result.edits, (file) => readTextFile(fileSystem, file));
     summary = result.summary;
   } catch (error) {
     if (!(error instanceof BootstrapError)) throw error;
-    context.error(`certboot: cannot bootstrap ${parsed.directory}: ${error.message}\n`);
-    return 1;
+    context.error(`certboot: cannot bootstrap ${options.directory}: ${error.message}\n`);
+    return 'refused';
   }
   if (files.length === 0) {
-    context.error(`certboot: nothing to change: ${parsed.directory} is already split into HTTP-first stages\n`);
-    return 0;
+    context.error(`certboot: nothing to change: ${options.directory} is already split into HTTP-first stages\n`);
+    return 'done';
   }
-  if (parsed.write) {
+  if (options.write) {
     writeFiles(context, files);
     for (const line of summary) context.out(`  ${line}\n`);
   } else {
     printDiff(context, files);
     for (const line of summary) context.error(`certboot: ${line}\n`);
   }
-  return 0;
+  return 'done';
 }

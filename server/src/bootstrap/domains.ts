@@ -2,22 +2,7 @@ import { posix } from 'node:path';
 import { httpServers } from '../facts/acme-challenge';
 import type { Deployment } from '../model/deployment';
 import { hostLocation } from '../model/locations';
-
-/**
- * A name Let's Encrypt can validate over HTTP-01: a dotted DNS name of letters, digits and
- * hyphens. Wildcards need DNS-01, and IP addresses and single labels get no certificate.
- */
-export function isCertificateDomain(name: string): boolean {
-  if (name.length > 253) return false;
-  const labels = name.split('.');
-  if (labels.length < 2 || /^\d+$/.test(labels.at(-1) ?? '')) return false;
-  return labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(label));
-}
-
-/** An address certbot accepts that can be written into YAML and shell without quoting. */
-export function isPlainEmail(email: string): boolean {
-  return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(email);
-}
+import { isCertificateDomain } from './domain-and-email';
 
 export interface DomainSuggestion {
   readonly domains: string[];

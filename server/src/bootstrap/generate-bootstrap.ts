@@ -6,7 +6,7 @@ import type { FileEdit } from '../text/findings';
 import type { FileSystem } from '../workspace/file-system';
 import { BootstrapError, planLayout, projectRelative, type BootstrapOptions } from './bootstrap-layout';
 import { composeChanges } from './compose-services';
-import { isCertificateDomain, isPlainEmail } from './domains';
+import { isCertificateDomain, isPlainEmail } from './domain-and-email';
 import { deployHookScript, reloadStartScript } from './hook-scripts';
 import { initScript } from './init-script';
 import { nginxStages } from './nginx-stages';

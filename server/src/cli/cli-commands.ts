@@ -1,20 +1,25 @@
 /**
- * The CLI's `lint` and `bootstrap`, bundled apart from dist/cli.js (scripts/build.mjs): they
- * need the rules, yaml and tree-sitter, and loading all of that was a sizeable part of a
- * `certboot parse` that needs none of it. cli.ts loads this file only when one of them runs.
+ * The CLI's `lint`, `bootstrap` and `rules`, bundled apart from dist/cli.js (scripts/build.mjs):
+ * they need the rules, yaml and tree-sitter, and loading all of that was a sizeable part of a
+ * `certboot parse` that needs none of it. cli.ts loads this file only when one of them runs,
+ * after it has read the command line.
  *
- * Only strings, numbers and the output functions cross between the two bundles: each has its
- * own copy of the shared code (DiskFileSystem, FileSystemError…), so no object of one may
- * reach an `instanceof` in the other.
+ * Only plain data (the options cli.ts read from the command line), numbers and the output
+ * functions cross between the two bundles: each has its own copy of the shared code
+ * (DiskFileSystem, FileSystemError…), so no object of one may reach an `instanceof` in the other.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { analyzePaths } from '../engine/analyze-paths';
-import { runBootstrapCommand } from '../bootstrap/bootstrap-command';
+import { type BootstrapOptions, type BootstrapOutcome, runBootstrapCommand } from '../bootstrap/bootstrap-command';
+import { type AnalyzeRequest, type LintOutcome, lint } from '../engine/lint-command';
+import { rules } from '../rules/index';
 import type { Finding } from '../text/findings';
-import { type AnalyzeRequest, runLintCommand } from '../engine/lint-command';
 import { DiskFileSystem } from '../workspace/disk-file-system';
 import type { FileSystem } from '../workspace/file-system';
+import { exitCode } from './arguments';
+import type { CliLintOptions } from './commands';
+import { formatRuleList } from './rule-list';
 
 export interface CommandOutput {
   /** Text, or UTF-8 bytes that are only valid during the call. */
@@ -38,17 +43,22 @@ async function lintPaths(request: AnalyzeRequest, fileSystem: FileSystem, output
   return findings;
 }
 
-export function runLint(argv: readonly string[], output: CommandOutput): Promise<number> {
+const lintExitCodes: Record<LintOutcome, number> = { passed: exitCode.ok, failed: exitCode.problems, 'unusable-input': exitCode.usage };
+
+export async function runLint(options: CliLintOptions, output: CommandOutput): Promise<number> {
+  // colors on a terminal, unless NO_COLOR says otherwise (no-color.org: set and not empty)
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const reported = new Set<string>();
-  return runLintCommand(
-    argv,
-    { cwd: process.cwd(), out: output.out, error: output.error, isTty: process.stdout.isTTY === true, env: process.env },
-    (request, fileSystem) => lintPaths(request, fileSystem, output, reported),
+  const outcome = await lint({ ...options, color }, { cwd: process.cwd(), out: output.out, error: output.error }, (request, fileSystem) =>
+    lintPaths(request, fileSystem, output, reported),
   );
+  return lintExitCodes[outcome];
 }
 
-export function runBootstrap(argv: readonly string[], output: CommandOutput): Promise<number> {
-  return runBootstrapCommand(argv, {
+const bootstrapExitCodes: Record<BootstrapOutcome, number> = { done: exitCode.ok, refused: exitCode.problems, 'unusable-input': exitCode.usage };
+
+export async function runBootstrap(options: BootstrapOptions, output: CommandOutput): Promise<number> {
+  const outcome = await runBootstrapCommand(options, {
     cwd: toPosix(process.cwd()),
     out: output.out,
     error: output.error,
@@ -59,4 +69,11 @@ export function runBootstrap(argv: readonly string[], output: CommandOutput): Pr
       if (executable) chmodSync(path, 0o755);
     },
   });
+  return bootstrapExitCodes[outcome];
+}
+
+/** `certboot rules`: the catalogue, one rule a line. */
+export function printRules(output: CommandOutput): number {
+  output.out(formatRuleList(rules));
+  return exitCode.ok;
 }

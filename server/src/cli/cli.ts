@@ -4,35 +4,11 @@ import { binaryFileProblem, loadNginxConfiguration, readConfigurationBytes } fro
 import { writeCrossplanePayload, writeCrossplaneTokens } from '../languages/nginx/crossplane-payload';
 import { decodeConfigurationText } from '../languages/nginx/text';
 import { DiskFileSystem } from '../workspace/disk-file-system';
+import { exitCode, exitCodeLines, formatUsageError, sharedExitCodes, columns, UsageError } from './arguments';
+import { commands, type LexOptions, type ParseOptions, type Read, readBootstrap, readLex, readLint, readParse, readRules } from './commands';
 
-const parseUsage = `  certboot parse FILE [--include-comments] [--single-file] [--combine] [--ignore a,b] [--root DIR]... [--indent N]
-      Prints crossplane's JSON payload for an nginx configuration and the files it includes.
-      Exit code 0 when nginx would accept the syntax, 1 when there are errors, 2 on bad usage
-      or a FILE that cannot be read.
-`;
-
-const lexUsage = `  certboot lex FILE [--indent N]
-      Prints the tokens of one nginx file as [token, line] pairs (crossplane lex -n).
-`;
-
-const filesNote = `FILE is read wherever its links lead; the files it includes only inside FILE's directory, the
-working directory and each --root.
-`;
-
-const usage = `Usage:
-  certboot lint [PATH...] [--format text|json|sarif] [--max-warnings N] [--config FILE] [--quiet]
-               [--fix | --fix-dry-run]
-      Finds compose projects and nginx configurations under each PATH (default .) and reports
-      what fails on first boot or first renewal; --fix applies the safe fixes first.
-      Exit code 0 without errors, 1 with errors.
-  certboot bootstrap [DIR] [--domain D]... --email E [--staging] [--write]
-      Splits the nginx + certbot deployment of the compose project in DIR (default .) into
-      HTTP-first stages and prints the changes as a unified diff; --write applies them.
-      Without --domain, the names of server_name and certbot's -d are used.
-${parseUsage}${lexUsage}
-${filesNote}`;
-
-class UsageError extends Error {}
+/** Set by scripts/build.mjs from package.json. */
+declare const CERTBOOT_VERSION: string;
 
 interface Output {
   /** Text, or UTF-8 bytes that are only valid during the call. */
@@ -40,53 +16,24 @@ interface Output {
   error(text: string): void;
 }
 
-interface ParsedArguments {
-  readonly positional: string[];
-  readonly flags: Set<string>;
-  readonly values: Map<string, string[]>;
-}
+const mainHelp = `Usage: certboot <command> [OPTIONS]
 
-function parseArguments(argv: readonly string[], flagNames: readonly string[], valueNames: readonly string[]): ParsedArguments {
-  const positional: string[] = [];
-  const flags = new Set<string>();
-  const values = new Map<string, string[]>();
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index];
-    // -h is --help, as for lint and bootstrap
-    if (argument === '-h' && flagNames.includes('--help')) {
-      flags.add('--help');
-      continue;
-    }
-    if (!argument.startsWith('--') || argument === '--') {
-      positional.push(argument);
-      continue;
-    }
-    const equals = argument.indexOf('=');
-    const name = equals < 0 ? argument : argument.slice(0, equals);
-    if (flagNames.includes(name) && equals < 0) {
-      flags.add(name);
-    } else if (valueNames.includes(name)) {
-      const value = equals < 0 ? argv[++index] : argument.slice(equals + 1);
-      if (value === undefined) throw new UsageError(`${name} needs a value`);
-      values.set(name, [...(values.get(name) ?? []), value]);
-    } else {
-      throw new UsageError(`unknown option ${argument}`);
-    }
-  }
-  return { positional, flags, values };
-}
+Commands:
+${columns(commands.map((command) => [`${command.name}${command.operands ? ` ${command.operands}` : ''}`, command.summary]))}
 
-function indentOf(parsed: ParsedArguments): number | undefined {
-  const indent = parsed.values.get('--indent')?.at(-1);
-  if (indent === undefined) return undefined;
-  if (!/^\d+$/.test(indent)) throw new UsageError('--indent takes a whole number');
-  return Number(indent);
-}
+Options:
+${columns([
+  ['-h, --help', 'print this help; "certboot <command> --help" prints the options of a command'],
+  ['--version', "print certboot's version"],
+])}
 
-function singleFile(parsed: ParsedArguments, command: string): string {
-  if (parsed.positional.length !== 1) throw new UsageError(`${command} takes exactly one FILE`);
-  return parsed.positional[0];
-}
+Exit codes:
+${exitCodeLines([
+  { code: exitCode.ok, meaning: 'success: nothing to report (lint: no errors)' },
+  { code: exitCode.problems, meaning: 'problems found (lint: errors, or more warnings than --max-warnings)' },
+  ...sharedExitCodes,
+])}
+`;
 
 function toPosix(path: string): string {
   return path.split('\\').join('/');
@@ -128,89 +75,97 @@ function openNamedFile(file: string, roots: readonly string[]): { absolute: stri
   return { absolute, fileSystem: new DiskFileSystem([process.cwd(), posix.dirname(absolute), real, ...roots.map((root) => resolve(root))]) };
 }
 
-function runParse(argv: readonly string[], output: Output): number {
-  const parsed = parseArguments(argv, ['--include-comments', '--single-file', '--combine', '--strict', '--help'], ['--ignore', '--root', '--indent']);
-  if (parsed.flags.has('--help')) {
-    output.out(`Usage:\n${parseUsage}\n${filesNote}`);
-    return 0;
-  }
-  if (parsed.flags.has('--strict')) throw new UsageError('--strict is not supported yet');
-  const file = singleFile(parsed, 'parse');
-  const indent = indentOf(parsed);
-  const named = openNamedFile(file, parsed.values.get('--root') ?? []);
+function runParse(options: ParseOptions, output: Output): number {
+  const named = openNamedFile(options.file, options.roots);
   if ('reason' in named) {
-    output.error(`certboot: cannot read ${file}: ${named.reason}\n`);
-    return 2;
+    output.error(`certboot: cannot read ${options.file}: ${named.reason}\n`);
+    return exitCode.usage;
   }
-  const ignore = new Set((parsed.values.get('--ignore') ?? []).flatMap((list) => list.split(',')).filter((name) => name !== ''));
   const configuration = loadNginxConfiguration(named.fileSystem, named.absolute, {
-    displayPath: toPosix(file),
-    single: parsed.flags.has('--single-file'),
+    displayPath: toPosix(options.file),
+    single: options.singleFile,
     invalidDirectives: 'crossplane',
-    ignore,
+    ignore: options.ignore,
   });
   const status = writeCrossplanePayload(
     configuration,
-    { includeComments: parsed.flags.has('--include-comments'), combine: parsed.flags.has('--combine') },
-    { indent, write: (chunk) => output.out(chunk) },
+    { includeComments: options.includeComments, combine: options.combine },
+    { indent: options.indent, write: (chunk) => output.out(chunk) },
   );
   output.out('\n');
-  return status === 'ok' ? 0 : 1;
+  return status === 'ok' ? exitCode.ok : exitCode.problems;
 }
 
 /** Reads its file as `parse` reads its main file: the same refusals, the same size limit, the same words. */
-function runLex(argv: readonly string[], output: Output): number {
-  const parsed = parseArguments(argv, ['--help'], ['--indent']);
-  if (parsed.flags.has('--help')) {
-    output.out(`Usage:\n${lexUsage}`);
-    return 0;
-  }
-  const file = singleFile(parsed, 'lex');
-  const indent = indentOf(parsed);
+function runLex(options: LexOptions, output: Output): number {
+  const file = options.file;
   const named = openNamedFile(file, []);
   if ('reason' in named) {
     output.error(`certboot: cannot read ${file}: ${named.reason}\n`);
-    return 2;
+    return exitCode.usage;
   }
   const read = readConfigurationBytes(named.fileSystem, named.absolute);
   const text = 'bytes' in read ? decodeConfigurationText(read.bytes) : undefined;
   if (text === undefined) {
     output.error(`certboot: cannot lex ${file}: ${'problem' in read ? read.problem : binaryFileProblem}\n`);
-    return 1;
+    return exitCode.problems;
   }
-  const errors = writeCrossplaneTokens(text, { indent, write: (chunk) => output.out(chunk) });
+  const errors = writeCrossplaneTokens(text, { indent: options.indent, write: (chunk) => output.out(chunk) });
   output.out('\n');
   for (const error of errors) output.error(`${error.message} in ${file}:${error.line}\n`);
-  return errors.length > 0 ? 1 : 0;
+  return errors.length > 0 ? exitCode.problems : exitCode.ok;
 }
 
+/** Prints the help the command line asked for, or runs the command with what it read. */
+async function answer<T>(read: Read<T>, output: Output, run: (options: T) => number | Promise<number>): Promise<number> {
+  if ('help' in read) {
+    output.out(read.help);
+    return exitCode.ok;
+  }
+  return await run(read.options);
+}
+
+/** The command bundle, loaded on demand: `parse` and `lex` need neither the rules nor yaml and tree-sitter (see cli-commands.ts). */
+function loadCommands(): Promise<typeof import('./cli-commands.js')> {
+  return import('./cli-commands.js');
+}
+
+/**
+ * Reads the command line once, here: a usage error of any command is printed in one format and
+ * exits 2 before any command's code is loaded or runs.
+ */
 export async function runCli(argv: readonly string[], output: Output): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      // a bundle of their own, loaded on demand: `parse` and `lex` need neither the rules nor
-      // yaml and tree-sitter (see cli-commands.ts)
       case 'lint':
-        return await (await import('./cli-commands.js')).runLint(rest, output);
+        return await answer(readLint(rest), output, async (options) => (await loadCommands()).runLint(options, output));
       case 'bootstrap':
-        return await (await import('./cli-commands.js')).runBootstrap(rest, output);
+        return await answer(readBootstrap(rest), output, async (options) => (await loadCommands()).runBootstrap(options, output));
+      case 'rules':
+        return await answer(readRules(rest), output, async () => (await loadCommands()).printRules(output));
       case 'parse':
-        return runParse(rest, output);
+        return await answer(readParse(rest), output, (options) => runParse(options, output));
       case 'lex':
-        return runLex(rest, output);
-      case undefined:
+        return await answer(readLex(rest), output, (options) => runLex(options, output));
+      case '--version':
+        output.out(`certboot ${CERTBOOT_VERSION}\n`);
+        return exitCode.ok;
       case '--help':
       case '-h':
       case 'help':
-        output.out(usage);
-        return command === undefined ? 2 : 0;
+        output.out(mainHelp);
+        return exitCode.ok;
+      case undefined:
+        output.error(mainHelp);
+        return exitCode.usage;
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}"`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      output.error(`certboot: ${error.message}\n\n${usage}`);
-      return 2;
+      output.error(formatUsageError(error));
+      return exitCode.usage;
     }
     throw error;
   }

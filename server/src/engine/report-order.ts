@@ -6,6 +6,8 @@ export interface FormatOptions {
   readonly cwd: string;
   /** ANSI colors; the caller decides (a terminal, and NO_COLOR unset). */
   readonly color: boolean;
+  /** A file's text, for a format that fingerprints what a finding points at; undefined when unreadable. */
+  readonly sourceText?: (file: string) => string | undefined;
 }
 
 function compareText(first: string, second: string): number {

@@ -1,4 +1,6 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { formatGitlab } from '../../../server/src/engine/format-gitlab';
 import { formatJson } from '../../../server/src/engine/format-json';
 import { formatSarif } from '../../../server/src/engine/format-sarif';
 import { formatText } from '../../../server/src/engine/format-text';
@@ -242,5 +244,84 @@ describe('lint formatters', () => {
     strictEqual(rules[result.ruleIndex].defaultConfiguration.level, 'warning');
     strictEqual(rules[result.ruleIndex].properties, undefined);
     strictEqual(result.locations[0].physicalLocation.artifactLocation.uri, 'my%20conf/a%23b.conf');
+  });
+
+  describe('GitLab Code Quality', () => {
+    // the texts the findings point at: line 4 of site.conf holds the certificate path, and so on
+    const site = [
+      'server {',
+      '  listen 443 ssl;',
+      '  server_name shop.test;',
+      '  ssl_certificate /etc/letsencrypt/live/shop.test/fullchain.pem;',
+      '  ssl_certificate /etc/ssl/example.com/fullchain.pem;',
+      '}',
+      '',
+    ].join('\n');
+    const sources: Record<string, string> = { '/srv/app/nginx/conf.d/site.conf': site };
+    const sourceText = (file: string): string | undefined => sources[file];
+    const md5 = (...parts: string[]): string => createHash('md5').update(parts.join('\0')).digest('hex');
+
+    it('writes the documented fields: description, check_name, fingerprint, severity, relative path, 1-based line', () => {
+      strictEqual(
+        formatGitlab(findings, { cwd, color: true, sourceText }),
+        `${JSON.stringify(
+          [
+            {
+              description: 'certbot uses the staging server (--staging)',
+              check_name: 'staging-certificate',
+              // compose.yaml cannot be read here: the message stands for the text
+              fingerprint: md5('staging-certificate', 'compose.yaml', 'certbot uses the staging server (--staging)', '0'),
+              severity: 'info',
+              location: { path: 'compose.yaml', lines: { begin: 15 } },
+            },
+            {
+              description: 'fullchain.pem does not exist on first boot',
+              check_name: 'missing-certificate-on-first-boot',
+              // MD5 of "missing-certificate-on-first-boot", the path, the pointed text and "0", NUL-separated
+              fingerprint: '3371bdba623958f4590b7df330ebd036',
+              severity: 'critical',
+              location: { path: 'nginx/conf.d/site.conf', lines: { begin: 4 } },
+            },
+            {
+              description: 'certificate copied out of live/',
+              check_name: 'certificate-path-not-live',
+              fingerprint: md5('certificate-path-not-live', 'nginx/conf.d/site.conf', '/etc/ssl/example.com/fullchain.pem', '0'),
+              severity: 'major',
+              location: { path: 'nginx/conf.d/site.conf', lines: { begin: 5 } },
+            },
+          ],
+          null,
+          2,
+        )}\n`,
+      );
+      strictEqual(formatGitlab([], { cwd, color: false }), '[]\n');
+    });
+
+    it('keeps a fingerprint when lines are added above the finding, and gives equal findings in one file their own', () => {
+      const fingerprints = (text: string, ranges: ReturnType<typeof range>[]): string[] =>
+        JSON.parse(
+          formatGitlab(
+            ranges.map((at) => finding('missing-certificate-on-first-boot', 'error', '/srv/app/site.conf', at, 'missing')),
+            { cwd, color: false, sourceText: () => text },
+          ),
+        ).map((issue: { fingerprint: string }) => issue.fingerprint);
+      const before = fingerprints('ssl_certificate /a.pem;\nssl_certificate /b.pem;\nssl_certificate /a.pem;\n', [
+        range(0, 16, 0, 22),
+        range(1, 16, 1, 22),
+        range(2, 16, 2, 22),
+      ]);
+      const after = fingerprints('# a comment\n\nssl_certificate /a.pem;\nssl_certificate /b.pem;\nssl_certificate /a.pem;\n', [
+        range(2, 16, 2, 22),
+        range(3, 16, 3, 22),
+        range(4, 16, 4, 22),
+      ]);
+      deepStrictEqual(after, before);
+      strictEqual(new Set(before).size, 3);
+      deepStrictEqual(before, [
+        md5('missing-certificate-on-first-boot', 'site.conf', '/a.pem', '0'),
+        md5('missing-certificate-on-first-boot', 'site.conf', '/b.pem', '0'),
+        md5('missing-certificate-on-first-boot', 'site.conf', '/a.pem', '1'),
+      ]);
+    });
   });
 });

@@ -1,7 +1,9 @@
-import { deepStrictEqual, strictEqual } from 'node:assert';
+import { deepStrictEqual, strictEqual, throws } from 'node:assert';
 import { join } from 'node:path';
 import type { Finding } from '../../../server/src/text/findings';
-import { type AnalyzeRequest, lintUsage, runLintCommand } from '../../../server/src/engine/lint-command';
+import { UsageError } from '../../../server/src/cli/arguments';
+import { readLint } from '../../../server/src/cli/commands';
+import { type AnalyzeRequest, lint as runLint } from '../../../server/src/engine/lint-command';
 import { fixturesRoot } from '../../support/paths';
 import { finding, range } from './support';
 
@@ -24,28 +26,27 @@ const projectFindings: Finding[] = [
 ];
 
 interface Run {
-  readonly code: number;
+  readonly outcome: string;
   readonly out: string;
   readonly error: string;
   readonly requests: AnalyzeRequest[];
 }
 
-async function lint(
-  argv: readonly string[],
-  options: { cwd?: string; findings?: Finding[]; isTty?: boolean; env?: Record<string, string | undefined> } = {},
-): Promise<Run> {
+async function lint(argv: readonly string[], options: { cwd?: string; findings?: Finding[]; color?: boolean } = {}): Promise<Run> {
   let out = '';
   let error = '';
   const requests: AnalyzeRequest[] = [];
-  const code = await runLintCommand(
-    argv,
-    { cwd: options.cwd ?? project, out: (text) => (out += text), error: (text) => (error += text), isTty: options.isTty ?? false, env: options.env ?? {} },
+  const read = readLint(argv);
+  if (!('options' in read)) throw new Error(`${argv.join(' ')} asks for help`);
+  const outcome = await runLint(
+    { ...read.options, color: options.color ?? false },
+    { cwd: options.cwd ?? project, out: (text) => (out += text), error: (text) => (error += text) },
     async (request) => {
       requests.push(request);
       return options.findings ?? projectFindings;
     },
   );
-  return { code, out, error, requests };
+  return { outcome, out, error, requests };
 }
 
 describe('certboot lint', () => {
@@ -70,13 +71,13 @@ describe('certboot lint', () => {
       ].join('\n'),
     );
     strictEqual(run.error, '');
-    strictEqual(run.code, 1);
+    strictEqual(run.outcome, 'failed');
   });
 
   it('exits 0 when only warnings and info remain', async () => {
     const run = await lint(['nginx/conf.d/old.conf', 'compose.yaml'], { findings: [projectFindings[1]] });
     deepStrictEqual(run.requests, [{ roots: [project], paths: [join(project, 'nginx/conf.d/old.conf'), compose] }]);
-    strictEqual(run.code, 0);
+    strictEqual(run.outcome, 'passed');
     strictEqual(
       run.out,
       [
@@ -94,11 +95,11 @@ describe('certboot lint', () => {
   it('prints "no problems" and exits 0 when nothing is found', async () => {
     const run = await lint(['nginx.conf'], { cwd: join(fixturesRoot, 'lint', 'strict'), findings: [] });
     strictEqual(run.out, 'no problems\n');
-    strictEqual(run.code, 0);
+    strictEqual(run.outcome, 'passed');
   });
 
   it('prints JSON with configuration and suppressions applied', async () => {
-    const run = await lint(['--format', 'json'], { isTty: true });
+    const run = await lint(['--format', 'json'], { color: true });
     const report = JSON.parse(run.out) as { version: number; findings: { ruleId: string; severity: string; file: string; range: unknown }[] };
     strictEqual(report.version, 1);
     deepStrictEqual(
@@ -113,7 +114,7 @@ describe('certboot lint', () => {
       ],
     );
     strictEqual(run.out.includes('\u001b['), false);
-    strictEqual(run.code, 1);
+    strictEqual(run.outcome, 'failed');
   });
 
   it('prints SARIF that parses as JSON', async () => {
@@ -126,29 +127,28 @@ describe('certboot lint', () => {
     );
   });
 
-  it('colors text on a terminal unless NO_COLOR is set', async () => {
+  it('colors the text report when asked to, and no other format', async () => {
     const findings = [projectFindings[5]];
-    strictEqual((await lint([], { findings, isTty: true })).out.includes('\u001b[31merror\u001b[0m'), true);
-    strictEqual((await lint([], { findings, isTty: true, env: { NO_COLOR: '1' } })).out.includes('\u001b['), false);
-    strictEqual((await lint([], { findings, isTty: true, env: { NO_COLOR: '' } })).out.includes('\u001b['), true);
-    strictEqual((await lint([], { findings, isTty: false })).out.includes('\u001b['), false);
+    strictEqual((await lint([], { findings, color: true })).out.includes('\u001b[31merror\u001b[0m'), true);
+    strictEqual((await lint([], { findings, color: false })).out.includes('\u001b['), false);
+    strictEqual((await lint(['--format', 'gitlab'], { findings, color: true })).out.includes('\u001b['), false);
   });
 
   it('fails on more warnings than --max-warnings, counting warnings --quiet hides', async () => {
     const warnings = [projectFindings[1], projectFindings[2]];
     const over = await lint(['--max-warnings', '1'], { findings: warnings });
-    strictEqual(over.code, 1);
+    strictEqual(over.outcome, 'failed');
     strictEqual(over.error, 'certboot: 2 warnings, more than --max-warnings 1\n');
-    strictEqual((await lint(['--max-warnings=2'], { findings: warnings })).code, 0);
+    strictEqual((await lint(['--max-warnings=2'], { findings: warnings })).outcome, 'passed');
     const quiet = await lint(['--quiet', '--max-warnings', '0'], { findings: warnings });
     strictEqual(quiet.out, 'no problems\n');
-    strictEqual(quiet.code, 1);
+    strictEqual(quiet.outcome, 'failed');
   });
 
   it('reports errors only with --quiet', async () => {
     const run = await lint(['--quiet']);
     strictEqual(run.out.endsWith('✖ 3 problems (3 errors, 0 warnings, 0 info)\n'), true, run.out);
-    strictEqual(run.code, 1);
+    strictEqual(run.outcome, 'failed');
   });
 
   it('uses --config instead of the nearest certboot.json', async () => {
@@ -171,7 +171,7 @@ describe('certboot lint', () => {
 
   it('exits 2 with the position of each mistake in an invalid certboot.json', async () => {
     const run = await lint([], { cwd: join(fixturesRoot, 'lint', 'bad-config') });
-    strictEqual(run.code, 2);
+    strictEqual(run.outcome, 'unusable-input');
     strictEqual(
       run.error,
       'certboot: invalid configuration certboot.json:3:25: rule "webroot-mismatch" must be one of "error", "warning", "info", "off", found "warn"\n' +
@@ -183,7 +183,7 @@ describe('certboot lint', () => {
 
   it('exits 2 when --config names a file that cannot be read', async () => {
     const run = await lint(['--config', 'missing.json']);
-    strictEqual(run.code, 2);
+    strictEqual(run.outcome, 'unusable-input');
     strictEqual(
       run.error,
       `certboot: invalid configuration missing.json: cannot read the configuration: No such file or directory: ${join(project, 'missing.json')}\n`,
@@ -192,7 +192,7 @@ describe('certboot lint', () => {
 
   it('exits 2 for a path that does not exist', async () => {
     const run = await lint(['compose.yaml', 'no-such-dir']);
-    strictEqual(run.code, 2);
+    strictEqual(run.outcome, 'unusable-input');
     strictEqual(run.error, 'certboot: cannot lint no-such-dir: no such file or directory\n');
     deepStrictEqual(run.requests, []);
   });
@@ -201,24 +201,24 @@ describe('certboot lint', () => {
     [['--fixes'], 'unknown option --fixes'],
     [['--fix', '--fix-dry-run'], '--fix and --fix-dry-run cannot be used together'],
     [['--fix-dry-run=no'], '--fix-dry-run takes no value'],
-    [['--format', 'xml'], 'unknown format "xml" (expected text, json or sarif)'],
+    [['-x'], 'unknown option -x'],
+    [['--format', 'xml'], '--format takes text, json, sarif or gitlab, not "xml"'],
     [['--format'], '--format needs a value'],
+    [['--format='], '--format needs a value'],
     [['--max-warnings', 'many'], '--max-warnings takes a whole number, not "many"'],
     [['--max-warnings', '-1'], '--max-warnings takes a whole number, not "-1"'],
     [['--quiet=yes'], '--quiet takes no value'],
   ] as const) {
-    it(`exits 2 on bad usage: ${argv.join(' ')}`, async () => {
-      const run = await lint(argv);
-      strictEqual(run.code, 2);
-      strictEqual(run.error, `certboot: ${message}\n\n${lintUsage}`);
-      deepStrictEqual(run.requests, []);
+    it(`reads bad usage as a usage error of lint: ${argv.join(' ')}`, () => {
+      throws(
+        () => readLint(argv),
+        (error: unknown) => error instanceof UsageError && error.message === message && error.command === 'lint',
+      );
     });
   }
 
-  it('prints its usage with --help', async () => {
-    const run = await lint(['--help']);
-    strictEqual(run.code, 0);
-    strictEqual(run.out, lintUsage);
+  it('reads --help as a request for help, whatever else is given', () => {
+    deepStrictEqual(Object.keys(readLint(['compose.yaml', '-h', '--quiet'])), ['help']);
   });
 
   it('takes arguments after -- as paths', async () => {
