@@ -9,9 +9,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-packages=(nginx certbot pebble neovim chromium iproute2 util-linux curl openssl gettext-base systemd busybox)
+packages=(nginx certbot pebble neovim chromium iproute2 util-linux curl openssl gettext-base systemd busybox pre-commit git)
 # Debian's pebble package ships both the ACME server and its challenge test server.
-programs=(nginx certbot pebble pebble-challtestsrv nvim chromium unshare nsenter ip ss curl openssl envsubst systemd-analyze busybox timeout)
+programs=(nginx certbot pebble pebble-challtestsrv nvim chromium unshare nsenter ip ss curl openssl envsubst systemd-analyze busybox timeout pre-commit git)
 
 # PATH of a non-login shell may lack the sbin directories where nginx and ip live.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
