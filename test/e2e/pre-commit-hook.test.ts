@@ -5,7 +5,7 @@
 
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repositoryRoot } from '../support/paths';
 import { runBuiltCli } from '../support/run-cli';
@@ -85,5 +85,26 @@ describe('pre-commit hook', function () {
     const result = commit('a readme');
     strictEqual(result.status, 0, result.output);
     match(result.output, /^certboot\.+\(no files to check\)Skipped$/m);
+  });
+
+  it('writes the safe fixes with args: [--fix], as certboot lint --fix does, and refuses the commit until they are staged', () => {
+    writeFileSync(
+      join(project, '.pre-commit-config.yaml'),
+      readFileSync(join(project, '.pre-commit-config.yaml'), 'utf8').replace('      - id: certboot\n', '      - id: certboot\n        args: [--fix]\n'),
+    );
+    useExample('certbot-deadlock');
+    // what certboot lint --fix makes of the same project, on a copy
+    const expected = temporaryDirectory('pre-commit-fixed');
+    cpSync(join(repositoryRoot, 'examples', 'certbot-deadlock'), expected, { recursive: true });
+    strictEqual(runBuiltCli(['lint', '--fix'], expected).status, 1);
+    const result = commit('the story, fixed by the hook');
+    strictEqual(result.status, 1, result.output);
+    match(result.output, /^certboot\.+Failed\n- hook id: certboot\n- exit code: 1\n- files were modified by this hook\n/m);
+    match(result.output, /^certboot: applied 3 fixes to docker-compose\.yml, nginx\/conf\.d\/example\.com\.conf$/m);
+    for (const file of ['docker-compose.yml', 'nginx/conf.d/example.com.conf']) {
+      strictEqual(readFileSync(join(project, file), 'utf8'), readFileSync(join(expected, file), 'utf8'), file);
+      ok(readFileSync(join(project, file), 'utf8') !== readFileSync(join(repositoryRoot, 'examples', 'certbot-deadlock', file), 'utf8'), file);
+    }
+    strictEqual(git(project, ['log', '--format=%s']), 'a readme\nHTTP-first stages\n');
   });
 });
