@@ -1,15 +1,20 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { mainContext } from '../../../server/src/languages/nginx/analyzer';
 import { lexNginx } from '../../../server/src/languages/nginx/lexer';
-import { parseNginx } from '../../../server/src/languages/nginx/parser';
+import { type ParseOptions, parseNginx } from '../../../server/src/languages/nginx/parser';
 import type { NginxDirective, Range, TextSpan } from '../../../server/src/languages/nginx/syntax-tree';
 
 function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range {
   return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };
 }
 
-function errorsOf(text: string, options = {}): { message: string; line: number; range: Range }[] {
+function errorsOf(text: string, options: ParseOptions = {}): { message: string; line: number; range: Range }[] {
   return parseNginx(text, '/test/nginx.conf', options).errors.map(({ message, line, span }) => ({ message, line, range: span.toRange() }));
+}
+
+/** Every field of the errors, related place and note included, as plain JSON. */
+function fullErrorsOf(text: string, options: ParseOptions = {}): unknown {
+  return JSON.parse(JSON.stringify(parseNginx(text, '/test/nginx.conf', options).errors));
 }
 
 function plain(span: TextSpan): Range {
@@ -80,16 +85,216 @@ describe('nginx parser', () => {
     );
   });
 
-  it('reports an unterminated quote once, at the opening quote, in nginx words', () => {
-    deepStrictEqual(errorsOf('http {\n  server {\n    return 200 "unterminated;\n'), [
-      { message: 'unexpected end of file, expecting ";" or "}"', line: 4, range: range(2, 15, 2, 16) },
+  it('reports an unterminated quote once, at the end of the file as nginx does, with the opening quote as related place', () => {
+    deepStrictEqual(fullErrorsOf('http {\n  server {\n    return 200 "unterminated;\n'), [
+      {
+        kind: 'syntax',
+        message: 'unexpected end of file, expecting ";" or "}"',
+        line: 4,
+        span: range(3, 0, 3, 0),
+        related: { message: 'the quoted string that starts here is not closed', span: range(2, 15, 2, 16) },
+      },
     ]);
   });
 
-  it('reports an unclosed block once, at the innermost open block', () => {
-    deepStrictEqual(errorsOf('http {\n  server {\n    listen 80;\n'), [
-      { message: 'unexpected end of file, expecting "}"', line: 4, range: range(1, 2, 1, 8) },
+  it('reports an unclosed block once, at the end of the file, with the innermost open block as related place', () => {
+    deepStrictEqual(fullErrorsOf('http {\n  server {\n    listen 80;'), [
+      {
+        kind: 'syntax',
+        message: 'unexpected end of file, expecting "}"',
+        line: 3,
+        span: range(2, 14, 2, 14),
+        related: { message: 'the "server" block that starts here is not closed', span: range(1, 2, 1, 8) },
+      },
     ]);
+  });
+
+  it('reports a statement cut short by the end of the file there, with its name as related place', () => {
+    deepStrictEqual(fullErrorsOf('events {}\nworker_processes\n  4\n'), [
+      {
+        kind: 'syntax',
+        message: 'unexpected end of file, expecting ";" or "}"',
+        line: 4,
+        span: range(3, 0, 3, 0),
+        related: { message: 'the "worker_processes" directive that starts here has no ";"', span: range(1, 0, 1, 16) },
+      },
+    ]);
+  });
+
+  it("reports a statement's error at the line of its ';' or '{', where nginx judges it, and crossplane's at its name", () => {
+    const text = 'events {}\nhttp {\n  ssl_ciphers HIGH:!MD5\n\n  gzip on;\n  listen\n    80 {\n  }\n}\n';
+    deepStrictEqual(fullErrorsOf(text, { context: mainContext }), [
+      {
+        kind: 'analysis',
+        message: 'invalid number of arguments in "ssl_ciphers" directive',
+        line: 5,
+        span: range(4, 2, 4, 10),
+        related: { message: 'the "ssl_ciphers" directive starts here', span: range(2, 2, 2, 13) },
+      },
+      {
+        kind: 'analysis',
+        message: '"listen" directive is not allowed here',
+        line: 7,
+        span: range(6, 4, 6, 8),
+        related: { message: 'the "listen" directive starts here', span: range(5, 2, 5, 8) },
+      },
+    ]);
+    deepStrictEqual(
+      errorsOf(text, { context: mainContext, invalidDirectives: 'crossplane' }).map(({ message, line }) => [message, line]),
+      [
+        ['invalid number of arguments in "ssl_ciphers" directive', 3],
+        ['"listen" directive is not allowed here', 6],
+      ],
+    );
+  });
+
+  it('does not judge a statement nginx stopped reading inside', () => {
+    deepStrictEqual(errorsOf('http {\n  listen "80"x 443;\n}\n', { context: mainContext }), [
+      { message: 'unexpected "x"', line: 2, range: range(1, 13, 1, 14) },
+    ]);
+  });
+
+  it('rejects a block inside map, geo, types, charset_map and split_clients, whose bodies their own handlers read', () => {
+    const text = [
+      'http {',
+      '  map $host $x { default 1; hostnames { } }',
+      '  geo $a { default 0; ranges { } }',
+      '  split_clients $b $c { 50% a; * { } }',
+      '  charset_map a b { C0 D0 { } }',
+      '  server { location / { types { text/html { } } } }',
+      '}',
+      'stream { map $d $e { f { } } }',
+      '',
+    ].join('\n');
+    deepStrictEqual(
+      errorsOf(text, { context: mainContext }).map(({ message, line, range }) => [message, line, range.start.character]),
+      [
+        ['unexpected "{"', 2, 38],
+        ['unexpected "{"', 3, 29],
+        ['unexpected "{"', 4, 33],
+        ['unexpected "{"', 5, 26],
+        ['unexpected "{"', 6, 42],
+        ['unexpected "{"', 8, 23],
+      ],
+    );
+    // nginx reads a file included in a map with the map's handler too
+    deepStrictEqual(errorsOf('example.com 1;\nnested { }\n', { context: ['http', 'map'] }), [{ message: 'unexpected "{"', line: 2, range: range(1, 7, 1, 8) }]);
+    deepStrictEqual(errorsOf(text, { context: mainContext, invalidDirectives: 'crossplane' }), []);
+  });
+
+  it('reads a word as nginx does: "}" is part of it, and "{" only after "$"', () => {
+    const text = 'location / {\n  set $a b};\n  return 200}\n}\n';
+    const file = parseNginx(text, '/test/a.conf');
+    deepStrictEqual(
+      file.directives[0].block?.map((directive) => [directive.name, directive.args.map((argument) => argument.value)]),
+      [
+        ['set', ['$a', 'b}']],
+        ['return', ['200}']],
+      ],
+    );
+    // the "}" standing alone ends no statement: "return 200}" goes on to it
+    deepStrictEqual(
+      file.errors.map(({ message, line }) => [message, line]),
+      [['unexpected "}"', 4]],
+    );
+    // crossplane ends the word, and the location, at the "}"
+    const crossplane = parseNginx(text, '/test/a.conf', { invalidDirectives: 'crossplane' });
+    deepStrictEqual(
+      crossplane.errors.slice(0, 1).map(({ message, line }) => [message, line]),
+      [['directive "set" is not terminated by ";"', 2]],
+    );
+    const variables = parseNginx('set $a ${{b}}c;\nset $d a{b;\n}\n', '/test/a.conf');
+    deepStrictEqual(
+      variables.directives.map((directive) => [directive.name, directive.args.map((argument) => argument.value), directive.block?.length]),
+      [
+        ['set', ['$a', '${{b}}c'], undefined],
+        ['set', ['$d', 'a'], 1],
+      ],
+    );
+  });
+
+  it('names a directive of characters no directive has, where the statements are directives', () => {
+    deepStrictEqual(fullErrorsOf('http {\n\u00a0 server { }\n}\n', { context: mainContext }), [
+      {
+        kind: 'analysis',
+        message: 'unknown directive "\u00a0"',
+        line: 2,
+        span: range(1, 0, 1, 1),
+        note: "The name holds U+00A0 (a no-break space), which no directive's name has.",
+      },
+    ]);
+    deepStrictEqual(
+      errorsOf('http {\n  \fgzip on;\n}\n', { context: mainContext }).map(({ message }) => message),
+      ['unknown directive "\fgzip"'],
+    );
+    // a map's keys are no directives, and a snippet's context is not known
+    deepStrictEqual(errorsOf('http {\n  map $a $b { \u00a0x 1; }\n}\n', { context: mainContext }), []);
+    deepStrictEqual(errorsOf('\u00a0server { }\n'), []);
+    // crossplane takes a form feed for a space and skips names it does not know
+    deepStrictEqual(errorsOf('http {\n  \fgzip on;\n}\n', { context: mainContext, invalidDirectives: 'crossplane' }), []);
+  });
+
+  it('reports the byte order mark nginx reads as the start of the first word, and keeps it out of the tree', () => {
+    const note =
+      "The file starts with a UTF-8 byte order mark (U+FEFF), which nginx reads as part of the first directive's name: save the file as UTF-8 without a byte order mark.";
+    deepStrictEqual(fullErrorsOf('user a;\n', { byteOrderMark: true }), [
+      { kind: 'analysis', message: 'unknown directive "\ufeffuser"', line: 1, span: range(0, 0, 0, 7), note },
+    ]);
+    // a comment right after the mark is no comment, and the name ends at the first space
+    deepStrictEqual(fullErrorsOf('# site\nserver {\n  listen 80 x y;\n}\n', { byteOrderMark: true, context: ['http'] }), [
+      {
+        kind: 'analysis',
+        message: 'unknown directive "\ufeff#"',
+        line: 2,
+        span: range(1, 0, 1, 8),
+        related: { message: 'the byte order mark stands before this word', span: range(0, 0, 0, 1) },
+        note,
+      },
+    ]);
+    deepStrictEqual(
+      errorsOf('\nuser a;\n', { byteOrderMark: true }).map(({ message, line }) => [message, line]),
+      [['unknown directive "\ufeff"', 2]],
+    );
+    const file = parseNginx('# site\nserver {\n}\n', '/test/a.conf', { byteOrderMark: true });
+    deepStrictEqual(
+      file.directives.map((directive) => directive.name),
+      ['server'],
+    );
+    // read by a map's handler, the mark is part of a key; crossplane's payload leaves it out
+    deepStrictEqual(errorsOf('a 1;\n', { byteOrderMark: true, context: ['http', 'map'] }), []);
+    deepStrictEqual(errorsOf('user a;\n', { byteOrderMark: true, invalidDirectives: 'crossplane' }), []);
+  });
+
+  it("rejects a token longer than nginx's 4096-byte read buffer as nginx does, counting UTF-8 bytes", () => {
+    const messages = (statement: string): [string, number][] =>
+      errorsOf(`events {}\nhttp {\n  ${statement}\n}\n`, { context: mainContext }).map(({ message, line }) => [message, line]);
+    const notAllowed: [string, number][] = [['"server_name" directive is not allowed here', 3]];
+    const started: [string, number][] = [['too long parameter "xxxxxxxxxx..." started', 3]];
+    // a word followed by a space holds the buffer one character longer than one followed by ";"
+    deepStrictEqual(messages(`server_name ${'x'.repeat(4094)} a;`), notAllowed);
+    deepStrictEqual(messages(`server_name ${'x'.repeat(4095)} a;`), started);
+    deepStrictEqual(messages(`server_name ${'x'.repeat(4095)};`), notAllowed);
+    deepStrictEqual(messages(`server_name ${'x'.repeat(4096)};`), started);
+    deepStrictEqual(messages(`server_name "${'x'.repeat(4093)}" a;`), notAllowed);
+    deepStrictEqual(messages(`server_name "${'x'.repeat(4094)}" a;`), started);
+    deepStrictEqual(messages(`server_name "${'x'.repeat(4096)}" a;`), [['too long parameter, probably missing terminating """ character', 3]]);
+    deepStrictEqual(messages(`#${'x'.repeat(4094)}`), []);
+    deepStrictEqual(messages(`#${'x'.repeat(4095)}`), [['too long parameter "#xxxxxxxxx..." started', 3]]);
+    // "é" is two bytes: 2047 of them and an "x" make 4095; the first ten bytes cut one in two
+    deepStrictEqual(messages(`server_name x${'é'.repeat(2047)} a;`), [['too long parameter "xéééé\ufffd..." started', 3]]);
+    // an unterminated quote in a long file: nginx runs out of buffer before it runs out of file
+    deepStrictEqual(messages(`return 200 "a;\n${'  gzip on;\n'.repeat(500)}`), [
+      ['too long parameter, probably missing terminating """ character', 3],
+      ['unexpected end of file, expecting ";" or "}"', 506],
+    ]);
+    // nginx meets the end of the file first, unless the file goes on for more than the buffer
+    deepStrictEqual(errorsOf(`gzip on;\n#${'x'.repeat(4095)}`, { context: ['http'] }), []);
+    deepStrictEqual(
+      errorsOf(`gzip on;\n#${'x'.repeat(4096)}`, { context: ['http'] }).map(({ message, line }) => [message, line]),
+      [['too long parameter "#xxxxxxxxx..." started', 2]],
+    );
+    // crossplane has no such limit
+    deepStrictEqual(errorsOf(`#${'x'.repeat(5000)}\nuser a;\n`, { invalidDirectives: 'crossplane' }), []);
   });
 
   it('reports a stray closing brace and reads on', () => {
@@ -224,14 +429,14 @@ describe('nginx parser', () => {
     );
   });
 
-  it('keeps the first errors by position, though an unclosed block is reported at the end of the file', () => {
+  it('reports the first errors by position and counts the rest, the unclosed block at the end of the file among them', () => {
     const file = parseNginx(`http {\n${';\n'.repeat(10)}`, '/test/unclosed.conf', { maximumErrors: 2 });
     deepStrictEqual(
       file.errors.map((error) => [error.message, error.span.startLine]),
       [
-        ['unexpected end of file, expecting "}"', 0],
         ['unexpected ";"', 1],
-        ['too many errors; 9 more after the first 2 are not reported', 2],
+        ['unexpected ";"', 2],
+        ['too many errors; 9 more after the first 2 are not reported', 3],
       ],
     );
   });

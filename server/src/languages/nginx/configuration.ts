@@ -99,6 +99,8 @@ export function readConfigurationFile(
     const text = decodeConfigurationText(bytes);
     if (text === undefined) return failed(binaryFileProblem);
     return parseNginx(text, path, {
+      // the decoder drops a UTF-8 byte order mark, which nginx reads as part of the first word
+      byteOrderMark: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
       context: options.context,
       invalidDirectives: options.invalidDirectives,
       ignore: options.ignore,

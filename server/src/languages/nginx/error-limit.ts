@@ -6,7 +6,8 @@ import type { NginxError } from './syntax-tree';
  */
 export const defaultMaximumErrors = 100;
 
-function byPosition(left: NginxError, right: NginxError): number {
+/** File order: where the errors' spans start. */
+export function byPosition(left: NginxError, right: NginxError): number {
   return left.span.startLine - right.span.startLine || left.span.startCharacter - right.span.startCharacter;
 }
 
@@ -28,8 +29,8 @@ export class ErrorLimit {
     this.total++;
     if (this.last !== undefined && byPosition(error, this.last) >= 0) return;
     this.kept.push(error);
-    // most errors come in file order, not all (an unclosed block is reported at its end, at
-    // the directive that opened it): sorting now and then keeps the first without assuming it
+    // most errors come in file order, not all (a statement's error is found at its end and
+    // placed at its name): sorting now and then keeps the first without assuming it
     if (this.kept.length >= 2 * (this.maximum + 1)) {
       this.kept.sort(byPosition);
       this.kept.length = this.maximum + 1;

@@ -23,10 +23,56 @@ const dollar = 0x24;
 const dash = 0x2d;
 const openBracket = 0x5b;
 
-/** Space, or one of tab, line feed, vertical tab, form feed and carriage return (0x09-0x0d). */
+/** Space, or one of tab, line feed, vertical tab, form feed and carriage return (0x09-0x0d): crossplane's spaces. */
 function isSpace(code: number): boolean {
   return code === 0x20 || (code <= 0x0d && code >= 0x09);
 }
+
+/**
+ * nginx's spaces: space, tab, carriage return and line feed only (ngx_conf_read_token in
+ * src/core/ngx_conf_file.c); a vertical tab or a form feed is part of a word.
+ */
+function isNginxSpace(code: number): boolean {
+  return code === 0x20 || code === newline || code === 0x09 || code === 0x0d;
+}
+
+/**
+ * NGX_CONF_BUFFER (src/core/ngx_conf_file.c): nginx reads a file through a buffer of this many
+ * bytes and rejects a token that does not fit in it ("too long parameter").
+ */
+const configurationBufferBytes = 4096;
+
+/** The UTF-8 length of `text` from `start` to `end`, counted only up to `limit`. */
+function utf8Length(text: string, start: number, end: number, limit: number): number {
+  let bytes = 0;
+  for (let index = start; index < end && bytes < limit; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && index + 1 < end && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      index++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The first `limit` UTF-8 bytes of `text` from `start`, as a UTF-8 reader shows them: a character cut short is U+FFFD. */
+function utf8Prefix(text: string, start: number, limit: number): string {
+  let bytes = 0;
+  let end = start;
+  while (end < text.length) {
+    const units = (text.charCodeAt(end) & 0xfc00) === 0xd800 ? 2 : 1;
+    const characterBytes = utf8Length(text, end, end + units, 4);
+    if (bytes + characterBytes > limit) return `${text.slice(start, end)}${bytes < limit ? '\ufffd' : ''}`;
+    bytes += characterBytes;
+    end += units;
+  }
+  return text.slice(start, end);
+}
+
+/** Whose token rules a lexer follows where nginx and crossplane differ. */
+export type LexerRules = 'crossplane' | 'nginx';
 
 const luaBlockSuffix = '_by_lua_block';
 
@@ -42,6 +88,10 @@ export function isLuaBlockDirective(name: string): boolean {
  * `{`, `}` and `;` are tokens of their own, `${` keeps its closing brace inside the word, `#`
  * starts a comment only at the start of a token, and the body of a `*_by_lua_block` directive is
  * one raw argument followed by a virtual `;`.
+ *
+ * With nginx's rules (ngx_conf_read_token, src/core/ngx_conf_file.c), where crossplane's differ:
+ * only space, tab, CR and LF are spaces; a word ends at a space, `;` or `{` but not at `}`, and
+ * `{` right after `$` stays in it; a token longer than nginx's read buffer is an error.
  *
  * The token's fields are overwritten by each call of next(), so a whole file is lexed without
  * allocating an object per token.
@@ -62,7 +112,7 @@ export class NginxLexer {
   valueEnd = 0;
   valueIsSlice = false;
   readonly errors: ErrorLimit;
-  /** What nginx rejects but crossplane accepts: text glued to a closing quote (`"a"b`). */
+  /** What nginx rejects but crossplane accepts: text glued to a closing quote (`"a"b`), a token too long for nginx. */
   readonly strictErrors: ErrorLimit;
   /** The token's value when it is not the slice valueStart..valueEnd, or once that slice is made. */
   private madeValue: string | undefined = '';
@@ -77,13 +127,31 @@ export class NginxLexer {
   private nextIsDirective = true;
   private pending: 'none' | 'luaBody' | 'luaSemicolon' = 'none';
   private luaSetArgumentPending = false;
+  private readonly nginxRules: boolean;
+  /** Bytes of the file before the text (a byte order mark the decoder removed): they belong to a token starting at offset 0. */
+  private leadingBytes = 0;
+  /** The next token is a word starting right here, whatever its first character (startAfterLeadingBytes). */
+  private insideWord = false;
 
   constructor(
     private readonly text: string,
     maximumErrors = defaultMaximumErrors,
+    rules: LexerRules = 'crossplane',
   ) {
     this.errors = new ErrorLimit(maximumErrors);
     this.strictErrors = new ErrorLimit(maximumErrors);
+    this.nginxRules = rules === 'nginx';
+  }
+
+  /**
+   * The file's bytes start with `leadingBytes` the text does not hold (a UTF-8 byte order mark).
+   * With `glued`, the first token is a word starting at the text's first character whatever it
+   * is, possibly empty: nginx reads those bytes as the start of a word, so a `#` or a quote right
+   * after them is part of it and a space right after them ends it.
+   */
+  startAfterLeadingBytes(leadingBytes: number, glued: boolean): void {
+    this.leadingBytes = leadingBytes;
+    this.insideWord = glued;
   }
 
   /**
@@ -130,6 +198,12 @@ export class NginxLexer {
       this.pending = 'none';
       if (this.readLuaBody()) return TokenKind.Word;
     }
+    if (this.insideWord) {
+      this.insideWord = false;
+      this.markStart();
+      this.line = this.currentLine + 1;
+      return this.readNginxWord();
+    }
     this.skipSpace();
     const text = this.text;
     if (this.offset >= text.length) {
@@ -157,6 +231,8 @@ export class NginxLexer {
         stop++;
       }
       const value = text.slice(this.offset, stop);
+      // nginx's comment ends at the line feed, which a consumed backslash stands just before
+      if (this.nginxRules) this.checkTokenLength(this.offset, consumed ? stop + 1 : stop);
       this.offset = stop;
       this.markEnd();
       if (consumed) {
@@ -176,7 +252,7 @@ export class NginxLexer {
       return this.set(kind, text[this.offset - 1], false);
     }
     if (code === doubleQuote || code === singleQuote) return this.readQuoted(code);
-    return this.readWord();
+    return this.nginxRules ? this.readNginxWord() : this.readWord();
   }
 
   private set(kind: TokenKind, value: string, quoted: boolean): TokenKind {
@@ -195,6 +271,12 @@ export class NginxLexer {
     this.valueEnd = end;
     this.valueIsSlice = true;
     return TokenKind.Word;
+  }
+
+  /** An empty span where the lexer stands. */
+  private emptySpan(): TextSpan {
+    const character = this.offset - this.lineStart;
+    return new TextSpan(this.currentLine, character, this.currentLine, character);
   }
 
   private markStart(): void {
@@ -230,9 +312,10 @@ export class NginxLexer {
     let offset = this.offset;
     let line = this.currentLine;
     let lineStart = this.lineStart;
+    const nginxRules = this.nginxRules;
     while (offset < length) {
       const code = text.charCodeAt(offset);
-      if (!isSpace(code)) break;
+      if (nginxRules ? !isNginxSpace(code) : !isSpace(code)) break;
       offset++;
       if (code === newline) {
         line++;
@@ -289,6 +372,65 @@ export class NginxLexer {
     return TokenKind.Word;
   }
 
+  /**
+   * A word as nginx reads it: up to a space, `;` or `{`, where `{` right after `$` (and the
+   * `{`s that follow it) stays in the word and `}` is an ordinary character.
+   */
+  private readNginxWord(): TokenKind {
+    const text = this.text;
+    const length = text.length;
+    const start = this.offset;
+    let offset = start;
+    let variable = false;
+    while (offset < length) {
+      const code = text.charCodeAt(offset);
+      if (code === semicolon || (code <= 0x20 && isNginxSpace(code))) break;
+      if (code === openBrace) {
+        if (!variable) break;
+      } else if (code === backslash) {
+        // the escaped character belongs to the word, a line feed too
+        if (offset + 1 < length) offset++;
+        if (text.charCodeAt(offset) === newline) {
+          this.currentLine++;
+          this.lineStart = offset + 1;
+        }
+        variable = false;
+      } else variable = code === dollar;
+      offset++;
+    }
+    this.offset = offset;
+    this.markEnd();
+    this.setWord(start, offset, false);
+    // nginx moves on from the word once it has read the character after the space that ended it
+    const stop = offset >= length ? length : isNginxSpace(text.charCodeAt(offset)) ? offset + 1 : offset;
+    this.checkTokenLength(start, stop);
+    this.afterWord();
+    return TokenKind.Word;
+  }
+
+  /**
+   * nginx reads a file through a buffer of 4096 bytes (NGX_CONF_BUFFER) and keeps the token being
+   * read in it; when the buffer is used up while one token still fills all of it and the file
+   * goes on, it stops with "too long parameter" at the token's line (ngx_conf_read_token). The
+   * token starts at `start` (after an opening quote) and holds the buffer until `stop`, the
+   * offset of the first character whose reading lets it go. For a quoted token, `quote` gives
+   * the quote character and where the closing quote stands (the text's length when none does).
+   */
+  private checkTokenLength(start: number, stop: number, quote?: { readonly character: number; readonly end: number }): void {
+    const text = this.text;
+    const leading = start === 0 ? this.leadingBytes : 0;
+    if ((stop - start) * 3 + leading < configurationBufferBytes) return;
+    if (utf8Length(text, start, stop, configurationBufferBytes) + leading < configurationBufferBytes) return;
+    // nginx meets the end of the file before it needs to read more of it
+    if (utf8Length(text, start, text.length, configurationBufferBytes + 1) + leading <= configurationBufferBytes) return;
+    const stillQuoted = quote !== undefined && utf8Length(text, start, quote.end, configurationBufferBytes) + leading >= configurationBufferBytes;
+    const message = stillQuoted
+      ? `too long parameter, probably missing terminating "${String.fromCharCode(quote.character)}" character`
+      : `too long parameter "${leading > 0 ? '\ufeff' : ''}${utf8Prefix(text, start, 10 - leading)}..." started`;
+    const span = new TextSpan(this.startLine, this.startCharacter, this.startLine, this.startCharacter + 1);
+    this.strictErrors.push({ kind: 'syntax', message, line: this.startLine + 1, span });
+  }
+
   private readQuoted(quote: number): TokenKind {
     const text = this.text;
     const startLine = this.currentLine;
@@ -310,20 +452,28 @@ export class NginxLexer {
     if (this.offset >= text.length) {
       this.markEnd();
       this.endedInsideToken = true;
+      if (this.nginxRules) this.checkTokenLength(contentStart, text.length, { character: quote, end: text.length });
       this.errors.push({
         kind: 'syntax',
         message: 'unexpected end of file, expecting ";" or "}"',
         line: this.currentLine + 1,
-        span: new TextSpan(startLine, startCharacter, startLine, startCharacter + 1),
+        span: this.emptySpan(),
+        related: { message: 'the quoted string that starts here is not closed', span: new TextSpan(startLine, startCharacter, startLine, startCharacter + 1) },
       });
     } else {
+      const closingQuote = this.offset;
       this.advanceCharacter();
       this.markEnd();
       const following = text.charCodeAt(this.offset);
+      if (this.nginxRules) {
+        // after the closing quote nginx reads one more character; a space lets the token go only at the next one
+        const stop = this.offset >= text.length ? text.length : isNginxSpace(following) ? this.offset + 1 : this.offset;
+        this.checkTokenLength(contentStart, stop, { character: quote, end: closingQuote });
+      }
       // nginx takes `)` after a quote as the start of the next word: `if ($uri ~ "^/a")`
       if (
         this.offset < text.length &&
-        !isSpace(following) &&
+        !(this.nginxRules ? isNginxSpace(following) : isSpace(following)) &&
         following !== semicolon &&
         following !== openBrace &&
         following !== closeBrace &&
@@ -372,6 +522,7 @@ export class NginxLexer {
       this.nextIsDirective = true;
       return false;
     }
+    const brace = new TextSpan(this.currentLine, this.offset - this.lineStart, this.currentLine, this.offset - this.lineStart + 1);
     this.advanceCharacter();
     this.markStart();
     const start = this.offset;
@@ -406,7 +557,13 @@ export class NginxLexer {
     this.line = this.currentLine + 1;
     if (this.offset >= text.length) {
       this.endedInsideToken = true;
-      this.errors.push({ kind: 'syntax', message: 'unexpected end of file, expecting "}"', line: this.currentLine + 1, span: this.span() });
+      this.errors.push({
+        kind: 'syntax',
+        message: 'unexpected end of file, expecting "}"',
+        line: this.currentLine + 1,
+        span: this.emptySpan(),
+        related: { message: 'the Lua block that starts here is not closed', span: brace },
+      });
       this.nextIsDirective = true;
       this.setWord(start, end, true);
       return true;

@@ -1,16 +1,15 @@
-import { type BlockContext, directiveChecksIn } from './analyzer';
+import { type BlockContext, directiveChecksIn, directiveContextOf } from './analyzer';
 import { BlockContexts } from './block-contexts';
-import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
-import { isLuaBlockDirective, NginxLexer, TokenKind } from './lexer';
+import { byPosition, defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
+import { isLuaBlockDirective, type LexerRules, NginxLexer, TokenKind } from './lexer';
 import { type NginxArgument, type NginxComment, type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
 
 /**
  * Whose judgement the parser follows where nginx and crossplane differ:
- * - 'keep': nginx's errors, at nginx's lines (text glued to a quote, `}` after a directive with
- *   no `;`), and a rejected directive is kept with its block, so rules and the editor still
- *   see the whole file;
- * - 'crossplane': crossplane's errors, and rejected directives dropped exactly as crossplane
- *   drops them, so `certboot parse` prints crossplane's payload.
+ * - 'keep': nginx's tokens and errors, at nginx's lines (see NginxError.line), and a rejected
+ *   directive is kept with its block, so rules and the editor still see the whole file;
+ * - 'crossplane': crossplane's tokens and errors, and rejected directives dropped exactly as
+ *   crossplane drops them, so `certboot parse` prints crossplane's payload.
  */
 export type InvalidDirectiveHandling = 'keep' | 'crossplane';
 
@@ -26,7 +25,50 @@ export interface ParseOptions {
   readonly contexts?: BlockContexts;
   /** Errors reported past this many are counted in one last error instead (error-limit.ts). */
   readonly maximumErrors?: number;
+  /**
+   * The file's bytes start with a UTF-8 byte order mark, which the text no longer holds. nginx
+   * reads it as the start of the first word ('keep' reports that); crossplane's payload leaves it out.
+   */
+  readonly byteOrderMark?: boolean;
 }
+
+/**
+ * Blocks whose body nginx reads with a handler of the block's own instead of as directives
+ * (ngx_conf_parse with cf->handler set; ngx_conf_parse rejects any `{` in them with
+ * `unexpected "{"`): http's map (ngx_http_map_module.c), geo (ngx_http_geo_module.c),
+ * split_clients (ngx_http_split_clients_module.c), charset_map
+ * (ngx_http_charset_filter_module.c) and types (ngx_http_core_module.c), stream's map, geo and
+ * split_clients (src/stream/). The same in every release from 1.18 to 1.29.
+ */
+const handlerBlocks: ReadonlySet<string> = new Set(['map', 'geo', 'split_clients', 'charset_map', 'types']);
+
+/** Characters a directive's name never holds: anything but printable ASCII. */
+const notInDirectiveNames = /[^\x21-\x7e]/;
+
+const characterNames: Readonly<Record<string, string>> = {
+  '\u0009': 'a tab',
+  '\u000b': 'a vertical tab',
+  '\u000c': 'a form feed',
+  '\u0020': 'a space',
+  '\u00a0': 'a no-break space',
+  '\u200b': 'a zero-width space',
+  '\ufeff': 'a byte order mark',
+  '\ufffd': 'bytes that are not UTF-8',
+};
+
+/** The characters of `name` no directive name holds, as a note: `U+00A0 (a no-break space)`. */
+function strangeCharactersNote(name: string): string {
+  const characters = [...new Set([...name].filter((character) => notInDirectiveNames.test(character)))];
+  const described = characters.map((character) => {
+    const code = `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const known = characterNames[character];
+    return known === undefined ? code : `${code} (${known})`;
+  });
+  return `The name holds ${described.join(', ')}, which no directive's name has.`;
+}
+
+const byteOrderMarkNote =
+  "The file starts with a UTF-8 byte order mark (U+FEFF), which nginx reads as part of the first directive's name: save the file as UTF-8 without a byte order mark.";
 
 export const defaultMaximumDepth = 200;
 
@@ -139,7 +181,10 @@ class DirectiveSource {
   private idleLexer: NginxLexer | undefined;
   private readonly comments = new Map<number, DirectiveComments>();
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    private readonly rules: LexerRules,
+  ) {
     // room for a directive per 32 characters and an argument per 24, more than most files
     // need: growing means copying
     this.positions = new Int32Array(Math.max(64, Math.ceil(text.length / 32)) * PositionField.Count);
@@ -207,7 +252,7 @@ class DirectiveSource {
     const line = this.position(index, PositionField.NameEndLine);
     const lineStart = offset - this.position(index, PositionField.NameEndCharacter);
     let lexer = this.idleLexer;
-    if (lexer === undefined) lexer = new NginxLexer(this.text);
+    if (lexer === undefined) lexer = new NginxLexer(this.text, undefined, this.rules);
     else this.idleLexer = undefined;
     lexer.restartAfterDirectiveName(offset, line, lineStart);
     return lexer;
@@ -431,6 +476,15 @@ class ArgumentBuffer {
   lastSpan(): TextSpan | undefined {
     return this.count === 0 ? undefined : this.reused[this.count - 1].span;
   }
+
+  /** Where the first argument starting on `line` (0-based) stands, if one does. */
+  firstSpanOnLine(line: number): TextSpan | undefined {
+    for (let index = 0; index < this.count; index++) {
+      const span = this.reused[index].span;
+      if (span.startLine === line) return span;
+    }
+    return undefined;
+  }
 }
 
 interface BlockResult {
@@ -462,7 +516,7 @@ class Parser {
     private readonly lexer: NginxLexer,
     options: ParseOptions,
   ) {
-    this.source = new DirectiveSource(text);
+    this.source = new DirectiveSource(text, options.invalidDirectives === 'crossplane' ? 'crossplane' : 'nginx');
     this.argumentBuffer = new ArgumentBuffer(text);
     this.names = new NameTable(text);
     this.handling = options.invalidDirectives ?? 'keep';
@@ -473,13 +527,15 @@ class Parser {
     this.errors = new ErrorLimit(this.maximumErrors);
   }
 
-  parseFile(path: string, context: BlockContext | undefined): NginxFile {
+  parseFile(path: string, context: BlockContext | undefined, byteOrderMark: boolean): NginxFile {
     // the directives of the top level, in pieces split by stray braces: joined once at the end,
     // as joining at each brace copied a big file's directives again and again
     const pieces: NginxDirective[][] = [];
     const comments: NginxComment[] = [];
+    // a file included in a map, types… block is read by that block's handler
+    const handlerBody = context !== undefined && context.length > 0 && handlerBlocks.has(context[context.length - 1]);
     for (;;) {
-      const block = this.parseBlock(context, 0, comments);
+      const block = this.parseBlock(context, 0, handlerBody, comments);
       if (block.directives.length > 0) pieces.push(block.directives);
       if (!block.closed) break;
       if (this.lexer.braceDepth >= 0) {
@@ -491,12 +547,41 @@ class Parser {
       this.lexer.braceDepth = 0;
     }
     const directives = pieces.length === 0 ? noDirectives : pieces.length === 1 ? pieces[0] : pieces.flat();
-    const streams = this.handling === 'keep' ? [this.lexer.errors, this.lexer.strictErrors, this.errors] : [this.lexer.errors, this.errors];
-    return { path, directives, comments, errors: firstErrors(streams, this.maximumErrors) };
+    if (this.handling === 'crossplane') return { path, directives, comments, errors: firstErrors([this.lexer.errors, this.errors], this.maximumErrors) };
+    let errors = firstErrors([this.lexer.errors, this.lexer.strictErrors, this.errors], this.maximumErrors);
+    if (byteOrderMark && !handlerBody) {
+      // nginx stops at the first statement, read with the mark glued to it: what the tree read
+      // before that point, without the mark, is not what nginx read
+      const first = firstStatementAfterByteOrderMark(this.source.text);
+      errors = [first, ...errors.filter((error) => byPosition(error, first) > 0)];
+    }
+    return { path, directives, comments, errors };
   }
 
-  private error(kind: NginxError['kind'], message: string, line: number, span: TextSpan): void {
-    this.errors.push({ kind, message, line, span });
+  private error(kind: NginxError['kind'], message: string, line: number, span: TextSpan, related?: NginxError['related'], note?: string): void {
+    this.errors.push({ kind, message, line, span, ...(related && { related }), ...(note && { note }) });
+  }
+
+  /**
+   * An error nginx reports once it has read the whole statement (ngx_conf_handler and the
+   * directive's own handler run at its `;` or `{`), so at the line of that terminator: the
+   * lexer's token. With crossplane's handling, at the directive's name, as crossplane reports it.
+   */
+  private statementError(kind: NginxError['kind'], message: string, name: string, nameLine: number, note?: string): void {
+    const lexer = this.lexer;
+    const nameSpan = this.nameSpan();
+    if (this.handling === 'crossplane') {
+      this.error(kind, message, nameLine, nameSpan, undefined, note);
+      return;
+    }
+    if (nameSpan.startLine === lexer.startLine) {
+      this.error(kind, message, lexer.line, nameSpan, undefined, note);
+      return;
+    }
+    // the statement's last line, from its first token there to the terminator
+    const first = this.argumentBuffer.firstSpanOnLine(lexer.startLine) ?? lexer.span();
+    const span = new TextSpan(first.startLine, first.startCharacter, lexer.endLine, lexer.endCharacter);
+    this.error(kind, message, lexer.line, span, { message: `the "${name}" directive starts here`, span: nameSpan }, note);
   }
 
   private nameSpan(): TextSpan {
@@ -529,13 +614,17 @@ class Parser {
     return lexer.valueIsSlice ? this.names.lookUp(lexer.valueStart, lexer.valueEnd) : lexer.value;
   }
 
-  private parseBlock(context: BlockContext | undefined, depth: number, topComments?: NginxComment[]): BlockResult {
+  /** `handlerBody`: the block is read by its directive's handler (handlerBlocks), not as directives. */
+  private parseBlock(context: BlockContext | undefined, depth: number, handlerBody: boolean, topComments?: NginxComment[]): BlockResult {
     const lexer = this.lexer;
     const scratch = this.directiveScratch;
     const start = scratch.length;
     let comments = topComments ?? noComments;
     const checks = context === undefined ? undefined : directiveChecksIn(context);
+    // the statements of these blocks are directives, each of which some module must know
+    const directivesOnly = !handlerBody && context !== undefined && directiveContextOf(context) !== undefined;
     for (;;) {
+      const lexedErrors = lexer.errors.total + lexer.strictErrors.total;
       const kind = lexer.next();
       if (kind === TokenKind.End) return this.blockResult(start, comments, false);
       if (kind === TokenKind.CloseBrace) return this.blockResult(start, comments, true);
@@ -584,10 +673,12 @@ class Parser {
       if (terminator === TokenKind.End || terminator === TokenKind.CloseBrace) {
         const lastSpan = (kept === undefined ? argumentBuffer.lastSpan() : kept[kept.length - 1]?.span) ?? this.nameSpan();
         const endOfFile = terminator === TokenKind.End;
+        const unterminated = { message: `the "${name}" directive that starts here has no ";"`, span: this.nameSpan() };
         if (endOfFile) {
-          if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lastSpan);
+          // nginx reads to the end of the file before it gives up (ngx_conf_read_token)
+          if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lexer.span(), unterminated);
         } else if (this.handling === 'crossplane') this.error('syntax', `directive "${name}" is not terminated by ";"`, line, this.nameSpan());
-        else this.error('syntax', 'unexpected "}"', lexer.line, lexer.span());
+        else this.error('syntax', 'unexpected "}"', lexer.line, lexer.span(), unterminated);
         if (endOfFile || this.handling === 'keep') {
           scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lastSpan.endLine, lastSpan.endCharacter));
         }
@@ -600,9 +691,19 @@ class Parser {
         continue;
       }
 
+      // nginx stops at an error inside the statement before it judges the statement
+      const judged = this.handling === 'crossplane' || lexer.errors.total + lexer.strictErrors.total === lexedErrors;
+      if (this.handling === 'keep' && judged) {
+        // ngx_conf_parse: a handler's body holds no blocks
+        if (handlerBody && opensBlock) this.error('syntax', 'unexpected "{"', lexer.line, lexer.span());
+        // ngx_conf_handler finds no module with such a name; crossplane skips names it does not know
+        else if (directivesOnly && notInDirectiveNames.test(name)) {
+          this.statementError('analysis', `unknown directive "${name}"`, name, line, strangeCharactersNote(name));
+        }
+      }
       const problem = checks?.check(name, args, opensBlock ? '{' : ';');
       if (problem !== undefined) {
-        this.error('analysis', problem, line, this.nameSpan());
+        if (judged) this.statementError('analysis', problem, name, line);
         if (this.handling === 'crossplane') {
           // crossplane skips the block of a directive that should not have one, and reads on
           // inside the block of any other rejected directive as if it belonged to the parent
@@ -627,14 +728,17 @@ class Parser {
       const childContext = context === undefined ? undefined : this.contexts.enter(context, name);
       const firstArgument = this.argumentRanges.first;
       const argumentCount = this.argumentRanges.count;
-      const inner = this.parseBlock(childContext, depth + 1);
+      const inner = this.parseBlock(childContext, depth + 1, handlerBlocks.has(name));
       // the block's directives read their own names and arguments over this one's
       this.setNameToken(nameStartLine, nameStartCharacter, nameEndOffset, nameEndLine, nameEndCharacter);
       this.setArgumentRanges(firstArgument, argumentCount);
       scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, inner.directives, inner.comments, lexer.endLine, lexer.endCharacter));
       if (!inner.closed) {
         // every enclosing block is unclosed too; nginx says it once, at the end of the file
-        if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting "}"', lexer.line, this.nameSpan());
+        if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) {
+          const unclosed = { message: `the "${name}" block that starts here is not closed`, span: this.nameSpan() };
+          this.error('syntax', 'unexpected end of file, expecting "}"', lexer.line, lexer.span(), unclosed);
+        }
         this.reportedUnclosedBlock = true;
         return this.blockResult(start, comments, false);
       }
@@ -690,6 +794,45 @@ function stripIfParentheses(args: NginxArgument[]): void {
   if (args.length > 0 && args[0].value === '') args.shift();
 }
 
+/** The bytes of a UTF-8 byte order mark, EF BB BF. */
+const byteOrderMarkBytes = 3;
+
+/**
+ * nginx's first error in a file that starts with a byte order mark: the mark is the start of the
+ * first word (its bytes are no space), so the first statement's name is the mark and what
+ * follows it up to a space, `;` or `{`: a `#` or a quote right after the mark is part of the
+ * name. No module knows that name (`unknown directive "\ufeffserver"` at the statement's `;`
+ * or `{`), unless nginx stops earlier inside the statement.
+ */
+function firstStatementAfterByteOrderMark(text: string): NginxError {
+  const lexer = new NginxLexer(text, 1, 'nginx');
+  lexer.startAfterLeadingBytes(byteOrderMarkBytes, true);
+  lexer.next();
+  const name = `\ufeff${lexer.value}`;
+  const nameSpan = lexer.span();
+  // the first token of the line the lexer is on
+  let lineStart = nameSpan;
+  for (let kind: TokenKind = TokenKind.Word; ; kind = lexer.next()) {
+    const lexed = firstErrors([lexer.errors, lexer.strictErrors], 1);
+    if (lexed.length > 0) return lexed[0];
+    if (lexer.startLine !== lineStart.startLine) lineStart = lexer.span();
+    if (kind === TokenKind.Semicolon || kind === TokenKind.OpenBrace) {
+      const span = TextSpan.between(lineStart, lexer.span());
+      const message = nameSpan.startCharacter === nameSpan.endCharacter ? 'the byte order mark stands here' : 'the byte order mark stands before this word';
+      const related = nameSpan.startLine === lexer.startLine ? undefined : { message, span: nameSpan };
+      return { kind: 'analysis', message: `unknown directive "${name}"`, line: lexer.line, span, ...(related && { related }), note: byteOrderMarkNote };
+    }
+    if (kind === TokenKind.CloseBrace) return { kind: 'syntax', message: 'unexpected "}"', line: lexer.line, span: lexer.span(), note: byteOrderMarkNote };
+    if (kind === TokenKind.End) {
+      return { kind: 'syntax', message: 'unexpected end of file, expecting ";" or "}"', line: lexer.line, span: lexer.span(), note: byteOrderMarkNote };
+    }
+  }
+}
+
 export function parseNginx(text: string, path: string, options: ParseOptions = {}): NginxFile {
-  return new Parser(text, new NginxLexer(text, options.maximumErrors), options).parseFile(path, options.context);
+  const rules = options.invalidDirectives === 'crossplane' ? 'crossplane' : 'nginx';
+  const lexer = new NginxLexer(text, options.maximumErrors, rules);
+  const byteOrderMark = options.byteOrderMark === true && rules === 'nginx';
+  if (byteOrderMark) lexer.startAfterLeadingBytes(byteOrderMarkBytes, false);
+  return new Parser(text, lexer, options).parseFile(path, options.context, byteOrderMark);
 }

@@ -68,9 +68,22 @@ export interface NginxError {
   readonly kind: NginxErrorKind;
   /** nginx's wording, without the `in file:line` suffix. */
   readonly message: string;
-  /** 1-based line. */
+  /**
+   * 1-based line, the one nginx prints: where it stopped reading (the `;` or `{` ending the
+   * statement, the end of the file). crossplane's payload prints its own instead: the line of
+   * the directive's name (ParseOptions.invalidDirectives 'crossplane').
+   */
   readonly line: number;
+  /** Where certboot points: on nginx's line, except for crossplane's payload. */
   readonly span: TextSpan;
+  /**
+   * Where what the error is about starts, when that is not where nginx stops: the unclosed
+   * block or quote of an error at the end of the file, the first line of a statement that
+   * spans several.
+   */
+  readonly related?: { readonly message: string; readonly span: TextSpan };
+  /** What certboot adds to nginx's words, such as the name of an invisible character. */
+  readonly note?: string;
   /** For an include that could not be read: why, and the path as the config names it. */
   readonly unreadable?: { readonly code: FileSystemErrorCode; readonly path: string };
 }
