@@ -16,11 +16,21 @@ function isNginxFile(path: string, root: string): boolean {
 
 function syntaxFinding(file: string, error: NginxError): RuleFinding {
   return {
-    message: `nginx rejects this configuration: ${error.message}.`,
+    message: `nginx rejects this configuration: ${error.message}.${error.note === undefined ? '' : ` ${error.note}`}`,
     location: { file, range: error.span.toRange() },
-    related: [],
+    related: error.related === undefined ? [] : [{ file, range: error.related.span.toRange(), message: error.related.message }],
     fixes: [],
   };
+}
+
+/**
+ * nginx stops at a file's first error: what certboot finds after it was read past that point,
+ * where nginx never got, so only the first (in file order: the errors are sorted) is reported.
+ * A missing include is a first-boot question, answered by the rules, and nginx's error there
+ * says nothing of the file's syntax.
+ */
+function firstSyntaxError(errors: readonly NginxError[]): NginxError | undefined {
+  return errors.find((error) => error.kind !== 'include');
 }
 
 /** Syntax errors of every nginx file: those services load (at their host paths) and the rest. */
@@ -40,8 +50,8 @@ export const nginxSyntax: Rule = {
           const origin = service.view.origin(file.path);
           if (origin.kind !== 'bind' || reported.has(origin.hostPath)) continue;
           reported.add(origin.hostPath);
-          // a missing include is a first-boot question, answered by the rules
-          for (const error of file.errors) if (error.kind !== 'include') findings.push(syntaxFinding(origin.hostPath, error));
+          const error = firstSyntaxError(file.errors);
+          if (error !== undefined) findings.push(syntaxFinding(origin.hostPath, error));
         }
       }
     }
@@ -55,7 +65,8 @@ export const nginxSyntax: Rule = {
       // only nginx.conf is known to be read at the top level; a snippet's context depends on its include
       const context = posix.basename(path) === 'nginx.conf' ? mainContext : undefined;
       const syntax = readConfigurationFile(fileSystem, path, { context, parsed: cache?.nginxFiles });
-      for (const error of syntax.errors) findings.push(syntaxFinding(path, error));
+      const error = firstSyntaxError(syntax.errors);
+      if (error !== undefined) findings.push(syntaxFinding(path, error));
     }
     return findings;
   },
