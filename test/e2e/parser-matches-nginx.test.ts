@@ -4,8 +4,10 @@
 // container, so the test writes nothing on the host) and by certboot's engine as the editor
 // and the rules use it (nginx's judgement, not crossplane's).
 //
-// nginx stops at its first error while certboot recovers and reports them all, so the
-// comparison is between nginx's only error and certboot's first one.
+// nginx stops at its first error while certboot recovers and finds them all, so the comparison
+// is between nginx's only error and certboot's first one in the order nginx reads the files
+// (nginx-syntax reports each file's first error). certboot's error must give nginx's message,
+// file and line, both as the line it prints and where the editor underlines.
 
 import { strict as assert } from 'node:assert';
 import { join, relative } from 'node:path';
@@ -13,6 +15,7 @@ import { loadNginxConfiguration } from '../../server/src/languages/nginx/configu
 import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
 import { fixturesRoot } from '../support/paths';
 import { runContainer, stopAllContainers, type CommandResult } from './support/container';
+import { errorsInReadingOrder } from './support/nginx-reading-order';
 
 const syntaxFixtures = join(fixturesRoot, 'nginx-syntax');
 const containerFixtures = '/fixtures';
@@ -78,6 +81,74 @@ const cases: SyntaxCase[] = [
     name: 'error-in-included-file',
     nginx: { message: 'unexpected "}"', file: 'conf.d/example.com.conf', line: 8 },
   },
+  // nginx reads an included file where the include stands, before the rest of the main file
+  {
+    name: 'error-in-include-before-main-error',
+    nginx: { message: 'invalid number of arguments in "root" directive', file: 'conf.d/site.conf', line: 5 },
+  },
+  // a statement is judged once read: at the line of its ";" or "{"
+  {
+    name: 'statement-over-several-lines',
+    nginx: { message: 'invalid number of arguments in "ssl_ciphers" directive', file: 'nginx.conf', line: 9 },
+  },
+  // the unclosed block is reported at the end of the file, after what nginx meets before it
+  {
+    name: 'first-error-inside-unclosed-block',
+    nginx: { message: 'invalid number of arguments in "ssl_certificate" directive', file: 'nginx.conf', line: 7 },
+  },
+  {
+    name: 'text-after-quote-in-rejected-statement',
+    nginx: { message: 'unexpected "s"', file: 'nginx.conf', line: 5 },
+  },
+  // the bodies of map, types… are read by their own handler, which takes no block
+  {
+    name: 'block-in-map',
+    nginx: { message: 'unexpected "{"', file: 'nginx.conf', line: 7 },
+  },
+  {
+    name: 'block-in-types',
+    nginx: { message: 'unexpected "{"', file: 'nginx.conf', line: 9 },
+  },
+  {
+    name: 'block-in-included-map-file',
+    nginx: { message: 'unexpected "{"', file: 'maps/agents.map', line: 2 },
+  },
+  // a UTF-8 byte order mark is the start of the first word for nginx
+  {
+    name: 'byte-order-mark-before-comment',
+    nginx: { message: 'unknown directive "\ufeff#"', file: 'nginx.conf', line: 2 },
+  },
+  {
+    name: 'byte-order-mark-before-directive',
+    nginx: { message: 'unknown directive "\ufeffworker_processes"', file: 'nginx.conf', line: 1 },
+  },
+  // nginx's spaces are space, tab, CR and LF: a no-break space or a form feed is part of a word
+  {
+    name: 'no-break-space-in-name',
+    nginx: { message: 'unknown directive "\u00a0\u00a0"', file: 'nginx.conf', line: 7 },
+  },
+  {
+    name: 'form-feed-in-name',
+    nginx: { message: 'unknown directive "\f"', file: 'nginx.conf', line: 9 },
+  },
+  // "}" does not end a word: "return 204}" goes on to the next line's "}"
+  {
+    name: 'brace-inside-word',
+    nginx: { message: 'unexpected "}"', file: 'nginx.conf', line: 10 },
+  },
+  // nginx keeps the token it reads in a buffer of 4096 bytes
+  {
+    name: 'too-long-quoted-parameter',
+    nginx: { message: 'too long parameter, probably missing terminating """ character', file: 'nginx.conf', line: 7 },
+  },
+  {
+    name: 'too-long-comment',
+    nginx: { message: 'too long parameter "# allow-li..." started', file: 'nginx.conf', line: 4 },
+  },
+  {
+    name: 'unterminated-quote-in-long-file',
+    nginx: { message: 'too long parameter, probably missing terminating """ character', file: 'nginx.conf', line: 7 },
+  },
 ];
 
 /** The first `[emerg]` line of `nginx -t`, in the error-log format Debian's build writes to stderr. */
@@ -88,17 +159,16 @@ function firstNginxError(caseName: string, stderr: string): NginxError | undefin
   return { message, file: relative(`${containerFixtures}/${caseName}`, file), line: Number(line) };
 }
 
-/** Every error certboot finds, file by file in include order, as nginx would print it. */
-function certbootErrors(caseDirectory: string, caseName: string): NginxError[] {
+/** Every error certboot finds, in the order nginx reads the files, as nginx would print it. */
+function certbootErrors(caseDirectory: string, caseName: string): (NginxError & { underlinedLine: number })[] {
   const configuration = loadNginxConfiguration(new DiskFileSystem([caseDirectory]), join(caseDirectory, 'nginx.conf'));
-  return configuration.files.flatMap((file) =>
-    file.errors.map((error) => ({
-      // certboot read the fixture on the host; nginx read it where the container mounts it
-      message: error.message.split(caseDirectory).join(`${containerFixtures}/${caseName}`),
-      file: relative(caseDirectory, file.path),
-      line: error.line,
-    })),
-  );
+  return errorsInReadingOrder(configuration).map(({ file, error }) => ({
+    // certboot read the fixture on the host; nginx read it where the container mounts it
+    message: error.message.split(caseDirectory).join(`${containerFixtures}/${caseName}`),
+    file: relative(caseDirectory, configuration.files[file].path),
+    line: error.line,
+    underlinedLine: error.span.startLine + 1,
+  }));
 }
 
 describe('the nginx parser reports syntax errors where nginx -t does', () => {
@@ -134,7 +204,8 @@ describe('the nginx parser reports syntax errors where nginx -t does', () => {
           assert.deepEqual(errors, []);
           return;
         }
-        assert.deepEqual(errors[0], firstNginxError(syntaxCase.name, nginxResult.stderr), nginxResult.stderr);
+        const nginxError = firstNginxError(syntaxCase.name, nginxResult.stderr);
+        assert.deepEqual(errors[0], nginxError && { ...nginxError, underlinedLine: nginxError.line }, nginxResult.stderr);
       });
     });
   }
