@@ -59,6 +59,8 @@ describe('certboot lint: collisions between the paths it is given', () => {
           fixes: [
             {
               title: 'Remove `container_name: nginx` from service `web`',
+              safe: false,
+              preferred: true,
               edits: [{ file: 'site-b/docker-compose.yml', range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, newText: '' }],
             },
           ],

@@ -15,7 +15,8 @@ export interface JsonReportFinding {
   /** 0-based line and UTF-16 character, as in the Language Server Protocol. */
   readonly range: Range;
   readonly related: readonly { readonly file: string; readonly range: Range; readonly message: string }[];
-  readonly fixes: readonly { readonly title: string; readonly edits: readonly JsonReportEdit[] }[];
+  /** `safe`: applied by `certboot lint --fix`; `preferred`: the fix an editor offers first. */
+  readonly fixes: readonly { readonly title: string; readonly safe: boolean; readonly preferred: boolean; readonly edits: readonly JsonReportEdit[] }[];
 }
 
 /** The stable machine-readable report; bump `version` when a field changes meaning. */
@@ -43,7 +44,7 @@ export function toJsonReport(findings: readonly Finding[], cwd: string): JsonRep
       file: relative(finding.location.file),
       range: copyRange(finding.location.range),
       related: finding.related.map((related) => ({ file: relative(related.file), range: copyRange(related.range), message: related.message })),
-      fixes: finding.fixes.map((fix) => ({ title: fix.title, edits: fix.edits.map(edit) })),
+      fixes: finding.fixes.map((fix) => ({ title: fix.title, safe: fix.safe === true, preferred: fix.preferred === true, edits: fix.edits.map(edit) })),
     })),
   };
 }

@@ -14,6 +14,8 @@ const findings = [
     fixes: [
       {
         title: 'Point at live/example.com/fullchain.pem',
+        safe: true,
+        preferred: true,
         edits: [
           { kind: 'replace', file: '/srv/app/nginx/conf.d/site.conf', range: range(4, 18, 4, 52), newText: '/etc/letsencrypt/live/example.com/fullchain.pem' },
         ],
@@ -95,6 +97,8 @@ describe('lint formatters', () => {
           fixes: [
             {
               title: 'Split into HTTP-first stages',
+              safe: false,
+              preferred: false,
               edits: [
                 { file: 'nginx/templates/http.conf', create: true, content: 'server { listen 80; }\n' },
                 { file: 'compose.yaml', range: range(9, 8, 9, 40), newText: './nginx/templates:/etc/nginx/templates:ro' },
@@ -112,6 +116,8 @@ describe('lint formatters', () => {
           fixes: [
             {
               title: 'Point at live/example.com/fullchain.pem',
+              safe: true,
+              preferred: true,
               edits: [{ file: 'nginx/conf.d/site.conf', range: range(4, 18, 4, 52), newText: '/etc/letsencrypt/live/example.com/fullchain.pem' }],
             },
           ],
