@@ -1,6 +1,8 @@
 export { composeFileNames, discoverComposeFiles, findComposeDirectories, overrideFileNames } from './discovery';
 export type { DiscoveredComposeFiles, FindComposeDirectoriesOptions } from './discovery';
 export { loadComposeProject } from './load-project';
+export { findForeignTemplate } from './foreign-template';
+export type { ForeignTemplate, TemplateLanguage } from './foreign-template';
 export type { LoadComposeProjectOptions } from './load-project';
 export type {
   ComposeBuild,

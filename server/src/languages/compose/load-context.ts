@@ -13,6 +13,8 @@ export class LoadContext {
   readonly documents: ComposeDocument[] = [];
   /** The files `include` brought in, at any depth. */
   readonly includedFiles: string[] = [];
+  /** Files that are templates of another tool (Jinja, Go templates, ERB): the project is not what compose would read. */
+  readonly templateFiles: string[] = [];
 
   constructor(readonly fileSystem: FileSystem) {}
 
@@ -20,6 +22,7 @@ export class LoadContext {
   readComposeFile(file: string, variables: VariableLookup, baseDirectory: string): ComposeMapping | undefined {
     const content = readComposeFile(this.fileSystem, file, variables, baseDirectory);
     this.diagnostics.push(...content.diagnostics);
+    if (content.template) this.templateFiles.push(file);
     if (!this.files.includes(file)) {
       this.files.push(file);
       if (content.document && content.lineCounter) this.documents.push({ file, document: content.document, lineCounter: content.lineCounter });

@@ -63,7 +63,11 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
     });
   };
 
-  const root = files.length > 0 ? loadModel(files, modelDirectory, variables, files) : undefined;
+  const loaded = files.length > 0 ? loadModel(files, modelDirectory, variables, files) : undefined;
+  // a template of another tool is not what compose reads: what the rest would say about the
+  // project without it (or about the template read as YAML) is made up, so only the note stays
+  const template = context.templateFiles.length > 0;
+  const root = template ? undefined : loaded;
   const services = root ? buildServices(root, variables, context.diagnostics) : [];
   return {
     directory: projectDirectory,
@@ -72,8 +76,8 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
     includedFiles: context.includedFiles,
     services,
     namedVolumes: [...(mappingChild(root, 'volumes')?.entries.keys() ?? [])],
-    documents: context.documents,
-    diagnostics: context.diagnostics,
+    documents: template ? [] : context.documents,
+    diagnostics: template ? context.diagnostics.filter((diagnostic) => diagnostic.code === 'template-file') : context.diagnostics,
   };
 }
 

@@ -33,7 +33,8 @@ export type ComposeDiagnosticCode =
   | 'invalid-port'
   | 'invalid-volume'
   | 'invalid-restart'
-  | 'undefined-volume';
+  | 'undefined-volume'
+  | 'template-file';
 
 export interface ComposeDiagnostic {
   readonly code: ComposeDiagnosticCode;

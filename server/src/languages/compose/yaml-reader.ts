@@ -1,6 +1,9 @@
-import { type Alias, type Document, LineCounter, type Node, type Pair, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { posix } from 'node:path';
+import { type Alias, type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, visit } from 'yaml';
 import { describeFileSystemError, type FileSystem } from '../../workspace/file-system';
 import type { ComposeEntry, ComposeMapping, ComposeNode, MergeTag } from './compose-node';
+import { indentFlowContinuations } from './flow-indentation';
+import { findForeignTemplate, type ForeignTemplate } from './foreign-template';
 import { interpolate, type VariableLookup } from './interpolation';
 import { type ComposeDiagnostic, fileStartLocation, type Position, type Range, type SourceLocation } from './source-location';
 
@@ -18,6 +21,8 @@ export interface ComposeFileContent {
   /** The parsed document, for edits that keep comments; undefined when the file was not parsed. */
   readonly document: Document.Parsed | undefined;
   readonly lineCounter: LineCounter | undefined;
+  /** Set when the file is a template another tool renders (Jinja, a Go template, ERB): compose never reads it as it is. */
+  readonly template?: ForeignTemplate;
 }
 
 /**
@@ -48,9 +53,27 @@ export function readComposeFile(fileSystem: FileSystem, file: string, variables:
   }
   if (bytes.indexOf(0) >= 0) return unusable('binary-file', `${file} is a binary file (it holds NUL bytes), not a compose file`);
   const text = new TextDecoder('utf-8').decode(bytes);
+  const template = findForeignTemplate(text, file);
+  if (template) {
+    const shown = template.mark === '' ? '' : ` (\`${template.mark.length > 60 ? `${template.mark.slice(0, 57)}...` : template.mark}\`)`;
+    return {
+      file,
+      root: undefined,
+      diagnostics: [
+        {
+          code: 'template-file',
+          severity: 'information',
+          message: `${posix.basename(file)} is a ${template.language} template${shown}: another tool renders it before docker compose reads the result, so certboot does not check it`,
+          location: { file, range: template.range },
+        },
+      ],
+      document: undefined,
+      lineCounter: undefined,
+      template,
+    };
+  }
 
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  const { document, lineCounter } = parseAsComposeReads(text);
   const locate = (start: number, end: number): SourceLocation => ({ file, range: rangeOf(lineCounter, start, end) });
   const diagnostics: ComposeDiagnostic[] = [];
   for (const error of document.errors) {
@@ -86,6 +109,37 @@ export function readComposeFile(fileSystem: FileSystem, file: string, variables:
   const converter = new NodeConverter(document, locateNode, baseDirectory, variables, diagnostics, file);
   const root = converter.convert(contents, new Set());
   return { file, root: root.kind === 'mapping' ? root : undefined, diagnostics, document, lineCounter };
+}
+
+const parseOptions = { merge: true, prettyErrors: false, uniqueKeys: true } as const;
+
+/**
+ * The YAML document as compose's go-yaml reads it. When `yaml` refuses the text, and some of its
+ * errors come from continuation lines go-yaml does not hold to an indentation (see
+ * flow-indentation.ts), the text with those lines indented further is parsed instead, with every
+ * offset mapped back to the file; its errors are then the ones left.
+ */
+function parseAsComposeReads(text: string): { document: Document.Parsed; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, ...parseOptions });
+  if (document.errors.length === 0) return { document, lineCounter };
+  const indented = indentFlowContinuations(text);
+  if (!indented) return { document, lineCounter };
+  const lenient = parseDocument(indented.text, parseOptions);
+  const toOriginal = (range: [number, number, number]): [number, number, number] => [
+    indented.toOriginal(range[0]),
+    indented.toOriginal(range[1]),
+    indented.toOriginal(range[2]),
+  ];
+  visit(lenient, (_key, node) => {
+    if (isNode(node) && node.range) node.range = toOriginal(node.range);
+  });
+  if (lenient.range) lenient.range = toOriginal(lenient.range);
+  for (const problem of [...lenient.errors, ...lenient.warnings]) problem.pos = [indented.toOriginal(problem.pos[0]), indented.toOriginal(problem.pos[1])];
+  const originalLines = new LineCounter();
+  originalLines.addNewLine(0);
+  for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) originalLines.addNewLine(newline + 1);
+  return { document: lenient, lineCounter: originalLines };
 }
 
 /** The LSP position of an offset of a YAML document (the yaml package counts lines and columns from 1). */
