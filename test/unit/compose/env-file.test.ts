@@ -57,21 +57,28 @@ describe('.env files', () => {
     });
   });
 
-  it('reports a line that is not an assignment, with its range, and keeps reading', () => {
-    const { variables, diagnostics } = parseEnvFile('GOOD=1\n  = nothing\nKEY value\nAFTER=2\n', '/p/.env', {});
+  it('reads the names and separators compose-go reads: yaml-style `KEY: value`, `KEY:=value`, dots, dashes, brackets, Unicode', () => {
+    const text = 'YAML_STYLE: value\nNAME:=NAME\nSPACED : x\napp.port-1=80\nlist[0]=a\nCLÉ=é\n';
+    const { variables, diagnostics } = parseEnvFile(text, '/p/.env', {});
+    deepStrictEqual(diagnostics, []);
+    deepStrictEqual(Object.fromEntries(variables), { YAML_STYLE: 'value', NAME: '=NAME', SPACED: 'x', 'app.port-1': '80', 'list[0]': 'a', CLÉ: 'é' });
+  });
+
+  it('reports a line compose-go refuses, with its range, and keeps reading', () => {
+    const { variables, diagnostics } = parseEnvFile('GOOD=1\nKEY value\n  "QUOTED"=x\nAFTER=2\n', '/p/.env', {});
     deepStrictEqual(Object.fromEntries(variables), { GOOD: '1', AFTER: '2' });
     deepStrictEqual(diagnostics, [
       {
         code: 'invalid-env-file',
         severity: 'warning',
-        message: 'invalid line in /p/.env: a variable name must start the line',
-        location: { file: '/p/.env', range: range(1, 2, 1, 11) },
+        message: 'invalid line in .env: a variable name cannot contain a space (KEY value)',
+        location: { file: '/p/.env', range: range(1, 0, 1, 9) },
       },
       {
         code: 'invalid-env-file',
         severity: 'warning',
-        message: 'invalid line in /p/.env: expected "=" after KEY',
-        location: { file: '/p/.env', range: range(2, 0, 2, 9) },
+        message: 'invalid line in .env: unexpected character """ in a variable name',
+        location: { file: '/p/.env', range: range(2, 2, 2, 12) },
       },
     ]);
   });

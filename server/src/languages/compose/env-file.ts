@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { LineIndex } from '../../text/line-index';
 import { describeFileSystemError, type FileSystem } from '../../workspace/file-system';
 import { interpolate } from './interpolation';
@@ -41,11 +42,19 @@ export function readEnvFile(
   return parsed.variables;
 }
 
-const keyPattern = /^[A-Za-z_][A-Za-z0-9_.-]*/;
+/**
+ * A variable name as compose-go's dotenv parser reads it (dotenv/parser.go, locateKeyName, at
+ * e70e961c): letters and digits (Unicode ones too), `_`, `.`, `-`, `[` and `]`. `=` ends it, and
+ * so does `:` ("library also supports yaml-style value declaration": `KEY: value`, and
+ * `KEY:=value` whose value is `=value`); blanks before the end are skipped, but a blank between
+ * two parts of a name is refused.
+ */
+const keyPattern = /^[\p{L}\p{N}_.[\]-]*/u;
+const keyCharacter = /^[\p{L}\p{N}_.[\]-]/u;
 
 /**
  * Reads a `.env` file the way docker compose does: `#` comments, blank lines, an optional
- * `export`, single quotes taken literally, double quotes with escapes and interpolation,
+ * `export`, `KEY=value` or `KEY: value`, single quotes taken literally, double quotes with escapes and interpolation,
  * unquoted values with interpolation and ` #` comments. A value may use the variables of
  * earlier lines; the caller's environment wins over them, as it wins over the file itself.
  */
@@ -63,20 +72,20 @@ export function parseEnvFile(text: string, file: string, environment: Readonly<R
       continue;
     }
     reader.skip(/export[ \t]+/y);
-    const key = reader.take(keyPattern);
-    if (key === undefined) {
-      diagnostics.push(problem(file, reader, lineStart, reader.lineEnd(), `invalid line in ${file}: a variable name must start the line`));
-      reader.skipLine();
-      continue;
-    }
+    const key = reader.take(keyPattern) ?? '';
     reader.skip(/[ \t]*/y);
-    if (reader.peek() !== '=') {
-      if (reader.restOfLine().trim() === '' || reader.restOfLine().trimStart().startsWith('#')) {
+    const end = reader.peek();
+    if (end !== '=' && end !== ':') {
+      const rest = reader.restOfLine();
+      if (key !== '' && (rest.trim() === '' || rest.trimStart().startsWith('#'))) {
         // A bare name passes the variable through from the environment running compose.
         const inherited = environment[key];
         if (inherited !== undefined) variables.set(key, inherited);
       } else {
-        diagnostics.push(problem(file, reader, lineStart, reader.lineEnd(), `invalid line in ${file}: expected "=" after ${key}`));
+        const why = keyCharacter.test(end)
+          ? `a variable name cannot contain a space (${key} ${rest.split(/[\s=:]/)[0]})`
+          : `unexpected character "${end}" in a variable name`;
+        diagnostics.push(problem(file, reader, lineStart, reader.lineEnd(), `invalid line in ${posix.basename(file)}: ${why}`));
       }
       reader.skipLine();
       continue;
@@ -90,7 +99,13 @@ export function parseEnvFile(text: string, file: string, environment: Readonly<R
       const quoted = reader.takeQuoted(quote);
       if (quoted === undefined) {
         diagnostics.push(
-          problem(file, reader, valueStart, text.length, `unterminated ${quote === '"' ? 'double' : 'single'}-quoted value for ${key} in ${file}`),
+          problem(
+            file,
+            reader,
+            valueStart,
+            text.length,
+            `unterminated ${quote === '"' ? 'double' : 'single'}-quoted value for ${key} in ${posix.basename(file)}`,
+          ),
         );
         break;
       }
@@ -104,7 +119,7 @@ export function parseEnvFile(text: string, file: string, environment: Readonly<R
     const lineEnd = reader.lineEnd();
     reader.skipLine();
     const result = interpolate(raw, lookup);
-    for (const error of result.errors) diagnostics.push(problem(file, reader, lineStart, lineEnd, `${error} (${key} in ${file})`));
+    for (const error of result.errors) diagnostics.push(problem(file, reader, lineStart, lineEnd, `${error} (${key} in ${posix.basename(file)})`));
     if (environment[key] === undefined) variables.set(key, result.text);
   }
   for (const [name, value] of Object.entries(environment)) variables.set(name, value);
