@@ -4,7 +4,7 @@ import type { RestartPolicy } from '../languages/compose/model';
 import { findCertbotInvocations, findNginxReloads, type CertbotInvocation, type NginxReload } from '../languages/shell/certbot-invocation';
 import { basename } from '../languages/shell/container-launch';
 import { parseShell } from '../languages/shell/shell-parser';
-import type { ShellCommand, ShellLoop, ShellScript, ShellWord, TextSpan } from '../languages/shell/shell-script';
+import { repeatingLoop, type ShellCommand, type ShellLoop, type ShellScript, type ShellWord, type TextSpan } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
 import type { FileSystem } from '../workspace/file-system';
 import type { FileEdit } from '../text/findings';
@@ -161,7 +161,7 @@ export function gatherCertbotRuns(deployment: Deployment, schedules: readonly Sc
       const restart = service.compose.restart;
       const repeats = restart && (restart.policy === 'always' || restart.policy === 'unless-stopped');
       for (const invocation of service.certbot?.invocations ?? []) {
-        const loop = invocation.command.loops[0];
+        const loop = repeatingLoop(invocation.command.loops);
         const repetition: Repetition | undefined = loop ? { kind: 'loop', loop } : repeats ? { kind: 'restart', restart } : undefined;
         runs.push({ invocation, origin: { kind: 'service', project, service }, ...(repetition ? { repetition } : {}) });
       }
@@ -170,7 +170,7 @@ export function gatherCertbotRuns(deployment: Deployment, schedules: readonly Sc
   for (const script of deployment.scripts) {
     const schedule = scriptsRunBy(schedules, script);
     for (const invocation of script.certbotInvocations) {
-      const loop = invocation.command.loops[0];
+      const loop = repeatingLoop(invocation.command.loops);
       const repetition: Repetition | undefined = loop ? { kind: 'loop', loop } : schedule ? { kind: 'schedule', file: schedule } : undefined;
       runs.push({ invocation, origin: { kind: 'script', script }, ...(repetition ? { repetition } : {}) });
     }
@@ -376,7 +376,7 @@ export function hookRunsOfScript(picture: RenewalPicture, scriptPath: string): {
 function reloadsOnlyOnce(picture: RenewalPicture, script: RepositoryScript, reload: NginxReload | { command: ShellCommand; restart: true }): boolean {
   const runs = picture.runs.filter((run) => run.origin.kind === 'script' && run.origin.script === script);
   if (!runs.some(issuesOnce) || runs.some(renews) || scriptsRunBy(picture.schedules, script)) return false;
-  return !reload.command.loops.some((loop) => loop.kind === 'while' || loop.kind === 'until');
+  return repeatingLoop(reload.command.loops) === undefined;
 }
 
 /** Every command of the workspace that reloads (or restarts) nginx, and whether it can reach it. */

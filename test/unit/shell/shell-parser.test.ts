@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { initializeShellParser, parseShell } from '../../../server/src/languages/shell/shell-parser';
-import type { ShellCommand, ShellWord } from '../../../server/src/languages/shell/shell-script';
+import { repeatingLoop, type ShellCommand, type ShellWord } from '../../../server/src/languages/shell/shell-script';
 
 const argv = (command: ShellCommand): string[] => [command.name, ...command.arguments].map((word) => (word as ShellWord).value);
 const written = (text: string, word: ShellWord): string => text.slice(word.span.start, word.span.end);
@@ -36,6 +36,26 @@ describe('shell parser', () => {
       script.traps.map((entry) => [entry.action?.value, entry.signals.map((signal) => signal.value)]),
       [['exit', ['TERM']]],
     );
+  });
+
+  it('tells a loop over a list of words, which ends, from loops that turn on', () => {
+    const script = parseShell(
+      'for d in a b; do certbot certonly -d "$d"; done\nfor ((;;)); do certbot renew; done\nselect s in a b; do echo "$s"; done\nuntil false; do for d; do x; done; done',
+    );
+    assert.deepEqual(script.errors, []);
+    assert.deepEqual(
+      script.loops.map((loop) => [loop.kind, loop.perWord]),
+      [
+        ['for', true],
+        ['for', false],
+        ['select', false],
+        ['until', false],
+        ['for', true],
+      ],
+    );
+    const inner = script.commands.find((command) => command.name?.value === 'x');
+    assert.equal(repeatingLoop(inner?.loops ?? [])?.kind, 'until');
+    assert.equal(repeatingLoop(script.commands[0]?.loops ?? []), undefined);
   });
 
   it('removes quotes the way the shell does and keeps where each word was written', () => {

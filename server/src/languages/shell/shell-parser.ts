@@ -231,7 +231,7 @@ class ScriptCollector {
   }
 
   private visitLoop(node: Node, kind: ShellLoopKind, context: Context, depth: number): void {
-    const loop: MutableLoop = { kind, span: this.span(node), condition: [], body: [] };
+    const loop: MutableLoop = { kind, span: this.span(node), condition: [], body: [], perWord: node.type === 'for_statement' && kind === 'for' };
     this.loops.push(loop);
     for (const { node: child, field } of fieldChildren(node)) {
       if (!child.isNamed) continue;

@@ -31,6 +31,17 @@ export interface ShellLoop {
   readonly condition: readonly ShellCommand[];
   /** Every command between `do` and `done`, nested ones included, in source order. */
   readonly body: readonly ShellCommand[];
+  /**
+   * `for name in words` (or `for name`): the list is expanded once, before the first turn, so
+   * the body runs once per word and the loop ends. `while`, `until`, `select` and the arithmetic
+   * `for ((…))` turn for as long as their condition lets them.
+   */
+  readonly perWord: boolean;
+}
+
+/** The first of `loops` that runs its body again and again, rather than once per word of a list. */
+export function repeatingLoop(loops: readonly ShellLoop[]): ShellLoop | undefined {
+  return loops.find((loop) => !loop.perWord);
 }
 
 export interface ShellAssignment {
