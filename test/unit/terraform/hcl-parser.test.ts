@@ -87,6 +87,35 @@ describe('HCL reader', () => {
     assert.equal(method && called.evaluateString(method.value), undefined);
   });
 
+  it('finds the names Terraform refuses to see declared twice, but not what an override file merges', () => {
+    const files = [
+      { path: '/m/a.tf', syntax: parseHcl('resource "aws_acm_certificate" "cert" {}\nlocals {\n  zone = "a"\n}\n') },
+      { path: '/m/b.tf', syntax: parseHcl('resource "aws_acm_certificate" "cert" {}\ndata "aws_acm_certificate" "cert" {}\nlocals {\n  zone = "b"\n}\n') },
+      { path: '/m/override.tf', syntax: parseHcl('resource "aws_acm_certificate" "cert" {}\n') },
+      { path: '/m/dns_override.tf', syntax: parseHcl('variable "zone" {}\nvariable "zone" {}\n') },
+    ];
+    const module = new TerraformModule('/m', files, { tfvars: new Map(), unreadTfvars: false, passedByCallers: new Set() });
+    assert.deepEqual(
+      module.duplicates.map((duplicate) => [
+        duplicate.address,
+        duplicate.summary,
+        duplicate.first.file.path,
+        duplicate.first.range.start.line,
+        duplicate.second.file.path,
+        duplicate.second.range.start.line,
+      ]),
+      [
+        ['aws_acm_certificate.cert', 'Duplicate resource "aws_acm_certificate" configuration', '/m/a.tf', 0, '/m/b.tf', 0],
+        ['local.zone', 'Duplicate local value definition', '/m/a.tf', 2, '/m/b.tf', 3],
+      ],
+    );
+    assert.equal(module.acceptedByTerraform, false);
+    assert.equal(
+      new TerraformModule('/m', files.slice(0, 1), { tfvars: new Map(), unreadTfvars: false, passedByCallers: new Set() }).acceptedByTerraform,
+      true,
+    );
+  });
+
   it('decodes escapes and reads for expressions over domain_validation_options', () => {
     const file = parseHcl('a = "q\\"\\n$${x}"\nb = { for o in aws_acm_certificate.c.domain_validation_options : o.domain_name => o }\n');
     assert.deepEqual(file.errors, []);

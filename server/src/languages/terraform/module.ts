@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { Range } from '../../text/source-location';
 import {
   attributeStep,
   childExpressions,
@@ -50,6 +51,57 @@ export interface VariableSources {
   readonly calledByOtherModules?: boolean;
 }
 
+/** A name Terraform finds declared twice in the primary files of a module, which it refuses. */
+export interface DuplicateDeclaration {
+  /** As Terraform names it: `aws_acm_certificate.cert`, `data.aws_route53_zone.main`, `var.domain`, `local.zone`, `output.arn`, `module.dns`. */
+  readonly address: string;
+  /** Terraform's summary of the error: `Duplicate resource "aws_acm_certificate" configuration`. */
+  readonly summary: string;
+  readonly first: { readonly file: TerraformFile; readonly range: Range };
+  readonly second: { readonly file: TerraformFile; readonly range: Range };
+}
+
+/** `override.tf` and `*_override.tf` (and their `.tf.json`): Terraform merges them into the primary files' declarations. */
+export function isOverrideFile(path: string): boolean {
+  return /(^|_)override\.tf(\.json)?$/.test(posix.basename(path));
+}
+
+/**
+ * What each block of the primary files declares, as Terraform's module loader keys it
+ * (internal/configs/module.go, appendFile, hashicorp/terraform at 95e4c357): resources per mode,
+ * type and name, variables, locals, outputs and module calls per name; a second declaration of
+ * one key is an error ("Duplicate resource "aws_acm_certificate" configuration", "Duplicate
+ * variable declaration", …) and Terraform plans nothing. Override files merge instead
+ * (internal/configs/parser_config_dir.go) and are left out.
+ */
+function findDuplicates(files: readonly TerraformFile[]): DuplicateDeclaration[] {
+  const seen = new Map<string, { file: TerraformFile; range: Range }>();
+  const duplicates: DuplicateDeclaration[] = [];
+  const declare = (address: string, summary: string, file: TerraformFile, range: Range): void => {
+    const first = seen.get(address);
+    if (first) duplicates.push({ address, summary, first, second: { file, range } });
+    else seen.set(address, { file, range });
+  };
+  for (const file of files) {
+    if (isOverrideFile(file.path)) continue;
+    for (const block of file.syntax.body.blocks) {
+      const [first, second] = block.labels;
+      const range = (second ?? first ?? block).range;
+      if (block.type === 'resource' && first && second)
+        declare(`${first.value}.${second.value}`, `Duplicate resource "${first.value}" configuration`, file, range);
+      else if (block.type === 'data' && first && second)
+        declare(`data.${first.value}.${second.value}`, `Duplicate data "${first.value}" configuration`, file, range);
+      else if (block.type === 'variable' && first) declare(`var.${first.value}`, 'Duplicate variable declaration', file, range);
+      else if (block.type === 'output' && first) declare(`output.${first.value}`, 'Duplicate output definition', file, range);
+      else if (block.type === 'module' && first) declare(`module.${first.value}`, 'Duplicate module call', file, range);
+      else if (block.type === 'locals') {
+        for (const attribute of block.body.attributes) declare(`local.${attribute.name}`, 'Duplicate local value definition', file, attribute.range);
+      }
+    }
+  }
+  return duplicates;
+}
+
 /** The `.tf` files of one directory: Terraform's unit of names and references. */
 export class TerraformModule {
   readonly resources: readonly TerraformResource[];
@@ -57,6 +109,8 @@ export class TerraformModule {
   readonly locals: ReadonlyMap<string, TerraformValue & { readonly attribute: HclAttribute }>;
   /** Terraform refuses to plan a module with a syntax error; rules skip it rather than guess. */
   readonly hasSyntaxErrors: boolean;
+  /** Names declared twice: Terraform refuses the module too (documentation snippets side by side often are). */
+  readonly duplicates: readonly DuplicateDeclaration[];
   /** Called as a child module from elsewhere in the workspace: a new required variable breaks its callers. */
   readonly calledByOtherModules: boolean;
 
@@ -84,7 +138,13 @@ export class TerraformModule {
     this.variables = variables;
     this.locals = locals;
     this.hasSyntaxErrors = files.some((file) => file.syntax.errors.length > 0);
+    this.duplicates = findDuplicates(files);
     this.calledByOtherModules = variableSources.calledByOtherModules ?? false;
+  }
+
+  /** Whether Terraform would plan the module at all: no syntax error, no name declared twice. */
+  get acceptedByTerraform(): boolean {
+    return !this.hasSyntaxErrors && this.duplicates.length === 0;
   }
 
   resource(mode: 'resource' | 'data', type: string, name: string): TerraformResource | undefined {

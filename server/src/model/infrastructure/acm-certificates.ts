@@ -67,6 +67,14 @@ export interface TerraformCertificate {
   readonly validationMethod: string | undefined;
   /** Issued by a private CA or imported: ACM validates neither. */
   readonly needsNoValidation: boolean;
+  /**
+   * Imported (`private_key` and `certificate_body`): new PEMs are imported again into the same
+   * ARN, in place — in the AWS provider (internal/service/acm/certificate.go at fc271f69) those
+   * attributes are not ForceNew, the update calls ImportCertificate with the certificate's ARN,
+   * and the ForceNew ones (`domain_name`, `subject_alternative_names`, `validation_method`,
+   * `certificate_authority_arn`) conflict with them. Terraform never replaces it.
+   */
+  readonly imported: boolean;
   /** `count` / `for_each`: several certificates; generated resources would not fit them. */
   readonly repeated: boolean;
   /** Places that read `domain_validation_options` (records, outputs for DNS elsewhere) or pass the whole certificate on. */
@@ -268,6 +276,7 @@ function terraformCertificate(module: TerraformModule, index: CertificateIndex, 
     validationMethodDefinition: definition,
     validationMethod: validationMethodAttribute ? module.evaluateString(validationMethodAttribute.value)?.toUpperCase() : undefined,
     needsNoValidation: ['certificate_authority_arn', 'private_key', 'certificate_body'].some((name) => findAttribute(body, name) !== undefined),
+    imported: ['private_key', 'certificate_body'].some((name) => findAttribute(body, name) !== undefined),
     repeated: findAttribute(body, 'count') !== undefined || findAttribute(body, 'for_each') !== undefined,
     validationRecordUses,
     validations,
@@ -277,9 +286,20 @@ function terraformCertificate(module: TerraformModule, index: CertificateIndex, 
   };
 }
 
-/** Every `aws_acm_certificate` of the workspace's Terraform modules that have no syntax error. */
+/**
+ * Every `aws_acm_certificate` of the workspace's Terraform modules that Terraform accepts: a
+ * module with a syntax error or a name declared twice is planned by nobody, and linking its
+ * files' resources to one another would be made up.
+ */
 export function terraformCertificates(infrastructure: Infrastructure): TerraformCertificate[] {
-  return infrastructure.terraformModules.filter((module) => !module.hasSyntaxErrors).flatMap(moduleCertificates);
+  return infrastructure.terraformModules.filter((module) => module.acceptedByTerraform).flatMap(moduleCertificates);
+}
+
+/** Modules that declare an ACM certificate but that Terraform refuses for a name declared twice: their certificates go unchecked. */
+export function refusedCertificateModules(infrastructure: Infrastructure): TerraformModule[] {
+  return infrastructure.terraformModules.filter(
+    (module) => !module.hasSyntaxErrors && module.duplicates.length > 0 && module.resourcesOfType(terraformCertificateType).length > 0,
+  );
 }
 
 /** A module's certificates, worked out once: each ACM rule asks for them, and a module does not change. */

@@ -14,7 +14,8 @@ export const acmReplaceWithoutCreateBeforeDestroy: Rule = {
     const findings: RuleFinding[] = [];
     for (const certificate of terraformCertificates(deployment.infrastructure)) {
       const consumer = certificate.consumers[0];
-      if (!consumer) continue;
+      // an imported certificate takes new PEMs in place, under its ARN: nothing replaces it
+      if (!consumer || certificate.imported) continue;
       const flag = certificate.createBeforeDestroy;
       if (flag && !(flag.value.kind === 'literal' && flag.value.value === false)) continue;
       const { resource } = certificate;

@@ -1,8 +1,13 @@
-import { cloudFormationCertificates, terraformCertificates, type TerraformCertificate } from '../../model/infrastructure/acm-certificates';
+import {
+  cloudFormationCertificates,
+  refusedCertificateModules,
+  terraformCertificates,
+  type TerraformCertificate,
+} from '../../model/infrastructure/acm-certificates';
 import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits, zoneMissingInCalledModule } from '../../fixes/acm-fixes';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { findAttribute } from '../../languages/terraform/hcl-syntax';
-import type { TerraformResource } from '../../languages/terraform/module';
+import type { DuplicateDeclaration, TerraformModule, TerraformResource } from '../../languages/terraform/module';
 import type { Rule, RuleFinding } from '../rule';
 
 const noFixInCalledModule =
@@ -67,6 +72,21 @@ function terraformFinding(certificate: TerraformCertificate): RuleFinding | unde
   };
 }
 
+/** One note per directory Terraform refuses for a name declared twice: its certificates are not checked, rather than linked across files that are no module. */
+function refusedModuleNote(module: TerraformModule): RuleFinding {
+  const [duplicate] = module.duplicates as [DuplicateDeclaration];
+  const first = duplicate.first;
+  return {
+    severity: 'info',
+    message:
+      `Terraform refuses this directory: \`${duplicate.address}\` is declared again here, first in ${fileName(first.file.path)} line ${first.range.start.line + 1} (\`Error: ${duplicate.summary}\`). ` +
+      'Nothing is planned from files that declare one name twice (documentation snippets side by side often do), so certboot does not check its ACM certificates.',
+    location: { file: duplicate.second.file.path, range: duplicate.second.range },
+    related: [{ file: first.file.path, range: first.range, message: `\`${duplicate.address}\` is first declared here` }],
+    fixes: [],
+  };
+}
+
 export const acmValidationMissing: Rule = {
   id: 'acm-validation-missing',
   category: 'infrastructure',
@@ -80,6 +100,7 @@ export const acmValidationMissing: Rule = {
       const finding = terraformFinding(certificate);
       if (finding) findings.push(finding);
     }
+    for (const module of refusedCertificateModules(deployment.infrastructure)) findings.push(refusedModuleNote(module));
     for (const certificate of cloudFormationCertificates(deployment.infrastructure)) {
       const entry = certificate.validationMethodEntry;
       if (!entry || certificate.validationMethod !== 'DNS' || certificate.needsNoValidation || certificate.hasHostedZone) continue;
