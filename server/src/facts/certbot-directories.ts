@@ -21,6 +21,22 @@ export interface CertbotPath {
   readonly certbotMount?: VolumeMount;
   /** The mount through which the reading container sees the path. */
   readonly mount?: VolumeMount;
+  /**
+   * Where the reading container sees certbot's directory, when only its layout tells
+   * (`/etc/nginx/ssl` for `/etc/nginx/ssl/live/example.org/fullchain.pem`).
+   */
+  readonly directory?: string;
+}
+
+/**
+ * certbot's own layout — `live/<name>/{cert,chain,fullchain,privkey}.pem` and
+ * `archive/<name>/<file>N.pem` — in a path: it identifies certbot's directory wherever it is
+ * mounted (a host's certbot writing to a directory nginx mounts at `/etc/nginx/ssl` or `/certs`).
+ */
+function certbotLayout(path: string): { readonly directory: string; readonly relative: string } | undefined {
+  const match = /^(.*)\/((?:live\/[^/]+\/(?:cert|chain|fullchain|privkey)\.pem)|(?:archive\/[^/]+\/(?:cert|chain|fullchain|privkey)\d+\.pem))$/.exec(path);
+  if (!match) return undefined;
+  return { directory: match[1] || '/', relative: match[2] as string };
 }
 
 function relativeToConfig(pathInCertbot: string): string | undefined {
@@ -60,15 +76,19 @@ export function certbotPathOfOrigin(project: DeployedProject, origin: PathOrigin
 
 /**
  * Where a path a service (nginx) names lies in certbot's directory. Any mounted
- * /etc/letsencrypt counts: that is certbot's layout, whoever fills it.
+ * /etc/letsencrypt counts: that is certbot's layout, whoever fills it; so does a mounted
+ * directory that holds certbot's layout, wherever it is mounted.
  */
 export function certbotPathOf(project: DeployedProject, service: DeployedService, containerPath: string): CertbotPath | undefined {
   const origin = service.view.origin(containerPath);
   if (origin.kind !== 'bind' && origin.kind !== 'volume') return undefined;
   const shared = certbotPathOfOrigin(project, origin);
   if (shared) return { ...shared, mount: origin.mount };
-  const relative = relativeToConfig(posix.resolve('/', containerPath));
-  return relative === undefined ? undefined : { relative, mount: origin.mount };
+  const path = posix.resolve('/', containerPath);
+  const relative = relativeToConfig(path);
+  if (relative !== undefined) return { relative, mount: origin.mount };
+  const layout = certbotLayout(path);
+  return layout && { relative: layout.relative, mount: origin.mount, directory: layout.directory };
 }
 
 /**
@@ -76,6 +96,12 @@ export function certbotPathOf(project: DeployedProject, service: DeployedService
  * undefined when none of its mounts shows it.
  */
 export function containerPathFor(project: DeployedProject, service: DeployedService, like: CertbotPath, relative: string): string | undefined {
+  if (like.directory !== undefined) {
+    // only the layout tells where certbot's directory is: the same directory, through the same mount
+    const candidate = posix.join(like.directory, relative);
+    const found = certbotPathOf(project, service, candidate);
+    return found?.relative === relative && found.directory === like.directory && found.mount === like.mount ? candidate : undefined;
+  }
   const candidates: string[] = [];
   for (const mount of service.compose.volumes) {
     if (mount.target === undefined) continue;
