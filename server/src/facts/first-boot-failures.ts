@@ -6,6 +6,7 @@ import type { RelatedLocation } from '../text/findings';
 import type { SourceLocation } from '../text/source-location';
 import type { FirstBootState } from '../model/container-view';
 import type { DummyCertificate } from '../languages/shell/dummy-certificate-script';
+import { challengeWithoutWebServer } from '../languages/shell/certbot-invocation';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
 import { describeMount, hostLocation } from '../model/locations';
 import { positionAt } from '../text/line-index';
@@ -104,8 +105,11 @@ function explain(service: DeployedService, failure: FirstBootFailure['state'], p
     related.push({ ...failure.writer.mount.location, message: `service \`${failure.writer.service}\` writes the certificate through this mount` });
     const command = writer?.compose.command ?? writer?.compose.entrypoint;
     if (command) related.push({ ...command.location, message: `service \`${failure.writer.service}\` obtains the certificate here` });
+    // a DNS-01 or standalone certbot gets it without nginx; saying it needs port 80 would be made up
+    const invocations = writer?.certbot?.invocations ?? [];
+    const withoutNginx = invocations.length > 0 && invocations.every(challengeWithoutWebServer);
     return {
-      text: `it is created later by service \`${failure.writer.service}\` through ${mount}, and certbot can only get it once nginx answers on port 80`,
+      text: `it is created later by service \`${failure.writer.service}\` through ${mount}${withoutNginx ? '' : ', and certbot can only get it once nginx answers on port 80'}`,
       related,
     };
   }

@@ -56,6 +56,17 @@ export interface CertbotInvocation {
   readonly expand?: CertbotOption;
 }
 
+/**
+ * certbot answers its challenge without a web server in front: a DNS plugin (`--dns-cloudflare`,
+ * `-a dns-route53`), `--standalone` (its own server on the port) or `--manual`. False for
+ * `--webroot`, `--nginx`, and a run that names no authenticator (`certbot renew` takes the one
+ * stored with each certificate).
+ */
+export function challengeWithoutWebServer(invocation: CertbotInvocation): boolean {
+  const name = invocation.authenticator?.name;
+  return name !== undefined && (name === 'standalone' || name === 'manual' || name.startsWith('dns-'));
+}
+
 export interface NginxReload {
   readonly command: ShellCommand;
   readonly launcher: ContainerLauncher;

@@ -216,12 +216,20 @@ function failureRelated(failures: readonly FirstBootFailure[]): RelatedLocation[
 }
 
 function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
+  // every socket but plain HTTP on port 80, `listen 80 ssl` included: that is what there is instead
   const secure = route.servers.flatMap((server) =>
-    server.listens.filter((socket) => socket.entry && socket.argument && socket.port !== 80).map((socket) => ({ server, socket })),
+    server.listens.filter((socket) => socket.entry && socket.argument && (socket.port !== 80 || socket.ssl)).map((socket) => ({ server, socket })),
   );
+  // nginx answers plain HTTP on a TLS port itself (src/http/ngx_http_request.c, "client sent plain
+  // HTTP request to HTTPS port", finalized with NGX_HTTP_TO_HTTPS; ngx_http_special_response.c's page)
+  const tlsOnPort80 = secure.some(({ socket }) => socket.port === 80);
   const related: RelatedLocation[] = secure.flatMap(({ socket }) => {
     const location = socket.entry && entryLocation(route.nginx, socket.entry, socket.argument);
-    return location ? [{ ...location, message: `listens on port ${socket.port}${socket.ssl ? ' (TLS)' : ''}, not plain HTTP on port 80` }] : [];
+    const message =
+      socket.port === 80
+        ? 'listens on port 80 with TLS (`ssl`): nginx answers a plain HTTP request there with `400 The plain HTTP request was sent to HTTPS port`'
+        : `listens on port ${socket.port}${socket.ssl ? ' (TLS)' : ''}, not plain HTTP on port 80`;
+    return location ? [{ ...location, message }] : [];
   });
   const firstDomain = route.job?.invocation.domains[0]?.name;
   const jobLocation = route.job && firstDomain ? jobWordLocation(route.job, firstDomain, fileSystem) : jobRelated(route, fileSystem, deployment)[0];
@@ -235,7 +243,7 @@ function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSyst
     location,
     message: (domains) =>
       `No server block of ${describeNginxRunner(route.nginx, deployment.workspaceRoot)} listens for plain HTTP on port 80 (${listeners}), so Let's Encrypt's HTTP-01 request for ${domains}${describeJob(route, deployment)} ` +
-      `gets \`Connection refused\` at \`${tokenUrl(route.domain)}\`: certbot fails with \`Certbot failed to authenticate some domains (authenticator: webroot)\`, and ${rateLimit}.`,
+      `${tlsOnPort80 ? 'gets `400 The plain HTTP request was sent to HTTPS port`' : 'gets `Connection refused`'} at \`${tokenUrl(route.domain)}\`: certbot fails with \`Certbot failed to authenticate some domains (authenticator: webroot)\`, and ${rateLimit}.`,
     related: jobLocation ? related : related.slice(1),
     fixes: [],
   };
