@@ -2,6 +2,7 @@
 // person to read and check before saving it: `tsx scripts/print-findings.ts DIR RULE-ID`.
 import { relative, resolve } from 'node:path';
 import { analyzeWorkspace } from '../server/src/engine/analyze-workspace';
+import { applyLintConfiguration, emptyLintConfiguration, findLintConfigurationFile, loadLintConfigurationFile } from '../server/src/engine/lint-config';
 import { applySuppressions, suppressibleFiles } from '../server/src/engine/suppressions';
 import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
 
@@ -10,10 +11,13 @@ async function main(): Promise<void> {
   if (!directoryArgument || !ruleId) throw new Error('usage: tsx scripts/print-findings.ts DIR RULE-ID');
   const directory = resolve(directoryArgument);
   const fileSystem = new DiskFileSystem([directory]);
-  const analysis = await analyzeWorkspace(fileSystem, directory);
+  const configurationFile = findLintConfigurationFile(fileSystem, directory, directory);
+  const configuration = configurationFile ? loadLintConfigurationFile(fileSystem, configurationFile).configuration : emptyLintConfiguration;
+  const sharedHosts = configuration.sharedHosts;
+  const analysis = await analyzeWorkspace(fileSystem, directory, sharedHosts ? { sharedHosts } : {});
   const relativeFile = (file: string): string => relative(directory, file).split('\\').join('/');
-  // as the fixture test reads them: suppression comments applied
-  const findings = applySuppressions(analysis.findings, fileSystem, suppressibleFiles(fileSystem, directory))
+  // as the fixture test reads them: certboot.json and suppression comments applied
+  const findings = applyLintConfiguration(applySuppressions(analysis.findings, fileSystem, suppressibleFiles(fileSystem, directory)), configuration)
     .filter((finding) => finding.ruleId === ruleId)
     .map((finding) => ({
       ruleId: finding.ruleId,

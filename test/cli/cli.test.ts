@@ -49,7 +49,6 @@ describe('certboot CLI', () => {
       report.findings.map((finding) => [finding.file, finding.range.start.line, finding.ruleId, finding.severity]),
       [
         ['examples/certbot-deadlock/docker-compose.yml', 4, 'restart-loop-on-first-boot', 'error'],
-        ['examples/certbot-deadlock/docker-compose.yml', 16, 'container-name-conflict', 'warning'],
         ['examples/certbot-deadlock/docker-compose.yml', 20, 'certificate-never-renewed', 'warning'],
         ['examples/certbot-deadlock/docker-compose.yml', 20, 'acme-challenge-not-served', 'error'],
         ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 5, 'missing-certificate-on-first-boot', 'error'],
@@ -73,7 +72,6 @@ describe('certboot CLI', () => {
       issues.map((issue) => [issue.location.path, issue.location.lines.begin, issue.check_name, issue.severity]),
       [
         ['examples/certbot-deadlock/docker-compose.yml', 5, 'restart-loop-on-first-boot', 'critical'],
-        ['examples/certbot-deadlock/docker-compose.yml', 17, 'container-name-conflict', 'major'],
         ['examples/certbot-deadlock/docker-compose.yml', 21, 'certificate-never-renewed', 'major'],
         ['examples/certbot-deadlock/docker-compose.yml', 21, 'acme-challenge-not-served', 'critical'],
         ['examples/certbot-deadlock/nginx/conf.d/example.com.conf', 6, 'missing-certificate-on-first-boot', 'critical'],

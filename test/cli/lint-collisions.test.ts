@@ -38,19 +38,27 @@ describe('certboot lint: collisions between the paths it is given', () => {
     writeFileSync(join(directory, path), text);
   }
 
-  it('reports a container name and a host port that two named paths both take', () => {
-    write('site-a/docker-compose.yml', site);
-    write('site-b/docker-compose.yml', site);
-    const result = runBuiltCli(['lint', 'site-a', 'site-b', '--format', 'json'], directory);
-    const expected = {
+  function expectedCollisions(severity: 'error' | 'warning') {
+    const containerName =
+      severity === 'error'
+        ? 'Service `web` of compose project `site-b` sets `container_name: nginx`, but service `web` of compose project `site-a` already sets it (`site-a/docker-compose.yml` line 4). ' +
+          `Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with ${daemonConflict('nginx')}`
+        : 'Service `web` of compose project `site-b` sets `container_name: nginx`, but service `web` of compose project `site-a` sets it too (`site-a/docker-compose.yml` line 4). ' +
+          "Container names are unique on a Docker host, across compose projects: if both run on one Docker host (certboot.json's `hosts` says which projects do), " +
+          `whichever project starts second fails with ${daemonConflict('nginx')}`;
+    const hostPort =
+      severity === 'error'
+        ? 'Service `web` of compose project `site-b` publishes host port 80/tcp on every address (`0.0.0.0` and `::`), which service `web` of compose project `site-a` already publishes (`site-a/docker-compose.yml` line 5): ' +
+          'a host port goes to one container only, and whichever starts second fails with `Bind for 0.0.0.0:80 failed: port is already allocated`.'
+        : 'Service `web` of compose project `site-b` publishes host port 80/tcp on every address (`0.0.0.0` and `::`), which service `web` of compose project `site-a` also publishes (`site-a/docker-compose.yml` line 5): ' +
+          "if both run on one Docker host, whichever starts second fails with `Bind for 0.0.0.0:80 failed: port is already allocated`, since a host port goes to one container only. certboot.json's `hosts` says which projects share a host.";
+    return {
       version: 1,
       findings: [
         {
           ruleId: 'container-name-conflict',
-          severity: 'error',
-          message:
-            'Service `web` of compose project `site-b` sets `container_name: nginx`, but service `web` of compose project `site-a` already sets it (`site-a/docker-compose.yml` line 4). ' +
-            `Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with ${daemonConflict('nginx')}`,
+          severity,
+          message: containerName,
           file: 'site-b/docker-compose.yml',
           range: range(3, 20, 25),
           related: [
@@ -67,10 +75,8 @@ describe('certboot lint: collisions between the paths it is given', () => {
         },
         {
           ruleId: 'host-port-conflict',
-          severity: 'error',
-          message:
-            'Service `web` of compose project `site-b` publishes host port 80/tcp on every address (`0.0.0.0` and `::`), which service `web` of compose project `site-a` already publishes (`site-a/docker-compose.yml` line 5): ' +
-            'a host port goes to one container only, and whichever starts second fails with `Bind for 0.0.0.0:80 failed: port is already allocated`.',
+          severity,
+          message: hostPort,
           file: 'site-b/docker-compose.yml',
           range: range(4, 12, 19),
           related: [
@@ -80,10 +86,29 @@ describe('certboot lint: collisions between the paths it is given', () => {
         },
       ],
     };
-    deepStrictEqual([result.status, JSON.parse(result.stdout), result.stderr], [1, expected, '']);
+  }
+
+  it('warns about a container name and a host port that two named paths both take, if both run on one Docker host', () => {
+    write('site-a/docker-compose.yml', site);
+    write('site-b/docker-compose.yml', site);
+    const result = runBuiltCli(['lint', 'site-a', 'site-b', '--format', 'json'], directory);
+    deepStrictEqual([result.status, JSON.parse(result.stdout), result.stderr], [0, expectedCollisions('warning'), '']);
     // the same as linting the directory that holds both
     const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);
     deepStrictEqual([parent.status, parent.stdout], [result.status, result.stdout]);
+  });
+
+  it("reports them as errors when certboot.json's hosts puts both projects on one host, and not at all when it puts them apart", () => {
+    write('site-a/docker-compose.yml', site);
+    write('site-b/docker-compose.yml', site);
+    write('certboot.json', '{ "hosts": [["site-a", "site-b"]] }\n');
+    const result = runBuiltCli(['lint', 'site-a', 'site-b', '--format', 'json'], directory);
+    deepStrictEqual([result.status, JSON.parse(result.stdout), result.stderr], [1, expectedCollisions('error'), '']);
+    const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);
+    deepStrictEqual([parent.status, parent.stdout], [result.status, result.stdout]);
+    write('certboot.json', '{ "hosts": [["site-a"], ["site-b"]] }\n');
+    const apart = runBuiltCli(['lint', '.', '--format', 'json'], directory);
+    deepStrictEqual([apart.status, apart.stdout, apart.stderr], [0, '{"version":1,"findings":[]}\n', '']);
   });
 
   it('keeps a path linted alone clean', () => {
@@ -103,14 +128,11 @@ describe('certboot lint: collisions between the paths it is given', () => {
     deepStrictEqual([file.status, file.stdout], [parent.status, parent.stdout]);
   });
 
-  it('turns the one-shot container_name warning of each path into the conflict between them', () => {
+  it('says nothing about the name of a one-shot certbot container nothing else asks for, and warns when another project does', () => {
     write('a/compose.yaml', oneShotCertbot);
     write('b/compose.yaml', oneShotCertbot);
     const alone = runBuiltCli(['lint', 'a', '--format', 'json'], directory);
-    deepStrictEqual(
-      JSON.parse(alone.stdout).findings.map((finding: { ruleId: string; severity: string }) => [finding.ruleId, finding.severity]),
-      [['container-name-conflict', 'warning']],
-    );
+    deepStrictEqual([alone.status, alone.stdout], [0, '{"version":1,"findings":[]}\n']);
     const together = runBuiltCli(['lint', 'a', 'b', '--format', 'json'], directory);
     deepStrictEqual(
       JSON.parse(together.stdout).findings.map((finding: { ruleId: string; severity: string; file: string }) => [
@@ -118,7 +140,7 @@ describe('certboot lint: collisions between the paths it is given', () => {
         finding.severity,
         finding.file,
       ]),
-      [['container-name-conflict', 'error', 'b/compose.yaml']],
+      [['container-name-conflict', 'warning', 'b/compose.yaml']],
     );
     const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);
     deepStrictEqual([together.status, together.stdout], [parent.status, parent.stdout]);

@@ -65,7 +65,6 @@ describe('GitHub Action', function () {
       log.runs[0].results.map((result) => [result.locations[0].physicalLocation.artifactLocation.uri, result.ruleId]),
       [
         ['docker-compose.yml', 'restart-loop-on-first-boot'],
-        ['docker-compose.yml', 'container-name-conflict'],
         ['docker-compose.yml', 'certificate-never-renewed'],
         ['docker-compose.yml', 'acme-challenge-not-served'],
         ['nginx/conf.d/example.com.conf', 'missing-certificate-on-first-boot'],

@@ -344,13 +344,15 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     await client.open(nginxPath, nginxText, 'nginx');
     await client.open(composePath, composeText, 'dockercompose');
     await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics, 'certbot-nginx-options-missing').length === 2);
-    await client.diagnostics(composePath, (params) => ofRule(params.diagnostics, 'container-name-conflict').length === 1);
-    const fixAll = async (path: string, text: string, languageId: string): Promise<string> => {
-      const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+    await client.diagnostics(composePath, (params) => ofRule(params.diagnostics, 'acme-challenge-not-served').length === 1);
+    const fixAllActions = async (path: string): Promise<CodeAction[]> =>
+      (await client.connection.sendRequest('textDocument/codeAction', {
         textDocument: { uri: pathToFileURL(path).href },
         range: range(0, 0, 0, 0),
         context: { diagnostics: [], only: ['source.fixAll'] },
       })) as CodeAction[];
+    const fixAll = async (path: string, text: string, languageId: string): Promise<string> => {
+      const actions = await fixAllActions(path);
       deepStrictEqual(
         actions.map((action) => [action.kind, action.title]),
         [['source.fixAll.certboot', 'Fix all safe certboot problems']],
@@ -365,7 +367,8 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     // the files `certboot lint --fix` writes for this project (test/cli/lint-fix.test.ts)
     const fixed = join(repositoryRoot, 'test', 'fixtures', 'lint-fix', 'certbot-deadlock', 'fixed');
     strictEqual(await fixAll(nginxPath, nginxText, 'nginx'), readFileSync(join(fixed, 'nginx', 'conf.d', 'example.com.conf'), 'utf8'));
-    strictEqual(await fixAll(composePath, composeText, 'dockercompose'), readFileSync(join(fixed, 'docker-compose.yml'), 'utf8'));
+    // nothing in the compose file has a safe fix, as `certboot lint --fix` leaves it unchanged
+    deepStrictEqual(await fixAllActions(composePath), []);
   });
 
   it('looks for a file opened outside the workspace folders in its own directory only, and forgets it on close', async () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
 import { analyzeWorkspace } from '../../server/src/engine/analyze-workspace';
+import { applyLintConfiguration, emptyLintConfiguration, findLintConfigurationFile, loadLintConfigurationFile } from '../../server/src/engine/lint-config';
 import { applySuppressions, suppressibleFiles } from '../../server/src/engine/suppressions';
 import { applyFileEdits, type EditedFile } from '../../server/src/fixes/apply-edits';
 import { unifiedDiff } from '../../server/src/fixes/unified-diff';
@@ -24,7 +25,7 @@ import { fixturesRoot } from '../support/paths';
 // Every rule has fixture projects on disk under test/fixtures/rules/<rule-id>/: a `good-` project
 // (a working setup, the known-good patterns of RULES.md) reports nothing for that rule; any other
 // reports exactly what its expected.json holds (messages, ranges, related locations, fixes), after
-// the project's suppression comments are applied, as `certboot lint` reports it.
+// the project's certboot.json and suppression comments are applied, as `certboot lint` reports it.
 //
 // Each fix of a bad fixture is then applied on its own, in memory: the files it edits must still
 // parse, a safe fix must make its finding go away without a new error in its place, and what it
@@ -63,8 +64,16 @@ const rulesRoot = join(fixturesRoot, 'rules');
 
 /** What `certboot lint DIRECTORY` reports: suppression comments applied (unused-suppression runs then). */
 async function lintDirectory(fileSystem: FileSystem, directory: string): Promise<{ findings: Finding[]; internalErrors: readonly unknown[] }> {
-  const analysis = await analyzeWorkspace(fileSystem, directory);
-  return { findings: applySuppressions(analysis.findings, fileSystem, suppressibleFiles(fileSystem, directory)), internalErrors: analysis.internalErrors };
+  const configurationFile = findLintConfigurationFile(fileSystem, directory, directory);
+  const configuration = configurationFile ? loadLintConfigurationFile(fileSystem, configurationFile) : undefined;
+  deepStrictEqual(configuration?.problems ?? [], []);
+  const sharedHosts = configuration?.configuration.sharedHosts;
+  const analysis = await analyzeWorkspace(fileSystem, directory, sharedHosts ? { sharedHosts } : {});
+  const findings = applyLintConfiguration(
+    applySuppressions(analysis.findings, fileSystem, suppressibleFiles(fileSystem, directory)),
+    configuration?.configuration ?? emptyLintConfiguration,
+  );
+  return { findings, internalErrors: analysis.internalErrors };
 }
 const fixesDiffName = 'expected.fixes.diff';
 const updating = process.env.UPDATE_FIXTURES === '1';

@@ -33,7 +33,7 @@ function toPosix(path: string): string {
 
 /** Each linted path is analysed as engine/analyze-paths.ts says; rules that threw are reported, the others still count. */
 async function lintPaths(request: AnalyzeRequest, fileSystem: FileSystem, output: CommandOutput, reported: Set<string>): Promise<readonly Finding[]> {
-  const { findings, internalErrors } = await analyzePaths(fileSystem, request.paths);
+  const { findings, internalErrors } = await analyzePaths(fileSystem, request.paths, request.sharedHosts);
   for (const internal of internalErrors) {
     const text = `certboot: internal error in rule ${internal.ruleId}: ${internal.message}\n`;
     // --fix lints once per round of fixes: an error is told once

@@ -37,7 +37,8 @@ export const lintCommand: CommandSpec = {
     { code: exitCode.problems, meaning: 'errors, or more warnings than --max-warnings, or a fixed file that could not be written' },
   ],
   notes: [
-    'Rules are configured in certboot.json: { "rules": { "<rule-id>": "error" | "warning" | "info" | "off" } }.',
+    'Rules are configured in certboot.json: { "rules": { "<rule-id>": "error" | "warning" | "info" | "off" } };',
+    '"hosts": [["site-a", "site-b"]] (or "all") there says which compose projects share a Docker host.',
     'A comment "# certboot-disable-next-line <rule-id>, ..." drops the findings that start on the next line.',
     '"certboot rules" lists the rules.',
     '',

@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
 import { analyzeWorkspace, checkRules, type InternalError, type WorkspaceAnalysis } from './analyze-workspace';
-import type { DeployedProject, Deployment, RepositoryScript } from '../model/deployment';
+import type { DeployedProject, Deployment, RepositoryScript, SharedHosts } from '../model/deployment';
 import type { Finding } from '../text/findings';
 import { rules } from '../rules/index';
-import { containerNameConflict } from '../rules/collisions/container-name-conflict';
 import { checksDeployment } from '../rules/rule';
 import type { SourceLocation } from '../text/source-location';
 import type { FileSystem } from '../workspace/file-system';
@@ -39,7 +38,10 @@ function findingKey(finding: Finding): string {
   return `${finding.ruleId}\0${locationKey(finding.location)}`;
 }
 
-/** The paths were linted together, so they are deployed to one host: its compose projects and scripts, each once. */
+/**
+ * The compose projects and scripts of the paths linted together, each once; which of them share
+ * a Docker host is what certboot.json says when all paths follow the same one.
+ */
 function combinedDeployment(analyzed: readonly AnalyzedPath[]): Deployment {
   const projects = new Map<string, DeployedProject>();
   const scripts = new Map<string, RepositoryScript>();
@@ -54,8 +56,11 @@ function combinedDeployment(analyzed: readonly AnalyzedPath[]): Deployment {
       if ((named || script.path === path) && !scripts.has(script.path)) scripts.set(script.path, script);
     }
   }
+  const sharedHosts = new Set(analyzed.map(({ analysis }) => analysis.deployment.sharedHosts));
+  const [common] = sharedHosts;
   return {
     workspaceRoot: commonDirectory(analyzed.map((entry) => entry.root)),
+    ...(sharedHosts.size === 1 && common ? { sharedHosts: common } : {}),
     projects: [...projects.values()],
     scripts: [...scripts.values()],
     infrastructure: { terraformModules: [], cloudFormationTemplates: [] },
@@ -65,9 +70,7 @@ function combinedDeployment(analyzed: readonly AnalyzedPath[]): Deployment {
 /**
  * Container names and host ports collide across the linted paths as they do across the projects
  * of one: the findings of those rules over all paths together that no path's own analysis could
- * make (their files are not all under one analysed directory), reported in a named path. A
- * container_name warning of a path's analysis gives way to a conflict found across paths, as it
- * does to one found inside the path.
+ * make (their files are not all under one analysed directory), reported in a named path.
  */
 function collisionsAcrossPaths(fileSystem: FileSystem, analyzed: readonly AnalyzedPath[], perPath: Finding[], internalErrors: InternalError[]): Finding[] {
   const combined = checkRules(hostWideRules, { deployment: combinedDeployment(analyzed), fileSystem }, internalErrors);
@@ -77,14 +80,8 @@ function collisionsAcrossPaths(fileSystem: FileSystem, analyzed: readonly Analyz
     const inNamedPath = analyzed.some(({ path, root }) => (root === path ? isInsideDirectory(finding.location.file, path) : finding.location.file === path));
     return !inOneAnalysis && inNamedPath;
   });
-  const superseded = new Set(
-    across
-      .filter((finding) => finding.ruleId === containerNameConflict.id && finding.severity === 'error')
-      .flatMap((finding) => [finding.location, ...finding.related].map((location) => `${finding.ruleId}\0${locationKey(location)}`)),
-  );
-  const kept = perPath.filter((finding) => finding.severity !== 'warning' || !superseded.has(findingKey(finding)));
-  const reported = new Set(kept.map(findingKey));
-  return [...kept, ...across.filter((finding) => !reported.has(findingKey(finding)))];
+  const reported = new Set(perPath.map(findingKey));
+  return [...perPath, ...across.filter((finding) => !reported.has(findingKey(finding)))];
 }
 
 /** What `certboot lint` reports for the paths it was given, and the rules that threw. */
@@ -98,13 +95,14 @@ export interface PathsAnalysis {
  * collision rules then see the projects of all of them, as on the one host they are deployed to.
  * A named file keeps the findings in it.
  */
-export async function analyzePaths(fileSystem: FileSystem, paths: readonly string[]): Promise<PathsAnalysis> {
+export async function analyzePaths(fileSystem: FileSystem, paths: readonly string[], sharedHosts?: ReadonlyMap<string, SharedHosts>): Promise<PathsAnalysis> {
   const findings: Finding[] = [];
   const internalErrors: InternalError[] = [];
   const analyzed: AnalyzedPath[] = [];
   for (const path of paths) {
     const root = fileSystem.stat(path)?.kind === 'directory' ? path : posix.dirname(path);
-    const analysis = await analyzeWorkspace(fileSystem, root);
+    const hosts = sharedHosts?.get(path);
+    const analysis = await analyzeWorkspace(fileSystem, root, hosts ? { sharedHosts: hosts } : {});
     internalErrors.push(...analysis.internalErrors);
     findings.push(...(root === path ? analysis.findings : analysis.findings.filter((finding) => finding.location.file === path)));
     analyzed.push({ path, root, analysis });

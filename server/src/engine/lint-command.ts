@@ -21,6 +21,7 @@ import { fixesDiff, fixUntilStable, maximumFixRounds, type RefusedFix, writeFixe
 import type { ReportFormat } from './report-formats';
 import type { FormatOptions } from './report-order';
 import { applySuppressions, suppressibleFiles } from './suppressions';
+import type { SharedHosts } from '../model/deployment';
 
 export interface LintCommandIo {
   readonly cwd: string;
@@ -33,6 +34,8 @@ export interface AnalyzeRequest {
   roots: string[];
   /** What the user asked to lint, files or directories (absolute POSIX paths). */
   paths: string[];
+  /** certboot.json's `"hosts"` for each of `paths`, when its configuration says it. */
+  sharedHosts?: ReadonlyMap<string, SharedHosts>;
 }
 
 /** The findings for a request, read through `fileSystem` (the disk, or the disk with fixes laid over it). */
@@ -176,7 +179,12 @@ export async function lint(options: LintOptions, io: LintCommandIo, analyze: Ana
     for (const problem of configurations.problems) io.error(describeProblem(problem, cwd));
     return 'unusable-input';
   }
-  const request: AnalyzeRequest = { roots, paths: targets.map((target) => target.path) };
+  const sharedHosts = new Map<string, SharedHosts>();
+  for (const target of targets) {
+    const hosts = configurations.scopes.find((scope) => scope.directory === target.directory)?.configuration.sharedHosts;
+    if (hosts) sharedHosts.set(target.path, hosts);
+  }
+  const request: AnalyzeRequest = { roots, paths: targets.map((target) => target.path), ...(sharedHosts.size > 0 ? { sharedHosts } : {}) };
   const lintFiles = async (files: FileSystem): Promise<Finding[]> =>
     configure(
       applySuppressions(await analyze(request, files), files, [...new Set(targets.flatMap((target) => suppressibleFiles(files, target.path)))]),

@@ -5,6 +5,7 @@ import { describeFileSystemError, type FileSystem } from '../workspace/file-syst
 import { type JsonObject, JsonSyntaxError, type JsonValue, nodeRange, parseJsonDocument } from '../languages/json/json-document';
 import { LineIndex } from '../text/line-index';
 import { findRule } from '../rules/index';
+import type { SharedHosts } from '../model/deployment';
 
 export const configurationFileName = 'certboot.json';
 
@@ -15,6 +16,8 @@ export const ruleSettings: readonly RuleSetting[] = ['error', 'warning', 'info',
 export interface LintConfiguration {
   /** Rule id → setting; rules not named keep their default severity. */
   readonly rules: ReadonlyMap<string, RuleSetting>;
+  /** `"hosts"`: which compose projects share a Docker host; undefined when the file does not say. */
+  readonly sharedHosts?: SharedHosts;
 }
 
 export const emptyLintConfiguration: LintConfiguration = { rules: new Map() };
@@ -65,6 +68,7 @@ export function parseLintConfiguration(text: string, file: string): LoadedLintCo
     return { configuration: emptyLintConfiguration, problems };
   }
   const rules = new Map<string, RuleSetting>();
+  let sharedHosts: SharedHosts | undefined;
   const seenKeys = new Set<string>();
   for (const member of document.members) {
     if (seenKeys.has(member.key)) {
@@ -74,8 +78,12 @@ export function parseLintConfiguration(text: string, file: string): LoadedLintCo
     seenKeys.add(member.key);
     // editors add "$schema" to get completion; it carries no setting
     if (member.key === '$schema') continue;
+    if (member.key === 'hosts') {
+      sharedHosts = readHosts(member.value, posix.dirname(file), problem);
+      continue;
+    }
     if (member.key !== 'rules') {
-      problem(member.keyNode, `unknown key "${member.key}" (the only setting is "rules")`);
+      problem(member.keyNode, `unknown key "${member.key}" (the settings are "rules" and "hosts")`);
       continue;
     }
     if (member.value.kind !== 'object') {
@@ -84,7 +92,32 @@ export function parseLintConfiguration(text: string, file: string): LoadedLintCo
     }
     readRules(member.value, rules, problem);
   }
-  return { configuration: { rules }, problems };
+  return { configuration: sharedHosts ? { rules, sharedHosts } : { rules }, problems };
+}
+
+const hostsShape = '"hosts" must be "all" or a list of groups of projects that share a Docker host, like [["site-a", "site-b"]]';
+
+/**
+ * `"hosts": "all"` (every compose project of the workspace runs on one Docker host) or
+ * `"hosts": [["site-a", "site-b"], ["blog"]]`: groups of projects, each named by its directory
+ * (relative to certboot.json) or its compose project name, that share a host; projects in no
+ * common group run on different hosts.
+ */
+function readHosts(value: JsonValue, baseDirectory: string, problem: (node: { start: number; end: number }, message: string) => void): SharedHosts | undefined {
+  if (value.kind === 'string' && value.value === 'all') return { all: true, groups: [], baseDirectory };
+  if (value.kind !== 'array') {
+    problem(value, `${hostsShape}, found ${describeJsonValue(value)}`);
+    return undefined;
+  }
+  const groups: string[][] = [];
+  for (const group of value.items) {
+    if (group.kind !== 'array' || group.items.some((entry) => entry.kind !== 'string' || entry.value === '')) {
+      problem(group, `${hostsShape}: each group is a list of project directories or names, found ${describeJsonValue(group)}`);
+      continue;
+    }
+    groups.push(group.items.map((entry) => (entry.kind === 'string' && typeof entry.value === 'string' ? entry.value : '')));
+  }
+  return { all: false, groups, baseDirectory };
 }
 
 function readRules(object: JsonObject, rules: Map<string, RuleSetting>, problem: (node: { start: number; end: number }, message: string) => void): void {
@@ -128,9 +161,10 @@ export function lintConfigurationFromSettings(settings: unknown): LoadedLintConf
   return { configuration: { rules }, problems };
 }
 
-/** The file wins over the editor's settings wherever both set a rule. */
+/** The file wins over the editor's settings wherever both set a rule; only the file says which projects share a host. */
 export function mergeLintConfigurations(settings: LintConfiguration, file: LintConfiguration): LintConfiguration {
-  return { rules: new Map([...settings.rules, ...file.rules]) };
+  const rules = new Map([...settings.rules, ...file.rules]);
+  return file.sharedHosts ? { rules, sharedHosts: file.sharedHosts } : { rules };
 }
 
 /**

@@ -141,10 +141,12 @@ async function analyzeRoot(root: string): Promise<void> {
   const started = performance.now();
   void connection.sendNotification('certboot/analysisState', { state: 'started', root });
   try {
-    const analysis = await analyzeWorkspace(overlay, root, { cache: state.cache, searchDepth: searchDepthOf(root) });
+    const configuration = configurationFor(root);
+    const sharedHosts = configuration.sharedHosts;
+    const analysis = await analyzeWorkspace(overlay, root, { cache: state.cache, searchDepth: searchDepthOf(root), ...(sharedHosts ? { sharedHosts } : {}) });
     for (const internal of analysis.internalErrors) connection.console.error(`certboot: rule ${internal.ruleId} failed: ${internal.message}`);
     const files = new Set([...analysis.findings.map((finding) => finding.location.file), ...openPathsUnder(root)]);
-    const findings = applyLintConfiguration(applySuppressions(analysis.findings, overlay, [...files]), configurationFor(root));
+    const findings = applyLintConfiguration(applySuppressions(analysis.findings, overlay, [...files]), configuration);
     const byFile = new Map<string, Finding[]>();
     for (const finding of findings) {
       const inFile = byFile.get(finding.location.file);

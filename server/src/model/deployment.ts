@@ -72,8 +72,22 @@ export interface RepositoryScript {
   readonly dummyCertificates?: DummyCertificateScript;
 }
 
+/**
+ * Which compose projects run on one Docker host, as `certboot.json` says it (`"hosts"`): all of
+ * them, or groups of projects named by their directory (relative to `baseDirectory`) or their
+ * compose project name. Projects in no common group run apart.
+ */
+export interface SharedHosts {
+  readonly all: boolean;
+  readonly groups: readonly (readonly string[])[];
+  /** Where certboot.json is: project directories in `groups` are relative to it. */
+  readonly baseDirectory: string;
+}
+
 export interface Deployment {
   readonly workspaceRoot: string;
+  /** certboot.json's `"hosts"`; undefined when it says nothing. */
+  readonly sharedHosts?: SharedHosts;
   /** Compose projects, then one project per standalone nginx.conf (see NginxService.imageKind 'host'). */
   readonly projects: readonly DeployedProject[];
   readonly scripts: readonly RepositoryScript[];
@@ -98,6 +112,8 @@ export interface DeploymentOptions {
   readonly searchDepth?: number;
   /** What earlier analyses of the same root parsed (the language server's); none by default. */
   readonly cache?: AnalysisCache;
+  /** certboot.json's `"hosts"`: which projects share a Docker host. */
+  readonly sharedHosts?: SharedHosts;
 }
 
 function imageOf(service: ComposeService): string | undefined {
@@ -479,5 +495,12 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
       : readScript(text);
     return [{ path, repositoryRoot: freshClone.repositoryRootOf(posix.dirname(path)) ?? workspaceRoot, text, ...read }];
   });
-  return { workspaceRoot, projects, scripts, infrastructure: await loadInfrastructure(fileSystem, workspaceRoot, { searchDepth }), searchDepth };
+  return {
+    workspaceRoot,
+    ...(options.sharedHosts ? { sharedHosts: options.sharedHosts } : {}),
+    projects,
+    scripts,
+    infrastructure: await loadInfrastructure(fileSystem, workspaceRoot, { searchDepth }),
+    searchDepth,
+  };
 }

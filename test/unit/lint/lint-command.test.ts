@@ -175,7 +175,7 @@ describe('certboot lint', () => {
     strictEqual(
       run.error,
       'certboot: invalid configuration certboot.json:3:25: rule "webroot-mismatch" must be one of "error", "warning", "info", "off", found "warn"\n' +
-        'certboot: invalid configuration certboot.json:5:3: unknown key "extends" (the only setting is "rules")\n',
+        'certboot: invalid configuration certboot.json:5:3: unknown key "extends" (the settings are "rules" and "hosts")\n',
     );
     strictEqual(run.out, '');
     deepStrictEqual(run.requests, []);

@@ -39,13 +39,36 @@ describe('lint configuration', () => {
     deepStrictEqual(
       problems.map((problem) => ({ source: problem.source, range: problem.range, message: problem.message })),
       [
-        { source: file, range: range(1, 2, 1, 8), message: 'unknown key "rule" (the only setting is "rules")' },
+        { source: file, range: range(1, 2, 1, 8), message: 'unknown key "rule" (the settings are "rules" and "hosts")' },
         { source: file, range: range(3, 24, 3, 30), message: 'rule "webroot-mismatch" must be one of "error", "warning", "info", "off", found "warn"' },
         { source: file, range: range(4, 4, 4, 18), message: 'unknown rule "no-such-rule"' },
         { source: file, range: range(6, 26, 6, 27), message: 'rule "host-port-conflict" must be one of "error", "warning", "info", "off", found 2' },
       ],
     );
     deepStrictEqual([...configuration.rules], [['staging-certificate', 'off']]);
+  });
+
+  it('reads which projects share a Docker host, relative to the file, and reports a malformed "hosts"', () => {
+    const groups = parseLintConfiguration('{ "hosts": [["site-a", "deploy/site-b"], ["blog"]] }', file);
+    deepStrictEqual(groups, {
+      configuration: { rules: new Map(), sharedHosts: { all: false, groups: [['site-a', 'deploy/site-b'], ['blog']], baseDirectory: '/srv' } },
+      problems: [],
+    });
+    deepStrictEqual(parseLintConfiguration('{ "hosts": "all" }', file).configuration.sharedHosts, { all: true, groups: [], baseDirectory: '/srv' });
+    deepStrictEqual(problemsOf('{ "hosts": "some" }'), [
+      {
+        range: range(0, 11, 0, 17),
+        message: '"hosts" must be "all" or a list of groups of projects that share a Docker host, like [["site-a", "site-b"]], found "some"',
+      },
+    ]);
+    deepStrictEqual(problemsOf('{ "hosts": [["a", 2], ["b"]] }'), [
+      {
+        range: range(0, 12, 0, 20),
+        message:
+          '"hosts" must be "all" or a list of groups of projects that share a Docker host, like [["site-a", "site-b"]]: each group is a list of project directories or names, found an array',
+      },
+    ]);
+    deepStrictEqual(mergeLintConfigurations({ rules: new Map() }, groups.configuration).sharedHosts, groups.configuration.sharedHosts);
   });
 
   it('reports JSON syntax errors at their position instead of throwing', () => {

@@ -8,6 +8,7 @@ import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import type { Rule, RuleFinding } from '../rule';
 import { describePlace, pathBelow } from '../../text/paths';
+import { coexistence } from '../../facts/coexistence';
 import { readTextFile } from '../../workspace/text-files';
 
 interface NamedService {
@@ -19,22 +20,6 @@ interface NamedService {
 
 function daemonConflict(name: string): string {
   return `\`Error response from daemon: Conflict. The container name "/${name}" is already in use by container "…". You have to remove (or rename) that container to be able to reuse that name.\``;
-}
-
-/** Services that declare profiles and share none are alternatives: one `--profile` never starts both. */
-function alternativeProfiles(first: DeployedService, second: DeployedService): boolean {
-  const firstProfiles = first.compose.profiles;
-  const secondProfiles = second.compose.profiles;
-  return firstProfiles.length > 0 && secondProfiles.length > 0 && !firstProfiles.some((profile) => secondProfiles.includes(profile));
-}
-
-/**
- * Whether docker would refuse the second name. compose finds its containers by their project and
- * service labels, so the same service of a project with the same name is one container, not two.
- */
-function collides(first: NamedService, second: NamedService): boolean {
-  if (first.project === second.project) return !alternativeProfiles(first.service, second.service);
-  return first.project.compose.name !== second.project.compose.name || first.service.name !== second.service.name;
 }
 
 /** Words of the script's commands that name the container: `docker exec certbot …`, `docker logs certbot`. */
@@ -55,7 +40,7 @@ function removeContainerName(fileSystem: FileSystem, entry: NamedService, safe: 
   return { title: `Remove \`container_name: ${entry.name}\` from service \`${entry.service.name}\``, edits: [edit], preferred: true, safe };
 }
 
-function composeFindings(deployment: Deployment, fileSystem: FileSystem, reported: Set<DeployedService>): RuleFinding[] {
+function composeFindings(deployment: Deployment, fileSystem: FileSystem): RuleFinding[] {
   const byName = new Map<string, NamedService[]>();
   for (const project of deployment.projects) {
     for (const service of project.services) {
@@ -68,9 +53,11 @@ function composeFindings(deployment: Deployment, fileSystem: FileSystem, reporte
   const findings: RuleFinding[] = [];
   for (const entries of byName.values()) {
     entries.forEach((second, index) => {
-      const first = entries.slice(0, index).find((candidate) => collides(candidate, second));
-      if (!first) return;
-      reported.add(first.service).add(second.service);
+      // the first earlier service whose container exists with this one, else one that may
+      const earlier = entries.slice(0, index).map((candidate) => ({ candidate, together: coexistence(deployment, candidate, second) }));
+      const match = earlier.find((entry) => entry.together === 'together') ?? earlier.find((entry) => entry.together === 'if-one-host');
+      if (!match) return;
+      const first = match.candidate;
       const root = deployment.workspaceRoot;
       const sameProject = first.project === second.project;
       const owner = sameProject
@@ -78,61 +65,24 @@ function composeFindings(deployment: Deployment, fileSystem: FileSystem, reporte
         : `Service \`${second.service.name}\` of compose project \`${second.project.compose.name}\``;
       const where = sameProject
         ? `service \`${first.service.name}\` of the same project already sets it (${describePlace(root, first.location)}): compose creates one of the two containers, and the other fails with`
-        : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\` already sets it (${describePlace(root, first.location)}). ` +
-          'Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with';
+        : match.together === 'if-one-host'
+          ? `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\` sets it too (${describePlace(root, first.location)}). ` +
+            "Container names are unique on a Docker host, across compose projects: if both run on one Docker host (certboot.json's `hosts` says which projects do), whichever project starts second fails with"
+          : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\` already sets it (${describePlace(root, first.location)}). ` +
+            'Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with';
       const safe = second.service.certbot !== undefined && !scriptsNaming(deployment.scripts, second.name);
       const fix = removeContainerName(fileSystem, second, safe);
       const firstOwner = sameProject
         ? `service \`${first.service.name}\``
         : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\``;
       findings.push({
+        ...(match.together === 'if-one-host' ? { severity: 'warning' as const } : {}),
         message: `${owner} sets \`container_name: ${second.name}\`, but ${where} ${daemonConflict(second.name)}`,
         location: second.location,
         related: [{ ...first.location, message: `\`container_name: ${first.name}\` of ${firstOwner}` }],
         fixes: fix ? [fix] : [],
       });
     });
-  }
-  return findings;
-}
-
-/**
- * A certbot service that runs certbot and exits: no loop around certbot, and no restart policy
- * that starts it again. Its stopped container stays on the host and keeps the name.
- */
-function runsOnce(service: DeployedService): boolean {
-  const invocations = service.certbot?.invocations ?? [];
-  const compose = service.compose;
-  if (invocations.length === 0) return false;
-  if ((compose.command && compose.command.value === undefined) || (compose.entrypoint && compose.entrypoint.value === undefined)) return false;
-  if (compose.restart && (compose.restart.policy === undefined || compose.restart.policy === 'always' || compose.restart.policy === 'unless-stopped'))
-    return false;
-  return invocations.every((invocation) => invocation.command.loops.length === 0);
-}
-
-/** `container_name` on a certbot service that runs once: a warning, unless a conflict was already reported. */
-function oneShotFindings(deployment: Deployment, fileSystem: FileSystem, reported: ReadonlySet<DeployedService>): RuleFinding[] {
-  const findings: RuleFinding[] = [];
-  for (const project of deployment.projects) {
-    for (const service of project.services) {
-      const containerName = service.compose.containerName;
-      const name = containerName?.value;
-      if (!containerName || name === undefined || reported.has(service) || !runsOnce(service)) continue;
-      const subcommand = service.certbot?.invocations[0]?.subcommand ?? 'certonly';
-      const entry: NamedService = { name, project, service, location: containerName.location };
-      const fix = removeContainerName(fileSystem, entry, !scriptsNaming(deployment.scripts, name));
-      const command = service.compose.command ?? service.compose.entrypoint;
-      findings.push({
-        severity: 'warning',
-        message:
-          `Service \`${service.name}\` runs \`certbot ${subcommand}\` once and exits, and its stopped container keeps \`container_name: ${name}\` on the Docker host. ` +
-          `Any other container that asks for that name — certbot's documented \`docker run --rm --name ${name} …\` to get a certificate by hand, or this compose file started from a second directory — fails with ${daemonConflict(name)} ` +
-          'compose does not need the name: it finds its own containers by their project and service labels.',
-        location: containerName.location,
-        related: command ? [{ ...command.location, message: `service \`${service.name}\` runs certbot once here; nothing starts it again` }] : [],
-        fixes: fix ? [fix] : [],
-      });
-    }
   }
   return findings;
 }
@@ -221,8 +171,6 @@ export const containerNameConflict: Rule = {
   defaultSeverity: 'error',
   summary: 'two containers with the same name, in one compose project or across the workspace: docker refuses the second one',
   check({ deployment, fileSystem }) {
-    const reported = new Set<DeployedService>();
-    const conflicts = composeFindings(deployment, fileSystem, reported);
-    return [...conflicts, ...oneShotFindings(deployment, fileSystem, reported), ...scriptFindings(deployment)];
+    return [...composeFindings(deployment, fileSystem), ...scriptFindings(deployment)];
   },
 };

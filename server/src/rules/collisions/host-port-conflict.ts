@@ -20,6 +20,8 @@ import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
 import type { Rule, RuleFinding } from '../rule';
 import { describePlace, pathBelow } from '../../text/paths';
+import { type Coexistence, coexistence } from '../../facts/coexistence';
+import type { PortBinding } from '../../languages/compose/model';
 
 type Owner =
   | { readonly kind: 'service'; readonly project: DeployedProject; readonly service: DeployedService }
@@ -35,6 +37,8 @@ interface HostUse {
   readonly standalone: boolean;
   /** Set when certbot binds the host's own port: `network_mode: host` or `--network host`. */
   readonly hostNetwork?: SourceLocation;
+  /** The compose `ports` entry, for a service's own use. */
+  readonly binding?: PortBinding;
 }
 
 /** The standalone run of a certbot command, unless a `--pre-hook` may free the port first. */
@@ -72,7 +76,7 @@ function serviceUses(deployment: Deployment, fileSystem: FileSystem): HostUse[] 
       }
       for (const binding of service.compose.ports) {
         const claim = hostClaim(binding);
-        if (claim) uses.push({ claim, owner, location: binding.location, standalone: standalone !== undefined });
+        if (claim) uses.push({ claim, owner, location: binding.location, standalone: standalone !== undefined, binding });
       }
     }
   }
@@ -156,17 +160,22 @@ function scriptUses(deployment: Deployment): HostUse[] {
   return uses;
 }
 
-/** Services that declare profiles and share none are alternatives: one `--profile` never starts both. */
-function alternatives(first: DeployedService, second: DeployedService): boolean {
-  const firstProfiles = first.compose.profiles;
-  const secondProfiles = second.compose.profiles;
-  return firstProfiles.length > 0 && secondProfiles.length > 0 && !firstProfiles.some((profile) => secondProfiles.includes(profile));
+/** Whether the two uses' containers exist at once; a repository script runs where its project's services run. */
+function coexistenceOf(deployment: Deployment, first: HostUse, second: HostUse): Coexistence {
+  if (first.owner.kind !== 'service' || second.owner.kind !== 'service') return 'together';
+  return coexistence(deployment, first.owner, second.owner);
 }
 
-function canRunTogether(first: HostUse, second: HostUse): boolean {
-  if (first.owner.kind !== 'service' || second.owner.kind !== 'service') return true;
-  if (first.owner.service === second.owner.service) return false;
-  return first.owner.project !== second.owner.project || !alternatives(first.owner.service, second.owner.service);
+/**
+ * Two entries compose keeps apart (override/uncity.go in compose-go merges the `ports` entries
+ * of one service that are written alike); the same host port to two container ports stays two.
+ */
+function sameEntry(first: HostUse, second: HostUse): boolean {
+  const text = (use: HostUse): string => {
+    const binding = use.binding;
+    return binding ? [binding.hostIp ?? '', binding.hostPort ?? '', binding.containerPort ?? '', binding.protocol].join('|') : '';
+  };
+  return first.binding !== undefined && text(first) === text(second);
 }
 
 function describeOwner(owner: Owner, other: Owner, workspaceRoot: string): string {
@@ -218,6 +227,20 @@ function standaloneFinding(certbot: HostUse, nginx: HostUse, conflict: ClaimConf
   };
 }
 
+/** One service publishing a host port twice, to two container ports: its container cannot start. */
+function twiceInOneService(later: HostUse, earlier: HostUse, conflict: ClaimConflict, workspaceRoot: string): RuleFinding {
+  const name = later.owner.kind === 'service' ? later.owner.service.name : '';
+  const target = (use: HostUse): string => (use.binding?.containerPort === undefined ? '' : ` to container port ${use.binding.containerPort}`);
+  return {
+    message:
+      `Service \`${name}\` publishes ${describePort(later.claim, conflict)} on ${describeAddresses(later.claim)} twice: here${target(later)}, and${target(earlier)} at ${describePlace(workspaceRoot, earlier.location)}. ` +
+      `A host port goes to one binding only, so the container does not start: ${bindError(conflict)}.`,
+    location: later.location,
+    related: [{ ...earlier.location, message: `service \`${name}\` publishes the port here first` }],
+    fixes: [],
+  };
+}
+
 export const hostPortConflict: Rule = {
   id: 'host-port-conflict',
   category: 'collisions',
@@ -232,9 +255,15 @@ export const hostPortConflict: Rule = {
     const reported = new Set<HostUse>();
     services.forEach((later, index) => {
       for (const earlier of services.slice(0, index)) {
-        if (!canRunTogether(earlier, later)) continue;
+        const together = coexistenceOf(deployment, earlier, later);
+        if (together === 'apart') continue;
         const conflict = claimConflict(earlier.claim, later.claim);
         if (!conflict) continue;
+        if (earlier.owner.kind === 'service' && later.owner.kind === 'service' && earlier.owner.service === later.owner.service) {
+          if (sameEntry(earlier, later)) continue;
+          findings.push(twiceInOneService(later, earlier, conflict, root));
+          return;
+        }
         const [certbot, nginx] = later.standalone && isNginx(earlier) ? [later, earlier] : earlier.standalone && isNginx(later) ? [earlier, later] : [];
         if (certbot && nginx) {
           if (!reported.has(certbot)) findings.push(standaloneFinding(certbot, nginx, conflict, root));
@@ -242,11 +271,17 @@ export const hostPortConflict: Rule = {
           return;
         }
         const sameAddresses = describeAddresses(earlier.claim) === describeAddresses(later.claim);
+        const consequence =
+          together === 'if-one-host'
+            ? `if both run on one Docker host, whichever starts second fails with ${bindError(conflict)}, since a host port goes to one container only. ` +
+              "certboot.json's `hosts` says which projects share a host."
+            : `a host port goes to one container only, and whichever starts second fails with ${bindError(conflict)}.`;
         findings.push({
+          ...(together === 'if-one-host' ? { severity: 'warning' as const } : {}),
           message:
             `${capitalized(describeOwner(later.owner, earlier.owner, root))} publishes ${describePort(later.claim, conflict)} on ${describeAddresses(later.claim)}, ` +
-            `which ${describeOwner(earlier.owner, later.owner, root)} already publishes${sameAddresses ? '' : ` on ${describeAddresses(earlier.claim)}`} (${describePlace(root, earlier.location)}): ` +
-            `a host port goes to one container only, and whichever starts second fails with ${bindError(conflict)}.`,
+            `which ${describeOwner(earlier.owner, later.owner, root)} ${together === 'if-one-host' ? 'also' : 'already'} publishes${sameAddresses ? '' : ` on ${describeAddresses(earlier.claim)}`} (${describePlace(root, earlier.location)}): ` +
+            consequence,
           location: later.location,
           related: [{ ...earlier.location, message: `${describeOwner(earlier.owner, later.owner, root)} publishes the port here` }],
           fixes: [],
