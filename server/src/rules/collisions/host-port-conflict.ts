@@ -171,6 +171,7 @@ function coexistenceOf(deployment: Deployment, first: HostUse, second: HostUse):
  * of one service that are written alike); the same host port to two container ports stays two.
  */
 function sameEntry(first: HostUse, second: HostUse): boolean {
+  if (first.owner.kind !== 'service' || second.owner.kind !== 'service' || first.owner.service !== second.owner.service) return false;
   const text = (use: HostUse): string => {
     const binding = use.binding;
     return binding ? [binding.hostIp ?? '', binding.hostPort ?? '', binding.containerPort ?? '', binding.protocol].join('|') : '';
@@ -254,40 +255,40 @@ export const hostPortConflict: Rule = {
     const findings: RuleFinding[] = [];
     const reported = new Set<HostUse>();
     services.forEach((later, index) => {
-      for (const earlier of services.slice(0, index)) {
-        const together = coexistenceOf(deployment, earlier, later);
-        if (together === 'apart') continue;
-        const conflict = claimConflict(earlier.claim, later.claim);
-        if (!conflict) continue;
-        if (earlier.owner.kind === 'service' && later.owner.kind === 'service' && earlier.owner.service === later.owner.service) {
-          if (sameEntry(earlier, later)) continue;
-          findings.push(twiceInOneService(later, earlier, conflict, root));
-          return;
-        }
-        const [certbot, nginx] = later.standalone && isNginx(earlier) ? [later, earlier] : earlier.standalone && isNginx(later) ? [earlier, later] : [];
-        if (certbot && nginx) {
-          if (!reported.has(certbot)) findings.push(standaloneFinding(certbot, nginx, conflict, root));
-          reported.add(certbot);
-          return;
-        }
-        const sameAddresses = describeAddresses(earlier.claim) === describeAddresses(later.claim);
-        const consequence =
-          together === 'if-one-host'
-            ? `if both run on one Docker host, whichever starts second fails with ${bindError(conflict)}, since a host port goes to one container only. ` +
-              "certboot.json's `hosts` says which projects share a host."
-            : `a host port goes to one container only, and whichever starts second fails with ${bindError(conflict)}.`;
-        findings.push({
-          ...(together === 'if-one-host' ? { severity: 'warning' as const } : {}),
-          message:
-            `${capitalized(describeOwner(later.owner, earlier.owner, root))} publishes ${describePort(later.claim, conflict)} on ${describeAddresses(later.claim)}, ` +
-            `which ${describeOwner(earlier.owner, later.owner, root)} ${together === 'if-one-host' ? 'also' : 'already'} publishes${sameAddresses ? '' : ` on ${describeAddresses(earlier.claim)}`} (${describePlace(root, earlier.location)}): ` +
-            consequence,
-          location: later.location,
-          related: [{ ...earlier.location, message: `${describeOwner(earlier.owner, later.owner, root)} publishes the port here` }],
-          fixes: [],
-        });
+      // a partner whose container surely exists with this one first, then one that may
+      const partners = services
+        .slice(0, index)
+        .map((earlier) => ({ earlier, together: coexistenceOf(deployment, earlier, later), conflict: claimConflict(earlier.claim, later.claim) }))
+        .filter((partner) => partner.together !== 'apart' && partner.conflict !== undefined && !sameEntry(partner.earlier, later));
+      const partner = partners.find((candidate) => candidate.together === 'together') ?? partners[0];
+      if (!partner?.conflict) return;
+      const { earlier, together, conflict } = partner;
+      if (earlier.owner.kind === 'service' && later.owner.kind === 'service' && earlier.owner.service === later.owner.service) {
+        findings.push(twiceInOneService(later, earlier, conflict, root));
         return;
       }
+      const [certbot, nginx] = later.standalone && isNginx(earlier) ? [later, earlier] : earlier.standalone && isNginx(later) ? [earlier, later] : [];
+      if (certbot && nginx) {
+        if (!reported.has(certbot)) findings.push(standaloneFinding(certbot, nginx, conflict, root));
+        reported.add(certbot);
+        return;
+      }
+      const sameAddresses = describeAddresses(earlier.claim) === describeAddresses(later.claim);
+      const consequence =
+        together === 'if-one-host'
+          ? `if both run on one Docker host, whichever starts second fails with ${bindError(conflict)}, since a host port goes to one container only. ` +
+            "certboot.json's `hosts` says which projects share a host."
+          : `a host port goes to one container only, and whichever starts second fails with ${bindError(conflict)}.`;
+      findings.push({
+        ...(together === 'if-one-host' ? { severity: 'warning' as const } : {}),
+        message:
+          `${capitalized(describeOwner(later.owner, earlier.owner, root))} publishes ${describePort(later.claim, conflict)} on ${describeAddresses(later.claim)}, ` +
+          `which ${describeOwner(earlier.owner, later.owner, root)} ${together === 'if-one-host' ? 'also' : 'already'} publishes${sameAddresses ? '' : ` on ${describeAddresses(earlier.claim)}`} (${describePlace(root, earlier.location)}): ` +
+          consequence,
+        location: later.location,
+        related: [{ ...earlier.location, message: `${describeOwner(earlier.owner, later.owner, root)} publishes the port here` }],
+        fixes: [],
+      });
     });
     for (const certbot of scriptUses(deployment)) {
       for (const nginx of services.filter(isNginx)) {
