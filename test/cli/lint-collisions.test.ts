@@ -38,7 +38,7 @@ describe('certboot lint: collisions between the paths it is given', () => {
     writeFileSync(join(directory, path), text);
   }
 
-  function expectedCollisions(severity: 'error' | 'warning') {
+  function expectedCollisions(severity: 'error' | 'info') {
     const containerName =
       severity === 'error'
         ? 'Service `web` of compose project `site-b` sets `container_name: nginx`, but service `web` of compose project `site-a` already sets it (`site-a/docker-compose.yml` line 4). ' +
@@ -88,11 +88,11 @@ describe('certboot lint: collisions between the paths it is given', () => {
     };
   }
 
-  it('warns about a container name and a host port that two named paths both take, if both run on one Docker host', () => {
+  it('notes (info) a container name and a host port that two named paths both take, if both run on one Docker host', () => {
     write('site-a/docker-compose.yml', site);
     write('site-b/docker-compose.yml', site);
     const result = runBuiltCli(['lint', 'site-a', 'site-b', '--format', 'json'], directory);
-    deepStrictEqual([result.status, JSON.parse(result.stdout), result.stderr], [0, expectedCollisions('warning'), '']);
+    deepStrictEqual([result.status, JSON.parse(result.stdout), result.stderr], [0, expectedCollisions('info'), '']);
     // the same as linting the directory that holds both
     const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);
     deepStrictEqual([parent.status, parent.stdout], [result.status, result.stdout]);
@@ -128,7 +128,7 @@ describe('certboot lint: collisions between the paths it is given', () => {
     deepStrictEqual([file.status, file.stdout], [parent.status, parent.stdout]);
   });
 
-  it('says nothing about the name of a one-shot certbot container nothing else asks for, and warns when another project does', () => {
+  it('says nothing about the name of a one-shot certbot container nothing else asks for, and notes (info) when another project does', () => {
     write('a/compose.yaml', oneShotCertbot);
     write('b/compose.yaml', oneShotCertbot);
     const alone = runBuiltCli(['lint', 'a', '--format', 'json'], directory);
@@ -140,7 +140,7 @@ describe('certboot lint: collisions between the paths it is given', () => {
         finding.severity,
         finding.file,
       ]),
-      [['container-name-conflict', 'warning', 'b/compose.yaml']],
+      [['container-name-conflict', 'info', 'b/compose.yaml']],
     );
     const parent = runBuiltCli(['lint', '.', '--format', 'json'], directory);
     deepStrictEqual([together.status, together.stdout], [parent.status, parent.stdout]);

@@ -76,7 +76,7 @@ function composeFindings(deployment: Deployment, fileSystem: FileSystem): RuleFi
         ? `service \`${first.service.name}\``
         : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\``;
       findings.push({
-        ...(match.together === 'if-one-host' ? { severity: 'warning' as const } : {}),
+        ...(match.together === 'if-one-host' ? { severity: 'info' as const } : {}),
         message: `${owner} sets \`container_name: ${second.name}\`, but ${where} ${daemonConflict(second.name)}`,
         location: second.location,
         related: [{ ...first.location, message: `\`container_name: ${first.name}\` of ${firstOwner}` }],

@@ -280,7 +280,7 @@ export const hostPortConflict: Rule = {
             "certboot.json's `hosts` says which projects share a host."
           : `a host port goes to one container only, and whichever starts second fails with ${bindError(conflict)}.`;
       findings.push({
-        ...(together === 'if-one-host' ? { severity: 'warning' as const } : {}),
+        ...(together === 'if-one-host' ? { severity: 'info' as const } : {}),
         message:
           `${capitalized(describeOwner(later.owner, earlier.owner, root))} publishes ${describePort(later.claim, conflict)} on ${describeAddresses(later.claim)}, ` +
           `which ${describeOwner(earlier.owner, later.owner, root)} ${together === 'if-one-host' ? 'also' : 'already'} publishes${sameAddresses ? '' : ` on ${describeAddresses(earlier.claim)}`} (${describePlace(root, earlier.location)}): ` +
