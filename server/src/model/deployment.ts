@@ -22,6 +22,8 @@ import { summarizeDockerfile } from '../languages/dockerfile/dockerfile';
 import { isCertbotImage, nginxImageKind, type NginxImageKind } from './image-kinds';
 import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
 import { defaultNginxPrefix } from './nginx-paths';
+import { dockerfileNginxBuild, hostNginxBuild, imageNginxBuild, type ServiceNginxBuild } from './service-nginx-build';
+import { LineIndex } from '../text/line-index';
 import { isKnownOpenrestyFlavour, openrestyFiles, openrestyKnownDirectories, openrestyMainConfigurationPath, openrestyPrefix } from './openresty-image';
 
 /** certbot's own directory for accounts, renewal settings and certificates. */
@@ -41,6 +43,8 @@ export interface NginxService {
   readonly prefix: string;
   /** The official image renders /etc/nginx/templates only when the command still starts with nginx. */
   readonly rendersTemplates: boolean;
+  /** The nginx release and modules the service runs; undefined when certboot does not know its image. */
+  readonly build?: ServiceNginxBuild;
 }
 
 export interface CertbotService {
@@ -127,6 +131,16 @@ interface NginxImage {
   readonly derived: boolean;
   /** The image reference, when it is known and names the image itself (not a derived one). */
   readonly reference?: string;
+  /** The nginx release and modules, when certboot knows the image (or the image a Dockerfile is built FROM). */
+  readonly build?: ServiceNginxBuild;
+}
+
+/** Whether compose's `image:` is written with a variable (`nginx:${NGINX_TAG:-1.27}`): the deployment may set another. */
+function writtenWithVariable(fileSystem: FileSystem, location: SourceLocation): boolean {
+  const text = readTextFile(fileSystem, location.file);
+  if (text === undefined) return true;
+  const lines = new LineIndex(text);
+  return text.slice(lines.offsetAt(location.range.start), lines.offsetAt(location.range.end)).includes('$');
 }
 
 function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxImage | undefined {
@@ -138,13 +152,19 @@ function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxIma
     if (text !== undefined) {
       const summary = summarizeDockerfile(text);
       const base = summary.baseImage === undefined ? undefined : nginxImageKind(summary.baseImage);
-      if (base === 'official') return { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true };
-      if (base !== undefined) return { kind: base, copiedPaths: summary.copiedPaths, derived: true, reference: summary.baseImage };
+      const nginxBuild = base === 'official' || base === 'openresty' ? dockerfileNginxBuild(dockerfile, summary) : undefined;
+      const built = nginxBuild === undefined ? {} : { build: nginxBuild };
+      if (base === 'official') return { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true, ...built };
+      if (base !== undefined) return { kind: base, copiedPaths: summary.copiedPaths, derived: true, reference: summary.baseImage, ...built };
     }
   }
-  if (image !== undefined) {
+  if (image !== undefined && service.image !== undefined) {
     const kind = nginxImageKind(image);
-    if (kind !== undefined) return { kind, copiedPaths: [], derived: false, reference: image };
+    const nginxBuild =
+      kind === 'official' || kind === 'openresty'
+        ? imageNginxBuild(image, service.image.location, writtenWithVariable(fileSystem, service.image.location))
+        : undefined;
+    if (kind !== undefined) return { kind, copiedPaths: [], derived: false, reference: image, ...(nginxBuild === undefined ? {} : { build: nginxBuild }) };
   }
   return undefined;
 }
@@ -323,6 +343,7 @@ function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathS
         prefix: paths.prefix,
         rendersTemplates,
         configuration: loadable ? loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }) : undefined,
+        ...(nginxImage.build === undefined ? {} : { build: nginxImage.build }),
       };
     }
     const isCertbot = certbots.some((certbot) => certbot.name === service.name);
@@ -374,6 +395,7 @@ function standaloneProject(fileSystem: FileSystem, path: string, hostPathState: 
       prefix: defaultNginxPrefix,
       rendersTemplates: false,
       configuration: loadNginxConfiguration(view, mainPath, { parsed: cache?.nginxFiles }),
+      build: hostNginxBuild(),
     },
   };
   const project: ComposeProject = {

@@ -1,3 +1,5 @@
+import { parseImageReference } from '../languages/dockerfile/image-reference';
+
 /**
  * How much certboot knows about what an image holds and does at start. The official nginx
  * image and openresty's are known file by file; anything else leaves its own files unknown.
@@ -10,16 +12,8 @@ export type NginxImageKind =
   /** Images that obtain certificates themselves and start nginx only when they can. */
   | 'manages-certificates';
 
-function repositoryOf(image: string): string {
-  const withoutDigest = image.split('@')[0];
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.indexOf(':', lastSlash + 1);
-  const repository = colon < 0 ? withoutDigest : withoutDigest.slice(0, colon);
-  return repository.replace(/^(docker\.io\/|index\.docker\.io\/)/, '').replace(/^library\//, '');
-}
-
 export function nginxImageKind(image: string): NginxImageKind | undefined {
-  const repository = repositoryOf(image);
+  const repository = parseImageReference(image).repository;
   if (repository === 'nginx' || repository === 'nginxinc/nginx-unprivileged') return 'official';
   if (repository === 'openresty/openresty') return 'openresty';
   if (
@@ -34,6 +28,6 @@ export function nginxImageKind(image: string): NginxImageKind | undefined {
 }
 
 export function isCertbotImage(image: string): boolean {
-  const repository = repositoryOf(image);
+  const repository = parseImageReference(image).repository;
   return repository === 'certbot/certbot' || repository.startsWith('certbot/dns-');
 }

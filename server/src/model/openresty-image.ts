@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { parseImageReference } from '../languages/dockerfile/image-reference';
 
 /**
  * The files of the openresty/openresty images (docker-openresty) that a configuration reads, as
@@ -60,8 +61,6 @@ export const openrestyKnownDirectories: ReadonlySet<string> = new Set(['/etc/ngi
  * depends on a variable could be any of them.
  */
 export function isKnownOpenrestyFlavour(image: string): boolean {
-  const name = image.split('@')[0];
-  const colon = name.indexOf(':', name.lastIndexOf('/') + 1);
-  const tag = colon < 0 ? 'latest' : name.slice(colon + 1);
+  const tag = parseImageReference(image).tag ?? 'latest';
   return /^[A-Za-z0-9._-]+$/.test(tag) && !/windows|nanoserver|debug|valgrind/i.test(tag);
 }

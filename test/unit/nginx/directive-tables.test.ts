@@ -332,6 +332,15 @@ describe('nginx builds of images', () => {
     );
   });
 
+  it('has no build for a release older than the tables, rather than the newest as a wrong guess', () => {
+    deepStrictEqual(
+      ['nginx:1.17.8', 'nginx:1.15-alpine', 'nginx:1.17', 'nginx:1.18', 'openresty/openresty:1.15.8.3-alpine', 'openresty/openresty:1.19.3.1-alpine'].map(
+        (image) => nginxBuildOfImage(image)?.version,
+      ),
+      [undefined, undefined, undefined, '1.18.0', undefined, '1.19.3'],
+    );
+  });
+
   it('knows OpenResty’s releases and flavours', () => {
     deepStrictEqual(
       [

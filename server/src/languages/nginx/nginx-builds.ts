@@ -2,6 +2,7 @@ import { nginxVersionsRead, officialImagesData, openrestyReleases } from './dire
 import type { OfficialRelease, OpenrestyRelease } from './directive-tables/format';
 import type { DynamicModule, NginxBuild } from './directive-tables/nginx-build';
 import { compareVersions } from './directive-tables/versions';
+import { type ImageReference, parseImageReference } from '../dockerfile/image-reference';
 
 /**
  * Which nginx an image reference (or a host package) runs: its release, configure arguments and
@@ -12,24 +13,6 @@ import { compareVersions } from './directive-tables/versions';
  * pkg-oss, OpenResty's from its repository (see scripts/nginx-directives/); the Debian packages'
  * from the packages themselves (below).
  */
-
-interface ImageReference {
-  readonly repository: string;
-  readonly tag: string | undefined;
-  readonly digest: string | undefined;
-}
-
-export function parseImageReference(image: string): ImageReference {
-  const at = image.indexOf('@');
-  const digest = at < 0 ? undefined : image.slice(at + 1);
-  const name = at < 0 ? image : image.slice(0, at);
-  const colon = name.indexOf(':', name.lastIndexOf('/') + 1);
-  const repository = (colon < 0 ? name : name.slice(0, colon))
-    .toLowerCase()
-    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
-    .replace(/^library\//, '');
-  return { repository, tag: colon < 0 ? undefined : name.slice(colon + 1), digest };
-}
 
 /** The newest release of the tables in a channel: mainline has odd minor versions, stable even. */
 function newestOfChannel(channel: 'mainline' | 'stable'): string {
@@ -48,7 +31,14 @@ function newestOfBranch(branch: string): VersionChoice | undefined {
   return { version: versions[versions.length - 1], guess: channelNewest.startsWith(`${branch}.`) };
 }
 
-function officialVersion(version: string | undefined): VersionChoice {
+/**
+ * The release a tag's version names. undefined for a release older than the tables (`1.17.8`,
+ * `1.15`): its directives are not known, and the newest release would be a wrong guess.
+ */
+function officialVersion(version: string | undefined): VersionChoice | undefined {
+  // a branch (`1.17`) stands for its last release
+  const newestMeant = version !== undefined && /^\d+\.\d+$/.test(version) ? `${version}.99999` : version;
+  if (newestMeant !== undefined && /^\d+\.\d+\.\d+$/.test(newestMeant) && compareVersions(newestMeant, nginxVersionsRead()[0]) < 0) return undefined;
   if (version === undefined || version === 'latest' || version === 'mainline' || version === '1') return { version: newestOfChannel('mainline'), guess: true };
   if (version === 'stable') return { version: newestOfChannel('stable'), guess: true };
   if (/^\d+\.\d+$/.test(version)) return newestOfBranch(version) ?? { version: newestOfChannel('mainline'), guess: true };
@@ -109,6 +99,7 @@ function officialBuild(image: string, reference: ImageReference, unprivileged: b
   // a digest alone pins an image certboot cannot look up; with a tag, the tag says what it was
   const choice =
     reference.tag === undefined && reference.digest !== undefined ? { version: newestOfChannel('mainline'), guess: true } : officialVersion(parsed.version);
+  if (choice === undefined) return undefined;
   const release = releaseFor(choice.version);
   const packages = release?.variants[parsed.variant];
   // a variant the images did not have at that version (otel before 1.25.3): no such image
@@ -215,6 +206,8 @@ function openrestyBuild(image: string, reference: ImageReference): NginxBuild | 
   const packaged = flavour === 'latest' || flavour === '' || (openrestyPackageFlavours.test(flavour) && !/debug|valgrind/.test(flavour));
   if (!alpine && !packaged) return undefined;
   const exact: OpenrestyRelease | undefined = named === undefined ? undefined : releases.find((release) => release.version === named);
+  // a release older than those read: its modules and nginx are not known, and the newest would be a wrong guess
+  if (named !== undefined && releases.length > 0 && compareVersions(named, releases[0].version) < 0) return undefined;
   const release = exact ?? releases[releases.length - 1];
   if (release === undefined) return undefined;
   const guess = exact === undefined;
@@ -245,7 +238,7 @@ function openrestyBuild(image: string, reference: ImageReference): NginxBuild | 
 
 /** The build an image runs, or undefined when certboot does not know the image. */
 export function nginxBuildOfImage(image: string): NginxBuild | undefined {
-  const reference = parseImageReference(image.trim());
+  const reference = parseImageReference(image);
   if (reference.repository === 'nginx') return officialBuild(image, reference, false);
   if (reference.repository === 'nginxinc/nginx-unprivileged') return officialBuild(image, reference, true);
   if (reference.repository === 'openresty/openresty') return openrestyBuild(image, reference);

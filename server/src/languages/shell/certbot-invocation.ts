@@ -1,6 +1,7 @@
 import { basename, containerLaunch, optionValue, type ContainerLauncher, type ContainerLaunch } from './container-launch';
 import type { ShellCommand, ShellWord } from './shell-script';
 import { sliceWord } from './shell-word';
+import { parseImageReference } from '../dockerfile/image-reference';
 
 export interface CertbotOption {
   /** Canonical long spelling, e.g. `--webroot-path` for `-w`. */
@@ -169,7 +170,10 @@ function isCertbot(word: ShellWord | undefined): boolean {
 
 /** The image's repository is `certbot/…` (any registry, any tag): its entrypoint is certbot. */
 function isCertbotImage(word: ShellWord | undefined): boolean {
-  return word !== undefined && /^(?:[^/]+\.[^/]+\/|docker\.io\/)?certbot\/[^:@]+/.test(word.value);
+  if (word === undefined) return false;
+  // a registry of its own (a mirror) comes first: its name has a dot or a port
+  const repository = parseImageReference(word.value).repository.replace(/^[^/]*[.:][^/]*\//, '');
+  return /^certbot\/[^/]+$/.test(repository);
 }
 
 function certbotArgumentsOf(launch: ContainerLaunch): readonly ShellWord[] | undefined {

@@ -1,6 +1,5 @@
 import type { ArgumentRule, DirectiveContext } from '../directives';
 import { evaluateCondition, type Truth } from './conditions';
-import tablesJson from './directive-tables.json';
 import type { DeprecationData, DirectiveData, DirectiveTablesData, ParameterDeprecationData, SourceTable } from './format';
 import { compareVersions } from './versions';
 import { configureModules, type NginxBuild, optionBuilding } from './nginx-build';
@@ -26,7 +25,7 @@ export interface DirectiveDeclaration {
   /** The last version that has it; undefined: the newest has it. */
   readonly until: string | undefined;
   readonly deprecated: DeprecationData | undefined;
-  /** Parameters whose use nginx warns about (`listen … http2` from 1.25.1 on). */
+  /** Parameters whose use nginx warns about (`listen … http2` from 1.25.1 on), of those the build compiles. */
   readonly deprecatedParameters: readonly ParameterDeprecationData[];
   /**
    * `certain`: the build has it. `possible`: it depends on what configure probes on the build
@@ -79,7 +78,17 @@ export interface DirectiveTableOptions {
   readonly loadedModules?: readonly string[];
 }
 
-const data = tablesJson as unknown as DirectiveTablesData;
+let loadedData: DirectiveTablesData | undefined;
+
+/**
+ * The tables, read on first use: a workspace without an nginx service certboot knows the build of
+ * never pays for them. A require() call, not an import: esbuild bundles a required JSON file as a
+ * module that runs when first required.
+ */
+function tablesData(): DirectiveTablesData {
+  loadedData ??= require('./directive-tables.json') as DirectiveTablesData;
+  return loadedData;
+}
 
 /** A table's versions as indexes, and each declaration's runs of versions as index pairs. */
 interface IndexedTable {
@@ -111,7 +120,7 @@ function parseRuns(text: string, versionIndex: ReadonlyMap<string, number>, newe
 function indexTable(name: string): IndexedTable | undefined {
   const known = indexed.get(name);
   if (known !== undefined) return known;
-  const table = data.tables[name];
+  const table = tablesData().tables[name];
   if (table === undefined) return undefined;
   const versionIndex = new Map(table.versions.map((version, index) => [version, index]));
   const newest = table.versions.length - 1;
@@ -160,6 +169,7 @@ function declarationOf(
   indexedDeclaration: IndexedDeclaration | { data: Omit<DirectiveData, 'versions'>; since: undefined; until: undefined },
   source: string,
   certainty: 'certain' | 'possible',
+  guardTruth: (guard: string) => Truth,
 ): DirectiveDeclaration {
   const directive = indexedDeclaration.data;
   return {
@@ -172,7 +182,8 @@ function declarationOf(
     since: indexedDeclaration.since,
     until: indexedDeclaration.until,
     deprecated: directive.deprecated,
-    deprecatedParameters: directive.parameters ?? [],
+    // a parameter under an #if this build may lack (`aio sendfile`: FreeBSD's) is not warned about
+    deprecatedParameters: (directive.parameters ?? []).filter((parameter) => parameter.guard === undefined || guardTruth(parameter.guard) === true),
     certainty,
   };
 }
@@ -234,7 +245,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
   const nginx = indexTable('nginx');
   if (nginx === undefined) throw new Error('directive tables: no nginx table');
   const position = versionPosition(nginx, build.version);
-  const configured = configureModules(data.configure, build.configureArguments);
+  const configured = configureModules(tablesData().configure, build.configureArguments);
   const entries = new Map<string, DirectiveDeclaration[]>();
   const add = (declaration: DirectiveDeclaration) => {
     const list = entries.get(declaration.name) ?? [];
@@ -265,7 +276,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
         if (module === false) continue;
         const guard = guardTruth(declaration.data.guard);
         if (guard === false) continue;
-        add(declarationOf(declaration, 'nginx', module === true && guard === true ? 'certain' : 'possible'));
+        add(declarationOf(declaration, 'nginx', module === true && guard === true ? 'certain' : 'possible', guardTruth));
       }
     }
   }
@@ -286,7 +297,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
         if (modules !== undefined && !modules.some((module) => inFile(declaration.data.module, module))) continue;
         const guard = guardTruth(declaration.data.guard);
         if (guard === false) continue;
-        add(declarationOf(declaration, tableName, guard === true ? 'certain' : 'possible'));
+        add(declarationOf(declaration, tableName, guard === true ? 'certain' : 'possible', guardTruth));
       }
     }
   };
@@ -297,7 +308,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
     if (dynamic.table === 'nginx' || !loaded.has(baseName(dynamic.file))) continue;
     addModuleTable(dynamic.table, dynamic.version ?? '', dynamic.modules);
   }
-  for (const directive of build.patchDirectives) add(declarationOf({ data: directive, since: undefined, until: undefined }, 'patches', 'certain'));
+  for (const directive of build.patchDirectives) add(declarationOf({ data: directive, since: undefined, until: undefined }, 'patches', 'certain', guardTruth));
   // a load_module of a file the build is not known to ship: its directives are unknown
   if ([...loaded].some((file) => !knownFiles.has(file))) unknownModules = true;
   if (configured.addedModules.length > 0) unknownModules = true;
@@ -347,7 +358,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
           const module = present.data.module;
           const file = nginxModuleFile(module);
           if (file !== undefined) return { kind: 'module-not-loaded', module, file };
-          return { kind: 'module-not-built', module, option: optionBuilding(data.configure, configured, module) };
+          return { kind: 'module-not-built', module, option: optionBuilding(tablesData().configure, configured, module) };
         }
         // a later run wins: a directive backported to a stable branch was still added after this version
         const runs = declarations.flatMap((declaration) => declaration.runs.map((run) => ({ run, module: declaration.data.module })));
@@ -359,12 +370,12 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
       // a module of another source the build ships as a .so that no load_module loads
       for (const dynamic of build.dynamicModules) {
         if (dynamic.table === 'nginx' || loaded.has(baseName(dynamic.file))) continue;
-        const declaration = data.tables[dynamic.table]?.directives.find(
+        const declaration = tablesData().tables[dynamic.table]?.directives.find(
           (directive) => directive.name === name && dynamic.modules.some((module) => inFile(directive.module, module)),
         );
         if (declaration !== undefined) return { kind: 'module-not-loaded', module: declaration.module, file: dynamic.file };
       }
-      for (const [tableName, table] of Object.entries(data.tables)) {
+      for (const [tableName, table] of Object.entries(tablesData().tables)) {
         if (tableName === 'nginx') continue;
         const declaration = table.directives.find((directive) => directive.name === name);
         if (declaration !== undefined) return { kind: 'other-module', module: declaration.module, source: tableName };
@@ -375,19 +386,19 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
 }
 
 export function officialImagesData(): DirectiveTablesData['officialImages'] {
-  return data.officialImages;
+  return tablesData().officialImages;
 }
 
 export function openrestyReleases(): DirectiveTablesData['openresty'] {
-  return data.openresty;
+  return tablesData().openresty;
 }
 
 /** Every directive name of the nginx table, in any release, sorted. */
 export function nginxTableDirectiveNames(): readonly string[] {
-  return [...new Set(data.tables.nginx.directives.map((directive) => directive.name))].sort();
+  return [...new Set(tablesData().tables.nginx.directives.map((directive) => directive.name))].sort();
 }
 
 /** The versions the nginx table covers, oldest first. */
 export function nginxVersionsRead(): readonly string[] {
-  return data.tables.nginx.versions;
+  return tablesData().tables.nginx.versions;
 }

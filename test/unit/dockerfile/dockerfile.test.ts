@@ -1,0 +1,92 @@
+import { deepStrictEqual } from 'node:assert';
+import { summarizeDockerfile } from '../../../server/src/languages/dockerfile/dockerfile';
+import { parseImageReference } from '../../../server/src/languages/dockerfile/image-reference';
+
+describe('image references', () => {
+  it('normalise Docker Hub names and keep another registry in the repository', () => {
+    deepStrictEqual(
+      [
+        'nginx',
+        'nginx:1.27-alpine',
+        'docker.io/library/nginx:1.27',
+        'index.docker.io/nginx@sha256:0123',
+        'nginx:1.25@sha256:0123',
+        'NGINXINC/nginx-unprivileged:stable',
+        'localhost:5000/nginx:1.27',
+        'registry.example.com/library/nginx',
+        ' openresty/openresty:alpine ',
+      ].map(parseImageReference),
+      [
+        { repository: 'nginx', tag: undefined, digest: undefined },
+        { repository: 'nginx', tag: '1.27-alpine', digest: undefined },
+        { repository: 'nginx', tag: '1.27', digest: undefined },
+        { repository: 'nginx', tag: undefined, digest: 'sha256:0123' },
+        { repository: 'nginx', tag: '1.25', digest: 'sha256:0123' },
+        { repository: 'nginxinc/nginx-unprivileged', tag: 'stable', digest: undefined },
+        { repository: 'localhost:5000/nginx', tag: '1.27', digest: undefined },
+        { repository: 'registry.example.com/library/nginx', tag: undefined, digest: undefined },
+        { repository: 'openresty/openresty', tag: 'alpine', digest: undefined },
+      ],
+    );
+  });
+});
+
+describe('Dockerfile summaries', () => {
+  it('name the image of the running stage and where its FROM writes it', () => {
+    deepStrictEqual(summarizeDockerfile('# base\nFROM  nginx:1.27-alpine\nCOPY site.conf /etc/nginx/conf.d/\n'), {
+      baseImage: 'nginx:1.27-alpine',
+      baseImageRange: { start: { line: 1, character: 6 }, end: { line: 1, character: 23 } },
+      baseImageFromArgument: false,
+      copiedPaths: ['/etc/nginx/conf.d/'],
+      moduleSteps: [],
+    });
+  });
+
+  it('follow FROM <stage> to the image, with what each stage of the chain copies and installs', () => {
+    const summary = summarizeDockerfile(
+      [
+        'FROM node:20 AS assets',
+        'RUN npm run build',
+        'FROM nginx:1.25.3 AS base',
+        'RUN apt-get update \\',
+        '  && apt-get install -y nginx-module-geoip',
+        'COPY nginx.conf /etc/nginx/nginx.conf',
+        'FROM base',
+        'COPY --from=assets /app/dist /usr/share/nginx/html',
+      ].join('\n'),
+    );
+    deepStrictEqual(summary, {
+      baseImage: 'nginx:1.25.3',
+      baseImageRange: { start: { line: 2, character: 5 }, end: { line: 2, character: 17 } },
+      baseImageFromArgument: false,
+      copiedPaths: ['/etc/nginx/nginx.conf', '/usr/share/nginx/html'],
+      moduleSteps: [
+        {
+          text: 'RUN apt-get update  && apt-get install -y nginx-module-geoip',
+          range: { start: { line: 3, character: 0 }, end: { line: 3, character: 20 } },
+        },
+      ],
+    });
+  });
+
+  it('substitute the defaults of the ARGs before the first FROM, and say the image comes from one', () => {
+    const withDefault = summarizeDockerfile('ARG NGINX_VERSION=1.27.5\nARG VARIANT\nFROM nginx:${NGINX_VERSION}-alpine${VARIANT:+-slim}\n');
+    deepStrictEqual([withDefault.baseImage, withDefault.baseImageFromArgument], ['nginx:1.27.5-alpine', true]);
+    const withoutDefault = summarizeDockerfile('ARG TAG\nFROM nginx:$TAG\n');
+    deepStrictEqual([withoutDefault.baseImage, withoutDefault.baseImageFromArgument], ['nginx:$TAG', true]);
+  });
+
+  it('find the steps that compile or install nginx modules, and only those', () => {
+    const steps = (run: string) => summarizeDockerfile(`FROM nginx:1.27\nRUN ${run}\n`).moduleSteps.length;
+    deepStrictEqual(
+      [
+        'apt-get install -y libnginx-mod-http-headers-more-filter',
+        'apk add nginx-mod-http-lua',
+        'cd /src/nginx && ./configure --with-compat --add-dynamic-module=../brotli && make modules',
+        'apt-get install -y curl certbot python3-certbot-nginx',
+        'rm /etc/nginx/conf.d/default.conf',
+      ].map(steps),
+      [1, 1, 1, 0, 0],
+    );
+  });
+});
