@@ -4,6 +4,11 @@ import { certificatePathNotLive } from './certificate-paths/certificate-path-not
 import { certificateWithoutChain } from './certificate-paths/certificate-without-chain';
 import { containerNameConflict } from './collisions/container-name-conflict';
 import { hostPortConflict } from './collisions/host-port-conflict';
+import { nginxDirectiveDeprecated } from './directives/nginx-directive-deprecated';
+import { nginxDirectiveRemoved } from './directives/nginx-directive-removed';
+import { nginxDirectiveTooNew } from './directives/nginx-directive-too-new';
+import { nginxDirectiveUsage } from './directives/nginx-directive-usage';
+import { nginxUnknownDirective } from './directives/nginx-unknown-directive';
 import { acmeChallengeNotServed } from './first-boot/acme-challenge-not-served';
 import { certbotNginxOptionsMissing } from './first-boot/certbot-nginx-options-missing';
 import { letsencryptPartialMount } from './first-boot/letsencrypt-partial-mount';
@@ -55,6 +60,11 @@ export const rules: readonly AnyRule[] = [
   acmValidationMissing,
   acmReplaceWithoutCreateBeforeDestroy,
   unusedSuppression,
+  nginxUnknownDirective,
+  nginxDirectiveRemoved,
+  nginxDirectiveTooNew,
+  nginxDirectiveDeprecated,
+  nginxDirectiveUsage,
 ];
 
 /** The categories in the order the docs list them, with their headings. */
@@ -64,6 +74,7 @@ export const ruleCategories: readonly { readonly id: RuleCategory; readonly titl
   { id: 'certificate-paths', title: 'certificate paths' },
   { id: 'renewal', title: 'renewal' },
   { id: 'infrastructure', title: 'AWS ACM (Terraform, CloudFormation)' },
+  { id: 'directives', title: "nginx directives (the image's version and modules)" },
   { id: 'syntax', title: 'syntax' },
   { id: 'suppressions', title: 'suppression comments' },
 ];

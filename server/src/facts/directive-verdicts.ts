@@ -1,0 +1,233 @@
+import { posix } from 'node:path';
+import type { ArgumentRule, DirectiveContext } from '../languages/nginx/directives';
+import { directiveSignatures } from '../languages/nginx/directives';
+import { type DirectiveDeclaration, type DirectiveTable, directiveTableFor, type MissingDirective } from '../languages/nginx/directive-tables/directive-table';
+import type { DeprecationData } from '../languages/nginx/directive-tables/format';
+import { hasGlobMagic } from '../languages/nginx/glob';
+import { isLuaBlockDirective } from '../languages/nginx/lexer';
+import type { NginxArgument, NginxDirective } from '../languages/nginx/syntax-tree';
+import type { DeployedService, Deployment } from '../model/deployment';
+import { hostLocation } from '../model/locations';
+import type { SourceLocation } from '../text/source-location';
+import type { ServiceNginxBuild } from '../model/service-nginx-build';
+import { type LoadedDirective, loadedDirectives } from './loaded-directives';
+import { remember } from './per-service';
+import type { RelatedLocation } from '../text/findings';
+
+/**
+ * What nginx's command table says of each directive a service loads, for the build its image
+ * runs: the questions ngx_conf_handler() asks (is there such a directive, is it allowed in this
+ * block, does it take these arguments) and the deprecation warnings nginx prints.
+ *
+ * nginx-syntax asks the same questions with its own table, the same for every version
+ * (languages/nginx/directives.ts): where that table knows a directive, the verdicts on its
+ * contexts and arguments are nginx-syntax's, and a statement nginx-syntax reports is left to it.
+ */
+export type DirectiveVerdict =
+  /** No module of the build has the name (`why` undefined: no module certboot knows of, a typo). */
+  | {
+      readonly kind: 'unknown';
+      readonly loaded: LoadedDirective;
+      readonly why: Exclude<MissingDirective, { kind: 'removed' | 'added-later' }> | undefined;
+      /** The known directive of the block nearest to the name. */
+      readonly suggestion: string | undefined;
+    }
+  /** The build's version is newer than the last that had it: `ssl` after 1.25.0. */
+  | { readonly kind: 'removed'; readonly loaded: LoadedDirective; readonly lastVersion: string }
+  /** The build's version is older than the first that has it: `http2` before 1.25.1. */
+  | { readonly kind: 'added-later'; readonly loaded: LoadedDirective; readonly firstVersion: string }
+  /** nginx warns that the directive is deprecated (or obsolete, and ignored). */
+  | { readonly kind: 'deprecated'; readonly loaded: LoadedDirective; readonly declaration: DirectiveDeclaration; readonly deprecation: DeprecationData }
+  /** nginx warns about a parameter: `listen … http2` from 1.25.1 on. */
+  | { readonly kind: 'deprecated-parameter'; readonly loaded: LoadedDirective; readonly argument: NginxArgument; readonly message: string }
+  /** The build has the directive, in other blocks only. */
+  | { readonly kind: 'not-allowed'; readonly loaded: LoadedDirective; readonly contexts: readonly DirectiveContext[] }
+  /** Allowed here, with another number of arguments, or with(out) a block. */
+  | { readonly kind: 'usage'; readonly loaded: LoadedDirective; readonly problem: string; readonly declaration: DirectiveDeclaration };
+
+export interface ServiceDirectives {
+  readonly build: ServiceNginxBuild;
+  readonly table: DirectiveTable;
+  /**
+   * Names the tables do not know may still be directives of this nginx: a module certboot has no
+   * table for (a Dockerfile that installs or compiles one, a `load_module` of an unknown file, an
+   * `include` in the main context of files certboot cannot see), or a version the tables lack.
+   */
+  readonly open: boolean;
+  /** The `load_module` arguments of the configuration. */
+  readonly loadedModules: readonly string[];
+  readonly directives: readonly LoadedDirective[];
+  readonly verdicts: readonly DirectiveVerdict[];
+}
+
+/** ngx_conf_handler()'s argument check: NGX_CONF_FLAG is one argument (the handler checks its value). */
+function argumentsFit(rule: ArgumentRule, count: number): boolean {
+  switch (rule.kind) {
+    case 'flag':
+      return count === 1;
+    case 'counts':
+      return rule.counts.includes(count);
+    case 'atLeast':
+      return count >= rule.minimum;
+  }
+}
+
+/** What ngx_conf_handler() says of a declaration that does not fit the statement, in nginx's words. */
+function usageProblem(declaration: DirectiveDeclaration, directive: NginxDirective): string | undefined {
+  const name = directive.name;
+  // the lexer reads a Lua block's body as the directive's one argument, as crossplane does
+  if (isLuaBlockDirective(name)) return undefined;
+  if (declaration.block && directive.block === undefined) return `directive "${name}" has no opening "{"`;
+  if (!declaration.block && directive.block !== undefined) return `directive "${name}" is not terminated by ";"`;
+  return argumentsFit(declaration.arguments, directive.args.length) ? undefined : `invalid number of arguments in "${name}" directive`;
+}
+
+/** Whether an `include` of the main context may load files certboot cannot see (and `load_module` lines in them). */
+function includesUnseenFiles(
+  service: DeployedService,
+  mainPath: string,
+  loaded: LoadedDirective,
+  includes: ReadonlyMap<NginxDirective, readonly number[]>,
+): boolean {
+  const directive = loaded.directive;
+  if (directive.name !== 'include' || directive.args.length !== 1 || (includes.get(directive)?.length ?? 0) > 0) return false;
+  // a host keeps files the repository does not hold (Debian's modules-enabled/)
+  if (service.nginx?.imageKind === 'host') return true;
+  const pattern = posix.resolve(posix.dirname(mainPath), directive.args[0].value);
+  const segments = pattern.split('/');
+  const firstMagic = segments.findIndex(hasGlobMagic);
+  const known = firstMagic < 0 ? pattern : segments.slice(0, firstMagic).join('/') || '/';
+  return service.view.firstBootState(known).state === 'unknown';
+}
+
+/** The statements nginx-syntax reports, by where their names start: one finding per statement. */
+function statementsWithSyntaxErrors(directives: readonly LoadedDirective[]): Set<string> {
+  const reported = new Set<string>();
+  const seen = new Set<LoadedDirective['file']>();
+  for (const { file } of directives) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const error of file.errors) reported.add(`${file.path}\0${error.span.startLine}:${error.span.startCharacter}`);
+  }
+  return reported;
+}
+
+function judge(loaded: LoadedDirective, table: DirectiveTable, build: ServiceNginxBuild, open: boolean): DirectiveVerdict[] {
+  const { directive, context } = loaded;
+  const name = directive.name;
+  const entry = table.lookup(name);
+  if (entry === undefined) {
+    const why = table.whyMissing(name);
+    if (why?.kind === 'removed') return [{ kind: 'removed', loaded, lastVersion: why.lastVersion }];
+    if (why?.kind === 'added-later') return [{ kind: 'added-later', loaded, firstVersion: why.firstVersion }];
+    if (open || (why !== undefined && build.modulesAreGuess)) return [];
+    return [{ kind: 'unknown', loaded, why, suggestion: table.closestDirective(name, context) }];
+  }
+  const declaration = table.declarationIn(name, context);
+  // nginx-syntax judges where the directives its own table knows may stand, and their arguments
+  const ownedBySyntax = directiveSignatures(name) !== undefined;
+  if (declaration === undefined) {
+    if (open || ownedBySyntax) return [];
+    const contexts = [...new Set(entry.declarations.flatMap((candidate) => candidate.contexts))];
+    return [{ kind: 'not-allowed', loaded, contexts }];
+  }
+  const verdicts: DirectiveVerdict[] = [];
+  const problem = ownedBySyntax ? undefined : usageProblem(declaration, directive);
+  if (problem !== undefined) return [{ kind: 'usage', loaded, problem, declaration }];
+  if (declaration.deprecated !== undefined) verdicts.push({ kind: 'deprecated', loaded, declaration, deprecation: declaration.deprecated });
+  for (const parameter of declaration.deprecatedParameters) {
+    // only the warnings: `invalid parameter "spdy"` is an error, and nginx-syntax's business
+    if (!parameter.message.includes('deprecated')) continue;
+    const argument = directive.args.find((candidate) => candidate.value === parameter.parameter);
+    if (argument !== undefined) verdicts.push({ kind: 'deprecated-parameter', loaded, argument, message: parameter.message });
+  }
+  return verdicts;
+}
+
+function computeServiceDirectives(service: DeployedService): ServiceDirectives | undefined {
+  const nginx = service.nginx;
+  const build = nginx?.build;
+  const configuration = nginx?.configuration;
+  if (nginx === undefined || build === undefined || configuration === undefined) return undefined;
+  const directives = loadedDirectives(configuration);
+  const mainDirectives = directives.filter((loaded) => loaded.context === 'main');
+  const loadedModules = mainDirectives.flatMap(({ directive }) =>
+    directive.name === 'load_module' && directive.args.length === 1 ? [directive.args[0].value] : [],
+  );
+  const table = directiveTableFor(build.build, { loadedModules });
+  const open =
+    table.mayHaveUnknownDirectives ||
+    mainDirectives.some((loaded) => includesUnseenFiles(service, nginx.mainConfigurationPath, loaded, configuration.includes));
+  const reportedBySyntax = statementsWithSyntaxErrors(directives);
+  // a file nginx-syntax finds broken may be read otherwise by nginx from its error on
+  const brokenFiles = new Set(directives.filter(({ file }) => file.errors.some((error) => error.kind === 'syntax')).map(({ file }) => file));
+  const verdicts: DirectiveVerdict[] = [];
+  for (const loaded of directives) {
+    const { directive, file } = loaded;
+    if (brokenFiles.has(file) || directive.name.includes('$')) continue;
+    if (reportedBySyntax.has(`${file.path}\0${directive.nameSpan.startLine}:${directive.nameSpan.startCharacter}`)) continue;
+    verdicts.push(...judge(loaded, table, build, open));
+  }
+  return { build, table, open, loadedModules, directives, verdicts };
+}
+
+const answers = new WeakMap<DeployedService, ServiceDirectives | undefined>();
+
+/** The directive verdicts of an nginx service whose build certboot knows; undefined for any other service. */
+export function serviceDirectives(service: DeployedService): ServiceDirectives | undefined {
+  return remember(answers, service, () => computeServiceDirectives(service));
+}
+
+/**
+ * The build in a message: "`nginx:1.27-alpine` (nginx 1.27.5)", "the Dockerfile's base image
+ * `nginx:1.25` (nginx 1.25.5)", "nginx on a host (certboot assumes Debian 12's nginx 1.22.1)".
+ */
+export function describeBuild(build: ServiceNginxBuild): string {
+  const description = build.build.description;
+  if (build.origin.kind === 'host') return description;
+  const image = build.origin.image;
+  const named = description.startsWith(image) ? `\`${image}\`${description.slice(image.length)}` : description;
+  return build.origin.kind === 'dockerfile' ? `the Dockerfile's base image ${named}` : named;
+}
+
+/** Where the build is named: compose's `image:` or the Dockerfile's FROM, for a finding's related locations. */
+export function buildRelated(build: ServiceNginxBuild): RelatedLocation[] {
+  const origin = build.origin;
+  if (origin.kind === 'host' || origin.location === undefined) return [];
+  const message = origin.kind === 'image' ? `the image, nginx ${build.build.version}` : `the image the Dockerfile is built FROM, nginx ${build.build.version}`;
+  return [{ ...origin.location, message: build.build.versionIsGuess ? `${message} (a guess)` : message }];
+}
+
+/** A verdict of one kind, where the repository holds the statement. */
+export interface LocatedVerdict<Kind extends DirectiveVerdict['kind']> {
+  readonly service: DeployedService;
+  readonly directives: ServiceDirectives;
+  readonly verdict: Extract<DirectiveVerdict, { kind: Kind }>;
+  /** The directive's name, or the parameter a `deprecated-parameter` verdict is about. */
+  readonly location: SourceLocation;
+}
+
+/**
+ * The verdicts of one kind over every nginx service of the deployment, each place once per
+ * service (a file included twice is judged twice), in files of the repository only: a statement
+ * of the image's own files is nothing its user can change.
+ */
+export function locatedVerdicts<Kind extends DirectiveVerdict['kind']>(deployment: Deployment, kind: Kind): LocatedVerdict<Kind>[] {
+  const located: LocatedVerdict<Kind>[] = [];
+  for (const service of deployment.projects.flatMap((project) => project.services)) {
+    const directives = serviceDirectives(service);
+    if (directives === undefined) continue;
+    const reported = new Set<string>();
+    for (const verdict of directives.verdicts) {
+      if (verdict.kind !== kind) continue;
+      const span = verdict.kind === 'deprecated-parameter' ? verdict.argument.span : verdict.loaded.directive.nameSpan;
+      const location = hostLocation(service.view, verdict.loaded.file, span);
+      if (location === undefined) continue;
+      const key = `${location.file}:${location.range.start.line}:${location.range.start.character}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      located.push({ service, directives, verdict: verdict as Extract<DirectiveVerdict, { kind: Kind }>, location });
+    }
+  }
+  return located;
+}

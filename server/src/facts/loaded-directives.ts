@@ -1,0 +1,62 @@
+import { type BlockContext, directiveContextOf } from '../languages/nginx/analyzer';
+import { BlockContexts } from '../languages/nginx/block-contexts';
+import type { ConfigurationFile, NginxConfiguration } from '../languages/nginx/configuration';
+import type { DirectiveContext } from '../languages/nginx/directives';
+import type { NginxDirective } from '../languages/nginx/syntax-tree';
+
+/** One directive of a loaded configuration, where nginx meets it. */
+export interface LoadedDirective {
+  readonly directive: NginxDirective;
+  /** The file it is written in. */
+  readonly file: ConfigurationFile;
+  /** The block it stands in, as nginx's command table names it (`server`, `location-if`…). */
+  readonly context: DirectiveContext;
+  /** The block directives around it, outermost first, across includes: `http`, `server`, `location`… */
+  readonly enclosing: readonly NginxDirective[];
+}
+
+/** How deep includes may nest before the walk stops (nginx itself has no limit but its stack). */
+const maximumIncludeDepth = 64;
+
+/**
+ * Every directive of a loaded configuration in the order nginx reads them: each `include` is
+ * followed where it stands, with the context of that place, so a file included twice is met
+ * twice (once per context). Directives in blocks whose bodies are not directives (`map`, `types`,
+ * `geo`, `*_by_lua_block`…) or in a context certboot cannot tell (a block of an unknown
+ * directive, a snippet whose includer is unknown) are left out: nginx does not look them up in
+ * its command table, or certboot cannot say where they stand.
+ */
+export function loadedDirectives(configuration: NginxConfiguration): LoadedDirective[] {
+  const found: LoadedDirective[] = [];
+  const contexts = new BlockContexts();
+  const main = configuration.files[0];
+  // a snippet read on its own: where it stands is unknown
+  if (main?.context === undefined) return found;
+  // the files being walked, innermost last: an include cycle (reported by the loader) stops here
+  const walking: ConfigurationFile[] = [];
+  const walkFile = (file: ConfigurationFile, context: BlockContext, enclosing: readonly NginxDirective[]): void => {
+    if (walking.includes(file) || walking.length >= maximumIncludeDepth) return;
+    walking.push(file);
+    walk(file, file.syntax.directives, context, enclosing);
+    walking.pop();
+  };
+  const walk = (file: ConfigurationFile, directives: readonly NginxDirective[], context: BlockContext, enclosing: readonly NginxDirective[]): void => {
+    const contextName = directiveContextOf(context);
+    if (contextName === undefined) return;
+    for (const directive of directives) {
+      found.push({ directive, file, context: contextName, enclosing });
+      const included = configuration.includes.get(directive);
+      if (included !== undefined) {
+        for (const index of included) {
+          const target = configuration.files[index];
+          if (target !== undefined) walkFile(target, context, enclosing);
+        }
+      }
+      if (directive.block !== undefined && directive.block.length > 0) {
+        walk(file, directive.block, contexts.enter(context, directive.name), [...enclosing, directive]);
+      }
+    }
+  };
+  walkFile(main, main.context, []);
+  return found;
+}

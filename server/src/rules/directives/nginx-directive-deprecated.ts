@@ -1,0 +1,65 @@
+import { buildRelated, describeBuild, type LocatedVerdict, locatedVerdicts } from '../../facts/directive-verdicts';
+import { describeNginx } from '../../facts/nginx-names';
+import { listenHttp2ToDirective, removeDirective, renameDirective, sslDirectiveToListens, type TextOf } from '../../fixes/nginx-directive-fixes';
+import type { Fix } from '../../text/findings';
+import { readTextFile } from '../../workspace/text-files';
+import type { Rule, RuleFinding } from '../rule';
+
+/** The modern form: `listen … ssl` for `ssl on`, nothing for a directive nginx ignores, the directive nginx names for the rest. */
+function directiveFix({ service, directives, verdict }: LocatedVerdict<'deprecated'>, textOf: TextOf): Fix | undefined {
+  const { loaded, deprecation } = verdict;
+  const name = loaded.directive.name;
+  if (name === 'ssl') return sslDirectiveToListens(service, loaded, directives.directives, textOf);
+  if (deprecation.ignored) {
+    const edits = removeDirective(service, loaded, textOf);
+    return edits === undefined ? undefined : { title: `Remove \`${name}\` (nginx ignores it)`, edits, preferred: true, safe: true };
+  }
+  const replacement = deprecation.replacement;
+  if (replacement === undefined || !/^\w+$/.test(replacement)) return undefined;
+  const edits = renameDirective(service, loaded, replacement, textOf);
+  return edits === undefined ? undefined : { title: `Change to \`${replacement}\``, edits, preferred: true };
+}
+
+/** What becomes of the directive: removed in a later version, or no effect at all. */
+function consequence(verdict: LocatedVerdict<'deprecated'>['verdict']): string {
+  const { deprecation, declaration } = verdict;
+  if (declaration.until !== undefined) return ` nginx removed it after ${declaration.until}: with a newer image, nginx does not start.`;
+  return deprecation.ignored ? ' It has no effect.' : '';
+}
+
+export const nginxDirectiveDeprecated: Rule = {
+  id: 'nginx-directive-deprecated',
+  category: 'directives',
+  scope: 'project',
+  fixable: 'sometimes',
+  defaultSeverity: 'warning',
+  summary: "nginx of the service's image warns that a directive or parameter is deprecated or obsolete (`ssl on`, `listen … http2` from 1.25.1 on)",
+  check({ deployment, fileSystem }) {
+    const textOf = (file: string) => readTextFile(fileSystem, file);
+    const subject = (located: { service: LocatedVerdict<'deprecated'>['service']; directives: LocatedVerdict<'deprecated'>['directives'] }) =>
+      `${describeNginx(located.service, deployment.workspaceRoot)} ${located.directives.build.build.versionIsGuess ? 'may warn' : 'warns'}`;
+    const findings: RuleFinding[] = locatedVerdicts(deployment, 'deprecated').map((located) => {
+      const fix = directiveFix(located, textOf);
+      return {
+        message: `${subject(located)} \`[warn] ${located.verdict.deprecation.message}\` (the service runs ${describeBuild(located.directives.build)}).${consequence(located.verdict)}`,
+        location: located.location,
+        related: buildRelated(located.directives.build),
+        fixes: fix === undefined ? [] : [fix],
+      };
+    });
+    for (const located of locatedVerdicts(deployment, 'deprecated-parameter')) {
+      const { service, directives, verdict } = located;
+      const fix =
+        verdict.loaded.directive.name === 'listen' && verdict.argument.value === 'http2'
+          ? listenHttp2ToDirective(service, verdict.loaded, directives.directives, textOf)
+          : undefined;
+      findings.push({
+        message: `${subject(located)} \`[warn] ${verdict.message}\` (the service runs ${describeBuild(directives.build)}).`,
+        location: located.location,
+        related: buildRelated(directives.build),
+        fixes: fix === undefined ? [] : [fix],
+      });
+    }
+    return findings;
+  },
+};
