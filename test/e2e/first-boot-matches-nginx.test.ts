@@ -24,38 +24,11 @@ import { fixturesRoot } from '../support/paths';
 import { runContainer, startContainer, stopAllContainers, type CommandResult, type Mount, type RunningContainer } from './support/container';
 import { firstBootLayout, replaceRange, type FirstBootLayout } from './support/first-boot-file-system';
 import { differences, snapshotHostPaths, watchedHostPaths } from './support/host-state';
+import { firstEmergency, imageOf, nginxCommand } from './support/nginx-command';
 import { removeTemporaryDirectories } from './support/temporary';
 
 const ruleId = 'missing-certificate-on-first-boot';
 const ruleDirectories = ['missing-certificate-on-first-boot', 'restart-loop-on-first-boot'].map((name) => join(fixturesRoot, 'rules', name));
-
-// The official image runs nginx's master as root and its workers as `user nginx;`, a
-// user Debian lacks. Rather than edit the image's nginx.conf, the container gets the
-// user in its own copy-on-write /etc/passwd (the official image's uid and gid, 101),
-// so the configuration nginx reads is byte for byte what the engine analyzed.
-const withNginxUser = [
-  '/bin/sh',
-  '-c',
-  `grep -q '^nginx:' /etc/group || echo 'nginx:x:101:' >> /etc/group
-grep -q '^nginx:' /etc/passwd || echo 'nginx:x:101:101:nginx user:/nonexistent:/usr/sbin/nologin' >> /etc/passwd
-exec "$@"`,
-  'with-nginx-user',
-];
-
-interface Emergency {
-  message: string;
-  /** nginx appends the configuration position for errors it finds while parsing. */
-  file?: string;
-  line?: number;
-}
-
-/** The first `[emerg]` line, in the error-log format Debian's build writes to stderr at start-up. */
-function firstEmergency(stderr: string): Emergency | undefined {
-  const match = /\[emerg\] (?:\d+#\d+: )?(.*?)(?: in (\/\S+):(\d+))?$/m.exec(stderr);
-  if (match === null) return undefined;
-  const [, message = '', file, line] = match;
-  return file === undefined ? { message } : { message, file, line: Number(line) };
-}
 
 /** What the finding says nginx prints: "nginx exits with `[emerg] …`". */
 function quotedEmergency(finding: Finding): string | undefined {
@@ -114,20 +87,6 @@ function renderTemplates(service: DeployedService, layout: FirstBootLayout): voi
 
 /** The images whose files the layout knows: Debian's nginx runs their configuration. */
 const bootableImages = new Set(['official', 'openresty']);
-
-function imageOf(service: DeployedService): 'official' | 'openresty' {
-  return service.nginx?.imageKind === 'openresty' ? 'openresty' : 'official';
-}
-
-/**
- * nginx as the service starts it: `-c` when its command names another main configuration;
- * for openresty also the prefix its build has compiled in.
- */
-function nginxCommand(service: DeployedService, ...extra: string[]): string[] {
-  const main = service.nginx?.mainConfigurationPath ?? '/etc/nginx/nginx.conf';
-  const prefix = imageOf(service) === 'openresty' ? ['-p', service.nginx?.prefix ?? '/'] : [];
-  return [...withNginxUser, 'nginx', ...prefix, ...(main === '/etc/nginx/nginx.conf' ? [] : ['-c', main]), ...extra];
-}
 
 async function nginxTest(service: DeployedService, mounts: Mount[], hostnames: string[]): Promise<CommandResult> {
   return runContainer({ command: nginxCommand(service, '-t'), mounts, hostnames });
