@@ -100,19 +100,20 @@ function includesUnseenFiles(
   return service.view.firstBootState(known).state === 'unknown';
 }
 
-/** The statements nginx-syntax reports, by where their names start: one finding per statement. */
-function statementsWithSyntaxErrors(directives: readonly LoadedDirective[]): Set<string> {
-  const reported = new Set<string>();
-  const seen = new Set<LoadedDirective['file']>();
+/** The statements nginx-syntax reports, per file, by where their names start (line:character): one finding per statement. */
+function statementsWithSyntaxErrors(directives: readonly LoadedDirective[]): Map<LoadedDirective['file'], Set<string>> {
+  const reported = new Map<LoadedDirective['file'], Set<string>>();
   for (const { file } of directives) {
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const error of file.errors) reported.add(`${file.path}\0${error.span.startLine}:${error.span.startCharacter}`);
+    if (file.errors.length === 0 || reported.has(file)) continue;
+    reported.set(file, new Set(file.errors.map((error) => `${error.span.startLine}:${error.span.startCharacter}`)));
   }
   return reported;
 }
 
-function judge(loaded: LoadedDirective, table: DirectiveTable, build: ServiceNginxBuild, open: boolean): DirectiveVerdict[] {
+/** What most statements get: no verdict (shared, so a big configuration allocates nothing for them). */
+const noVerdicts: readonly DirectiveVerdict[] = [];
+
+function judge(loaded: LoadedDirective, table: DirectiveTable, build: ServiceNginxBuild, open: boolean): readonly DirectiveVerdict[] {
   const { directive, context } = loaded;
   const name = directive.name;
   const entry = table.lookup(name);
@@ -120,20 +121,21 @@ function judge(loaded: LoadedDirective, table: DirectiveTable, build: ServiceNgi
     const why = table.whyMissing(name);
     if (why?.kind === 'removed') return [{ kind: 'removed', loaded, lastVersion: why.lastVersion }];
     if (why?.kind === 'added-later') return [{ kind: 'added-later', loaded, firstVersion: why.firstVersion }];
-    if (open || (why !== undefined && build.modulesAreGuess)) return [];
+    if (open || (why !== undefined && build.modulesAreGuess)) return noVerdicts;
     return [{ kind: 'unknown', loaded, why, suggestion: table.closestDirective(name, context) }];
   }
   const declaration = table.declarationIn(name, context);
   // nginx-syntax judges where the directives its own table knows may stand, and their arguments
   const ownedBySyntax = directiveSignatures(name) !== undefined;
   if (declaration === undefined) {
-    if (open || ownedBySyntax) return [];
+    if (open || ownedBySyntax) return noVerdicts;
     const contexts = [...new Set(entry.declarations.flatMap((candidate) => candidate.contexts))];
     return [{ kind: 'not-allowed', loaded, contexts }];
   }
-  const verdicts: DirectiveVerdict[] = [];
   const problem = ownedBySyntax ? undefined : usageProblem(declaration, directive);
   if (problem !== undefined) return [{ kind: 'usage', loaded, problem, declaration }];
+  if (declaration.deprecated === undefined && declaration.deprecatedParameters.length === 0) return noVerdicts;
+  const verdicts: DirectiveVerdict[] = [];
   if (declaration.deprecated !== undefined) verdicts.push({ kind: 'deprecated', loaded, declaration, deprecation: declaration.deprecated });
   for (const parameter of declaration.deprecatedParameters) {
     // only the warnings: `invalid parameter "spdy"` is an error, and nginx-syntax's business
@@ -159,14 +161,17 @@ function computeServiceDirectives(service: DeployedService): ServiceDirectives |
     table.mayHaveUnknownDirectives ||
     mainDirectives.some((loaded) => includesUnseenFiles(service, nginx.mainConfigurationPath, loaded, configuration.includes));
   const reportedBySyntax = statementsWithSyntaxErrors(directives);
-  // a file nginx-syntax finds broken may be read otherwise by nginx from its error on
-  const brokenFiles = new Set(directives.filter(({ file }) => file.errors.some((error) => error.kind === 'syntax')).map(({ file }) => file));
   const verdicts: DirectiveVerdict[] = [];
   for (const loaded of directives) {
     const { directive, file } = loaded;
-    if (brokenFiles.has(file) || directive.name.includes('$')) continue;
-    if (reportedBySyntax.has(`${file.path}\0${directive.nameSpan.startLine}:${directive.nameSpan.startCharacter}`)) continue;
-    verdicts.push(...judge(loaded, table, build, open));
+    if (directive.name.includes('$')) continue;
+    const reported = reportedBySyntax.get(file);
+    if (reported !== undefined) {
+      // a file nginx-syntax finds broken may be read otherwise by nginx from its error on
+      if (file.errors.some((error) => error.kind === 'syntax')) continue;
+      if (reported.has(`${directive.nameSpan.startLine}:${directive.nameSpan.startCharacter}`)) continue;
+    }
+    for (const verdict of judge(loaded, table, build, open)) verdicts.push(verdict);
   }
   return { build, table, open, loadedModules, directives, verdicts };
 }
