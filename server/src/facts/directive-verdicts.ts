@@ -5,7 +5,7 @@ import { type DirectiveDeclaration, type DirectiveTable, directiveTableFor, type
 import type { DeprecationData } from '../languages/nginx/directive-tables/format';
 import { hasGlobMagic } from '../languages/nginx/glob';
 import { isLuaBlockDirective } from '../languages/nginx/lexer';
-import type { NginxArgument, NginxDirective } from '../languages/nginx/syntax-tree';
+import { type NginxArgument, type NginxDirective, TextSpan } from '../languages/nginx/syntax-tree';
 import type { DeployedService, Deployment } from '../model/deployment';
 import { hostLocation } from '../model/locations';
 import type { SourceLocation } from '../text/source-location';
@@ -105,7 +105,9 @@ function statementsWithSyntaxErrors(directives: readonly LoadedDirective[]): Map
   const reported = new Map<LoadedDirective['file'], Set<string>>();
   for (const { file } of directives) {
     if (file.errors.length === 0 || reported.has(file)) continue;
-    reported.set(file, new Set(file.errors.map((error) => `${error.span.startLine}:${error.span.startCharacter}`)));
+    // a statement over several lines is reported at its last line, with where it starts as related place
+    const starts = file.errors.flatMap((error) => [error.span, ...(error.related === undefined ? [] : [error.related.span])]);
+    reported.set(file, new Set(starts.map((span) => `${span.startLine}:${span.startCharacter}`)));
   }
   return reported;
 }
@@ -208,8 +210,28 @@ export interface LocatedVerdict<Kind extends DirectiveVerdict['kind']> {
   readonly service: DeployedService;
   readonly directives: ServiceDirectives;
   readonly verdict: Extract<DirectiveVerdict, { kind: Kind }>;
-  /** The directive's name, or the parameter a `deprecated-parameter` verdict is about. */
+  /**
+   * Where nginx reports it: the directive's name, or, for a statement over several lines, its last
+   * line up to the `;` (nginx counts the line it has read to); the parameter of a
+   * `deprecated-parameter` verdict.
+   */
   readonly location: SourceLocation;
+  /** Where a statement over several lines starts, for the finding's related locations. */
+  readonly related: readonly RelatedLocation[];
+}
+
+/**
+ * For a statement over several lines, the span nginx's line points at, as nginx-syntax reports
+ * it: the first token of the line of its `;`, through the `;`. undefined when that is the name's
+ * line (a block's `{` is not kept by the parser: a block directive is reported at its name).
+ */
+function nginxSpan(directive: NginxDirective): TextSpan | undefined {
+  const span = directive.span;
+  if (directive.block !== undefined || span.endLine === directive.nameSpan.startLine) return undefined;
+  const first = directive.args.find((argument) => argument.span.startLine === span.endLine);
+  return first === undefined
+    ? new TextSpan(span.endLine, Math.max(0, span.endCharacter - 1), span.endLine, span.endCharacter)
+    : new TextSpan(first.span.startLine, first.span.startCharacter, span.endLine, span.endCharacter);
 }
 
 /**
@@ -225,13 +247,17 @@ export function locatedVerdicts<Kind extends DirectiveVerdict['kind']>(deploymen
     const reported = new Set<string>();
     for (const verdict of directives.verdicts) {
       if (verdict.kind !== kind) continue;
-      const span = verdict.kind === 'deprecated-parameter' ? verdict.argument.span : verdict.loaded.directive.nameSpan;
-      const location = hostLocation(service.view, verdict.loaded.file, span);
+      const { directive, file } = verdict.loaded;
+      const lastLine = verdict.kind === 'deprecated-parameter' ? undefined : nginxSpan(directive);
+      const span = verdict.kind === 'deprecated-parameter' ? verdict.argument.span : (lastLine ?? directive.nameSpan);
+      const location = hostLocation(service.view, file, span);
       if (location === undefined) continue;
       const key = `${location.file}:${location.range.start.line}:${location.range.start.character}`;
       if (reported.has(key)) continue;
       reported.add(key);
-      located.push({ service, directives, verdict: verdict as Extract<DirectiveVerdict, { kind: Kind }>, location });
+      const start = lastLine === undefined ? undefined : hostLocation(service.view, file, directive.nameSpan);
+      const related = start === undefined ? [] : [{ ...start, message: `the "${directive.name}" directive starts here` }];
+      located.push({ service, directives, verdict: verdict as Extract<DirectiveVerdict, { kind: Kind }>, location, related });
     }
   }
   return located;

@@ -43,7 +43,7 @@ export const nginxDirectiveDeprecated: Rule = {
       return {
         message: `${subject(located)} \`[warn] ${located.verdict.deprecation.message}\` (the service runs ${describeBuild(located.directives.build)}).${consequence(located.verdict)}`,
         location: located.location,
-        related: buildRelated(located.directives.build),
+        related: [...located.related, ...buildRelated(located.directives.build)],
         fixes: fix === undefined ? [] : [fix],
       };
     });
@@ -56,7 +56,7 @@ export const nginxDirectiveDeprecated: Rule = {
       findings.push({
         message: `${subject(located)} \`[warn] ${verdict.message}\` (the service runs ${describeBuild(directives.build)}).`,
         location: located.location,
-        related: buildRelated(directives.build),
+        related: [...located.related, ...buildRelated(directives.build)],
         fixes: fix === undefined ? [] : [fix],
       });
     }

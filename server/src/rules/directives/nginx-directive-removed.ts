@@ -20,7 +20,7 @@ export const nginxDirectiveRemoved: Rule = {
   summary: "a directive nginx removed before the version the service's image runs (`ssl on` from 1.25.1 on), so it refuses to start",
   check({ deployment, fileSystem }) {
     const textOf = (file: string) => readTextFile(fileSystem, file);
-    return locatedVerdicts(deployment, 'removed').map(({ service, directives, verdict, location }) => {
+    return locatedVerdicts(deployment, 'removed').map(({ service, directives, verdict, location, related }) => {
       const { build } = directives;
       const guess = build.build.versionIsGuess;
       const name = verdict.loaded.directive.name;
@@ -32,7 +32,7 @@ export const nginxDirectiveRemoved: Rule = {
           `nginx ${nextVersion(verdict.lastVersion)} removed \`${name}\`, and the service runs ${describeBuild(build)}.` +
           (name === 'ssl' ? ' TLS is the `ssl` parameter of `listen` now.' : ''),
         location,
-        related: buildRelated(build),
+        related: [...related, ...buildRelated(build)],
         fixes: fix === undefined ? [] : [fix],
       };
     });

@@ -13,7 +13,7 @@ export const nginxDirectiveTooNew: Rule = {
   summary: "a directive nginx added after the version the service's image runs (`http2 on` before 1.25.1), so it refuses to start",
   check({ deployment, fileSystem }) {
     const textOf = (file: string) => readTextFile(fileSystem, file);
-    return locatedVerdicts(deployment, 'added-later').map(({ service, directives, verdict, location }) => {
+    return locatedVerdicts(deployment, 'added-later').map(({ service, directives, verdict, location, related }) => {
       const { build } = directives;
       const guess = build.build.versionIsGuess;
       const name = verdict.loaded.directive.name;
@@ -25,7 +25,7 @@ export const nginxDirectiveTooNew: Rule = {
           `nginx added \`${name}\` in ${verdict.firstVersion}, and the service runs ${describeBuild(build)}.` +
           (name === 'http2' ? ' Before 1.25.1, HTTP/2 is the `http2` parameter of `listen`.' : ''),
         location,
-        related: buildRelated(build),
+        related: [...related, ...buildRelated(build)],
         fixes: fix === undefined ? [] : [fix],
       };
     });

@@ -50,7 +50,7 @@ export const nginxDirectiveUsage: Rule = {
     "a directive nginx-syntax's table does not know, in a block where the image's nginx does not allow it or with arguments it does not take, so nginx refuses to start",
   check({ deployment }) {
     const findings: RuleFinding[] = [];
-    for (const { service, directives, verdict, location } of locatedVerdicts(deployment, 'not-allowed')) {
+    for (const { service, directives, verdict, location, related } of locatedVerdicts(deployment, 'not-allowed')) {
       const guess = directives.build.build.versionIsGuess;
       const name = verdict.loaded.directive.name;
       findings.push({
@@ -59,11 +59,11 @@ export const nginxDirectiveUsage: Rule = {
           `${describeNginx(service, deployment.workspaceRoot)} ${guess ? 'may exit' : 'exits'} with \`[emerg] "${name}" directive is not allowed here\`: ` +
           `in ${describeBuild(directives.build)}, \`${name}\` belongs in ${verdict.contexts.map(contextName).join(', ')}, not in ${contextName(verdict.loaded.context)}.`,
         location,
-        related: buildRelated(directives.build),
+        related: [...related, ...buildRelated(directives.build)],
         fixes: [],
       });
     }
-    for (const { service, directives, verdict, location } of locatedVerdicts(deployment, 'usage')) {
+    for (const { service, directives, verdict, location, related } of locatedVerdicts(deployment, 'usage')) {
       const guess = directives.build.build.versionIsGuess;
       findings.push({
         ...(guess ? { severity: 'warning' as const } : {}),
@@ -71,7 +71,7 @@ export const nginxDirectiveUsage: Rule = {
           `${describeNginx(service, deployment.workspaceRoot)} ${guess ? 'may exit' : 'exits'} with \`[emerg] ${verdict.problem}\`: ` +
           `in ${describeBuild(directives.build)}, \`${verdict.loaded.directive.name}\` takes ${takes(verdict.declaration.arguments, verdict.declaration.block)}.`,
         location,
-        related: buildRelated(directives.build),
+        related: [...related, ...buildRelated(directives.build)],
         fixes: [],
       });
     }

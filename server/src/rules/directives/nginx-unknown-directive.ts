@@ -33,7 +33,7 @@ export const nginxUnknownDirective: Rule = {
   summary: "nginx of the service's image has no such directive (a typo, or a module the image lacks or does not load), so it refuses to start",
   check({ deployment, fileSystem }) {
     const textOf = (file: string) => readTextFile(fileSystem, file);
-    return locatedVerdicts(deployment, 'unknown').map(({ service, directives, verdict, location }) => {
+    return locatedVerdicts(deployment, 'unknown').map(({ service, directives, verdict, location, related }) => {
       const fixes: Fix[] = [];
       if (verdict.suggestion !== undefined && verdict.why === undefined) {
         const edits = renameDirective(service, verdict.loaded, verdict.suggestion, textOf);
@@ -49,7 +49,7 @@ export const nginxUnknownDirective: Rule = {
       return {
         message: `${describeNginx(service, deployment.workspaceRoot)} exits with \`[emerg] unknown directive "${verdict.loaded.directive.name}"\`: ${explanation(verdict, describeBuild(directives.build))}`,
         location,
-        related: buildRelated(directives.build),
+        related: [...related, ...buildRelated(directives.build)],
         fixes,
       };
     });
