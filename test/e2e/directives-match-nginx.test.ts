@@ -12,7 +12,6 @@
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyzeWorkspace } from '../../server/src/engine/analyze-workspace';
 import { serviceDirectives } from '../../server/src/facts/directive-verdicts';
@@ -20,15 +19,13 @@ import { describeNginx } from '../../server/src/facts/nginx-names';
 import type { DeployedService } from '../../server/src/model/deployment';
 import type { Finding } from '../../server/src/text/findings';
 import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
-import { fixturesRoot } from '../support/paths';
-import { type CommandResult, runContainer, stopAllContainers } from './support/container';
+import { type CommandResult, runContainer } from './support/container';
 import { firstBootLayout } from './support/first-boot-file-system';
-import { differences, snapshotHostPaths, watchedHostPaths } from './support/host-state';
 import { firstEmergency, imageOf, type NginxMessage, nginxCommand, nginxMessages } from './support/nginx-command';
-import { removeTemporaryDirectories } from './support/temporary';
+import { fixtureName, keepHostAndFixturesUnchanged, ruleFixtureDirectories, ruleFixtureProjects } from './support/rule-fixtures';
 
 const ruleIds = ['nginx-unknown-directive', 'nginx-directive-removed', 'nginx-directive-too-new', 'nginx-directive-deprecated', 'nginx-directive-usage'];
-const ruleDirectories = ruleIds.map((id) => join(fixturesRoot, 'rules', id));
+const ruleDirectories = ruleFixtureDirectories(ruleIds);
 
 /** Where a host nginx's directory is mounted: nginx -t -c reads it there. */
 const hostConfiguration = '/fixture';
@@ -44,15 +41,6 @@ function debianNginxVersion(): string {
 function quoted(finding: Finding): { level: 'emerg' | 'warn'; message: string } | undefined {
   const match = /(?:exits with|warns) `\[(emerg|warn)\] ([^`]*)`/.exec(finding.message);
   return match === null ? undefined : { level: match[1] as 'emerg' | 'warn', message: match[2] as string };
-}
-
-function fixtureProjects(): string[] {
-  return ruleDirectories.flatMap((directory) =>
-    readdirSync(directory)
-      .sort()
-      .map((name) => join(directory, name))
-      .filter((path) => statSync(path).isDirectory()),
-  );
 }
 
 /**
@@ -114,26 +102,15 @@ function describeResult(result: CommandResult): string {
 
 describe('the rules on directives agree with real nginx where its release is the image’s', function () {
   this.timeout(60_000);
-  let hostBefore: Map<string, string>;
-  const watched = [...watchedHostPaths, ...ruleDirectories];
+  keepHostAndFixturesUnchanged(ruleDirectories);
   let debianVersion: string;
 
   before(() => {
-    hostBefore = snapshotHostPaths(watched);
     debianVersion = debianNginxVersion();
   });
 
-  afterEach(async () => {
-    await stopAllContainers();
-    removeTemporaryDirectories();
-  });
-
-  after(() => {
-    assert.deepEqual(differences(hostBefore, snapshotHostPaths(watched)), [], 'neither the host nor the fixtures may change');
-  });
-
-  for (const directory of fixtureProjects()) {
-    const fixture = directory.slice(join(fixturesRoot, 'rules').length + 1);
+  for (const directory of ruleFixtureProjects(ruleDirectories)) {
+    const fixture = fixtureName(directory);
     it(fixture, async () => {
       const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);
       assert.deepEqual(analysis.internalErrors, []);

@@ -20,15 +20,13 @@ import type { DeployedService } from '../../server/src/model/deployment';
 import { templateDirectory, templateOutputDirectory, templateSuffix } from '../../server/src/model/official-nginx-image';
 import type { Finding } from '../../server/src/text/findings';
 import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
-import { fixturesRoot } from '../support/paths';
-import { runContainer, startContainer, stopAllContainers, type CommandResult, type Mount, type RunningContainer } from './support/container';
+import { runContainer, startContainer, type CommandResult, type Mount, type RunningContainer } from './support/container';
 import { firstBootLayout, replaceRange, type FirstBootLayout } from './support/first-boot-file-system';
-import { differences, snapshotHostPaths, watchedHostPaths } from './support/host-state';
 import { firstEmergency, imageOf, nginxCommand } from './support/nginx-command';
-import { removeTemporaryDirectories } from './support/temporary';
+import { fixtureName, keepHostAndFixturesUnchanged, ruleFixtureDirectories, ruleFixtureProjects } from './support/rule-fixtures';
 
 const ruleId = 'missing-certificate-on-first-boot';
-const ruleDirectories = ['missing-certificate-on-first-boot', 'restart-loop-on-first-boot'].map((name) => join(fixturesRoot, 'rules', name));
+const ruleDirectories = ruleFixtureDirectories(['missing-certificate-on-first-boot', 'restart-loop-on-first-boot']);
 
 /** What the finding says nginx prints: "nginx exits with `[emerg] …`". */
 function quotedEmergency(finding: Finding): string | undefined {
@@ -38,15 +36,6 @@ function quotedEmergency(finding: Finding): string | undefined {
 /** The rule names the service in its message; findings of other services are theirs to prove. */
 function findingsFor(service: DeployedService, findings: readonly Finding[]): Finding[] {
   return findings.filter((finding) => finding.ruleId === ruleId && finding.message.includes(`(service \`${service.name}\`)`));
-}
-
-function fixtureProjects(): string[] {
-  return ruleDirectories.flatMap((directory) =>
-    readdirSync(directory)
-      .sort()
-      .map((name) => join(directory, name))
-      .filter((path) => statSync(path).isDirectory()),
-  );
 }
 
 /** The host directory behind a container directory: the last mount that covers it. */
@@ -194,24 +183,10 @@ async function expectBoot(service: DeployedService, layout: FirstBootLayout, hos
 describe('missing-certificate-on-first-boot agrees with real nginx on every first-boot fixture', function () {
   // Up to four containers per service, each a few hundred milliseconds.
   this.timeout(120_000);
-  let hostBefore: Map<string, string>;
-  const watched = [...watchedHostPaths, ...ruleDirectories];
+  keepHostAndFixturesUnchanged(ruleDirectories);
 
-  before(() => {
-    hostBefore = snapshotHostPaths(watched);
-  });
-
-  afterEach(async () => {
-    await stopAllContainers();
-    removeTemporaryDirectories();
-  });
-
-  after(() => {
-    assert.deepEqual(differences(hostBefore, snapshotHostPaths(watched)), [], 'neither the host nor the fixtures may change');
-  });
-
-  for (const directory of fixtureProjects()) {
-    const fixture = directory.slice(join(fixturesRoot, 'rules').length + 1);
+  for (const directory of ruleFixtureProjects(ruleDirectories)) {
+    const fixture = fixtureName(directory);
     it(fixture, async () => {
       const started = performance.now();
       const analysis = await analyzeWorkspace(new DiskFileSystem([directory]), directory);

@@ -12,7 +12,8 @@ import type { SourceLocation } from '../text/source-location';
 import type { ServiceNginxBuild } from '../model/service-nginx-build';
 import { type LoadedDirective, loadedDirectives } from './loaded-directives';
 import { remember } from './per-service';
-import type { RelatedLocation } from '../text/findings';
+import type { Fix, RelatedLocation } from '../text/findings';
+import { describeNginx } from './nginx-names';
 
 /**
  * What nginx's command table says of each directive a service loads, for the build its image
@@ -261,4 +262,48 @@ export function locatedVerdicts<Kind extends DirectiveVerdict['kind']>(deploymen
     }
   }
   return located;
+}
+
+/** Where a verdict stands and whose it is, whatever its kind. */
+export type LocatedStatement = Omit<LocatedVerdict<DirectiveVerdict['kind']>, 'verdict'>;
+
+/** What nginx prints about a statement: `[emerg] …` (it exits) or `[warn] …`. */
+export interface NginxSays {
+  readonly level: 'emerg' | 'warn';
+  readonly text: string;
+  /** Whether the release decides it: with a guessed release, nginx "may" say it, and an error is a warning. */
+  readonly versionDependent: boolean;
+}
+
+/** A finding of a rule on directives, without its rule id: nginx's words, then what certboot knows, at the statement. */
+export interface DirectiveFinding {
+  readonly severity?: 'warning';
+  readonly message: string;
+  readonly location: SourceLocation;
+  readonly related: readonly RelatedLocation[];
+  readonly fixes: readonly Fix[];
+}
+
+/**
+ * "nginx (service `web`) exits with `[emerg] unknown directive "ssl"`: <explanation>", or "may
+ * exit" (a warning) when the build's release is a guess and the release decides it; the
+ * statement's start and the image as related places.
+ */
+export function directiveFinding(
+  located: LocatedStatement,
+  workspaceRoot: string,
+  says: NginxSays,
+  explanation: string,
+  fixes: readonly (Fix | undefined)[] = [],
+): DirectiveFinding {
+  const build = located.directives.build;
+  const may = says.versionDependent && build.build.versionIsGuess;
+  const verb = says.level === 'emerg' ? (may ? 'may exit with' : 'exits with') : may ? 'may warn' : 'warns';
+  return {
+    ...(may && says.level === 'emerg' ? { severity: 'warning' as const } : {}),
+    message: `${describeNginx(located.service, workspaceRoot)} ${verb} \`[${says.level}] ${says.text}\`${explanation}`,
+    location: located.location,
+    related: [...located.related, ...buildRelated(build)],
+    fixes: fixes.filter((fix): fix is Fix => fix !== undefined),
+  };
 }

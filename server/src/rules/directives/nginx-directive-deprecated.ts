@@ -1,9 +1,8 @@
-import { buildRelated, describeBuild, type LocatedVerdict, locatedVerdicts } from '../../facts/directive-verdicts';
-import { describeNginx } from '../../facts/nginx-names';
+import { describeBuild, directiveFinding, type LocatedStatement, type LocatedVerdict, locatedVerdicts } from '../../facts/directive-verdicts';
 import { listenHttp2ToDirective, removeDirective, renameDirective, sslDirectiveToListens, type TextOf } from '../../fixes/nginx-directive-fixes';
 import type { Fix } from '../../text/findings';
 import { readTextFile } from '../../workspace/text-files';
-import type { Rule, RuleFinding } from '../rule';
+import type { Rule } from '../rule';
 
 /** The modern form: `listen … ssl` for `ssl on`, nothing for a directive nginx ignores, the directive nginx names for the rest. */
 function directiveFix({ service, directives, verdict }: LocatedVerdict<'deprecated'>, textOf: TextOf): Fix | undefined {
@@ -36,30 +35,23 @@ export const nginxDirectiveDeprecated: Rule = {
   summary: "nginx of the service's image warns that a directive or parameter is deprecated or obsolete (`ssl on`, `listen … http2` from 1.25.1 on)",
   check({ deployment, fileSystem }) {
     const textOf = (file: string) => readTextFile(fileSystem, file);
-    const subject = (located: { service: LocatedVerdict<'deprecated'>['service']; directives: LocatedVerdict<'deprecated'>['directives'] }) =>
-      `${describeNginx(located.service, deployment.workspaceRoot)} ${located.directives.build.build.versionIsGuess ? 'may warn' : 'warns'}`;
-    const findings: RuleFinding[] = locatedVerdicts(deployment, 'deprecated').map((located) => {
-      const fix = directiveFix(located, textOf);
-      return {
-        message: `${subject(located)} \`[warn] ${located.verdict.deprecation.message}\` (the service runs ${describeBuild(located.directives.build)}).${consequence(located.verdict)}`,
-        location: located.location,
-        related: [...located.related, ...buildRelated(located.directives.build)],
-        fixes: fix === undefined ? [] : [fix],
-      };
+    const runs = (located: LocatedStatement) => ` (the service runs ${describeBuild(located.directives.build)}).`;
+    const directives = locatedVerdicts(deployment, 'deprecated').map((located) =>
+      directiveFinding(
+        located,
+        deployment.workspaceRoot,
+        { level: 'warn', text: located.verdict.deprecation.message, versionDependent: true },
+        runs(located) + consequence(located.verdict),
+        [directiveFix(located, textOf)],
+      ),
+    );
+    const parameters = locatedVerdicts(deployment, 'deprecated-parameter').map((located) => {
+      const { loaded, argument, message } = located.verdict;
+      const http2 = loaded.directive.name === 'listen' && argument.value === 'http2';
+      return directiveFinding(located, deployment.workspaceRoot, { level: 'warn', text: message, versionDependent: true }, runs(located), [
+        http2 ? listenHttp2ToDirective(located.service, loaded, located.directives.directives, textOf) : undefined,
+      ]);
     });
-    for (const located of locatedVerdicts(deployment, 'deprecated-parameter')) {
-      const { service, directives, verdict } = located;
-      const fix =
-        verdict.loaded.directive.name === 'listen' && verdict.argument.value === 'http2'
-          ? listenHttp2ToDirective(service, verdict.loaded, directives.directives, textOf)
-          : undefined;
-      findings.push({
-        message: `${subject(located)} \`[warn] ${verdict.message}\` (the service runs ${describeBuild(directives.build)}).`,
-        location: located.location,
-        related: [...located.related, ...buildRelated(directives.build)],
-        fixes: fix === undefined ? [] : [fix],
-      });
-    }
-    return findings;
+    return [...directives, ...parameters];
   },
 };

@@ -1,5 +1,4 @@
-import { buildRelated, describeBuild, locatedVerdicts } from '../../facts/directive-verdicts';
-import { describeNginx } from '../../facts/nginx-names';
+import { describeBuild, directiveFinding, locatedVerdicts } from '../../facts/directive-verdicts';
 import { sslDirectiveToListens } from '../../fixes/nginx-directive-fixes';
 import { nginxVersionsRead } from '../../languages/nginx/directive-tables/directive-table';
 import { readTextFile } from '../../workspace/text-files';
@@ -20,21 +19,18 @@ export const nginxDirectiveRemoved: Rule = {
   summary: "a directive nginx removed before the version the service's image runs (`ssl on` from 1.25.1 on), so it refuses to start",
   check({ deployment, fileSystem }) {
     const textOf = (file: string) => readTextFile(fileSystem, file);
-    return locatedVerdicts(deployment, 'removed').map(({ service, directives, verdict, location, related }) => {
-      const { build } = directives;
-      const guess = build.build.versionIsGuess;
-      const name = verdict.loaded.directive.name;
-      const fix = name === 'ssl' ? sslDirectiveToListens(service, verdict.loaded, directives.directives, textOf) : undefined;
-      return {
-        ...(guess ? { severity: 'warning' as const } : {}),
-        message:
-          `${describeNginx(service, deployment.workspaceRoot)} ${guess ? 'may exit' : 'exits'} with \`[emerg] unknown directive "${name}"\`: ` +
-          `nginx ${nextVersion(verdict.lastVersion)} removed \`${name}\`, and the service runs ${describeBuild(build)}.` +
-          (name === 'ssl' ? ' TLS is the `ssl` parameter of `listen` now.' : ''),
-        location,
-        related: [...related, ...buildRelated(build)],
-        fixes: fix === undefined ? [] : [fix],
-      };
+    return locatedVerdicts(deployment, 'removed').map((located) => {
+      const { loaded, lastVersion } = located.verdict;
+      const name = loaded.directive.name;
+      const ssl = name === 'ssl';
+      return directiveFinding(
+        located,
+        deployment.workspaceRoot,
+        { level: 'emerg', text: `unknown directive "${name}"`, versionDependent: true },
+        `: nginx ${nextVersion(lastVersion)} removed \`${name}\`, and the service runs ${describeBuild(located.directives.build)}.` +
+          (ssl ? ' TLS is the `ssl` parameter of `listen` now.' : ''),
+        [ssl ? sslDirectiveToListens(located.service, loaded, located.directives.directives, textOf) : undefined],
+      );
     });
   },
 };

@@ -1,7 +1,6 @@
-import { buildRelated, describeBuild, locatedVerdicts } from '../../facts/directive-verdicts';
-import { describeNginx } from '../../facts/nginx-names';
+import { describeBuild, directiveFinding, locatedVerdicts } from '../../facts/directive-verdicts';
 import type { ArgumentRule, DirectiveContext } from '../../languages/nginx/directives';
-import type { Rule, RuleFinding } from '../rule';
+import type { Rule } from '../rule';
 
 /** A context as nginx's documentation writes it: `if in location` for location-if. */
 function contextName(context: DirectiveContext): string {
@@ -49,32 +48,26 @@ export const nginxDirectiveUsage: Rule = {
   summary:
     "a directive nginx-syntax's table does not know, in a block where the image's nginx does not allow it or with arguments it does not take, so nginx refuses to start",
   check({ deployment }) {
-    const findings: RuleFinding[] = [];
-    for (const { service, directives, verdict, location, related } of locatedVerdicts(deployment, 'not-allowed')) {
-      const guess = directives.build.build.versionIsGuess;
-      const name = verdict.loaded.directive.name;
-      findings.push({
-        ...(guess ? { severity: 'warning' as const } : {}),
-        message:
-          `${describeNginx(service, deployment.workspaceRoot)} ${guess ? 'may exit' : 'exits'} with \`[emerg] "${name}" directive is not allowed here\`: ` +
-          `in ${describeBuild(directives.build)}, \`${name}\` belongs in ${verdict.contexts.map(contextName).join(', ')}, not in ${contextName(verdict.loaded.context)}.`,
-        location,
-        related: [...related, ...buildRelated(directives.build)],
-        fixes: [],
-      });
-    }
-    for (const { service, directives, verdict, location, related } of locatedVerdicts(deployment, 'usage')) {
-      const guess = directives.build.build.versionIsGuess;
-      findings.push({
-        ...(guess ? { severity: 'warning' as const } : {}),
-        message:
-          `${describeNginx(service, deployment.workspaceRoot)} ${guess ? 'may exit' : 'exits'} with \`[emerg] ${verdict.problem}\`: ` +
-          `in ${describeBuild(directives.build)}, \`${verdict.loaded.directive.name}\` takes ${takes(verdict.declaration.arguments, verdict.declaration.block)}.`,
-        location,
-        related: [...related, ...buildRelated(directives.build)],
-        fixes: [],
-      });
-    }
-    return findings;
+    const root = deployment.workspaceRoot;
+    const misplaced = locatedVerdicts(deployment, 'not-allowed').map((located) => {
+      const { loaded, contexts } = located.verdict;
+      const name = loaded.directive.name;
+      return directiveFinding(
+        located,
+        root,
+        { level: 'emerg', text: `"${name}" directive is not allowed here`, versionDependent: true },
+        `: in ${describeBuild(located.directives.build)}, \`${name}\` belongs in ${contexts.map(contextName).join(', ')}, not in ${contextName(loaded.context)}.`,
+      );
+    });
+    const misused = locatedVerdicts(deployment, 'usage').map((located) => {
+      const { loaded, problem, declaration } = located.verdict;
+      return directiveFinding(
+        located,
+        root,
+        { level: 'emerg', text: problem, versionDependent: true },
+        `: in ${describeBuild(located.directives.build)}, \`${loaded.directive.name}\` takes ${takes(declaration.arguments, declaration.block)}.`,
+      );
+    });
+    return [...misplaced, ...misused];
   },
 };

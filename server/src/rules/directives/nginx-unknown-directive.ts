@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
-import { buildRelated, describeBuild, type DirectiveVerdict, locatedVerdicts } from '../../facts/directive-verdicts';
-import { describeNginx } from '../../facts/nginx-names';
+import { describeBuild, type DirectiveVerdict, directiveFinding, locatedVerdicts } from '../../facts/directive-verdicts';
 import { loadModule, renameDirective } from '../../fixes/nginx-directive-fixes';
 import type { Fix } from '../../text/findings';
 import { readTextFile } from '../../workspace/text-files';
@@ -33,7 +32,8 @@ export const nginxUnknownDirective: Rule = {
   summary: "nginx of the service's image has no such directive (a typo, or a module the image lacks or does not load), so it refuses to start",
   check({ deployment, fileSystem }) {
     const textOf = (file: string) => readTextFile(fileSystem, file);
-    return locatedVerdicts(deployment, 'unknown').map(({ service, directives, verdict, location, related }) => {
+    return locatedVerdicts(deployment, 'unknown').map((located) => {
+      const { service, directives, verdict } = located;
       const fixes: Fix[] = [];
       if (verdict.suggestion !== undefined && verdict.why === undefined) {
         const edits = renameDirective(service, verdict.loaded, verdict.suggestion, textOf);
@@ -46,12 +46,14 @@ export const nginxUnknownDirective: Rule = {
           fixes.push({ title: `Add \`load_module ${verdict.why.file};\` at the top of ${posix.basename(main.path)}`, edits, preferred: true, safe: true });
         }
       }
-      return {
-        message: `${describeNginx(service, deployment.workspaceRoot)} exits with \`[emerg] unknown directive "${verdict.loaded.directive.name}"\`: ${explanation(verdict, describeBuild(directives.build))}`,
-        location,
-        related: [...related, ...buildRelated(directives.build)],
+      return directiveFinding(
+        located,
+        deployment.workspaceRoot,
+        // no release of nginx has the name, or the module is not in any release of the image
+        { level: 'emerg', text: `unknown directive "${verdict.loaded.directive.name}"`, versionDependent: false },
+        `: ${explanation(verdict, describeBuild(directives.build))}`,
         fixes,
-      };
+      );
     });
   },
 };
