@@ -238,12 +238,23 @@ function openrestyBuild(image: string, reference: ImageReference): NginxBuild | 
 
 /** The build an image runs, or undefined when certboot does not know the image. */
 export function nginxBuildOfImage(image: string): NginxBuild | undefined {
+  if (buildsOfImages.has(image)) return buildsOfImages.get(image);
   const reference = parseImageReference(image);
-  if (reference.repository === 'nginx') return officialBuild(image, reference, false);
-  if (reference.repository === 'nginxinc/nginx-unprivileged') return officialBuild(image, reference, true);
-  if (reference.repository === 'openresty/openresty') return openrestyBuild(image, reference);
-  return undefined;
+  const build =
+    reference.repository === 'nginx'
+      ? officialBuild(image, reference, false)
+      : reference.repository === 'nginxinc/nginx-unprivileged'
+        ? officialBuild(image, reference, true)
+        : reference.repository === 'openresty/openresty'
+          ? openrestyBuild(image, reference)
+          : undefined;
+  // every analysis asks again for the few images of a workspace
+  if (buildsOfImages.size >= 64) buildsOfImages.clear();
+  buildsOfImages.set(image, build);
+  return build;
 }
+
+const buildsOfImages = new Map<string, NginxBuild | undefined>();
 
 /**
  * What `nginx:mainline` / `nginx:stable` (and `latest`, `1`) meant on a date (YYYY-MM-DD), from
