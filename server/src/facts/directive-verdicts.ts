@@ -264,6 +264,10 @@ export function locatedVerdicts<Kind extends DirectiveVerdict['kind']>(deploymen
   return located;
 }
 
+function withoutSafe({ title, edits, preferred }: Fix): Fix {
+  return preferred === undefined ? { title, edits } : { title, edits, preferred };
+}
+
 /** Where a verdict stands and whose it is, whatever its kind. */
 export type LocatedStatement = Omit<LocatedVerdict<DirectiveVerdict['kind']>, 'verdict'>;
 
@@ -286,8 +290,8 @@ export interface DirectiveFinding {
 
 /**
  * "nginx (service `web`) exits with `[emerg] unknown directive "ssl"`: <explanation>", or "may
- * exit" (a warning) when the build's release is a guess and the release decides it; the
- * statement's start and the image as related places.
+ * exit" (a warning, its fixes not safe) when the build's release is a guess and the release
+ * decides it; the statement's start and the image as related places.
  */
 export function directiveFinding(
   located: LocatedStatement,
@@ -304,6 +308,7 @@ export function directiveFinding(
     message: `${describeNginx(located.service, workspaceRoot)} ${verb} \`[${says.level}] ${says.text}\`${explanation}`,
     location: located.location,
     related: [...located.related, ...buildRelated(build)],
-    fixes: fixes.filter((fix): fix is Fix => fix !== undefined),
+    // a fix for a guessed release could break the release really pulled: read it first
+    fixes: fixes.filter((fix): fix is Fix => fix !== undefined).map((fix) => (may && fix.safe ? withoutSafe(fix) : fix)),
   };
 }
