@@ -305,6 +305,35 @@ export interface FunctionSummary {
   readonly warnings: readonly Warning[];
   /** The body does nothing but print warnings and return: the directive is accepted and ignored. */
   readonly onlyWarns: boolean;
+  /** The functions it calls, by name. */
+  readonly calls: readonly string[];
+  /** Its calls of ngx_http_add_variable() and ngx_stream_add_variable(). */
+  readonly variableAdditions: readonly VariableAddition[];
+}
+
+/** `ngx_http_add_variable(cf, &name, flags)` in a function body. */
+export interface VariableAddition {
+  readonly type: 'http' | 'stream';
+  /** The name argument as source text without spaces: `&ngx_http_gzip_ratio`, `&value[1]`, `&v->name`. */
+  readonly name: string;
+  /** The flags argument as source text: `NGX_HTTP_VAR_CHANGEABLE`, `0`. */
+  readonly flags: string;
+  readonly line: number;
+}
+
+/** One entry of an `ngx_http_variable_t` (or `ngx_stream_variable_t`) array. */
+export interface VariableEntry {
+  readonly name: string;
+  /** The names or-ed together in the flags field: NGX_HTTP_VAR_PREFIX, NGX_HTTP_VAR_CHANGEABLE… (none for 0). */
+  readonly flags: readonly string[];
+  readonly guard: string | undefined;
+  readonly line: number;
+}
+
+export interface VariableArray {
+  readonly name: string;
+  readonly type: 'http' | 'stream';
+  readonly entries: readonly VariableEntry[];
 }
 
 export interface CSource {
@@ -312,6 +341,9 @@ export interface CSource {
   readonly modules: readonly ModuleDefinition[];
   readonly deprecatedPosts: readonly DeprecatedPost[];
   readonly functions: ReadonlyMap<string, FunctionSummary>;
+  readonly variableArrays: readonly VariableArray[];
+  /** `static ngx_str_t  name = ngx_string("…");` at file level: identifier → string. */
+  readonly staticStrings: ReadonlyMap<string, string>;
 }
 
 function readCommandArray(tokens: readonly Token[], open: number, array: string, file: string): { commands: CommandDeclaration[]; end: number } {
@@ -361,6 +393,60 @@ function readCommandArray(tokens: readonly Token[], open: number, array: string,
   }
   if (!terminated) throw new CSourceError(`${file}:${tokens[open].line}: the command array ${array} does not end with ngx_null_command`);
   return { commands, end: close };
+}
+
+/** `ngx_http_variable_t name[] = { { ngx_string("x"), set, get, data, flags, index }, …, ngx_http_null_variable };` */
+function readVariableArray(
+  tokens: readonly Token[],
+  open: number,
+  array: string,
+  type: 'http' | 'stream',
+  file: string,
+): { array: VariableArray; end: number } {
+  const close = matching(tokens, open, file);
+  const entries: VariableEntry[] = [];
+  let terminated = false;
+  let index = open + 1;
+  while (index < close) {
+    const token = tokens[index];
+    if (token.kind === 'identifier' && token.text === `ngx_${type}_null_variable`) {
+      terminated = true;
+      index++;
+      continue;
+    }
+    if (token.kind === 'punctuation' && token.text === ',') {
+      index++;
+      continue;
+    }
+    if (!(token.kind === 'punctuation' && token.text === '{')) {
+      throw new CSourceError(`${file}:${token.line}: unexpected "${token.text}" in the variable array ${array}`);
+    }
+    const entryClose = matching(tokens, index, file);
+    const inner = tokens.slice(index + 1, entryClose).filter((inside) => inside.alternative === token.alternative);
+    const fields = splitArguments(inner, 0, inner.length, file);
+    if (fields.length === 7 && fields[6].length === 0) fields.pop();
+    const where = `${file}:${token.line}`;
+    if (fields.length !== 6) throw new CSourceError(`${where}: a variable of ${array} has ${fields.length} fields, not 6`);
+    const nameText = sourceText(fields[0]);
+    if (nameText === 'ngx_null_string') {
+      terminated = true;
+      index = entryClose + 1;
+      continue;
+    }
+    if (terminated) throw new CSourceError(`${where}: a variable after the null variable in ${array}`);
+    if (fields[0].some((inside) => inside.guard !== token.guard) || fields[4].some((inside) => inside.guard !== token.guard)) {
+      throw new CSourceError(`${where}: an #if around the name or flags of a variable of ${array}`);
+    }
+    const name = /^ngx_string\((".*")\)$/.exec(nameText);
+    if (!name) throw new CSourceError(`${where}: the variable name is not ngx_string("…"): ${nameText}`);
+    const flagsText = sourceText(fields[4]);
+    const flags = flagsText === '0' ? [] : flagsText.split('|');
+    if (flags.some((flag) => !/^NGX_\w+$/.test(flag))) throw new CSourceError(`${where}: cannot read the variable flags ${flagsText}`);
+    entries.push({ name: JSON.parse(name[1]) as string, flags, guard: token.guard, line: token.line });
+    index = entryClose + 1;
+  }
+  if (!terminated) throw new CSourceError(`${file}:${tokens[open].line}: the variable array ${array} does not end with a null variable`);
+  return { array: { name: array, type, entries }, end: close };
 }
 
 function readModule(tokens: readonly Token[], open: number, name: string, file: string): ModuleDefinition {
@@ -419,12 +505,23 @@ function parameterAround(tokens: readonly Token[], bodyStart: number, at: number
 function readFunction(tokens: readonly Token[], name: string, open: number, file: string): { summary: FunctionSummary; end: number } {
   const close = matching(tokens, open, file);
   const warnings: Warning[] = [];
+  const calls = new Set<string>();
+  const variableAdditions: VariableAddition[] = [];
   let otherWork = false;
   for (let index = open + 1; index < close; index++) {
     const token = tokens[index];
     if (token.kind === 'identifier' && isToken(tokens[index + 1], '(')) {
       const callClose = matching(tokens, index + 1, file);
       const callArguments = splitArguments(tokens, index + 2, callClose, file);
+      if (!['if', 'return', 'sizeof', 'while', 'for', 'switch'].includes(token.text)) calls.add(token.text);
+      const addition = /^ngx_(http|stream)_add_variable$/.exec(token.text);
+      if (addition)
+        variableAdditions.push({
+          type: addition[1] as 'http' | 'stream',
+          name: sourceText(callArguments[1] ?? []),
+          flags: sourceText(callArguments[2] ?? []),
+          line: token.line,
+        });
       if (token.text === 'ngx_conf_log_error' && sourceText(callArguments[0] ?? []) === 'NGX_LOG_WARN') {
         const formatTokens = callArguments[3] ?? [];
         if (formatTokens.length === 0 || formatTokens.some((part) => part.kind !== 'string')) {
@@ -446,7 +543,7 @@ function readFunction(tokens: readonly Token[], name: string, open: number, file
     // an assignment other than `d = cmd->post` changes the configuration
     if (isToken(token, '=') && sourceText(tokens.slice(index + 1, index + 4)) !== 'cmd->post') otherWork = true;
   }
-  return { summary: { name, warnings, onlyWarns: !otherWork }, end: close };
+  return { summary: { name, warnings, onlyWarns: !otherWork, calls: [...calls], variableAdditions }, end: close };
 }
 
 /** Reads the command arrays, module definitions, deprecation posts and handler warnings of one C file. */
@@ -456,6 +553,8 @@ export function readCSource(source: string, file = 'source'): CSource {
   const modules: ModuleDefinition[] = [];
   const deprecatedPosts: DeprecatedPost[] = [];
   const functions = new Map<string, FunctionSummary>();
+  const variableArrays: VariableArray[] = [];
+  const staticStrings = new Map<string, string>();
   let depth = 0;
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
@@ -472,6 +571,31 @@ export function readCSource(source: string, file = 'source'): CSource {
       const read = readCommandArray(tokens, index + 5, next.text, file);
       commands.push(...read.commands);
       index = read.end;
+      continue;
+    }
+    // ngx_http_variable_t  name[] = { … };
+    const variableType = /^ngx_(http|stream)_variable_t$/.exec(token.text)?.[1] as 'http' | 'stream' | undefined;
+    if (variableType !== undefined && next?.kind === 'identifier' && isToken(afterName, '[')) {
+      if (!isToken(tokens[index + 3], ']') || !isToken(tokens[index + 4], '=') || !isToken(tokens[index + 5], '{')) {
+        throw new CSourceError(`${file}:${token.line}: cannot read the variable array ${next.text}`);
+      }
+      const read = readVariableArray(tokens, index + 5, next.text, variableType, file);
+      variableArrays.push(read.array);
+      index = read.end;
+      continue;
+    }
+    // static ngx_str_t  name = ngx_string("…");
+    if (
+      token.text === 'ngx_str_t' &&
+      next?.kind === 'identifier' &&
+      isToken(afterName, '=') &&
+      isToken(tokens[index + 3], 'ngx_string') &&
+      isToken(tokens[index + 4], '(') &&
+      tokens[index + 5]?.kind === 'string' &&
+      isToken(tokens[index + 6], ')')
+    ) {
+      staticStrings.set(next.text, tokens[index + 5].text);
+      index += 6;
       continue;
     }
     // ngx_module_t  name = { NGX_MODULE_V1, … };
@@ -495,5 +619,5 @@ export function readCSource(source: string, file = 'source'): CSource {
       }
     }
   }
-  return { commands, modules, deprecatedPosts, functions };
+  return { commands, modules, deprecatedPosts, functions, variableArrays, staticStrings };
 }

@@ -128,6 +128,8 @@ const nginxConfDeprecated: FunctionSummary = {
     },
   ],
   onlyWarns: true,
+  calls: [],
+  variableAdditions: [],
 };
 
 interface Deprecations {

@@ -1,5 +1,7 @@
 /**
- * Writes server/src/languages/nginx/directive-tables/directive-tables.json from C source:
+ * Writes server/src/languages/nginx/directive-tables/directive-tables.json, and beside it
+ * variable-tables.json (the variables of nginx's and njs's modules, see variable-table.ts), from
+ * C source:
  *
  *   npm run generate:nginx-directives -- --nginx <git dir of github.com/nginx/nginx> \
  *     [--njs <git dir of github.com/nginx/njs>] \
@@ -27,55 +29,79 @@ import { buildVersionTable, type Declaration, mergeVersions, type SourceFile, ty
 import { GitReader } from './git-reader';
 import { readOfficialImages } from './official-images';
 import { readOpenrestyRelease } from './openresty';
+import { buildVariableVersionTable, mergeVariableVersions, type VariableVersionTable } from './variable-table';
+import type { VariableSourceTable, VariableTablesData } from '../../server/src/languages/nginx/directive-tables/variable-tables-format';
 
 export const dataPath = join(resolve(__dirname, '..', '..'), 'server/src/languages/nginx/directive-tables/directive-tables.json');
+export const variableDataPath = join(resolve(__dirname, '..', '..'), 'server/src/languages/nginx/directive-tables/variable-tables.json');
 
 const parsed = new Map<string, ReturnType<typeof readCSource>>();
 
-/** The table of the C files below `directories` at `revision` that declare commands. */
-function versionTable(git: GitReader, revision: string, directories: readonly string[], label: string, leaveOut?: RegExp): VersionTable {
-  const files = [...git.files(revision, directories)].filter(([path]) => path.endsWith('.c') && !leaveOut?.test(path));
-  const contents = git.read(files.map(([, id]) => id));
-  const sources: (SourceFile & { id: string })[] = files
-    .map(([path, id]) => ({ path, id, text: contents.get(id)! }))
-    .filter((file) => file.text.includes('ngx_command_t'));
-  return buildVersionTable(sources, (file) => {
-    const { id } = file as SourceFile & { id: string };
-    let source = parsed.get(id);
-    if (source === undefined) parsed.set(id, (source = readCSource(file.text, `${label}:${file.path}`)));
-    return source;
-  });
+function parse(file: SourceFile & { id: string }, label: string): ReturnType<typeof readCSource> {
+  let source = parsed.get(file.id);
+  if (source === undefined) parsed.set(file.id, (source = readCSource(file.text, `${label}:${file.path}`)));
+  return source;
 }
 
-function readNginx(git: GitReader): { table: SourceTable; configure: DirectiveTablesData['configure'] } {
+/** The C files below `directories` at `revision`. */
+function sourceFiles(git: GitReader, revision: string, directories: readonly string[], leaveOut?: RegExp): (SourceFile & { id: string })[] {
+  const files = [...git.files(revision, directories)].filter(([path]) => path.endsWith('.c') && !leaveOut?.test(path));
+  const contents = git.read(files.map(([, id]) => id));
+  return files.map(([path, id]) => ({ path, id, text: contents.get(id)! }));
+}
+
+/** The table of the C files below `directories` at `revision` that declare commands. */
+function versionTable(git: GitReader, revision: string, directories: readonly string[], label: string, leaveOut?: RegExp): VersionTable {
+  const sources = sourceFiles(git, revision, directories, leaveOut).filter((file) => file.text.includes('ngx_command_t'));
+  return buildVersionTable(sources, (file) => parse(file as SourceFile & { id: string }, label));
+}
+
+/** The variables and variable-defining directives of the C files below `directories` at `revision`. */
+function variableVersionTable(git: GitReader, revision: string, directories: readonly string[], label: string): VariableVersionTable {
+  const sources = sourceFiles(git, revision, directories).filter((file) => /_variable_t\b|_add_variable\(/.test(file.text));
+  return buildVariableVersionTable(sources.map((file) => ({ path: file.path, source: parse(file, label) })));
+}
+
+function readNginx(git: GitReader): { table: SourceTable; configure: DirectiveTablesData['configure']; variables: VariableSourceTable } {
   const releases = git
     .tags()
     .map((tag) => /^release-(\d+\.\d+\.\d+)$/.exec(tag)?.[1])
     .filter((version): version is string => version !== undefined && compareVersions(version, '1.18.0') >= 0)
     .sort(compareVersions);
   const tables = new Map<string, VersionTable>();
+  const variableTables = new Map<string, VariableVersionTable>();
   for (const version of releases) {
     tables.set(version, versionTable(git, `release-${version}`, ['src'], `release-${version}`));
-    process.stderr.write(`nginx ${version}: ${tables.get(version)!.declarations.length} declarations\n`);
+    variableTables.set(version, variableVersionTable(git, `release-${version}`, ['src'], `release-${version}`));
+    process.stderr.write(
+      `nginx ${version}: ${tables.get(version)!.declarations.length} declarations, ${variableTables.get(version)!.variables.length} variables\n`,
+    );
   }
   const newest = `release-${releases[releases.length - 1]}`;
   const options = readConfigureOptions(git.show(newest, 'auto/options')!);
   const steps = readConfigureModules(git.show(newest, 'auto/modules')!);
   const merged = mergeVersions(tables);
+  const source = `github.com/nginx/nginx, tags release-${releases[0]} to ${newest}`;
   return {
-    table: { source: `github.com/nginx/nginx, tags release-${releases[0]} to ${newest}`, ...merged },
+    table: { source, ...merged },
     configure: { source: `github.com/nginx/nginx ${newest}: auto/options, auto/modules`, ...options, steps },
+    variables: { source, ...mergeVariableVersions(variableTables) },
   };
 }
 
-function readNjs(git: GitReader): SourceTable {
+function readNjs(git: GitReader): { table: SourceTable; variables: VariableSourceTable } {
   const versions = git
     .tags()
     .filter((tag) => /^\d+\.\d+\.\d+$/.test(tag) && compareVersions(tag, '0.4.0') >= 0)
     .sort(compareVersions);
   const tables = new Map<string, VersionTable>();
-  for (const version of versions) tables.set(version, versionTable(git, version, ['nginx'], `njs ${version}`));
-  return { source: `github.com/nginx/njs, tags ${versions[0]} to ${versions[versions.length - 1]}, nginx/`, ...mergeVersions(tables) };
+  const variableTables = new Map<string, VariableVersionTable>();
+  for (const version of versions) {
+    tables.set(version, versionTable(git, version, ['nginx'], `njs ${version}`));
+    variableTables.set(version, variableVersionTable(git, version, ['nginx'], `njs ${version}`));
+  }
+  const source = `github.com/nginx/njs, tags ${versions[0]} to ${versions[versions.length - 1]}, nginx/`;
+  return { table: { source, ...mergeVersions(tables) }, variables: { source, ...mergeVariableVersions(variableTables) } };
 }
 
 /** The tag of a module version: v0.34 or 0.34. */
@@ -136,13 +162,20 @@ function main(): void {
   const previous: DirectiveTablesData | undefined = existsSync(dataPath) ? JSON.parse(readFileSync(dataPath, 'utf8')) : undefined;
   if (options.nginx === undefined && previous === undefined) throw new Error('--nginx <git dir> is needed the first time');
   const tables: Record<string, SourceTable> = { ...previous?.tables };
+  const previousVariables: VariableTablesData | undefined = existsSync(variableDataPath) ? JSON.parse(readFileSync(variableDataPath, 'utf8')) : undefined;
+  const variableTables: Record<string, VariableSourceTable> = { ...previousVariables?.tables };
   let configure = previous?.configure;
   if (options.nginx !== undefined) {
     const nginx = readNginx(new GitReader(options.nginx));
     tables.nginx = nginx.table;
+    variableTables.nginx = nginx.variables;
     configure = nginx.configure;
   }
-  if (options.njs !== undefined) tables.njs = readNjs(new GitReader(options.njs));
+  if (options.njs !== undefined) {
+    const njs = readNjs(new GitReader(options.njs));
+    tables.njs = njs.table;
+    variableTables.njs = njs.variables;
+  }
   let openresty = previous?.openresty ?? [];
   if (options.openresty !== undefined) {
     const git = new GitReader(options.openresty);
@@ -175,6 +208,7 @@ function main(): void {
     sortedTables[name] = tables[name];
   const data: DirectiveTablesData = { tables: sortedTables, configure, openresty, officialImages };
   writeFileSync(dataPath, formatData(data));
+  writeFileSync(variableDataPath, formatVariableData({ tables: variableTables }));
   const count = Object.values(sortedTables).reduce((sum, table) => sum + table.directives.length, 0);
   process.stderr.write(`wrote ${dataPath}: ${count} declarations in ${Object.keys(sortedTables).length} tables\n`);
 }
@@ -215,6 +249,29 @@ export function formatData(data: DirectiveTablesData): string {
   lines.push('    "releases": [', ...jsonLines(images.releases, '      '), '    ],');
   lines.push('    "configure": [', ...jsonLines(images.configure, '      '), '    ],');
   lines.push(`    "modulePackages": ${JSON.stringify(images.modulePackages)}`, '  }', '}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The variable tables, one entry a line, tables in name order (nginx first). */
+export function formatVariableData(data: VariableTablesData): string {
+  const names = Object.keys(data.tables).sort((left, right) => (left === 'nginx' ? -1 : right === 'nginx' ? 1 : left < right ? -1 : 1));
+  const lines: string[] = ['{', '  "tables": {'];
+  for (const [index, name] of names.entries()) {
+    const table = data.tables[name];
+    lines.push(
+      `    ${JSON.stringify(name)}: {`,
+      `      "source": ${JSON.stringify(table.source)},`,
+      `      "versions": ${JSON.stringify(table.versions)},`,
+      '      "variables": [',
+      ...jsonLines(table.variables, '        '),
+      '      ],',
+      '      "definers": [',
+      ...jsonLines(table.definers, '        '),
+      '      ]',
+      `    }${index < names.length - 1 ? ',' : ''}`,
+    );
+  }
+  lines.push('  }', '}');
   return `${lines.join('\n')}\n`;
 }
 

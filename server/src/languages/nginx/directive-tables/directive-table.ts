@@ -1,8 +1,8 @@
 import type { ArgumentRule, DirectiveContext } from '../directives';
 import { evaluateCondition, type Truth } from './conditions';
 import type { DeprecationData, DirectiveData, DirectiveTablesData, ParameterDeprecationData, SourceTable } from './format';
-import { compareVersions } from './versions';
-import { configureModules, type NginxBuild, optionBuilding } from './nginx-build';
+import { parseRuns, positionOfVersion, type VersionPosition } from './versions';
+import { type ConfiguredModules, configureModules, type NginxBuild, optionBuilding } from './nginx-build';
 
 /**
  * The directives one nginx build accepts, from the tables generated out of nginx's C source (and
@@ -107,16 +107,6 @@ interface IndexedDeclaration {
 
 const indexed = new Map<string, IndexedTable>();
 
-function parseRuns(text: string, versionIndex: ReadonlyMap<string, number>, newest: number): [number, number][] {
-  return text.split(',').map((run) => {
-    const [first, last] = run.split('-');
-    const start = versionIndex.get(first);
-    const end = last === undefined ? start : last === '' ? newest : versionIndex.get(last);
-    if (start === undefined || end === undefined) throw new Error(`directive tables: the versions "${text}" name an unknown version`);
-    return [start, end];
-  });
-}
-
 function indexTable(name: string): IndexedTable | undefined {
   const known = indexed.get(name);
   if (known !== undefined) return known;
@@ -149,11 +139,11 @@ function indexTable(name: string): IndexedTable | undefined {
 }
 
 /** A module of a .so: the one it is named after, or one sharing its prefix (ngx_http_js_core_module in ngx_http_js_module.so). */
-function inFile(module: string, fileModule: string): boolean {
+export function inFile(module: string, fileModule: string): boolean {
   return module === fileModule || module.startsWith(`${fileModule.replace(/_module$/, '')}_`);
 }
 
-function inRuns(runs: readonly (readonly [number, number])[], index: number): boolean {
+export function inRuns(runs: readonly (readonly [number, number])[], index: number): boolean {
   return runs.some(([start, end]) => index >= start && index <= end);
 }
 
@@ -189,17 +179,11 @@ function declarationOf(
 }
 
 /** The version's index in a table: the version itself, or the newest at or below it, or undefined below the oldest. */
-function versionPosition(table: IndexedTable, version: string): { index: number; exact: boolean } | undefined {
-  const exact = table.versionIndex.get(version);
-  if (exact !== undefined) return { index: exact, exact: true };
-  let best: number | undefined;
-  table.table.versions.forEach((candidate, index) => {
-    if (compareVersions(candidate, version) <= 0) best = index;
-  });
-  return best === undefined ? undefined : { index: best, exact: false };
+function versionPosition(table: IndexedTable, version: string): VersionPosition | undefined {
+  return positionOfVersion(table.table.versions, version, table.versionIndex);
 }
 
-function baseName(path: string): string {
+export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
@@ -240,33 +224,51 @@ export function directiveTableFor(build: NginxBuild, options: DirectiveTableOpti
   return table;
 }
 
+/** What a build has of nginx's own modules, given the configuration's `load_module` lines. */
+export interface NginxModules {
+  readonly configured: ConfiguredModules;
+  /** The base names of the files `load_module` loads. */
+  readonly loaded: ReadonlySet<string>;
+  /** The #if around a declaration, as this build defines the macros. */
+  guardTruth(guard: string | undefined): Truth;
+  /** A module of nginx shipped as a .so: by configure (`=dynamic`) or as a package of its own. */
+  moduleFile(module: string): string | undefined;
+  /** A module of nginx: compiled in, or a .so that a load_module line loads; undefined when a configure probe decides. */
+  moduleTruth(module: string): Truth;
+}
+
+export function nginxModulesOf(build: NginxBuild, loadedModules: readonly string[] = []): NginxModules {
+  const loaded = new Set(loadedModules.map(baseName));
+  const configured = configureModules(tablesData().configure, build.configureArguments);
+  const moduleFile = (module: string): string | undefined =>
+    configured.modules.get(module) === 'dynamic'
+      ? configured.files.get(module)
+      : build.dynamicModules.find((dynamic) => dynamic.table === 'nginx' && dynamic.modules.includes(module))?.file;
+  return {
+    configured,
+    loaded,
+    guardTruth: (guard) => (guard === undefined ? true : evaluateCondition(guard, { variable: configured.variable, macro: configured.macro })),
+    moduleFile,
+    moduleTruth(module) {
+      const linkage = configured.modules.get(module);
+      if (linkage === 'static') return true;
+      if (linkage === 'possible') return undefined;
+      const file = moduleFile(module);
+      return file !== undefined && loaded.has(baseName(file));
+    },
+  };
+}
+
 function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions): DirectiveTable {
-  const loaded = new Set((options.loadedModules ?? []).map(baseName));
   const nginx = indexTable('nginx');
   if (nginx === undefined) throw new Error('directive tables: no nginx table');
   const position = versionPosition(nginx, build.version);
-  const configured = configureModules(tablesData().configure, build.configureArguments);
+  const { configured, loaded, guardTruth, moduleFile: nginxModuleFile, moduleTruth: nginxModuleTruth } = nginxModulesOf(build, options.loadedModules);
   const entries = new Map<string, DirectiveDeclaration[]>();
   const add = (declaration: DirectiveDeclaration) => {
     const list = entries.get(declaration.name) ?? [];
     entries.set(declaration.name, list);
     list.push(declaration);
-  };
-  // the #if around a declaration, as this build defines the macros
-  const guardTruth = (guard: string | undefined): Truth =>
-    guard === undefined ? true : evaluateCondition(guard, { variable: configured.variable, macro: configured.macro });
-  // a module of nginx shipped as a .so: by configure (`=dynamic`) or as a package of its own
-  const nginxModuleFile = (module: string): string | undefined =>
-    configured.modules.get(module) === 'dynamic'
-      ? configured.files.get(module)
-      : build.dynamicModules.find((dynamic) => dynamic.table === 'nginx' && dynamic.modules.includes(module))?.file;
-  // a module of nginx: compiled in, or a .so that a load_module line loads
-  const nginxModuleTruth = (module: string): Truth => {
-    const linkage = configured.modules.get(module);
-    if (linkage === 'static') return true;
-    if (linkage === 'possible') return undefined;
-    const file = nginxModuleFile(module);
-    return file !== undefined && loaded.has(baseName(file));
   };
   if (position !== undefined) {
     for (const list of nginx.byName.values()) {

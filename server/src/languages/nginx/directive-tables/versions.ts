@@ -18,3 +18,32 @@ export function compareVersions(left: string, right: string): number {
   }
   return 0;
 }
+
+/** Where a version stands among a table's versions (oldest first): the version itself, or the newest at or below it. */
+export interface VersionPosition {
+  readonly index: number;
+  /** The table has the version itself, not only an older one standing in for it. */
+  readonly exact: boolean;
+}
+
+/** undefined below the oldest version of the table. */
+export function positionOfVersion(versions: readonly string[], version: string, index?: ReadonlyMap<string, number>): VersionPosition | undefined {
+  const exact = index !== undefined ? index.get(version) : versions.indexOf(version);
+  if (exact !== undefined && exact >= 0) return { index: exact, exact: true };
+  let best: number | undefined;
+  versions.forEach((candidate, position) => {
+    if (compareVersions(candidate, version) <= 0) best = position;
+  });
+  return best === undefined ? undefined : { index: best, exact: false };
+}
+
+/** `1.18.0-1.25.0,1.25.1-` (the `versions` of a table entry) as pairs of indexes into the table's versions. */
+export function parseRuns(text: string, versionIndex: ReadonlyMap<string, number>, newest: number): [number, number][] {
+  return text.split(',').map((run) => {
+    const [first, last] = run.split('-');
+    const start = versionIndex.get(first);
+    const end = last === undefined ? start : last === '' ? newest : versionIndex.get(last);
+    if (start === undefined || end === undefined) throw new Error(`nginx tables: the versions "${text}" name an unknown version`);
+    return [start, end];
+  });
+}
