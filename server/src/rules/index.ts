@@ -11,9 +11,16 @@ import { nginxDirectiveUsage } from './directives/nginx-directive-usage';
 import { nginxUnknownDirective } from './directives/nginx-unknown-directive';
 import { acmeChallengeNotServed } from './first-boot/acme-challenge-not-served';
 import { certbotNginxOptionsMissing } from './first-boot/certbot-nginx-options-missing';
+import { conflictingSharedMemoryZone } from './first-boot/conflicting-shared-memory-zone';
+import { duplicateLocation } from './first-boot/duplicate-location';
 import { letsencryptPartialMount } from './first-boot/letsencrypt-partial-mount';
+import { listenConflict } from './first-boot/listen-conflict';
 import { missingCertificateOnFirstBoot } from './first-boot/missing-certificate-on-first-boot';
 import { restartLoopOnFirstBoot } from './first-boot/restart-loop-on-first-boot';
+import { serverNamesHashTooSmall } from './first-boot/server-names-hash-too-small';
+import { sslListenWithoutCertificate } from './first-boot/ssl-listen-without-certificate';
+import { undefinedSharedMemoryZone } from './first-boot/undefined-shared-memory-zone';
+import { unknownVariable } from './first-boot/unknown-variable';
 import { webrootMismatch } from './first-boot/webroot-mismatch';
 import { acmEmailValidation } from './infrastructure/acm-email-validation';
 import { acmReplaceWithoutCreateBeforeDestroy } from './infrastructure/acm-replace-without-create-before-destroy';
@@ -44,6 +51,13 @@ export const rules: readonly AnyRule[] = [
   webrootMismatch,
   certbotNginxOptionsMissing,
   letsencryptPartialMount,
+  listenConflict,
+  conflictingSharedMemoryZone,
+  duplicateLocation,
+  sslListenWithoutCertificate,
+  unknownVariable,
+  serverNamesHashTooSmall,
+  undefinedSharedMemoryZone,
   certificatePathNotLive,
   certificateWithoutChain,
   certificateKeyMismatch,

@@ -1,0 +1,70 @@
+import type { NginxDirective } from '../languages/nginx/syntax-tree';
+import type { DeployedService, Deployment } from '../model/deployment';
+import { walkDirectives } from '../model/nginx-blocks';
+import { listenCheckFailures } from './nginx-listen-checks';
+import { type LoadCheck, type LoadFailure, loadCheckInput, loadStages } from './nginx-load-failure';
+import { locationCheckFailures } from './nginx-location-checks';
+import { variableCheckFailures } from './nginx-variable-checks';
+import { zoneCheckFailures } from './nginx-zone-checks';
+import { remember } from './per-service';
+
+function computeLoadFailures(service: DeployedService): LoadFailure[] {
+  const input = loadCheckInput(service);
+  if (input === undefined) return [];
+  // nginx stops at a syntax error before any of these, and certboot's tree past one is a guess;
+  // a missing include is only seen as unknown content (unseen-includes.ts)
+  if (input.configuration.files.some((file) => file.errors.some((error) => error.kind !== 'include'))) return [];
+  const failures = [...listenCheckFailures(input), ...zoneCheckFailures(input), ...locationCheckFailures(input), ...variableCheckFailures(input)];
+  const order = new Map<NginxDirective, number>();
+  walkDirectives(input.tree).forEach((walked, index) => {
+    if (!order.has(walked.entry.directive)) order.set(walked.entry.directive, index);
+  });
+  return failures
+    .map((failure, index) => ({ failure, index }))
+    .sort(
+      (left, right) =>
+        loadStages.indexOf(left.failure.stage) - loadStages.indexOf(right.failure.stage) ||
+        (left.failure.stage === 'parse' ? (order.get(left.failure.directive) ?? 0) - (order.get(right.failure.directive) ?? 0) : 0) ||
+        left.index - right.index,
+    )
+    .map(({ failure }) => failure);
+}
+
+const failuresOf = new WeakMap<DeployedService, LoadFailure[]>();
+
+/**
+ * What stops nginx while it loads a service's configuration, past the syntax: conflicting
+ * listens, duplicate locations, a server name too long for the names hash, an ssl listen without
+ * a certificate, shared memory zones used and never defined or declared twice, unknown
+ * variables. In the order nginx meets them: the first is the one it prints before it exits.
+ */
+export function nginxLoadFailures(service: DeployedService): readonly LoadFailure[] {
+  return remember(failuresOf, service, () => computeLoadFailures(service));
+}
+
+/** One finding's worth of a load failure: nginx's words, the service, certboot's explanation. */
+export interface LoadFailureReport {
+  readonly message: string;
+  readonly location: LoadFailure['location'];
+  readonly related: LoadFailure['related'];
+  readonly remedy: LoadFailure['remedy'];
+}
+
+/** The failures of one check over every nginx service of the deployment, as findings say them. */
+export function loadFailureReports(deployment: Deployment, check: LoadCheck): LoadFailureReport[] {
+  const reports: LoadFailureReport[] = [];
+  for (const project of deployment.projects) {
+    for (const service of project.services) {
+      for (const failure of nginxLoadFailures(service)) {
+        if (failure.check !== check) continue;
+        reports.push({
+          message: `nginx (service \`${service.name}\`) exits with \`[emerg] ${failure.nginxMessage}\`: ${failure.explanation}.`,
+          location: failure.location,
+          related: failure.related,
+          remedy: failure.remedy,
+        });
+      }
+    }
+  }
+  return reports;
+}

@@ -1,0 +1,118 @@
+import type { NginxArgument } from '../languages/nginx/syntax-tree';
+import { directivesNamed, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
+import { type LoadCheckInput, type LoadFailure, containerPlace, nginxLine, repositoryLocation, topBlock } from './nginx-load-failure';
+
+/**
+ * `duplicate location "/x" in FILE:LINE`: two prefix locations, or two exact (`=`) locations, of
+ * one name in one block (src/http/ngx_http.c). After the servers are merged, nginx builds each
+ * server's location tree (ngx_http_init_static_location_trees()): the prefix and exact locations
+ * of a block sorted by name (ngx_http_cmp_locations(): byte order, an exact location before a
+ * prefix one of the same name, a stable sort), the blocks inside each first, then
+ * ngx_http_join_exact_locations() joins an exact and a prefix location of one name and refuses
+ * two of the same kind, naming the later one. Regular-expression and named locations are kept
+ * apart and never compared.
+ */
+
+type LocationKind = 'exact' | 'prefix' | 'regex' | 'named';
+
+interface LocationInfo {
+  readonly entry: PlacedDirective & { readonly block: NginxBlock };
+  readonly kind: LocationKind;
+  readonly name: string;
+  readonly nameArgument: NginxArgument;
+}
+
+/** ngx_http_core_location()'s reading of the modifier and the name. */
+function readLocation(entry: PlacedDirective & { readonly block: NginxBlock }): LocationInfo | undefined {
+  const args = entry.directive.args;
+  if (args.length === 2) {
+    const modifier = args[0].value;
+    const kinds: Record<string, LocationKind> = { '=': 'exact', '^~': 'prefix', '~': 'regex', '~*': 'regex' };
+    const kind = kinds[modifier];
+    return kind === undefined ? undefined : { entry, kind, name: args[1].value, nameArgument: args[1] };
+  }
+  if (args.length !== 1) return undefined;
+  const value = args[0].value;
+  if (value.startsWith('=')) return { entry, kind: 'exact', name: value.slice(1), nameArgument: args[0] };
+  if (value.startsWith('^~')) return { entry, kind: 'prefix', name: value.slice(2), nameArgument: args[0] };
+  if (value.startsWith('~')) return { entry, kind: 'regex', name: value, nameArgument: args[0] };
+  if (value.startsWith('@')) return { entry, kind: 'named', name: value, nameArgument: args[0] };
+  return { entry, kind: 'prefix', name: value, nameArgument: args[0] };
+}
+
+function locationsIn(block: NginxBlock): LocationInfo[] {
+  return directivesNamed(block, 'location').flatMap((entry) =>
+    entry.block === undefined ? [] : (readLocation(entry as PlacedDirective & { readonly block: NginxBlock }) ?? []),
+  );
+}
+
+const encoder = new TextEncoder();
+
+/** strcmp() of the names' bytes. */
+function compareNames(left: string, right: string): number {
+  const a = encoder.encode(left);
+  const b = encoder.encode(right);
+  for (let index = 0; index < Math.min(a.length, b.length); index++) if (a[index] !== b[index]) return a[index] - b[index];
+  return a.length - b.length;
+}
+
+/** The first duplicate of a block's tree, in the order nginx meets it. */
+function firstDuplicate(block: NginxBlock): { duplicate: LocationInfo; first: LocationInfo } | undefined {
+  const sorted = locationsIn(block)
+    .filter((location) => location.kind === 'exact' || location.kind === 'prefix')
+    .map((location, index) => ({ location, index }))
+    .sort((left, right) => {
+      const byName = compareNames(left.location.name, right.location.name);
+      if (byName !== 0) return byName;
+      if (left.location.kind !== right.location.kind) return left.location.kind === 'exact' ? -1 : 1;
+      return left.index - right.index;
+    })
+    .map(({ location }) => location);
+  for (const location of sorted) {
+    const inner = firstDuplicate(location.entry.block);
+    if (inner !== undefined) return inner;
+  }
+  // ngx_http_join_exact_locations(): an exact and a prefix location of one name join
+  let index = 0;
+  while (index < sorted.length - 1) {
+    const current = sorted[index];
+    const next = sorted[index + 1];
+    if (current.name !== next.name) {
+      index++;
+      continue;
+    }
+    if (current.kind === next.kind) return { duplicate: next, first: current };
+    // the exact one first, then its prefix namesake: joined, the next prefix of the name meets that one
+    sorted.splice(index, 2, next);
+  }
+  return undefined;
+}
+
+/** The first duplicate location of the service's http servers, as nginx reports it. */
+export function locationCheckFailures(input: LoadCheckInput): LoadFailure[] {
+  const http = topBlock(input.tree, 'http');
+  if (http === undefined) return [];
+  for (const server of directivesNamed(http.block, 'server')) {
+    if (server.block === undefined) continue;
+    const found = firstDuplicate(server.block);
+    if (found === undefined) continue;
+    const { duplicate, first } = found;
+    const location = repositoryLocation(input.service, duplicate.entry, duplicate.nameArgument.span);
+    if (location === undefined) return [];
+    const firstLocation = repositoryLocation(input.service, first.entry, first.nameArgument.span);
+    const exact = duplicate.kind === 'exact' ? 'exact ' : '';
+    return [
+      {
+        check: 'duplicate-location',
+        service: input.service,
+        nginxMessage: `duplicate location "${duplicate.name}" in ${duplicate.entry.file.displayPath}:${nginxLine(duplicate.entry.directive)}`,
+        location,
+        explanation: `the same block already has the ${exact}location "${first.name}" at ${containerPlace(first.entry)}`,
+        related: firstLocation === undefined ? [] : [{ ...firstLocation, message: `the first ${exact}location "${first.name}"` }],
+        stage: 'locations',
+        directive: duplicate.entry.directive,
+      },
+    ];
+  }
+  return [];
+}

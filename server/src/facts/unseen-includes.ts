@@ -1,0 +1,82 @@
+import { posix } from 'node:path';
+import type { NginxConfiguration } from '../languages/nginx/configuration';
+import { expandGlob, GlobLimitError, hasGlobMagic } from '../languages/nginx/glob';
+import type { NginxDirective } from '../languages/nginx/syntax-tree';
+import type { DeployedService } from '../model/deployment';
+import { type NginxBlock, placedDirectivesNamed } from '../model/nginx-blocks';
+import { type FileSystem, FileSystemError } from '../workspace/file-system';
+import { remember } from './per-service';
+
+/** Asks the container view, and remembers whether it ever answered "unknown". */
+class UnknownWatcher implements FileSystem {
+  sawUnknown = false;
+
+  constructor(private readonly view: FileSystem) {}
+
+  private watch<Result>(read: () => Result): Result {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof FileSystemError && error.code === 'UNKNOWN') this.sawUnknown = true;
+      throw error;
+    }
+  }
+
+  stat(path: string) {
+    return this.view.stat(path);
+  }
+
+  readFile(path: string): Uint8Array {
+    return this.watch(() => this.view.readFile(path));
+  }
+
+  readDirectory(path: string): string[] {
+    return this.watch(() => this.view.readDirectory(path));
+  }
+}
+
+function findUnseenIncludes(service: DeployedService, configuration: NginxConfiguration): Set<NginxDirective> {
+  const unseen = new Set<NginxDirective>();
+  const main = service.nginx?.mainConfigurationPath ?? configuration.files[0]?.path ?? '/';
+  const base = { path: posix.dirname(main), display: posix.dirname(main) };
+  for (const directive of configuration.includes.keys()) {
+    const pattern = directive.args[0]?.value ?? '';
+    // a file missing on the first boot (certbot's options-ssl-nginx.conf) has content certboot cannot see either
+    if (!hasGlobMagic(pattern)) {
+      if (service.view.firstBootState(posix.resolve(base.path, pattern)).state !== 'present') unseen.add(directive);
+      continue;
+    }
+    const watcher = new UnknownWatcher(service.view);
+    try {
+      expandGlob(watcher, pattern, base, 20_000);
+    } catch (error) {
+      if (!(error instanceof FileSystemError || error instanceof GlobLimitError)) throw error;
+      unseen.add(directive);
+    }
+    if (watcher.sawUnknown) unseen.add(directive);
+  }
+  return unseen;
+}
+
+const unseenByService = new WeakMap<DeployedService, ReadonlySet<NginxDirective>>();
+
+/**
+ * The `include` directives of a service's configuration whose files certboot cannot see: a path,
+ * or a directory a glob lists, that neither the repository nor the image certboot knows holds
+ * (a host's /etc/nginx/sites-enabled/, a directory a Dockerfile fills), and a file that appears
+ * only later (certbot's options-ssl-nginx.conf). What they hold may define servers, variables and
+ * zones, so the checks that need the whole configuration stay silent.
+ */
+export function unseenIncludes(service: DeployedService): ReadonlySet<NginxDirective> {
+  return remember(unseenByService, service, () => {
+    const configuration = service.nginx?.configuration;
+    return configuration === undefined ? new Set() : findUnseenIncludes(service, configuration);
+  });
+}
+
+/** Whether certboot sees everything the block holds: no include inside it (at any depth) is unseen. */
+export function blockIsSeenWhole(service: DeployedService, block: NginxBlock): boolean {
+  const unseen = unseenIncludes(service);
+  if (unseen.size === 0) return true;
+  return !placedDirectivesNamed(block, new Set(['include'])).some((entry) => unseen.has(entry.directive));
+}

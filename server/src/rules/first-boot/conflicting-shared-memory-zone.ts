@@ -1,0 +1,19 @@
+import { loadFailureReports } from '../../facts/nginx-load-failures';
+import type { Rule } from '../rule';
+
+export const conflictingSharedMemoryZone: Rule = {
+  id: 'conflicting-shared-memory-zone',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'never',
+  defaultSeverity: 'error',
+  summary: 'one shared memory zone name declared for two uses, with two sizes, or defined twice, so nginx refuses to start',
+  check({ deployment }) {
+    return loadFailureReports(deployment, 'conflicting-shared-memory-zone').map(({ message, location, related }) => ({
+      message,
+      location,
+      related,
+      fixes: [],
+    }));
+  },
+};

@@ -1,0 +1,16 @@
+import { loadFailureReports } from '../../facts/nginx-load-failures';
+import { loadRemedyFixes } from '../../fixes/nginx-load-fixes';
+import type { Rule } from '../rule';
+
+export const listenConflict: Rule = {
+  id: 'listen-conflict',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'sometimes',
+  defaultSeverity: 'error',
+  summary:
+    'two `listen` directives nginx cannot combine on one address and port (two default servers, socket options twice, one server twice), so nginx refuses to start',
+  check({ deployment, fileSystem }) {
+    return loadFailureReports(deployment, 'listen-conflict').map(({ remedy, ...report }) => ({ ...report, fixes: loadRemedyFixes(remedy, fileSystem) }));
+  },
+};

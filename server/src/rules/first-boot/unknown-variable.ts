@@ -1,0 +1,14 @@
+import { loadFailureReports } from '../../facts/nginx-load-failures';
+import type { Rule } from '../rule';
+
+export const unknownVariable: Rule = {
+  id: 'unknown-variable',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'never',
+  defaultSeverity: 'error',
+  summary: "a `$variable` that neither the image's nginx nor the configuration defines, so nginx refuses to start",
+  check({ deployment }) {
+    return loadFailureReports(deployment, 'unknown-variable').map(({ message, location, related }) => ({ message, location, related, fixes: [] }));
+  },
+};
