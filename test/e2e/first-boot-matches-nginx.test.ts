@@ -11,18 +11,15 @@
 // nginx must then fail naming exactly that path.
 
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyzeWorkspace } from '../../server/src/engine/analyze-workspace';
 import type { DeployedService } from '../../server/src/model/deployment';
-import { templateDirectory, templateOutputDirectory, templateSuffix } from '../../server/src/model/official-nginx-image';
 import type { Finding } from '../../server/src/text/findings';
 import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
 import { runContainer, startContainer, type CommandResult, type Mount, type RunningContainer } from './support/container';
 import { firstBootLayout, replaceRange, type FirstBootLayout } from './support/first-boot-file-system';
-import { firstEmergency, imageOf, nginxCommand } from './support/nginx-command';
+import { bootableImages, describeResult, firstEmergency, imageOf, nginxCommand, renderTemplates } from './support/nginx-command';
 import { fixtureName, keepHostAndFixturesUnchanged, ruleFixtureDirectories, ruleFixtureProjects } from './support/rule-fixtures';
 
 const ruleId = 'missing-certificate-on-first-boot';
@@ -38,45 +35,6 @@ function findingsFor(service: DeployedService, findings: readonly Finding[]): Fi
   return findings.filter((finding) => finding.ruleId === ruleId && finding.message.includes(`(service \`${service.name}\`)`));
 }
 
-/** The host directory behind a container directory: the last mount that covers it. */
-function hostDirectoryOf(layout: FirstBootLayout, containerPath: string): string | undefined {
-  for (const mount of [...layout.mounts].reverse()) {
-    const rest = relative(mount.containerPath, containerPath);
-    if (!rest.startsWith('..') && statSync(mount.hostPath).isDirectory()) return join(mount.hostPath, rest);
-  }
-  return undefined;
-}
-
-/**
- * What the official image's entrypoint does before nginx starts when /etc/nginx/templates is
- * mounted (20-envsubst-on-templates.sh): each `*.template` through Debian's envsubst, with
- * only the variables set in the container's environment, into /etc/nginx/conf.d. Every host
- * directory of the layout is a copy, so this writes nothing of the repository's.
- */
-function renderTemplates(service: DeployedService, layout: FirstBootLayout): void {
-  if (!service.nginx?.rendersTemplates) return;
-  const templates = layout.mounts.find((mount) => mount.containerPath === templateDirectory);
-  if (templates === undefined) return;
-  const output = hostDirectoryOf(layout, templateOutputDirectory);
-  assert.ok(output !== undefined, `no host directory behind ${templateOutputDirectory}`);
-  const environment = Object.fromEntries(Object.entries(service.compose.environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const defined = Object.keys(environment)
-    .map((name) => `\${${name}}`)
-    .join(' ');
-  for (const name of readdirSync(templates.hostPath).filter((file) => file.endsWith(templateSuffix))) {
-    const rendered: { status: number | null; stdout: string; stderr: string } = spawnSync('envsubst', [defined], {
-      input: readFileSync(join(templates.hostPath, name)),
-      env: { PATH: process.env.PATH, ...environment },
-      encoding: 'utf8',
-    });
-    assert.equal(rendered.status, 0, `envsubst failed on ${name}: ${rendered.stderr}`);
-    writeFileSync(join(output, name.slice(0, -templateSuffix.length)), rendered.stdout);
-  }
-}
-
-/** The images whose files the layout knows: Debian's nginx runs their configuration. */
-const bootableImages = new Set(['official', 'openresty']);
-
 async function nginxTest(service: DeployedService, mounts: Mount[], hostnames: string[]): Promise<CommandResult> {
   return runContainer({ command: nginxCommand(service, '-t'), mounts, hostnames });
 }
@@ -90,10 +48,6 @@ async function waitUntilListening(container: RunningContainer): Promise<string> 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return '';
-}
-
-function describeResult(result: CommandResult): string {
-  return `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
 }
 
 /** A path for the probe: absolute, so it means the same wherever the finding's token was relative. */

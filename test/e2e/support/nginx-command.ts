@@ -1,7 +1,14 @@
 // nginx as a compose service of the official (or openresty) image runs it in the emulated
 // container, and what it prints: shared by the tests that hold certboot's findings against it.
 
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { DeployedService } from '../../../server/src/model/deployment';
+import { templateDirectory, templateOutputDirectory, templateSuffix } from '../../../server/src/model/official-nginx-image';
+import type { CommandResult } from './container';
+import type { FirstBootLayout } from './first-boot-file-system';
 
 // The official image runs nginx's master as root and its workers as `user nginx;`, a
 // user Debian lacks. Rather than edit the image's nginx.conf, the container gets the
@@ -48,4 +55,47 @@ export function nginxMessages(stderr: string, level: 'emerg' | 'warn'): NginxMes
 /** The first `[emerg]` line. */
 export function firstEmergency(stderr: string): NginxMessage | undefined {
   return nginxMessages(stderr, 'emerg')[0];
+}
+
+/** The images whose files the first-boot layout knows: Debian's nginx runs their configuration. */
+export const bootableImages: ReadonlySet<string> = new Set(['official', 'openresty']);
+
+/** The host directory behind a container directory: the last mount that covers it. */
+function hostDirectoryOf(layout: FirstBootLayout, containerPath: string): string | undefined {
+  for (const mount of [...layout.mounts].reverse()) {
+    const rest = relative(mount.containerPath, containerPath);
+    if (!rest.startsWith('..') && statSync(mount.hostPath).isDirectory()) return join(mount.hostPath, rest);
+  }
+  return undefined;
+}
+
+/**
+ * What the official image's entrypoint does before nginx starts when /etc/nginx/templates is
+ * mounted (20-envsubst-on-templates.sh): each `*.template` through Debian's envsubst, with
+ * only the variables set in the container's environment, into /etc/nginx/conf.d. Every host
+ * directory of the layout is a copy, so this writes nothing of the repository's.
+ */
+export function renderTemplates(service: DeployedService, layout: FirstBootLayout): void {
+  if (!service.nginx?.rendersTemplates) return;
+  const templates = layout.mounts.find((mount) => mount.containerPath === templateDirectory);
+  if (templates === undefined) return;
+  const output = hostDirectoryOf(layout, templateOutputDirectory);
+  assert.ok(output !== undefined, `no host directory behind ${templateOutputDirectory}`);
+  const environment = Object.fromEntries(Object.entries(service.compose.environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const defined = Object.keys(environment)
+    .map((name) => `\${${name}}`)
+    .join(' ');
+  for (const name of readdirSync(templates.hostPath).filter((file) => file.endsWith(templateSuffix))) {
+    const rendered: { status: number | null; stdout: string; stderr: string } = spawnSync('envsubst', [defined], {
+      input: readFileSync(join(templates.hostPath, name)),
+      env: { PATH: process.env.PATH, ...environment },
+      encoding: 'utf8',
+    });
+    assert.equal(rendered.status, 0, `envsubst failed on ${name}: ${rendered.stderr}`);
+    writeFileSync(join(output, name.slice(0, -templateSuffix.length)), rendered.stdout);
+  }
+}
+
+export function describeResult(result: CommandResult): string {
+  return `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
 }
