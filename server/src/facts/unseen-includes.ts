@@ -7,6 +7,8 @@ import { type NginxBlock, placedDirectivesNamed } from '../model/nginx-blocks';
 import { type FileSystem, FileSystemError } from '../workspace/file-system';
 import { remember } from './per-service';
 
+const certbotOptionsFile = 'options-ssl-nginx.conf';
+
 /** Asks the container view, and remembers whether it ever answered "unknown". */
 class UnknownWatcher implements FileSystem {
   sawUnknown = false;
@@ -41,9 +43,11 @@ function findUnseenIncludes(service: DeployedService, configuration: NginxConfig
   const base = { path: posix.dirname(main), display: posix.dirname(main) };
   for (const directive of configuration.includes.keys()) {
     const pattern = directive.args[0]?.value ?? '';
-    // a file missing on the first boot (certbot's options-ssl-nginx.conf) has content certboot cannot see either
+    // a file missing on the first boot has content certboot cannot see either, but for certbot's own
+    // options-ssl-nginx.conf: TLS settings and one session cache (certbot-nginx's tls_configs/)
     if (!hasGlobMagic(pattern)) {
-      if (service.view.firstBootState(posix.resolve(base.path, pattern)).state !== 'present') unseen.add(directive);
+      const path = posix.resolve(base.path, pattern);
+      if (service.view.firstBootState(path).state !== 'present' && posix.basename(path) !== certbotOptionsFile) unseen.add(directive);
       continue;
     }
     const watcher = new UnknownWatcher(service.view);

@@ -50,10 +50,18 @@ export const officialDefaultServer = `server {
 /** A types block stands in for the image's mime.types: its entries never matter here. */
 const mimeTypesPlaceholder = 'types {\n    text/html html htm shtml;\n}\n';
 
+/*
+ * The parameter files the nginx package installs beside nginx.conf (nginx's conf/fastcgi_params,
+ * scgi_params, uwsgi_params): `fastcgi_param NAME $builtin_variable;` lines, which no rule
+ * reads. Empty stand-ins say that they are there and hold nothing a rule looks for.
+ */
+const parameterFiles = ['fastcgi_params', 'scgi_params', 'uwsgi_params'];
+
 export const officialNginxFiles: ReadonlyMap<string, string> = new Map([
   ['/etc/nginx/nginx.conf', officialNginxConfiguration],
   ['/etc/nginx/conf.d/default.conf', officialDefaultServer],
   ['/etc/nginx/mime.types', mimeTypesPlaceholder],
+  ...parameterFiles.map((name): [string, string] => [`/etc/nginx/${name}`, '']),
 ]);
 
 /** Directories of the image whose whole content certboot knows (listing them is exact). */
