@@ -1,6 +1,7 @@
 import type { NginxDirective } from '../languages/nginx/syntax-tree';
 import type { DeployedService, Deployment } from '../model/deployment';
 import { walkDirectives } from '../model/nginx-blocks';
+import type { RelatedLocation } from '../text/findings';
 import { listenCheckFailures } from './nginx-listen-checks';
 import { type LoadCheck, type LoadFailure, loadCheckInput, loadStages } from './nginx-load-failure';
 import { locationCheckFailures } from './nginx-location-checks';
@@ -50,6 +51,25 @@ export interface LoadFailureReport {
   readonly remedy: LoadFailure['remedy'];
 }
 
+/**
+ * What a restart policy makes of an nginx that exits at every start, for the message, and where it
+ * is written; undefined without one. (restart-loop-on-first-boot says it of the files that appear
+ * later; its cure, the HTTP-first split, does nothing for these.)
+ */
+function restartLoop(service: DeployedService): { sentence: string; related: RelatedLocation } | undefined {
+  const restart = service.compose.restart;
+  if (restart?.policy === undefined || restart.policy === 'no') return undefined;
+  const written = restart.origin === 'deploy.restart_policy' ? `\`deploy.restart_policy\` condition \`${restart.policy}\`` : `\`restart: ${restart.policy}\``;
+  const loop =
+    restart.policy === 'on-failure' && restart.maximumRetries !== undefined
+      ? `compose restarts it ${restart.maximumRetries} times, then leaves it stopped`
+      : 'compose restarts it forever';
+  return {
+    sentence: ` With ${written}, ${loop}, and nothing answers on its ports.`,
+    related: { ...restart.location, message: 'the restart policy that restarts the failing nginx' },
+  };
+}
+
 /** The failures of one check over every nginx service of the deployment, as findings say them. */
 export function loadFailureReports(deployment: Deployment, check: LoadCheck): LoadFailureReport[] {
   const reports: LoadFailureReport[] = [];
@@ -57,10 +77,11 @@ export function loadFailureReports(deployment: Deployment, check: LoadCheck): Lo
     for (const service of project.services) {
       for (const failure of nginxLoadFailures(service)) {
         if (failure.check !== check) continue;
+        const loop = restartLoop(service);
         reports.push({
-          message: `nginx (service \`${service.name}\`) exits with \`[emerg] ${failure.nginxMessage}\`: ${failure.explanation}.`,
+          message: `nginx (service \`${service.name}\`) exits with \`[emerg] ${failure.nginxMessage}\`: ${failure.explanation}.${loop?.sentence ?? ''}`,
           location: failure.location,
-          related: failure.related,
+          related: loop === undefined ? failure.related : [...failure.related, loop.related],
           remedy: failure.remedy,
         });
       }
