@@ -11,5 +11,13 @@ export function serviceNginxBuild(service: DeployedService): NginxBuild | undefi
   const kind = service.nginx?.imageKind;
   if ((kind !== 'official' && kind !== 'openresty') || service.compose.build !== undefined) return undefined;
   const image = service.compose.image?.value;
-  return image === undefined ? undefined : nginxBuildOfImage(image);
+  if (image === undefined) return undefined;
+  // the same few images on every analysis; one build object each keeps the tables' caches warm
+  if (!builds.has(image)) {
+    if (builds.size >= 64) builds.clear();
+    builds.set(image, nginxBuildOfImage(image));
+  }
+  return builds.get(image);
 }
+
+const builds = new Map<string, NginxBuild | undefined>();

@@ -1,5 +1,6 @@
 import { implicitListen, isSocketOption, type ListenParameters, type ListenSocket, readListen } from '../languages/nginx/listen';
-import { buildServerNames, cacheLineSize, type HashSettings } from '../languages/nginx/server-names-hash';
+import { buildServerNames, cacheLineSize, type HashSettings, serverNamesFit } from '../languages/nginx/server-names-hash';
+import { argumentValues } from '../languages/nginx/argument-values';
 import type { NginxArgument } from '../languages/nginx/syntax-tree';
 import type { DeployedService } from '../model/deployment';
 import { directivesNamed, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
@@ -32,11 +33,13 @@ interface ServerInfo {
   readonly hasCertificate: boolean;
   readonly rejectsHandshake: boolean;
   /** `server_name` arguments, in order. */
-  readonly names: readonly { readonly entry: PlacedDirective; readonly argument: NginxArgument }[];
+  readonly names: readonly string[];
 }
 
 interface PlacedListen {
   readonly entry: PlacedDirective;
+  /** Its argument values: the address, then the parameters. */
+  readonly values: readonly string[];
   readonly server: ServerInfo;
   readonly parameters: ListenParameters;
 }
@@ -61,24 +64,41 @@ interface PortState {
   readonly addresses: AddressState[];
 }
 
-function argumentNamed(entry: PlacedDirective, test: (value: string) => boolean): NginxArgument | undefined {
-  return entry.directive.args.find((argument, index) => index > 0 && test(argument.value));
+/** The index of the first parameter (after the address) that passes `test`, else the address's. */
+function parameterIndex(values: readonly string[], test: (value: string) => boolean): number {
+  const index = values.findIndex((value, position) => position > 0 && test(value));
+  return index < 0 ? 0 : index;
+}
+
+/** The argument a finding points at: its span is read only then. */
+function argumentAt(entry: PlacedDirective, index: number): NginxArgument | undefined {
+  return entry.directive.args[index];
 }
 
 function flagOn(block: NginxBlock, name: string): boolean | undefined {
   const entries = directivesNamed(block, name);
   const last = entries[entries.length - 1];
-  return last === undefined ? undefined : last.directive.args[0]?.value.toLowerCase() === 'on';
+  return last === undefined ? undefined : argumentValues(last.directive)[0]?.toLowerCase() === 'on';
 }
 
-function serverInfo(service: DeployedService, http: NginxBlock, entry: PlacedDirective & { readonly block: NginxBlock }): ServerInfo {
+/** What a server inherits from the http block. */
+interface HttpDefaults {
+  readonly hasCertificate: boolean;
+  readonly rejectsHandshake: boolean | undefined;
+}
+
+function httpDefaults(http: NginxBlock): HttpDefaults {
+  return { hasCertificate: directivesNamed(http, 'ssl_certificate').length > 0, rejectsHandshake: flagOn(http, 'ssl_reject_handshake') };
+}
+
+function serverInfo(service: DeployedService, defaults: HttpDefaults, entry: PlacedDirective & { readonly block: NginxBlock }): ServerInfo {
   const block = entry.block;
   return {
     entry,
     seenWhole: blockIsSeenWhole(service, block),
-    hasCertificate: directivesNamed(block, 'ssl_certificate').length > 0 || directivesNamed(http, 'ssl_certificate').length > 0,
-    rejectsHandshake: flagOn(block, 'ssl_reject_handshake') ?? flagOn(http, 'ssl_reject_handshake') ?? false,
-    names: directivesNamed(block, 'server_name').flatMap((nameEntry) => nameEntry.directive.args.map((argument) => ({ entry: nameEntry, argument }))),
+    hasCertificate: directivesNamed(block, 'ssl_certificate').length > 0 || defaults.hasCertificate,
+    rejectsHandshake: flagOn(block, 'ssl_reject_handshake') ?? defaults.rejectsHandshake ?? false,
+    names: directivesNamed(block, 'server_name').flatMap((nameEntry) => argumentValues(nameEntry.directive)),
   };
 }
 
@@ -112,8 +132,9 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
   const failures: LoadFailure[] = [];
   const uncertainPorts = new Set<number>();
   let uncertain = false;
-  const fail = (listen: PlacedListen, argument: NginxArgument, message: string, explanation: string, other: PlacedListen | undefined, remedy?: LoadRemedy) => {
-    const location = repositoryLocation(service, listen.entry, argument.span);
+  const fail = (listen: PlacedListen, argumentIndex: number, message: string, explanation: string, other: PlacedListen | undefined, remedy?: LoadRemedy) => {
+    const argument = argumentAt(listen.entry, argumentIndex);
+    const location = argument === undefined ? undefined : repositoryLocation(service, listen.entry, argument.span);
     if (location === undefined) return;
     const otherLocation = other === undefined ? undefined : repositoryLocation(service, other.entry, other.entry.directive.span);
     failures.push({
@@ -155,14 +176,11 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
     }
     if (address.servers.includes(listen.server)) {
       const earlier = address.listens.find((candidate) => candidate.server === listen.server);
-      const sameWords =
-        earlier !== undefined &&
-        JSON.stringify(earlier.entry.directive.args.slice(1).map((argument) => argument.value)) ===
-          JSON.stringify(listen.entry.directive.args.slice(1).map((argument) => argument.value));
+      const sameWords = earlier !== undefined && JSON.stringify(earlier.values.slice(1)) === JSON.stringify(listen.values.slice(1));
       const removal = sameWords ? removalOf(service, listen.entry) : undefined;
       fail(
         listen,
-        listen.entry.directive.args[0],
+        0,
         `a duplicate listen ${socket.text}`,
         `this server already listens on ${socket.text} at ${earlier ? containerPlace(earlier.entry) : 'an earlier listen'}`,
         earlier,
@@ -175,10 +193,9 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
     const defaultBefore = address.defaultFlag;
     if (parameters.socketOptions) {
       if (address.socketOptions) {
-        const option = argumentNamed(listen.entry, isSocketOption) ?? listen.entry.directive.args[0];
         fail(
           listen,
-          option,
+          parameterIndex(listen.values, isSocketOption),
           `duplicate listen options for ${socket.text}`,
           `only one listen on ${socket.text} may set socket options (\`bind\`, \`backlog=\`, \`reuseport\`…), and ${address.optionsListen ? containerPlace(address.optionsListen.entry) : 'an earlier one'} already does`,
           address.optionsListen,
@@ -190,10 +207,9 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
     }
     if (parameters.defaultServer) {
       if (defaultBefore) {
-        const flag = argumentNamed(listen.entry, (value) => value === 'default_server' || value === 'default') ?? listen.entry.directive.args[0];
         fail(
           listen,
-          flag,
+          parameterIndex(listen.values, (value) => value === 'default_server' || value === 'default'),
           `a duplicate default server for ${socket.text}`,
           `${address.defaultListen ? containerPlace(address.defaultListen.entry) : 'an earlier listen'} already makes its server the default for ${socket.text}`,
           address.defaultListen,
@@ -211,19 +227,20 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
   for (const server of servers) {
     const listens = directivesNamed(server.entry.block, 'listen');
     for (const entry of listens) {
-      const reading = readListen(entry.directive.args.map((argument) => argument.value));
+      const values = argumentValues(entry.directive);
+      const reading = readListen(values);
       if (reading.kind === 'unknown') {
-        const port = portOfUnreadable(entry.directive.args[0]?.value);
+        const port = portOfUnreadable(values[0]);
         if (port === undefined) uncertain = true;
         else uncertainPorts.add(port);
         continue;
       }
-      if (add(reading.socket, { entry, server, parameters: reading }) === 'stop') return { ports, failures, uncertainPorts, uncertain };
+      if (add(reading.socket, { entry, values, server, parameters: reading }) === 'stop') return { ports, failures, uncertainPorts, uncertain };
     }
     // a server without listen gets `*:80` once its block is parsed; one that may hold an unseen listen is unknown
     if (listens.length === 0) {
       if (!server.seenWhole) uncertain = true;
-      else add(implicitSocket(service), { entry: server.entry, server, parameters: noParameters });
+      else add(implicitSocket(service), { entry: server.entry, values: [], server, parameters: noParameters });
     }
   }
   return { ports, failures, uncertainPorts, uncertain };
@@ -231,7 +248,7 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
 
 /** The directive as written, for messages: `listen 80 default_server`. */
 function written(entry: PlacedDirective): string {
-  return [entry.directive.name, ...entry.directive.args.map((argument) => argument.value)].join(' ');
+  return [entry.directive.name, ...argumentValues(entry.directive)].join(' ');
 }
 
 /** Removing a listen that repeats another of its server word for word changes nothing else. */
@@ -256,14 +273,15 @@ function sslFailures(input: LoadCheckInput, simulation: ListenSimulation): LoadF
         const sslListen = address.listens.find((listen) => listen.parameters[kind]);
         const pointAt = own ?? sslListen;
         if (pointAt === undefined) return [];
+        // the server's own `ssl` (or its address, when another server's listen makes the socket TLS)
         const argument =
-          pointAt.server === server
-            ? (argumentNamed(pointAt.entry, (value) => value === kind) ?? pointAt.entry.directive.args[0])
-            : pointAt.entry.directive.args[0];
+          pointAt.values.length === 0
+            ? undefined
+            : argumentAt(pointAt.entry, pointAt.server === server ? parameterIndex(pointAt.values, (value) => value === kind) : 0);
         const location =
-          pointAt.entry.directive.args.length > 0
-            ? repositoryLocation(service, pointAt.entry, argument.span)
-            : repositoryLocation(service, server.entry, server.entry.directive.nameSpan);
+          argument === undefined
+            ? repositoryLocation(service, server.entry, server.entry.directive.nameSpan)
+            : repositoryLocation(service, pointAt.entry, argument.span);
         if (location === undefined) return [];
         const related = [];
         if (sslListen !== undefined && sslListen.server !== server) {
@@ -334,8 +352,10 @@ export function parseNginxSize(text: string): number | undefined {
 function hashSettings(http: NginxBlock): { settings: HashSettings; bucketEntry: PlacedDirective | undefined } | undefined {
   const bucketEntry = directivesNamed(http, 'server_names_hash_bucket_size').slice(-1)[0];
   const maxEntry = directivesNamed(http, 'server_names_hash_max_size').slice(-1)[0];
-  const bucket = bucketEntry === undefined ? cacheLineSize : parseNginxSize(bucketEntry.directive.args[0]?.value ?? '');
-  const max = maxEntry === undefined ? 512 : /^\d+$/.test(maxEntry.directive.args[0]?.value ?? '') ? Number(maxEntry.directive.args[0].value) : undefined;
+  const bucketValue = bucketEntry === undefined ? undefined : (argumentValues(bucketEntry.directive)[0] ?? '');
+  const maxValue = maxEntry === undefined ? undefined : (argumentValues(maxEntry.directive)[0] ?? '');
+  const bucket = bucketValue === undefined ? cacheLineSize : parseNginxSize(bucketValue);
+  const max = maxValue === undefined ? 512 : /^\d+$/.test(maxValue) ? Number(maxValue) : undefined;
   if (bucket === undefined || max === undefined) return undefined;
   // ngx_http_core_init_main_conf(): the bucket size is rounded up to the cache line
   return { settings: { bucketSize: Math.ceil(bucket / cacheLineSize) * cacheLineSize, maxSize: max }, bucketEntry };
@@ -373,7 +393,9 @@ function bucketSizeRemedy(
 function serverNamesFailures(input: LoadCheckInput, http: NginxBlock, simulation: ListenSimulation, servers: readonly ServerInfo[]): LoadFailure[] {
   const read = hashSettings(http);
   if (read === undefined) return [];
-  const allNames = servers.flatMap((server) => server.names.map((name) => name.argument.value)).filter((name) => !name.startsWith('~') && name !== '$hostname');
+  const allNames = servers.flatMap((server) => server.names).filter((name) => !name.startsWith('~') && name !== '$hostname');
+  // the usual case, decided once for the whole http block: no name can fail a bucket, nor can all of them 64K
+  if (serverNamesFit(allNames, read.settings)) return [];
   for (const port of simulation.ports) {
     const addresses = [...port.addresses].sort((left, right) => {
       const wildcard = (address: AddressState) => address.socket.address === '0.0.0.0' || address.socket.address === '[::]';
@@ -382,17 +404,13 @@ function serverNamesFailures(input: LoadCheckInput, http: NginxBlock, simulation
       return 0;
     });
     for (const address of addresses) {
-      const captures = address.defaultServer.names.some((name) => name.argument.value.startsWith('~') && /\((?!\?[^<P'])/.test(name.argument.value));
+      const captures = address.defaultServer.names.some((name) => name.startsWith('~') && /\((?!\?[^<P'])/.test(name));
       if (address.servers.length < 2 && !captures) continue;
-      const names: { value: string; server: ServerInfo; name?: ServerInfo['names'][number] }[] = [];
+      const names: { value: string; server: ServerInfo }[] = [];
       for (const server of address.servers) {
         if (server.names.length === 0) names.push({ value: '', server });
-        for (const name of server.names) {
-          const value = name.argument.value;
-          // regular expressions are matched apart; $hostname is the container's, a dozen characters
-          if (value.startsWith('~') || value === '$hostname') continue;
-          names.push({ value, server, name });
-        }
+        // regular expressions are matched apart; $hostname is the container's, a dozen characters
+        for (const value of server.names) if (!value.startsWith('~') && value !== '$hostname') names.push({ value, server });
       }
       const outcome = buildServerNames(
         names.map((name) => name.value),
@@ -402,10 +420,10 @@ function serverNamesFailures(input: LoadCheckInput, http: NginxBlock, simulation
       if (outcome.kind === 'built') continue;
       // an invalid wildcard stops nginx first, with an error of its own
       if (outcome.message.startsWith('invalid server name')) return [];
-      const failing = names.find((name) => name.value === outcome.name && name.name !== undefined);
-      if (failing?.name === undefined) return [];
-      const location = repositoryLocation(input.service, failing.name.entry, failing.name.argument.span);
-      if (location === undefined) return [];
+      const failing = names.find((name) => name.value === outcome.name && name.value !== '');
+      const placed = failing === undefined ? undefined : nameArgument(failing.server, failing.value);
+      const location = placed === undefined ? undefined : repositoryLocation(input.service, placed.entry, placed.argument.span);
+      if (failing === undefined || placed === undefined || location === undefined) return [];
       const bytes = new TextEncoder().encode(failing.value.toLowerCase()).length;
       return [
         {
@@ -417,7 +435,7 @@ function serverNamesFailures(input: LoadCheckInput, http: NginxBlock, simulation
           related: [],
           remedy: bucketSizeRemedy(input, http, failing.server, read.bucketEntry, allNames),
           stage: 'servers',
-          directive: failing.name.entry.directive,
+          directive: placed.entry.directive,
         },
       ];
     }
@@ -425,13 +443,24 @@ function serverNamesFailures(input: LoadCheckInput, http: NginxBlock, simulation
   return [];
 }
 
+/** The `server_name` argument of a server that holds a name, for the finding's span. */
+function nameArgument(server: ServerInfo, name: string): { entry: PlacedDirective; argument: NginxArgument } | undefined {
+  for (const entry of directivesNamed(server.entry.block, 'server_name')) {
+    const index = argumentValues(entry.directive).indexOf(name);
+    const argument = index < 0 ? undefined : argumentAt(entry, index);
+    if (argument !== undefined) return { entry, argument };
+  }
+  return undefined;
+}
+
 /** The listen, certificate and server-name failures of one service's http block, in nginx's order. */
 export function listenCheckFailures(input: LoadCheckInput): LoadFailure[] {
   const http = topBlock(input.tree, 'http');
   if (http === undefined) return [];
+  const defaults = httpDefaults(http.block);
   const servers = http.block.entries
     .filter((entry): entry is PlacedDirective & { readonly block: NginxBlock } => entry.directive.name === 'server' && entry.block !== undefined)
-    .map((entry) => serverInfo(input.service, http.block, entry));
+    .map((entry) => serverInfo(input.service, defaults, entry));
   const simulation = simulateListens(input, servers);
   if (simulation.failures.length > 0) return simulation.failures;
   // the other checks need every server and the http block's settings: a host's nginx, or an unseen include, may hold more

@@ -64,6 +64,31 @@ export function loadCheckInput(service: DeployedService): LoadCheckInput | undef
   return { service, configuration, tree: expandedConfiguration(configuration) };
 }
 
+/**
+ * Calls `visit` for every directive of the tree in the order nginx reads them, with the name of
+ * the top-level block it stands in (`http`, `stream`; undefined at the top) and of the block
+ * directly around it, and its index in that order; `visit` returning false stops the walk. The
+ * checks run on every edit of configurations of thousands of directives: nothing is made per
+ * directive.
+ */
+export function visitDirectives(
+  tree: NginxBlock,
+  visit: (entry: PlacedDirective, top: string | undefined, parent: string | undefined, order: number) => boolean,
+): void {
+  let order = 0;
+  const walk = (block: NginxBlock, top: string | undefined, parent: string | undefined): boolean => {
+    for (const entry of block.entries) {
+      if (!visit(entry, top, parent, order++)) return false;
+      if (entry.block !== undefined) {
+        const name = entry.directive.name;
+        if (!walk(entry.block, top ?? name, name)) return false;
+      }
+    }
+    return true;
+  };
+  walk(tree, undefined, undefined);
+}
+
 /** The top-level blocks of one name (`http`, `stream`): nginx refuses a second, so the first counts. */
 export function topBlock(tree: NginxBlock, name: string): (PlacedDirective & { readonly block: NginxBlock }) | undefined {
   const entry = tree.entries.find((candidate) => candidate.directive.name === name && candidate.block !== undefined);

@@ -1,9 +1,8 @@
 import type { NginxDirective } from '../languages/nginx/syntax-tree';
 import type { DeployedService, Deployment } from '../model/deployment';
-import { walkDirectives } from '../model/nginx-blocks';
 import type { RelatedLocation } from '../text/findings';
 import { listenCheckFailures } from './nginx-listen-checks';
-import { type LoadCheck, type LoadFailure, loadCheckInput, loadStages } from './nginx-load-failure';
+import { type LoadCheck, type LoadFailure, loadCheckInput, loadStages, visitDirectives } from './nginx-load-failure';
 import { locationCheckFailures } from './nginx-location-checks';
 import { variableCheckFailures } from './nginx-variable-checks';
 import { zoneCheckFailures } from './nginx-zone-checks';
@@ -16,9 +15,12 @@ function computeLoadFailures(service: DeployedService): LoadFailure[] {
   // a missing include is only seen as unknown content (unseen-includes.ts)
   if (input.configuration.files.some((file) => file.errors.some((error) => error.kind !== 'include'))) return [];
   const failures = [...listenCheckFailures(input), ...zoneCheckFailures(input), ...locationCheckFailures(input), ...variableCheckFailures(input)];
+  if (failures.length < 2) return failures;
+  // within the parse, nginx meets them in the order of the directives
   const order = new Map<NginxDirective, number>();
-  walkDirectives(input.tree).forEach((walked, index) => {
-    if (!order.has(walked.entry.directive)) order.set(walked.entry.directive, index);
+  visitDirectives(input.tree, (entry, _top, _parent, index) => {
+    if (!order.has(entry.directive)) order.set(entry.directive, index);
+    return true;
   });
   return failures
     .map((failure, index) => ({ failure, index }))

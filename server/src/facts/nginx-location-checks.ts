@@ -1,4 +1,4 @@
-import type { NginxArgument } from '../languages/nginx/syntax-tree';
+import { argumentValues } from '../languages/nginx/argument-values';
 import { directivesNamed, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
 import { type LoadCheckInput, type LoadFailure, containerPlace, nginxLine, repositoryLocation, topBlock } from './nginx-load-failure';
 
@@ -19,25 +19,31 @@ interface LocationInfo {
   readonly entry: PlacedDirective & { readonly block: NginxBlock };
   readonly kind: LocationKind;
   readonly name: string;
-  readonly nameArgument: NginxArgument;
+  /** Which argument holds the name: the span a finding points at is read only then. */
+  readonly nameIndex: number;
 }
 
 /** ngx_http_core_location()'s reading of the modifier and the name. */
 function readLocation(entry: PlacedDirective & { readonly block: NginxBlock }): LocationInfo | undefined {
-  const args = entry.directive.args;
-  if (args.length === 2) {
-    const modifier = args[0].value;
+  const values = argumentValues(entry.directive);
+  if (values.length === 2) {
     const kinds: Record<string, LocationKind> = { '=': 'exact', '^~': 'prefix', '~': 'regex', '~*': 'regex' };
-    const kind = kinds[modifier];
-    return kind === undefined ? undefined : { entry, kind, name: args[1].value, nameArgument: args[1] };
+    const kind = kinds[values[0]];
+    return kind === undefined ? undefined : { entry, kind, name: values[1], nameIndex: 1 };
   }
-  if (args.length !== 1) return undefined;
-  const value = args[0].value;
-  if (value.startsWith('=')) return { entry, kind: 'exact', name: value.slice(1), nameArgument: args[0] };
-  if (value.startsWith('^~')) return { entry, kind: 'prefix', name: value.slice(2), nameArgument: args[0] };
-  if (value.startsWith('~')) return { entry, kind: 'regex', name: value, nameArgument: args[0] };
-  if (value.startsWith('@')) return { entry, kind: 'named', name: value, nameArgument: args[0] };
-  return { entry, kind: 'prefix', name: value, nameArgument: args[0] };
+  if (values.length !== 1) return undefined;
+  const value = values[0];
+  if (value.startsWith('=')) return { entry, kind: 'exact', name: value.slice(1), nameIndex: 0 };
+  if (value.startsWith('^~')) return { entry, kind: 'prefix', name: value.slice(2), nameIndex: 0 };
+  if (value.startsWith('~')) return { entry, kind: 'regex', name: value, nameIndex: 0 };
+  if (value.startsWith('@')) return { entry, kind: 'named', name: value, nameIndex: 0 };
+  return { entry, kind: 'prefix', name: value, nameIndex: 0 };
+}
+
+/** Where a location's name stands in the repository. */
+function nameLocation(input: LoadCheckInput, location: LocationInfo) {
+  const argument = location.entry.directive.args[location.nameIndex];
+  return argument === undefined ? undefined : repositoryLocation(input.service, location.entry, argument.span);
 }
 
 function locationsIn(block: NginxBlock): LocationInfo[] {
@@ -46,14 +52,13 @@ function locationsIn(block: NginxBlock): LocationInfo[] {
   );
 }
 
-const encoder = new TextEncoder();
-
-/** strcmp() of the names' bytes. */
+/**
+ * strcmp() of the names' UTF-8 bytes: the order of their code points, which JavaScript's string
+ * order (by UTF-16 units) matches but between a character above U+FFFF and one of U+E000–U+FFFF,
+ * never met in a location name; it only decides which of two duplicates nginx names first.
+ */
 function compareNames(left: string, right: string): number {
-  const a = encoder.encode(left);
-  const b = encoder.encode(right);
-  for (let index = 0; index < Math.min(a.length, b.length); index++) if (a[index] !== b[index]) return a[index] - b[index];
-  return a.length - b.length;
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /** The first duplicate of a block's tree, in the order nginx meets it. */
@@ -97,9 +102,9 @@ export function locationCheckFailures(input: LoadCheckInput): LoadFailure[] {
     const found = firstDuplicate(server.block);
     if (found === undefined) continue;
     const { duplicate, first } = found;
-    const location = repositoryLocation(input.service, duplicate.entry, duplicate.nameArgument.span);
+    const location = nameLocation(input, duplicate);
     if (location === undefined) return [];
-    const firstLocation = repositoryLocation(input.service, first.entry, first.nameArgument.span);
+    const firstLocation = nameLocation(input, first);
     const exact = duplicate.kind === 'exact' ? 'exact ' : '';
     return [
       {

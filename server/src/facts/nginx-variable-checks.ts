@@ -1,11 +1,20 @@
-import { directiveTableFor, editDistance } from '../languages/nginx/directive-tables/directive-table';
-import { type VariableTable, variableTableFor } from '../languages/nginx/directive-tables/variable-table';
+import { type DirectiveTable, directiveTableFor, editDistance } from '../languages/nginx/directive-tables/directive-table';
+import { variableTableFor } from '../languages/nginx/directive-tables/variable-table';
 import { namedCaptures, variableReferences } from '../languages/nginx/script-variables';
-import { type NginxArgument, TextSpan } from '../languages/nginx/syntax-tree';
-import { compiledArguments, dataBlocks, definedVariable, knownDefiners, type VariableBlock } from '../languages/nginx/variable-arguments';
-import { type PlacedDirective, type WalkedDirective, walkDirectives } from '../model/nginx-blocks';
+import { argumentValues } from '../languages/nginx/argument-values';
+import { TextSpan } from '../languages/nginx/syntax-tree';
+import {
+  captureDefiners,
+  compiledArguments,
+  compilesVariables,
+  dataBlocks,
+  definedVariable,
+  knownDefiners,
+  type VariableBlock,
+} from '../languages/nginx/variable-arguments';
+import type { NginxBlock, PlacedDirective } from '../model/nginx-blocks';
 import type { RelatedLocation } from '../text/findings';
-import { type LoadCheckInput, type LoadFailure, repositoryLocation } from './nginx-load-failure';
+import { type LoadCheckInput, type LoadFailure, repositoryLocation, visitDirectives } from './nginx-load-failure';
 import { serviceNginxBuild } from './nginx-build-of-service';
 import { unseenIncludes } from './unseen-includes';
 
@@ -27,99 +36,137 @@ import { unseenIncludes } from './unseen-includes';
 interface Reference {
   readonly name: string;
   readonly entry: PlacedDirective;
-  readonly argument: NginxArgument;
+  /** Which argument names it: its span is read only for a finding. */
+  readonly index: number;
   readonly start: number;
   readonly end: number;
   readonly when: 'parse' | 'merge';
   readonly order: number;
 }
 
-/** The top block a walked directive stands in: http or stream (mail has no variables). */
-function blockOf(walked: WalkedDirective): VariableBlock | 'main' | undefined {
-  const top = walked.ancestors[1]?.opener?.directive.name;
-  if (top === undefined) return 'main';
-  return top === 'http' || top === 'stream' ? top : undefined;
+/** What the configuration says of the variables of one block. */
+interface BlockVariables {
+  /** Added by `set`, `map`…, and the named captures, in lower case. */
+  readonly defined: Set<string>;
+  readonly references: Reference[];
 }
 
-/** The data block a directive's entry stands in (a map's keys), if any. */
-function dataParent(walked: WalkedDirective): string | undefined {
-  const parent = walked.ancestors[walked.ancestors.length - 1]?.opener?.directive.name;
-  return parent !== undefined && dataBlocks.has(parent) ? parent : undefined;
-}
+/** A map's entries that are no key and value (ngx_http_map()). */
+const mapKeywords = new Set(['include', 'hostnames', 'volatile']);
 
-/** Whether every directive of the configuration is one whose variables certboot knows. */
-function directivesAreKnown(input: LoadCheckInput, table: VariableTable, walk: readonly WalkedDirective[], loadedModules: readonly string[]): boolean {
-  const build = table.build;
-  const directives = directiveTableFor(build, { loadedModules });
-  for (const walked of walk) {
-    if (dataParent(walked) !== undefined) continue;
-    const name = walked.entry.directive.name;
-    const entry = directives.lookup(name);
-    // a directive of a module certboot has no table for may add variables
-    if (entry === undefined) return false;
-    if (entry.declarations.some((declaration) => declaration.source !== 'nginx' && declaration.source !== 'njs' && declaration.source !== 'patches'))
-      return false;
-    const block = blockOf(walked);
-    if ((block === 'http' || block === 'stream') && table.definesVariables(block, name) && !knownDefiners.has(name)) return false;
+function addCaptures(values: readonly string[], defined: Set<string>): void {
+  for (const value of values) {
+    if (!value.includes('(?')) continue;
+    for (const capture of namedCaptures(value)) defined.add(capture.toLowerCase());
   }
-  return input.configuration.files.length > 0;
 }
 
-function referencesOf(walk: readonly WalkedDirective[], block: VariableBlock): Reference[] {
-  const references: Reference[] = [];
-  walk.forEach((walked, order) => {
-    if (blockOf(walked) !== block) return;
-    const { entry } = walked;
-    const data = dataParent(walked);
-    const values =
-      data === 'map'
-        ? ['include', 'hostnames', 'volatile'].includes(entry.directive.name)
-          ? []
-          : entry.directive.args.slice(0, 1).map((argument) => ({ argument, offset: 0, whole: false, when: 'parse' as const }))
-        : data !== undefined
-          ? []
-          : compiledArguments(
-              block,
-              entry.directive.name,
-              entry.directive.args.map((argument) => argument.value),
-            ).map((compiled) => ({
-              argument: entry.directive.args[compiled.index],
-              offset: compiled.offset,
-              whole: compiled.whole === true,
-              when: compiled.when,
-            }));
-    for (const { argument, offset, whole, when } of values) {
-      const value = argument.value.slice(offset);
-      if (whole) {
-        if (value !== '') references.push({ name: value, entry, argument, start: offset - 1, end: argument.value.length, when, order });
-        continue;
-      }
-      for (const reference of variableReferences(value) ?? [])
-        references.push({ name: reference.name, entry, argument, start: offset + reference.start, end: offset + reference.end, when, order });
+/** Where a value compiled for variables stands, and what its references are checked against. */
+interface CompiledValue {
+  readonly entry: PlacedDirective;
+  readonly index: number;
+  readonly text: string;
+  readonly offset: number;
+  readonly whole: boolean;
+  readonly when: 'parse' | 'merge';
+  readonly order: number;
+}
+
+/** The references of a compiled value that are no built-in variable (those the configuration may still define). */
+function addReferences(value: CompiledValue, builtIn: (name: string) => boolean, references: Reference[]): void {
+  const { entry, index, text, offset, whole, when, order } = value;
+  const compiled = text.slice(offset);
+  if (whole) {
+    if (compiled !== '' && !builtIn(compiled)) references.push({ name: compiled, entry, index, start: offset - 1, end: text.length, when, order });
+    return;
+  }
+  if (!compiled.includes('$')) return;
+  for (const reference of variableReferences(compiled) ?? []) {
+    if (!builtIn(reference.name))
+      references.push({ name: reference.name, entry, index, start: offset + reference.start, end: offset + reference.end, when, order });
+  }
+}
+
+/** Whether certboot knows what a directive does with variables: one of nginx's (or njs's) in this build. */
+function knownDirective(directives: DirectiveTable, name: string): boolean {
+  const entry = directives.lookup(name);
+  // a directive of a module certboot has no variable table for may add variables; the directives
+  // nginx's and njs's tables say add one are all known to definedVariable() (a test holds them to it)
+  return (
+    entry !== undefined &&
+    entry.declarations.every((declaration) => declaration.source === 'nginx' || declaration.source === 'njs' || declaration.source === 'patches')
+  );
+}
+
+/**
+ * One pass over the loaded configuration: the definitions of each block, and the references that
+ * name no built-in variable. Only the directives that define or compile variables have their
+ * arguments read, and a reference to a built-in variable is dropped at once: a big configuration
+ * has thousands of directives and references, nearly all of which this check never reports.
+ * undefined as soon as a directive certboot does not know turns up.
+ */
+function scanVariables(
+  tree: NginxBlock,
+  directives: DirectiveTable,
+  builtIn: Readonly<Record<VariableBlock, (name: string) => boolean>>,
+): Readonly<Record<VariableBlock, BlockVariables>> | undefined {
+  const blocks: Record<VariableBlock, BlockVariables> = { http: { defined: new Set(), references: [] }, stream: { defined: new Set(), references: [] } };
+  const known = new Map<string, boolean>();
+  let complete = true;
+  visitDirectives(tree, (entry, top, parent, order) => {
+    const directive = entry.directive;
+    const name = directive.name;
+    const data = parent !== undefined && dataBlocks.has(parent) ? parent : undefined;
+    if (data === undefined) {
+      let isKnown = known.get(name);
+      if (isKnown === undefined) known.set(name, (isKnown = knownDirective(directives, name)));
+      if (!isKnown) return (complete = false);
     }
+    if (top !== 'http' && top !== 'stream') return true;
+    const variables = blocks[top];
+    if (data === 'map') {
+      // a map entry: its key may be a regex with captures, its value is compiled (ngx_http_map())
+      addCaptures([name], variables.defined);
+      const value = argumentValues(directive)[0];
+      if (!mapKeywords.has(name) && value !== undefined)
+        addReferences({ entry, index: 0, text: value, offset: 0, whole: false, when: 'parse', order }, builtIn[top], variables.references);
+      return true;
+    }
+    if (data !== undefined) return true;
+    const defines = knownDefiners.has(name);
+    const captures = captureDefiners.has(name);
+    const compiles = compilesVariables(top, name);
+    if (!defines && !captures && !compiles) return true;
+    const values = argumentValues(directive);
+    if (defines) {
+      const defined = definedVariable(name, values);
+      if (defined !== undefined) variables.defined.add(defined.toLowerCase());
+    }
+    if (captures) addCaptures(values, variables.defined);
+    if (compiles)
+      for (const compiled of compiledArguments(top, name, values)) {
+        const value = {
+          entry,
+          index: compiled.index,
+          text: values[compiled.index],
+          offset: compiled.offset,
+          whole: compiled.whole === true,
+          when: compiled.when,
+          order,
+        };
+        addReferences(value, builtIn[top], variables.references);
+      }
+    return true;
   });
-  return references;
-}
-
-/** The variables the configuration adds in a block: by defining directives, and as named captures of any regular expression. */
-function definitionsOf(walk: readonly WalkedDirective[], block: VariableBlock): Set<string> {
-  const names = new Set<string>();
-  for (const walked of walk) {
-    if (blockOf(walked) !== block) continue;
-    const directive = walked.entry.directive;
-    const args = directive.args.map((argument) => argument.value);
-    const defined = dataParent(walked) === undefined ? definedVariable(directive.name, args) : undefined;
-    if (defined !== undefined) names.add(defined.toLowerCase());
-    for (const value of [directive.name, ...args]) for (const capture of namedCaptures(value)) names.add(capture.toLowerCase());
-  }
-  return names;
+  return complete && known.size > 0 ? blocks : undefined;
 }
 
 /** The range of a reference inside its argument, when the argument is written on one line without escapes; else the argument's. */
 function referenceSpan(reference: Reference): TextSpan {
-  const span = reference.argument.span;
-  const quote = reference.argument.quoted ? 1 : 0;
-  if (span.startLine !== span.endLine || span.endCharacter - span.startCharacter !== reference.argument.value.length + 2 * quote) return span;
+  const argument = reference.entry.directive.args[reference.index];
+  const span = argument.span;
+  const quote = argument.quoted ? 1 : 0;
+  if (span.startLine !== span.endLine || span.endCharacter - span.startCharacter !== argument.value.length + 2 * quote) return span;
   const start = span.startCharacter + quote + reference.start;
   return new TextSpan(span.startLine, start, span.startLine, start + (reference.end - reference.start));
 }
@@ -143,20 +190,35 @@ export function variableCheckFailures(input: LoadCheckInput): LoadFailure[] {
   const service = input.service;
   const build = serviceNginxBuild(service);
   if (build === undefined || unseenIncludes(service).size > 0) return [];
-  const walk = walkDirectives(input.tree);
-  const loadedModules = walk
-    .filter((walked) => walked.entry.directive.name === 'load_module' && blockOf(walked) === 'main')
-    .flatMap((walked) => walked.entry.directive.args.map((argument) => argument.value));
+  // load_module stands at the top of the main file
+  const loadedModules = input.tree.entries.flatMap((entry) => (entry.directive.name === 'load_module' ? argumentValues(entry.directive) : []));
   const table = variableTableFor(build, loadedModules);
-  if (table.mayHaveUnknownVariables || !directivesAreKnown(input, table, walk, loadedModules)) return [];
+  if (table.mayHaveUnknownVariables) return [];
+  // a configuration names the same few variables again and again: each is looked up once
+  const builtInOf = (block: VariableBlock): ((name: string) => boolean) => {
+    const answers = new Map<string, boolean>();
+    return (name) => {
+      let answer = answers.get(name);
+      if (answer === undefined) {
+        // a tag that names no release stands for the newest: another release may have the variable
+        answer = table.lookup(block, name) !== undefined || (build.versionIsGuess && table.declaredAnywhere(block, name));
+        answers.set(name, answer);
+      }
+      return answer;
+    };
+  };
+  const scan = scanVariables(input.tree, directiveTableFor(build, { loadedModules }), { http: builtInOf('http'), stream: builtInOf('stream') });
+  if (scan === undefined) return [];
   const failures: LoadFailure[] = [];
   for (const block of ['http', 'stream'] as const) {
-    const defined = definitionsOf(walk, block);
+    const { defined } = scan[block];
     const unknown = new Map<string, Reference[]>();
-    const references = referencesOf(walk, block).sort((left, right) => (left.when === right.when ? left.order - right.order : left.when === 'parse' ? -1 : 1));
+    const references = [...scan[block].references].sort((left, right) =>
+      left.when === right.when ? left.order - right.order : left.when === 'parse' ? -1 : 1,
+    );
     for (const reference of references) {
       const lower = reference.name.toLowerCase();
-      if (defined.has(lower) || table.lookup(block, reference.name) !== undefined) continue;
+      if (defined.has(lower)) continue;
       // log_format's own $pipe (ngx_http_log_vars[] of ngx_http_log_module.c)
       if (lower === 'pipe' && reference.entry.directive.name === 'log_format' && block === 'http') continue;
       const list = unknown.get(lower) ?? [];

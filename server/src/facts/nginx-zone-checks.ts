@@ -1,6 +1,6 @@
 import type { NginxArgument } from '../languages/nginx/syntax-tree';
-import { type PlacedDirective, walkDirectives } from '../model/nginx-blocks';
-import { type LoadCheckInput, type LoadFailure, containerPlace, nginxPosition, repositoryLocation, topBlock } from './nginx-load-failure';
+import type { PlacedDirective } from '../model/nginx-blocks';
+import { type LoadCheckInput, type LoadFailure, containerPlace, nginxPosition, repositoryLocation, topBlock, visitDirectives } from './nginx-load-failure';
 import { parseNginxSize } from './nginx-listen-checks';
 import { unseenIncludes } from './unseen-includes';
 
@@ -149,14 +149,12 @@ interface ZoneState {
 
 function claimsOf(input: LoadCheckInput): ZoneClaim[] {
   const claims: ZoneClaim[] = [];
-  walkDirectives(input.tree).forEach(({ entry, ancestors }, order) => {
-    const top = ancestors[1]?.opener?.directive.name;
-    if (top !== 'http' && top !== 'stream' && top !== 'mail') return;
+  visitDirectives(input.tree, (entry, top, parent, order) => {
+    if (top !== 'http' && top !== 'stream' && top !== 'mail') return true;
     const directive = zoneDirectives[top][entry.directive.name];
-    if (directive === undefined) return;
-    const parent = ancestors[ancestors.length - 1].opener?.directive.name;
-    if ((parent === 'upstream') !== (directive.inUpstream === true)) return;
+    if (directive === undefined || (parent === 'upstream') !== (directive.inUpstream === true)) return true;
     for (const zone of directive.read(entry.directive.args) ?? []) claims.push({ entry, directive, ...zone, order });
+    return true;
   });
   return claims;
 }

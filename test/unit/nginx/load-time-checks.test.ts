@@ -1,7 +1,7 @@
 import { deepStrictEqual } from 'node:assert';
 import { formatIpv6, readListen } from '../../../server/src/languages/nginx/listen';
 import { namedCaptures, variableReferences } from '../../../server/src/languages/nginx/script-variables';
-import { buildServerNames, hashKeyLowercase, initHash, serverNameKey } from '../../../server/src/languages/nginx/server-names-hash';
+import { buildServerNames, hashKeyLowercase, initHash, serverNameKey, serverNamesFit } from '../../../server/src/languages/nginx/server-names-hash';
 import { compiledArguments, definedVariable } from '../../../server/src/languages/nginx/variable-arguments';
 
 const defaults = { bucketSize: 64, maxSize: 512 };
@@ -95,12 +95,9 @@ describe('nginx load-time checks', () => {
     });
 
     it('searches the hash size as nginx does, and only warns when no size up to the maximum spreads the names', () => {
-      const keys = Array.from({ length: 200 }, (_, index) => {
-        const bytes = new TextEncoder().encode(`host-${index}.example.org`);
-        return { length: bytes.length, hash: hashKeyLowercase(bytes), text: `host-${index}.example.org` };
-      });
-      deepStrictEqual(initHash('server_names_hash', keys, defaults), { kind: 'built' });
-      deepStrictEqual(initHash('server_names_hash', keys, { bucketSize: 64, maxSize: 4 }), {
+      const keys = Array.from({ length: 200 }, (_, index) => ({ key: `host-${index}.example.org`, text: `host-${index}.example.org` }));
+      deepStrictEqual(initHash('server_names_hash', keys, defaults, { search: true }), { kind: 'built' });
+      deepStrictEqual(initHash('server_names_hash', keys, { bucketSize: 64, maxSize: 4 }, { search: true }), {
         kind: 'warn',
         message:
           'could not build optimal server_names_hash, you should increase either server_names_hash_max_size: 4 or server_names_hash_bucket_size: 64; ignoring server_names_hash_bucket_size',
@@ -110,13 +107,25 @@ describe('nginx load-time checks', () => {
 
     it('finds the first hash size that fits where nginx does (checked with nginx 1.22.1: 424 warns, 425 does not)', () => {
       const names = [...Array.from({ length: 200 }, (_, index) => `host-${index}.example.org`), 'z'];
-      const keys = names.map((text) => {
-        const bytes = new TextEncoder().encode(text);
-        return { length: bytes.length, hash: hashKeyLowercase(bytes), text };
-      });
+      const keys = names.map((text) => ({ key: text, text }));
       deepStrictEqual(
-        [424, 425].map((maxSize) => initHash('server_names_hash', keys, { bucketSize: 64, maxSize }).kind),
+        [424, 425].map((maxSize) => initHash('server_names_hash', keys, { bucketSize: 64, maxSize }, { search: true }).kind),
         ['warn', 'built'],
+      );
+    });
+
+    it('tells in one pass when no address’s hash can fail', () => {
+      deepStrictEqual(
+        [
+          serverNamesFit([name(46), '*.example.org', ''], defaults),
+          serverNamesFit([name(47)], defaults),
+          serverNamesFit(['www.*.example.org'], defaults),
+          serverNamesFit(
+            Array.from({ length: 2000 }, (_, index) => `${name(30)}${index}`),
+            defaults,
+          ),
+        ],
+        [true, false, false, false],
       );
     });
 

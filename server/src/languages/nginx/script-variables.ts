@@ -13,8 +13,9 @@ export interface VariableReference {
   readonly end: number;
 }
 
-function isNameCharacter(character: string): boolean {
-  return /[A-Za-z0-9_]/.test(character);
+/** A letter, a digit or `_`, by character code (this runs for every character of every compiled value). */
+function isNameCharacter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
 }
 
 /**
@@ -25,10 +26,9 @@ export function variableReferences(value: string): VariableReference[] | undefin
   const references: VariableReference[] = [];
   let index = 0;
   while (index < value.length) {
-    if (value[index] !== '$') {
-      index++;
-      continue;
-    }
+    const dollar = value.indexOf('$', index);
+    if (dollar < 0) break;
+    index = dollar;
     const start = index;
     index++;
     if (index === value.length) return undefined;
@@ -42,7 +42,7 @@ export function variableReferences(value: string): VariableReference[] | undefin
       if (index === value.length) return undefined;
     }
     const nameStart = index;
-    while (index < value.length && isNameCharacter(value[index])) index++;
+    while (index < value.length && isNameCharacter(value.charCodeAt(index))) index++;
     const name = value.slice(nameStart, index);
     if (bracket) {
       if (value[index] !== '}') return undefined;

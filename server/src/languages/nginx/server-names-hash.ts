@@ -36,6 +36,26 @@ export function hashKeyLowercase(bytes: Uint8Array): bigint {
   return key;
 }
 
+/** A key as nginx hashes it (lowercased, for server names), and the name it stands for in messages. */
+export interface HashKey {
+  readonly key: string;
+  readonly text: string;
+}
+
+const encoder = new TextEncoder();
+
+/** The length of a string's UTF-8 bytes, without making them. */
+function utf8Length(text: string): number {
+  let length = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) continue;
+    // two bytes up to U+07FF, three up to U+FFFF; a surrogate pair (two units) makes four
+    length += code < 0x800 ? 1 : code >= 0xd800 && code <= 0xdbff ? 0 : 2;
+  }
+  return length;
+}
+
 export interface HashSettings {
   /** The aligned bucket size: server_names_hash_bucket_size rounded up to the cache line. */
   readonly bucketSize: number;
@@ -45,28 +65,40 @@ export interface HashSettings {
 /** What ngx_hash_init() prints: an [emerg] stops nginx, a [warn] only says the hash is not optimal. */
 export type HashOutcome = { readonly kind: 'built' } | { readonly kind: 'emerg' | 'warn'; readonly message: string; readonly key?: string };
 
-/** ngx_hash_init() for keys of these byte lengths and hashes, named `name` in the messages. */
-export function initHash(
-  name: string,
-  keys: readonly { readonly length: number; readonly hash: bigint; readonly text: string }[],
-  settings: HashSettings,
-): HashOutcome {
+/**
+ * ngx_hash_init() for keys of these byte lengths and hashes, named `name` in the messages. Only an
+ * [emerg] matters to the rules: the search for a size that spreads the keys (a [warn] when none up
+ * to the maximum does) runs only when the keys together pass 64K, the one case where it can end in
+ * an [emerg], or when `search` asks for it.
+ */
+export function initHash(name: string, keys: readonly HashKey[], settings: HashSettings, options: { readonly search?: boolean } = {}): HashOutcome {
   const { bucketSize, maxSize } = settings;
   if (maxSize === 0) return { kind: 'emerg', message: `could not build ${name}, you should increase ${name}_max_size: ${maxSize}` };
   if (bucketSize > 65536 - cacheLineSize) return { kind: 'emerg', message: `could not build ${name}, too large ${name}_bucket_size: ${bucketSize}` };
+  let total = pointerSize;
   for (const key of keys) {
-    if (bucketSize < elementSize(key.length) + pointerSize)
+    const length = utf8Length(key.key);
+    if (bucketSize < elementSize(length) + pointerSize)
       return { kind: 'emerg', message: `could not build ${name}, you should increase ${name}_bucket_size: ${bucketSize}`, key: key.text };
+    total += elementSize(length);
   }
+  // what follows only decides between a built hash and a [warn], unless one bucket can pass 64K
+  if (total <= 65536 - cacheLineSize && !options.search) return { kind: 'built' };
   const available = bucketSize - pointerSize;
   let start = Math.floor(keys.length / Math.floor(available / (2 * pointerSize)));
   start = start === 0 ? 1 : start;
   if (maxSize > 10000 && keys.length > 0 && Math.floor(maxSize / keys.length) < 100) start = maxSize - 1000;
+  // key_hash % size without BigInt: the 64-bit hash as two 32-bit halves
+  const halves = keys.map((key) => {
+    const bytes = encoder.encode(key.key);
+    const hash = hashKeyLowercase(bytes);
+    return { high: Number(hash >> 32n), low: Number(hash & 0xffffffffn), length: bytes.length };
+  });
+  const bucketOf = (half: { high: number; low: number }, size: number): number => ((((half.high % size) * (2 ** 32 % size)) % size) + (half.low % size)) % size;
   const fits = (size: number): boolean => {
     const test = new Map<number, number>();
-    const bigSize = BigInt(size);
-    for (const key of keys) {
-      const bucket = Number(key.hash % bigSize);
+    for (const key of halves) {
+      const bucket = bucketOf(key, size);
       const length = (test.get(bucket) ?? 0) + elementSize(key.length);
       if (length > available) return false;
       test.set(bucket, length);
@@ -76,9 +108,8 @@ export function initHash(
   for (let size = start; size <= maxSize; size++) if (fits(size)) return { kind: 'built' };
   // every size up to the maximum overflows a bucket: nginx warns and uses the maximum size, as long as no bucket passes 64K
   const buckets = new Map<number, number>();
-  const bigMaximum = BigInt(maxSize);
-  for (const key of keys) {
-    const bucket = Number(key.hash % bigMaximum);
+  for (const key of halves) {
+    const bucket = bucketOf(key, maxSize);
     const length = (buckets.get(bucket) ?? pointerSize) + elementSize(key.length);
     if (length > 65536 - cacheLineSize) return { kind: 'emerg', message: `could not build ${name}, you should increase ${name}_max_size: ${maxSize}` };
     buckets.set(bucket, length);
@@ -119,8 +150,6 @@ export type ServerNamesOutcome =
   | { readonly kind: 'built' }
   | { readonly kind: 'emerg'; readonly message: string /** The name that does not fit, or is invalid. */; readonly name: string };
 
-const encoder = new TextEncoder();
-
 /**
  * ngx_http_server_names() for the names of the servers on one address, in their order: invalid
  * wildcards first as nginx adds the names, then the exact table (ngx_hash_init()), then the
@@ -138,18 +167,39 @@ export function buildServerNames(names: readonly string[], addressText: string, 
     if (key.kind === 'exact' && !exact.has(key.key)) exact.set(key.key, name);
     if (key.kind === 'wildcard') for (const label of key.labels) labels.push({ label, name });
   }
-  const exactKeys = [...exact].map(([key, name]) => {
-    const bytes = encoder.encode(key);
-    return { length: bytes.length, hash: hashKeyLowercase(bytes), text: name };
-  });
+  const exactKeys = [...exact].map(([key, name]) => ({ key, text: name }));
   const table = 'server_names_hash';
   if (exactKeys.length > 0) {
     const outcome = initHash(table, exactKeys, settings);
     if (outcome.kind === 'emerg') return { kind: 'emerg', message: outcome.message, name: outcome.key ?? exactKeys[0].text };
   }
   for (const { label, name } of labels) {
-    const outcome = initHash(table, [{ length: encoder.encode(label).length, hash: 0n, text: name }], settings);
+    const outcome = initHash(table, [{ key: label, text: name }], settings);
     if (outcome.kind === 'emerg') return { kind: 'emerg', message: outcome.message, name };
   }
   return { kind: 'built' };
+}
+
+/**
+ * Whether no hash of these names can end in an [emerg], whatever addresses they are spread over:
+ * every key and wildcard label fits a bucket, no name is an invalid wildcard, and all of them
+ * together stay under the 64K a bucket may hold. Decided in one pass over the names of a whole
+ * http block, it spares building each address's hash in the usual case.
+ */
+export function serverNamesFit(names: readonly string[], settings: HashSettings): boolean {
+  const { bucketSize, maxSize } = settings;
+  if (maxSize === 0 || bucketSize > 65536 - cacheLineSize) return false;
+  // one bucket of the largest hash holds at most every key once, behind its end pointer
+  let total = pointerSize;
+  for (const name of names) {
+    const key = serverNameKey(name);
+    if (key.kind === 'invalid') return false;
+    const parts = key.kind === 'exact' ? [key.key] : key.labels;
+    for (const part of parts) {
+      const size = elementSize(utf8Length(part));
+      if (bucketSize < size + pointerSize) return false;
+      total += size;
+    }
+  }
+  return total <= 65536 - cacheLineSize;
 }

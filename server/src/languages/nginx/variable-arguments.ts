@@ -248,6 +248,11 @@ const stream: Readonly<Record<string, Selector>> = {
   js_var: at(1),
 };
 
+/** Whether nginx compiles any argument of the directive for variables. */
+export function compilesVariables(block: VariableBlock, directive: string): boolean {
+  return (block === 'http' ? http : stream)[directive] !== undefined;
+}
+
 /** The arguments of a directive that nginx compiles for variables; empty for a directive that compiles none. */
 export function compiledArguments(block: VariableBlock, directive: string, args: readonly string[]): CompiledArgument[] {
   const selector = (block === 'http' ? http : stream)[directive];
@@ -287,3 +292,21 @@ export function definedVariable(directive: string, args: readonly string[]): str
  * that of `include`, `hostnames` and `volatile`).
  */
 export const dataBlocks: ReadonlySet<string> = new Set(['map', 'geo', 'split_clients', 'types', 'charset_map', 'match']);
+
+/**
+ * The directives whose regular expressions go through ngx_http_regex_compile() (or the stream
+ * module's), which adds each named capture as a variable: `location`, `if`, `rewrite`,
+ * `server_name`, `proxy_redirect` and the proxy_cookie_* directives, and a map's keys. Others
+ * compile theirs with ngx_regex_compile() (`fastcgi_split_path_info`, `valid_referers`): their
+ * names add nothing.
+ */
+export const captureDefiners: ReadonlySet<string> = new Set([
+  'location',
+  'if',
+  'rewrite',
+  'server_name',
+  'proxy_redirect',
+  'proxy_cookie_domain',
+  'proxy_cookie_path',
+  'proxy_cookie_flags',
+]);

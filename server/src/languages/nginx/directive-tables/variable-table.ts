@@ -1,15 +1,15 @@
 import { baseName, inFile, inRuns, nginxModulesOf } from './directive-table';
 import type { NginxBuild } from './nginx-build';
-import type { DefinerData, VariableData, VariableTablesData } from './variable-tables-format';
+import type { VariableData, VariableTablesData } from './variable-tables-format';
 import variablesJson from './variable-tables.json';
 import { parseRuns, positionOfVersion } from './versions';
 
 /**
  * The variables one nginx build knows before the configuration adds its own, from the tables
  * generated out of nginx's and njs's C source: the built-in variables of the modules the build
- * has (`$host`, `$ssl_server_name`…), the prefix variables (`$http_…`, `$arg_…`, `$cookie_…`,
- * `$upstream_http_…`…), and the directives that define a variable the configuration names (`set`,
- * `map`, `geo`, `split_clients`, `auth_request_set`, `perl_set`, `js_set`, `js_var`).
+ * has (`$host`, `$ssl_server_name`…) and the prefix variables (`$http_…`, `$arg_…`, `$cookie_…`,
+ * `$upstream_http_…`…). The tables' `definers` (the directives that add a variable the
+ * configuration names) are what variable-arguments.ts must know, which a test holds it to.
  */
 
 import type { VariableBlock } from '../variable-arguments';
@@ -39,10 +39,10 @@ export interface VariableTable {
    * the prefix variable that covers it — the longest, as ngx_http_variables_init_vars() picks.
    */
   lookup(block: VariableBlock, name: string): BuiltInVariable | undefined;
-  /** Whether a directive adds the variable the configuration names in it (`set`, `map`…), as the tables know. */
-  definesVariables(block: VariableBlock, directive: string): boolean;
   /** The built-in names of a block (prefix variables left out), for "did you mean". */
   builtInNames(block: VariableBlock): readonly string[];
+  /** Whether any release or module the tables read declares the name: a build whose version is a guess may have it. */
+  declaredAnywhere(block: VariableBlock, name: string): boolean;
 }
 
 const data = variablesJson as unknown as VariableTablesData;
@@ -52,7 +52,7 @@ interface IndexedEntries<Entry> {
   readonly entries: readonly { readonly entry: Entry; readonly runs: readonly (readonly [number, number])[] }[];
 }
 
-const indexed = new Map<string, { variables: IndexedEntries<VariableData>; definers: IndexedEntries<DefinerData> }>();
+const indexed = new Map<string, IndexedEntries<VariableData>>();
 
 function indexTable(name: string) {
   const known = indexed.get(name);
@@ -63,10 +63,7 @@ function indexTable(name: string) {
   const newest = table.versions.length - 1;
   const withRuns = <Entry extends { readonly versions: string }>(entries: readonly Entry[]) =>
     entries.map((entry) => ({ entry, runs: parseRuns(entry.versions, versionIndex, newest) }));
-  const result = {
-    variables: { versions: table.versions, entries: withRuns(table.variables) },
-    definers: { versions: table.versions, entries: withRuns(table.definers) },
-  };
+  const result = { versions: table.versions, entries: withRuns(table.variables) };
   indexed.set(name, result);
   return result;
 }
@@ -89,16 +86,15 @@ function buildVariableTable(build: NginxBuild, loadedModules: readonly string[])
   const modules = nginxModulesOf(build, loadedModules);
   const variables = new Map<string, BuiltInVariable>();
   const prefixes: Record<VariableBlock, BuiltInVariable[]> = { http: [], stream: [] };
-  const definers = new Set<string>();
   const variableKey = (block: VariableBlock, name: string) => `${block} ${name.toLowerCase()}`;
   let unknown = build.mayHaveUnknownModules || modules.configured.addedModules.length > 0;
 
   const addTable = (tableName: string, version: string, present: (module: string) => boolean | undefined): void => {
     const table = indexTable(tableName);
-    const position = table === undefined ? undefined : positionOfVersion(table.variables.versions, version);
+    const position = table === undefined ? undefined : positionOfVersion(table.versions, version);
     if (table === undefined || position === undefined || !position.exact) unknown = true;
     if (table === undefined || position === undefined) return;
-    for (const { entry, runs } of table.variables.entries) {
+    for (const { entry, runs } of table.entries) {
       if (!inRuns(runs, position.index)) continue;
       const module = present(entry.module);
       const guard = modules.guardTruth(entry.guard);
@@ -113,9 +109,6 @@ function buildVariableTable(build: NginxBuild, loadedModules: readonly string[])
       if (variable.prefix) prefixes[entry.type].push(variable);
       else if (!variables.has(variableKey(entry.type, entry.name)) || variable.certainty === 'certain')
         variables.set(variableKey(entry.type, entry.name), variable);
-    }
-    for (const { entry, runs } of table.definers.entries) {
-      if (inRuns(runs, position.index) && present(entry.module) !== false) definers.add(`${entry.type} ${entry.directive}`);
     }
   };
 
@@ -146,8 +139,11 @@ function buildVariableTable(build: NginxBuild, loadedModules: readonly string[])
       }
       return best;
     },
-    definesVariables(block, directive) {
-      return definers.has(`${block} ${directive}`);
+    declaredAnywhere(block, name) {
+      const lower = name.toLowerCase();
+      return Object.values(data.tables).some((table) =>
+        table.variables.some((variable) => variable.type === block && (variable.prefix === true ? lower.startsWith(variable.name) : variable.name === lower)),
+      );
     },
     builtInNames(block) {
       return [...variables.keys()].filter((key) => key.startsWith(`${block} `)).map((key) => key.slice(block.length + 1));
