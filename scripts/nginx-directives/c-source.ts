@@ -346,14 +346,25 @@ export interface CSource {
   readonly staticStrings: ReadonlyMap<string, string>;
 }
 
-function readCommandArray(tokens: readonly Token[], open: number, array: string, file: string): { commands: CommandDeclaration[]; end: number } {
+/**
+ * The `{ … }` initializers of an array such as `ngx_command_t c[] = { { … }, …, ngx_null_command };`,
+ * each split into its six fields (an #if inside one keeps its first branch), up to the array's
+ * terminator: the identifier `terminator`, or an entry `isTerminator` recognises.
+ */
+function readArrayEntries(
+  tokens: readonly Token[],
+  open: number,
+  file: string,
+  what: { readonly array: string; readonly entry: string; readonly terminator: string },
+  isTerminator: (fields: readonly Token[][]) => boolean = () => false,
+): { entries: { token: Token; fields: Token[][] }[]; end: number } {
   const close = matching(tokens, open, file);
-  const commands: CommandDeclaration[] = [];
+  const entries: { token: Token; fields: Token[][] }[] = [];
   let index = open + 1;
   let terminated = false;
   while (index < close) {
     const token = tokens[index];
-    if (token.kind === 'identifier' && token.text === 'ngx_null_command') {
+    if (token.kind === 'identifier' && token.text === what.terminator) {
       terminated = true;
       index++;
       continue;
@@ -363,17 +374,32 @@ function readCommandArray(tokens: readonly Token[], open: number, array: string,
       continue;
     }
     if (!(token.kind === 'punctuation' && token.text === '{')) {
-      throw new CSourceError(`${file}:${token.line}: unexpected "${token.text}" in the command array ${array}`);
+      throw new CSourceError(`${file}:${token.line}: unexpected "${token.text}" in the ${what.entry} array ${what.array}`);
     }
-    if (terminated) throw new CSourceError(`${file}:${token.line}: a command after ngx_null_command in ${array}`);
     const entryClose = matching(tokens, index, file);
     // an #if inside an entry (`#if (NGX_PCRE) offsetof(…) #else 0 #endif`): the first branch stands
     const inner = tokens.slice(index + 1, entryClose).filter((inside) => inside.alternative === token.alternative);
     const fields = splitArguments(inner, 0, inner.length, file);
     // an initializer may end with a comma
     if (fields.length === 7 && fields[6].length === 0) fields.pop();
+    if (fields.length !== 6) throw new CSourceError(`${file}:${token.line}: a ${what.entry} of ${what.array} has ${fields.length} fields, not 6`);
+    index = entryClose + 1;
+    if (isTerminator(fields)) {
+      terminated = true;
+      continue;
+    }
+    if (terminated) throw new CSourceError(`${file}:${token.line}: a ${what.entry} after ${what.terminator} in ${what.array}`);
+    entries.push({ token, fields });
+  }
+  if (!terminated) throw new CSourceError(`${file}:${tokens[open].line}: the ${what.entry} array ${what.array} does not end with ${what.terminator}`);
+  return { entries, end: close };
+}
+
+function readCommandArray(tokens: readonly Token[], open: number, array: string, file: string): { commands: CommandDeclaration[]; end: number } {
+  const read = readArrayEntries(tokens, open, file, { array, entry: 'command', terminator: 'ngx_null_command' });
+  const commands: CommandDeclaration[] = [];
+  for (const { token, fields } of read.entries) {
     const where = `${file}:${token.line}`;
-    if (fields.length !== 6) throw new CSourceError(`${where}: a command of ${array} has ${fields.length} fields, not 6`);
     // only the offsets may differ by #if: the name, type, handler and post must hold in every branch
     if ([0, 1, 2, 5].some((field) => fields[field].some((inside) => inside.guard !== token.guard))) {
       throw new CSourceError(`${where}: an #if around the name, type, handler or post of a command of ${array}`);
@@ -389,10 +415,8 @@ function readCommandArray(tokens: readonly Token[], open: number, array: string,
     // the post is any pointer (an enum table, a state, a bounds structure); only `&name` can be a deprecation
     const post = /^&(\w+)$/.exec(sourceText(postField))?.[1];
     commands.push({ name: JSON.parse(name[1]) as string, flags, handler, post, guard: token.guard, array, line: token.line });
-    index = entryClose + 1;
   }
-  if (!terminated) throw new CSourceError(`${file}:${tokens[open].line}: the command array ${array} does not end with ngx_null_command`);
-  return { commands, end: close };
+  return { commands, end: read.end };
 }
 
 /** `ngx_http_variable_t name[] = { { ngx_string("x"), set, get, data, flags, index }, …, ngx_http_null_variable };` */
@@ -403,50 +427,29 @@ function readVariableArray(
   type: 'http' | 'stream',
   file: string,
 ): { array: VariableArray; end: number } {
-  const close = matching(tokens, open, file);
+  // older sources end with the null variable written out: `{ ngx_null_string, NULL, NULL, 0, 0, 0 }`
+  const read = readArrayEntries(
+    tokens,
+    open,
+    file,
+    { array, entry: 'variable', terminator: `ngx_${type}_null_variable` },
+    (fields) => sourceText(fields[0]) === 'ngx_null_string',
+  );
   const entries: VariableEntry[] = [];
-  let terminated = false;
-  let index = open + 1;
-  while (index < close) {
-    const token = tokens[index];
-    if (token.kind === 'identifier' && token.text === `ngx_${type}_null_variable`) {
-      terminated = true;
-      index++;
-      continue;
-    }
-    if (token.kind === 'punctuation' && token.text === ',') {
-      index++;
-      continue;
-    }
-    if (!(token.kind === 'punctuation' && token.text === '{')) {
-      throw new CSourceError(`${file}:${token.line}: unexpected "${token.text}" in the variable array ${array}`);
-    }
-    const entryClose = matching(tokens, index, file);
-    const inner = tokens.slice(index + 1, entryClose).filter((inside) => inside.alternative === token.alternative);
-    const fields = splitArguments(inner, 0, inner.length, file);
-    if (fields.length === 7 && fields[6].length === 0) fields.pop();
+  for (const { token, fields } of read.entries) {
     const where = `${file}:${token.line}`;
-    if (fields.length !== 6) throw new CSourceError(`${where}: a variable of ${array} has ${fields.length} fields, not 6`);
-    const nameText = sourceText(fields[0]);
-    if (nameText === 'ngx_null_string') {
-      terminated = true;
-      index = entryClose + 1;
-      continue;
-    }
-    if (terminated) throw new CSourceError(`${where}: a variable after the null variable in ${array}`);
     if (fields[0].some((inside) => inside.guard !== token.guard) || fields[4].some((inside) => inside.guard !== token.guard)) {
       throw new CSourceError(`${where}: an #if around the name or flags of a variable of ${array}`);
     }
+    const nameText = sourceText(fields[0]);
     const name = /^ngx_string\((".*")\)$/.exec(nameText);
     if (!name) throw new CSourceError(`${where}: the variable name is not ngx_string("…"): ${nameText}`);
     const flagsText = sourceText(fields[4]);
     const flags = flagsText === '0' ? [] : flagsText.split('|');
     if (flags.some((flag) => !/^NGX_\w+$/.test(flag))) throw new CSourceError(`${where}: cannot read the variable flags ${flagsText}`);
     entries.push({ name: JSON.parse(name[1]) as string, flags, guard: token.guard, line: token.line });
-    index = entryClose + 1;
   }
-  if (!terminated) throw new CSourceError(`${file}:${tokens[open].line}: the variable array ${array} does not end with a null variable`);
-  return { array: { name: array, type, entries }, end: close };
+  return { array: { name: array, type, entries }, end: read.end };
 }
 
 function readModule(tokens: readonly Token[], open: number, name: string, file: string): ModuleDefinition {

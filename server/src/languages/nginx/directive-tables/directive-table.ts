@@ -1,7 +1,7 @@
 import type { ArgumentRule, DirectiveContext } from '../directives';
 import { evaluateCondition, type Truth } from './conditions';
 import type { DeprecationData, DirectiveData, DirectiveTablesData, ParameterDeprecationData, SourceTable } from './format';
-import { parseRuns, positionOfVersion, type VersionPosition } from './versions';
+import { positionOfVersion, type VersionPosition, versionRunsOf } from './versions';
 import { type ConfiguredModules, configureModules, type NginxBuild, optionBuilding } from './nginx-build';
 
 /**
@@ -112,14 +112,14 @@ function indexTable(name: string): IndexedTable | undefined {
   if (known !== undefined) return known;
   const table = tablesData().tables[name];
   if (table === undefined) return undefined;
-  const versionIndex = new Map(table.versions.map((version, index) => [version, index]));
+  const { versionIndex, runs: runsOf } = versionRunsOf(table.versions);
   const newest = table.versions.length - 1;
   const byName = new Map<string, IndexedDeclaration[]>();
   const grouped = new Map<string, { data: DirectiveData; runs: [number, number][] }[]>();
   for (const directive of table.directives) {
     const list = grouped.get(directive.name) ?? [];
     grouped.set(directive.name, list);
-    list.push({ data: directive, runs: parseRuns(directive.versions, versionIndex, newest) });
+    list.push({ data: directive, runs: runsOf(directive.versions) });
   }
   for (const [directiveName, list] of grouped) {
     byName.set(

@@ -2,7 +2,7 @@ import { baseName, inFile, inRuns, nginxModulesOf } from './directive-table';
 import type { NginxBuild } from './nginx-build';
 import type { VariableData, VariableTablesData } from './variable-tables-format';
 import variablesJson from './variable-tables.json';
-import { parseRuns, positionOfVersion } from './versions';
+import { positionOfVersion, versionRunsOf } from './versions';
 
 /**
  * The variables one nginx build knows before the configuration adds its own, from the tables
@@ -59,11 +59,8 @@ function indexTable(name: string) {
   if (known !== undefined) return known;
   const table = data.tables[name];
   if (table === undefined) return undefined;
-  const versionIndex = new Map(table.versions.map((version, index) => [version, index]));
-  const newest = table.versions.length - 1;
-  const withRuns = <Entry extends { readonly versions: string }>(entries: readonly Entry[]) =>
-    entries.map((entry) => ({ entry, runs: parseRuns(entry.versions, versionIndex, newest) }));
-  const result = { versions: table.versions, entries: withRuns(table.variables) };
+  const { runs } = versionRunsOf(table.versions);
+  const result = { versions: table.versions, entries: table.variables.map((entry) => ({ entry, runs: runs(entry.versions) })) };
   indexed.set(name, result);
   return result;
 }

@@ -37,8 +37,18 @@ export function positionOfVersion(versions: readonly string[], version: string, 
   return best === undefined ? undefined : { index: best, exact: false };
 }
 
+/** A table's versions by index, and a reader of its entries' runs against them. */
+export function versionRunsOf(versions: readonly string[]): {
+  readonly versionIndex: ReadonlyMap<string, number>;
+  readonly runs: (text: string) => [number, number][];
+} {
+  const versionIndex = new Map(versions.map((version, index) => [version, index]));
+  const newest = versions.length - 1;
+  return { versionIndex, runs: (text) => parseRuns(text, versionIndex, newest) };
+}
+
 /** `1.18.0-1.25.0,1.25.1-` (the `versions` of a table entry) as pairs of indexes into the table's versions. */
-export function parseRuns(text: string, versionIndex: ReadonlyMap<string, number>, newest: number): [number, number][] {
+function parseRuns(text: string, versionIndex: ReadonlyMap<string, number>, newest: number): [number, number][] {
   return text.split(',').map((run) => {
     const [first, last] = run.split('-');
     const start = versionIndex.get(first);
