@@ -313,8 +313,9 @@ function sslFailures(input: LoadCheckInput, simulation: ListenSimulation): LoadF
 
 /** `ssl on;` (up to 1.25.0) in a server without a certificate: ngx_http_ssl_merge_srv_conf() refuses it. */
 function sslDirectiveFailures(input: LoadCheckInput, http: NginxBlock, servers: readonly ServerInfo[]): LoadFailure[] {
+  // a release that is a guess may be one without `ssl`: nginx then stops at the directive itself
   const build = serviceNginxBuild(input.service);
-  if (build === undefined || compareVersions(build.version, '1.25.1') >= 0) return [];
+  if (build === undefined || build.versionIsGuess || compareVersions(build.version, '1.25.1') >= 0) return [];
   const inherited = flagOn(http, 'ssl');
   for (const server of servers) {
     if (!server.seenWhole) continue;

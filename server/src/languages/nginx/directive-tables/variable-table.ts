@@ -1,7 +1,6 @@
 import { baseName, inFile, inRuns, nginxModulesOf } from './directive-table';
 import type { NginxBuild } from './nginx-build';
 import type { VariableData, VariableTablesData } from './variable-tables-format';
-import variablesJson from './variable-tables.json';
 import { positionOfVersion, versionRunsOf } from './versions';
 
 /**
@@ -45,7 +44,13 @@ export interface VariableTable {
   declaredAnywhere(block: VariableBlock, name: string): boolean;
 }
 
-const data = variablesJson as unknown as VariableTablesData;
+let loadedData: VariableTablesData | undefined;
+
+/** The tables, read on first use as the directive tables are (directive-table.ts says why). */
+function variablesData(): VariableTablesData {
+  loadedData ??= require('./variable-tables.json') as VariableTablesData;
+  return loadedData;
+}
 
 interface IndexedEntries<Entry> {
   readonly versions: readonly string[];
@@ -57,7 +62,7 @@ const indexed = new Map<string, IndexedEntries<VariableData>>();
 function indexTable(name: string) {
   const known = indexed.get(name);
   if (known !== undefined) return known;
-  const table = data.tables[name];
+  const table = variablesData().tables[name];
   if (table === undefined) return undefined;
   const { runs } = versionRunsOf(table.versions);
   const result = { versions: table.versions, entries: table.variables.map((entry) => ({ entry, runs: runs(entry.versions) })) };
@@ -138,7 +143,7 @@ function buildVariableTable(build: NginxBuild, loadedModules: readonly string[])
     },
     declaredAnywhere(block, name) {
       const lower = name.toLowerCase();
-      return Object.values(data.tables).some((table) =>
+      return Object.values(variablesData().tables).some((table) =>
         table.variables.some((variable) => variable.type === block && (variable.prefix === true ? lower.startsWith(variable.name) : variable.name === lower)),
       );
     },
