@@ -1,10 +1,14 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rules } from '../../server/src/rules/index';
 import { repositoryRoot } from '../support/paths';
 import { runBuiltCli } from '../support/run-cli';
 import { sarifSchemaErrors } from '../support/sarif-schema';
 
 interface Log {
   runs: {
+    tool: { driver: { rules: { id: string; help: { text: string; markdown?: string } }[] } };
     results: { ruleId: string; fixes?: unknown[]; relatedLocations?: unknown[]; locations: { physicalLocation: { region: { startColumn: number } } }[] }[];
   }[];
 }
@@ -21,6 +25,22 @@ describe('certboot lint --format sarif against the OASIS SARIF 2.1.0 schema', ()
     const log = lintSarif('examples/certbot-deadlock');
     strictEqual(log.runs[0].results.length, 7);
     deepStrictEqual(sarifSchemaErrors(log), []);
+  });
+
+  it('carries each rule page, read from the package beside dist/, as the rule help in markdown', () => {
+    const log = lintSarif('examples/certbot-deadlock');
+    const pages = log.runs[0].tool.driver.rules.map((rule) => [
+      rule.id,
+      rule.help.markdown === readFileSync(join(repositoryRoot, 'docs', 'rules', `${rule.id}.md`), 'utf8'),
+    ]);
+    deepStrictEqual(
+      pages.filter(([, same]) => !same),
+      [],
+    );
+    deepStrictEqual(
+      pages.map(([id]) => id),
+      rules.map((rule) => rule.id),
+    );
   });
 
   it('is valid for every finding of the rule fixtures: fixes that create files, related locations, every rule', () => {

@@ -5,10 +5,11 @@ import { relativeFilePath } from '../text/paths';
 import { type FormatOptions, sortFindings } from './report-order';
 import { findRule, rules } from '../rules/index';
 import type { RuleDeclaration } from '../rules/rule';
+import { readRulePage } from './rule-pages';
 
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: every rule of the registry with id, short and full
- * description, help, default level and, as properties, its category (also as a tag), scope and
+ * description, help (its page as markdown), default level and, as properties, its category (also as a tag), scope and
  * whether it fixes; every result with a location whose region has all four of startLine,
  * startColumn, endLine and endColumn.
  *
@@ -59,7 +60,7 @@ interface SarifRule {
   readonly name: string;
   readonly shortDescription: { readonly text: string };
   readonly fullDescription: { readonly text: string };
-  readonly help: { readonly text: string };
+  readonly help: { readonly text: string; readonly markdown?: string };
   readonly defaultConfiguration: { readonly level: SarifLevel };
   readonly properties?: {
     readonly tags: readonly string[];
@@ -107,14 +108,18 @@ function directoryUri(directory: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
-/** The rule pages ship inside the certboot package; there is no public address for a helpUri. */
+/**
+ * The rule pages ship inside the certboot package and have no public address for a helpUri, so
+ * the help carries the page itself as markdown, which GitHub code scanning shows beside an alert.
+ */
 function sarifRule(id: string, summary: string, severity: Severity): SarifRule {
+  const page = readRulePage(id);
   return {
     id,
     name: id,
     shortDescription: { text: summary },
     fullDescription: { text: summary },
-    help: { text: `${summary}. The rule's page is docs/rules/${id}.md in the certboot package.` },
+    help: { text: `${summary}. The rule's page is docs/rules/${id}.md in the certboot package.`, ...(page === undefined ? {} : { markdown: page }) },
     defaultConfiguration: { level: levels[severity] },
   };
 }

@@ -1,5 +1,7 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatGitlab } from '../../../server/src/engine/format-gitlab';
 import { formatJson } from '../../../server/src/engine/format-json';
 import { formatSarif } from '../../../server/src/engine/format-sarif';
@@ -153,7 +155,7 @@ describe('lint formatters', () => {
               id: string;
               shortDescription: { text: string };
               fullDescription: { text: string };
-              help: { text: string };
+              help: { text: string; markdown?: string };
               defaultConfiguration: { level: string };
               properties?: Record<string, unknown>;
             }[];
@@ -178,6 +180,7 @@ describe('lint formatters', () => {
     for (const rule of run.tool.driver.rules) {
       strictEqual(rule.shortDescription.text.length > 0 && rule.fullDescription.text.length > 0 && rule.help.text.length > 0, true, rule.id);
       strictEqual(rule.help.text.endsWith(`docs/rules/${rule.id}.md in the certboot package.`), true);
+      strictEqual(rule.help.markdown, readFileSync(join(__dirname, '..', '..', '..', 'docs', 'rules', `${rule.id}.md`), 'utf8'), rule.id);
     }
     const staging = run.tool.driver.rules.findIndex((rule) => rule.id === 'staging-certificate');
     strictEqual(run.tool.driver.rules[staging].defaultConfiguration.level, 'note');
