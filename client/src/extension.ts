@@ -13,8 +13,16 @@ import {
   workspace,
 } from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { analysisStateNotification, type AnalysisState, analysisStatusText, isLargeAnalysis, parseAnalysisState } from './analysis-state';
-import { commandIds, describeFailure, parseBootstrapResult, parseBootstrapSuggestion, parseDomains, serverGenerateBootstrapConfigCommand } from './commands';
+import {
+  type AnalysisState,
+  analysisStateNotification,
+  generateBootstrapCommand,
+  parseAnalysisState,
+  parseBootstrapResult,
+  parseBootstrapSuggestion,
+} from '../../server/src/protocol/messages';
+import { analysisStatusText, isLargeAnalysis } from './analysis-state';
+import { commandIds, describeFailure, parseDomains } from './commands';
 import { certbootDocumentSelector, composeFileNamePattern } from './document-selector';
 import { mapConfigurationItems, settingsSection, toServerSettings } from './settings';
 
@@ -115,7 +123,7 @@ function showAnalysisState(languageClient: LanguageClient, status: StatusBarItem
     endProgress?.();
     endProgress = undefined;
   };
-  const started = (state: AnalysisState): void => {
+  const analysing = (state: AnalysisState): void => {
     status.text = analysisStatusText(state);
     status.tooltip = 'certboot is reading the nginx and compose files of the workspace';
     status.show();
@@ -128,8 +136,8 @@ function showAnalysisState(languageClient: LanguageClient, status: StatusBarItem
   const notifications = languageClient.onNotification(analysisStateNotification, (parameters: unknown) => {
     const state = parseAnalysisState(parameters);
     if (state === undefined) return;
-    if (state.state === 'started') started(state);
-    else finish();
+    if (state.state === 'finished') finish();
+    else analysing(state);
   });
   const stateChanges = languageClient.onDidChangeState(finish);
   return Disposable.from(notifications, stateChanges, { dispose: finish });
@@ -140,7 +148,7 @@ async function generateBootstrapConfig(languageClient: LanguageClient): Promise<
   const folderArguments = folder ? [folder.uri.toString()] : [];
   try {
     const suggestion = parseBootstrapSuggestion(
-      await languageClient.sendRequest(ExecuteCommandRequest.type, { command: serverGenerateBootstrapConfigCommand, arguments: folderArguments }),
+      await languageClient.sendRequest(ExecuteCommandRequest.type, { command: generateBootstrapCommand, arguments: folderArguments }),
     );
     const domains = await window.showInputBox({
       title: 'certboot: Generate bootstrap config (1/3)',
@@ -166,7 +174,7 @@ async function generateBootstrapConfig(languageClient: LanguageClient): Promise<
     if (staging === undefined) return;
     const request = { domains: parseDomains(domains), email: email.trim(), staging: staging.staging };
     const result = parseBootstrapResult(
-      await languageClient.sendRequest(ExecuteCommandRequest.type, { command: serverGenerateBootstrapConfigCommand, arguments: [...folderArguments, request] }),
+      await languageClient.sendRequest(ExecuteCommandRequest.type, { command: generateBootstrapCommand, arguments: [...folderArguments, request] }),
     );
     if (result.applied) void window.showInformationMessage(`certboot: ${result.summary.join(' ')}`);
   } catch (error) {

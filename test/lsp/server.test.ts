@@ -106,6 +106,28 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     );
   });
 
+  it("finds a diagnostic's finding by the identity in its data, not by its message", async () => {
+    await client.open(nginxPath, nginxText, 'nginx');
+    const published = await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
+    const [certificate, key] = ofRule(published.diagnostics);
+    deepStrictEqual([certificate.data, key.data], [{ finding: `${ruleId}@5:20-5:67#0` }, { finding: `${ruleId}@6:24-6:69#0` }]);
+    const titlesFor = async (diagnostic: Diagnostic): Promise<string[]> => {
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: pathToFileURL(nginxPath).href },
+        range: diagnostic.range,
+        context: { diagnostics: [diagnostic], only: ['quickfix'] },
+      })) as CodeAction[];
+      return actions.map((action) => action.title);
+    };
+    // an editor may shorten or re-render the message; the key still names the finding
+    const titles = ['Split into HTTP-first stages', `Disable ${ruleId} for this line`];
+    deepStrictEqual(await titlesFor({ ...certificate, message: 'shortened' }), titles);
+    // a key names one finding: the key's range wins over the diagnostic's
+    deepStrictEqual(await titlesFor({ ...key, data: { finding: 'no-such-rule@0:0-0:1#0' } }), []);
+    // a client that drops `data` still gets the actions of the finding of that rule at that range
+    deepStrictEqual(await titlesFor({ ...key, data: undefined }), titles);
+  });
+
   it('re-lints the nginx file when the compose file that mounts it changes, unsaved', async () => {
     await client.open(nginxPath, nginxText, 'nginx');
     await client.diagnostics(nginxPath, (params) => ofRule(params.diagnostics).length === 2);
@@ -391,7 +413,7 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
       await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(sitePath).href }, position: { line: 0, character: 0 } });
       deepStrictEqual(
         client.analysisStates.filter((state) => state.root === outside).map((state) => state.state),
-        ['started', 'finished'],
+        ['started', 'counted', 'finished'],
       );
       await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: pathToFileURL(sitePath).href } });
       await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(composePath).href, type: 2 }] });
@@ -446,6 +468,7 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
       client.analysisStates.map((state) => [state.state, state.root]),
       [
         ['started', directory],
+        ['counted', directory],
         ['finished', directory],
       ],
     );

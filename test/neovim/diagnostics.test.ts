@@ -26,6 +26,8 @@ function error(ruleId: string, where: Diagnostic['range'], message: string, rela
     codeDescription: { href: pathToFileURL(join(repositoryRoot, 'docs', 'rules', `${ruleId}.md`)).href },
     message,
     relatedInformation: related,
+    // the identity a code action request sends back: rule, range, and which of that rule and range
+    data: { finding: `${ruleId}@${where.start.line}:${where.start.character}-${where.end.line}:${where.end.character}#0` },
   };
 }
 

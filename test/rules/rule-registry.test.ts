@@ -42,6 +42,7 @@ describe('the rule registry', () => {
           fixes: [],
         },
         docsDirectory,
+        'key',
       );
       const href = diagnostic.codeDescription?.href;
       ok(href !== undefined && existsSync(fileURLToPath(href)), `${rule.id}: ${href} does not exist`);

@@ -16,18 +16,12 @@ import {
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type AnalysisState, analysisStateNotification } from '../../server/src/protocol/messages';
 import { repositoryRoot } from './paths';
 
 export interface LanguageClientOptions {
   /** Flags for the server's node, before the script: e.g. `--cpu-prof` to profile the real server. */
   readonly nodeArguments?: readonly string[];
-}
-
-/** What the server announces as it starts and ends the analysis of a root. */
-export interface AnalysisState {
-  readonly state: 'started' | 'finished';
-  readonly root: string;
-  readonly milliseconds?: number;
 }
 
 /** A real client: dist/server.js in its own process, JSON-RPC over stdio. */
@@ -53,7 +47,7 @@ export class LanguageClient {
         }
       }
     });
-    this.connection.onNotification('certboot/analysisState', (params: AnalysisState) => {
+    this.connection.onNotification(analysisStateNotification, (params: AnalysisState) => {
       this.analysisStates.push(params);
     });
     this.connection.onNotification('window/showMessage', (params: ShowMessageParams) => {
@@ -72,7 +66,7 @@ export class LanguageClient {
     this.connection.listen();
   }
 
-  /** Every start and end of an analysis the server announced, in order. */
+  /** Every start, file count and end of an analysis the server announced, in order. */
   readonly analysisStates: AnalysisState[] = [];
 
   /** Every capability the server registered dynamically, in order. */

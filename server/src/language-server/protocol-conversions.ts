@@ -12,7 +12,9 @@ import {
   TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import type { FileEdit, Finding, Fix, Severity } from '../text/findings';
+import { generateBootstrapCommand } from '../protocol/messages';
+import type { FileAction } from '../services/code-actions';
+import type { FileEdit, Finding, Severity } from '../text/findings';
 import { unusedSuppression } from '../rules/suppressions/unused-suppression';
 
 const severities: Record<Severity, DiagnosticSeverity> = {
@@ -21,12 +23,27 @@ const severities: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
 };
 
+/** The kind of the action that applies every safe fix, under `source.fixAll`. */
+export const fixAllKind = `${CodeActionKind.SourceFixAll}.certboot`;
+
 export function fileUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-/** A Finding as the editor shows it; `docsDirectory` holds the rule pages shipped with the server. */
-export function toDiagnostic(finding: Finding, docsDirectory: string): Diagnostic {
+/** What a diagnostic carries for the code action request that sends it back. */
+export interface DiagnosticData {
+  /** The finding's key (services/code-actions.ts findingKeys). */
+  readonly finding: string;
+}
+
+export function keyOf(diagnostic: Diagnostic): string | undefined {
+  const finding = (diagnostic.data as Partial<DiagnosticData> | null | undefined)?.finding;
+  return typeof finding === 'string' ? finding : undefined;
+}
+
+/** A Finding as the editor shows it; `docsDirectory` holds the rule pages shipped with the server, `key` identifies the finding. */
+export function toDiagnostic(finding: Finding, docsDirectory: string, key: string): Diagnostic {
+  const data: DiagnosticData = { finding: key };
   const related: DiagnosticRelatedInformation[] = finding.related.map((location) => ({
     location: { uri: fileUri(location.file), range: location.range },
     message: location.message,
@@ -41,6 +58,7 @@ export function toDiagnostic(finding: Finding, docsDirectory: string): Diagnosti
     // the editor fades a suppression comment that suppresses nothing, as it does unused code
     ...(finding.ruleId === unusedSuppression.id ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     ...(related.length > 0 ? { relatedInformation: related } : {}),
+    data,
   };
 }
 
@@ -63,12 +81,20 @@ export function toWorkspaceEdit(edits: readonly FileEdit[], versionOf: (uri: str
   return { documentChanges: [...creations, ...changes] };
 }
 
-export function toQuickFix(fix: Fix, diagnostic: Diagnostic, versionOf: (uri: string) => number | null): CodeAction {
+/** An action of services/code-actions.ts; one that runs the bootstrap carries the command, not an edit. */
+export function toCodeAction(action: FileAction, diagnostics: readonly Diagnostic[], versionOf: (uri: string) => number | null): CodeAction {
+  const diagnostic = action.diagnostic === undefined ? undefined : diagnostics[action.diagnostic];
+  const command = action.bootstrap && {
+    title: action.title,
+    command: generateBootstrapCommand,
+    arguments: [fileUri(action.bootstrap.root), action.bootstrap.request],
+  };
   return {
-    title: fix.title,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [diagnostic],
-    isPreferred: fix.preferred === true,
-    edit: toWorkspaceEdit(fix.edits, versionOf),
+    title: action.title,
+    kind: action.kind === 'fixAll' ? fixAllKind : CodeActionKind.QuickFix,
+    ...(diagnostic ? { diagnostics: [diagnostic] } : {}),
+    ...(action.preferred === undefined ? {} : { isPreferred: action.preferred }),
+    ...(action.edits ? { edit: toWorkspaceEdit(action.edits, versionOf) } : {}),
+    ...(command ? { command } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type { DeployedService, Deployment } from '../model/deployment';
 import { describeMount } from '../model/locations';
 import { configurationPrefixOf, nginxPrefixOf } from '../model/nginx-blocks';
 import { projectRelativePath } from '../text/paths';
+import type { FileSystem } from '../workspace/file-system';
 
 /** Directives whose first argument names a file or directory nginx reads. */
 const pathDirectives = new Set([
@@ -147,7 +148,7 @@ export interface IncludeLink {
 }
 
 /** Links from each `include` of a file to the repository files it loads in its container. */
-export function includeLinks(deployment: Deployment, file: string): IncludeLink[] {
+function includeLinks(deployment: Deployment, file: string): IncludeLink[] {
   const links: IncludeLink[] = [];
   const seen = new Set<string>();
   for (const { service, configurationFile } of configurationFilesAt(deployment, file)) {
@@ -173,7 +174,7 @@ export function includeLinks(deployment: Deployment, file: string): IncludeLink[
 }
 
 /** Links from each bind mount of a compose file to the repository file it mounts. */
-export function mountLinks(deployment: Deployment, file: string, isFile: (path: string) => boolean): IncludeLink[] {
+function mountLinks(deployment: Deployment, file: string, isFile: (path: string) => boolean): IncludeLink[] {
   const links: IncludeLink[] = [];
   for (const project of deployment.projects) {
     for (const service of project.services) {
@@ -184,4 +185,10 @@ export function mountLinks(deployment: Deployment, file: string, isFile: (path: 
     }
   }
   return links;
+}
+
+/** The links of a file: its includes to the files they load, its bind mounts to the files they mount. */
+export function documentLinks(deployment: Deployment, file: string, fileSystem: FileSystem): IncludeLink[] {
+  const isFile = (candidate: string): boolean => fileSystem.stat(candidate)?.kind === 'file';
+  return [...includeLinks(deployment, file), ...mountLinks(deployment, file, isFile)];
 }
