@@ -21,6 +21,7 @@ import { serverNamesHashTooSmall } from './first-boot/server-names-hash-too-smal
 import { sslListenWithoutCertificate } from './first-boot/ssl-listen-without-certificate';
 import { undefinedSharedMemoryZone } from './first-boot/undefined-shared-memory-zone';
 import { unknownVariable } from './first-boot/unknown-variable';
+import { upstreamHostNotFound } from './first-boot/upstream-host-not-found';
 import { webrootMismatch } from './first-boot/webroot-mismatch';
 import { acmEmailValidation } from './infrastructure/acm-email-validation';
 import { acmReplaceWithoutCreateBeforeDestroy } from './infrastructure/acm-replace-without-create-before-destroy';
@@ -58,6 +59,7 @@ export const rules: readonly AnyRule[] = [
   unknownVariable,
   serverNamesHashTooSmall,
   undefinedSharedMemoryZone,
+  upstreamHostNotFound,
   certificatePathNotLive,
   certificateWithoutChain,
   certificateKeyMismatch,

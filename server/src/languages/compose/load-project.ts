@@ -8,6 +8,7 @@ import { type IncludedProject, resolveIncludes } from './include';
 import { isUnknownText, type VariableLookup } from './interpolation';
 import { LoadContext } from './load-context';
 import { mergeFiles } from './merge';
+import { declaredNetworks } from './networking';
 import type { ComposeProject } from './model';
 import { buildServices } from './service-model';
 import { fileStartLocation } from './source-location';
@@ -76,6 +77,7 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
     includedFiles: context.includedFiles,
     services,
     namedVolumes: [...(mappingChild(root, 'volumes')?.entries.keys() ?? [])],
+    networks: declaredNetworks(root),
     documents: template ? [] : context.documents,
     diagnostics: template ? context.diagnostics.filter((diagnostic) => diagnostic.code === 'template-file') : context.diagnostics,
   };

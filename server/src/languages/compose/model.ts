@@ -1,4 +1,5 @@
 import type { Document, LineCounter } from 'yaml';
+import type { DeclaredNetwork, ServiceNetworking } from './networking';
 import type { ComposeDiagnostic, Located, SourceLocation } from './source-location';
 
 export interface ComposeProject {
@@ -12,6 +13,8 @@ export interface ComposeProject {
   readonly services: ComposeService[];
   /** Names declared under the top-level `volumes`. */
   readonly namedVolumes: string[];
+  /** The top-level `networks`; undefined when the project was not read from compose files. */
+  readonly networks?: readonly DeclaredNetwork[];
   /** The YAML documents of `files` (none for a binary, huge or unreadable file), in the same order. */
   readonly documents: ComposeDocument[];
   readonly diagnostics: ComposeDiagnostic[];
@@ -40,6 +43,8 @@ export interface ComposeService {
   /** undefined: the value comes from a variable the loader does not know. */
   readonly environment: Record<string, string | undefined>;
   readonly dependsOn: string[];
+  /** The networks it joins and the names it answers there; undefined when not read from compose files. */
+  readonly networking?: ServiceNetworking;
 }
 
 export type PortProtocol = 'tcp' | 'udp' | 'sctp';

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { type ComposeMapping, type ComposeNode, childOf, locatedText, mappingChild, scalarText } from './compose-node';
 import { isUnknownText, type VariableLookup } from './interpolation';
+import { serviceNetworking } from './networking';
 import type { ComposeBuild, ComposeService, PortBinding, RestartPolicy, RestartPolicyName, VolumeMount } from './model';
 import { parsePort } from './port-syntax';
 import type { ComposeDiagnostic, Located, SourceLocation } from './source-location';
@@ -37,6 +38,7 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
       profiles: knownTexts(childOf(service, 'profiles')),
       environment: environmentOf(service, variables),
       dependsOn: [...(mappingChild(service, 'depends_on')?.entries.keys() ?? [])],
+      networking: serviceNetworking(service),
     });
   }
   return result;

@@ -1,0 +1,175 @@
+import { isIP } from 'node:net';
+import type { ComposeService } from '../languages/compose/model';
+import type { NginxArgument } from '../languages/nginx/syntax-tree';
+import type { DeployedProject, DeployedService } from '../model/deployment';
+import { type NginxBlock, type PlacedDirective, expandedConfiguration, walkDirectivesNamed } from '../model/nginx-blocks';
+
+/**
+ * A host name nginx resolves while it starts, with the system resolver (getaddrinfo: the
+ * container's /etc/hosts, then docker's embedded DNS): a name that does not resolve stops nginx.
+ * From nginx's source (src/http/ngx_http_upstream.c, ngx_http_upstream_server() and
+ * ngx_http_upstream_add(); src/http/ngx_http_upstream_round_robin.c,
+ * ngx_http_upstream_init_round_robin(); the stream module's twins): a `server` of an `upstream`
+ * block is resolved as it is parsed, `"%s in upstream \"%V\""` with the address as written and
+ * the position of the directive; the `*_pass` directives make an implicit upstream resolved once
+ * the http (or stream) block is read, `"%s in upstream \"%V\" in %s:%ui"` with the host alone.
+ * A pass whose address holds a variable is resolved per request through `resolver`, an upstream
+ * `server … resolve` likewise, and a name an `upstream` block declares is no host at all.
+ */
+export interface UpstreamHost {
+  readonly service: DeployedService;
+  readonly entry: PlacedDirective;
+  readonly argument: NginxArgument;
+  /** The host name, lower-cased as DNS compares it. */
+  readonly host: string;
+  /** What nginx prints after `[emerg] ` when the name does not resolve. */
+  readonly nginxMessage: string;
+  /** `parse`: an upstream block's server, resolved while nginx reads it; `init`: an implicit upstream, resolved after its block. */
+  readonly stage: 'parse' | 'init';
+}
+
+/** The pass directives and the URL schemes their handlers strip (ngx_http_*_pass()); proxy_pass needs one of its own. */
+const passSchemes: Readonly<Record<string, readonly string[]>> = {
+  proxy_pass: ['http://', 'https://'],
+  grpc_pass: ['grpc://', 'grpcs://', ''],
+  uwsgi_pass: ['uwsgi://', 'suwsgi://', ''],
+  fastcgi_pass: [''],
+  scgi_pass: [''],
+  memcached_pass: [''],
+};
+const resolvedNames = new Set([...Object.keys(passSchemes), 'server', 'upstream']);
+
+/** The host of `host[:port][/uri]`, as ngx_parse_inet_url() cuts it; undefined for a unix socket or an address. */
+function hostOf(address: string): { host: string; port: string } | undefined {
+  if (address.startsWith('unix:') || address.startsWith('[')) return undefined;
+  const match = /^([^:/?#]+)(?::(\d+))?(?:[/?#]|$)/.exec(address);
+  if (!match) return undefined;
+  const host = match[1];
+  if (isIP(host) !== 0) return undefined;
+  return { host, port: match[2] ?? '' };
+}
+
+function topBlockOf(ancestors: readonly NginxBlock[]): string | undefined {
+  for (const block of ancestors) {
+    const name = block.opener?.directive.name;
+    if (name === 'http' || name === 'stream') return name;
+  }
+  return undefined;
+}
+
+/** Where nginx says it was: the file as it names it and the line of the statement's `;`. */
+function position(entry: PlacedDirective): string {
+  return `${entry.file.displayPath}:${entry.directive.span.toRange().end.line + 1}`;
+}
+
+/** The names a service's nginx resolves at start, in the order nginx fails on them. */
+export function upstreamHosts(service: DeployedService): UpstreamHost[] {
+  const configuration = service.nginx?.configuration;
+  if (configuration === undefined) return [];
+  const walked = walkDirectivesNamed(expandedConfiguration(configuration), resolvedNames);
+  const upstreamNames = new Set<string>();
+  for (const { entry, ancestors } of walked) {
+    const name = entry.directive.args[0]?.value;
+    if (entry.directive.name === 'upstream' && name !== undefined) upstreamNames.add(`${topBlockOf(ancestors)} ${name.toLowerCase()}`);
+  }
+  const parsed: UpstreamHost[] = [];
+  const implicit = new Map<string, UpstreamHost>();
+  for (const { entry, ancestors } of walked) {
+    const { directive } = entry;
+    const top = topBlockOf(ancestors);
+    const argument = directive.args[0];
+    if (top === undefined || argument === undefined || argument.value.includes('$')) continue;
+    const parent = ancestors.at(-1)?.opener?.directive.name;
+    if (directive.name === 'server') {
+      if (parent !== 'upstream' || directive.args.some((other) => other.value === 'resolve')) continue;
+      const address = hostOf(argument.value);
+      if (address === undefined || address.host.toLowerCase() === 'localhost') continue;
+      const nginxMessage = `host not found in upstream "${argument.value}" in ${position(entry)}`;
+      parsed.push({ service, entry, argument, host: address.host.toLowerCase(), nginxMessage, stage: 'parse' });
+      continue;
+    }
+    const schemes = passSchemes[directive.name];
+    if (schemes === undefined || directive.args.length !== 1) continue;
+    // the stream module has only proxy_pass, written without a scheme
+    const scheme = top === 'stream' ? (directive.name === 'proxy_pass' ? '' : undefined) : schemes.find((prefix) => argument.value.startsWith(prefix));
+    if (scheme === undefined) continue;
+    const address = hostOf(argument.value.slice(scheme.length));
+    if (address === undefined || upstreamNames.has(`${top} ${address.host.toLowerCase()}`) || address.host.toLowerCase() === 'localhost') continue;
+    // one implicit upstream per host and port (ngx_http_upstream_add() finds the earlier one)
+    const key = `${top} ${address.host.toLowerCase()}:${address.port}`;
+    if (implicit.has(key)) continue;
+    const nginxMessage = `host not found in upstream "${address.host}" in ${position(entry)}`;
+    implicit.set(key, { service, entry, argument, host: address.host.toLowerCase(), nginxMessage, stage: 'init' });
+  }
+  return [...parsed, ...implicit.values()];
+}
+
+/** Whether the containers of a service's network answer a name. */
+export type HostResolution =
+  | { readonly kind: 'resolves' }
+  /** certboot cannot tell: a network other projects may join, a variable, a host network, a dotted name outside the project. */
+  | { readonly kind: 'unknown' }
+  /** No container nginx shares a network with is called so. */
+  | { readonly kind: 'not-found' }
+  /** These services are called so, on networks nginx does not join. */
+  | { readonly kind: 'other-network'; readonly providers: readonly ComposeService[] };
+
+/** The names a service answers on a network it joins (compose's getAliases(), docker/compose pkg/compose/create.go). */
+function namesOn(service: ComposeService, network: string, projectName: string): (name: string) => boolean {
+  const networking = service.networking;
+  const aliases = networking?.networks?.get(network)?.aliases ?? [];
+  const names = new Set([service.name, ...aliases].map((name) => name.toLowerCase()));
+  if (service.containerName?.value !== undefined) names.add(service.containerName.value.toLowerCase());
+  if (networking?.hostname !== undefined) names.add(networking.hostname.toLowerCase());
+  const numbered = new RegExp(`^${escapeRegex(projectName.toLowerCase())}[-_]${escapeRegex(service.name.toLowerCase())}[-_]\\d+$`);
+  return (name) => names.has(name) || numbered.test(name);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether some part of a service's naming cannot be read: its names may be any. */
+function namesUnknown(service: ComposeService): boolean {
+  return service.networking === undefined || service.networking.unknown || (service.containerName !== undefined && service.containerName.value === undefined);
+}
+
+/**
+ * Whether the network nginx's container is on answers `host` at start. Compose's spec: a service
+ * without `networks` joins the project's `default` network; `network_mode` takes it out of the
+ * project's networks (`host`: the host's resolver; `service:`/`container:`: another container's).
+ */
+export function resolveUpstreamHost(project: DeployedProject, nginx: DeployedService, host: string): HostResolution {
+  const own = nginx.compose.networking;
+  const networks = own?.networks;
+  if (own === undefined || own.unknown || networks === undefined || namesUnknown(nginx.compose)) return { kind: 'unknown' };
+  if (own.extraHosts.some((name) => name.toLowerCase() === host) || own.linkNames.some((name) => name.toLowerCase() === host)) return { kind: 'resolves' };
+  if (own.hostname?.toLowerCase() === host) return { kind: 'resolves' };
+  const declared = new Map((project.compose.networks ?? []).map((network) => [network.key, network]));
+  for (const key of networks.keys()) {
+    const network = declared.get(key);
+    // an undeclared network other than default is compose's own error; a shared one has containers certboot cannot see
+    if ((network === undefined && key !== 'default') || network?.shared === true) return { kind: 'unknown' };
+  }
+  const projectName = project.compose.name;
+  let unknown = false;
+  const providers: ComposeService[] = [];
+  for (const other of project.compose.services) {
+    if (namesUnknown(other)) {
+      unknown = true;
+      continue;
+    }
+    const otherNetworks = other.networking?.networks;
+    if (otherNetworks === undefined) {
+      // network_mode: its container answers on no network of the project, or on another container's
+      if (namesOn(other, '', projectName)(host)) unknown = true;
+      continue;
+    }
+    if ([...networks.keys()].some((key) => otherNetworks.has(key) && namesOn(other, key, projectName)(host))) return { kind: 'resolves' };
+    if ([...otherNetworks.keys()].some((key) => namesOn(other, key, projectName)(host))) providers.push(other);
+  }
+  if (unknown) return { kind: 'unknown' };
+  if (providers.length > 0) return { kind: 'other-network', providers };
+  // a dotted name may be a public one the host's DNS answers
+  return host.includes('.') ? { kind: 'unknown' } : { kind: 'not-found' };
+}

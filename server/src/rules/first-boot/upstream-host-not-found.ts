@@ -1,0 +1,84 @@
+import { configurationFullyKnown } from '../../facts/acme-challenge';
+import { describeNginx } from '../../facts/nginx-names';
+import { resolveUpstreamHost, type UpstreamHost, upstreamHosts } from '../../facts/upstream-hosts';
+import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
+import { hostLocation } from '../../model/locations';
+import type { RelatedLocation } from '../../text/findings';
+import { LineIndex } from '../../text/line-index';
+import type { SourceLocation } from '../../text/source-location';
+import type { FileSystem } from '../../workspace/file-system';
+import { readTextFile } from '../../workspace/text-files';
+import type { Rule, RuleFinding } from '../rule';
+
+function backticked(names: Iterable<string>): string {
+  return [...names].map((name) => `\`${name}\``).join(', ');
+}
+
+/** The host as the repository writes it there: a rendered template's `${VARIABLE}` is not the value certboot read. */
+function writtenAsRead(fileSystem: FileSystem, location: SourceLocation, value: string): boolean {
+  const text = readTextFile(fileSystem, location.file);
+  if (text === undefined) return false;
+  const lines = new LineIndex(text);
+  return text.slice(lines.offsetAt(location.range.start), lines.offsetAt(location.range.end)) === value;
+}
+
+function findingFor(
+  deployment: Deployment,
+  project: DeployedProject,
+  nginx: DeployedService,
+  upstream: UpstreamHost,
+  location: SourceLocation,
+): RuleFinding | undefined {
+  const resolution = resolveUpstreamHost(project, nginx, upstream.host);
+  if (resolution.kind === 'resolves' || resolution.kind === 'unknown') return undefined;
+  const networks = [...(nginx.compose.networking?.networks?.keys() ?? [])];
+  const joined = `the network${networks.length === 1 ? '' : 's'} nginx joins (${backticked(networks)})`;
+  const exits = `nginx exits at start with \`[emerg] ${upstream.nginxMessage}\``;
+  const subject = `${describeNginx(nginx, deployment.workspaceRoot)} resolves \`${upstream.host}\` when it starts (\`${upstream.entry.directive.name} ${upstream.argument.value}\`)`;
+  const related: RelatedLocation[] = [];
+  if (resolution.kind === 'other-network') {
+    for (const provider of resolution.providers) {
+      const theirs = [...(provider.networking?.networks?.keys() ?? [])];
+      related.push({ ...provider.nameLocation, message: `service \`${provider.name}\` answers \`${upstream.host}\` on ${backticked(theirs)} only` });
+    }
+    const names = resolution.providers.map((provider) => `\`${provider.name}\``).join(', ');
+    return {
+      message: `${subject}, but service ${names} is called so only on networks nginx does not join, and docker's DNS answers nginx only for containers on ${joined}: ${exits}. Put both services on one network.`,
+      location,
+      related,
+      fixes: [],
+    };
+  }
+  related.push({ ...nginx.compose.nameLocation, message: `service \`${nginx.name}\` joins ${backticked(networks)}` });
+  return {
+    message: `${subject}, but no service, \`container_name\`, \`hostname\`, network alias, link or \`extra_hosts\` entry of the compose project gives that name on ${joined}: ${exits}.`,
+    location,
+    related,
+    fixes: [],
+  };
+}
+
+export const upstreamHostNotFound: Rule = {
+  id: 'upstream-host-not-found',
+  category: 'first-boot',
+  scope: 'project',
+  fixable: 'never',
+  defaultSeverity: 'error',
+  summary:
+    'nginx proxies to a host name that no compose service, alias or container name on its networks provides, so it exits with `host not found in upstream`',
+  check({ deployment, fileSystem }) {
+    const findings: RuleFinding[] = [];
+    for (const project of deployment.projects) {
+      for (const nginx of project.services) {
+        if (nginx.nginx?.configuration === undefined || nginx.nginx.imageKind === 'host' || !configurationFullyKnown(nginx)) continue;
+        for (const upstream of upstreamHosts(nginx)) {
+          const location = hostLocation(nginx.view, upstream.entry.file, upstream.argument.span);
+          if (location === undefined || !writtenAsRead(fileSystem, location, upstream.argument.value)) continue;
+          const finding = findingFor(deployment, project, nginx, upstream, location);
+          if (finding !== undefined) findings.push(finding);
+        }
+      }
+    }
+    return findings;
+  },
+};
