@@ -15,6 +15,7 @@ import {
   webrootStorage,
 } from '../../facts/acme-challenge';
 import { describeRunOrigin } from '../../facts/certbot-runs';
+import { hostPort80Reach } from '../../facts/published-ports';
 import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
 import { firstBootFailures, type FirstBootFailure } from '../../facts/first-boot-failures';
 import { locationTree, selectLocation, type LocationNode } from '../../facts/location-matching';
@@ -35,6 +36,8 @@ const rateLimit = "5 failed validations per hostname per hour hit Let's Encrypt'
 
 interface Problem {
   readonly location: SourceLocation;
+  /** The rule's own severity unless set: a warning where certboot cannot see all that decides. */
+  readonly severity?: 'warning';
   /** The message, given the names it concerns. */
   readonly message: (domains: string) => string;
   readonly related: RelatedLocation[];
@@ -329,8 +332,41 @@ function refusedProblem(
   };
 }
 
+/**
+ * The port-80 server answers, but Let's Encrypt knocks on port 80 of the host: the service must
+ * publish it there. A warning: a firewall rule or a proxy outside the project may forward port 80.
+ */
+function publicationProblem(route: ChallengeRoute, deployment: Deployment): Problem | undefined {
+  const reach = hostPort80Reach(route.project, route.nginx, 80);
+  if (reach.kind === 'published' || reach.kind === 'unknown') return undefined;
+  const service = `Service \`${route.nginx.name}\``;
+  const consequence = (domains: string): string =>
+    `Let's Encrypt's HTTP-01 request for ${domains}${describeJob(route, deployment)} always comes to port 80 of the host (\`${tokenUrl(route.domain)}\`): unless something outside the project forwards host port 80 to the container, it gets \`Connection refused\` or \`Timeout during connect (likely firewall problem)\` and certbot fails; ${rateLimit}.`;
+  const server = route.port80 ? place(deployment, route.nginx, route.port80.entry) : 'its port-80 server';
+  if (reach.kind === 'elsewhere' || reach.kind === 'loopback') {
+    const binding = reach.binding;
+    const how =
+      reach.kind === 'elsewhere'
+        ? `publishes container port 80, where its port-80 server listens (${server}), on host port ${reach.hostPort} only`
+        : `publishes container port 80, where its port-80 server listens (${server}), on the loopback address \`${binding.hostIp}\` only`;
+    return { location: binding.location, severity: 'warning', message: (domains) => `${service} ${how}: ${consequence(domains)}`, related: [], fixes: [] };
+  }
+  return {
+    location: route.nginx.compose.nameLocation,
+    severity: 'warning',
+    message: (domains) =>
+      `${service} does not publish container port 80, where its port-80 server listens (${server}), on host port 80 (no \`ports:\` entry \`80:80\`): ${consequence(domains)}`,
+    related: [],
+    fixes: [],
+  };
+}
+
 function problemOf(route: ChallengeRoute, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
   if (!route.port80) return noServerProblem(route, deployment, fileSystem);
+  return configurationProblem(route, deployment, fileSystem) ?? publicationProblem(route, deployment);
+}
+
+function configurationProblem(route: ChallengeRoute, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
   const answer = route.answer;
   if (!answer) return undefined;
   // a challenge that is served once nginx runs is right here; when nginx cannot start at all,
@@ -406,7 +442,13 @@ export const acmeChallengeNotServed: Rule = {
     return [...collected.values()].map(({ problem, domains, related }): RuleFinding => {
       const names = [...domains].filter((name) => name !== '');
       const described = names.length > 0 ? names.map((name) => `\`${name}\``).join(', ') : 'the domain';
-      return { message: problem.message(described), location: problem.location, related, fixes: problem.fixes };
+      return {
+        message: problem.message(described),
+        location: problem.location,
+        related,
+        fixes: problem.fixes,
+        ...(problem.severity === undefined ? {} : { severity: problem.severity }),
+      };
     });
   },
 };
