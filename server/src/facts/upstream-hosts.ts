@@ -111,6 +111,11 @@ export type HostResolution =
   | { readonly kind: 'unknown' }
   /** No container nginx shares a network with is called so. */
   | { readonly kind: 'not-found' }
+  /**
+   * Only services that `docker compose up` leaves stopped provide it (their `profiles` are not
+   * nginx's): docker's DNS answers running containers only, so nginx fails unless the profile is enabled.
+   */
+  | { readonly kind: 'profile-stopped'; readonly providers: readonly ComposeService[] }
   /** These services are called so, on networks nginx does not join. */
   | { readonly kind: 'other-network'; readonly providers: readonly ComposeService[] };
 
@@ -154,6 +159,7 @@ export function resolveUpstreamHost(project: DeployedProject, nginx: DeployedSer
   const projectName = project.compose.name;
   let unknown = false;
   const providers: ComposeService[] = [];
+  const stopped: ComposeService[] = [];
   for (const other of project.compose.services) {
     if (namesUnknown(other)) {
       unknown = true;
@@ -165,10 +171,17 @@ export function resolveUpstreamHost(project: DeployedProject, nginx: DeployedSer
       if (namesOn(other, '', projectName)(host)) unknown = true;
       continue;
     }
-    if ([...networks.keys()].some((key) => otherNetworks.has(key) && namesOn(other, key, projectName)(host))) return { kind: 'resolves' };
+    if ([...networks.keys()].some((key) => otherNetworks.has(key) && namesOn(other, key, projectName)(host))) {
+      // a service with profiles nginx does not share is not started by a plain `docker compose up`
+      const startsWithNginx = other.profiles.length === 0 || other.profiles.some((profile) => nginx.compose.profiles.includes(profile));
+      if (startsWithNginx) return { kind: 'resolves' };
+      stopped.push(other);
+      continue;
+    }
     if ([...otherNetworks.keys()].some((key) => namesOn(other, key, projectName)(host))) providers.push(other);
   }
   if (unknown) return { kind: 'unknown' };
+  if (stopped.length > 0) return { kind: 'profile-stopped', providers: stopped };
   if (providers.length > 0) return { kind: 'other-network', providers };
   // a dotted name may be a public one the host's DNS answers
   return host.includes('.') ? { kind: 'unknown' } : { kind: 'not-found' };

@@ -36,6 +36,17 @@ function findingFor(
   const exits = `nginx exits at start with \`[emerg] ${upstream.nginxMessage}\``;
   const subject = `${describeNginx(nginx, deployment.workspaceRoot)} resolves \`${upstream.host}\` when it starts (\`${upstream.entry.directive.name} ${upstream.argument.value}\`)`;
   const related: RelatedLocation[] = [];
+  if (resolution.kind === 'profile-stopped') {
+    const names = resolution.providers.map((provider) => `\`${provider.name}\``).join(', ');
+    const profiles = [...new Set(resolution.providers.flatMap((provider) => provider.profiles))];
+    return {
+      severity: 'warning',
+      message: `${subject}, but only service ${names} is called so, and it runs only with the profile ${backticked(profiles)}: a \`docker compose up\` without \`--profile\` leaves it stopped, docker's DNS does not answer for it, and nginx may exit at start with \`[emerg] ${upstream.nginxMessage}\`.`,
+      location,
+      related: resolution.providers.map((provider) => ({ ...provider.nameLocation, message: `service \`${provider.name}\` has \`profiles\`` })),
+      fixes: [],
+    };
+  }
   if (resolution.kind === 'other-network') {
     for (const provider of resolution.providers) {
       const theirs = [...(provider.networking?.networks?.keys() ?? [])];
