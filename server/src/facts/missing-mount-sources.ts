@@ -7,9 +7,8 @@ import { configurationPrefixOf, expandedConfiguration, placedDirectivesNamed, ty
 import { resolveNginxPath } from '../model/nginx-paths';
 import { officialNginxFiles } from '../model/official-nginx-image';
 import { openrestyFiles } from '../model/openresty-image';
-import { LineIndex } from '../text/line-index';
 import type { FileSystem } from '../workspace/file-system';
-import { readTextFile } from '../workspace/text-files';
+import { textAt } from '../workspace/text-files';
 
 /**
  * A bind mount of an nginx service whose source a fresh clone lacks, over a path that must be a
@@ -76,10 +75,8 @@ function includeReading(service: DeployedService, target: string): PlacedDirecti
 
 /** A `volumes` entry written as a mapping (`type: bind`, `source:`): compose does not create its source. */
 function longSyntax(fileSystem: FileSystem, mount: VolumeMount): boolean {
-  const text = readTextFile(fileSystem, mount.location.file);
-  if (text === undefined) return true;
-  const lines = new LineIndex(text);
-  return /(^|[\s{,])(source|type|target)\s*:(\s|$)/m.test(text.slice(lines.offsetAt(mount.location.range.start), lines.offsetAt(mount.location.range.end)));
+  const written = textAt(fileSystem, mount.location);
+  return written === undefined || /(^|[\s{,])(source|type|target)\s*:(\s|$)/m.test(written);
 }
 
 /** Whether a repository script names the path: it may create it before `docker compose up`. */

@@ -1,5 +1,5 @@
 import type { AnalysisCache, ReadScript } from '../inventory/analysis-cache';
-import { findFiles, readTextFile } from '../workspace/text-files';
+import { findFiles, readTextFile, textAt } from '../workspace/text-files';
 import { posix } from 'node:path';
 import { findComposeDirectories, loadComposeProject } from '../languages/compose/index';
 import type { ComposeProject, ComposeService, VolumeMount } from '../languages/compose/model';
@@ -23,7 +23,6 @@ import { isCertbotImage, nginxImageKind, type NginxImageKind } from './image-kin
 import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
 import { defaultNginxPrefix } from './nginx-paths';
 import { dockerfileNginxBuild, hostNginxBuild, imageNginxBuild, type ServiceNginxBuild } from './service-nginx-build';
-import { LineIndex } from '../text/line-index';
 import { isKnownOpenrestyFlavour, openrestyFiles, openrestyKnownDirectories, openrestyMainConfigurationPath, openrestyPrefix } from './openresty-image';
 
 /** certbot's own directory for accounts, renewal settings and certificates. */
@@ -137,10 +136,7 @@ interface NginxImage {
 
 /** Whether compose's `image:` is written with a variable (`nginx:${NGINX_TAG:-1.27}`): the deployment may set another. */
 function writtenWithVariable(fileSystem: FileSystem, location: SourceLocation): boolean {
-  const text = readTextFile(fileSystem, location.file);
-  if (text === undefined) return true;
-  const lines = new LineIndex(text);
-  return text.slice(lines.offsetAt(location.range.start), lines.offsetAt(location.range.end)).includes('$');
+  return textAt(fileSystem, location)?.includes('$') ?? true;
 }
 
 function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxImage | undefined {

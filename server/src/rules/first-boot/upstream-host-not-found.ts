@@ -4,10 +4,9 @@ import { resolveUpstreamHost, type UpstreamHost, upstreamHosts } from '../../fac
 import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
 import { hostLocation } from '../../model/locations';
 import type { RelatedLocation } from '../../text/findings';
-import { LineIndex } from '../../text/line-index';
 import type { SourceLocation } from '../../text/source-location';
 import type { FileSystem } from '../../workspace/file-system';
-import { readTextFile } from '../../workspace/text-files';
+import { textAt } from '../../workspace/text-files';
 import type { Rule, RuleFinding } from '../rule';
 
 function backticked(names: Iterable<string>): string {
@@ -16,10 +15,7 @@ function backticked(names: Iterable<string>): string {
 
 /** The host as the repository writes it there: a rendered template's `${VARIABLE}` is not the value certboot read. */
 function writtenAsRead(fileSystem: FileSystem, location: SourceLocation, value: string): boolean {
-  const text = readTextFile(fileSystem, location.file);
-  if (text === undefined) return false;
-  const lines = new LineIndex(text);
-  return text.slice(lines.offsetAt(location.range.start), lines.offsetAt(location.range.end)) === value;
+  return textAt(fileSystem, location) === value;
 }
 
 function findingFor(
