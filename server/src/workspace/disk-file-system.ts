@@ -38,7 +38,7 @@ export class DiskFileSystem implements FileSystem {
     }
     let real: string;
     try {
-      real = fs.realpathSync(path);
+      real = fs.realpathSync.native(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') throw new FileSystemError('ELOOP', path, `Too many levels of symbolic links: ${path}`);

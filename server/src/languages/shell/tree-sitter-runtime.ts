@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // `require` form on purpose: an `import` makes esbuild pick web-tree-sitter's ES module build,
 // whose `import.meta.url` is undefined in the CommonJS bundles of dist/.
@@ -35,11 +35,31 @@ function besideBundleOrPackage(fileName: string, packagePath: string): string {
   return existsSync(bundled) ? bundled : require.resolve(packagePath);
 }
 
+/** The part of the WebAssembly API used here (TypeScript's ES library has no WebAssembly types). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => object;
+};
+
 let runtimeReady: Promise<void> | undefined;
 
-/** web-tree-sitter allows one runtime per process; every caller shares the first initialisation. */
+/**
+ * web-tree-sitter allows one runtime per process; every caller shares the first initialisation.
+ * The runtime's WebAssembly is read and instantiated here, synchronously: left to itself,
+ * web-tree-sitter reads it through a dynamic `import()` of fs/promises, which starts Node's
+ * ES module loader for that one file.
+ */
 export function initializeTreeSitterRuntime(runtimePath: string): Promise<void> {
-  runtimeReady ??= treeSitter.Parser.init({ locateFile: () => runtimePath }).catch((error: unknown) => {
+  runtimeReady ??= (async () => {
+    const bytes = readFileSync(runtimePath);
+    await treeSitter.Parser.init({
+      instantiateWasm(imports: object, receive: (instance: object, module: object) => void) {
+        const module = new WebAssembly.Module(bytes);
+        receive(new WebAssembly.Instance(module, imports), module);
+        return {};
+      },
+    });
+  })().catch((error: unknown) => {
     runtimeReady = undefined;
     throw error;
   });
@@ -48,7 +68,8 @@ export function initializeTreeSitterRuntime(runtimePath: string): Promise<void> 
 
 /** A parser for the grammar in `grammarPath`; the runtime must be initialised first. */
 async function createParser(grammarPath: string): Promise<treeSitter.Parser> {
-  const language = await treeSitter.Language.load(grammarPath);
+  // bytes, not the path: given a path, web-tree-sitter reads it through a dynamic import() too
+  const language = await treeSitter.Language.load(readFileSync(grammarPath));
   const parser = new treeSitter.Parser();
   parser.setLanguage(language);
   return parser;
