@@ -25,17 +25,17 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/language-server/server.ts'], outfile: 'dist/server.js' }),
-  // the CLI in two files: `parse`, `lex` and every `--help` load only dist/cli.js; `lint`,
-  // `bootstrap` and `rules` also load dist/cli-commands.js, which cli.js requires at run time
-  // (cli-commands.ts says why)
+  // the CLI in three files: dist/cli.js reads the command line, prints help and --version, and
+  // loads the bundle of the command it runs (cli.ts says why): dist/cli-parse.js for `parse` and
+  // `lex`, dist/cli-commands.js for `lint`, `bootstrap` and `rules`
   build({
     ...common,
     entryPoints: ['server/src/cli/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    external: ['./cli-commands.js'],
     define: { CERTBOOT_VERSION: JSON.stringify(version) },
   }),
+  build({ ...common, entryPoints: ['server/src/cli/cli-parse.ts'], outfile: 'dist/cli-parse.js' }),
   build({ ...common, entryPoints: ['server/src/cli/cli-commands.ts'], outfile: 'dist/cli-commands.js' }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);

@@ -1,11 +1,9 @@
-import { realpathSync, type Stats, statSync, writeSync } from 'node:fs';
-import { posix, resolve } from 'node:path';
-import { binaryFileProblem, loadNginxConfiguration, readConfigurationBytes } from '../languages/nginx/configuration';
-import { writeCrossplanePayload, writeCrossplaneTokens } from '../languages/nginx/crossplane-payload';
-import { decodeConfigurationText } from '../languages/nginx/text';
-import { DiskFileSystem } from '../workspace/disk-file-system';
+import { writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { exitCode, exitCodeLines, formatUsageError, sharedExitCodes, columns, UsageError } from './arguments';
-import { commands, type LexOptions, type ParseOptions, type Read, readBootstrap, readLex, readLint, readParse, readRules } from './commands';
+import { loadBundle } from './bundle-loader';
+import { commands, type Read, readBootstrap, readLex, readLint, readParse, readRules } from './commands';
 
 /** Set by scripts/build.mjs from package.json. */
 declare const CERTBOOT_VERSION: string;
@@ -35,87 +33,6 @@ ${exitCodeLines([
 ])}
 `;
 
-function toPosix(path: string): string {
-  return path.split('\\').join('/');
-}
-
-/** Why a path cannot be read at all, in the words of `cannot read FILE: …`. */
-function unreadableReason(error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'no such file';
-    case 'EACCES':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    default:
-      return (error as Error).message;
-  }
-}
-
-/**
- * The file named on the command line and a file system to read it and its includes with: inside
- * the working directory, the file's directory and each --root, and the file itself wherever its
- * links lead (sites-enabled/default is a link into sites-available), as the user named it. Only a
- * regular file: a device or a pipe never ends, and a directory is no configuration.
- */
-function openNamedFile(file: string, roots: readonly string[]): { absolute: string; fileSystem: DiskFileSystem } | { reason: string } {
-  const absolute = toPosix(resolve(file));
-  let stats: Stats;
-  let real: string;
-  try {
-    stats = statSync(absolute);
-    real = toPosix(realpathSync(absolute));
-  } catch (error) {
-    return { reason: unreadableReason(error) };
-  }
-  if (stats.isDirectory()) return { reason: 'is a directory' };
-  if (!stats.isFile()) return { reason: 'is not a regular file' };
-  return { absolute, fileSystem: new DiskFileSystem([process.cwd(), posix.dirname(absolute), real, ...roots.map((root) => resolve(root))]) };
-}
-
-function runParse(options: ParseOptions, output: Output): number {
-  const named = openNamedFile(options.file, options.roots);
-  if ('reason' in named) {
-    output.error(`certboot: cannot read ${options.file}: ${named.reason}\n`);
-    return exitCode.usage;
-  }
-  const configuration = loadNginxConfiguration(named.fileSystem, named.absolute, {
-    displayPath: toPosix(options.file),
-    single: options.singleFile,
-    invalidDirectives: 'crossplane',
-    ignore: options.ignore,
-  });
-  const status = writeCrossplanePayload(
-    configuration,
-    { includeComments: options.includeComments, combine: options.combine },
-    { indent: options.indent, write: (chunk) => output.out(chunk) },
-  );
-  output.out('\n');
-  return status === 'ok' ? exitCode.ok : exitCode.problems;
-}
-
-/** Reads its file as `parse` reads its main file: the same refusals, the same size limit, the same words. */
-function runLex(options: LexOptions, output: Output): number {
-  const file = options.file;
-  const named = openNamedFile(file, []);
-  if ('reason' in named) {
-    output.error(`certboot: cannot read ${file}: ${named.reason}\n`);
-    return exitCode.usage;
-  }
-  const read = readConfigurationBytes(named.fileSystem, named.absolute);
-  const text = 'bytes' in read ? decodeConfigurationText(read.bytes) : undefined;
-  if (text === undefined) {
-    output.error(`certboot: cannot lex ${file}: ${'problem' in read ? read.problem : binaryFileProblem}\n`);
-    return exitCode.problems;
-  }
-  const errors = writeCrossplaneTokens(text, { indent: options.indent, write: (chunk) => output.out(chunk) });
-  output.out('\n');
-  for (const error of errors) output.error(`${error.message} in ${file}:${error.line}\n`);
-  return errors.length > 0 ? exitCode.problems : exitCode.ok;
-}
-
 /** Prints the help the command line asked for, or runs the command with what it read. */
 async function answer<T>(read: Read<T>, output: Output, run: (options: T) => number | Promise<number>): Promise<number> {
   if ('help' in read) {
@@ -125,9 +42,22 @@ async function answer<T>(read: Read<T>, output: Output, run: (options: T) => num
   return await run(read.options);
 }
 
-/** The command bundle, loaded on demand: `parse` and `lex` need neither the rules nor yaml and tree-sitter (see cli-commands.ts). */
-function loadCommands(): Promise<typeof import('./cli-commands.js')> {
-  return import('./cli-commands.js');
+/**
+ * The command bundles, each loaded when its command runs (scripts/build.mjs makes them): this
+ * file reads the command line and prints help; dist/cli-parse.js holds `parse` and `lex`, the
+ * nginx parser only; dist/cli-commands.js holds `lint`, `bootstrap` and `rules`, with the rules,
+ * yaml and tree-sitter. Each is loaded with V8's code cache (bundle-loader.ts).
+ */
+function loadParseCommands(): typeof import('./cli-parse.js') {
+  return loadBundle(join(__dirname, 'cli-parse.js')) as typeof import('./cli-parse.js');
+}
+
+function loadCommands(): typeof import('./cli-commands.js') {
+  // the grammars' WebAssembly runs on V8's baseline compiler only: optimising a grammar's
+  // functions takes far more CPU than a run of the CLI parses with them, and the process
+  // cannot exit before those compilations finish (a second or more of waiting)
+  setFlagsFromString('--liftoff-only');
+  return loadBundle(join(__dirname, 'cli-commands.js')) as typeof import('./cli-commands.js');
 }
 
 /**
@@ -139,15 +69,15 @@ export async function runCli(argv: readonly string[], output: Output): Promise<n
   try {
     switch (command) {
       case 'lint':
-        return await answer(readLint(rest), output, async (options) => (await loadCommands()).runLint(options, output));
+        return await answer(readLint(rest), output, async (options) => loadCommands().runLint(options, output));
       case 'bootstrap':
-        return await answer(readBootstrap(rest), output, async (options) => (await loadCommands()).runBootstrap(options, output));
+        return await answer(readBootstrap(rest), output, async (options) => loadCommands().runBootstrap(options, output));
       case 'rules':
-        return await answer(readRules(rest), output, async () => (await loadCommands()).printRules(output));
+        return await answer(readRules(rest), output, async () => loadCommands().printRules(output));
       case 'parse':
-        return await answer(readParse(rest), output, (options) => runParse(options, output));
+        return await answer(readParse(rest), output, (options) => loadParseCommands().runParse(options, output));
       case 'lex':
-        return await answer(readLex(rest), output, (options) => runLex(options, output));
+        return await answer(readLex(rest), output, (options) => loadParseCommands().runLex(options, output));
       case '--version':
         output.out(`certboot ${CERTBOOT_VERSION}\n`);
         return exitCode.ok;
