@@ -4,8 +4,9 @@
  */
 import { realpathSync, type Stats, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { binaryFileProblem, loadNginxConfiguration, readConfigurationBytes } from '../languages/nginx/configuration';
-import { writeCrossplanePayload, writeCrossplaneTokens } from '../languages/nginx/crossplane-payload';
+import { binaryFileProblem, readConfigurationBytes } from '../languages/nginx/configuration';
+import { writeCrossplaneParse } from '../languages/nginx/crossplane-parse';
+import { writeCrossplaneTokens } from '../languages/nginx/crossplane-payload';
 import { decodeConfigurationText } from '../languages/nginx/text';
 import { DiskFileSystem } from '../workspace/disk-file-system';
 import { exitCode } from './arguments';
@@ -58,15 +59,16 @@ export function runParse(options: ParseOptions, output: CommandOutput): number {
     output.error(`certboot: cannot read ${options.file}: ${named.reason}\n`);
     return exitCode.usage;
   }
-  const configuration = loadNginxConfiguration(named.fileSystem, named.absolute, {
-    displayPath: toPosix(options.file),
-    single: options.singleFile,
-    invalidDirectives: 'crossplane',
-    ignore: options.ignore,
-  });
-  const status = writeCrossplanePayload(
-    configuration,
-    { includeComments: options.includeComments, combine: options.combine },
+  const status = writeCrossplaneParse(
+    named.fileSystem,
+    named.absolute,
+    {
+      displayPath: toPosix(options.file),
+      single: options.singleFile,
+      ignore: options.ignore,
+      includeComments: options.includeComments,
+      combine: options.combine,
+    },
     { indent: options.indent, write: (chunk) => output.out(chunk) },
   );
   output.out('\n');

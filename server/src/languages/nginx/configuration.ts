@@ -5,8 +5,8 @@ import { describeFileSystemError, type FileSystem, FileSystemError } from '../..
 import { type BlockContext, mainContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
 import { expandGlob, GlobLimitError, hasGlobMagic } from './glob';
-import { type InvalidDirectiveHandling, parseNginx } from './parser';
-import { type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
+import { type InvalidDirectiveHandling, parseNginx, type StatementSink } from './parser';
+import { type NginxArgument, type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
 import { decodeConfigurationText } from './text';
 
 /** A parse kept between analyses: reused while the file's bytes stay the same. */
@@ -84,6 +84,8 @@ export function readConfigurationFile(
     maximumFileBytes?: number;
     contexts?: BlockContexts;
     parsed?: RoundCache<ParsedNginxFile>;
+    /** Hands the statements to this sink instead of building the tree (ParseOptions.statements). */
+    statements?: StatementSink;
   },
 ): NginxFile {
   const failed = (message: string): NginxFile => ({
@@ -105,6 +107,7 @@ export function readConfigurationFile(
       invalidDirectives: options.invalidDirectives,
       ignore: options.ignore,
       contexts: options.contexts,
+      statements: options.statements,
     });
   };
   // the parse options the CLI alone sets change the tree: such parses are not kept
@@ -148,27 +151,137 @@ function pythonJoin(directory: string, name: string): string {
   return directory.endsWith('/') ? directory + name : `${directory}/${name}`;
 }
 
+/** An include as the loader resolved it: where its argument stands and the files it names. */
+export interface ResolvedInclude {
+  readonly line: number;
+  readonly span: TextSpan;
+  readonly targets: readonly number[];
+}
+
+/** A file of a configuration as the loader meets it, before or after it is read. */
+export interface ConfigurationEntry {
+  readonly path: string;
+  readonly displayPath: string;
+  readonly context: BlockContext | undefined;
+  /** Read and include errors; the loader sorts them by position once every file is read. */
+  readonly errors: NginxError[];
+  /** Its resolved includes, in file order. */
+  readonly includes: ResolvedInclude[];
+}
+
 /**
- * Loads a configuration the way nginx does: the main file, then every file its includes name,
- * relative paths resolved against the main file's directory, globs expanded and sorted, a glob
- * matching nothing accepted, a missing file an error. Each file is parsed once, in the context of
- * its first include; include cycles are reported once each.
+ * The files of one configuration the way nginx meets them: the main file, then every file its
+ * includes name, relative paths resolved against the main file's directory, globs expanded and
+ * sorted, a glob matching nothing accepted, a missing file an error. Each file is numbered once,
+ * at the first include naming it, in the context of that include. loadNginxConfiguration reads
+ * each into a tree; `certboot parse` writes each one's statements while it reads it
+ * (crossplane-parse.ts).
  */
-export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string, options: LoadOptions = {}): NginxConfiguration {
-  const maximumFiles = options.maximumFiles ?? defaultMaximumFiles;
-  const mainDisplay = options.displayPath ?? mainPath;
-  const configDirectory = { path: posix.dirname(mainPath), display: pythonDirname(mainDisplay) };
-  const files: { path: string; displayPath: string; context: BlockContext | undefined; syntax: NginxFile; errors: NginxError[] }[] = [];
-  const indexOfPath = new Map<string, number>();
-  const includes = new Map<NginxDirective, number[]>();
-  /** Per file, its resolved include directives in file order. */
-  const includesOf: NginxDirective[][] = [];
-  const contexts = new BlockContexts();
+export class ConfigurationFiles {
+  readonly entries: ConfigurationEntry[] = [];
+  private readonly indexOfPath = new Map<string, number>();
+  private readonly maximumFiles: number;
+  private readonly configDirectory: { readonly path: string; readonly display: string };
   /**
    * Each glob's matches, by pattern: files that all include `conf.d/*.conf` asked the disk for
    * the same directory's entries and each entry's real path once per include.
    */
-  const globMatches = new Map<string, { path: string; display: string }[]>();
+  private readonly globMatches = new Map<string, { path: string; display: string }[]>();
+
+  constructor(
+    private readonly fileSystem: FileSystem,
+    mainPath: string,
+    mainDisplay: string,
+    maximumFiles: number | undefined,
+  ) {
+    this.maximumFiles = maximumFiles ?? defaultMaximumFiles;
+    this.configDirectory = { path: posix.dirname(mainPath), display: pythonDirname(mainDisplay) };
+  }
+
+  /** The file's number; a file met for the first time is added, to be read in its turn. */
+  add(path: string, displayPath: string, context: BlockContext | undefined): number {
+    const known = this.indexOfPath.get(path);
+    if (known !== undefined) return known;
+    this.indexOfPath.set(path, this.entries.length);
+    this.entries.push({ path, displayPath, context, errors: [], includes: [] });
+    return this.entries.length - 1;
+  }
+
+  /**
+   * The files an `include` of file `fileIndex` names, in the block context it stands in, added
+   * as they are met; what cannot be included is reported to `report`, nginx's way.
+   */
+  resolveInclude(fileIndex: number, argument: NginxArgument, line: number, context: BlockContext | undefined, report: (error: NginxError) => void): number[] {
+    const targets = this.includeTargets(argument, line, context, report);
+    this.entries[fileIndex].includes.push({ line, span: argument.span, targets });
+    return targets;
+  }
+
+  private includeTargets(argument: NginxArgument, line: number, context: BlockContext | undefined, report: (error: NginxError) => void): number[] {
+    const fileSystem = this.fileSystem;
+    const pattern = argument.value;
+    const failed = (error: NginxError): number[] => {
+      report(error);
+      return [];
+    };
+    let matches: { path: string; display: string }[];
+    if (hasGlobMagic(pattern)) {
+      try {
+        matches = this.globMatches.get(pattern) ?? expandGlob(fileSystem, pattern, this.configDirectory, this.maximumFiles);
+        this.globMatches.set(pattern, matches);
+      } catch (error) {
+        if (error instanceof FileSystemError) return failed(includeFailure(error, error.path, pattern, line, argument.span));
+        if (!(error instanceof GlobLimitError)) throw error;
+        return failed({ kind: 'include', message: `include "${pattern}" ${error.message}; none of them were read`, line, span: argument.span });
+      }
+    } else {
+      const path = posix.resolve(this.configDirectory.path, pattern);
+      matches = [{ path, display: pythonJoin(this.configDirectory.display, pattern) }];
+      const stat = fileSystem.stat(path);
+      if (stat === undefined || stat.kind !== 'file') {
+        try {
+          fileSystem.readFile(path);
+        } catch (error) {
+          if (error instanceof FileSystemError && error.code === 'UNKNOWN') return [];
+          if (error instanceof FileSystemError) return failed(includeFailure(error, path, matches[0].display, line, argument.span));
+          throw error;
+        }
+      }
+    }
+    const indexes: number[] = [];
+    for (const match of matches) {
+      if (!this.indexOfPath.has(match.path) && this.entries.length >= this.maximumFiles) {
+        failed({
+          kind: 'include',
+          message: `the configuration includes more than ${this.maximumFiles} files; the rest are not read`,
+          line,
+          span: argument.span,
+        });
+        break;
+      }
+      indexes.push(this.add(match.path, match.display, context));
+    }
+    return indexes;
+  }
+
+  /** Once every file is read: the include cycles reported, each file's errors in file order. */
+  finish(): void {
+    reportIncludeCycles(this.entries);
+    for (const entry of this.entries)
+      entry.errors.sort((left, right) => left.span.startLine - right.span.startLine || left.span.startCharacter - right.span.startCharacter);
+  }
+}
+
+/**
+ * Loads a configuration the way nginx does (ConfigurationFiles): each file is parsed once, in
+ * the context of its first include; include cycles are reported once each.
+ */
+export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string, options: LoadOptions = {}): NginxConfiguration {
+  const mainDisplay = options.displayPath ?? mainPath;
+  const configuration = new ConfigurationFiles(fileSystem, mainPath, mainDisplay, options.maximumFiles);
+  const syntaxes: NginxFile[] = [];
+  const includes = new Map<NginxDirective, number[]>();
+  const contexts = new BlockContexts();
   const parseOptions = {
     invalidDirectives: options.invalidDirectives,
     ignore: options.ignore,
@@ -177,32 +290,28 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
     parsed: options.parsed,
   };
 
-  const addFile = (path: string, displayPath: string, context: BlockContext | undefined): number => {
-    const known = indexOfPath.get(path);
-    if (known !== undefined) return known;
-    const syntax = readConfigurationFile(fileSystem, path, { ...parseOptions, context });
-    indexOfPath.set(path, files.length);
-    files.push({ path, displayPath, context, syntax, errors: [...syntax.errors] });
-    includesOf.push([]);
-    return files.length - 1;
-  };
-
-  addFile(mainPath, mainDisplay, 'context' in options ? options.context : mainContext);
-  for (let fileIndex = 0; fileIndex < files.length && !options.single; fileIndex++) {
-    const file = files[fileIndex];
+  configuration.add(mainPath, mainDisplay, 'context' in options ? options.context : mainContext);
+  for (let fileIndex = 0; fileIndex < configuration.entries.length; fileIndex++) {
+    const entry = configuration.entries[fileIndex];
+    const syntax = readConfigurationFile(fileSystem, entry.path, { ...parseOptions, context: entry.context });
+    syntaxes.push(syntax);
+    entry.errors.push(...syntax.errors);
+    if (options.single) break;
     // the names of the blocks around the directive visited: the context is worked out from them
     // only at an include, as most of a big file's blocks hold none
     const blockNames: string[] = [];
     const contextHere = (): BlockContext | undefined => {
-      let context = file.context;
+      let context = entry.context;
       for (const name of blockNames) if (context !== undefined) context = contexts.enter(context, name);
       return context;
+    };
+    const report = (error: NginxError): void => {
+      entry.errors.push(error);
     };
     const visit = (directives: readonly NginxDirective[]): void => {
       for (const directive of directives) {
         if (directive.name === 'include' && directive.args.length === 1) {
-          includes.set(directive, resolveInclude(directive, contextHere()));
-          includesOf[fileIndex].push(directive);
+          includes.set(directive, configuration.resolveInclude(fileIndex, directive.args[0], directive.line, contextHere(), report));
         }
         const block = directive.block;
         if (block !== undefined && block.length > 0) {
@@ -212,63 +321,12 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
         }
       }
     };
-    const resolveInclude = (directive: NginxDirective, context: BlockContext | undefined): number[] => {
-      const argument = directive.args[0];
-      const pattern = argument.value;
-      const report = (error: NginxError): number[] => {
-        file.errors.push(error);
-        return [];
-      };
-      let matches: { path: string; display: string }[];
-      if (hasGlobMagic(pattern)) {
-        try {
-          matches = globMatches.get(pattern) ?? expandGlob(fileSystem, pattern, configDirectory, maximumFiles);
-          globMatches.set(pattern, matches);
-        } catch (error) {
-          if (error instanceof FileSystemError) return report(includeFailure(error, error.path, pattern, directive.line, argument.span));
-          if (!(error instanceof GlobLimitError)) throw error;
-          return report({
-            kind: 'include',
-            message: `include "${pattern}" ${error.message}; none of them were read`,
-            line: directive.line,
-            span: argument.span,
-          });
-        }
-      } else {
-        const path = posix.resolve(configDirectory.path, pattern);
-        matches = [{ path, display: pythonJoin(configDirectory.display, pattern) }];
-        const stat = fileSystem.stat(path);
-        if (stat === undefined || stat.kind !== 'file') {
-          try {
-            fileSystem.readFile(path);
-          } catch (error) {
-            if (error instanceof FileSystemError && error.code === 'UNKNOWN') return [];
-            if (error instanceof FileSystemError) return report(includeFailure(error, path, matches[0].display, directive.line, argument.span));
-            throw error;
-          }
-        }
-      }
-      const indexes: number[] = [];
-      for (const match of matches) {
-        if (!indexOfPath.has(match.path) && files.length >= maximumFiles) {
-          report({
-            kind: 'include',
-            message: `the configuration includes more than ${maximumFiles} files; the rest are not read`,
-            line: directive.line,
-            span: argument.span,
-          });
-          break;
-        }
-        indexes.push(addFile(match.path, match.display, context));
-      }
-      return indexes;
-    };
-    visit(file.syntax.directives);
+    visit(syntax.directives);
   }
-
-  reportIncludeCycles(files, includes, includesOf);
-  for (const file of files)
-    file.errors.sort((left, right) => left.span.startLine - right.span.startLine || left.span.startCharacter - right.span.startCharacter);
+  configuration.finish();
+  const files = configuration.entries
+    .slice(0, syntaxes.length)
+    .map((entry, index) => ({ path: entry.path, displayPath: entry.displayPath, context: entry.context, syntax: syntaxes[index], errors: entry.errors }));
   return { files, includes };
 }
 
@@ -278,11 +336,7 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
  * each naming up to every file: a cycle through a file of a cycle already reported is left out,
  * so the reports name each file at most once and stay as big as the file list.
  */
-function reportIncludeCycles(
-  files: { path: string; displayPath: string; syntax: NginxFile; errors: NginxError[] }[],
-  includes: ReadonlyMap<NginxDirective, readonly number[]>,
-  includesOf: readonly (readonly NginxDirective[])[],
-): void {
+function reportIncludeCycles(files: readonly ConfigurationEntry[]): void {
   const state = new Array<'new' | 'open' | 'done'>(files.length).fill('new');
   const reported = new Array<boolean>(files.length).fill(false);
   const chain: number[] = [];
@@ -291,14 +345,14 @@ function reportIncludeCycles(
   /** For each depth of the chain: the deepest depth at or above it whose file is on a reported cycle, -1 for none. */
   const reportedUpTo: number[] = [];
   // iterative depth-first search: include chains can be as long as the file count
-  const stack: { file: number; next: number; targets: { directive: NginxDirective; target: number }[] }[] = [];
+  const stack: { file: number; next: number; targets: { include: ResolvedInclude; target: number }[] }[] = [];
   const push = (file: number): void => {
     state[file] = 'open';
     const depth = chain.length;
     depthOf[file] = depth;
     chain.push(file);
     reportedUpTo[depth] = reported[file] ? depth : depth > 0 ? reportedUpTo[depth - 1] : -1;
-    const targets = includesOf[file].flatMap((directive) => (includes.get(directive) ?? []).map((target) => ({ directive, target })));
+    const targets = files[file].includes.flatMap((include) => include.targets.map((target) => ({ include, target })));
     stack.push({ file, next: 0, targets });
   };
   for (let root = 0; root < files.length; root++) {
@@ -312,7 +366,7 @@ function reportIncludeCycles(
         stack.pop();
         continue;
       }
-      const { directive, target } = top.targets[top.next++];
+      const { include, target } = top.targets[top.next++];
       if (state[target] === 'new') push(target);
       else if (state[target] === 'open') {
         // the cycle is the chain from the target down to the file including it
@@ -327,8 +381,8 @@ function reportIncludeCycles(
         files[top.file].errors.push({
           kind: 'include',
           message: `include cycle: ${[...cycle, target].map((index) => files[index].displayPath).join(' → ')}`,
-          line: directive.line,
-          span: directive.args[0].span,
+          line: include.line,
+          span: include.span,
         });
       }
     }

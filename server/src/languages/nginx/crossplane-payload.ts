@@ -1,7 +1,7 @@
-import type { ConfigurationFile, NginxConfiguration } from './configuration';
+import type { NginxConfiguration } from './configuration';
 import { lexNginx } from './lexer';
 import { type ArgumentRangeView, noRanges, readArgumentRanges } from './parser';
-import type { NginxComment, NginxDirective, NginxError } from './syntax-tree';
+import type { NginxArgument, NginxComment, NginxDirective, NginxError } from './syntax-tree';
 
 /** One statement of crossplane's JSON payload; key order follows crossplane's output. */
 export interface CrossplaneStatement {
@@ -66,7 +66,7 @@ const errnoTexts: Record<string, string> = {
 };
 
 /** crossplane prints parser errors as `reason in file:line` and OS errors the way Python does. */
-function errorText(error: NginxError, displayPath: string): string {
+export function errorText(error: NginxError, displayPath: string): string {
   const unreadable = error.unreadable;
   if (unreadable && errnoNumbers[unreadable.code] !== undefined) {
     return `[Errno ${errnoNumbers[unreadable.code]}] ${errnoTexts[unreadable.code]}: '${unreadable.path}'`;
@@ -90,7 +90,7 @@ const comma = 0x2c;
  * and copying their characters costs less than building a string of every piece, then a
  * string of every chunk, and encoding it all again.
  */
-class ByteWriter {
+export class ByteWriter {
   private buffer = Buffer.allocUnsafe(chunkLength);
   private length = 0;
 
@@ -190,30 +190,272 @@ interface LevelLayout {
   readonly includesKey: Uint8Array;
   readonly blockKey: Uint8Array;
   readonly commentKey: Uint8Array;
+  /** statementPrefix's pieces, by directive name. */
+  readonly prefixes: Map<string, Uint8Array>;
 }
 
 const emptyArray = Buffer.from('[]');
 const commentName = Buffer.from('"#"');
 
 /**
- * JSON text laid out exactly as JSON.stringify(value, null, indent) lays it out, handed to the
- * sink in chunks, so a payload of millions of statements never exists as one object tree or one
- * string.
+ * Statements as JSON text laid out exactly as JSON.stringify(value, null, indent) lays them out,
+ * written one by one into a ByteWriter: from a configuration's trees (PayloadWriter), or as the
+ * parser reads them (crossplane-parse.ts).
  */
-class PayloadWriter {
-  private readonly out: ByteWriter;
+export class StatementWriter {
   /** Whether the array being written has no element yet. */
-  private first = true;
+  first = true;
   /** The line break and indentation before a member at each nesting level; empty when compact. */
   private readonly breaks: string[] = [];
   private readonly layouts: LevelLayout[] = [];
   /** The layout of the `args` array being written, and how many of its elements are written. */
   private argumentsLayout: LevelLayout;
   private argumentCount = 0;
+  private readonly gap: string;
+  readonly colon: string;
+
+  constructor(
+    readonly out: ByteWriter,
+    indent: number | undefined,
+  ) {
+    this.gap = ' '.repeat(Math.min(10, indent ?? 0));
+    this.colon = this.gap === '' ? ':' : ': ';
+    this.argumentsLayout = this.layout(0);
+  }
+
+  /** `{"directive":"NAME","line":LINE` (with the `file` member first when combined), as the next element of the array at `level`. */
+  begin(level: number, name: string, line: number, file: string | undefined): void {
+    const layout = this.layout(level);
+    const out = this.out;
+    this.separator(level);
+    if (file === undefined) out.bytes(this.statementPrefix(layout, name));
+    else {
+      this.statementStart(layout, file);
+      out.string(name);
+      out.bytes(layout.lineKey);
+    }
+    out.integer(line);
+    out.bytes(layout.argsKey);
+  }
+
+  /** The `args` array of the statement begun at `level`: values copied from a text where they stand. */
+  argumentsFromText(level: number, view: ArgumentRangeView): void {
+    this.argumentsLayout = this.layout(level + 2);
+    this.argumentCount = 0;
+    const { text, ranges } = view;
+    for (let range = view.first, end = view.first + view.count; range < end; range++) {
+      this.argumentSeparator();
+      this.out.stringFromText(text, ranges[2 * range], ranges[2 * range + 1]);
+    }
+    this.closeArguments();
+  }
+
+  /** The `args` array of the statement begun at `level`. */
+  argumentValues(level: number, args: readonly NginxArgument[]): void {
+    this.argumentsLayout = this.layout(level + 2);
+    this.argumentCount = 0;
+    for (const argument of args) {
+      this.argumentSeparator();
+      this.out.string(argument.value);
+    }
+    this.closeArguments();
+  }
+
+  /** The `includes` member of the statement begun at `level`. */
+  includes(level: number, included: readonly number[]): void {
+    const out = this.out;
+    out.bytes(this.layout(level).includesKey);
+    if (included.length === 0) {
+      out.bytes(emptyArray);
+      return;
+    }
+    const elements = this.layout(level + 2);
+    out.byte(openBracket);
+    for (let index = 0; index < included.length; index++) {
+      out.bytes(index === 0 ? elements.first : elements.next);
+      out.integer(included[index]);
+    }
+    out.bytes(elements.closeArray);
+  }
+
+  /** Opens the `block` member of the statement begun at `level`: its statements follow at `level + 2`. */
+  openBlock(level: number): void {
+    this.out.bytes(this.layout(level).blockKey);
+    this.first = true;
+  }
+
+  closeBlock(level: number): void {
+    this.closeArray(level + 2);
+  }
+
+  /** Ends the statement begun at `level`. */
+  end(level: number): void {
+    this.out.bytes(this.layout(level).closeObject);
+  }
+
+  comment(text: string, line: number, file: string | undefined, level: number): void {
+    const layout = this.layout(level);
+    const out = this.out;
+    this.separator(level);
+    this.statementStart(layout, file);
+    out.bytes(commentName);
+    out.bytes(layout.lineKey);
+    out.integer(line);
+    out.bytes(layout.argsKey);
+    out.bytes(emptyArray);
+    out.bytes(layout.commentKey);
+    out.string(text);
+    out.bytes(layout.closeObject);
+  }
+
+  /**
+   * `{"directive":"NAME","line":` as one piece, made once per name and level: a configuration
+   * repeats a few dozen names, and one copy costs less than the four writes it replaces.
+   */
+  private statementPrefix(layout: LevelLayout, name: string): Uint8Array {
+    let prefix = layout.prefixes.get(name);
+    if (prefix === undefined) {
+      prefix = Buffer.concat([Buffer.from('{'), layout.directiveKey, Buffer.from(JSON.stringify(name)), layout.lineKey]);
+      layout.prefixes.set(name, prefix);
+    }
+    return prefix;
+  }
+
+  /** `{`, the `file` member when combined, and the `directive` member's name. */
+  private statementStart(layout: LevelLayout, file: string | undefined): void {
+    this.out.byte(openBrace);
+    if (file !== undefined) {
+      this.out.bytes(layout.fileKey);
+      this.out.string(file);
+      this.out.byte(comma);
+    }
+    this.out.bytes(layout.directiveKey);
+  }
+
+  private argumentSeparator(): void {
+    if (this.argumentCount++ === 0) {
+      this.out.byte(openBracket);
+      this.out.bytes(this.argumentsLayout.first);
+    } else this.out.bytes(this.argumentsLayout.next);
+  }
+
+  private closeArguments(): void {
+    if (this.argumentCount === 0) this.out.bytes(emptyArray);
+    else this.out.bytes(this.argumentsLayout.closeArray);
+  }
+
+  /** Writes what goes before the next element of an array whose elements stand at `level`. */
+  separator(level: number): void {
+    const layout = this.layout(level);
+    this.out.bytes(this.first ? layout.first : layout.next);
+    this.first = false;
+  }
+
+  /** Closes an array whose elements stand at `level`. */
+  closeArray(level: number): void {
+    if (this.first) this.out.byte(closeBracket);
+    else this.out.bytes(this.layout(level).closeArray);
+    // the array is itself an element (or member) of what encloses it
+    this.first = false;
+  }
+
+  layout(level: number): LevelLayout {
+    let layout = this.layouts[level];
+    if (layout === undefined) {
+      const member = this.lineBreak(level + 1);
+      const c = this.colon;
+      layout = {
+        first: Buffer.from(this.lineBreak(level)),
+        next: Buffer.from(`,${this.lineBreak(level)}`),
+        closeObject: Buffer.from(`${this.lineBreak(level)}}`),
+        closeArray: Buffer.from(`${this.lineBreak(level - 1)}]`),
+        fileKey: Buffer.from(`${member}"file"${c}`),
+        directiveKey: Buffer.from(`${member}"directive"${c}`),
+        lineKey: Buffer.from(`,${member}"line"${c}`),
+        argsKey: Buffer.from(`,${member}"args"${c}`),
+        includesKey: Buffer.from(`,${member}"includes"${c}`),
+        blockKey: Buffer.from(`,${member}"block"${c}[`),
+        commentKey: Buffer.from(`,${member}"comment"${c}`),
+        prefixes: new Map(),
+      };
+      this.layouts[level] = layout;
+    }
+    return layout;
+  }
+
+  lineBreak(level: number): string {
+    return (this.breaks[level] ??= this.gap === '' ? '' : `\n${this.gap.repeat(Math.max(0, level))}`);
+  }
+}
+
+/** What a payload's `errors` members hold: an error of a file, as crossplane prints it. */
+export interface PayloadError {
+  readonly file: { readonly displayPath: string };
+  /** As crossplane prints it (errorText). */
+  readonly text: string;
+  /** null for an error about the whole configuration. */
+  readonly line: number | null;
+}
+
+/**
+ * `{"status": …, "errors": […], "config": […]}` around the statements of each file, which
+ * `writeStatements` writes at level 4 as elements of the file's `parsed` (or of all of them
+ * inlined into the first), handed to the sink in chunks: a payload of millions of statements
+ * never exists as one object tree or one string.
+ */
+export function writePayload(
+  statements: StatementWriter,
+  files: readonly { readonly displayPath: string }[],
+  status: CrossplanePayload['status'],
+  errors: readonly PayloadError[],
+  combine: boolean,
+  writeStatements: (fileIndex: number) => void,
+): void {
+  const out = statements.out;
+  const b1 = statements.lineBreak(1);
+  const c = statements.colon;
+  const errorList = (list: readonly PayloadError[], level: number, withFile: boolean): string => {
+    if (list.length === 0) return '[]';
+    const inner = statements.lineBreak(level + 1);
+    const items = list.map(({ file, text, line }) => {
+      const fileMember = withFile ? `${inner}"file"${c}${JSON.stringify(file.displayPath)},` : '';
+      return `${statements.lineBreak(level)}{${fileMember}${inner}"error"${c}${JSON.stringify(text)},${inner}"line"${c}${line}${statements.lineBreak(level)}}`;
+    });
+    return `[${items.join(',')}${statements.lineBreak(level - 1)}]`;
+  };
+  out.text(`{${b1}"status"${c}${JSON.stringify(status)},${b1}"errors"${c}${errorList(errors, 2, true)},${b1}"config"${c}[`);
+  statements.first = true;
+  const config = (file: string, fileErrors: readonly PayloadError[], index: number): void => {
+    const b3 = statements.lineBreak(3);
+    const fileStatus = fileErrors.length > 0 ? 'failed' : 'ok';
+    statements.separator(2);
+    out.text(
+      `{${b3}"file"${c}${JSON.stringify(file)},${b3}"status"${c}${JSON.stringify(fileStatus)},${b3}"errors"${c}${errorList(fileErrors, 4, false)},${b3}"parsed"${c}[`,
+    );
+    statements.first = true;
+    writeStatements(index);
+    statements.closeArray(4);
+    out.bytes(statements.layout(2).closeObject);
+  };
+  if (combine) config(files[0].displayPath, errors, 0);
+  else
+    for (const [index, file] of files.entries()) {
+      config(
+        file.displayPath,
+        errors.filter((error) => error.file === file),
+        index,
+      );
+    }
+  statements.closeArray(2);
+  out.bytes(statements.layout(0).closeObject);
+  out.flush();
+}
+
+/** Writes the statements of a configuration's trees. */
+class PayloadWriter {
+  private readonly statementWriter: StatementWriter;
   /** Where the arguments of the directive being written stand, filled again for each. */
   private readonly rangeView: ArgumentRangeView = { text: '', ranges: noRanges, first: 0, count: 0 };
-  private readonly gap: string;
-  private readonly colon: string;
 
   constructor(
     private readonly configuration: NginxConfiguration,
@@ -221,54 +463,13 @@ class PayloadWriter {
     sink: (chunk: Uint8Array) => void,
     indent: number | undefined,
   ) {
-    this.out = new ByteWriter(sink);
-    this.gap = ' '.repeat(Math.min(10, indent ?? 0));
-    this.colon = this.gap === '' ? ':' : ': ';
-    this.argumentsLayout = this.layout(0);
+    this.statementWriter = new StatementWriter(new ByteWriter(sink), indent);
   }
 
-  /** `{"status": …, "errors": […], "config": […]}`: the statements of each file, or of all inlined into the first. */
   payload(status: CrossplanePayload['status'], errors: readonly PayloadError[]): void {
-    const files = this.configuration.files;
-    const b1 = this.lineBreak(1);
-    const c = this.colon;
-    this.out.text(`{${b1}"status"${c}${JSON.stringify(status)},${b1}"errors"${c}${this.errors(errors, 2, true)},${b1}"config"${c}[`);
-    this.first = true;
-    const config = (file: string, fileErrors: readonly PayloadError[], index: number): void => {
-      const b3 = this.lineBreak(3);
-      const fileStatus = fileErrors.length > 0 ? 'failed' : 'ok';
-      this.separator(2);
-      this.out.text(
-        `{${b3}"file"${c}${JSON.stringify(file)},${b3}"status"${c}${JSON.stringify(fileStatus)},${b3}"errors"${c}${this.errors(fileErrors, 4, false)},${b3}"parsed"${c}[`,
-      );
-      this.first = true;
-      this.statementsOf(index, [index], 4);
-      this.closeArray(4);
-      this.out.bytes(this.layout(2).closeObject);
-    };
-    if (this.options.combine) config(files[0].displayPath, errors, 0);
-    else
-      for (const [index, file] of files.entries()) {
-        config(
-          file.displayPath,
-          errors.filter((error) => error.file === file),
-          index,
-        );
-      }
-    this.closeArray(2);
-    this.out.bytes(this.layout(0).closeObject);
-    this.out.flush();
-  }
-
-  private errors(errors: readonly PayloadError[], level: number, withFile: boolean): string {
-    if (errors.length === 0) return '[]';
-    const inner = this.lineBreak(level + 1);
-    const c = this.colon;
-    const items = errors.map(({ file, text, line }) => {
-      const fileMember = withFile ? `${inner}"file"${c}${JSON.stringify(file.displayPath)},` : '';
-      return `${this.lineBreak(level)}{${fileMember}${inner}"error"${c}${JSON.stringify(text)},${inner}"line"${c}${line}${this.lineBreak(level)}}`;
-    });
-    return `[${items.join(',')}${this.lineBreak(level - 1)}]`;
+    writePayload(this.statementWriter, this.configuration.files, status, errors, this.options.combine === true, (index) =>
+      this.statementsOf(index, [index], 4),
+    );
   }
 
   /** The statements of a file as elements of the array being written (its own `parsed`, or inlined). */
@@ -293,7 +494,7 @@ class PayloadWriter {
       }
       this.directive(directive, file, chain, level);
       // crossplane prints comments written between arguments even without --include-comments
-      for (const comment of directive.argumentComments) this.comment(comment, directive.line, file, level);
+      for (const comment of directive.argumentComments) this.statementWriter.comment(comment.text, directive.line, file, level);
     }
     this.commentsBefore(comments, commentIndex, Number.MAX_SAFE_INTEGER, 0, file, level);
   }
@@ -305,7 +506,7 @@ class PayloadWriter {
       const start = comments[next].span;
       if (start.startLine > line || (start.startLine === line && start.startCharacter > character)) break;
       const comment = comments[next++];
-      if (this.options.includeComments) this.comment(comment, comment.line, file, level);
+      if (this.options.includeComments) this.statementWriter.comment(comment.text, comment.line, file, level);
     }
     return next;
   }
@@ -322,142 +523,21 @@ class PayloadWriter {
       }
       return;
     }
-    const layout = this.layout(level);
-    const out = this.out;
-    this.separator(level);
-    this.statementStart(layout, file);
-    out.string(name);
-    out.bytes(layout.lineKey);
-    out.integer(directive.line);
-    out.bytes(layout.argsKey);
-    this.args(directive, level + 2);
-    if (included !== undefined) {
-      out.bytes(layout.includesKey);
-      if (included.length === 0) out.bytes(emptyArray);
-      else {
-        const elements = this.layout(level + 2);
-        out.byte(openBracket);
-        for (let index = 0; index < included.length; index++) {
-          out.bytes(index === 0 ? elements.first : elements.next);
-          out.integer(included[index]);
-        }
-        out.bytes(elements.closeArray);
-      }
-    }
-    if (directive.block === undefined) {
-      out.bytes(layout.closeObject);
-      return;
-    }
-    out.bytes(layout.blockKey);
-    this.first = true;
-    this.statements(directive.block, directive.blockComments ?? [], file, chain, level + 2);
-    this.closeArray(level + 2);
-    out.bytes(layout.closeObject);
-  }
-
-  private comment(comment: NginxComment, line: number, file: string | undefined, level: number): void {
-    const layout = this.layout(level);
-    const out = this.out;
-    this.separator(level);
-    this.statementStart(layout, file);
-    out.bytes(commentName);
-    out.bytes(layout.lineKey);
-    out.integer(line);
-    out.bytes(layout.argsKey);
-    out.bytes(emptyArray);
-    out.bytes(layout.commentKey);
-    out.string(comment.text);
-    out.bytes(layout.closeObject);
-  }
-
-  /** `{`, the `file` member when combined, and the `directive` member's name. */
-  private statementStart(layout: LevelLayout, file: string | undefined): void {
-    this.out.byte(openBrace);
-    if (file !== undefined) {
-      this.out.bytes(layout.fileKey);
-      this.out.string(file);
-      this.out.byte(comma);
-    }
-    this.out.bytes(layout.directiveKey);
-  }
-
-  private args(directive: NginxDirective, level: number): void {
-    this.argumentsLayout = this.layout(level);
-    this.argumentCount = 0;
+    const writer = this.statementWriter;
+    writer.begin(level, name, directive.line, file);
     const view = this.rangeView;
-    if (readArgumentRanges(directive, view)) {
-      // the values are copied from the file's text, never made into strings
-      const { text, ranges } = view;
-      for (let range = view.first, end = view.first + view.count; range < end; range++) {
-        this.argumentSeparator();
-        this.out.stringFromText(text, ranges[2 * range], ranges[2 * range + 1]);
-      }
-    } else {
-      for (const argument of directive.args) {
-        this.argumentSeparator();
-        this.out.string(argument.value);
-      }
+    // the values are copied from the file's text, never made into strings
+    if (readArgumentRanges(directive, view)) writer.argumentsFromText(level, view);
+    else writer.argumentValues(level, directive.args);
+    if (included !== undefined) writer.includes(level, included);
+    const block = directive.block;
+    if (block !== undefined) {
+      writer.openBlock(level);
+      this.statements(block, directive.blockComments ?? [], file, chain, level + 2);
+      writer.closeBlock(level);
     }
-    if (this.argumentCount === 0) this.out.bytes(emptyArray);
-    else this.out.bytes(this.argumentsLayout.closeArray);
+    writer.end(level);
   }
-
-  private argumentSeparator(): void {
-    if (this.argumentCount++ === 0) {
-      this.out.byte(openBracket);
-      this.out.bytes(this.argumentsLayout.first);
-    } else this.out.bytes(this.argumentsLayout.next);
-  }
-
-  /** Writes what goes before the next element of an array whose elements stand at `level`. */
-  private separator(level: number): void {
-    const layout = this.layout(level);
-    this.out.bytes(this.first ? layout.first : layout.next);
-    this.first = false;
-  }
-
-  /** Closes an array whose elements stand at `level`. */
-  private closeArray(level: number): void {
-    if (this.first) this.out.byte(closeBracket);
-    else this.out.bytes(this.layout(level).closeArray);
-    // the array is itself an element (or member) of what encloses it
-    this.first = false;
-  }
-
-  private layout(level: number): LevelLayout {
-    let layout = this.layouts[level];
-    if (layout === undefined) {
-      const member = this.lineBreak(level + 1);
-      const c = this.colon;
-      layout = {
-        first: Buffer.from(this.lineBreak(level)),
-        next: Buffer.from(`,${this.lineBreak(level)}`),
-        closeObject: Buffer.from(`${this.lineBreak(level)}}`),
-        closeArray: Buffer.from(`${this.lineBreak(level - 1)}]`),
-        fileKey: Buffer.from(`${member}"file"${c}`),
-        directiveKey: Buffer.from(`${member}"directive"${c}`),
-        lineKey: Buffer.from(`,${member}"line"${c}`),
-        argsKey: Buffer.from(`,${member}"args"${c}`),
-        includesKey: Buffer.from(`,${member}"includes"${c}`),
-        blockKey: Buffer.from(`,${member}"block"${c}[`),
-        commentKey: Buffer.from(`,${member}"comment"${c}`),
-      };
-      this.layouts[level] = layout;
-    }
-    return layout;
-  }
-
-  private lineBreak(level: number): string {
-    return (this.breaks[level] ??= this.gap === '' ? '' : `\n${this.gap.repeat(Math.max(0, level))}`);
-  }
-}
-
-interface PayloadError {
-  readonly file: ConfigurationFile;
-  /** As crossplane prints it (errorText). */
-  readonly text: string;
-  /** null for an error about the whole configuration. */
-  readonly line: number | null;
 }
 
 /**

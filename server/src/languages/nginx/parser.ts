@@ -30,6 +30,40 @@ export interface ParseOptions {
    * reads it as the start of the first word ('keep' reports that); crossplane's payload leaves it out.
    */
   readonly byteOrderMark?: boolean;
+  /**
+   * With crossplane's handling: the statements go to this sink as they are read, and the file's
+   * tree stays empty (crossplane-parse.ts).
+   */
+  readonly statements?: StatementSink;
+}
+
+/**
+ * Takes a file's statements in the order the parser accepts them, instead of a tree: each
+ * directive the tree would hold (`begin`, then its block's statements, then `end`), and the
+ * comments standing among them. `certboot parse` writes each one as it is read, so a big
+ * configuration's tree, and the garbage collector's copying of it, never exist.
+ */
+export interface StatementSink {
+  /** A directive, before the statements of its block when it opens one; the statement is valid during the call only. */
+  begin(statement: SunkStatement): void;
+  /** The directive begun last is complete; the comments written between its arguments. */
+  end(argumentComments: readonly NginxComment[]): void;
+  /** A comment standing among the statements of a block, not inside one. */
+  comment(comment: NginxComment): void;
+}
+
+/** The directive the parser hands to a StatementSink, filled again for each. */
+export interface SunkStatement {
+  name: string;
+  line: number;
+  opensBlock: boolean;
+  /** The block context it stands in. */
+  context: BlockContext | undefined;
+  /** Its arguments, valid during the call only. */
+  args: readonly NginxArgument[];
+  /** Whether the argument values are the slices of the text `ranges` point at (else `args` hold them). */
+  slices: boolean;
+  readonly ranges: ArgumentRangeView;
 }
 
 /**
@@ -180,6 +214,11 @@ class DirectiveSource {
   private rangeCount = 0;
   private idleLexer: NginxLexer | undefined;
   private readonly comments = new Map<number, DirectiveComments>();
+  /** Per directive, by index: its name, and its block (undefined without one). */
+  readonly names: string[] = [];
+  readonly blocks: (readonly NginxDirective[] | undefined)[] = [];
+  /** The arguments of the directives that keep theirs (see Parser), and of those whose arguments were read again. */
+  readonly keptArguments = new Map<number, readonly NginxArgument[]>();
 
   constructor(
     readonly text: string,
@@ -191,8 +230,21 @@ class DirectiveSource {
     this.ranges = new Int32Array(Math.max(64, Math.ceil(text.length / 24)) * 2);
   }
 
-  /** Keeps one directive's positions; returns the directive's index. */
-  add(line: number, flags: number, name: NameToken, endLine: number, endCharacter: number, ranges: ArgumentRanges): number {
+  /** Keeps one directive; returns its index. */
+  add(
+    name: string,
+    args: readonly NginxArgument[] | undefined,
+    block: readonly NginxDirective[] | undefined,
+    line: number,
+    flags: number,
+    nameToken: NameToken,
+    endLine: number,
+    endCharacter: number,
+    ranges: ArgumentRanges,
+  ): number {
+    this.names.push(name);
+    this.blocks.push(block);
+    if (args !== undefined) this.keptArguments.set(this.count, args);
     const at = this.count * PositionField.Count;
     if (at + PositionField.Count > this.positions.length) this.positions = grown(this.positions);
     const positions = this.positions;
@@ -200,11 +252,11 @@ class DirectiveSource {
     positions[at + PositionField.ArgumentCount] = ranges.count;
     positions[at + PositionField.Line] = line;
     positions[at + PositionField.Flags] = flags;
-    positions[at + PositionField.StartLine] = name.startLine;
-    positions[at + PositionField.StartCharacter] = name.startCharacter;
-    positions[at + PositionField.NameEndOffset] = name.endOffset;
-    positions[at + PositionField.NameEndLine] = name.endLine;
-    positions[at + PositionField.NameEndCharacter] = name.endCharacter;
+    positions[at + PositionField.StartLine] = nameToken.startLine;
+    positions[at + PositionField.StartCharacter] = nameToken.startCharacter;
+    positions[at + PositionField.NameEndOffset] = nameToken.endOffset;
+    positions[at + PositionField.NameEndLine] = nameToken.endLine;
+    positions[at + PositionField.NameEndCharacter] = nameToken.endCharacter;
     positions[at + PositionField.EndLine] = endLine;
     positions[at + PositionField.EndCharacter] = endCharacter;
     return this.count++;
@@ -266,23 +318,25 @@ class DirectiveSource {
 /**
  * A directive as the parser builds it. Each object that outlives a parse is copied by the young
  * generation's garbage collector, and for a big configuration that copying was most of the
- * parse's time. So a directive is one small object: its positions live in its file's
- * DirectiveSource (TextSpans are made when read), and its arguments are read again from the text
- * the first time they are asked for: rules ask for some directives' arguments, `certboot parse`
- * only for their values, which it copies from the text (readArgumentRanges).
+ * parse's time. So a directive is a handle, its file's DirectiveSource and its index there, the
+ * smallest object V8 makes with two fields: its name, block and kept arguments live in the
+ * source's arrays, which are too big to be copied, its positions in its typed array (TextSpans
+ * are made when read), and its arguments are read again from the text the first time they are
+ * asked for: rules ask for some directives' arguments, `certboot parse` only for their values,
+ * which it copies from the text (readArgumentRanges).
  */
 class ParsedDirective implements NginxDirective {
-  private readArguments: readonly NginxArgument[] | undefined;
-
   constructor(
-    readonly name: string,
-    /** Undefined when they are to be read again from the text. */
-    args: readonly NginxArgument[] | undefined,
-    readonly block: readonly NginxDirective[] | undefined,
     private readonly source: DirectiveSource,
     private readonly index: number,
-  ) {
-    this.readArguments = args;
+  ) {}
+
+  get name(): string {
+    return this.source.names[this.index];
+  }
+
+  get block(): readonly NginxDirective[] | undefined {
+    return this.source.blocks[this.index];
   }
 
   get line(): number {
@@ -303,16 +357,21 @@ class ParsedDirective implements NginxDirective {
   }
 
   get args(): readonly NginxArgument[] {
-    if (this.readArguments !== undefined) return this.readArguments;
+    const source = this.source;
+    // most blocks' directives (server, http, events…) have none, and nothing to read again
+    if (source.position(this.index, PositionField.ArgumentCount) === 0 && source.position(this.index, PositionField.FirstArgument) >= 0) return noArguments;
+    const kept = source.keptArguments.get(this.index);
+    if (kept !== undefined) return kept;
     const args: NginxArgument[] = [];
-    const lexer = this.source.lexerAfterName(this.index);
+    const lexer = source.lexerAfterName(this.index);
     for (let kind = lexer.next(); kind === TokenKind.Word || kind === TokenKind.Comment; kind = lexer.next()) {
       if (kind === TokenKind.Word) args.push({ value: lexer.value, quoted: lexer.quoted, span: lexer.span() });
     }
-    this.source.release(lexer);
+    source.release(lexer);
     // copied at its exact length: an array grown by push keeps room for 17 elements
-    this.readArguments = args.length === 0 ? noArguments : args.slice();
-    return this.readArguments;
+    const read = args.length === 0 ? noArguments : args.slice();
+    source.keptArguments.set(this.index, read);
+    return read;
   }
 
   get nameSpan(): TextSpan {
@@ -510,6 +569,8 @@ class Parser {
   private readonly source: DirectiveSource;
   private readonly nameToken: NameToken = { startLine: 0, startCharacter: 0, endOffset: 0, endLine: 0, endCharacter: 0 };
   private readonly argumentRanges: ArgumentRanges = { first: -1, count: 0 };
+  private readonly sink: StatementSink | undefined;
+  private readonly sunk: SunkStatement | undefined;
 
   constructor(
     text: string,
@@ -521,6 +582,19 @@ class Parser {
     this.names = new NameTable(text);
     this.handling = options.invalidDirectives ?? 'keep';
     this.ignore = options.ignore ?? new Set();
+    this.sink = this.handling === 'crossplane' ? options.statements : undefined;
+    this.sunk =
+      this.sink === undefined
+        ? undefined
+        : {
+            name: '',
+            line: 0,
+            opensBlock: false,
+            context: undefined,
+            args: noArguments,
+            slices: false,
+            ranges: { text, ranges: new Int32Array(16), first: 0, count: 0 },
+          };
     this.maximumDepth = options.maximumDepth ?? defaultMaximumDepth;
     this.contexts = options.contexts ?? new BlockContexts();
     this.maximumErrors = options.maximumErrors ?? defaultMaximumErrors;
@@ -602,9 +676,9 @@ class Parser {
   ): NginxDirective {
     const hasComments = argumentComments.length > 0 || (blockComments !== undefined && blockComments.length > 0);
     const flags = (nameQuoted ? DirectiveFlag.NameQuoted : 0) | (hasComments ? DirectiveFlag.HasComments : 0);
-    const index = this.source.add(line, flags, this.nameToken, endLine, endCharacter, this.argumentRanges);
+    const index = this.source.add(name, args, block, line, flags, this.nameToken, endLine, endCharacter, this.argumentRanges);
     if (hasComments) this.source.setComments(index, { argumentComments, blockComments });
-    return new ParsedDirective(name, args, block, this.source, index);
+    return new ParsedDirective(this.source, index);
   }
 
   /** The name of the directive the lexer just read. */
@@ -629,8 +703,12 @@ class Parser {
       if (kind === TokenKind.End) return this.blockResult(start, comments, false);
       if (kind === TokenKind.CloseBrace) return this.blockResult(start, comments, true);
       if (kind === TokenKind.Comment) {
-        if (comments === noComments) comments = [];
-        comments.push({ text: lexer.value.slice(1), line: lexer.line, span: lexer.span() });
+        const comment = { text: lexer.value.slice(1), line: lexer.line, span: lexer.span() };
+        if (this.sink !== undefined) this.sink.comment(comment);
+        else {
+          if (comments === noComments) comments = [];
+          comments.push(comment);
+        }
         continue;
       }
       if (kind === TokenKind.Semicolon || kind === TokenKind.OpenBrace) {
@@ -662,12 +740,14 @@ class Parser {
       }
       // what lexing alone does not give (if's parentheses, Lua bodies, undone escapes) is kept as read
       let kept: NginxArgument[] | undefined;
-      if (argumentBuffer.count === 0 || name === 'if' || isLuaBlockDirective(name) || !argumentBuffer.allSlices()) {
+      if (name === 'if' || isLuaBlockDirective(name) || !argumentBuffer.allSlices()) {
         kept = argumentBuffer.copy();
         if (name === 'if') stripIfParentheses(kept);
       }
       // kept before a block is read: its directives read their arguments into the same buffer
-      this.setArgumentRanges(kept === undefined ? this.source.addRanges(argumentBuffer) : -1, kept === undefined ? argumentBuffer.count : 0);
+      if (this.sink === undefined) {
+        this.setArgumentRanges(kept === undefined ? this.source.addRanges(argumentBuffer) : -1, kept === undefined ? argumentBuffer.count : 0);
+      }
       const args = kept ?? argumentBuffer.view();
 
       if (terminator === TokenKind.End || terminator === TokenKind.CloseBrace) {
@@ -679,7 +759,9 @@ class Parser {
           if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lexer.span(), unterminated);
         } else if (this.handling === 'crossplane') this.error('syntax', `directive "${name}" is not terminated by ";"`, line, this.nameSpan());
         else this.error('syntax', 'unexpected "}"', lexer.line, lexer.span(), unterminated);
-        if (endOfFile || this.handling === 'keep') {
+        if (this.sink !== undefined) {
+          if (endOfFile) this.sinkStatement(name, line, false, context, args, kept === undefined, argumentComments);
+        } else if (endOfFile || this.handling === 'keep') {
           scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lastSpan.endLine, lastSpan.endCharacter));
         }
         return this.blockResult(start, comments, !endOfFile);
@@ -713,7 +795,8 @@ class Parser {
       }
 
       if (!opensBlock) {
-        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lexer.endLine, lexer.endCharacter));
+        if (this.sink !== undefined) this.sinkStatement(name, line, false, context, args, kept === undefined, argumentComments);
+        else scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lexer.endLine, lexer.endCharacter));
         continue;
       }
       if (depth + 1 > this.maximumDepth) {
@@ -721,18 +804,23 @@ class Parser {
         const terminatorSpan = lexer.span();
         const end = this.skipBlock();
         const last = end ?? terminatorSpan;
-        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, [], [], last.endLine, last.endCharacter));
+        if (this.sink !== undefined) this.sinkStatement(name, line, true, context, args, kept === undefined, argumentComments);
+        else scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, [], [], last.endLine, last.endCharacter));
         if (end === undefined) return this.blockResult(start, comments, false);
         continue;
       }
       const childContext = context === undefined ? undefined : this.contexts.enter(context, name);
       const firstArgument = this.argumentRanges.first;
       const argumentCount = this.argumentRanges.count;
+      if (this.sink !== undefined) this.sinkBegin(name, line, true, context, args, kept === undefined);
       const inner = this.parseBlock(childContext, depth + 1, handlerBlocks.has(name));
-      // the block's directives read their own names and arguments over this one's
-      this.setNameToken(nameStartLine, nameStartCharacter, nameEndOffset, nameEndLine, nameEndCharacter);
-      this.setArgumentRanges(firstArgument, argumentCount);
-      scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, inner.directives, inner.comments, lexer.endLine, lexer.endCharacter));
+      if (this.sink !== undefined) this.sink.end(argumentComments);
+      else {
+        // the block's directives read their own names and arguments over this one's
+        this.setNameToken(nameStartLine, nameStartCharacter, nameEndOffset, nameEndLine, nameEndCharacter);
+        this.setArgumentRanges(firstArgument, argumentCount);
+        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, inner.directives, inner.comments, lexer.endLine, lexer.endCharacter));
+      }
       if (!inner.closed) {
         // every enclosing block is unclosed too; nginx says it once, at the end of the file
         if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) {
@@ -743,6 +831,39 @@ class Parser {
         return this.blockResult(start, comments, false);
       }
     }
+  }
+
+  /** A directive without statements of its own handed to the sink. */
+  private sinkStatement(
+    name: string,
+    line: number,
+    opensBlock: boolean,
+    context: BlockContext | undefined,
+    args: readonly NginxArgument[],
+    slices: boolean,
+    argumentComments: readonly NginxComment[],
+  ): void {
+    this.sinkBegin(name, line, opensBlock, context, args, slices);
+    (this.sink as StatementSink).end(argumentComments);
+  }
+
+  private sinkBegin(name: string, line: number, opensBlock: boolean, context: BlockContext | undefined, args: readonly NginxArgument[], slices: boolean): void {
+    const statement = this.sunk as SunkStatement;
+    statement.name = name;
+    statement.line = line;
+    statement.opensBlock = opensBlock;
+    statement.context = context;
+    statement.args = args;
+    statement.slices = slices;
+    if (slices) {
+      const view = statement.ranges;
+      const count = this.argumentBuffer.count;
+      if (2 * count > view.ranges.length) view.ranges = new Int32Array(4 * count);
+      this.argumentBuffer.writeRanges(view.ranges, 0);
+      view.first = 0;
+      view.count = count;
+    }
+    (this.sink as StatementSink).begin(statement);
   }
 
   private blockResult(start: number, comments: NginxComment[], closed: boolean): BlockResult {
