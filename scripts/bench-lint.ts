@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { analyzeWorkspace } from '../server/src/engine/analyze-workspace';
 import { DiskFileSystem } from '../server/src/workspace/disk-file-system';
 import { OverlayFileSystem } from '../server/src/workspace/overlay-file-system';
-import { measureProcess, percentile, writePeakRssReporter } from './bench-support';
+import { fastest, measureProcess, percentile, type ProcessFigures, verdict, writePeakRssReporter } from './bench-support';
 
 /** One project as the story writes it: nginx with conf.d, certbot with a renew loop. */
 function writeProject(directory: string, index: number): void {
@@ -32,11 +32,15 @@ async function main(): Promise<void> {
     const workspace = join(directory, 'workspace');
     for (let index = 0; index < 200; index++) writeProject(join(workspace, `project${index}`), index);
     const reportPath = writePeakRssReporter(directory);
-    const runs = [1, 2, 3].map(() => measureProcess(['lint', 'workspace', '--format', 'json'], reportPath, directory));
-    const best = runs.reduce((left, right) => (left.ms < right.ms ? left : right));
+    // a code cache of its own (bench-startup.ts): the first run meets an empty one
+    const env = { ...process.env, XDG_CACHE_HOME: join(directory, 'cache') };
+    const lint = (): ProcessFigures => measureProcess(['lint', 'workspace', '--format', 'json'], reportPath, directory, { env });
+    const cold = lint();
+    const runs = [1, 2, 3].map(lint);
+    const best = fastest(runs);
     console.log(
-      `lint: 200 compose projects: whole \`certboot lint\` process ${best.ms.toFixed(0)} ms (best of 3; all: ${runs.map((run) => run.ms.toFixed(0)).join(', ')}), ` +
-        `peak RSS ${best.peakRssMb.toFixed(0)} MB (exit ${best.status})`,
+      `lint: 200 compose projects: whole \`certboot lint\` process ${best.ms.toFixed(0)} ms, CPU ${best.cpuMs.toFixed(0)} ms (best of 3; all: ${runs.map((run) => run.ms.toFixed(0)).join(', ')}); ` +
+        `target < 1500 ms: ${verdict(best.ms < 1500)}; peak RSS ${best.peakRssMb.toFixed(0)} MB (exit ${best.status}; first run, empty code cache: ${cold.ms.toFixed(0)} ms)`,
     );
 
     // the editor's case: one file of one project changes, that project is analysed again

@@ -6,17 +6,29 @@ const cli = join(resolve(__dirname, '..'), 'dist', 'cli.js');
 
 export interface ProcessFigures {
   readonly ms: number;
+  /** User and system CPU time of the process, all its threads: steadier than wall time on a busy machine. */
+  readonly cpuMs: number;
   readonly status: number | null;
   readonly peakRssMb: number;
   /** How many bytes it wrote to standard output. */
   readonly outputBytes: number;
 }
 
-/** A preload script that makes the measured process report its own peak RSS on exit. */
+/** A preload script that makes the measured process report its own peak RSS and CPU time on exit. */
 export function writePeakRssReporter(directory: string): string {
   const path = join(directory, 'report-peak-rss.js');
-  writeFileSync(path, "process.on('exit', () => process.stderr.write(`certboot-bench-peak-rss-kb=${process.resourceUsage().maxRSS}\\n`));\n");
+  writeFileSync(
+    path,
+    "process.on('exit', () => { const usage = process.resourceUsage(); process.stderr.write(`certboot-bench-peak-rss-kb=${usage.maxRSS} certboot-bench-cpu-us=${usage.userCPUTime + usage.systemCPUTime}\\n`); });\n",
+  );
   return path;
+}
+
+export interface MeasureOptions {
+  /** Environment of the process: the inherited one by default. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where standard output goes: `bench-stdout.txt` in the working directory by default. */
+  readonly outputPath?: string;
 }
 
 /**
@@ -24,16 +36,31 @@ export function writePeakRssReporter(directory: string): string {
  * standard output goes to a file, as `certboot parse big.conf > payload.json` does: collecting
  * tens of megabytes through a pipe into this process would time this process too.
  */
-export function measureProcess(args: string[], reportPath: string, cwd: string): ProcessFigures {
-  const outputPath = join(cwd, 'bench-stdout.txt');
+export function measureProcess(args: string[], reportPath: string, cwd: string, options: MeasureOptions = {}): ProcessFigures {
+  const outputPath = options.outputPath ?? join(cwd, 'bench-stdout.txt');
   const output = openSync(outputPath, 'w');
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', reportPath, cli, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', output, 'pipe'] });
+  const result = spawnSync(process.execPath, ['--require', reportPath, cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', output, 'pipe'],
+    env: options.env ?? process.env,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   closeSync(output);
-  const report = /certboot-bench-peak-rss-kb=(\d+)/.exec(result.stderr);
+  const report = /certboot-bench-peak-rss-kb=(\d+) certboot-bench-cpu-us=(\d+)/.exec(result.stderr);
   if (!report) throw new Error(`no peak RSS report from the CLI: ${result.stderr}`);
-  return { ms, status: result.status, peakRssMb: Number(report[1]) / 1024, outputBytes: statSync(outputPath).size };
+  return { ms, cpuMs: Number(report[2]) / 1000, status: result.status, peakRssMb: Number(report[1]) / 1024, outputBytes: statSync(outputPath).size };
+}
+
+/** The run with the least wall time. */
+export function fastest(runs: readonly ProcessFigures[]): ProcessFigures {
+  return runs.reduce((left, right) => (left.ms < right.ms ? left : right));
+}
+
+/** `met` or `NOT met`, for a figure printed next to its target. */
+export function verdict(met: boolean): string {
+  return met ? 'met' : 'NOT met';
 }
 
 export function linesPerSecond(lines: number, ms: number): string {
