@@ -34,14 +34,14 @@ export interface CrossplaneParseOptions {
  * come first and an include can fail in any file.
  */
 class FileStatements implements StatementSink {
-  readonly chunks: Buffer[] = [];
+  readonly chunks: Uint8Array[] = [];
   /** Whether any statement was written. */
   wrote = false;
   private readonly writer: StatementWriter;
   /** The level the next statement stands at: 4 in `parsed`, 2 more in each block. */
   private level = 4;
-  /** For each directive begun and not yet ended: its line, and whether it opened a block. */
-  private readonly open: { line: number; block: boolean }[] = [];
+  /** For each directive begun and not yet ended: its line, doubled, plus one when it opened a block. */
+  private readonly open: number[] = [];
 
   constructor(
     indent: number | undefined,
@@ -49,16 +49,19 @@ class FileStatements implements StatementSink {
     /** The files an include names, when includes are followed. */
     private readonly resolveInclude: ((statement: SunkStatement) => number[]) | undefined,
   ) {
-    this.writer = new StatementWriter(new ByteWriter((chunk) => this.chunks.push(Buffer.from(chunk))), indent);
+    // each full buffer is kept as it is, not copied
+    this.writer = new StatementWriter(new ByteWriter((chunk) => this.chunks.push(chunk), false), indent);
   }
 
   begin(statement: SunkStatement): void {
     const writer = this.writer;
     const level = this.level;
     this.wrote = true;
-    writer.begin(level, statement.name, statement.line, undefined);
-    if (statement.slices) writer.argumentsFromText(level, statement.ranges);
-    else writer.argumentValues(level, statement.args);
+    if (statement.slices) writer.beginFromText(level, statement.name, statement.line, statement.ranges);
+    else {
+      writer.begin(level, statement.name, statement.line, undefined);
+      writer.argumentValues(level, statement.args);
+    }
     if (this.resolveInclude !== undefined && statement.name === 'include' && statement.args.length === 1) {
       writer.includes(level, this.resolveInclude(statement));
     }
@@ -66,13 +69,14 @@ class FileStatements implements StatementSink {
       writer.openBlock(level);
       this.level += 2;
     }
-    this.open.push({ line: statement.line, block: statement.opensBlock });
+    this.open.push(2 * statement.line + (statement.opensBlock ? 1 : 0));
   }
 
   end(argumentComments: readonly NginxComment[]): void {
     const writer = this.writer;
-    const { line, block } = this.open.pop() as { line: number; block: boolean };
-    if (block) {
+    const open = this.open.pop() as number;
+    const line = open >> 1;
+    if ((open & 1) === 1) {
       this.level -= 2;
       writer.closeBlock(this.level);
     }

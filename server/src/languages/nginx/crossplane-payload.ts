@@ -85,6 +85,27 @@ const openBracket = 0x5b;
 const closeBracket = 0x5d;
 const comma = 0x2c;
 
+/** Copies `bytes` into `buffer` at `at`; returns where they end. */
+function copyBytes(buffer: Uint8Array, at: number, bytes: Uint8Array): number {
+  let to = at;
+  for (let index = 0; index < bytes.length; index++) buffer[to++] = bytes[index];
+  return to;
+}
+
+/** Writes a whole number from 0 to 2^31 - 1 at `at`; returns where it ends. */
+function writeInteger(buffer: Uint8Array, at: number, value: number): number {
+  let digits = 1;
+  for (let power = 10; power <= value; power *= 10) digits++;
+  const end = at + digits;
+  let to = end;
+  for (let rest = value | 0; to > at; ) {
+    const quotient = (rest / 10) | 0;
+    buffer[--to] = zero + rest - quotient * 10;
+    rest = quotient;
+  }
+  return end;
+}
+
 /**
  * UTF-8 bytes written straight into a reused buffer: a payload is mostly short ASCII strings,
  * and copying their characters costs less than building a string of every piece, then a
@@ -94,7 +115,11 @@ export class ByteWriter {
   private buffer = Buffer.allocUnsafe(chunkLength);
   private length = 0;
 
-  constructor(private readonly sink: (chunk: Uint8Array) => void) {}
+  /** `reuse`: the sink is done with a chunk when it returns, and the buffer is filled again; else each chunk is the sink's to keep. */
+  constructor(
+    private readonly sink: (chunk: Uint8Array) => void,
+    private readonly reuse = true,
+  ) {}
 
   /** Bytes encoded beforehand: punctuation, layout and member names. */
   bytes(bytes: Uint8Array): void {
@@ -143,16 +168,42 @@ export class ByteWriter {
   /** A line number or file index: a whole number from 0 to 2^31 - 1. */
   integer(value: number): void {
     if (this.length + 10 > this.buffer.length) this.makeRoom(10);
-    let digits = 1;
-    for (let power = 10; power <= value; power *= 10) digits++;
+    this.length = writeInteger(this.buffer, this.length, value);
+  }
+
+  /**
+   * `separator`, `prefix`, the line number, then the `args` member: the values of `view` between
+   * the pieces, as JSON strings. A statement's whole start with one check for room, as most
+   * statements are: false, with nothing written, when a value needs more than a backslash
+   * before `"` and `\` (stringFromText then writes it).
+   */
+  statementHead(separator: Uint8Array, prefix: Uint8Array, line: number, view: ArgumentRangeView, pieces: ArgumentPieces): boolean {
+    const { text, ranges, first, count } = view;
+    const end = first + count;
+    let room = separator.length + prefix.length + 10 + pieces.empty.length + pieces.open.length + pieces.close.length;
+    for (let range = first; range < end; range++) room += 2 * (ranges[2 * range + 1] - ranges[2 * range]) + 2 + pieces.next.length;
+    if (this.length + room > this.buffer.length) this.makeRoom(room);
     const buffer = this.buffer;
-    let at = this.length + digits;
-    this.length = at;
-    for (let rest = value | 0; digits > 0; digits--) {
-      const quotient = (rest / 10) | 0;
-      buffer[--at] = zero + rest - quotient * 10;
-      rest = quotient;
+    let at = copyBytes(buffer, this.length, separator);
+    at = writeInteger(buffer, copyBytes(buffer, at, prefix), line);
+    if (count === 0) at = copyBytes(buffer, at, pieces.empty);
+    else {
+      at = copyBytes(buffer, at, pieces.open);
+      for (let range = first; range < end; range++) {
+        if (range > first) at = copyBytes(buffer, at, pieces.next);
+        buffer[at++] = doubleQuote;
+        for (let index = ranges[2 * range], stop = ranges[2 * range + 1]; index < stop; index++) {
+          const code = text.charCodeAt(index);
+          if (code === doubleQuote || code === backslash) buffer[at++] = backslash;
+          else if (code < 0x20 || code > 0x7e) return false;
+          buffer[at++] = code;
+        }
+        buffer[at++] = doubleQuote;
+      }
+      at = copyBytes(buffer, at, pieces.close);
     }
+    this.length = at;
+    return true;
   }
 
   /** Any text, encoded as UTF-8. */
@@ -163,7 +214,10 @@ export class ByteWriter {
   }
 
   flush(): void {
-    if (this.length > 0) this.sink(this.buffer.subarray(0, this.length));
+    if (this.length > 0) {
+      this.sink(this.buffer.subarray(0, this.length));
+      if (!this.reuse) this.buffer = Buffer.allocUnsafe(chunkLength);
+    }
     this.length = 0;
   }
 
@@ -171,6 +225,17 @@ export class ByteWriter {
     this.flush();
     if (count > this.buffer.length) this.buffer = Buffer.allocUnsafe(count);
   }
+}
+
+/** The JSON text of an `args` member around its elements, encoded beforehand. */
+interface ArgumentPieces {
+  /** `,"args":[]` */
+  readonly empty: Uint8Array;
+  /** `,"args":[` and what goes before the first element. */
+  readonly open: Uint8Array;
+  /** Before every further element. */
+  readonly next: Uint8Array;
+  readonly close: Uint8Array;
 }
 
 /** The JSON text between the elements and members of one nesting level, encoded beforehand. */
@@ -208,9 +273,7 @@ export class StatementWriter {
   /** The line break and indentation before a member at each nesting level; empty when compact. */
   private readonly breaks: string[] = [];
   private readonly layouts: LevelLayout[] = [];
-  /** The layout of the `args` array being written, and how many of its elements are written. */
-  private argumentsLayout: LevelLayout;
-  private argumentCount = 0;
+  private readonly argumentsPieces: ArgumentPieces[] = [];
   private readonly gap: string;
   readonly colon: string;
 
@@ -220,7 +283,6 @@ export class StatementWriter {
   ) {
     this.gap = ' '.repeat(Math.min(10, indent ?? 0));
     this.colon = this.gap === '' ? ':' : ': ';
-    this.argumentsLayout = this.layout(0);
   }
 
   /** `{"directive":"NAME","line":LINE` (with the `file` member first when combined), as the next element of the array at `level`. */
@@ -235,30 +297,50 @@ export class StatementWriter {
       out.bytes(layout.lineKey);
     }
     out.integer(line);
-    out.bytes(layout.argsKey);
   }
 
-  /** The `args` array of the statement begun at `level`: values copied from a text where they stand. */
+  /** begin() and argumentsFromText() of a statement not combined, in one write when its values are plain. */
+  beginFromText(level: number, name: string, line: number, view: ArgumentRangeView): void {
+    const layout = this.layout(level);
+    if (this.out.statementHead(this.first ? layout.first : layout.next, this.statementPrefix(layout, name), line, view, this.argumentPieces(level))) {
+      this.first = false;
+      return;
+    }
+    this.begin(level, name, line, undefined);
+    this.argumentsFromText(level, view);
+  }
+
+  /** The `args` member of the statement begun at `level`: values copied from a text where they stand. */
   argumentsFromText(level: number, view: ArgumentRangeView): void {
-    this.argumentsLayout = this.layout(level + 2);
-    this.argumentCount = 0;
-    const { text, ranges } = view;
-    for (let range = view.first, end = view.first + view.count; range < end; range++) {
-      this.argumentSeparator();
-      this.out.stringFromText(text, ranges[2 * range], ranges[2 * range + 1]);
+    const pieces = this.argumentPieces(level);
+    const out = this.out;
+    const { text, ranges, first, count } = view;
+    if (count === 0) {
+      out.bytes(pieces.empty);
+      return;
     }
-    this.closeArguments();
+    out.bytes(pieces.open);
+    for (let range = first, end = first + count; range < end; range++) {
+      if (range > first) out.bytes(pieces.next);
+      out.stringFromText(text, ranges[2 * range], ranges[2 * range + 1]);
+    }
+    out.bytes(pieces.close);
   }
 
-  /** The `args` array of the statement begun at `level`. */
+  /** The `args` member of the statement begun at `level`. */
   argumentValues(level: number, args: readonly NginxArgument[]): void {
-    this.argumentsLayout = this.layout(level + 2);
-    this.argumentCount = 0;
-    for (const argument of args) {
-      this.argumentSeparator();
-      this.out.string(argument.value);
+    const pieces = this.argumentPieces(level);
+    const out = this.out;
+    if (args.length === 0) {
+      out.bytes(pieces.empty);
+      return;
     }
-    this.closeArguments();
+    out.bytes(pieces.open);
+    for (let index = 0; index < args.length; index++) {
+      if (index > 0) out.bytes(pieces.next);
+      out.string(args[index].value);
+    }
+    out.bytes(pieces.close);
   }
 
   /** The `includes` member of the statement begun at `level`. */
@@ -332,16 +414,21 @@ export class StatementWriter {
     this.out.bytes(layout.directiveKey);
   }
 
-  private argumentSeparator(): void {
-    if (this.argumentCount++ === 0) {
-      this.out.byte(openBracket);
-      this.out.bytes(this.argumentsLayout.first);
-    } else this.out.bytes(this.argumentsLayout.next);
-  }
-
-  private closeArguments(): void {
-    if (this.argumentCount === 0) this.out.bytes(emptyArray);
-    else this.out.bytes(this.argumentsLayout.closeArray);
+  /** The `args` member's pieces for a statement at `level`, its elements standing at `level + 2`. */
+  private argumentPieces(level: number): ArgumentPieces {
+    let pieces = this.argumentsPieces[level];
+    if (pieces === undefined) {
+      const key = this.layout(level).argsKey;
+      const elements = this.layout(level + 2);
+      pieces = {
+        empty: Buffer.concat([key, emptyArray]),
+        open: Buffer.concat([key, Buffer.from('['), elements.first]),
+        next: elements.next,
+        close: elements.closeArray,
+      };
+      this.argumentsPieces[level] = pieces;
+    }
+    return pieces;
   }
 
   /** Writes what goes before the next element of an array whose elements stand at `level`. */
@@ -524,11 +611,18 @@ class PayloadWriter {
       return;
     }
     const writer = this.statementWriter;
-    writer.begin(level, name, directive.line, file);
     const view = this.rangeView;
     // the values are copied from the file's text, never made into strings
-    if (readArgumentRanges(directive, view)) writer.argumentsFromText(level, view);
-    else writer.argumentValues(level, directive.args);
+    if (readArgumentRanges(directive, view)) {
+      if (file === undefined) writer.beginFromText(level, name, directive.line, view);
+      else {
+        writer.begin(level, name, directive.line, file);
+        writer.argumentsFromText(level, view);
+      }
+    } else {
+      writer.begin(level, name, directive.line, file);
+      writer.argumentValues(level, directive.args);
+    }
     if (included !== undefined) writer.includes(level, included);
     const block = directive.block;
     if (block !== undefined) {

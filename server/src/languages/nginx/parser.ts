@@ -140,11 +140,23 @@ class Scratch<Item> {
 class NameTable {
   /** The names kept, by a hash of their characters. */
   private readonly byHash = new Map<number, string[]>();
+  /** The name last found for each first character and length: most lookups end here, without hashing. */
+  private readonly recent: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
 
   constructor(private readonly text: string) {}
 
   /** The kept string equal to `text.slice(start, end)`, kept now if it is new. */
   lookUp(start: number, end: number): string {
+    const text = this.text;
+    const slot = (text.charCodeAt(start) * 31 + end - start) & 255;
+    const recent = this.recent[slot];
+    if (recent !== undefined && sameCharacters(recent, text, start, end)) return recent;
+    const name = this.lookUpByHash(start, end);
+    this.recent[slot] = name;
+    return name;
+  }
+
+  private lookUpByHash(start: number, end: number): string {
     const text = this.text;
     let hash = end - start;
     for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
@@ -498,11 +510,20 @@ class ArgumentBuffer {
   private readonly reused: ReusedArgument[] = [];
   private readonly views: ReusedArgument[][] = [];
   count = 0;
+  /** Start and end offset of each argument's value, as the lexer read it. */
+  ranges = new Int32Array(32);
 
   constructor(private readonly text: string) {}
 
   add(lexer: NginxLexer): void {
     if (this.count === this.reused.length) this.reused.push(new ReusedArgument(this.text));
+    if (2 * this.count + 2 > this.ranges.length) {
+      const larger = new Int32Array(2 * this.ranges.length);
+      larger.set(this.ranges);
+      this.ranges = larger;
+    }
+    this.ranges[2 * this.count] = lexer.valueStart;
+    this.ranges[2 * this.count + 1] = lexer.valueEnd;
     this.reused[this.count++].read(lexer);
   }
 
@@ -526,10 +547,8 @@ class ArgumentBuffer {
   }
 
   writeRanges(ranges: Int32Array, at: number): void {
-    for (let index = 0; index < this.count; index++) {
-      ranges[at + 2 * index] = this.reused[index].valueStart;
-      ranges[at + 2 * index + 1] = this.reused[index].valueEnd;
-    }
+    const own = this.ranges;
+    for (let index = 0; index < 2 * this.count; index++) ranges[at + index] = own[index];
   }
 
   lastSpan(): TextSpan | undefined {
@@ -857,11 +876,8 @@ class Parser {
     statement.slices = slices;
     if (slices) {
       const view = statement.ranges;
-      const count = this.argumentBuffer.count;
-      if (2 * count > view.ranges.length) view.ranges = new Int32Array(4 * count);
-      this.argumentBuffer.writeRanges(view.ranges, 0);
-      view.first = 0;
-      view.count = count;
+      view.ranges = this.argumentBuffer.ranges;
+      view.count = this.argumentBuffer.count;
     }
     (this.sink as StatementSink).begin(statement);
   }
