@@ -1,6 +1,6 @@
 import { deepStrictEqual, notDeepStrictEqual, strictEqual } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryRoot } from '../support/paths';
@@ -28,11 +28,11 @@ describe('V8 code cache of the CLI bundles ($XDG_CACHE_HOME/certboot/code)', () 
 
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-  function run(args: string[], cacheHome = cache): Run {
+  function run(args: string[], cacheHome = cache, environment: NodeJS.ProcessEnv = {}): Run {
     const result = spawnSync(process.execPath, [join(dist, 'cli.js'), ...args], {
       cwd: repositoryRoot,
       encoding: 'utf8',
-      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+      env: { ...process.env, CERTBOOT_NO_CODE_CACHE: '', XDG_CACHE_HOME: cacheHome, ...environment },
       timeout: 60_000,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -89,5 +89,21 @@ describe('V8 code cache of the CLI bundles ($XDG_CACHE_HOME/certboot/code)', () 
     const notADirectory = join(directory, 'a-file');
     writeFileSync(notADirectory, '');
     deepStrictEqual(run(['lint', brokenProject], notADirectory), expected);
+  });
+
+  it('leaves the cache alone when CERTBOOT_NO_CODE_CACHE is set: creates no directory, replaces no entry', () => {
+    const off = { CERTBOOT_NO_CODE_CACHE: '1' };
+    const expected = run(['lint', brokenProject]);
+    // an entry V8 refuses is replaced on a run that uses the cache (see above), not on this one
+    const entry = join(cache, 'certboot', 'code', entries()[0]);
+    const garbage = Buffer.alloc(statSync(entry).size, 7);
+    writeFileSync(entry, garbage);
+    deepStrictEqual(run(['lint', brokenProject], cache, off), expected);
+    deepStrictEqual(readFileSync(entry), garbage);
+    const unused = join(directory, 'unused-cache');
+    deepStrictEqual(run(['lint', brokenProject], unused, off), expected);
+    const parse = ['parse', join(brokenProject, 'nginx', 'nginx.conf')];
+    deepStrictEqual(run(parse, unused, off), run(parse));
+    strictEqual(existsSync(unused), false);
   });
 });

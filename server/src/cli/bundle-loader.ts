@@ -21,8 +21,9 @@ export function cacheDirectory(environment: NodeJS.ProcessEnv = process.env): st
   return home ? join(home, '.cache', 'certboot') : undefined;
 }
 
-/** The directory of V8's code caches, one file per bundle and content. */
+/** The directory of V8's code caches, one file per bundle and content; none when CERTBOOT_NO_CODE_CACHE is set to anything but the empty string. */
 export function codeCacheDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (environment.CERTBOOT_NO_CODE_CACHE) return undefined;
   const directory = cacheDirectory(environment);
   return directory === undefined ? undefined : join(directory, 'code');
 }
