@@ -9,6 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { analyzeWorkspace } from '../../server/src/engine/analyze-workspace';
 import { missingMountSources } from '../../server/src/facts/missing-mount-sources';
+import { takeInventory } from '../../server/src/inventory/inventory';
 import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
 import { runContainer } from './support/container';
 import { firstBootLayout } from './support/first-boot-file-system';
@@ -31,7 +32,7 @@ describe('mount-source-missing agrees with real nginx where nginx is the one tha
       const findings = analysis.findings.filter((finding) => finding.ruleId === ruleId);
       const service = analysis.deployment.projects.flatMap((project) => project.services).find((candidate) => candidate.nginx !== undefined);
       assert.ok(service !== undefined, `${fixture}: no nginx service`);
-      const missing = missingMountSources(analysis.deployment, fileSystem, service);
+      const missing = missingMountSources(analysis.deployment, takeInventory(fileSystem, directory), service);
       if (missing.some((entry) => entry.outcome.kind === 'image-file')) {
         console.log(`      ${fixture}: a mount over a file of the image, refused before nginx runs; not booted`);
         return;

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { takeInventory } from '../inventory/inventory';
 import { buildDeployment } from '../model/deployment';
 
 import type { FileSystem } from '../workspace/file-system';
@@ -65,7 +66,7 @@ export async function runBootstrapCommand(options: BootstrapOptions, context: Bo
     context.error(`certboot: cannot read ${options.directory}: not a directory\n`);
     return 'unusable-input';
   }
-  const deployment = await buildDeployment(fileSystem, directory);
+  const deployment = await buildDeployment(takeInventory(fileSystem, directory));
   let domains = [...options.domains];
   if (domains.length === 0) {
     const suggestion = suggestDomains(deployment);

@@ -6,6 +6,8 @@ import { rules } from '../rules/index';
 import { checksDeployment } from '../rules/rule';
 import type { SourceLocation } from '../text/source-location';
 import type { FileSystem } from '../workspace/file-system';
+import { Facts } from '../facts/facts';
+import { Inventory } from '../inventory/inventory';
 
 interface AnalyzedPath {
   /** What the user named, a file or a directory. */
@@ -73,7 +75,10 @@ function combinedDeployment(analyzed: readonly AnalyzedPath[]): Deployment {
  * make (their files are not all under one analysed directory), reported in a named path.
  */
 function collisionsAcrossPaths(fileSystem: FileSystem, analyzed: readonly AnalyzedPath[], perPath: Finding[], internalErrors: InternalError[]): Finding[] {
-  const combined = checkRules(hostWideRules, { deployment: combinedDeployment(analyzed), fileSystem }, internalErrors);
+  const deployment = combinedDeployment(analyzed);
+  // the projects come from the paths' own inventories: the combined deployment has no files of its own to walk
+  const inventory = new Inventory(fileSystem, deployment.workspaceRoot, []);
+  const combined = checkRules(hostWideRules, { deployment, inventory, facts: new Facts(deployment, inventory) }, internalErrors);
   const across = combined.filter((finding) => {
     const files = [finding.location.file, ...finding.related.map((related) => related.file)];
     const inOneAnalysis = analyzed.some(({ root }) => files.every((file) => isInsideDirectory(file, root)));

@@ -3,8 +3,9 @@ import type { Finding, Severity } from '../text/findings';
 import { rules as allRules } from '../rules/index';
 import { checksDeployment, type Rule, type RuleContext } from '../rules/rule';
 import { AnalysisFileSystem } from '../workspace/analysis-file-system';
+import { Facts } from '../facts/facts';
+import { type Inventory, type InventoryOptions, takeInventory } from '../inventory/inventory';
 import type { FileSystem } from '../workspace/file-system';
-import { findFiles } from '../workspace/text-files';
 
 export interface InternalError {
   readonly ruleId: string;
@@ -21,12 +22,12 @@ export interface WorkspaceAnalysis {
 /** The rules that run while the deployment is analysed (unused-suppression runs once suppressions are applied). */
 const deploymentRules = allRules.filter(checksDeployment);
 
-export interface AnalyzeOptions extends DeploymentOptions {
+export interface AnalyzeOptions extends DeploymentOptions, InventoryOptions {
   readonly rules?: readonly Rule[];
   /**
-   * Told how many files the analysis considers (those below the root within the search depth,
-   * as the searches for compose, nginx, scripts and infrastructure see them) before it reads
-   * any; the analysis waits for it, so an editor can say how large the analysis is.
+   * Told how many files the analysis considers (Inventory.filesConsidered) once the walk has
+   * listed them and before any is read; the analysis waits for it, so an editor can say how large
+   * the analysis is.
    */
   readonly counted?: (files: number) => Promise<void> | void;
 }
@@ -48,21 +49,26 @@ export function checkRules(rules: readonly Rule[], context: RuleContext, interna
   return findings;
 }
 
-function countFiles(fileSystem: FileSystem, workspaceRoot: string, searchDepth: number | undefined): number {
-  return findFiles(fileSystem, workspaceRoot, () => true, { maximumFiles: Number.POSITIVE_INFINITY, maximumDepth: searchDepth }).length;
+/**
+ * Everything the rules over the deployment report for the workspace an inventory describes: the
+ * model built from it and the rules, which share one Facts. Nothing here walks the workspace again.
+ */
+export async function analyzeInventory(inventory: Inventory, options: AnalyzeOptions = {}): Promise<WorkspaceAnalysis> {
+  const deployment = await buildDeployment(inventory, options);
+  const internalErrors: InternalError[] = [];
+  const context: RuleContext = { deployment, inventory, facts: new Facts(deployment, inventory) };
+  const findings = checkRules(options.rules ?? deploymentRules, context, internalErrors);
+  return { deployment, findings, internalErrors };
 }
 
-/** Everything the rules over the deployment report for one workspace root, before configuration and suppressions. */
+/** Everything the rules over the deployment report for one workspace root, before configuration and suppressions: one walk, then analyzeInventory. */
 export async function analyzeWorkspace(fileSystem: FileSystem, workspaceRoot: string, options: AnalyzeOptions = {}): Promise<WorkspaceAnalysis> {
   options.cache?.nextRound();
   const analysisFileSystem = new AnalysisFileSystem(fileSystem);
   try {
-    // the later searches walk the same directories and get these answers again from analysisFileSystem
-    if (options.counted) await options.counted(countFiles(analysisFileSystem, workspaceRoot, options.searchDepth));
-    const deployment = await buildDeployment(analysisFileSystem, workspaceRoot, options);
-    const internalErrors: InternalError[] = [];
-    const findings = checkRules(options.rules ?? deploymentRules, { deployment, fileSystem: analysisFileSystem, cache: options.cache }, internalErrors);
-    return { deployment, findings, internalErrors };
+    const inventory = takeInventory(analysisFileSystem, workspaceRoot, options);
+    if (options.counted) await options.counted(inventory.filesConsidered);
+    return await analyzeInventory(inventory, options);
   } finally {
     analysisFileSystem.close();
   }

@@ -6,12 +6,12 @@ import type { NginxArgument } from '../languages/nginx/syntax-tree';
 import type { CertbotInvocation } from '../languages/shell/certbot-invocation';
 import type { ShellWord } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
-import type { FileSystem } from '../workspace/file-system';
+import type { SourceTexts } from '../inventory/inventory';
 import { runWordLocation, type CertbotRun } from './certbot-runs';
 import { commandLocation, placeOfWord } from './command-locations';
 import { isWithin } from '../model/container-view';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
-import { certbotInstallerFiles, firstBootFailures, type FirstBootFailure } from './first-boot-failures';
+import { certbotInstallerFiles, type FirstBootFailure } from './first-boot-failures';
 import { pcreExpression, selectLocation, locationTree } from './location-matching';
 import { configurationPrefixOf, expandedConfiguration, type NginxBlock, nginxPrefixOf, type PlacedDirective } from '../model/nginx-blocks';
 import { resolveNginxPath } from '../model/nginx-paths';
@@ -515,25 +515,24 @@ export function routeFor(
 }
 
 /**
- * What stops nginx on first boot, as missing-certificate-on-first-boot reports it as an error: no
- * repository script puts a placeholder there first. certbot's installer files have a rule of
- * their own.
+ * Whether a failure stops nginx on first boot, as missing-certificate-on-first-boot reports it as
+ * an error: no repository script puts a placeholder there first. certbot's installer files have
+ * a rule of their own.
  */
-export function blockingFirstBootFailures(deployment: Deployment, project: DeployedProject, nginx: DeployedService): FirstBootFailure[] {
-  return firstBootFailures(deployment, project, nginx).filter(
-    (failure) => !failure.placeholderScript && !certbotInstallerFiles.has(posix.basename(failure.path)),
-  );
+export function blocksFirstBoot(failure: FirstBootFailure): boolean {
+  return !failure.placeholderScript && !certbotInstallerFiles.has(posix.basename(failure.path));
 }
 
 /**
  * How the HTTPS server a redirect leads to answers the first challenge. It answers only if nginx
- * starts: while a certificate nginx loads does not exist yet, nothing listens on port 443 either,
- * so the redirect, not that server's `root`, decides the first validation.
+ * starts (`blocking`: what stops it on first boot): while a certificate nginx loads does not
+ * exist yet, nothing listens on port 443 either, so the redirect, not that server's `root`,
+ * decides the first validation.
  */
-export function followedOnFirstBoot(deployment: Deployment, route: ChallengeRoute): ChallengeAnswer | undefined {
+export function followedOnFirstBoot(route: ChallengeRoute, blocking: readonly FirstBootFailure[]): ChallengeAnswer | undefined {
   const followed = route.followed;
   if (!followed?.server || !followed.answer) return undefined;
-  return blockingFirstBootFailures(deployment, route.project, route.nginx).length === 0 ? followed.answer : undefined;
+  return blocking.length === 0 ? followed.answer : undefined;
 }
 
 /** One route per name of every webroot job whose project has one nginx service in front. */
@@ -621,9 +620,9 @@ export function sameStorage(left: StorageOrigin, right: StorageOrigin): boolean 
  * Where a word of a job stands in the repository. A domain of `-d a.org,b.org` is a slice of
  * the option's value, so the command string it lies in is the value's own.
  */
-export function jobWordLocation(job: WebrootJob, word: ShellWord, fileSystem: FileSystem): SourceLocation | undefined {
+export function jobWordLocation(job: WebrootJob, word: ShellWord, texts: SourceTexts): SourceLocation | undefined {
   const origin = job.run.origin;
-  if (origin.kind !== 'service' || !origin.service.command) return runWordLocation(job.run, word, fileSystem);
+  if (origin.kind !== 'service' || !origin.service.command) return runWordLocation(job.run, word, texts);
   const command = origin.service.command;
   const parent = [word, ...job.invocation.options.flatMap((option) => (option.value ? [option.value] : []))].find(
     (candidate) =>
@@ -633,5 +632,5 @@ export function jobWordLocation(job: WebrootJob, word: ShellWord, fileSystem: Fi
       candidate.value.includes(word.value),
   );
   const place = parent ? placeOfWord(command, parent) : undefined;
-  return place ? commandLocation(fileSystem, origin.project.compose, origin.service.compose, place, word.span) : runWordLocation(job.run, word, fileSystem);
+  return place ? commandLocation(texts, origin.project.compose, origin.service.compose, place, word.span) : runWordLocation(job.run, word, texts);
 }

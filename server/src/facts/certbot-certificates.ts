@@ -1,9 +1,8 @@
-import type { ConfigurationFile } from '../languages/nginx/configuration';
+import type { ConfigurationFile, NginxConfiguration } from '../languages/nginx/configuration';
 import type { NginxDirective } from '../languages/nginx/syntax-tree';
 import type { SourceLocation } from '../text/source-location';
 import type { DeployedService } from '../model/deployment';
 import { hostLocation } from '../model/locations';
-import { remember } from './per-service';
 
 /** An `ssl_certificate` of an nginx service that certbot manages. */
 export interface CertbotCertificate {
@@ -23,19 +22,14 @@ export interface CertbotCertificate {
 const certbotLivePath = /\/letsencrypt\/live\/[^/]+\/[^/]+$/;
 
 /**
- * The certificates an nginx service loads from certbot: paths another service's certbot writes
- * through a shared mount, or paths in certbot's own layout. Paths with variables are loaded per
- * handshake and are left out.
+ * The certificates an nginx service loads from certbot, in `configuration` (by default the one
+ * it loads at start): paths another service's certbot writes through a shared mount, or paths in
+ * certbot's own layout. Paths with variables are loaded per handshake and are left out.
  */
-export function certbotCertificates(service: DeployedService): CertbotCertificate[] {
-  return remember(certificatesOf, service, () => computeCertbotCertificates(service));
-}
-
-/** Several rules ask, once per analysis. */
-const certificatesOf = new WeakMap<DeployedService, CertbotCertificate[]>();
-
-function computeCertbotCertificates(service: DeployedService): CertbotCertificate[] {
-  const configuration = service.nginx?.configuration;
+export function certbotCertificates(
+  service: DeployedService,
+  configuration: NginxConfiguration | undefined = service.nginx?.configuration,
+): CertbotCertificate[] {
   if (!configuration) return [];
   const certificates: CertbotCertificate[] = [];
   const visit = (file: ConfigurationFile, directives: readonly NginxDirective[], server: NginxDirective | undefined): void => {

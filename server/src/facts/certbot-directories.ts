@@ -3,9 +3,9 @@ import type { VolumeMount } from '../languages/compose/model';
 import { certbotDomainName, type CertbotInvocation } from '../languages/shell/certbot-invocation';
 import type { ShellWord } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
-import { gatherCertbotRuns, runCommandLocation, runsInService } from './certbot-runs';
+import { type CertbotRun, runCommandLocation, runsInService } from './certbot-runs';
 import { isWithin, type PathOrigin } from '../model/container-view';
-import { certbotConfigDirectory, type DeployedProject, type DeployedService, type Deployment } from '../model/deployment';
+import { certbotConfigDirectory, type DeployedProject, type DeployedService } from '../model/deployment';
 
 /**
  * A path another container sees that lies in certbot's configuration directory: the same host
@@ -132,13 +132,11 @@ export interface CertbotJobs {
   readonly complete: boolean;
 }
 
-/** The certbot runs of a certbot service: its own command and the repository scripts that run it. */
-export function certbotJobs(deployment: Deployment, certbot: DeployedService): CertbotJobs {
+/** The certbot runs of a certbot service, among the workspace's `runs`: its own command and the repository scripts that run it. */
+export function certbotJobs(certbot: DeployedService, runs: readonly CertbotRun[]): CertbotJobs {
   const command = certbot.compose.command ?? certbot.compose.entrypoint;
   const complete = !(command && certbot.command === undefined);
-  const invocations = gatherCertbotRuns(deployment, [])
-    .filter((run) => runsInService(run, certbot))
-    .map((run) => ({ invocation: run.invocation, location: runCommandLocation(run) }));
+  const invocations = runs.filter((run) => runsInService(run, certbot)).map((run) => ({ invocation: run.invocation, location: runCommandLocation(run) }));
   return { invocations, complete };
 }
 

@@ -1,12 +1,11 @@
-import { findFiles, readTextFile } from '../workspace/text-files';
 import { posix } from 'node:path';
+import type { Inventory, SourceTexts } from '../inventory/inventory';
 import type { RestartPolicy } from '../languages/compose/model';
 import { findCertbotInvocations, findNginxReloads, type CertbotInvocation, type NginxReload } from '../languages/shell/certbot-invocation';
 import { basename } from '../languages/shell/container-launch';
 import { parseShell } from '../languages/shell/shell-parser';
 import { repeatingLoop, type ShellCommand, type ShellLoop, type ShellScript, type ShellWord, type TextSpan } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
-import type { FileSystem } from '../workspace/file-system';
 import type { FileEdit } from '../text/findings';
 import { commandLocation, placeOfWord, removeCommandWords } from './command-locations';
 import { isWithin } from '../model/container-view';
@@ -50,12 +49,6 @@ export interface RenewalPicture {
    * (a crontab line a script installs), an image that renews by itself.
    */
   readonly renewalUnknown: boolean;
-}
-
-function isCronFile(path: string): boolean {
-  const name = posix.basename(path);
-  const directory = posix.basename(posix.dirname(path));
-  return name === 'crontab' || name.endsWith('.cron') || name.endsWith('.crontab') || directory === 'cron.d' || directory === 'crontabs';
 }
 
 /** Parses one line's command part, its spans counted in the whole file. */
@@ -104,13 +97,12 @@ function systemdCommands(text: string): ShellCommand[] {
   return commands;
 }
 
-export function findScheduleFiles(fileSystem: FileSystem, root: string, searchDepth?: number): ScheduleFile[] {
-  const paths = findFiles(fileSystem, root, (path) => isCronFile(path) || path.endsWith('.service') || path.endsWith('.timer'), { maximumDepth: searchDepth });
-  return paths.flatMap((path): ScheduleFile[] => {
-    const text = readTextFile(fileSystem, path);
+/** The cron files and systemd units of the inventory, with their commands. */
+export function readScheduleFiles(inventory: Inventory): ScheduleFile[] {
+  return inventory.filesOf('schedule').flatMap(({ path, kind: { scheduler } }): ScheduleFile[] => {
+    const text = inventory.text(path);
     if (text === undefined) return [];
-    const kind = isCronFile(path) ? 'cron' : 'systemd';
-    return [{ path, kind, text, commands: kind === 'cron' ? cronCommands(text) : systemdCommands(text) }];
+    return [{ path, kind: scheduler, text, commands: scheduler === 'cron' ? cronCommands(text) : systemdCommands(text) }];
   });
 }
 
@@ -214,8 +206,9 @@ export function runCommandLocation(run: CertbotRun): SourceLocation {
   }
 }
 
-export function renewalPicture(deployment: Deployment, fileSystem: FileSystem): RenewalPicture {
-  const schedules = findScheduleFiles(fileSystem, deployment.workspaceRoot, deployment.searchDepth);
+/** The certbot runs of the deployment and the inventory's schedule files, and whether something renews unseen. */
+export function renewalPicture(deployment: Deployment, inventory: Inventory): RenewalPicture {
+  const schedules = readScheduleFiles(inventory);
   const runs = gatherCertbotRuns(deployment, schedules);
   let renewalUnknown = false;
   for (const project of deployment.projects) {
@@ -236,10 +229,8 @@ export function renewalPicture(deployment: Deployment, fileSystem: FileSystem): 
     const renewsHere = runs.some((run) => run.origin.kind === 'schedule' && run.origin.file === file && run.invocation.subcommand === 'renew');
     if (renewalMention.test(file.text) && !renewsHere) renewalUnknown = true;
   }
-  for (const dockerfile of findFiles(fileSystem, deployment.workspaceRoot, (path) => /^Dockerfile|\.Dockerfile$|^Containerfile/.test(posix.basename(path)), {
-    maximumDepth: deployment.searchDepth,
-  })) {
-    if (renewalMention.test(readTextFile(fileSystem, dockerfile) ?? '')) renewalUnknown = true;
+  for (const dockerfile of inventory.filesOf('dockerfile')) {
+    if (renewalMention.test(inventory.text(dockerfile.path) ?? '')) renewalUnknown = true;
   }
   if (runs.some((run) => isUnknownSubcommand(run.invocation))) renewalUnknown = true;
   return { runs, schedules, renewalUnknown };
@@ -262,7 +253,7 @@ function scriptLocation(path: string, text: string, span: TextSpan): SourceLocat
 }
 
 /** Where words of a run stand (`word` to `last`): their exact characters in the script, cron file or compose value. */
-export function runWordLocation(run: CertbotRun, word: ShellWord, fileSystem: FileSystem, last: ShellWord = word): SourceLocation | undefined {
+export function runWordLocation(run: CertbotRun, word: ShellWord, texts: SourceTexts, last: ShellWord = word): SourceLocation | undefined {
   const span = { start: word.span.start, end: last.span.end };
   switch (run.origin.kind) {
     case 'script':
@@ -272,9 +263,7 @@ export function runWordLocation(run: CertbotRun, word: ShellWord, fileSystem: Fi
     case 'service': {
       const { project, service } = run.origin;
       const place = service.command ? placeOfWord(service.command, word) : undefined;
-      return place
-        ? commandLocation(fileSystem, project.compose, service.compose, place, span)
-        : (service.compose.command ?? service.compose.entrypoint)?.location;
+      return place ? commandLocation(texts, project.compose, service.compose, place, span) : (service.compose.command ?? service.compose.entrypoint)?.location;
     }
   }
 }
@@ -435,7 +424,7 @@ function removeFromText(file: string, text: string, span: TextSpan): FileEdit {
 }
 
 /** An edit that removes certbot words (an option, or an option and its value) from the command of a run. */
-export function removeRunWords(run: CertbotRun, first: ShellWord, last: ShellWord, fileSystem: FileSystem): FileEdit | undefined {
+export function removeRunWords(run: CertbotRun, first: ShellWord, last: ShellWord, texts: SourceTexts): FileEdit | undefined {
   const span = { start: first.span.start, end: last.span.end };
   switch (run.origin.kind) {
     case 'script':
@@ -445,7 +434,7 @@ export function removeRunWords(run: CertbotRun, first: ShellWord, last: ShellWor
     case 'service': {
       const { project, service } = run.origin;
       const place = service.command ? placeOfWord(service.command, first) : undefined;
-      return place ? removeCommandWords(fileSystem, project.compose, service.compose, place, span) : undefined;
+      return place ? removeCommandWords(texts, project.compose, service.compose, place, span) : undefined;
     }
   }
 }

@@ -13,7 +13,6 @@ import {
   placedDirectivesNamed,
 } from '../model/nginx-blocks';
 import { resolveNginxPath } from '../model/nginx-paths';
-import { remember } from './per-service';
 
 /** A certificate or key file an nginx service names, with where it lies in certbot's directory. */
 export interface CertificateReference {
@@ -37,12 +36,6 @@ export interface TlsServer {
 
 export const certificateDirectives: ReadonlySet<string> = new Set(['ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate']);
 
-/**
- * Answers by placed directive: the certificate lists and the TLS servers name the same
- * directives. A placed directive belongs to one service's tree of one analysis.
- */
-const referencesByEntry = new WeakMap<PlacedDirective, CertificateReference | null>();
-
 function computeReference(project: DeployedProject, service: DeployedService, entry: PlacedDirective): CertificateReference | undefined {
   const argument = fixedPathArgument(entry);
   if (!argument) return undefined;
@@ -53,27 +46,21 @@ function computeReference(project: DeployedProject, service: DeployedService, en
   return { entry, argument, path, location, ...(certbotPath ? { certbotPath } : {}) };
 }
 
-function referenceOf(project: DeployedProject, service: DeployedService, entry: PlacedDirective): CertificateReference | undefined {
-  let reference = referencesByEntry.get(entry);
-  if (reference === undefined) {
-    reference = computeReference(project, service, entry) ?? null;
-    referencesByEntry.set(entry, reference);
-  }
-  return reference ?? undefined;
-}
-
 function locationKey(location: SourceLocation): string {
   return `${location.file}:${location.range.start.line}:${location.range.start.character}`;
 }
 
 /** Every certificate file directive the service's nginx loads, once per place in the repository. */
-function computeCertificateReferences(project: DeployedProject, service: DeployedService): CertificateReference[] {
+function computeCertificateReferences(
+  service: DeployedService,
+  referenceOf: (entry: PlacedDirective) => CertificateReference | undefined,
+): CertificateReference[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const seen = new Set<string>();
   const references: CertificateReference[] = [];
   for (const entry of placedDirectivesNamed(expandedConfiguration(configuration), certificateDirectives)) {
-    const reference = referenceOf(project, service, entry);
+    const reference = referenceOf(entry);
     if (!reference) continue;
     const key = locationKey(reference.location);
     if (seen.has(key)) continue;
@@ -124,7 +111,7 @@ function takesTls(listen: PlacedDirective): boolean {
  * `ssl_certificate` / `ssl_certificate_key` directives, else those of the enclosing `http` or
  * `stream` block, as nginx inherits them.
  */
-function computeTlsServers(project: DeployedProject, service: DeployedService): TlsServer[] {
+function computeTlsServers(service: DeployedService, referenceOf: (entry: PlacedDirective) => CertificateReference | undefined): TlsServer[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const servers: TlsServer[] = [];
@@ -132,7 +119,7 @@ function computeTlsServers(project: DeployedProject, service: DeployedService): 
     let references: CertificateReference[] | undefined;
     for (const entry of block.entries) {
       if (entry.directive.name !== name) continue;
-      const reference = referenceOf(project, service, entry);
+      const reference = referenceOf(entry);
       // one directive nginx cannot read as a fixed path makes the whole list unknown
       if (!reference) return [];
       (references ??= []).push(reference);
@@ -153,15 +140,38 @@ function computeTlsServers(project: DeployedProject, service: DeployedService): 
   return servers;
 }
 
-const certificateReferencesOf = new WeakMap<DeployedService, CertificateReference[]>();
-const tlsServersOf = new WeakMap<DeployedService, TlsServer[]>();
+/**
+ * The certificates and keys an nginx service names, and its TLS server blocks, each worked out
+ * once: Facts keeps one per service and analysis, as several rules ask. Both lists name the same
+ * placed directives, so each directive's reference is read once too.
+ */
+export class ServiceCertificates {
+  private readonly referencesByEntry = new Map<PlacedDirective, CertificateReference | null>();
+  private references: readonly CertificateReference[] | undefined;
+  private servers: readonly TlsServer[] | undefined;
 
-/** Every certificate and key an nginx service names, once per analysis (several rules ask). */
-export function certificateReferences(project: DeployedProject, service: DeployedService): CertificateReference[] {
-  return remember(certificateReferencesOf, service, () => computeCertificateReferences(project, service));
-}
+  constructor(
+    private readonly project: DeployedProject,
+    private readonly service: DeployedService,
+  ) {}
 
-/** The TLS server blocks of an nginx service, once per analysis. */
-export function tlsServers(project: DeployedProject, service: DeployedService): TlsServer[] {
-  return remember(tlsServersOf, service, () => computeTlsServers(project, service));
+  /** Every certificate and key the service's nginx names, once per place in the repository. */
+  get certificateReferences(): readonly CertificateReference[] {
+    this.references ??= computeCertificateReferences(this.service, (entry) => this.referenceOf(entry));
+    return this.references;
+  }
+
+  get tlsServers(): readonly TlsServer[] {
+    this.servers ??= computeTlsServers(this.service, (entry) => this.referenceOf(entry));
+    return this.servers;
+  }
+
+  private referenceOf(entry: PlacedDirective): CertificateReference | undefined {
+    let reference = this.referencesByEntry.get(entry);
+    if (reference === undefined) {
+      reference = computeReference(this.project, this.service, entry) ?? null;
+      this.referencesByEntry.set(entry, reference);
+    }
+    return reference ?? undefined;
+  }
 }

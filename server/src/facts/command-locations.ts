@@ -1,4 +1,3 @@
-import { readTextFile } from '../workspace/text-files';
 import { isScalar, isSeq, parseDocument, visit, type LineCounter, type Scalar, type YAMLSeq } from 'yaml';
 import { yamlPositionAt } from '../languages/compose/yaml-reader';
 import type { ComposeDocument, ComposeProject, ComposeService } from '../languages/compose/model';
@@ -7,7 +6,7 @@ import type { ComposeCommand, ComposeCommandField, ComposeWord } from '../langua
 import { resolveComposeInterpolation } from '../languages/shell/compose-words';
 import type { ShellWord, TextSpan } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
-import type { FileSystem } from '../workspace/file-system';
+import type { SourceTexts } from '../inventory/inventory';
 
 /**
  * Which string of a service's `command:` / `entrypoint:` a span counts in: the string form
@@ -214,7 +213,7 @@ function scalarSourceOffsets(text: string, scalar: Scalar, raw: string): number[
   ];
 }
 
-function resolveString(fileSystem: FileSystem, project: ComposeProject, service: ComposeService, place: CommandStringPlace): ResolvedString | undefined {
+function resolveString(texts: SourceTexts, project: ComposeProject, service: ComposeService, place: CommandStringPlace): ResolvedString | undefined {
   const located = place.field === 'command' ? service.command : service.entrypoint;
   if (!located || located.value === undefined) return undefined;
   const interpolated = typeof located.value === 'string' ? (place.item === 0 ? located.value : undefined) : located.value[place.item];
@@ -232,7 +231,7 @@ function resolveString(fileSystem: FileSystem, project: ComposeProject, service:
     scalar = node;
   }
   if (!scalar || typeof scalar.value !== 'string') return undefined;
-  const text = readTextFile(fileSystem, document.file);
+  const text = texts.text(document.file);
   if (text === undefined) return undefined;
   const sourceOffsets = scalarSourceOffsets(text, scalar, scalar.value);
   if (!sourceOffsets) return undefined;
@@ -272,13 +271,13 @@ function fileOffset(resolved: ResolvedString, index: number): number | undefined
 
 /** The exact characters of a span of a command string in the compose file, when they can be known. */
 export function exactCommandLocation(
-  fileSystem: FileSystem,
+  texts: SourceTexts,
   project: ComposeProject,
   service: ComposeService,
   place: CommandStringPlace,
   span: TextSpan,
 ): SourceLocation | undefined {
-  const resolved = resolveString(fileSystem, project, service, place);
+  const resolved = resolveString(texts, project, service, place);
   if (!resolved) return undefined;
   const start = fileOffset(resolved, span.start);
   const end = fileOffset(resolved, span.end);
@@ -288,13 +287,13 @@ export function exactCommandLocation(
 
 /** The span's exact characters, or else the whole `command:` / `entrypoint:` value. */
 export function commandLocation(
-  fileSystem: FileSystem,
+  texts: SourceTexts,
   project: ComposeProject,
   service: ComposeService,
   place: CommandStringPlace,
   span: TextSpan,
 ): SourceLocation | undefined {
-  const exact = exactCommandLocation(fileSystem, project, service, place, span);
+  const exact = exactCommandLocation(texts, project, service, place, span);
   if (exact) return exact;
   return (place.field === 'command' ? service.command : service.entrypoint)?.location;
 }
@@ -357,14 +356,14 @@ function removeItem(resolved: ResolvedString, place: CommandStringPlace): FileEd
  * that would change); the edited scalar is parsed again to make sure.
  */
 export function replaceCommandText(
-  fileSystem: FileSystem,
+  texts: SourceTexts,
   project: ComposeProject,
   service: ComposeService,
   place: CommandStringPlace,
   span: TextSpan,
   newText: string,
 ): FileEdit | undefined {
-  const resolved = resolveString(fileSystem, project, service, place);
+  const resolved = resolveString(texts, project, service, place);
   if (!resolved || /[\n\\'"$]/.test(newText)) return undefined;
   if (newText === '' && resolved.sequence && span.start === 0 && span.end === resolved.interpolated.length) return removeItem(resolved, place);
   const rawStart = rawIndex(resolved.raw, resolved.interpolated, span.start);
@@ -386,13 +385,13 @@ export function replaceCommandText(
  * the blanks that separated it from the word before, or else after it.
  */
 export function removeCommandWords(
-  fileSystem: FileSystem,
+  texts: SourceTexts,
   project: ComposeProject,
   service: ComposeService,
   place: CommandStringPlace,
   span: TextSpan,
 ): FileEdit | undefined {
-  const resolved = resolveString(fileSystem, project, service, place);
+  const resolved = resolveString(texts, project, service, place);
   if (!resolved) return undefined;
   const value = resolved.interpolated;
   let start = span.start;
@@ -402,5 +401,5 @@ export function removeCommandWords(
     start = span.start;
     while (end < value.length && /[ \t]/.test(value[end] as string)) end++;
   }
-  return replaceCommandText(fileSystem, project, service, place, { start, end }, '');
+  return replaceCommandText(texts, project, service, place, { start, end }, '');
 }

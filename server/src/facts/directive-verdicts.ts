@@ -11,7 +11,6 @@ import { hostLocation } from '../model/locations';
 import type { SourceLocation } from '../text/source-location';
 import type { ServiceNginxBuild } from '../model/service-nginx-build';
 import { type LoadedDirective, loadedDirectives } from './loaded-directives';
-import { remember } from './per-service';
 import type { Fix, RelatedLocation } from '../text/findings';
 import { describeNginx } from './nginx-names';
 
@@ -149,7 +148,8 @@ function judge(loaded: LoadedDirective, table: DirectiveTable, build: ServiceNgi
   return verdicts;
 }
 
-function computeServiceDirectives(service: DeployedService): ServiceDirectives | undefined {
+/** The directive verdicts of an nginx service whose build certboot knows; undefined for any other service (Facts keeps them per analysis). */
+export function serviceDirectives(service: DeployedService): ServiceDirectives | undefined {
   const nginx = service.nginx;
   const build = nginx?.build;
   const configuration = nginx?.configuration;
@@ -177,13 +177,6 @@ function computeServiceDirectives(service: DeployedService): ServiceDirectives |
     for (const verdict of judge(loaded, table, build, open)) verdicts.push(verdict);
   }
   return { build, table, open, loadedModules, directives, verdicts };
-}
-
-const answers = new WeakMap<DeployedService, ServiceDirectives | undefined>();
-
-/** The directive verdicts of an nginx service whose build certboot knows; undefined for any other service. */
-export function serviceDirectives(service: DeployedService): ServiceDirectives | undefined {
-  return remember(answers, service, () => computeServiceDirectives(service));
 }
 
 /**
@@ -240,10 +233,14 @@ function nginxSpan(directive: NginxDirective): TextSpan | undefined {
  * service (a file included twice is judged twice), in files of the repository only: a statement
  * of the image's own files is nothing its user can change.
  */
-export function locatedVerdicts<Kind extends DirectiveVerdict['kind']>(deployment: Deployment, kind: Kind): LocatedVerdict<Kind>[] {
+export function locatedVerdicts<Kind extends DirectiveVerdict['kind']>(
+  deployment: Deployment,
+  kind: Kind,
+  directivesOf: (service: DeployedService) => ServiceDirectives | undefined,
+): LocatedVerdict<Kind>[] {
   const located: LocatedVerdict<Kind>[] = [];
   for (const service of deployment.projects.flatMap((project) => project.services)) {
-    const directives = serviceDirectives(service);
+    const directives = directivesOf(service);
     if (directives === undefined) continue;
     const reported = new Set<string>();
     for (const verdict of directives.verdicts) {

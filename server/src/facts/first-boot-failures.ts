@@ -10,7 +10,6 @@ import { challengeWithoutWebServer } from '../languages/shell/certbot-invocation
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
 import { describeMount, hostLocation } from '../model/locations';
 import { positionAt } from '../text/line-index';
-import { remember } from './per-service';
 import { configurationPrefixOf, directivesNamed, expandedConfiguration, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
 
 /** Directives nginx reads a file for at start; a missing file stops nginx (nginx docs, per module). */
@@ -125,7 +124,6 @@ function explain(service: DeployedService, failure: FirstBootFailure['state'], p
   return { text: 'the image does not hold it and nothing mounts it', related };
 }
 
-/** Every file nginx needs at start that is missing on a fresh server, for one nginx service. */
 const certificateAndKey = ['ssl_certificate', 'ssl_certificate_key'];
 
 function holdsVariables(entries: readonly PlacedDirective[]): boolean {
@@ -157,7 +155,8 @@ function certificatesNotLoadedAtStart(configuration: NginxConfiguration): Set<Ng
   return skipped;
 }
 
-function computeFirstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
+/** Every file nginx needs at start that is missing on a fresh server, for one nginx service (Facts keeps it per analysis). */
+export function firstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const failures: FirstBootFailure[] = [];
@@ -203,11 +202,4 @@ function computeFirstBootFailures(deployment: Deployment, project: DeployedProje
 /** The sentence that says why the path is missing, for messages. */
 export function whyMissing(failure: FirstBootFailure, project: DeployedProject): string {
   return explain(failure.service, failure.state, project).text;
-}
-
-const failuresOf = new WeakMap<DeployedService, FirstBootFailure[]>();
-
-/** Every file nginx needs at start that is missing on a fresh server, once per analysis. */
-export function firstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
-  return remember(failuresOf, service, () => computeFirstBootFailures(deployment, project, service));
 }

@@ -7,8 +7,7 @@ import { configurationPrefixOf, expandedConfiguration, placedDirectivesNamed, ty
 import { resolveNginxPath } from '../model/nginx-paths';
 import { officialNginxFiles } from '../model/official-nginx-image';
 import { openrestyFiles } from '../model/openresty-image';
-import type { FileSystem } from '../workspace/file-system';
-import { textAt } from '../workspace/text-files';
+import type { Inventory } from '../inventory/inventory';
 
 /**
  * A bind mount of an nginx service whose source a fresh clone lacks, over a path that must be a
@@ -74,8 +73,8 @@ function includeReading(service: DeployedService, target: string): PlacedDirecti
 }
 
 /** A `volumes` entry written as a mapping (`type: bind`, `source:`): compose does not create its source. */
-function longSyntax(fileSystem: FileSystem, mount: VolumeMount): boolean {
-  const written = textAt(fileSystem, mount.location);
+function longSyntax(inventory: Inventory, mount: VolumeMount): boolean {
+  const written = inventory.textAt(mount.location);
   return written === undefined || /(^|[\s{,])(source|type|target)\s*:(\s|$)/m.test(written);
 }
 
@@ -86,11 +85,11 @@ function scriptMentions(deployment: Deployment, source: string): boolean {
 }
 
 /** A file shipped next to it to copy from (`nginx.conf.example`, `site.conf.sample`, `example.env`): the README's manual step. */
-function hasExampleBeside(fileSystem: FileSystem, source: string): boolean {
+function hasExampleBeside(inventory: Inventory, source: string): boolean {
   const name = posix.basename(source);
   let names: string[];
   try {
-    names = fileSystem.readDirectory(posix.dirname(source));
+    names = inventory.fileSystem.readDirectory(posix.dirname(source));
   } catch {
     return false;
   }
@@ -98,7 +97,7 @@ function hasExampleBeside(fileSystem: FileSystem, source: string): boolean {
 }
 
 /** The missing sources of a service's bind mounts that docker turns into directories where a file must be. */
-export function missingMountSources(deployment: Deployment, fileSystem: FileSystem, service: DeployedService): MissingMountSource[] {
+export function missingMountSources(deployment: Deployment, inventory: Inventory, service: DeployedService): MissingMountSource[] {
   const files = imageFiles(service);
   if (files === undefined || service.nginx === undefined) return [];
   const found: MissingMountSource[] = [];
@@ -107,7 +106,7 @@ export function missingMountSources(deployment: Deployment, fileSystem: FileSyst
     if (mount.type !== 'bind' || mount.unknown || source === undefined || target === undefined || !isWithin(source, deployment.workspaceRoot)) continue;
     const state = service.view.firstBootState(target);
     if (state.state !== 'absent' || state.origin.kind !== 'bind' || state.origin.mount !== mount || state.origin.hostPath !== source) continue;
-    if (longSyntax(fileSystem, mount) || scriptMentions(deployment, source) || hasExampleBeside(fileSystem, source)) continue;
+    if (longSyntax(inventory, mount) || scriptMentions(deployment, source) || hasExampleBeside(inventory, source)) continue;
     const located = { ...mount, source, target };
     const ignored = state.ignoredBy === undefined ? {} : { ignoredBy: state.ignoredBy };
     if (files.has(target)) {

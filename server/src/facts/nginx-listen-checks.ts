@@ -1,7 +1,7 @@
 import { implicitListen, isSocketOption, type ListenParameters, type ListenSocket, readListen } from '../languages/nginx/listen';
 import { buildServerNames, cacheLineSize, type HashSettings, serverNamesFit } from '../languages/nginx/server-names-hash';
 import { argumentValues } from '../languages/nginx/argument-values';
-import type { NginxArgument } from '../languages/nginx/syntax-tree';
+import type { NginxArgument, NginxDirective } from '../languages/nginx/syntax-tree';
 import type { DeployedService } from '../model/deployment';
 import { directivesNamed, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
 import { compareVersions } from '../languages/nginx/directive-tables/versions';
@@ -91,11 +91,11 @@ function httpDefaults(http: NginxBlock): HttpDefaults {
   return { hasCertificate: directivesNamed(http, 'ssl_certificate').length > 0, rejectsHandshake: flagOn(http, 'ssl_reject_handshake') };
 }
 
-function serverInfo(service: DeployedService, defaults: HttpDefaults, entry: PlacedDirective & { readonly block: NginxBlock }): ServerInfo {
+function serverInfo(unseen: ReadonlySet<NginxDirective>, defaults: HttpDefaults, entry: PlacedDirective & { readonly block: NginxBlock }): ServerInfo {
   const block = entry.block;
   return {
     entry,
-    seenWhole: blockIsSeenWhole(service, block),
+    seenWhole: blockIsSeenWhole(unseen, block),
     hasCertificate: directivesNamed(block, 'ssl_certificate').length > 0 || defaults.hasCertificate,
     rejectsHandshake: flagOn(block, 'ssl_reject_handshake') ?? defaults.rejectsHandshake ?? false,
     names: directivesNamed(block, 'server_name').flatMap((nameEntry) => argumentValues(nameEntry.directive)),
@@ -461,11 +461,11 @@ export function listenCheckFailures(input: LoadCheckInput): LoadFailure[] {
   const defaults = httpDefaults(http.block);
   const servers = http.block.entries
     .filter((entry): entry is PlacedDirective & { readonly block: NginxBlock } => entry.directive.name === 'server' && entry.block !== undefined)
-    .map((entry) => serverInfo(input.service, defaults, entry));
+    .map((entry) => serverInfo(input.unseenIncludes, defaults, entry));
   const simulation = simulateListens(input, servers);
   if (simulation.failures.length > 0) return simulation.failures;
   // the other checks need every server and the http block's settings: a host's nginx, or an unseen include, may hold more
-  if (simulation.uncertain || input.service.nginx?.imageKind === 'host' || !blockIsSeenWhole(input.service, http.block)) return [];
+  if (simulation.uncertain || input.service.nginx?.imageKind === 'host' || !blockIsSeenWhole(input.unseenIncludes, http.block)) return [];
   return [
     ...sslDirectiveFailures(input, http.block, servers),
     ...sslFailures(input, simulation),

@@ -5,6 +5,7 @@ import { hostLocation } from '../model/locations';
 import { expandedConfiguration, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
 import type { RelatedLocation } from '../text/findings';
 import type { SourceLocation } from '../text/source-location';
+import { unseenIncludes } from './unseen-includes';
 
 /** The checks nginx makes while it loads its configuration, one rule each. */
 export type LoadCheck =
@@ -56,12 +57,18 @@ export interface LoadCheckInput {
   readonly configuration: NginxConfiguration;
   /** The configuration as one tree, includes expanded. */
   readonly tree: NginxBlock;
+  /** The includes whose files certboot cannot see (unseen-includes.ts). */
+  readonly unseenIncludes: ReadonlySet<NginxDirective>;
 }
 
+/** What the load checks read of a service; undefined without a configuration or with a syntax error in it. */
 export function loadCheckInput(service: DeployedService): LoadCheckInput | undefined {
   const configuration = service.nginx?.configuration;
   if (configuration === undefined) return undefined;
-  return { service, configuration, tree: expandedConfiguration(configuration) };
+  // nginx stops at a syntax error before any of these, and certboot's tree past one is a guess;
+  // a missing include is only seen as unknown content (unseen-includes.ts)
+  if (configuration.files.some((file) => file.errors.some((error) => error.kind !== 'include'))) return undefined;
+  return { service, configuration, tree: expandedConfiguration(configuration), unseenIncludes: unseenIncludes(service, configuration) };
 }
 
 /**

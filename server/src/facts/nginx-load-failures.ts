@@ -6,14 +6,16 @@ import { type LoadCheck, type LoadFailure, loadCheckInput, loadStages, visitDire
 import { locationCheckFailures } from './nginx-location-checks';
 import { variableCheckFailures } from './nginx-variable-checks';
 import { zoneCheckFailures } from './nginx-zone-checks';
-import { remember } from './per-service';
 
-function computeLoadFailures(service: DeployedService): LoadFailure[] {
+/**
+ * What stops nginx while it loads a service's configuration, past the syntax: conflicting
+ * listens, duplicate locations, a server name too long for the names hash, an ssl listen without
+ * a certificate, shared memory zones used and never defined or declared twice, unknown
+ * variables. In the order nginx meets them: the first is the one it prints before it exits.
+ */
+export function nginxLoadFailures(service: DeployedService): LoadFailure[] {
   const input = loadCheckInput(service);
   if (input === undefined) return [];
-  // nginx stops at a syntax error before any of these, and certboot's tree past one is a guess;
-  // a missing include is only seen as unknown content (unseen-includes.ts)
-  if (input.configuration.files.some((file) => file.errors.some((error) => error.kind !== 'include'))) return [];
   const failures = [...listenCheckFailures(input), ...zoneCheckFailures(input), ...locationCheckFailures(input), ...variableCheckFailures(input)];
   if (failures.length < 2) return failures;
   // within the parse, nginx meets them in the order of the directives
@@ -31,18 +33,6 @@ function computeLoadFailures(service: DeployedService): LoadFailure[] {
         left.index - right.index,
     )
     .map(({ failure }) => failure);
-}
-
-const failuresOf = new WeakMap<DeployedService, LoadFailure[]>();
-
-/**
- * What stops nginx while it loads a service's configuration, past the syntax: conflicting
- * listens, duplicate locations, a server name too long for the names hash, an ssl listen without
- * a certificate, shared memory zones used and never defined or declared twice, unknown
- * variables. In the order nginx meets them: the first is the one it prints before it exits.
- */
-export function nginxLoadFailures(service: DeployedService): readonly LoadFailure[] {
-  return remember(failuresOf, service, () => computeLoadFailures(service));
 }
 
 /** One finding's worth of a load failure: nginx's words, the service, certboot's explanation. */
@@ -72,12 +62,16 @@ function restartLoop(service: DeployedService): { sentence: string; related: Rel
   };
 }
 
-/** The failures of one check over every nginx service of the deployment, as findings say them. */
-export function loadFailureReports(deployment: Deployment, check: LoadCheck): LoadFailureReport[] {
+/** The failures of one check over every nginx service of the deployment, as findings say them; `failuresOf` gives a service's (nginxLoadFailures). */
+export function loadFailureReports(
+  deployment: Deployment,
+  check: LoadCheck,
+  failuresOf: (service: DeployedService) => readonly LoadFailure[],
+): LoadFailureReport[] {
   const reports: LoadFailureReport[] = [];
   for (const project of deployment.projects) {
     for (const service of project.services) {
-      for (const failure of nginxLoadFailures(service)) {
+      for (const failure of failuresOf(service)) {
         if (failure.check !== check) continue;
         const loop = restartLoop(service);
         reports.push({

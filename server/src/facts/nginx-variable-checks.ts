@@ -16,7 +16,6 @@ import type { NginxBlock, PlacedDirective } from '../model/nginx-blocks';
 import type { RelatedLocation } from '../text/findings';
 import { type LoadCheckInput, type LoadFailure, repositoryLocation, visitDirectives } from './nginx-load-failure';
 import { serviceNginxBuild } from './nginx-build-of-service';
-import { unseenIncludes } from './unseen-includes';
 
 /**
  * `unknown "domain" variable` (src/http/ngx_http_variables.c, ngx_http_variables_init_vars()):
@@ -189,7 +188,7 @@ function suggestion(name: string, candidates: Iterable<string>): string | undefi
 export function variableCheckFailures(input: LoadCheckInput): LoadFailure[] {
   const service = input.service;
   const build = serviceNginxBuild(service);
-  if (build === undefined || unseenIncludes(service).size > 0) return [];
+  if (build === undefined || input.unseenIncludes.size > 0) return [];
   // load_module stands at the top of the main file
   const loadedModules = input.tree.entries.flatMap((entry) => (entry.directive.name === 'load_module' ? argumentValues(entry.directive) : []));
   const table = variableTableFor(build, loadedModules);

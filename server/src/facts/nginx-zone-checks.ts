@@ -2,7 +2,6 @@ import type { NginxArgument } from '../languages/nginx/syntax-tree';
 import type { PlacedDirective } from '../model/nginx-blocks';
 import { type LoadCheckInput, type LoadFailure, containerPlace, nginxPosition, repositoryLocation, topBlock, visitDirectives } from './nginx-load-failure';
 import { parseNginxSize } from './nginx-listen-checks';
-import { unseenIncludes } from './unseen-includes';
 
 /**
  * Shared memory zones as nginx creates them (src/core/ngx_cycle.c, ngx_shared_memory_add()):
@@ -230,7 +229,7 @@ export function zoneCheckFailures(input: LoadCheckInput): LoadFailure[] {
   }
   if (failures.length > 0) return failures;
   // a zone defined in a file certboot cannot see is not missing
-  if (unseenIncludes(service).size > 0 || service.nginx?.imageKind === 'host') return failures;
+  if (input.unseenIncludes.size > 0 || service.nginx?.imageKind === 'host') return failures;
   const http = topBlock(input.tree, 'http');
   for (const zone of zones.values()) {
     if (zone.definition !== undefined) continue;

@@ -5,7 +5,6 @@ import type { NginxDirective } from '../languages/nginx/syntax-tree';
 import type { DeployedService } from '../model/deployment';
 import { type NginxBlock, placedDirectivesNamed } from '../model/nginx-blocks';
 import { type FileSystem, FileSystemError } from '../workspace/file-system';
-import { remember } from './per-service';
 
 const certbotOptionsFile = 'options-ssl-nginx.conf';
 
@@ -37,7 +36,14 @@ class UnknownWatcher implements FileSystem {
   }
 }
 
-function findUnseenIncludes(service: DeployedService, configuration: NginxConfiguration): Set<NginxDirective> {
+/**
+ * The `include` directives of a service's configuration whose files certboot cannot see: a path,
+ * or a directory a glob lists, that neither the repository nor the image certboot knows holds
+ * (a host's /etc/nginx/sites-enabled/, a directory a Dockerfile fills), and a file that appears
+ * only later (certbot's options-ssl-nginx.conf). What they hold may define servers, variables and
+ * zones, so the checks that need the whole configuration stay silent.
+ */
+export function unseenIncludes(service: DeployedService, configuration: NginxConfiguration): Set<NginxDirective> {
   const unseen = new Set<NginxDirective>();
   const main = service.nginx?.mainConfigurationPath ?? configuration.files[0]?.path ?? '/';
   const base = { path: posix.dirname(main), display: posix.dirname(main) };
@@ -62,25 +68,8 @@ function findUnseenIncludes(service: DeployedService, configuration: NginxConfig
   return unseen;
 }
 
-const unseenByService = new WeakMap<DeployedService, ReadonlySet<NginxDirective>>();
-
-/**
- * The `include` directives of a service's configuration whose files certboot cannot see: a path,
- * or a directory a glob lists, that neither the repository nor the image certboot knows holds
- * (a host's /etc/nginx/sites-enabled/, a directory a Dockerfile fills), and a file that appears
- * only later (certbot's options-ssl-nginx.conf). What they hold may define servers, variables and
- * zones, so the checks that need the whole configuration stay silent.
- */
-export function unseenIncludes(service: DeployedService): ReadonlySet<NginxDirective> {
-  return remember(unseenByService, service, () => {
-    const configuration = service.nginx?.configuration;
-    return configuration === undefined ? new Set() : findUnseenIncludes(service, configuration);
-  });
-}
-
-/** Whether certboot sees everything the block holds: no include inside it (at any depth) is unseen. */
-export function blockIsSeenWhole(service: DeployedService, block: NginxBlock): boolean {
-  const unseen = unseenIncludes(service);
+/** Whether certboot sees everything the block holds: no include inside it (at any depth) is among the `unseen`. */
+export function blockIsSeenWhole(unseen: ReadonlySet<NginxDirective>, block: NginxBlock): boolean {
   if (unseen.size === 0) return true;
   return !placedDirectivesNamed(block, new Set(['include'])).some((entry) => unseen.has(entry.directive));
 }

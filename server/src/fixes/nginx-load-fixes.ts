@@ -1,14 +1,13 @@
 import type { LoadRemedy } from '../facts/nginx-load-failure';
 import type { Fix } from '../text/findings';
-import type { FileSystem } from '../workspace/file-system';
-import { readTextFile } from '../workspace/text-files';
+import type { SourceTexts } from '../inventory/inventory';
 import { deletion, indentationAt } from './text-edits';
 
 /** The fix for what stops nginx at load, when certboot is sure of it; none when the file cannot be read. */
-export function loadRemedyFixes(remedy: LoadRemedy | undefined, fileSystem: FileSystem): Fix[] {
+export function loadRemedyFixes(remedy: LoadRemedy | undefined, texts: SourceTexts): Fix[] {
   if (remedy === undefined) return [];
   if (remedy.kind === 'remove-directive') {
-    const text = readTextFile(fileSystem, remedy.location.file);
+    const text = texts.text(remedy.location.file);
     if (text === undefined) return [];
     return [
       {
@@ -26,7 +25,7 @@ export function loadRemedyFixes(remedy: LoadRemedy | undefined, fileSystem: File
     ];
   }
   const before = remedy.beforeServer;
-  const text = before === undefined ? undefined : readTextFile(fileSystem, before.file);
+  const text = before === undefined ? undefined : texts.text(before.file);
   const indentation = before === undefined || text === undefined ? undefined : indentationAt(text, before.range);
   if (before === undefined || indentation === undefined) return [];
   const start = before.range.start;

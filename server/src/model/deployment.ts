@@ -1,7 +1,7 @@
 import type { AnalysisCache, ReadScript } from '../inventory/analysis-cache';
-import { findFiles, readTextFile, textAt } from '../workspace/text-files';
+import type { Inventory } from '../inventory/inventory';
 import { posix } from 'node:path';
-import { findComposeDirectories, loadComposeProject } from '../languages/compose/index';
+import { loadComposeProject } from '../languages/compose/index';
 import type { ComposeProject, ComposeService, VolumeMount } from '../languages/compose/model';
 import type { SourceLocation } from '../text/source-location';
 import { loadNginxConfiguration, type NginxConfiguration } from '../languages/nginx/configuration';
@@ -96,8 +96,6 @@ export interface Deployment {
   readonly scripts: readonly RepositoryScript[];
   /** Terraform modules and CloudFormation templates of the workspace (the ACM rules read them). */
   readonly infrastructure: Infrastructure;
-  /** How deep below the root the searches for files go (DeploymentOptions.searchDepth). */
-  readonly searchDepth?: number;
 }
 
 export interface DeploymentOptions {
@@ -105,14 +103,6 @@ export interface DeploymentOptions {
   readonly environment?: Record<string, string>;
   /** Whether a host path exists on a fresh server; default: in a fresh clone of its repository. */
   readonly hostPathState?: HostPathState;
-  readonly maximumScripts?: number;
-  /**
-   * How deep below the root the searches for compose projects, nginx files, scripts, schedules
-   * and infrastructure go (0: the root directory alone); by default each search's own bound.
-   * The language server looks no deeper for a file opened outside the workspace folders, whose
-   * directory may be any directory of the machine.
-   */
-  readonly searchDepth?: number;
   /** What earlier analyses of the same root parsed (the language server's); none by default. */
   readonly cache?: AnalysisCache;
   /** certboot.json's `"hosts"`: which projects share a Docker host. */
@@ -135,16 +125,16 @@ interface NginxImage {
 }
 
 /** Whether compose's `image:` is written with a variable (`nginx:${NGINX_TAG:-1.27}`): the deployment may set another. */
-function writtenWithVariable(fileSystem: FileSystem, location: SourceLocation): boolean {
-  return textAt(fileSystem, location)?.includes('$') ?? true;
+function writtenWithVariable(inventory: Inventory, location: SourceLocation): boolean {
+  return inventory.textAt(location)?.includes('$') ?? true;
 }
 
-function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxImage | undefined {
+function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage | undefined {
   const image = imageOf(service);
   const build = service.build;
   if (build?.context.value?.startsWith('/')) {
     const dockerfile = posix.resolve(build.context.value, build.dockerfile?.value ?? 'Dockerfile');
-    const text = readTextFile(fileSystem, dockerfile);
+    const text = inventory.text(dockerfile);
     if (text !== undefined) {
       const summary = summarizeDockerfile(text);
       const base = summary.baseImage === undefined ? undefined : nginxImageKind(summary.baseImage);
@@ -158,7 +148,7 @@ function nginxImageOf(fileSystem: FileSystem, service: ComposeService): NginxIma
     const kind = nginxImageKind(image);
     const nginxBuild =
       kind === 'official' || kind === 'openresty'
-        ? imageNginxBuild(image, service.image.location, writtenWithVariable(fileSystem, service.image.location))
+        ? imageNginxBuild(image, service.image.location, writtenWithVariable(inventory, service.image.location))
         : undefined;
     if (kind !== undefined) return { kind, copiedPaths: [], derived: false, reference: image, ...(nginxBuild === undefined ? {} : { build: nginxBuild }) };
   }
@@ -228,7 +218,7 @@ function openrestyImageFiles(nginxImage: NginxImage): ImageFiles | undefined {
 }
 
 function officialImageFiles(
-  fileSystem: FileSystem,
+  inventory: Inventory,
   service: ComposeService,
   mounts: readonly VolumeMount[],
   rendersTemplates: boolean,
@@ -243,14 +233,14 @@ function officialImageFiles(
   if (rendersTemplates && templates?.source !== undefined) {
     let names: string[] = [];
     try {
-      names = fileSystem.readDirectory(templates.source);
+      names = inventory.fileSystem.readDirectory(templates.source);
     } catch {
       names = [];
     }
     for (const name of names) {
       if (!name.endsWith(templateSuffix) || hostPathState(posix.join(templates.source, name)).state === 'absent') continue;
       const templatePath = posix.join(templates.source, name);
-      const text = readTextFile(fileSystem, templatePath);
+      const text = inventory.text(templatePath);
       if (text === undefined) continue;
       const output = posix.join(templateOutputDirectory, name.slice(0, -templateSuffix.length));
       const rendered = new RenderedTemplate(templatePath, text, service.environment);
@@ -307,7 +297,7 @@ function certbotInvocationsOf(service: ComposeService, command: ComposeCommand |
   return findCertbotInvocations(command.commands);
 }
 
-function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathState: HostPathState, cache: AnalysisCache | undefined): DeployedProject {
+function buildProject(inventory: Inventory, compose: ComposeProject, hostPathState: HostPathState, cache: AnalysisCache | undefined): DeployedProject {
   const commands = new Map(compose.services.map((service) => [service.name, commandOf(service)]));
   const certbots = compose.services
     .filter((service) => {
@@ -318,16 +308,16 @@ function buildProject(fileSystem: FileSystem, compose: ComposeProject, hostPathS
   const writers = laterWriters(certbots);
   const services = compose.services.map((service): DeployedService => {
     const command = commands.get(service.name);
-    const nginxImage = nginxImageOf(fileSystem, service);
+    const nginxImage = nginxImageOf(inventory, service);
     const rendersTemplates =
       nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command);
     const image =
       nginxImage && (nginxImage.kind === 'official' || nginxImage.kind === 'derived')
-        ? officialImageFiles(fileSystem, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths, nginxImage.kind === 'derived')
+        ? officialImageFiles(inventory, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths, nginxImage.kind === 'derived')
         : nginxImage?.kind === 'openresty'
           ? openrestyImageFiles(nginxImage)
           : undefined;
-    const view = new ContainerView(service.volumes, fileSystem, hostPathState, image, writers);
+    const view = new ContainerView(service.volumes, inventory.fileSystem, hostPathState, image, writers);
     let nginx: NginxService | undefined;
     if (nginxImage !== undefined) {
       const paths = nginxPaths(command, nginxImage.kind);
@@ -478,32 +468,35 @@ function readScript(text: string): ReadScript {
   return { script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) };
 }
 
+/** An nginx.conf that no service loads is read as a host's configuration: the first 200 of the workspace, up to 1 MiB each. */
+function hostConfigurations(inventory: Inventory): string[] {
+  return inventory
+    .filesOf('nginx')
+    .filter((file) => file.kind.context === 'main' && file.size <= 1024 * 1024)
+    .slice(0, 200)
+    .map((file) => file.path);
+}
+
 /**
- * Builds the model every rule reads: each compose project under the root, its services and
- * their roles, what each container sees on first boot, the nginx configuration each nginx
- * service really loads, and the repository's shell scripts.
+ * Builds the model every rule reads from the inventory of the workspace: each compose project,
+ * its services and their roles, what each container sees on first boot, the nginx configuration
+ * each nginx service really loads, and the repository's shell scripts.
  */
-export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: string, options: DeploymentOptions = {}): Promise<Deployment> {
+export async function buildDeployment(inventory: Inventory, options: DeploymentOptions = {}): Promise<Deployment> {
   await initializeShellParser();
+  const { fileSystem, root: workspaceRoot } = inventory;
   const freshClone = new FreshClone(fileSystem, [workspaceRoot]);
-  const searchDepth = options.searchDepth;
-  const projects = withoutIncludedProjects(
-    findComposeDirectories(fileSystem, workspaceRoot, { maximumDepth: searchDepth }).map((directory) => loadProject(fileSystem, directory, options)),
-  ).map((compose) => buildProject(fileSystem, compose, remembered(options.hostPathState ?? freshCloneState(freshClone, compose.directory)), options.cache));
+  const projects = withoutIncludedProjects(inventory.composeDirectories.map((directory) => loadProject(fileSystem, directory, options))).map((compose) =>
+    buildProject(inventory, compose, remembered(options.hostPathState ?? freshCloneState(freshClone, compose.directory)), options.cache),
+  );
   const loaded = filesLoadedByServices(projects);
-  for (const path of findFiles(fileSystem, workspaceRoot, (candidate) => posix.basename(candidate) === 'nginx.conf', {
-    maximumFiles: 200,
-    maximumDepth: searchDepth,
-  })) {
+  for (const path of hostConfigurations(inventory)) {
     if (loaded.has(path)) continue;
     projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))), options.cache));
   }
-  const scripts = findFiles(fileSystem, workspaceRoot, (path) => path.endsWith('.sh'), {
-    maximumFiles: options.maximumScripts ?? 200,
-    maximumDepth: searchDepth,
-  }).flatMap((path): RepositoryScript[] => {
-    const text = readTextFile(fileSystem, path);
-    if (text === undefined || text.includes('\0')) return [];
+  const scripts = inventory.filesOf('shell').flatMap(({ path }): RepositoryScript[] => {
+    const text = inventory.text(path);
+    if (text === undefined) return [];
     const read = options.cache
       ? options.cache.scripts.get(
           path,
@@ -518,7 +511,6 @@ export async function buildDeployment(fileSystem: FileSystem, workspaceRoot: str
     ...(options.sharedHosts ? { sharedHosts: options.sharedHosts } : {}),
     projects,
     scripts,
-    infrastructure: await loadInfrastructure(fileSystem, workspaceRoot, { searchDepth }),
-    searchDepth,
+    infrastructure: await loadInfrastructure(inventory),
   };
 }

@@ -1,15 +1,19 @@
-import type { AnalysisCache } from '../inventory/analysis-cache';
+import type { Facts } from '../facts/facts';
+import type { Inventory } from '../inventory/inventory';
 import type { SuppressedRule, Suppression } from '../languages/comments/suppression-comments';
 import type { Deployment } from '../model/deployment';
 import type { Finding, Severity } from '../text/findings';
-import type { FileSystem } from '../workspace/file-system';
 
+/** What a rule reads, built by the engine once per analysis. A rule reads no file itself. */
 export interface RuleContext {
   readonly deployment: Deployment;
-  /** The workspace as the editor sees it (unsaved buffers included). */
-  readonly fileSystem: FileSystem;
-  /** What earlier analyses of the same root parsed (the language server's); none by default. */
-  readonly cache?: AnalysisCache;
+  /** What rules ask of the deployment, each answer worked out once per analysis, when first asked. */
+  readonly facts: Facts;
+  /**
+   * What each file of the workspace is, and a file's text as the analysis read it (the editor's
+   * unsaved buffers included): a fix edits the text the rules read.
+   */
+  readonly inventory: Pick<Inventory, 'root' | 'kindsOf' | 'filesOf' | 'text' | 'textAt' | 'nginxSyntax'>;
 }
 
 /** The suppression comments of the linted files, once the findings they drop are known. */

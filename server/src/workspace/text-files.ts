@@ -1,6 +1,4 @@
 import { posix } from 'node:path';
-import { LineIndex } from '../text/line-index';
-import type { SourceLocation } from '../text/source-location';
 import type { FileSystem } from './file-system';
 
 /** Directories no deployment reads from, and that can be huge. */
@@ -19,14 +17,6 @@ export function readTextFile(fileSystem: FileSystem, path: string): string | und
   } catch {
     return undefined;
   }
-}
-
-/** The text a location spans, as written in its file; undefined when the file cannot be read. */
-export function textAt(fileSystem: FileSystem, location: SourceLocation): string | undefined {
-  const text = readTextFile(fileSystem, location.file);
-  if (text === undefined) return undefined;
-  const lines = new LineIndex(text);
-  return text.slice(lines.offsetAt(location.range.start), lines.offsetAt(location.range.end));
 }
 
 export interface FindFilesOptions {

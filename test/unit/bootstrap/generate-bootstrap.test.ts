@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { nginxReloadLoopCommand } from '../../../server/src/fixes/compose-commands';
 import { BootstrapError } from '../../../server/src/bootstrap/generate-bootstrap';
 import { generateBootstrap } from '../../../server/src/bootstrap/generate-bootstrap';
+import { takeInventory } from '../../../server/src/inventory/inventory';
 import { buildDeployment } from '../../../server/src/model/deployment';
 import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import { fixturesRoot, repositoryRoot } from '../../support/paths';
@@ -179,7 +180,7 @@ describe('bootstrap generator', () => {
 
   it('refuses what it cannot rewrite, saying why', async () => {
     const fileSystem = new DiskFileSystem([example]);
-    const deployment = await buildDeployment(fileSystem, example);
+    const deployment = await buildDeployment(takeInventory(fileSystem, example));
     throws(
       () => generateBootstrap(deployment, fileSystem, { ...exampleOptions, domains: ['*.example.com'] }),
       /not a domain Let's Encrypt can validate over HTTP-01/,

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
 import { applyFileEdits, type EditedFile } from '../../../server/src/fixes/apply-edits';
 import { generateBootstrap, type BootstrapOptions, type BootstrapResult } from '../../../server/src/bootstrap/generate-bootstrap';
+import { takeInventory } from '../../../server/src/inventory/inventory';
 import { buildDeployment } from '../../../server/src/model/deployment';
 import type { Finding } from '../../../server/src/text/findings';
 import { rules } from '../../../server/src/rules/index';
@@ -18,7 +19,7 @@ export function copyProject(source: string): string {
 
 export async function generate(directory: string, options: Omit<BootstrapOptions, 'projectDirectory'>): Promise<BootstrapResult> {
   const fileSystem = new DiskFileSystem([directory]);
-  return generateBootstrap(await buildDeployment(fileSystem, directory), fileSystem, options);
+  return generateBootstrap(await buildDeployment(takeInventory(fileSystem, directory)), fileSystem, options);
 }
 
 /** Applies the edits to the disk, as `certboot bootstrap --write` does. */

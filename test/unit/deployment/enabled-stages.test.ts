@@ -1,15 +1,16 @@
 import { deepStrictEqual } from 'node:assert';
 import { join, relative } from 'node:path';
-import { certbotJobs } from '../../../server/src/facts/certbot-directories';
-import { gatherCertbotRuns, renewalPicture, runCommandLocation } from '../../../server/src/facts/certbot-runs';
+import { gatherCertbotRuns, runCommandLocation } from '../../../server/src/facts/certbot-runs';
+import { Facts } from '../../../server/src/facts/facts';
+import { takeInventory } from '../../../server/src/inventory/inventory';
 import { buildDeployment, type Deployment } from '../../../server/src/model/deployment';
-import { enabledStages } from '../../../server/src/facts/enabled-stages';
 import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import { fixturesRoot } from '../../support/paths';
 
-async function load(directory: string): Promise<{ deployment: Deployment; fileSystem: DiskFileSystem }> {
-  const fileSystem = new DiskFileSystem([directory]);
-  return { deployment: await buildDeployment(fileSystem, directory), fileSystem };
+async function load(directory: string): Promise<{ deployment: Deployment; facts: Facts }> {
+  const inventory = takeInventory(new DiskFileSystem([directory]), directory);
+  const deployment = await buildDeployment(inventory);
+  return { deployment, facts: new Facts(deployment, inventory) };
 }
 
 function service(deployment: Deployment, name: string) {
@@ -21,8 +22,8 @@ function service(deployment: Deployment, name: string) {
 describe('stage 2 of an HTTP-first setup, as a deploy hook links it', () => {
   it('finds the files the hook links into the include globs of the reference project: the redirect and the HTTPS server', async () => {
     const directory = join(fixturesRoot, 'acme', 'http-first');
-    const { deployment, fileSystem } = await load(directory);
-    const stages = enabledStages(deployment, renewalPicture(deployment, fileSystem), service(deployment, 'nginx'));
+    const { deployment, facts } = await load(directory);
+    const stages = facts.enabledStages(service(deployment, 'nginx'));
     deepStrictEqual(
       stages.map((stage) => ({
         include: stage.include.args[0]?.value,
@@ -49,15 +50,15 @@ describe('stage 2 of an HTTP-first setup, as a deploy hook links it', () => {
 
   it('finds none where nothing links into the glob', async () => {
     const directory = join(fixturesRoot, 'rules', 'acme-challenge-not-served', 'good-http-first-stage');
-    const { deployment, fileSystem } = await load(directory);
-    deepStrictEqual(enabledStages(deployment, renewalPicture(deployment, fileSystem), service(deployment, 'nginx')), []);
+    const { deployment, facts } = await load(directory);
+    deepStrictEqual(facts.enabledStages(service(deployment, 'nginx')), []);
   });
 });
 
 describe('one gatherer of certbot runs', () => {
   it('gives the renewal picture and the jobs of a certbot service the same runs, in the same places', async () => {
     const directory = join(fixturesRoot, 'acme', 'http-first');
-    const { deployment, fileSystem } = await load(directory);
+    const { deployment, facts } = await load(directory);
     const place = (location: { file: string; range: { start: { line: number } } }): string =>
       `${relative(directory, location.file)}:${location.range.start.line + 1}`;
     const runs = gatherCertbotRuns(deployment, []);
@@ -69,11 +70,11 @@ describe('one gatherer of certbot runs', () => {
       ],
     );
     deepStrictEqual(
-      renewalPicture(deployment, fileSystem).runs.map((run) => run.invocation),
+      facts.certbotRuns.map((run) => run.invocation),
       runs.map((run) => run.invocation),
     );
     deepStrictEqual(
-      certbotJobs(deployment, service(deployment, 'certbot-renew')).invocations.map(({ invocation, location }) => [invocation.subcommand, place(location)]),
+      facts.certbotJobs(service(deployment, 'certbot-renew')).invocations.map(({ invocation, location }) => [invocation.subcommand, place(location)]),
       [['renew', 'compose.yaml:49']],
     );
   });

@@ -1,4 +1,5 @@
 import { deepStrictEqual } from 'node:assert';
+import { takeInventory } from '../../../server/src/inventory/inventory';
 import { buildDeployment, type DeployedService } from '../../../server/src/model/deployment';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 
@@ -7,7 +8,7 @@ const httpsOnly =
 
 async function openresty(service: string, files: Record<string, string> = {}): Promise<DeployedService> {
   const fileSystem = new MemoryFileSystem({ '/p/compose.yaml': `services:\n  web:\n${service}`, '/p/conf.d/site.conf': httpsOnly, ...files });
-  const deployment = await buildDeployment(fileSystem, '/p');
+  const deployment = await buildDeployment(takeInventory(fileSystem, '/p'));
   const [web] = deployment.projects[0]?.services ?? [];
   if (!web) throw new Error('no service');
   return web;

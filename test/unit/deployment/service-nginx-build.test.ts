@@ -1,11 +1,12 @@
 import { deepStrictEqual } from 'node:assert';
 import { serviceDirectives } from '../../../server/src/facts/directive-verdicts';
 import { loadedDirectives } from '../../../server/src/facts/loaded-directives';
+import { takeInventory } from '../../../server/src/inventory/inventory';
 import { buildDeployment, type DeployedService } from '../../../server/src/model/deployment';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 
 async function services(files: Record<string, string>): Promise<DeployedService[]> {
-  const deployment = await buildDeployment(new MemoryFileSystem(files), '/p');
+  const deployment = await buildDeployment(takeInventory(new MemoryFileSystem(files), '/p'));
   return deployment.projects.flatMap((project) => project.services).filter((service) => service.nginx !== undefined);
 }
 

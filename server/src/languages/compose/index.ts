@@ -1,5 +1,5 @@
-export { composeFileNames, discoverComposeFiles, findComposeDirectories, overrideFileNames } from './discovery';
-export type { DiscoveredComposeFiles, FindComposeDirectoriesOptions } from './discovery';
+export { composeFileNames, discoverComposeFiles, overrideFileNames } from './discovery';
+export type { DiscoveredComposeFiles } from './discovery';
 export { loadComposeProject } from './load-project';
 export { findForeignTemplate } from './foreign-template';
 export type { ForeignTemplate, TemplateLanguage } from './foreign-template';

@@ -289,10 +289,15 @@ function terraformCertificate(module: TerraformModule, index: CertificateIndex, 
 /**
  * Every `aws_acm_certificate` of the workspace's Terraform modules that Terraform accepts: a
  * module with a syntax error or a name declared twice is planned by nobody, and linking its
- * files' resources to one another would be made up.
+ * files' resources to one another would be made up. Facts keeps them per analysis.
  */
 export function terraformCertificates(infrastructure: Infrastructure): TerraformCertificate[] {
-  return infrastructure.terraformModules.filter((module) => module.acceptedByTerraform).flatMap(moduleCertificates);
+  return infrastructure.terraformModules
+    .filter((module) => module.acceptedByTerraform)
+    .flatMap((module) => {
+      const index = certificateIndex(module);
+      return module.resourcesOfType(terraformCertificateType).map((resource) => terraformCertificate(module, index, resource));
+    });
 }
 
 /** Modules that declare an ACM certificate but that Terraform refuses for a name declared twice: their certificates go unchecked. */
@@ -300,19 +305,6 @@ export function refusedCertificateModules(infrastructure: Infrastructure): Terra
   return infrastructure.terraformModules.filter(
     (module) => !module.hasSyntaxErrors && module.duplicates.length > 0 && module.resourcesOfType(terraformCertificateType).length > 0,
   );
-}
-
-/** A module's certificates, worked out once: each ACM rule asks for them, and a module does not change. */
-const certificatesOfModule = new WeakMap<TerraformModule, readonly TerraformCertificate[]>();
-
-function moduleCertificates(module: TerraformModule): readonly TerraformCertificate[] {
-  let certificates = certificatesOfModule.get(module);
-  if (certificates === undefined) {
-    const index = certificateIndex(module);
-    certificates = module.resourcesOfType(terraformCertificateType).map((resource) => terraformCertificate(module, index, resource));
-    certificatesOfModule.set(module, certificates);
-  }
-  return certificates;
 }
 
 export interface CloudFormationCertificate {

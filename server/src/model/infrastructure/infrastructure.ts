@@ -2,8 +2,7 @@ import { posix } from 'node:path';
 import { readCloudFormationTemplate, type CloudFormationTemplate } from '../../languages/cloudformation/template';
 import { initializeTerraformParser, parseHcl } from '../../languages/terraform/hcl-parser';
 import { localModuleSource, moduleCalls, type TerraformFile, TerraformModule, type TerraformValue } from '../../languages/terraform/module';
-import type { FileSystem } from '../../workspace/file-system';
-import { findFiles, readTextFile } from '../../workspace/text-files';
+import type { FileOfKind, Inventory } from '../../inventory/inventory';
 
 /** The infrastructure code of the workspace: Terraform modules and CloudFormation templates. */
 export interface Infrastructure {
@@ -11,47 +10,21 @@ export interface Infrastructure {
   readonly cloudFormationTemplates: readonly CloudFormationTemplate[];
 }
 
-export interface InfrastructureOptions {
-  readonly maximumFiles?: number;
-  /** How deep below the root the search goes (DeploymentOptions.searchDepth). */
-  readonly searchDepth?: number;
-}
-
-/** Downloaded modules (`.terraform/`) and generated templates (`cdk.out/`) are nobody's source. */
-function isGenerated(path: string): boolean {
-  return /\/(\.terraform|cdk\.out|\.aws-sam)\//.test(path);
-}
-
-function isTerraformFile(path: string): boolean {
-  return path.endsWith('.tf') || posix.basename(path) === 'terraform.tfvars' || path.endsWith('.auto.tfvars') || path.endsWith('.tfvars.json');
-}
-
-function templateFormat(path: string): 'yaml' | 'json' | undefined {
-  if (/\.(ya?ml)$/.test(path)) return 'yaml';
-  if (/\.json$/.test(path)) return 'json';
-  // CloudFormation's own samples name templates `*.template`, in JSON or YAML
-  if (path.endsWith('.template') && !path.endsWith('.conf.template')) return 'yaml';
-  return undefined;
-}
-
 /**
- * Finds and reads the Terraform modules (the `.tf` files of each directory, with the tfvars
- * beside them) and the CloudFormation templates of the workspace, bounded like every walk.
+ * Reads the Terraform modules (the `.tf` files of each directory, with the tfvars beside them)
+ * and the CloudFormation templates the inventory found.
  */
-export async function loadInfrastructure(fileSystem: FileSystem, workspaceRoot: string, options: InfrastructureOptions = {}): Promise<Infrastructure> {
-  const maximumFiles = options.maximumFiles ?? 500;
-  const terraformPaths = findFiles(fileSystem, workspaceRoot, (path) => isTerraformFile(path) && !isGenerated(path), {
-    maximumFiles,
-    maximumDepth: options.searchDepth,
-  });
-  const templatePaths = findFiles(fileSystem, workspaceRoot, (path) => templateFormat(path) !== undefined && !isGenerated(path), {
-    maximumFiles,
-    maximumDepth: options.searchDepth,
-  });
-  return { terraformModules: await loadTerraformModules(fileSystem, terraformPaths), cloudFormationTemplates: loadTemplates(fileSystem, templatePaths) };
+export async function loadInfrastructure(inventory: Inventory): Promise<Infrastructure> {
+  return {
+    terraformModules: await loadTerraformModules(
+      inventory,
+      inventory.filesOf('terraform').map((file) => file.path),
+    ),
+    cloudFormationTemplates: loadTemplates(inventory, inventory.filesOf('cloudformation')),
+  };
 }
 
-async function loadTerraformModules(fileSystem: FileSystem, paths: readonly string[]): Promise<TerraformModule[]> {
+async function loadTerraformModules(inventory: Inventory, paths: readonly string[]): Promise<TerraformModule[]> {
   if (!paths.some((path) => path.endsWith('.tf'))) return [];
   await initializeTerraformParser();
   const byDirectory = new Map<string, { files: TerraformFile[]; tfvars: TerraformFile[]; unreadTfvars: boolean }>();
@@ -63,7 +36,7 @@ async function loadTerraformModules(fileSystem: FileSystem, paths: readonly stri
       entry.unreadTfvars = true;
       continue;
     }
-    const text = readTextFile(fileSystem, path);
+    const text = inventory.text(path);
     if (text === undefined) continue;
     const file: TerraformFile = { path, syntax: parseHcl(text) };
     (path.endsWith('.tf') ? entry.files : entry.tfvars).push(file);
@@ -100,12 +73,11 @@ async function loadTerraformModules(fileSystem: FileSystem, paths: readonly stri
   });
 }
 
-function loadTemplates(fileSystem: FileSystem, paths: readonly string[]): CloudFormationTemplate[] {
-  return paths.flatMap((path): CloudFormationTemplate[] => {
-    const format = templateFormat(path);
-    const text = readTextFile(fileSystem, path);
+function loadTemplates(inventory: Inventory, files: readonly FileOfKind<'cloudformation'>[]): CloudFormationTemplate[] {
+  return files.flatMap(({ path, kind: { format } }): CloudFormationTemplate[] => {
+    const text = inventory.text(path);
     // a cheap look before parsing: every template names an AWS:: type or the format version
-    if (format === undefined || text === undefined || !(text.includes('AWS::') || text.includes('AWSTemplateFormatVersion'))) return [];
+    if (text === undefined || !(text.includes('AWS::') || text.includes('AWSTemplateFormatVersion'))) return [];
     const actualFormat = format === 'yaml' && /^\s*\{/.test(text) ? 'json' : format;
     const template = readCloudFormationTemplate(path, text, actualFormat);
     return template ? [template] : [];

@@ -1,13 +1,13 @@
 import { posix } from 'node:path';
 import { certbotFileKind, lineagePath } from '../../facts/certbot-directories';
-import { type CertificateReference, tlsServers } from '../../facts/certificate-references';
+import type { CertificateReference } from '../../facts/certificate-references';
+import type { Facts } from '../../facts/facts';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import { indentationAt } from '../../fixes/text-edits';
 import type { FileEdit } from '../../text/findings';
-import type { FileSystem } from '../../workspace/file-system';
+import type { SourceTexts } from '../../inventory/inventory';
 import { describeNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
-import { readTextFile } from '../../workspace/text-files';
 
 function argumentText(reference: CertificateReference, value: string): string {
   return reference.argument.quoted ? `"${value}"` : value;
@@ -22,7 +22,7 @@ function sibling(reference: CertificateReference, file: string): string {
 }
 
 function pairFinding(
-  fileSystem: FileSystem,
+  texts: SourceTexts,
   workspaceRoot: string,
   service: DeployedService,
   certificate: CertificateReference,
@@ -83,7 +83,7 @@ function pairFinding(
   const liveBoth = certificateFile.kind === 'live' && keyFile.kind === 'live';
   if (!ownKey) {
     // the key comes from an enclosing block that other servers share: give this server its own
-    const text = readTextFile(fileSystem, certificate.location.file);
+    const text = texts.text(certificate.location.file);
     const range = certificate.entry.directive.span.toRange();
     const indentation = text === undefined ? undefined : indentationAt(text, range);
     const insertion: FileEdit | undefined =
@@ -117,10 +117,10 @@ function pairFinding(
   };
 }
 
-function findingsFor(fileSystem: FileSystem, workspaceRoot: string, project: DeployedProject, service: DeployedService): RuleFinding[] {
+function findingsFor(facts: Facts, texts: SourceTexts, workspaceRoot: string, project: DeployedProject, service: DeployedService): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const seen = new Set<string>();
-  for (const server of tlsServers(project, service)) {
+  for (const server of facts.tlsServers(project, service)) {
     // nginx pairs the n-th certificate with the n-th key (an RSA and an ECDSA pair may stand together)
     server.certificates.forEach((certificate, index) => {
       const key = server.keys[index];
@@ -129,7 +129,7 @@ function findingsFor(fileSystem: FileSystem, workspaceRoot: string, project: Dep
       if (seen.has(pair)) return;
       seen.add(pair);
       const ownKey = server.block.entries.some((entry) => entry.directive === key.entry.directive);
-      const finding = pairFinding(fileSystem, workspaceRoot, service, certificate, key, ownKey);
+      const finding = pairFinding(texts, workspaceRoot, service, certificate, key, ownKey);
       if (finding) findings.push(finding);
     });
   }
@@ -143,7 +143,9 @@ export const certificateKeyMismatch: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: 'ssl_certificate and ssl_certificate_key name files of different certbot lineages, or are swapped',
-  check({ deployment, fileSystem }) {
-    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(fileSystem, deployment.workspaceRoot, project, service)));
+  check({ deployment, facts, inventory }) {
+    return deployment.projects.flatMap((project) =>
+      project.services.flatMap((service) => findingsFor(facts, inventory, deployment.workspaceRoot, project, service)),
+    );
   },
 };

@@ -1,15 +1,16 @@
-import { certbotJobs, containerPathFor, type Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
-import { certificateReferences, type CertificateReference, tlsServers } from '../../facts/certificate-references';
-import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
+import { containerPathFor, type Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
+import type { CertificateReference } from '../../facts/certificate-references';
+import type { Facts } from '../../facts/facts';
+import type { DeployedProject, DeployedService } from '../../model/deployment';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { describeNginx } from '../../facts/nginx-names';
-import type { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleContext, RuleFinding } from '../rule';
 
 /** The lineages certbot creates in the directory a reference lies in; undefined when not all are known. */
-function lineagesFor(deployment: Deployment, reference: CertificateReference): Lineage[] | undefined {
+function lineagesFor(facts: Facts, reference: CertificateReference): Lineage[] | undefined {
   const certbot = reference.certbotPath?.certbot;
   if (!certbot) return undefined;
-  const lineages = lineagesOf(certbotJobs(deployment, certbot));
+  const lineages = lineagesOf(facts.certbotJobs(certbot));
   return lineages && lineages.length > 0 ? lineages : undefined;
 }
 
@@ -33,12 +34,12 @@ function describeLineages(lineages: readonly Lineage[]): string {
   return names.length === 1 ? (names[0] as string) : `only ${names.join(', ')}`;
 }
 
-function unknownLineageFindings(deployment: Deployment, project: DeployedProject, service: DeployedService): RuleFinding[] {
+function unknownLineageFindings({ deployment, facts }: RuleContext, project: DeployedProject, service: DeployedService): RuleFinding[] {
   const findings: RuleFinding[] = [];
-  for (const reference of certificateReferences(project, service)) {
+  for (const reference of facts.certificateReferences(project, service)) {
     const certbotPath = reference.certbotPath;
     const lineageFile = certbotPath && lineagePath(certbotPath.relative);
-    const lineages = lineageFile?.kind === 'live' ? lineagesFor(deployment, reference) : undefined;
+    const lineages = lineageFile?.kind === 'live' ? lineagesFor(facts, reference) : undefined;
     if (!certbotPath || !lineageFile || !lineages || !certbotPath.certbot) continue;
     if (lineages.some((lineage) => sameLineage(lineageFile.name, lineage))) continue;
     const certbot = certbotPath.certbot.name;
@@ -93,16 +94,16 @@ function isHostName(name: string): boolean {
   return /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(name) && !/^[0-9.]+$/.test(name);
 }
 
-function uncoveredNameFindings(deployment: Deployment, project: DeployedProject, service: DeployedService): RuleFinding[] {
+function uncoveredNameFindings({ deployment, facts }: RuleContext, project: DeployedProject, service: DeployedService): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const seen = new Set<string>();
-  for (const server of tlsServers(project, service)) {
+  for (const server of facts.tlsServers(project, service)) {
     if (!server.listensTls || server.certificates.length === 0) continue;
     const served: { reference: CertificateReference; lineage: Lineage }[] = [];
     let known = true;
     for (const reference of server.certificates) {
       const lineageFile = reference.certbotPath && lineagePath(reference.certbotPath.relative);
-      const lineages = lineageFile?.kind === 'live' ? lineagesFor(deployment, reference) : undefined;
+      const lineages = lineageFile?.kind === 'live' ? lineagesFor(facts, reference) : undefined;
       const lineage = lineages?.find((candidate) => candidate.name === lineageFile?.name);
       if (!lineage) known = false;
       else served.push({ reference, lineage });
@@ -144,9 +145,9 @@ export const certificateNameMismatch: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'nginx names a live/<name> lineage certbot never creates, or serves a name the certificate does not cover',
-  check({ deployment }) {
-    return deployment.projects.flatMap((project) =>
-      project.services.flatMap((service) => [...unknownLineageFindings(deployment, project, service), ...uncoveredNameFindings(deployment, project, service)]),
+  check(context) {
+    return context.deployment.projects.flatMap((project) =>
+      project.services.flatMap((service) => [...unknownLineageFindings(context, project, service), ...uncoveredNameFindings(context, project, service)]),
     );
   },
 };

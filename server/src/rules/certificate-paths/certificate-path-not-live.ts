@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
-import { certbotFileKind, certbotJobs, type CertbotPath, containerPathFor, type Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
-import { certificateReferences, type CertificateReference, tlsServers } from '../../facts/certificate-references';
-import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
+import { certbotFileKind, type CertbotPath, containerPathFor, type Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
+import type { CertificateReference } from '../../facts/certificate-references';
+import type { Facts } from '../../facts/facts';
+import type { DeployedProject, DeployedService } from '../../model/deployment';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { describeNginx, isHostNginx } from '../../facts/nginx-names';
-import type { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleContext, RuleFinding } from '../rule';
 
 /** The live file that stands for a certbot file: `cert` served by nginx becomes `fullchain` (see certificate-without-chain). */
 function liveFile(kind: NonNullable<ReturnType<typeof certbotFileKind>>, directive: string): string {
@@ -39,10 +40,10 @@ interface ManagedLineage {
 }
 
 /** Lineages the certbot services of the project create, with the service; only when all are known. */
-function managedLineages(deployment: Deployment, project: DeployedProject): ManagedLineage[] {
+function managedLineages(facts: Facts, project: DeployedProject): ManagedLineage[] {
   return project.services.flatMap((certbot) => {
     if (!certbot.certbot) return [];
-    return (lineagesOf(certbotJobs(deployment, certbot)) ?? []).map((lineage) => ({ certbot, lineage }));
+    return (lineagesOf(facts.certbotJobs(certbot)) ?? []).map((lineage) => ({ certbot, lineage }));
   });
 }
 
@@ -53,21 +54,23 @@ function mountRelated(service: DeployedService, certbotPath: CertbotPath): Relat
 }
 
 /** The server names of the block a reference stands in. */
-function serverNamesOf(project: DeployedProject, service: DeployedService, reference: CertificateReference): string[] {
+function serverNamesOf(facts: Facts, project: DeployedProject, service: DeployedService, reference: CertificateReference): string[] {
   const directive = reference.entry.directive;
-  const server = tlsServers(project, service).find(
-    (candidate) =>
-      [...candidate.certificates, ...candidate.keys].some((other) => other.entry.directive === directive) ||
-      candidate.block.entries.some((entry) => entry.directive === directive),
-  );
+  const server = facts
+    .tlsServers(project, service)
+    .find(
+      (candidate) =>
+        [...candidate.certificates, ...candidate.keys].some((other) => other.entry.directive === directive) ||
+        candidate.block.entries.some((entry) => entry.directive === directive),
+    );
   return server?.serverNames.map((name) => name.argument.value.toLowerCase()) ?? [];
 }
 
-function findingsFor(deployment: Deployment, project: DeployedProject, service: DeployedService): RuleFinding[] {
+function findingsFor({ deployment, facts }: RuleContext, project: DeployedProject, service: DeployedService): RuleFinding[] {
   const findings: RuleFinding[] = [];
-  const lineages = managedLineages(deployment, project);
+  const lineages = managedLineages(facts, project);
   const nginx = describeNginx(service, deployment.workspaceRoot);
-  for (const reference of certificateReferences(project, service)) {
+  for (const reference of facts.certificateReferences(project, service)) {
     const directive = reference.entry.directive.name;
     const kind = certbotFileKind(posix.basename(reference.path));
     if (!kind) continue;
@@ -87,7 +90,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
       continue;
     }
     if (lineageFile?.kind === 'live') continue;
-    const names = serverNamesOf(project, service, reference);
+    const names = serverNamesOf(facts, project, service, reference);
     // which lineage the copy stands for: the one covering the server's names, else the only one
     const covering = lineages.filter((managed) => managed.lineage.domains.some((domain) => names.includes(domain.toLowerCase())));
     const chosen = covering.length > 0 ? covering[0] : lineages.length === 1 ? lineages[0] : undefined;
@@ -128,7 +131,7 @@ export const certificatePathNotLive: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'nginx serves a certbot certificate from archive/ or a copy, which renewal never updates, instead of live/<name>/',
-  check({ deployment }) {
-    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(deployment, project, service)));
+  check(context) {
+    return context.deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(context, project, service)));
   },
 };

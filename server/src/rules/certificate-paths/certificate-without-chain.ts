@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
 import { lineagePath } from '../../facts/certbot-directories';
-import { certificateReferences } from '../../facts/certificate-references';
+import type { Facts } from '../../facts/facts';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import { describeNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
 
-function findingsFor(project: DeployedProject, service: DeployedService, workspaceRoot: string): RuleFinding[] {
-  return certificateReferences(project, service).flatMap((reference): RuleFinding[] => {
+function findingsFor(facts: Facts, project: DeployedProject, service: DeployedService, workspaceRoot: string): RuleFinding[] {
+  return facts.certificateReferences(project, service).flatMap((reference): RuleFinding[] => {
     const lineageFile = reference.certbotPath && lineagePath(reference.certbotPath.relative);
     if (reference.entry.directive.name !== 'ssl_certificate' || lineageFile?.kind !== 'live' || lineageFile.file !== 'cert.pem') return [];
     const newPath = posix.join(posix.dirname(reference.argument.value), 'fullchain.pem');
@@ -39,7 +39,7 @@ export const certificateWithoutChain: Rule = {
   fixable: 'always',
   defaultSeverity: 'warning',
   summary: "nginx serves certbot's cert.pem, which lacks the intermediate certificate, instead of fullchain.pem",
-  check({ deployment }) {
-    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(project, service, deployment.workspaceRoot)));
+  check({ deployment, facts }) {
+    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(facts, project, service, deployment.workspaceRoot)));
   },
 };

@@ -5,11 +5,10 @@ import type { Fix } from '../../text/findings';
 import { basename, containerLaunch, optionValue } from '../../languages/shell/container-launch';
 import type { ShellCommand, ShellWord } from '../../languages/shell/shell-script';
 import type { SourceLocation } from '../../text/source-location';
-import type { FileSystem } from '../../workspace/file-system';
+import type { SourceTexts } from '../../inventory/inventory';
 import type { Rule, RuleFinding } from '../rule';
 import { describePlace, pathBelow } from '../../text/paths';
 import { coexistence } from '../../facts/coexistence';
-import { readTextFile } from '../../workspace/text-files';
 
 interface NamedService {
   readonly name: string;
@@ -28,8 +27,8 @@ function scriptsNaming(scripts: readonly RepositoryScript[], name: string): bool
 }
 
 /** Deletes the whole `container_name:` entry when it stands alone on its line. */
-function removeContainerName(fileSystem: FileSystem, entry: NamedService, safe: boolean): Fix | undefined {
-  const text = readTextFile(fileSystem, entry.location.file);
+function removeContainerName(texts: SourceTexts, entry: NamedService, safe: boolean): Fix | undefined {
+  const text = texts.text(entry.location.file);
   if (text === undefined) return undefined;
   const line = text.split('\n')[entry.location.range.start.line] ?? '';
   const key = /^([ \t]*)container_name[ \t]*:[ \t]*$/.exec(line.slice(0, entry.location.range.start.character));
@@ -40,7 +39,7 @@ function removeContainerName(fileSystem: FileSystem, entry: NamedService, safe: 
   return { title: `Remove \`container_name: ${entry.name}\` from service \`${entry.service.name}\``, edits: [edit], preferred: true, safe };
 }
 
-function composeFindings(deployment: Deployment, fileSystem: FileSystem): RuleFinding[] {
+function composeFindings(deployment: Deployment, texts: SourceTexts): RuleFinding[] {
   const byName = new Map<string, NamedService[]>();
   for (const project of deployment.projects) {
     for (const service of project.services) {
@@ -71,7 +70,7 @@ function composeFindings(deployment: Deployment, fileSystem: FileSystem): RuleFi
           : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\` already sets it (${describePlace(root, first.location)}). ` +
             'Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with';
       const safe = second.service.certbot !== undefined && !scriptsNaming(deployment.scripts, second.name);
-      const fix = removeContainerName(fileSystem, second, safe);
+      const fix = removeContainerName(texts, second, safe);
       const firstOwner = sameProject
         ? `service \`${first.service.name}\``
         : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\``;
@@ -170,7 +169,7 @@ export const containerNameConflict: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: 'two containers with the same name, in one compose project or across the workspace: docker refuses the second one',
-  check({ deployment, fileSystem }) {
-    return [...composeFindings(deployment, fileSystem), ...scriptFindings(deployment)];
+  check({ deployment, inventory }) {
+    return [...composeFindings(deployment, inventory), ...scriptFindings(deployment)];
   },
 };

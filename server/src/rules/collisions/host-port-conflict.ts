@@ -17,7 +17,7 @@ import { basename, containerLaunch, optionValue } from '../../languages/shell/co
 import type { ShellWord } from '../../languages/shell/shell-script';
 import { sliceWord } from '../../languages/shell/shell-word';
 import type { SourceLocation } from '../../text/source-location';
-import type { FileSystem } from '../../workspace/file-system';
+import type { SourceTexts } from '../../inventory/inventory';
 import type { Rule, RuleFinding } from '../rule';
 import { describePlace, pathBelow } from '../../text/paths';
 import { type Coexistence, coexistence } from '../../facts/coexistence';
@@ -54,7 +54,7 @@ function challengePort(invocation: CertbotInvocation): number | undefined {
   return value?.literal && /^\d+$/.test(value.value) ? Number(value.value) : undefined;
 }
 
-function serviceUses(deployment: Deployment, fileSystem: FileSystem): HostUse[] {
+function serviceUses(deployment: Deployment, texts: SourceTexts): HostUse[] {
   const uses: HostUse[] = [];
   for (const project of deployment.projects) {
     for (const service of project.services) {
@@ -67,7 +67,7 @@ function serviceUses(deployment: Deployment, fileSystem: FileSystem): HostUse[] 
           const port = challengePort(standalone);
           const word = standalone.authenticator.option.word;
           const place = service.command && placeOfWord(service.command, word);
-          const location = place ? commandLocation(fileSystem, project.compose, service.compose, place, word.span) : undefined;
+          const location = place ? commandLocation(texts, project.compose, service.compose, place, word.span) : undefined;
           if (port !== undefined && location)
             uses.push({ claim: everyAddressClaim('tcp', port), owner, location, standalone: true, hostNetwork: networkMode.location });
         }
@@ -249,9 +249,9 @@ export const hostPortConflict: Rule = {
   fixable: 'never',
   defaultSeverity: 'error',
   summary: 'two containers publish the same host port and protocol on overlapping addresses: docker refuses the second one',
-  check({ deployment, fileSystem }) {
+  check({ deployment, inventory }) {
     const root = deployment.workspaceRoot;
-    const services = serviceUses(deployment, fileSystem);
+    const services = serviceUses(deployment, inventory);
     const findings: RuleFinding[] = [];
     const reported = new Set<HostUse>();
     services.forEach((later, index) => {

@@ -1,7 +1,6 @@
-import { describeBuild, directiveFinding, type LocatedStatement, type LocatedVerdict, locatedVerdicts } from '../../facts/directive-verdicts';
+import { describeBuild, directiveFinding, type LocatedStatement, type LocatedVerdict } from '../../facts/directive-verdicts';
 import { listenHttp2ToDirective, removeDirective, renameDirective, sslDirectiveToListens, type TextOf } from '../../fixes/nginx-directive-fixes';
 import type { Fix } from '../../text/findings';
-import { readTextFile } from '../../workspace/text-files';
 import type { Rule } from '../rule';
 
 /** The modern form: `listen … ssl` for `ssl on`, nothing for a directive nginx ignores, the directive nginx names for the rest. */
@@ -33,19 +32,21 @@ export const nginxDirectiveDeprecated: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: "nginx of the service's image warns that a directive or parameter is deprecated or obsolete (`ssl on`, `listen … http2` from 1.25.1 on)",
-  check({ deployment, fileSystem }) {
-    const textOf = (file: string) => readTextFile(fileSystem, file);
+  check({ deployment, facts, inventory }) {
+    const textOf = (file: string) => inventory.text(file);
     const runs = (located: LocatedStatement) => ` (the service runs ${describeBuild(located.directives.build)}).`;
-    const directives = locatedVerdicts(deployment, 'deprecated').map((located) =>
-      directiveFinding(
-        located,
-        deployment.workspaceRoot,
-        { level: 'warn', text: located.verdict.deprecation.message, versionDependent: true },
-        runs(located) + consequence(located.verdict),
-        [directiveFix(located, textOf)],
-      ),
-    );
-    const parameters = locatedVerdicts(deployment, 'deprecated-parameter').map((located) => {
+    const directives = facts
+      .locatedVerdicts('deprecated')
+      .map((located) =>
+        directiveFinding(
+          located,
+          deployment.workspaceRoot,
+          { level: 'warn', text: located.verdict.deprecation.message, versionDependent: true },
+          runs(located) + consequence(located.verdict),
+          [directiveFix(located, textOf)],
+        ),
+      );
+    const parameters = facts.locatedVerdicts('deprecated-parameter').map((located) => {
       const { loaded, argument, message } = located.verdict;
       const http2 = loaded.directive.name === 'listen' && argument.value === 'http2';
       return directiveFinding(located, deployment.workspaceRoot, { level: 'warn', text: message, versionDependent: true }, runs(located), [

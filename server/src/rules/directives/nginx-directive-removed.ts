@@ -1,7 +1,6 @@
-import { describeBuild, directiveFinding, locatedVerdicts } from '../../facts/directive-verdicts';
+import { describeBuild, directiveFinding } from '../../facts/directive-verdicts';
 import { sslDirectiveToListens } from '../../fixes/nginx-directive-fixes';
 import { nginxVersionsRead } from '../../languages/nginx/directive-tables/directive-table';
-import { readTextFile } from '../../workspace/text-files';
 import type { Rule } from '../rule';
 
 /** The release after the last one that had a directive: the one that removed it. */
@@ -17,9 +16,9 @@ export const nginxDirectiveRemoved: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "a directive nginx removed before the version the service's image runs (`ssl on` from 1.25.1 on), so it refuses to start",
-  check({ deployment, fileSystem }) {
-    const textOf = (file: string) => readTextFile(fileSystem, file);
-    return locatedVerdicts(deployment, 'removed').map((located) => {
+  check({ deployment, facts, inventory }) {
+    const textOf = (file: string) => inventory.text(file);
+    return facts.locatedVerdicts('removed').map((located) => {
       const { loaded, lastVersion } = located.verdict;
       const name = loaded.directive.name;
       const ssl = name === 'ssl';

@@ -1,6 +1,5 @@
-import { describeBuild, directiveFinding, locatedVerdicts } from '../../facts/directive-verdicts';
+import { describeBuild, directiveFinding } from '../../facts/directive-verdicts';
 import { http2DirectiveToListens } from '../../fixes/nginx-directive-fixes';
-import { readTextFile } from '../../workspace/text-files';
 import type { Rule } from '../rule';
 
 export const nginxDirectiveTooNew: Rule = {
@@ -10,9 +9,9 @@ export const nginxDirectiveTooNew: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "a directive nginx added after the version the service's image runs (`http2 on` before 1.25.1), so it refuses to start",
-  check({ deployment, fileSystem }) {
-    const textOf = (file: string) => readTextFile(fileSystem, file);
-    return locatedVerdicts(deployment, 'added-later').map((located) => {
+  check({ deployment, facts, inventory }) {
+    const textOf = (file: string) => inventory.text(file);
+    return facts.locatedVerdicts('added-later').map((located) => {
       const { loaded, firstVersion } = located.verdict;
       const name = loaded.directive.name;
       const http2 = name === 'http2';

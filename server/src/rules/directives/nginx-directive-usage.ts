@@ -1,4 +1,4 @@
-import { describeBuild, directiveFinding, locatedVerdicts } from '../../facts/directive-verdicts';
+import { describeBuild, directiveFinding } from '../../facts/directive-verdicts';
 import type { ArgumentRule, DirectiveContext } from '../../languages/nginx/directives';
 import type { Rule } from '../rule';
 
@@ -47,9 +47,9 @@ export const nginxDirectiveUsage: Rule = {
   defaultSeverity: 'error',
   summary:
     "a directive nginx-syntax's table does not know, in a block where the image's nginx does not allow it or with arguments it does not take, so nginx refuses to start",
-  check({ deployment }) {
+  check({ deployment, facts }) {
     const root = deployment.workspaceRoot;
-    const misplaced = locatedVerdicts(deployment, 'not-allowed').map((located) => {
+    const misplaced = facts.locatedVerdicts('not-allowed').map((located) => {
       const { loaded, contexts } = located.verdict;
       const name = loaded.directive.name;
       return directiveFinding(
@@ -59,7 +59,7 @@ export const nginxDirectiveUsage: Rule = {
         `: in ${describeBuild(located.directives.build)}, \`${name}\` belongs in ${contexts.map(contextName).join(', ')}, not in ${contextName(loaded.context)}.`,
       );
     });
-    const misused = locatedVerdicts(deployment, 'usage').map((located) => {
+    const misused = facts.locatedVerdicts('usage').map((located) => {
       const { loaded, problem, declaration } = located.verdict;
       return directiveFinding(
         located,

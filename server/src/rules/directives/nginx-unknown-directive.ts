@@ -1,8 +1,7 @@
 import { posix } from 'node:path';
-import { describeBuild, type DirectiveVerdict, directiveFinding, locatedVerdicts } from '../../facts/directive-verdicts';
+import { describeBuild, type DirectiveVerdict, directiveFinding } from '../../facts/directive-verdicts';
 import { loadModule, renameDirective } from '../../fixes/nginx-directive-fixes';
 import type { Fix } from '../../text/findings';
-import { readTextFile } from '../../workspace/text-files';
 import type { Rule } from '../rule';
 
 type Unknown = Extract<DirectiveVerdict, { kind: 'unknown' }>;
@@ -30,9 +29,9 @@ export const nginxUnknownDirective: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "nginx of the service's image has no such directive (a typo, or a module the image lacks or does not load), so it refuses to start",
-  check({ deployment, fileSystem }) {
-    const textOf = (file: string) => readTextFile(fileSystem, file);
-    return locatedVerdicts(deployment, 'unknown').map((located) => {
+  check({ deployment, facts, inventory }) {
+    const textOf = (file: string) => inventory.text(file);
+    return facts.locatedVerdicts('unknown').map((located) => {
       const { service, directives, verdict } = located;
       const fixes: Fix[] = [];
       if (verdict.suggestion !== undefined && verdict.why === undefined) {

@@ -1,15 +1,12 @@
 import { posix } from 'node:path';
 import {
-  blockingFirstBootFailures,
   type ChallengeAnswer,
   challengePrefix,
-  challengeRoutes,
   challengeUri,
   type ChallengeRoute,
   containerPathOf,
   frontNginx,
   type HttpServer,
-  followedOnFirstBoot,
   jobWordLocation,
   routeFor,
   webrootStorage,
@@ -17,7 +14,7 @@ import {
 import { describeRunOrigin } from '../../facts/certbot-runs';
 import { hostPort80Reach } from '../../facts/published-ports';
 import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
-import { firstBootFailures, type FirstBootFailure } from '../../facts/first-boot-failures';
+import type { FirstBootFailure } from '../../facts/first-boot-failures';
 import { locationTree, selectLocation, type LocationNode } from '../../facts/location-matching';
 import { hostLocation } from '../../model/locations';
 import type { PlacedDirective } from '../../model/nginx-blocks';
@@ -25,11 +22,10 @@ import { indentationAt } from '../../fixes/text-edits';
 import type { FileEdit, Fix, RelatedLocation } from '../../text/findings';
 import type { NginxArgument } from '../../languages/nginx/syntax-tree';
 import type { SourceLocation } from '../../text/source-location';
-import type { FileSystem } from '../../workspace/file-system';
+import type { SourceTexts } from '../../inventory/inventory';
 import { describeNginxRunner } from '../../facts/nginx-names';
-import type { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleContext, RuleFinding } from '../rule';
 import { pathBelow } from '../../text/paths';
-import { readTextFile } from '../../workspace/text-files';
 
 const tokenUrl = (domain: string | undefined): string => `http://${domain ?? '<domain>'}${challengePrefix}<token>`;
 const rateLimit = "5 failed validations per hostname per hour hit Let's Encrypt's rate limit";
@@ -66,11 +62,11 @@ function directiveText(entry: PlacedDirective): string {
   return `${entry.directive.name} ${entry.directive.args.map((argument) => argument.value).join(' ')}`;
 }
 
-function jobRelated(route: ChallengeRoute, fileSystem: FileSystem, deployment: Deployment): RelatedLocation[] {
+function jobRelated(route: ChallengeRoute, { deployment, inventory }: RuleContext): RelatedLocation[] {
   const job = route.job;
   if (!job) return [];
   const word = route.domainWord ?? job.invocation.authenticator?.option.word;
-  const location = word ? jobWordLocation(job, word, fileSystem) : undefined;
+  const location = word ? jobWordLocation(job, word, inventory) : undefined;
   return location
     ? [{ ...location, message: `certbot (${describeRunOrigin(job.run, deployment.workspaceRoot)}) asks Let's Encrypt to validate this name over HTTP-01` }]
     : [];
@@ -147,9 +143,9 @@ function moveRedirectFix(
 }
 
 /** Puts the challenge location first in the port-80 server, or wraps a server-level redirect into `location /` behind it. */
-function challengeLocationFix(route: ChallengeRoute, server: HttpServer, fileSystem: FileSystem, before: string, redirect?: PlacedDirective): Fix | undefined {
+function challengeLocationFix(route: ChallengeRoute, server: HttpServer, texts: SourceTexts, before: string, redirect?: PlacedDirective): Fix | undefined {
   const serverLocation = hostLocation(route.nginx.view, server.entry.file, server.entry.directive.nameSpan);
-  const text = serverLocation && readTextFile(fileSystem, serverLocation.file);
+  const text = serverLocation && texts.text(serverLocation.file);
   if (!serverLocation || text === undefined) return undefined;
   // nginx refuses a second location with the same prefix: `duplicate location`
   const existing = samePrefix(server, challengePrefix);
@@ -218,7 +214,8 @@ function failureRelated(failures: readonly FirstBootFailure[]): RelatedLocation[
   return failures.slice(0, 3).map((failure) => ({ ...failure.location, message: `nginx stops here on first boot: [emerg] ${failure.nginxMessage}` }));
 }
 
-function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
+function noServerProblem(route: ChallengeRoute, context: RuleContext): Problem | undefined {
+  const { deployment, inventory } = context;
   // every socket but plain HTTP on port 80, `listen 80 ssl` included: that is what there is instead
   const secure = route.servers.flatMap((server) =>
     server.listens.filter((socket) => socket.entry && socket.argument && (socket.port !== 80 || socket.ssl)).map((socket) => ({ server, socket })),
@@ -235,7 +232,7 @@ function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSyst
     return location ? [{ ...location, message }] : [];
   });
   const firstDomain = route.job?.invocation.domains[0]?.name;
-  const jobLocation = route.job && firstDomain ? jobWordLocation(route.job, firstDomain, fileSystem) : jobRelated(route, fileSystem, deployment)[0];
+  const jobLocation = route.job && firstDomain ? jobWordLocation(route.job, firstDomain, inventory) : jobRelated(route, context)[0];
   const location = jobLocation ?? related[0];
   if (!location) return undefined;
   const listeners =
@@ -255,10 +252,9 @@ function noServerProblem(route: ChallengeRoute, deployment: Deployment, fileSyst
 function redirectProblem(
   route: ChallengeRoute,
   answer: Extract<ChallengeAnswer, { kind: 'redirected' }>,
-  deployment: Deployment,
-  fileSystem: FileSystem,
+  { deployment, facts, inventory }: RuleContext,
 ): Problem | undefined {
-  const failures = blockingFirstBootFailures(deployment, route.project, route.nginx);
+  const failures = facts.blockingFirstBootFailures(route.project, route.nginx);
   const followed = route.followed;
   let beyond: string;
   if (followed && failures.length > 0) beyond = `HTTPS, which cannot answer before the first certificate exists (${exitSentence(failures)})`;
@@ -271,7 +267,7 @@ function redirectProblem(
   const where = answer.serverLevel
     ? `redirects every request with \`${directiveText(answer.directive)}\` at server level, which runs before any location is chosen`
     : `redirects it in ${describeLocation(answer.location)} (\`${directiveText(answer.directive)}\`) and has no \`location ^~ ${challengePrefix}\` before it`;
-  const fix = challengeLocationFix(route, answer.server, fileSystem, 'the redirect', answer.serverLevel ? answer.directive : undefined);
+  const fix = challengeLocationFix(route, answer.server, inventory, 'the redirect', answer.serverLevel ? answer.directive : undefined);
   return {
     location,
     message: (domains) =>
@@ -295,8 +291,7 @@ function reached(route: ChallengeRoute, server: HttpServer, deployment: Deployme
 function refusedProblem(
   route: ChallengeRoute,
   answer: Extract<ChallengeAnswer, { kind: 'refused' }>,
-  deployment: Deployment,
-  fileSystem: FileSystem,
+  { deployment, inventory }: RuleContext,
 ): Problem | undefined {
   const regexLocation = answer.location && /^~/.test(answer.location.directive.args[0]?.value ?? '') ? answer.location : undefined;
   const location = regexLocation
@@ -321,7 +316,7 @@ function refusedProblem(
   const serverLevel = !answer.location && (answer.directive.directive.name === 'return' || answer.directive.directive.name === 'rewrite');
   const fix = prefix
     ? noRegexFix(route, prefix)
-    : challengeLocationFix(route, answer.server, fileSystem, `\`${directiveText(answer.directive)}\``, serverLevel ? answer.directive : undefined);
+    : challengeLocationFix(route, answer.server, inventory, `\`${directiveText(answer.directive)}\``, serverLevel ? answer.directive : undefined);
   return {
     location,
     message: (domains) =>
@@ -361,12 +356,12 @@ function publicationProblem(route: ChallengeRoute, deployment: Deployment): Prob
   };
 }
 
-function problemOf(route: ChallengeRoute, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
-  if (!route.port80) return noServerProblem(route, deployment, fileSystem);
-  return configurationProblem(route, deployment, fileSystem) ?? publicationProblem(route, deployment);
+function problemOf(route: ChallengeRoute, context: RuleContext): Problem | undefined {
+  if (!route.port80) return noServerProblem(route, context);
+  return configurationProblem(route, context) ?? publicationProblem(route, context.deployment);
 }
 
-function configurationProblem(route: ChallengeRoute, deployment: Deployment, fileSystem: FileSystem): Problem | undefined {
+function configurationProblem(route: ChallengeRoute, context: RuleContext): Problem | undefined {
   const answer = route.answer;
   if (!answer) return undefined;
   // a challenge that is served once nginx runs is right here; when nginx cannot start at all,
@@ -374,10 +369,10 @@ function configurationProblem(route: ChallengeRoute, deployment: Deployment, fil
   // not served that way: it leads to an HTTPS server that cannot answer before the first
   // certificate exists, and an HTTP-first split leaves nothing on port 443 either
   if (answer.kind === 'redirected') {
-    if (followedOnFirstBoot(deployment, route)?.kind === 'served') return undefined;
-    return redirectProblem(route, answer, deployment, fileSystem);
+    if (context.facts.followedOnFirstBoot(route)?.kind === 'served') return undefined;
+    return redirectProblem(route, answer, context);
   }
-  if (answer.kind === 'refused') return refusedProblem(route, answer, deployment, fileSystem);
+  if (answer.kind === 'refused') return refusedProblem(route, answer, context);
   return undefined;
 }
 
@@ -386,7 +381,7 @@ function configurationProblem(route: ChallengeRoute, deployment: Deployment, fil
  * still means the challenge must come through it — unless something else validates (DNS plugins,
  * standalone, certbot's own nginx installer).
  */
-function impliedRoutes(deployment: Deployment, project: DeployedProject, covered: boolean): ChallengeRoute[] {
+function impliedRoutes({ deployment, facts }: RuleContext, project: DeployedProject, covered: boolean): ChallengeRoute[] {
   const nginx = frontNginx(project);
   const configuration = nginx?.nginx?.configuration;
   if (covered || !nginx || !configuration) return [];
@@ -397,7 +392,7 @@ function impliedRoutes(deployment: Deployment, project: DeployedProject, covered
   const dnsImage = project.services.some((service) => /certbot\/dns-/.test(service.compose.image?.value ?? ''));
   if (otherValidation || dnsImage) return [];
   const names = new Set<string>();
-  for (const failure of firstBootFailures(deployment, project, nginx)) {
+  for (const failure of facts.firstBootFailures(project, nginx)) {
     if (failure.state.state !== 'created-later' || !/\/live\/[^/]+\//.test(failure.path)) continue;
     const lineage = /\/live\/([^/]+)\//.exec(failure.state.writer.pathInWriter)?.[1];
     if (lineage && /^[a-z0-9.-]+\.[a-z]+$/i.test(lineage)) names.add(lineage);
@@ -416,25 +411,26 @@ export const acmeChallengeNotServed: Rule = {
   offersHttpFirstSplit: true,
   defaultSeverity: 'error',
   summary: 'no plain-HTTP port-80 server answers /.well-known/acme-challenge/ for the domain certbot validates, so HTTP-01 fails',
-  check({ deployment, fileSystem }) {
-    const routes = challengeRoutes(deployment);
+  check(context) {
+    const { deployment, facts } = context;
+    const routes = [...facts.challengeRoutes];
     for (const project of deployment.projects)
       routes.push(
         ...impliedRoutes(
-          deployment,
+          context,
           project,
           routes.some((route) => route.project === project),
         ),
       );
     const collected = new Map<string, Collected>();
     for (const route of routes) {
-      const problem = problemOf(route, deployment, fileSystem);
+      const problem = problemOf(route, context);
       if (!problem) continue;
       const key = `${problem.location.file}:${JSON.stringify(problem.location.range)}`;
       const entry = collected.get(key) ?? { problem, domains: new Set<string>(), related: [...problem.related] };
       collected.set(key, entry);
       entry.domains.add(route.domain ?? '');
-      for (const related of jobRelated(route, fileSystem, deployment)) {
+      for (const related of jobRelated(route, context)) {
         const same = (other: SourceLocation): boolean => other.file === related.file && JSON.stringify(other.range) === JSON.stringify(related.range);
         if (!same(problem.location) && !entry.related.some(same)) entry.related.push(related);
       }

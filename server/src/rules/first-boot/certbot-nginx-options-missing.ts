@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { certbotJobs, certbotPathOf, obtainsCertificate, type CertbotJobs } from '../../facts/certbot-directories';
-import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
+import { certbotPathOf, obtainsCertificate, type CertbotJobs } from '../../facts/certbot-directories';
+import type { DeployedProject, DeployedService } from '../../model/deployment';
 import {
   argumentLocation,
   expandedConfiguration,
@@ -16,12 +16,12 @@ import type { Fix, RelatedLocation } from '../../text/findings';
 import { hasGlobMagic } from '../../languages/nginx/glob';
 import type { CertbotInvocation } from '../../languages/shell/certbot-invocation';
 import type { SourceLocation } from '../../text/source-location';
-import type { FileSystem } from '../../workspace/file-system';
+import type { SourceTexts } from '../../inventory/inventory';
 import { scriptProvidingInstallerFile } from '../../facts/first-boot-failures';
 import { describeNginx, isHostNginx } from '../../facts/nginx-names';
-import type { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleContext, RuleFinding } from '../rule';
+import type { Facts } from '../../facts/facts';
 import { formatTlsSettings, missingTlsSettings } from '../../fixes/tls-settings';
-import { readTextFile } from '../../workspace/text-files';
 
 /** The two files certbot's nginx installer writes at the root of its directory, and the directive naming each. */
 const installerFiles: ReadonlyMap<string, string> = new Map([
@@ -50,8 +50,8 @@ interface CertbotRunHere {
  * The run that fills the directory when no run there can use the nginx installer: a certonly run,
  * else a `renew` (which rewrites the certificates of existing lineages, never the installer's files).
  */
-function fillingRun(deployment: Deployment, certbots: readonly DeployedService[]): CertbotRunHere | undefined {
-  const jobs: { certbot: DeployedService; jobs: CertbotJobs }[] = certbots.map((certbot) => ({ certbot, jobs: certbotJobs(deployment, certbot) }));
+function fillingRun(facts: Facts, certbots: readonly DeployedService[]): CertbotRunHere | undefined {
+  const jobs: { certbot: DeployedService; jobs: CertbotJobs }[] = certbots.map((certbot) => ({ certbot, jobs: facts.certbotJobs(certbot) }));
   if (jobs.some((entry) => !entry.jobs.complete)) return undefined;
   const runs = jobs.flatMap((entry) => entry.jobs.invocations.map((run) => ({ certbot: entry.certbot, ...run })));
   if (runs.some((run) => usesNginxPlugin(run.invocation))) return undefined;
@@ -68,8 +68,8 @@ function missingSettings(block: NginxBlock, tree: NginxBlock): (readonly [string
   return missingTlsSettings(present, cacheAnywhere);
 }
 
-function inlineFix(fileSystem: FileSystem, location: SourceLocation, entry: PlacedDirective, block: NginxBlock, tree: NginxBlock): Fix | undefined {
-  const text = readTextFile(fileSystem, location.file);
+function inlineFix(texts: SourceTexts, location: SourceLocation, entry: PlacedDirective, block: NginxBlock, tree: NginxBlock): Fix | undefined {
+  const text = texts.text(location.file);
   const range = entry.directive.span.toRange();
   const indentation = text === undefined ? undefined : indentationAt(text, range);
   if (text === undefined || indentation === undefined) return undefined;
@@ -84,8 +84,8 @@ function inlineFix(fileSystem: FileSystem, location: SourceLocation, entry: Plac
   };
 }
 
-function dhparamFix(fileSystem: FileSystem, location: SourceLocation, entry: PlacedDirective): Fix | undefined {
-  const text = readTextFile(fileSystem, location.file);
+function dhparamFix(texts: SourceTexts, location: SourceLocation, entry: PlacedDirective): Fix | undefined {
+  const text = texts.text(location.file);
   if (text === undefined) return undefined;
   return {
     title: 'Remove `ssl_dhparam` (ECDHE suites need no DH parameters)',
@@ -99,7 +99,7 @@ function mainDirectory(service: DeployedService): string {
   return posix.dirname(service.nginx?.mainConfigurationPath ?? '/etc/nginx/nginx.conf');
 }
 
-function findingsFor(deployment: Deployment, project: DeployedProject, service: DeployedService, fileSystem: FileSystem): RuleFinding[] {
+function findingsFor({ deployment, facts, inventory }: RuleContext, project: DeployedProject, service: DeployedService): RuleFinding[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const tree = expandedConfiguration(configuration);
@@ -117,7 +117,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     const state = service.view.firstBootState(path).state;
     if (state !== 'absent' && state !== 'created-later') continue;
     if (scriptProvidingInstallerFile(deployment, fileName)) continue;
-    const run = fillingRun(deployment, certbotPath.certbot ? [certbotPath.certbot] : certbots);
+    const run = fillingRun(facts, certbotPath.certbot ? [certbotPath.certbot] : certbots);
     const location = argumentLocation(service.view, entry, argument);
     if (!run || !location) continue;
     const key = `${location.file}:${location.range.start.line}:${location.range.start.character}`;
@@ -128,7 +128,7 @@ function findingsFor(deployment: Deployment, project: DeployedProject, service: 
     related.push({ ...run.location, message: `service \`${run.certbot.name}\` runs ${describeRun(run.invocation)} here, which never writes \`${fileName}\`` });
     const nginxMessage = entry.directive.name === 'include' ? `open() "${path}" failed (2: No such file or directory)` : `BIO_new_file("${path}") failed`;
     const block = ancestors[ancestors.length - 1] as NginxBlock;
-    const fix = entry.directive.name === 'include' ? inlineFix(fileSystem, location, entry, block, tree) : dhparamFix(fileSystem, location, entry);
+    const fix = entry.directive.name === 'include' ? inlineFix(inventory, location, entry, block, tree) : dhparamFix(inventory, location, entry);
     findings.push({
       message:
         `\`${entry.directive.name}\` "${path}" names a file that only certbot's nginx installer (\`--nginx\`) writes, but service \`${run.certbot.name}\` ` +
@@ -149,7 +149,7 @@ export const certbotNginxOptionsMissing: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "nginx includes options-ssl-nginx.conf or ssl-dhparams.pem, which only certbot's nginx installer writes, while certbot runs certonly or only renew",
-  check({ deployment, fileSystem }) {
-    return deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(deployment, project, service, fileSystem)));
+  check(context) {
+    return context.deployment.projects.flatMap((project) => project.services.flatMap((service) => findingsFor(context, project, service)));
   },
 };

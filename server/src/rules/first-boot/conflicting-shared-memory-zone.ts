@@ -1,4 +1,3 @@
-import { loadFailureReports } from '../../facts/nginx-load-failures';
 import type { Rule } from '../rule';
 
 export const conflictingSharedMemoryZone: Rule = {
@@ -8,8 +7,8 @@ export const conflictingSharedMemoryZone: Rule = {
   fixable: 'never',
   defaultSeverity: 'error',
   summary: 'one shared memory zone name declared for two uses, with two sizes, or defined twice, so nginx refuses to start',
-  check({ deployment }) {
-    return loadFailureReports(deployment, 'conflicting-shared-memory-zone').map(({ message, location, related }) => ({
+  check({ facts }) {
+    return facts.loadFailureReports('conflicting-shared-memory-zone').map(({ message, location, related }) => ({
       message,
       location,
       related,

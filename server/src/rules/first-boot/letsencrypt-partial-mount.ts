@@ -8,9 +8,8 @@ import { argumentLocation, expandedConfiguration, walkDirectives } from '../../m
 
 import type { FileEdit, Fix, RelatedLocation } from '../../text/findings';
 import type { Range } from '../../text/source-location';
-import type { FileSystem } from '../../workspace/file-system';
+import type { SourceTexts } from '../../inventory/inventory';
 import type { Rule, RuleFinding } from '../rule';
-import { readTextFile } from '../../workspace/text-files';
 
 const certificateDirectives = new Set(['ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate', 'ssl_stapling_file']);
 
@@ -57,8 +56,8 @@ function textOf(text: string, range: Range): string | undefined {
 }
 
 /** The short-syntax volume rewritten to mount the whole directory; undefined where the written form cannot be edited exactly. */
-function wholeDirectoryVolume(fileSystem: FileSystem, mount: VolumeMount, relative: string): FileEdit | undefined {
-  const text = readTextFile(fileSystem, mount.location.file);
+function wholeDirectoryVolume(texts: SourceTexts, mount: VolumeMount, relative: string): FileEdit | undefined {
+  const text = texts.text(mount.location.file);
   const written = text === undefined ? undefined : textOf(text, mount.location.range);
   if (written === undefined) return undefined;
   const quote = /^(["'])(.*)\1$/.exec(written);
@@ -77,7 +76,7 @@ function wholeDirectoryVolume(fileSystem: FileSystem, mount: VolumeMount, relati
   return { kind: 'replace', file: mount.location.file, range: mount.location.range, newText };
 }
 
-function fixFor(fileSystem: FileSystem, service: DeployedService, mount: VolumeMount, relative: string, uses: readonly PathUse[]): Fix | undefined {
+function fixFor(texts: SourceTexts, service: DeployedService, mount: VolumeMount, relative: string, uses: readonly PathUse[]): Fix | undefined {
   // something else already sits at /etc/letsencrypt: moving the mount there would hide it
   if (
     service.compose.volumes.some(
@@ -89,7 +88,7 @@ function fixFor(fileSystem: FileSystem, service: DeployedService, mount: VolumeM
     )
   )
     return undefined;
-  const volume = wholeDirectoryVolume(fileSystem, mount, relative);
+  const volume = wholeDirectoryVolume(texts, mount, relative);
   if (!volume) return undefined;
   const pathEdits = uses.flatMap((use) => (use.edit ? [use.edit] : []));
   if (pathEdits.length === uses.length && service.nginx?.configuration) {
@@ -127,7 +126,7 @@ function archiveMountedBeside(
   return found !== undefined && found.certbot === shared.certbot && found.relative === (name === undefined ? 'archive' : posix.join('archive', name));
 }
 
-function findingsFor(project: DeployedProject, service: DeployedService, fileSystem: FileSystem): RuleFinding[] {
+function findingsFor(project: DeployedProject, service: DeployedService, texts: SourceTexts): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const mount of service.compose.volumes) {
     if (mount.type !== 'bind' || mount.source === undefined || mount.target === undefined) continue;
@@ -145,7 +144,7 @@ function findingsFor(project: DeployedProject, service: DeployedService, fileSys
     if (shared.certbot && shared.certbotMount)
       related.push({ ...shared.certbotMount.location, message: `service \`${shared.certbot.name}\` mounts the whole directory here` });
     related.push(...uses.flatMap((use) => (use.related && certificateDirectives.has(use.directive) ? [use.related] : [])));
-    const fix = fixFor(fileSystem, service, mount, shared.relative, uses);
+    const fix = fixFor(texts, service, mount, shared.relative, uses);
     findings.push({
       message:
         `Service \`${service.name}\` mounts only \`${shared.relative}/\` of ${owner} (${describeMount(mount.source, mount.target, service.projectDirectory)}): ` +
@@ -166,9 +165,9 @@ export const letsencryptPartialMount: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "nginx mounts only live/ (or live/<name>/) of certbot's directory, whose relative symlinks into archive/ then dangle",
-  check({ deployment, fileSystem }) {
+  check({ deployment, inventory }) {
     return deployment.projects.flatMap((project) =>
-      project.services.flatMap((service) => (service.nginx && !service.certbot ? findingsFor(project, service, fileSystem) : [])),
+      project.services.flatMap((service) => (service.nginx && !service.certbot ? findingsFor(project, service, inventory) : [])),
     );
   },
 };

@@ -1,4 +1,3 @@
-import { loadFailureReports } from '../../facts/nginx-load-failures';
 import { loadRemedyFixes } from '../../fixes/nginx-load-fixes';
 import type { Rule } from '../rule';
 
@@ -10,7 +9,7 @@ export const listenConflict: Rule = {
   defaultSeverity: 'error',
   summary:
     'two `listen` directives nginx cannot combine on one address and port (two default servers, socket options twice, one server twice), so nginx refuses to start',
-  check({ deployment, fileSystem }) {
-    return loadFailureReports(deployment, 'listen-conflict').map(({ remedy, ...report }) => ({ ...report, fixes: loadRemedyFixes(remedy, fileSystem) }));
+  check({ facts, inventory }) {
+    return facts.loadFailureReports('listen-conflict').map(({ remedy, ...report }) => ({ ...report, fixes: loadRemedyFixes(remedy, inventory) }));
   },
 };

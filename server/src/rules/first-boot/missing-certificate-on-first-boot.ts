@@ -1,6 +1,6 @@
 import type { DeployedProject } from '../../model/deployment';
 import type { RelatedLocation } from '../../text/findings';
-import { certbotInstallerFiles, type FirstBootFailure, firstBootFailures, placeholderCommandLocation, whyMissing } from '../../facts/first-boot-failures';
+import { certbotInstallerFiles, type FirstBootFailure, placeholderCommandLocation, whyMissing } from '../../facts/first-boot-failures';
 import { describeHostConfigurationDirectory, describeNginx, isHostNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
 
@@ -31,12 +31,12 @@ export const missingCertificateOnFirstBoot: Rule = {
   offersHttpFirstSplit: true,
   defaultSeverity: 'error',
   summary: 'nginx names a certificate (or other file) that does not exist yet when it first starts, so it exits',
-  check({ deployment }) {
+  check({ deployment, facts }) {
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
       const hasCertbot = project.services.some((service) => service.certbot);
       for (const service of project.services) {
-        for (const failure of firstBootFailures(deployment, project, service)) {
+        for (const failure of facts.firstBootFailures(project, service)) {
           const name = failure.path.split('/').pop() ?? '';
           // certbot-nginx-options-missing speaks for these, and a script that fetches them is fine
           if (certbotInstallerFiles.has(name) && (hasCertbot || failure.placeholderScript)) continue;

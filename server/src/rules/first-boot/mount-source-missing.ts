@@ -1,4 +1,4 @@
-import { type MissingMountSource, missingMountSources } from '../../facts/missing-mount-sources';
+import type { MissingMountSource } from '../../facts/missing-mount-sources';
 import type { Deployment } from '../../model/deployment';
 import { describeMount, hostLocation } from '../../model/locations';
 import type { RelatedLocation } from '../../text/findings';
@@ -40,9 +40,9 @@ export const mountSourceMissing: Rule = {
   fixable: 'never',
   defaultSeverity: 'error',
   summary: 'a bind-mounted nginx file is missing from a fresh clone: docker creates an empty directory in its place, and the container or nginx fails',
-  check({ deployment, fileSystem }) {
+  check({ deployment, facts }) {
     return deployment.projects.flatMap((project) =>
-      project.services.flatMap((service) => missingMountSources(deployment, fileSystem, service).map((missing) => findingFor(deployment, missing))),
+      project.services.flatMap((service) => facts.missingMountSources(service).map((missing) => findingFor(deployment, missing))),
     );
   },
 };

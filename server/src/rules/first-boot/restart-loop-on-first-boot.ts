@@ -1,7 +1,6 @@
 import type { RestartPolicy } from '../../languages/compose/model';
 import type { DeployedProject } from '../../model/deployment';
 import { challengeWithoutWebServer } from '../../languages/shell/certbot-invocation';
-import { firstBootFailures } from '../../facts/first-boot-failures';
 import type { Rule, RuleFinding } from '../rule';
 
 function describePolicy(restart: RestartPolicy): string {
@@ -42,7 +41,7 @@ export const restartLoopOnFirstBoot: Rule = {
   offersHttpFirstSplit: true,
   defaultSeverity: 'error',
   summary: 'an nginx service that fails on first boot is restarted forever, so port 80 never answers and certbot never gets a certificate',
-  check({ deployment }) {
+  check({ deployment, facts }) {
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
       // HTTP-01 is named unless certbot surely does without nginx (a DNS plugin, standalone)
@@ -50,7 +49,7 @@ export const restartLoopOnFirstBoot: Rule = {
       for (const service of project.services) {
         const restart = service.compose.restart;
         if (!restart || restart.policy === undefined || restart.policy === 'no') continue;
-        const failures = firstBootFailures(deployment, project, service).filter((failure) => !failure.placeholderScript);
+        const failures = facts.firstBootFailures(project, service).filter((failure) => !failure.placeholderScript);
         if (failures.length === 0) continue;
         const [first] = failures;
         const others = failures.length > 1 ? ` (and ${failures.length - 1} more missing file${failures.length > 2 ? 's' : ''})` : '';

@@ -1,4 +1,3 @@
-import { loadFailureReports } from '../../facts/nginx-load-failures';
 import { loadRemedyFixes } from '../../fixes/nginx-load-fixes';
 import type { Rule } from '../rule';
 
@@ -9,7 +8,7 @@ export const serverNamesHashTooSmall: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "a server name too long for the buckets of nginx's server names hash (server_names_hash_bucket_size), so nginx refuses to start",
-  check({ deployment, fileSystem }) {
-    return loadFailureReports(deployment, 'server-names-hash').map(({ remedy, ...report }) => ({ ...report, fixes: loadRemedyFixes(remedy, fileSystem) }));
+  check({ facts, inventory }) {
+    return facts.loadFailureReports('server-names-hash').map(({ remedy, ...report }) => ({ ...report, fixes: loadRemedyFixes(remedy, inventory) }));
   },
 };

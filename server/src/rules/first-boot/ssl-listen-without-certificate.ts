@@ -1,4 +1,3 @@
-import { loadFailureReports } from '../../facts/nginx-load-failures';
 import type { Rule } from '../rule';
 
 export const sslListenWithoutCertificate: Rule = {
@@ -8,8 +7,8 @@ export const sslListenWithoutCertificate: Rule = {
   fixable: 'never',
   defaultSeverity: 'error',
   summary: 'a `listen … ssl` socket whose default server has no ssl_certificate, so nginx refuses to start',
-  check({ deployment }) {
-    return loadFailureReports(deployment, 'ssl-listen-without-certificate').map(({ message, location, related }) => ({
+  check({ facts }) {
+    return facts.loadFailureReports('ssl-listen-without-certificate').map(({ message, location, related }) => ({
       message,
       location,
       related,

@@ -1,4 +1,3 @@
-import { loadFailureReports } from '../../facts/nginx-load-failures';
 import type { Rule } from '../rule';
 
 export const undefinedSharedMemoryZone: Rule = {
@@ -8,7 +7,7 @@ export const undefinedSharedMemoryZone: Rule = {
   fixable: 'never',
   defaultSeverity: 'error',
   summary: 'limit_req, limit_conn, proxy_cache or an upstream `zone` uses a shared memory zone nothing defines, so nginx refuses to start',
-  check({ deployment }) {
-    return loadFailureReports(deployment, 'undefined-shared-memory-zone').map(({ message, location, related }) => ({ message, location, related, fixes: [] }));
+  check({ facts }) {
+    return facts.loadFailureReports('undefined-shared-memory-zone').map(({ message, location, related }) => ({ message, location, related, fixes: [] }));
   },
 };

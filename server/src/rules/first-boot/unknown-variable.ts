@@ -1,4 +1,3 @@
-import { loadFailureReports } from '../../facts/nginx-load-failures';
 import type { Rule } from '../rule';
 
 export const unknownVariable: Rule = {
@@ -8,7 +7,7 @@ export const unknownVariable: Rule = {
   fixable: 'never',
   defaultSeverity: 'error',
   summary: "a `$variable` that neither the image's nginx nor the configuration defines, so nginx refuses to start",
-  check({ deployment }) {
-    return loadFailureReports(deployment, 'unknown-variable').map(({ message, location, related }) => ({ message, location, related, fixes: [] }));
+  check({ facts }) {
+    return facts.loadFailureReports('unknown-variable').map(({ message, location, related }) => ({ message, location, related, fixes: [] }));
   },
 };

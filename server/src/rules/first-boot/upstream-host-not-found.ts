@@ -5,17 +5,15 @@ import type { DeployedProject, DeployedService, Deployment } from '../../model/d
 import { hostLocation } from '../../model/locations';
 import type { RelatedLocation } from '../../text/findings';
 import type { SourceLocation } from '../../text/source-location';
-import type { FileSystem } from '../../workspace/file-system';
-import { textAt } from '../../workspace/text-files';
-import type { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleContext, RuleFinding } from '../rule';
 
 function backticked(names: Iterable<string>): string {
   return [...names].map((name) => `\`${name}\``).join(', ');
 }
 
 /** The host as the repository writes it there: a rendered template's `${VARIABLE}` is not the value certboot read. */
-function writtenAsRead(fileSystem: FileSystem, location: SourceLocation, value: string): boolean {
-  return textAt(fileSystem, location) === value;
+function writtenAsRead(inventory: RuleContext['inventory'], location: SourceLocation, value: string): boolean {
+  return inventory.textAt(location) === value;
 }
 
 function findingFor(
@@ -73,14 +71,14 @@ export const upstreamHostNotFound: Rule = {
   defaultSeverity: 'error',
   summary:
     'nginx proxies to a host name that no compose service, alias or container name on its networks provides, so it exits with `host not found in upstream`',
-  check({ deployment, fileSystem }) {
+  check({ deployment, inventory }) {
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
       for (const nginx of project.services) {
         if (nginx.nginx?.configuration === undefined || nginx.nginx.imageKind === 'host' || !configurationFullyKnown(nginx)) continue;
         for (const upstream of upstreamHosts(nginx)) {
           const location = hostLocation(nginx.view, upstream.entry.file, upstream.argument.span);
-          if (location === undefined || !writtenAsRead(fileSystem, location, upstream.argument.value)) continue;
+          if (location === undefined || !writtenAsRead(inventory, location, upstream.argument.value)) continue;
           const finding = findingFor(deployment, project, nginx, upstream, location);
           if (finding !== undefined) findings.push(finding);
         }

@@ -3,10 +3,8 @@ import type { VolumeMount } from '../../languages/compose/model';
 import {
   type ChallengeAnswer,
   challengePrefix,
-  challengeRoutes,
   type ChallengeRoute,
   containerPathOf,
-  followedOnFirstBoot,
   jobWordLocation,
   sameStorage,
   type StorageOrigin,
@@ -20,10 +18,9 @@ import { describeMount, hostLocation } from '../../model/locations';
 
 import type { FileEdit, Fix, RelatedLocation } from '../../text/findings';
 import type { SourceLocation } from '../../text/source-location';
-import type { FileSystem } from '../../workspace/file-system';
+import type { SourceTexts } from '../../inventory/inventory';
 import { describeNginx, describeNginxRunner } from '../../facts/nginx-names';
-import type { Rule, RuleFinding } from '../rule';
-import { readTextFile } from '../../workspace/text-files';
+import type { Rule, RuleContext, RuleFinding } from '../rule';
 
 const acmeDirectory = '.well-known/acme-challenge';
 
@@ -58,8 +55,8 @@ function mountRelated(mount: VolumeMount | undefined, message: string): RelatedL
 }
 
 /** The short-syntax `SOURCE:TARGET[:MODE]` text of a mount, when it is written on one line. */
-function shortSyntax(fileSystem: FileSystem, mount: VolumeMount): { text: string; quote: string; parts: string[] } | undefined {
-  const text = readTextFile(fileSystem, mount.location.file);
+function shortSyntax(texts: SourceTexts, mount: VolumeMount): { text: string; quote: string; parts: string[] } | undefined {
+  const text = texts.text(mount.location.file);
   const range = mount.location.range;
   if (text === undefined || range.start.line !== range.end.line) return undefined;
   const written = (text.split('\n')[range.start.line] ?? '').slice(range.start.character, range.end.character);
@@ -81,7 +78,7 @@ function writtenSource(storage: StorageOrigin, projectDirectory: string): string
 
 /** Points nginx's mount at certbot's directory, so that the path nginx reads is the one certbot writes. */
 function remountFix(
-  fileSystem: FileSystem,
+  texts: SourceTexts,
   nginx: DeployedService,
   nginxStorage: StorageOrigin,
   nginxDirectory: string,
@@ -99,7 +96,7 @@ function remountFix(
     source = { kind: 'volume', name: certbotTokens.name, relativePath: '', mount: certbotTokens.mount };
   }
   const written = source && writtenSource(source, nginx.projectDirectory);
-  const syntax = shortSyntax(fileSystem, mount);
+  const syntax = shortSyntax(texts, mount);
   if (!written || !syntax) return undefined;
   const newText = `${syntax.quote}${[written, ...syntax.parts.slice(1)].join(':')}${syntax.quote}`;
   const edit: FileEdit = { kind: 'replace', file: mount.location.file, range: mount.location.range, newText };
@@ -111,7 +108,7 @@ function remountFix(
 }
 
 /** Adds the mount nginx lacks, after its last volume, with certbot's source and read-only. */
-function addMountFix(fileSystem: FileSystem, nginx: DeployedService, nginxDirectory: string, certbotTokens: StorageOrigin, root: boolean): Fix | undefined {
+function addMountFix(texts: SourceTexts, nginx: DeployedService, nginxDirectory: string, certbotTokens: StorageOrigin, root: boolean): Fix | undefined {
   const last = nginx.compose.volumes.at(-1);
   if (!last || certbotTokens.kind === 'unknown' || certbotTokens.kind === 'container-only') return undefined;
   // with `root`, certbot's webroot (two levels above the tokens) is what nginx needs at the root
@@ -124,7 +121,7 @@ function addMountFix(fileSystem: FileSystem, nginx: DeployedService, nginxDirect
     else return undefined;
   }
   const written = writtenSource(source, nginx.projectDirectory);
-  const text = readTextFile(fileSystem, last.location.file);
+  const text = texts.text(last.location.file);
   if (!written || text === undefined) return undefined;
   const line = text.split('\n')[last.location.range.start.line] ?? '';
   const item = /^(\s*)-\s+/.exec(line);
@@ -157,10 +154,10 @@ function repointFix(route: ChallengeRoute, answer: Extract<ChallengeAnswer, { ki
   };
 }
 
-function findingFor(route: ChallengeRoute, job: WebrootJob, deployment: Deployment, fileSystem: FileSystem): RuleFinding | undefined {
+function findingFor(route: ChallengeRoute, job: WebrootJob, { deployment, facts, inventory }: RuleContext): RuleFinding | undefined {
   // past a redirect, the HTTPS server's root counts only when nginx can start to answer there;
   // otherwise no file root serves the first challenge, and acme-challenge-not-served reports the redirect
-  const followed = followedOnFirstBoot(deployment, route);
+  const followed = facts.followedOnFirstBoot(route);
   const answer = followed?.kind === 'served' ? followed : route.answer;
   const word = route.webrootWord;
   if (answer?.kind !== 'served' || !word?.literal || !word.value.startsWith('/')) return undefined;
@@ -174,7 +171,7 @@ function findingFor(route: ChallengeRoute, job: WebrootJob, deployment: Deployme
   if (certbotTokens.kind === 'container-only' && nginxTokens.kind === 'container-only') return undefined;
 
   const certbotService = job.runsIn.kind === 'service' ? job.runsIn.service : undefined;
-  const webrootLocation = jobWordLocation(job, word, fileSystem);
+  const webrootLocation = jobWordLocation(job, word, inventory);
   const sourceArgument = answer.source?.directive.args[0];
   const nginxLocation = answer.source && sourceArgument ? hostLocation(route.nginx.view, answer.source.file, sourceArgument.span) : undefined;
   const location = nginxLocation ?? webrootLocation;
@@ -220,10 +217,10 @@ function findingFor(route: ChallengeRoute, job: WebrootJob, deployment: Deployme
   const repoint = repointFix(route, answer, certbotTokens);
   if (repoint) fixes.push(repoint);
   else if (nginxTokens.kind === 'container-only' && !nginxTokens.mount) {
-    const add = addMountFix(fileSystem, route.nginx, answer.directory, certbotTokens, answer.source?.directive.name !== 'alias');
+    const add = addMountFix(inventory, route.nginx, answer.directory, certbotTokens, answer.source?.directive.name !== 'alias');
     if (add) fixes.push(add);
   } else if (!sameMountAlias) {
-    const remount = remountFix(fileSystem, route.nginx, nginxTokens, answer.directory, certbotTokens);
+    const remount = remountFix(inventory, route.nginx, nginxTokens, answer.directory, certbotTokens);
     if (remount) fixes.push(remount);
   }
   return { message: `${certbotSide}, but ${nginxSide}${consequence}`, location, related, fixes };
@@ -236,12 +233,12 @@ export const webrootMismatch: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "certbot's webroot and the directory nginx serves /.well-known/acme-challenge/ from are not the same host directory",
-  check({ deployment, fileSystem }) {
+  check(context) {
     const findings: RuleFinding[] = [];
     const seen = new Set<string>();
-    for (const route of challengeRoutes(deployment)) {
+    for (const route of context.facts.challengeRoutes) {
       if (!route.job) continue;
-      const finding = findingFor(route, route.job, deployment, fileSystem);
+      const finding = findingFor(route, route.job, context);
       if (!finding) continue;
       const key = `${finding.location.file}:${JSON.stringify(finding.location.range)}:${route.webrootWord?.value ?? ''}`;
       if (seen.has(key)) continue;

@@ -1,4 +1,4 @@
-import { cloudFormationCertificates, parameterDefault, terraformCertificates, type TerraformCertificate } from '../../model/infrastructure/acm-certificates';
+import { parameterDefault, type TerraformCertificate } from '../../model/infrastructure/acm-certificates';
 import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits, zoneMissingInCalledModule } from '../../fixes/acm-fixes';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import type { Rule, RuleFinding } from '../rule';
@@ -56,13 +56,13 @@ export const acmEmailValidation: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'an ACM certificate validated by EMAIL, which ACM cannot renew without someone approving an email every year',
-  check({ deployment }) {
+  check({ facts }) {
     const findings: RuleFinding[] = [];
-    for (const certificate of terraformCertificates(deployment.infrastructure)) {
+    for (const certificate of facts.terraformCertificates) {
       const finding = terraformFinding(certificate);
       if (finding) findings.push(finding);
     }
-    for (const certificate of cloudFormationCertificates(deployment.infrastructure)) {
+    for (const certificate of facts.cloudFormationCertificates) {
       const entry = certificate.validationMethodEntry;
       if (!entry || certificate.validationMethod !== 'EMAIL' || certificate.needsNoValidation) continue;
       const { template, resource } = certificate;

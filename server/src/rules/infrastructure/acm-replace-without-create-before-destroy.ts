@@ -1,4 +1,3 @@
-import { terraformCertificates } from '../../model/infrastructure/acm-certificates';
 import { createBeforeDestroyFix } from '../../fixes/acm-fixes';
 import type { RelatedLocation } from '../../text/findings';
 import type { Rule, RuleFinding } from '../rule';
@@ -10,9 +9,9 @@ export const acmReplaceWithoutCreateBeforeDestroy: Rule = {
   fixable: 'always',
   defaultSeverity: 'warning',
   summary: 'a Terraform ACM certificate in use by a listener without lifecycle { create_before_destroy = true }, so replacing it fails or takes the site down',
-  check({ deployment }) {
+  check({ facts }) {
     const findings: RuleFinding[] = [];
-    for (const certificate of terraformCertificates(deployment.infrastructure)) {
+    for (const certificate of facts.terraformCertificates) {
       const consumer = certificate.consumers[0];
       // an imported certificate takes new PEMs in place, under its ARN: nothing replaces it
       if (!consumer || certificate.imported) continue;

@@ -1,9 +1,4 @@
-import {
-  cloudFormationCertificates,
-  refusedCertificateModules,
-  terraformCertificates,
-  type TerraformCertificate,
-} from '../../model/infrastructure/acm-certificates';
+import { refusedCertificateModules, type TerraformCertificate } from '../../model/infrastructure/acm-certificates';
 import { cloudFormationDnsValidationEdits, terraformDnsValidationEdits, zoneMissingInCalledModule } from '../../fixes/acm-fixes';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { findAttribute } from '../../languages/terraform/hcl-syntax';
@@ -94,14 +89,14 @@ export const acmValidationMissing: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'a DNS-validated ACM certificate without its validation records or the resource that waits for issuance, so it stays pending validation',
-  check({ deployment }) {
+  check({ deployment, facts }) {
     const findings: RuleFinding[] = [];
-    for (const certificate of terraformCertificates(deployment.infrastructure)) {
+    for (const certificate of facts.terraformCertificates) {
       const finding = terraformFinding(certificate);
       if (finding) findings.push(finding);
     }
     for (const module of refusedCertificateModules(deployment.infrastructure)) findings.push(refusedModuleNote(module));
-    for (const certificate of cloudFormationCertificates(deployment.infrastructure)) {
+    for (const certificate of facts.cloudFormationCertificates) {
       const entry = certificate.validationMethodEntry;
       if (!entry || certificate.validationMethod !== 'DNS' || certificate.needsNoValidation || certificate.hasHostedZone) continue;
       const { template, resource } = certificate;

@@ -1,4 +1,4 @@
-import { describeDomains, describeRunOrigin, issuesOnce, renewalPicture, renews, runVerbWord, runWordLocation } from '../../facts/certbot-runs';
+import { describeDomains, describeRunOrigin, issuesOnce, renews, runVerbWord, runWordLocation } from '../../facts/certbot-runs';
 import type { Rule, RuleFinding } from '../rule';
 
 export const certificateNeverRenewed: Rule = {
@@ -8,13 +8,13 @@ export const certificateNeverRenewed: Rule = {
   fixable: 'never',
   defaultSeverity: 'warning',
   summary: 'certbot obtains certificates once and nothing runs `certbot renew`, so they expire after 90 days',
-  check({ deployment, fileSystem }) {
-    const picture = renewalPicture(deployment, fileSystem);
+  check({ deployment, facts, inventory }) {
+    const picture = facts.renewal;
     if (picture.renewalUnknown || picture.runs.some(renews)) return [];
     const findings: RuleFinding[] = [];
     for (const run of picture.runs.filter(issuesOnce)) {
       const verb = runVerbWord(run);
-      const location = verb && runWordLocation(run, verb, fileSystem);
+      const location = verb && runWordLocation(run, verb, inventory);
       if (!location) continue;
       const domains = describeDomains(run.invocation);
       findings.push({

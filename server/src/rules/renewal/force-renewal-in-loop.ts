@@ -1,12 +1,4 @@
-import {
-  describeDomains,
-  describeRunOrigin,
-  removeRunWords,
-  renewalPicture,
-  runWordLocation,
-  type CertbotRun,
-  type Repetition,
-} from '../../facts/certbot-runs';
+import { describeDomains, describeRunOrigin, removeRunWords, runWordLocation, type CertbotRun, type Repetition } from '../../facts/certbot-runs';
 import type { Rule, RuleFinding } from '../rule';
 
 function describeRepetition(repetition: Repetition, run: CertbotRun, workspaceRoot: string): string {
@@ -28,15 +20,15 @@ export const forceRenewalInLoop: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: "`--force-renewal` in a command that runs again and again gets a new certificate every time, until Let's Encrypt refuses",
-  check({ deployment, fileSystem }) {
+  check({ deployment, facts, inventory }) {
     const findings: RuleFinding[] = [];
-    for (const run of renewalPicture(deployment, fileSystem).runs) {
+    for (const run of facts.certbotRuns) {
       const option = run.invocation.forceRenewal;
       if (!option || !run.repetition || run.invocation.dryRun || run.invocation.staging) continue;
-      const location = runWordLocation(run, option.word, fileSystem);
+      const location = runWordLocation(run, option.word, inventory);
       if (!location) continue;
       const domains = describeDomains(run.invocation);
-      const edit = removeRunWords(run, option.word, option.word, fileSystem);
+      const edit = removeRunWords(run, option.word, option.word, inventory);
       findings.push({
         message:
           `\`${option.word.value}\` makes certbot get a new certificate${domains ? ` for ${domains}` : ''} on every run, due or not, and ${describeRepetition(run.repetition, run, deployment.workspaceRoot)}. ` +

@@ -1,10 +1,8 @@
-import { certbotCertificates, type CertbotCertificate } from '../../facts/certbot-certificates';
-import { renewalPicture } from '../../facts/certbot-runs';
+import type { CertbotCertificate } from '../../facts/certbot-certificates';
 import { hostLocation } from '../../model/locations';
 import { deletions } from '../../fixes/text-edits';
 import type { ConfigurationFile } from '../../languages/nginx/configuration';
 import type { NginxDirective } from '../../languages/nginx/syntax-tree';
-import { readTextFile } from '../../workspace/text-files';
 import { describeNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
 
@@ -52,22 +50,25 @@ export const ocspStaplingLetsencrypt: Rule = {
   fixable: 'always',
   defaultSeverity: 'info',
   summary: "`ssl_stapling on` with a Let's Encrypt certificate does nothing: Let's Encrypt ended OCSP in 2025",
-  check({ deployment, fileSystem }) {
-    const picture = renewalPicture(deployment, fileSystem);
+  check({ deployment, facts, inventory }) {
     // certbot pointed at another CA (`--server`) may get certificates that do carry an OCSP URL
-    const otherCertificateAuthority = picture.runs.some((run) => run.invocation.server !== undefined && !/letsencrypt\.org/.test(run.invocation.server.value));
+    const otherCertificateAuthority = facts.certbotRuns.some(
+      (run) => run.invocation.server !== undefined && !/letsencrypt\.org/.test(run.invocation.server.value),
+    );
     if (otherCertificateAuthority) return [];
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
       for (const service of project.services) {
         const configuration = service.nginx?.configuration;
         if (!configuration) continue;
-        const certificates = certbotCertificates(service);
+        const certificates = facts.certbotCertificates(service);
         for (const stapling of staplings(configuration.files)) {
-          const inScope: CertbotCertificate[] = stapling.server ? certificates.filter((certificate) => certificate.server === stapling.server) : certificates;
+          const inScope: readonly CertbotCertificate[] = stapling.server
+            ? certificates.filter((certificate) => certificate.server === stapling.server)
+            : certificates;
           if (inScope.length === 0 || inScope.length !== literalCertificateCount(configuration.files, stapling.server)) continue;
           const location = hostLocation(service.view, stapling.file, stapling.directive.span);
-          const text = location && readTextFile(fileSystem, location.file);
+          const text = location && inventory.text(location.file);
           if (!location || text === undefined) continue;
           const [certificate] = inScope as [CertbotCertificate];
           const verify = stapling.siblings.find((directive) => directive.name === 'ssl_stapling_verify' && directive.args[0]?.value.toLowerCase() === 'on');

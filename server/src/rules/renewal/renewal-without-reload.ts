@@ -1,24 +1,14 @@
-import { readTextFile } from '../../workspace/text-files';
 import type { Fix, RelatedLocation } from '../../text/findings';
-import { certbotCertificates, type CertbotCertificate } from '../../facts/certbot-certificates';
+import type { CertbotCertificate } from '../../facts/certbot-certificates';
 import { posix } from 'node:path';
-import {
-  describeRunOrigin,
-  nginxReloadEvidence,
-  renewalPicture,
-  renews,
-  runVerbWord,
-  runWordLocation,
-  type CertbotRun,
-  type ReloadEvidence,
-  type RenewalPicture,
-} from '../../facts/certbot-runs';
+import { describeRunOrigin, renews, runVerbWord, runWordLocation, type CertbotRun, type ReloadEvidence } from '../../facts/certbot-runs';
+import type { Facts } from '../../facts/facts';
 import { isWithin } from '../../model/container-view';
-import type { DeployedService, Deployment, RepositoryScript } from '../../model/deployment';
+import type { DeployedService, RepositoryScript } from '../../model/deployment';
 import { positionAt } from '../../text/line-index';
 import type { SourceLocation } from '../../text/source-location';
-import { enabledStages, type EnabledStage } from '../../facts/enabled-stages';
-import type { FileSystem } from '../../workspace/file-system';
+import type { EnabledStage } from '../../facts/enabled-stages';
+import type { SourceTexts } from '../../inventory/inventory';
 import { describeNginx } from '../../facts/nginx-names';
 import type { Rule, RuleFinding } from '../rule';
 import { nginxReloadLoopCommand } from '../../fixes/compose-commands';
@@ -32,10 +22,10 @@ function reloadLoopFor(image: string): string {
 }
 
 /** Adds the reload loop as the `command:` of an official nginx service that has none. */
-function reloadLoopFix(fileSystem: FileSystem, service: DeployedService): Fix | undefined {
+function reloadLoopFix(texts: SourceTexts, service: DeployedService): Fix | undefined {
   const image = service.compose.image;
   if (service.nginx?.imageKind !== 'official' || service.compose.command || service.compose.entrypoint || !image?.value) return undefined;
-  const text = readTextFile(fileSystem, image.location.file);
+  const text = texts.text(image.location.file);
   const line = text?.split('\n')[image.location.range.start.line];
   const indentation = line === undefined || text?.includes('\r') ? undefined : /^([ \t]*)image[ \t]*:/.exec(line)?.[1];
   if (line === undefined || indentation === undefined || image.location.range.end.line !== image.location.range.start.line) return undefined;
@@ -61,16 +51,14 @@ function written(certificates: readonly CertbotCertificate[]): LoadedCertificate
 /**
  * The first certificate certbot writes that nginx loads: at start, else in a stage 2 that a
  * script links into an include glob (the HTTP-first setup `certboot bootstrap` writes), read as
- * the service runs once the links exist (a service object of its own: certbotCertificates
- * remembers its answer per service object).
+ * the service runs once the links exist.
  */
-function loadedCertificate(deployment: Deployment, picture: RenewalPicture, service: DeployedService): LoadedCertificate | undefined {
-  const atStart = written(certbotCertificates(service));
+function loadedCertificate(facts: Facts, service: DeployedService): LoadedCertificate | undefined {
+  const atStart = written(facts.certbotCertificates(service));
   if (atStart) return { certificate: atStart };
-  const nginx = service.nginx;
-  if (!nginx) return undefined;
-  for (const stage of enabledStages(deployment, picture, service)) {
-    const certificate = written(certbotCertificates({ ...service, nginx: { ...nginx, configuration: stage.configuration } }));
+  if (!service.nginx) return undefined;
+  for (const stage of facts.enabledStages(service)) {
+    const certificate = written(facts.certbotCertificates(service, stage.configuration));
     if (certificate) return { certificate, stage };
   }
   return undefined;
@@ -105,26 +93,25 @@ export const renewalWithoutReload: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'warning',
   summary: 'certbot renews the certificate but nothing reloads nginx, which keeps serving the old one until it expires',
-  check({ deployment, fileSystem }) {
-    const picture = renewalPicture(deployment, fileSystem);
-    const evidence = nginxReloadEvidence(deployment, picture);
+  check({ deployment, facts, inventory }) {
+    const evidence = facts.reloadEvidence;
     if (evidence.some((item) => item.reach === 'reaches')) return [];
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
-      const renewing = picture.runs.filter((run) => renews(run) && isRelevant(run, project.services));
+      const renewing = facts.certbotRuns.filter((run) => renews(run) && isRelevant(run, project.services));
       const [run] = renewing;
       if (!run) continue;
       for (const service of project.services) {
         const kind = service.nginx?.imageKind;
         if (kind !== 'official' && kind !== 'openresty') continue;
         if ((service.compose.command && !service.command) || (service.compose.entrypoint && !service.command)) continue;
-        const loaded = loadedCertificate(deployment, picture, service);
+        const loaded = loadedCertificate(facts, service);
         if (!loaded) continue;
         const { certificate, stage } = loaded;
         const failedHook = evidence.find((item) => item.hook && item.run && renewing.includes(item.run));
         const verb = runVerbWord(run);
         const location =
-          failedHook?.hook && failedHook.run ? runWordLocation(failedHook.run, failedHook.hook, fileSystem) : verb && runWordLocation(run, verb, fileSystem);
+          failedHook?.hook && failedHook.run ? runWordLocation(failedHook.run, failedHook.hook, inventory) : verb && runWordLocation(run, verb, inventory);
         if (!location) continue;
         const origin = describeRunOrigin(failedHook?.run ?? run, deployment.workspaceRoot);
         const hookText =
@@ -153,7 +140,7 @@ export const renewalWithoutReload: Rule = {
           ? `nginx loads the certificate of stage 2 ("${certificate.path}", in \`${pathBelow(deployment.workspaceRoot, certificate.location.file)}\`, which ${linker} links into \`${stage.enabledDirectory}/\`) ` +
             'only when it starts after the link exists, keeps it in memory and serves it until it expires, although the renewed one is on disk.'
           : `nginx keeps the certificate it loaded at start ("${certificate.path}") in memory and serves it until it expires, although the renewed one is on disk.`;
-        const fix = reloadLoopFix(fileSystem, service);
+        const fix = reloadLoopFix(inventory, service);
         findings.push({
           message:
             `certbot renews the certificate here (\`${run.invocation.subcommand}\` in ${describeRunOrigin(run, deployment.workspaceRoot)}), but nothing reloads nginx in service \`${service.name}\`: ` +

@@ -1,4 +1,4 @@
-import { describeDomains, describeRunOrigin, removeRunWords, renewalPicture, runWordLocation } from '../../facts/certbot-runs';
+import { describeDomains, describeRunOrigin, removeRunWords, runWordLocation } from '../../facts/certbot-runs';
 import type { CertbotOption } from '../../languages/shell/certbot-invocation';
 import type { Rule, RuleFinding } from '../rule';
 
@@ -12,20 +12,20 @@ export const stagingCertificate: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'info',
   summary: "certbot asks Let's Encrypt's staging environment, whose certificates browsers reject",
-  check({ deployment, fileSystem }) {
+  check({ deployment, facts, inventory }) {
     const findings: RuleFinding[] = [];
-    for (const run of renewalPicture(deployment, fileSystem).runs) {
+    for (const run of facts.certbotRuns) {
       const { invocation } = run;
       if (invocation.dryRun || !['certonly', 'run', 'renew'].includes(invocation.subcommand)) continue;
       const serverOption: CertbotOption | undefined = [...invocation.options].reverse().find((option) => option.name === '--server');
       const option = invocation.staging ?? (serverOption?.value && stagingServer.test(serverOption.value.value) ? serverOption : undefined);
       if (!option) continue;
       const last = option.value && option.value.span.start >= option.word.span.end ? option.value : option.word;
-      const location = runWordLocation(run, option.word, fileSystem, last);
+      const location = runWordLocation(run, option.word, inventory, last);
       if (!location) continue;
       const written = option === invocation.staging ? `\`${option.word.value}\`` : `\`--server ${option.value?.value ?? ''}\``;
       const domains = describeDomains(invocation);
-      const edit = removeRunWords(run, option.word, last, fileSystem);
+      const edit = removeRunWords(run, option.word, last, inventory);
       findings.push({
         message:
           `certbot gets the certificate${domains ? ` for ${domains}` : ''} from Let's Encrypt's staging environment (${written} in ${describeRunOrigin(run, deployment.workspaceRoot)}). ` +

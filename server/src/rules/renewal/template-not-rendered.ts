@@ -2,12 +2,12 @@ import { posix } from 'node:path';
 import { commandLocation, placeOfWord, replaceCommandText } from '../../facts/command-locations';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import { describeMount } from '../../model/locations';
-import { templateDirectory, templateOutputDirectory, templateSuffix } from '../../model/official-nginx-image';
+import { templateOutputDirectory, templateSuffix } from '../../model/official-nginx-image';
 import type { Fix } from '../../text/findings';
 import type { ComposeCommand } from '../../languages/shell/compose-command';
 import { basename } from '../../languages/shell/container-launch';
 import type { ShellCommand } from '../../languages/shell/shell-script';
-import type { FileSystem } from '../../workspace/file-system';
+import type { SourceTexts } from '../../inventory/inventory';
 import type { Rule, RuleFinding } from '../rule';
 
 const startingCommands = new Set(['nginx', 'nginx-debug']);
@@ -40,19 +40,19 @@ function foregroundNginx(command: ComposeCommand): ShellCommand | undefined {
   );
 }
 
-function entrypointFix(fileSystem: FileSystem, project: DeployedProject, service: DeployedService, command: ComposeCommand): Fix | undefined {
+function entrypointFix(texts: SourceTexts, project: DeployedProject, service: DeployedService, command: ComposeCommand): Fix | undefined {
   const [first] = command.argv;
   const firstPlace = first && placeOfWord(command, first);
   if (!command.shell && first && firstPlace && startingCommands.has(basename(first))) {
     // the entrypoint compares `$1` with `nginx` as a string: a path to the same program does not match
-    const edit = replaceCommandText(fileSystem, project.compose, service.compose, firstPlace, first.span, basename(first));
+    const edit = replaceCommandText(texts, project.compose, service.compose, firstPlace, first.span, basename(first));
     return edit ? { title: `Write \`${basename(first)}\` without its path, as the entrypoint expects`, edits: [edit], preferred: true, safe: true } : undefined;
   }
   if (!command.shell) return undefined;
   const nginx = foregroundNginx(command);
   const place = nginx?.name ? placeOfWord(command, nginx.name) : undefined;
   if (!nginx?.name || !place) return undefined;
-  const edit = replaceCommandText(fileSystem, project.compose, service.compose, place, nginx.name.span, `/docker-entrypoint.sh ${basename(nginx.name)}`);
+  const edit = replaceCommandText(texts, project.compose, service.compose, place, nginx.name.span, `/docker-entrypoint.sh ${basename(nginx.name)}`);
   if (!edit) return undefined;
   return { title: 'Start nginx through /docker-entrypoint.sh, which renders the templates first', edits: [edit], preferred: true, safe: false };
 }
@@ -72,7 +72,7 @@ export const templateNotRendered: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: 'the official nginx image renders /etc/nginx/templates only when the command starts with nginx; this command skips it',
-  check({ deployment, fileSystem }) {
+  check({ deployment, facts, inventory }) {
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
       for (const service of project.services) {
@@ -80,19 +80,14 @@ export const templateNotRendered: Rule = {
         if (service.nginx?.imageKind !== 'official' || !command || command.argv.length === 0) continue;
         const environment = service.compose.environment;
         if ('NGINX_ENVSUBST_TEMPLATE_DIR' in environment || 'NGINX_ENVSUBST_OUTPUT_DIR' in environment) continue;
-        const origin = service.view.origin(templateDirectory);
-        if (origin.kind !== 'bind') continue;
-        let names: string[];
-        try {
-          names = fileSystem.readDirectory(origin.hostPath).filter((name) => name.endsWith(templateSuffix));
-        } catch {
-          continue;
-        }
+        const templates = facts.mountedTemplates(service);
+        if (!templates) continue;
+        const { origin, names } = templates;
         if (names.length === 0 || rendersTemplates(command) || rendersItself(command)) continue;
         const [first] = command.argv;
         if (!first?.literal) continue;
         const firstPlace = placeOfWord(command, first);
-        const location = firstPlace && commandLocation(fileSystem, project.compose, service.compose, firstPlace, first.span);
+        const location = firstPlace && commandLocation(inventory, project.compose, service.compose, firstPlace, first.span);
         if (!location) continue;
         const outputs = names.map((name) => posix.join(templateOutputDirectory, name.slice(0, -templateSuffix.length)));
         const what = command.imageEntrypoint
@@ -105,7 +100,7 @@ export const templateNotRendered: Rule = {
             `only when the command is \`nginx\` or \`nginx-debug\`. The templates are never rendered, and nginx starts without ${outputs.map((path) => `"${path}"`).join(', ')}.`,
           location,
           related: [{ ...origin.mount.location, message: `the templates are mounted into service \`${service.name}\` here` }],
-          fixes: command.imageEntrypoint ? [entrypointFix(fileSystem, project, service, command)].filter((fix): fix is Fix => fix !== undefined) : [],
+          fixes: command.imageEntrypoint ? [entrypointFix(inventory, project, service, command)].filter((fix): fix is Fix => fix !== undefined) : [],
         });
       }
     }

@@ -1,18 +1,5 @@
-import { posix } from 'node:path';
-import { mainContext } from '../../languages/nginx/analyzer';
-import { readConfigurationFile } from '../../languages/nginx/configuration';
 import type { NginxError } from '../../languages/nginx/syntax-tree';
-import { findFiles } from '../../workspace/text-files';
 import type { Rule, RuleFinding } from '../rule';
-
-const nginxDirectoryNames = new Set(['conf.d', 'sites-available', 'sites-enabled', 'snippets', 'templates', 'nginx']);
-/** nginx files of the repository that no service loads: checked for syntax on their own. */
-function isNginxFile(path: string, root: string): boolean {
-  const name = posix.basename(path);
-  if (name === 'nginx.conf' || name.endsWith('.nginx')) return true;
-  const directories = posix.relative(root, posix.dirname(path)).split('/');
-  return directories.some((directory) => nginxDirectoryNames.has(directory)) && (name.endsWith('.conf') || name.endsWith('.conf.template'));
-}
 
 function syntaxFinding(file: string, error: NginxError): RuleFinding {
   return {
@@ -41,7 +28,7 @@ export const nginxSyntax: Rule = {
   fixable: 'never',
   defaultSeverity: 'error',
   summary: 'nginx rejects the configuration before it starts (nginx -t)',
-  check({ deployment, fileSystem, cache }) {
+  check({ deployment, inventory }) {
     const findings: RuleFinding[] = [];
     const reported = new Set<string>();
     for (const project of deployment.projects) {
@@ -55,18 +42,11 @@ export const nginxSyntax: Rule = {
         }
       }
     }
-    const root = deployment.workspaceRoot;
-    for (const path of findFiles(fileSystem, root, (candidate) => isNginxFile(candidate, root), {
-      maximumFiles: 2000,
-      maximumFileBytes: Number.MAX_SAFE_INTEGER,
-      maximumDepth: deployment.searchDepth,
-    })) {
-      if (reported.has(path)) continue;
-      // only nginx.conf is known to be read at the top level; a snippet's context depends on its include
-      const context = posix.basename(path) === 'nginx.conf' ? mainContext : undefined;
-      const syntax = readConfigurationFile(fileSystem, path, { context, parsed: cache?.nginxFiles });
-      const error = firstSyntaxError(syntax.errors);
-      if (error !== undefined) findings.push(syntaxFinding(path, error));
+    // the nginx files no service loads, each read on its own in the context the inventory gives it
+    for (const file of inventory.filesOf('nginx')) {
+      if (reported.has(file.path)) continue;
+      const error = firstSyntaxError(inventory.nginxSyntax(file).errors);
+      if (error !== undefined) findings.push(syntaxFinding(file.path, error));
     }
     return findings;
   },
