@@ -18,6 +18,7 @@ import { ServiceCertificates, type CertificateReference, type TlsServer } from '
 import { type DirectiveVerdict, type LocatedVerdict, locatedVerdicts, type ServiceDirectives, serviceDirectives } from './directive-verdicts';
 import { type EnabledStage, enabledStages } from './enabled-stages';
 import { type FirstBootFailure, firstBootFailures } from './first-boot-failures';
+import { type ContainerNameClaim, containerNameClaims, type HostPortUses, hostPortUses } from './host-claims';
 import type { LoadCheck, LoadFailure } from './nginx-load-failure';
 import { type LoadFailureReport, loadFailureReports, nginxLoadFailures } from './nginx-load-failures';
 
@@ -47,6 +48,8 @@ export class Facts {
   private routesAnswer: readonly ChallengeRoute[] | undefined;
   private terraformAnswer: readonly TerraformCertificate[] | undefined;
   private cloudFormationAnswer: readonly CloudFormationCertificate[] | undefined;
+  private portsAnswer: HostPortUses | undefined;
+  private namesAnswer: readonly ContainerNameClaim[] | undefined;
   private readonly failures = new Map<DeployedService, readonly FirstBootFailure[]>();
   private readonly certificates = new Map<DeployedService, ServiceCertificates>();
   private readonly certbotCertificatesByConfiguration = new Map<NginxConfiguration | undefined, Map<DeployedService, readonly CertbotCertificate[]>>();
@@ -160,6 +163,18 @@ export class Facts {
   /** The load failures of one check over every nginx service, as findings say them. */
   loadFailureReports(check: LoadCheck): LoadFailureReport[] {
     return loadFailureReports(this.deployment, check, (service) => this.nginxLoadFailures(service));
+  }
+
+  /** What the deployment holds on the Docker host's ports: the services' published ports, certbot --standalone of scripts. */
+  get hostPortUses(): HostPortUses {
+    this.portsAnswer ??= hostPortUses(this.deployment, this.inventory);
+    return this.portsAnswer;
+  }
+
+  /** Every `container_name` the deployment's services set: names are unique on the whole Docker host. */
+  get containerNames(): readonly ContainerNameClaim[] {
+    this.namesAnswer ??= containerNameClaims(this.deployment);
+    return this.namesAnswer;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../../model/deployment';
+import type { RepositoryScript } from '../../model/deployment';
 import { positionAt } from '../../text/line-index';
 import { deletion } from '../../fixes/text-edits';
 import type { Fix } from '../../text/findings';
@@ -6,16 +6,10 @@ import { basename, containerLaunch, optionValue } from '../../languages/shell/co
 import type { ShellCommand, ShellWord } from '../../languages/shell/shell-script';
 import type { SourceLocation } from '../../text/source-location';
 import type { SourceTexts } from '../../inventory/inventory';
-import type { Rule, RuleFinding } from '../rule';
+import type { Rule, RuleContext, RuleFinding } from '../rule';
+import type { ContainerNameClaim } from '../../facts/host-claims';
 import { describePlace, pathBelow } from '../../text/paths';
 import { coexistence } from '../../facts/coexistence';
-
-interface NamedService {
-  readonly name: string;
-  readonly project: DeployedProject;
-  readonly service: DeployedService;
-  readonly location: SourceLocation;
-}
 
 function daemonConflict(name: string): string {
   return `\`Error response from daemon: Conflict. The container name "/${name}" is already in use by container "…". You have to remove (or rename) that container to be able to reuse that name.\``;
@@ -27,7 +21,7 @@ function scriptsNaming(scripts: readonly RepositoryScript[], name: string): bool
 }
 
 /** Deletes the whole `container_name:` entry when it stands alone on its line. */
-function removeContainerName(texts: SourceTexts, entry: NamedService, safe: boolean): Fix | undefined {
+function removeContainerName(texts: SourceTexts, entry: ContainerNameClaim, safe: boolean): Fix | undefined {
   const text = texts.text(entry.location.file);
   if (text === undefined) return undefined;
   const line = text.split('\n')[entry.location.range.start.line] ?? '';
@@ -39,16 +33,9 @@ function removeContainerName(texts: SourceTexts, entry: NamedService, safe: bool
   return { title: `Remove \`container_name: ${entry.name}\` from service \`${entry.service.name}\``, edits: [edit], preferred: true, safe };
 }
 
-function composeFindings(deployment: Deployment, texts: SourceTexts): RuleFinding[] {
-  const byName = new Map<string, NamedService[]>();
-  for (const project of deployment.projects) {
-    for (const service of project.services) {
-      const containerName = service.compose.containerName;
-      if (containerName?.value === undefined) continue;
-      const entry: NamedService = { name: containerName.value, project, service, location: containerName.location };
-      byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
-    }
-  }
+function composeFindings({ deployment, facts, inventory }: RuleContext): RuleFinding[] {
+  const byName = new Map<string, ContainerNameClaim[]>();
+  for (const entry of facts.containerNames) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
   const findings: RuleFinding[] = [];
   for (const entries of byName.values()) {
     entries.forEach((second, index) => {
@@ -70,7 +57,7 @@ function composeFindings(deployment: Deployment, texts: SourceTexts): RuleFindin
           : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\` already sets it (${describePlace(root, first.location)}). ` +
             'Container names are unique on the whole Docker host, across compose projects, so whichever project starts second fails with';
       const safe = second.service.certbot !== undefined && !scriptsNaming(deployment.scripts, second.name);
-      const fix = removeContainerName(texts, second, safe);
+      const fix = removeContainerName(inventory, second, safe);
       const firstOwner = sameProject
         ? `service \`${first.service.name}\``
         : `service \`${first.service.name}\` of compose project \`${first.project.compose.name}\``;
@@ -105,14 +92,8 @@ function wordLocation(script: RepositoryScript, word: ShellWord): SourceLocation
 }
 
 /** `docker run --name certbot …` (or `docker compose run --name`) of a certbot run in a repository script. */
-function scriptFindings(deployment: Deployment): RuleFinding[] {
-  const composeNames = deployment.projects.flatMap((project) =>
-    project.services.flatMap((service) =>
-      service.compose.containerName?.value === undefined
-        ? []
-        : [{ service, location: service.compose.containerName.location, name: service.compose.containerName.value }],
-    ),
-  );
+function scriptFindings({ deployment, facts }: RuleContext): RuleFinding[] {
+  const composeNames = facts.containerNames;
   const findings: RuleFinding[] = [];
   const root = deployment.workspaceRoot;
   for (const script of deployment.scripts) {
@@ -169,7 +150,7 @@ export const containerNameConflict: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: 'two containers with the same name, in one compose project or across the workspace: docker refuses the second one',
-  check({ deployment, inventory }) {
-    return [...composeFindings(deployment, inventory), ...scriptFindings(deployment)];
+  check(context) {
+    return [...composeFindings(context), ...scriptFindings(context)];
   },
 };
