@@ -42,8 +42,9 @@ export const ${camelCase(rule.id)}: Rule = {
   defaultSeverity: '${rule.severity}',
   summary: 'TODO: one line, what is wrong and what breaks because of it',
   check() {
-    // TODO: read the model (\`check({ deployment, fileSystem })\`) and return one finding per mistake: a message
-    // naming the file, path, service and line that make it real, at the exact token, with its fixes.
+    // TODO: read the model and its facts (\`check({ deployment, facts, inventory })\`; a fix gets a file's text from
+    // \`inventory.text(path)\`) and return one finding per mistake: a message naming the file, path, service and line
+    // that make it real, at the exact token, with its fixes.
     return [];
   },
 };
