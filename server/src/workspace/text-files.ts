@@ -41,7 +41,9 @@ export function findFiles(fileSystem: FileSystem, root: string, accept: (path: s
   const found: string[] = [];
   const queue: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
   let listed = 0;
-  for (let next = queue.shift(); next !== undefined && found.length < maximumFiles && listed < maximumDirectories; next = queue.shift()) {
+  // read by index: shifting a queue of a hundred thousand directories would copy it each time
+  for (let index = 0; index < queue.length && found.length < maximumFiles && listed < maximumDirectories; index++) {
+    const next = queue[index] as { path: string; depth: number };
     let names: string[];
     try {
       names = fileSystem.readDirectory(next.path);
