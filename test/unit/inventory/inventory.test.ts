@@ -8,29 +8,8 @@ import { takeInventory } from '../../../server/src/inventory/inventory';
 import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import type { FileStat, FileSystem } from '../../../server/src/workspace/file-system';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
+import { CountingFileSystem } from '../../support/counting-file-system';
 import { fixturesRoot } from '../../support/paths';
-
-/** Passes every question on and counts the directory listings and file reads, per path. */
-class CountingFileSystem implements FileSystem {
-  readonly listings = new Map<string, number>();
-  readonly reads = new Map<string, number>();
-
-  constructor(private readonly base: FileSystem) {}
-
-  stat(path: string): FileStat | undefined {
-    return this.base.stat(path);
-  }
-
-  readFile(path: string): Uint8Array {
-    this.reads.set(path, (this.reads.get(path) ?? 0) + 1);
-    return this.base.readFile(path);
-  }
-
-  readDirectory(path: string): string[] {
-    this.listings.set(path, (this.listings.get(path) ?? 0) + 1);
-    return this.base.readDirectory(path);
-  }
-}
 
 /** A tree with no end: every directory holds a compose file and ten directories. */
 class EndlessTree implements FileSystem {
