@@ -3,8 +3,9 @@ import { RememberingFileSystem } from './remembering-file-system';
 
 /**
  * The file system as one analysis sees it: each question is asked of the workspace once while
- * the analysis runs, though compose discovery, the nginx and script searches, Dockerfiles,
- * schedules and the first-boot checks walk the same directories and stat the same paths. After
+ * the analysis runs, though the walk, the compose loader, the nginx loader of every service and
+ * the first-boot checks stat the same paths and list the same directories, and every question
+ * gets the answer the first one got. After
  * `close()` every question goes to the workspace again, so the model the analysis built (hovers,
  * links, the bootstrap) reads what the workspace holds then.
  */
