@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Inventory, SourceTexts } from '../inventory/inventory';
 import type { RestartPolicy } from '../languages/compose/model';
 import { findCertbotInvocations, findNginxReloads, type CertbotInvocation, type NginxReload } from '../languages/shell/certbot-invocation';
+import { parseCrontab } from '../languages/schedule/cron';
 import { basename } from '../languages/shell/container-launch';
 import { parseShell } from '../languages/shell/shell-parser';
 import { repeatingLoop, type ShellCommand, type ShellLoop, type ShellScript, type ShellWord, type TextSpan } from '../languages/shell/shell-script';
@@ -58,31 +59,22 @@ function parseAt(text: string, start: number, end: number): ShellScript {
 }
 
 /**
- * The commands of a crontab: five time fields (or `@daily`), then — in /etc/crontab and cron.d —
- * a user name, then the command. The user field cannot be told from a command name, so a line
- * whose command finds nothing is read again without its first word.
+ * The commands of a crontab's entries, read by parseCrontab. In /etc/crontab and cron.d a user
+ * name comes between the time and the command; it cannot be told from a command name, so an
+ * entry whose command finds nothing is read again without its first word.
  */
 function cronCommands(text: string): ShellCommand[] {
-  const commands: ShellCommand[] = [];
-  let lineStart = 0;
-  for (const line of text.split('\n')) {
-    const timeFields = /^\s*(@\w+|(\S+\s+){4}\S+)\s+/.exec(line);
-    if (timeFields && !line.trimStart().startsWith('#') && !/^\s*[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) {
-      const commandStart = lineStart + timeFields[0].length;
-      const lineEnd = lineStart + line.length;
-      let parsed = parseAt(text, commandStart, lineEnd).commands;
-      const interesting = (list: readonly ShellCommand[]): boolean =>
-        findCertbotInvocations(list).length > 0 || findNginxReloads(list).length > 0 || list.some(isRestart);
-      const user = /^\S+\s+/.exec(line.slice(timeFields[0].length));
-      if (!interesting(parsed) && user) {
-        const withoutUser = parseAt(text, commandStart + user[0].length, lineEnd).commands;
-        if (interesting(withoutUser)) parsed = withoutUser;
-      }
-      commands.push(...parsed);
-    }
-    lineStart += line.length + 1;
-  }
-  return commands;
+  const interesting = (list: readonly ShellCommand[]): boolean =>
+    findCertbotInvocations(list).length > 0 || findNginxReloads(list).length > 0 || list.some(isRestart);
+  return parseCrontab(text, { userField: false }).entries.flatMap((entry) => {
+    if (entry.command === '') return [];
+    const end = entry.commandStart + entry.command.length;
+    const parsed = parseAt(text, entry.commandStart, end).commands;
+    const user = /^\S+\s+/.exec(entry.command);
+    if (interesting(parsed) || !user) return parsed;
+    const withoutUser = parseAt(text, entry.commandStart + user[0].length, end).commands;
+    return interesting(withoutUser) ? withoutUser : parsed;
+  });
 }
 
 /** `ExecStart=` and its siblings; the prefixes `-@+!:` change how systemd runs it, not what. */

@@ -1,4 +1,5 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
+import { runCommandLocation } from '../../../server/src/facts/certbot-runs';
 import { Facts } from '../../../server/src/facts/facts';
 import { takeInventory } from '../../../server/src/inventory/inventory';
 import { buildDeployment, type DeployedService, type Deployment } from '../../../server/src/model/deployment';
@@ -93,6 +94,19 @@ describe('facts', () => {
     deepStrictEqual(
       secondFacts.certbotRuns.map((run) => run.invocation.subcommand),
       ['certonly'],
+    );
+  });
+
+  it('read the commands of cron entries as cron does: the user field of cron.d, @ times, CRLF lines; variables and comments are no entries', async () => {
+    const crontab = '# renew twice a day\r\nMAILTO = ops@example.org\r\n0 */12 * * * root certbot renew --quiet\r\n@daily certbot renew -q\r\n0 4 * * *\r\n';
+    const inventory = takeInventory(new MemoryFileSystem({ '/w/cron.d/certbot': crontab }), '/w');
+    const facts = new Facts(await buildDeployment(inventory), inventory);
+    deepStrictEqual(
+      facts.certbotRuns.map((run) => [run.origin.kind, runCommandLocation(run).range, run.invocation.command.arguments.map((word) => word.value)]),
+      [
+        ['schedule', { start: { line: 2, character: 18 }, end: { line: 2, character: 39 } }, ['renew', '--quiet']],
+        ['schedule', { start: { line: 3, character: 7 }, end: { line: 3, character: 23 } }, ['renew', '-q']],
+      ],
     );
   });
 });
