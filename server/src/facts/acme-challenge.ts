@@ -1,3 +1,4 @@
+import { unseenIncludes } from './unseen-includes';
 import { posix } from 'node:path';
 import type { VolumeMount } from '../languages/compose/model';
 import type { NginxConfiguration } from '../languages/nginx/configuration';
@@ -93,6 +94,8 @@ export function frontNginx(project: DeployedProject): DeployedService | undefine
 export function configurationFullyKnown(service: DeployedService): boolean {
   const configuration = service.nginx?.configuration;
   if (!configuration) return false;
+  // a glob whose directory listing, or one of whose files, only the image's build knows
+  const unseen = unseenIncludes(service, configuration);
   for (const file of configuration.files) {
     if (file.errors.some((error) => error.kind === 'syntax' || error.kind === 'file')) return false;
     const stack = [...file.syntax.directives];
@@ -101,6 +104,7 @@ export function configurationFullyKnown(service: DeployedService): boolean {
       if (!directive) break;
       if (directive.block) stack.push(...directive.block);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;
+      if (unseen.has(directive) && hasGlobMagic((directive.args[0] as NginxArgument).value)) return false;
       const pattern = resolveNginxPath((directive.args[0] as NginxArgument).value, configurationPrefixOf(service));
       const segments = pattern.split('/');
       const firstMagic = segments.findIndex((segment) => hasGlobMagic(segment));

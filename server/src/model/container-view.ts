@@ -52,6 +52,21 @@ export interface ImageFiles {
    * the repository): a file the repository lacks is still there when `files` holds it.
    */
   readonly underCopies?: boolean;
+  /**
+   * What a Dockerfile's COPY/ADD put into the image from the build context, as read-only binds of
+   * the repository's files (the last one wins). A path below a copied directory that the
+   * directory lacks is not known to be absent: the image or a RUN step may hold it.
+   */
+  readonly copies?: readonly ImageCopy[];
+}
+
+/** A file or directory of the repository a Dockerfile copies into the image. */
+export interface ImageCopy {
+  /** A bind of the source at the destination, located at the COPY line. */
+  readonly mount: VolumeMount & { readonly source: string; readonly target: string };
+  readonly directory: boolean;
+  /** Paths a later RUN step names: what it does there is unknown, so the copy no longer tells. */
+  readonly changedBelow: readonly string[];
 }
 
 /** Answers, for one path as another service sees it, who writes it there later. */
@@ -113,6 +128,8 @@ export class ContainerView implements FileSystem {
       if (mount.type === 'tmpfs') return { kind: 'tmpfs', mount };
       return { kind: 'unknown', reason: 'a mount of an unknown kind' };
     }
+    const copied = this.copiedOrigin(path);
+    if (copied) return copied;
     if (this.image) {
       if (this.image.unknownBelow.some((prefix) => isWithin(path, prefix))) return { kind: 'unknown', reason: "written by the image's Dockerfile" };
       const content = this.image.files.get(path);
@@ -123,6 +140,19 @@ export class ContainerView implements FileSystem {
       if (this.image.absentBelow.some((prefix) => isWithin(path, prefix))) return { kind: 'image' };
     }
     return { kind: 'unknown', reason: 'not mounted, and not a file the image is known to hold' };
+  }
+
+  /** The repository file a COPY put at a path; undefined when no copy tells (see ImageFiles.copies). */
+  private copiedOrigin(path: string): PathOrigin | undefined {
+    const copies = this.image?.copies ?? [];
+    for (let index = copies.length - 1; index >= 0; index--) {
+      const { mount, directory, changedBelow } = copies[index];
+      if (!(directory ? isWithin(path, mount.target) && path !== mount.target : path === mount.target)) continue;
+      if (changedBelow.some((changed) => isWithin(path, changed) || isWithin(changed, path))) return undefined;
+      const hostPath = posix.join(mount.source, posix.relative(mount.target, path));
+      if (!directory || this.hostPathState(hostPath).state === 'present') return { kind: 'bind', mount, hostPath };
+    }
+    return undefined;
   }
 
   private readonly states = new Map<string, FirstBootState>();
@@ -199,6 +229,13 @@ export class ContainerView implements FileSystem {
       if (!this.image.knownDirectories.has(normalized)) throw new FileSystemError('UNKNOWN', path, `${path}: the image's listing is unknown`);
       for (const file of this.image.files.keys()) {
         if (posix.dirname(file) === normalized) names.add(posix.basename(file));
+      }
+      for (const { mount, directory } of this.image.copies ?? []) {
+        if (posix.dirname(mount.target) === normalized) names.add(posix.basename(mount.target));
+        if (!directory || mount.target !== normalized) continue;
+        for (const name of this.workspace.readDirectory(mount.source)) {
+          if (this.hostPathState(posix.join(mount.source, name)).state === 'present') names.add(name);
+        }
       }
     }
     // mounts below this directory appear in it too

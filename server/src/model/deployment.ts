@@ -16,9 +16,18 @@ import { RecordingFileSystem } from '../workspace/recording-file-system';
 import { loadInfrastructure, type Infrastructure } from './infrastructure/infrastructure';
 import { describeIgnoreRule } from '../workspace/git-ignore';
 import { hostNginxPackageFiles } from './host-nginx-package';
-import { ContainerView, type HostPathInfo, type HostPathState, type ImageFiles, isWithin, type LaterWriter, type PathOrigin } from './container-view';
+import {
+  ContainerView,
+  type HostPathInfo,
+  type HostPathState,
+  type ImageCopy,
+  type ImageFiles,
+  isWithin,
+  type LaterWriter,
+  type PathOrigin,
+} from './container-view';
 import { RenderedTemplate } from './rendered-template';
-import { summarizeDockerfile } from '../languages/dockerfile/dockerfile';
+import { type DockerfileSummary, summarizeDockerfile } from '../languages/dockerfile/dockerfile';
 import { isCertbotImage, nginxImageKind, type NginxImageKind } from './image-kinds';
 import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
 import { defaultNginxPrefix } from './nginx-paths';
@@ -115,7 +124,12 @@ function imageOf(service: ComposeService): string | undefined {
 
 interface NginxImage {
   readonly kind: NginxImageKind | 'derived';
+  /** Paths a derived image's Dockerfile writes that certboot cannot read (RUN steps, copies from other images). */
   readonly copiedPaths: readonly string[];
+  /** CMD and ENTRYPOINT the service's Dockerfile sets (see DockerfileSummary). */
+  readonly dockerfileCommand?: { readonly command?: readonly string[]; readonly entrypoint?: readonly string[] };
+  /** What the Dockerfile copies from the build context, for an image built FROM the official one. */
+  readonly copies?: DerivedImageCopies;
   /** Built FROM the image by a Dockerfile of the repository. */
   readonly derived: boolean;
   /** The image reference, when it is known and names the image itself (not a derived one). */
@@ -129,6 +143,65 @@ function writtenWithVariable(inventory: Inventory, location: SourceLocation): bo
   return inventory.textAt(location)?.includes('$') ?? true;
 }
 
+interface DerivedImageCopies {
+  readonly copies: readonly ImageCopy[];
+  /** Directories whose listing is known: the image's own and those only copies fill, less those a RUN step names. */
+  readonly knownDirectories: ReadonlySet<string>;
+  /** Paths RUN steps name and destinations of copies certboot cannot follow: unknown. */
+  readonly unknown: readonly string[];
+}
+
+/** Directories the official image has nothing in (its /etc/nginx holds nginx.conf, conf.d, the parameter files, modules). */
+function emptyInOfficialImage(directory: string): boolean {
+  return (
+    isWithin(directory, '/etc/nginx') &&
+    directory !== '/etc/nginx' &&
+    !isWithin(directory, '/etc/nginx/modules') &&
+    !officialNginxKnownDirectories.has(directory)
+  );
+}
+
+/**
+ * The files a Dockerfile built FROM the official image copies from its build context (docker's
+ * COPY rules: a destination ending in `/`, several sources or an existing directory takes the
+ * file by its name; a directory's content is copied into the destination). A copy from another
+ * stage or image, a glob, an archive or URL of ADD, or a source outside the context is unknown;
+ * so is whatever a RUN step names, from that step on.
+ */
+function copiesFromContext(inventory: Inventory, context: string, dockerfile: string, summary: DockerfileSummary): DerivedImageCopies {
+  const copies: ImageCopy[] = [];
+  const unknown = summary.runPaths.map((run) => run.path);
+  const directories = new Set(officialNginxKnownDirectories);
+  const isDirectory = (path: string, step: number): boolean =>
+    directories.has(path) || summary.runPaths.some((run) => run.step < step && run.path === path) || path === '/' || path === '/etc/nginx';
+  for (const copy of summary.copies) {
+    const destination = posix.resolve('/', copy.destination);
+    const sources = copy.sources.map((source) => posix.join(context, source));
+    const readable = sources.map((source) => (isWithin(source, context) && !/[*?[]/.test(source) ? inventory.fileSystem.stat(source) : undefined));
+    if (copy.fromOtherImage || copy.transformed || readable.some((stat) => stat === undefined)) {
+      unknown.push(destination);
+      continue;
+    }
+    const changedBelow = summary.runPaths.filter((run) => run.step > copy.step).map((run) => run.path);
+    const into = copy.destination.endsWith('/') || sources.length > 1 || isDirectory(destination, copy.step);
+    for (const [index, source] of sources.entries()) {
+      const directory = readable[index]?.kind === 'directory';
+      const target = directory || !into ? destination : posix.join(destination, posix.basename(source));
+      const location = { file: dockerfile, range: copy.range };
+      copies.push({ mount: { type: 'bind', source, target, readOnly: true, unknown: false, location }, directory, changedBelow });
+      for (let parent = directory ? target : posix.dirname(target); parent !== '/'; parent = posix.dirname(parent)) directories.add(parent);
+    }
+  }
+  const knownDirectories = new Set(
+    [...directories].filter(
+      (directory) =>
+        (officialNginxKnownDirectories.has(directory) || emptyInOfficialImage(directory)) &&
+        !summary.runPaths.some((run) => isWithin(run.path, directory) || isWithin(directory, run.path)),
+    ),
+  );
+  return { copies, knownDirectories, unknown };
+}
+
 function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage | undefined {
   const image = imageOf(service);
   const build = service.build;
@@ -140,7 +213,13 @@ function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage
       const base = summary.baseImage === undefined ? undefined : nginxImageKind(summary.baseImage);
       const nginxBuild = base === 'official' || base === 'openresty' ? dockerfileNginxBuild(dockerfile, summary) : undefined;
       const built = nginxBuild === undefined ? {} : { build: nginxBuild };
-      if (base === 'official') return { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true, ...built };
+      if (base === 'official') {
+        const copies = summary.runsCopiedProgram ? undefined : copiesFromContext(inventory, build.context.value, dockerfile, summary);
+        const dockerfileCommand = { command: summary.command, entrypoint: summary.entrypoint };
+        return copies
+          ? { kind: 'derived', copiedPaths: copies.unknown, copies, derived: true, dockerfileCommand, ...built }
+          : { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true, dockerfileCommand, ...built };
+      }
       if (base !== undefined) return { kind: base, copiedPaths: summary.copiedPaths, derived: true, reference: summary.baseImage, ...built };
     }
   }
@@ -164,12 +243,15 @@ function commandOf(service: ComposeService): ComposeCommand | undefined {
   return parseComposeCommand({ command: command ?? null, entrypoint: entrypoint ?? null, interpolated: true });
 }
 
-/** The official entrypoint runs its start scripts (template rendering) only for `nginx …` commands. */
-function keepsOfficialEntrypoint(service: ComposeService, command: ComposeCommand | undefined): boolean {
-  if (service.entrypoint !== undefined) return false;
-  if (command === undefined || command.argv.length === 0) return true;
-  const first = command.argv[0].value;
-  return first === 'nginx' || first === 'nginx-debug';
+/**
+ * The official entrypoint runs its start scripts (template rendering) only for `nginx …` commands:
+ * compose's `command:`, else the CMD of the service's Dockerfile, else the image's own. An
+ * ENTRYPOINT of compose or of the Dockerfile replaces the official one.
+ */
+function keepsOfficialEntrypoint(service: ComposeService, command: ComposeCommand | undefined, image: NginxImage): boolean {
+  if (service.entrypoint !== undefined || image.dockerfileCommand?.entrypoint !== undefined) return false;
+  const first = command !== undefined && command.argv.length > 0 ? command.argv[0].value : image.dockerfileCommand?.command?.[0];
+  return first === undefined || first === 'nginx' || first === 'nginx-debug';
 }
 
 interface NginxPaths {
@@ -217,29 +299,51 @@ function openrestyImageFiles(nginxImage: NginxImage): ImageFiles | undefined {
   };
 }
 
+/**
+ * The templates the official image's entrypoint renders, by name under /etc/nginx/templates, with
+ * their host paths: the files of a directory mounted there, and single files mounted into it
+ * (`./site.conf:/etc/nginx/templates/default.conf.template`), which lie over the directory's.
+ */
+function mountedTemplates(inventory: Inventory, mounts: readonly VolumeMount[], hostPathState: HostPathState): Map<string, string> {
+  const templates = new Map<string, string>();
+  const present = (hostPath: string): boolean => hostPathState(hostPath).state !== 'absent';
+  const directory = [...mounts].reverse().find((mount) => mount.type === 'bind' && mount.target === templateDirectory && mount.source !== undefined);
+  if (directory?.source !== undefined) {
+    let names: string[] = [];
+    try {
+      names = inventory.fileSystem.readDirectory(directory.source);
+    } catch {
+      names = [];
+    }
+    for (const name of names) {
+      const hostPath = posix.join(directory.source, name);
+      if (name.endsWith(templateSuffix) && present(hostPath)) templates.set(name, hostPath);
+    }
+  }
+  for (const mount of mounts) {
+    if (mount.type !== 'bind' || mount.source === undefined || mount.target === undefined) continue;
+    const target = posix.resolve('/', mount.target);
+    if (posix.dirname(target) !== templateDirectory || !target.endsWith(templateSuffix) || !present(mount.source)) continue;
+    if (inventory.fileSystem.stat(mount.source)?.kind === 'file') templates.set(posix.basename(target), mount.source);
+  }
+  return templates;
+}
+
 function officialImageFiles(
   inventory: Inventory,
   service: ComposeService,
   mounts: readonly VolumeMount[],
   rendersTemplates: boolean,
   hostPathState: HostPathState,
-  copiedPaths: readonly string[],
-  derived: boolean,
+  nginxImage: NginxImage,
 ): ImageFiles {
+  const copies = nginxImage.copies?.copies ?? [];
   const files = new Map(officialNginxFiles);
   const writtenAtStart = new Set<string>();
   const renderedTemplates = new Map<string, RenderedTemplate>();
-  const templates = mounts.find((mount) => mount.type === 'bind' && mount.target === templateDirectory && mount.source !== undefined);
-  if (rendersTemplates && templates?.source !== undefined) {
-    let names: string[] = [];
-    try {
-      names = inventory.fileSystem.readDirectory(templates.source);
-    } catch {
-      names = [];
-    }
-    for (const name of names) {
-      if (!name.endsWith(templateSuffix) || hostPathState(posix.join(templates.source, name)).state === 'absent') continue;
-      const templatePath = posix.join(templates.source, name);
+  if (rendersTemplates) {
+    // a template the Dockerfile copies is rendered too, unless a mount lies over it
+    for (const [name, templatePath] of mountedTemplates(inventory, [...copies.map((copy) => copy.mount), ...mounts], hostPathState)) {
       const text = inventory.text(templatePath);
       if (text === undefined) continue;
       const output = posix.join(templateOutputDirectory, name.slice(0, -templateSuffix.length));
@@ -253,10 +357,11 @@ function officialImageFiles(
     files,
     writtenAtStart,
     renderedTemplates,
-    knownDirectories: officialNginxKnownDirectories,
+    knownDirectories: nginxImage.copies?.knownDirectories ?? officialNginxKnownDirectories,
     // the official image has no /etc/letsencrypt; a derived image's RUN steps may create one
-    absentBelow: derived ? [] : [certbotConfigDirectory],
-    unknownBelow: copiedPaths,
+    absentBelow: nginxImage.derived ? [] : [certbotConfigDirectory],
+    unknownBelow: nginxImage.copiedPaths,
+    copies,
   };
 }
 
@@ -310,10 +415,10 @@ function buildProject(inventory: Inventory, compose: ComposeProject, hostPathSta
     const command = commands.get(service.name);
     const nginxImage = nginxImageOf(inventory, service);
     const rendersTemplates =
-      nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command);
+      nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command, nginxImage);
     const image =
       nginxImage && (nginxImage.kind === 'official' || nginxImage.kind === 'derived')
-        ? officialImageFiles(inventory, service, service.volumes, rendersTemplates, hostPathState, nginxImage.copiedPaths, nginxImage.kind === 'derived')
+        ? officialImageFiles(inventory, service, service.volumes, rendersTemplates, hostPathState, nginxImage)
         : nginxImage?.kind === 'openresty'
           ? openrestyImageFiles(nginxImage)
           : undefined;

@@ -39,7 +39,52 @@ describe('Dockerfile summaries', () => {
       baseImageFromArgument: false,
       copiedPaths: ['/etc/nginx/conf.d/'],
       moduleSteps: [],
+      copies: [
+        {
+          sources: ['site.conf'],
+          destination: '/etc/nginx/conf.d/',
+          fromOtherImage: false,
+          transformed: false,
+          step: 1,
+          range: { start: { line: 2, character: 0 }, end: { line: 2, character: 33 } },
+        },
+      ],
+      runPaths: [],
+      runsCopiedProgram: false,
     });
+  });
+
+  it('say what each COPY takes from where, which paths later RUN steps name, and the CMD and ENTRYPOINT that run', () => {
+    const summary = summarizeDockerfile(
+      [
+        'FROM nginx:1.27',
+        'RUN rm /etc/nginx/conf.d/default.conf && mkdir -p /var/www/certbot/',
+        'COPY ["conf/a.conf", "conf/b.conf", "/etc/nginx/snippets/"]',
+        'ADD site.tar.gz /usr/share/nginx/html',
+        'COPY start.sh /start.sh',
+        'RUN chmod +x /start.sh',
+        'CMD nginx -g "daemon off;"',
+      ].join('\n'),
+    );
+    deepStrictEqual(
+      summary.copies.map(({ sources, destination, fromOtherImage, transformed, step }) => [sources, destination, fromOtherImage, transformed, step]),
+      [
+        [['conf/a.conf', 'conf/b.conf'], '/etc/nginx/snippets/', false, false, 2],
+        [['site.tar.gz'], '/usr/share/nginx/html', false, true, 3],
+        [['start.sh'], '/start.sh', false, false, 4],
+      ],
+    );
+    deepStrictEqual(summary.runPaths, [
+      { path: '/etc/nginx/conf.d/default.conf', step: 1 },
+      { path: '/var/www/certbot', step: 1 },
+      { path: '/start.sh', step: 5 },
+    ]);
+    // chmod does not run the copied script; running it does
+    deepStrictEqual([summary.runsCopiedProgram, summarizeDockerfile('FROM nginx\nCOPY setup.sh /setup.sh\nRUN /setup.sh\n').runsCopiedProgram], [false, true]);
+    deepStrictEqual([summary.command, summary.entrypoint], [['/bin/sh', '-c', 'nginx -g "daemon off;"'], undefined]);
+    // an ENTRYPOINT resets the CMD the stage inherits
+    const entrypoint = summarizeDockerfile('FROM nginx AS base\nCMD ["nginx", "-g", "daemon off;"]\nFROM base\nENTRYPOINT ["/init.sh"]\n');
+    deepStrictEqual([entrypoint.command, entrypoint.entrypoint], [undefined, ['/init.sh']]);
   });
 
   it('follow FROM <stage> to the image, with what each stage of the chain copies and installs', () => {
@@ -66,6 +111,26 @@ describe('Dockerfile summaries', () => {
           range: { start: { line: 3, character: 0 }, end: { line: 3, character: 20 } },
         },
       ],
+      copies: [
+        {
+          sources: ['nginx.conf'],
+          destination: '/etc/nginx/nginx.conf',
+          fromOtherImage: false,
+          transformed: false,
+          step: 4,
+          range: { start: { line: 5, character: 0 }, end: { line: 5, character: 37 } },
+        },
+        {
+          sources: ['/app/dist'],
+          destination: '/usr/share/nginx/html',
+          fromOtherImage: true,
+          transformed: false,
+          step: 6,
+          range: { start: { line: 7, character: 0 }, end: { line: 7, character: 50 } },
+        },
+      ],
+      runPaths: [],
+      runsCopiedProgram: false,
     });
   });
 

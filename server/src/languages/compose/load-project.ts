@@ -27,6 +27,15 @@ export interface LoadComposeProjectOptions {
 }
 
 /**
+ * The variables the shell that runs compose always sets, when the caller's environment does not
+ * say: `PWD` is the directory compose is run from, the project directory in the normal case
+ * (`cd project && docker compose up`), so `$PWD/nginx.conf` is the project's own file.
+ */
+function shellVariable(name: string, projectDirectory: string): string | undefined {
+  return name === 'PWD' ? projectDirectory : undefined;
+}
+
+/**
  * Loads the compose project of `directory` as `docker compose` run there would: the files of
  * COMPOSE_FILE, else the main file and its override, `.env`, interpolation, `extends`,
  * `include`. Never throws; every problem becomes a diagnostic.
@@ -37,7 +46,7 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
   const environment = options.environment ?? {};
   const envFile = posix.join(projectDirectory, '.env');
   const variableMap = readEnvFile(fileSystem, envFile, environment, context.diagnostics);
-  const variables: VariableLookup = (name) => variableMap.get(name);
+  const variables: VariableLookup = (name) => variableMap.get(name) ?? shellVariable(name, projectDirectory);
   const chosen = options.files ?? filesFromEnvironment(context, variableMap, envFile);
   const files = chosen?.map((file) => posix.resolve(projectDirectory, file)) ?? discoveredFiles(context, projectDirectory);
   // compose resolves relative paths against the first chosen file's directory, not against its own
@@ -60,7 +69,7 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
       const includedVariables = new Map(Object.entries(environment));
       for (const envFile of project.envFiles)
         for (const [name, value] of readEnvFile(fileSystem, envFile, environment, context.diagnostics)) includedVariables.set(name, value);
-      return loadModel(project.files, project.projectDirectory, (name) => includedVariables.get(name), includeStack);
+      return loadModel(project.files, project.projectDirectory, (name) => includedVariables.get(name) ?? shellVariable(name, projectDirectory), includeStack);
     });
   };
 

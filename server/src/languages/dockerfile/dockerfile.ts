@@ -20,6 +20,38 @@ export interface DockerfileSummary {
    * certboot's knows.
    */
   readonly moduleSteps: readonly DockerfileStep[];
+  /** The COPY and ADD steps of those stages, in order (the running stage's last). */
+  readonly copies: readonly DockerfileCopy[];
+  /**
+   * Absolute paths the RUN steps of those stages name (`rm /etc/nginx/conf.d/default.conf`,
+   * `mkdir -p /etc/letsencrypt/live/x`): what they write there is unknown.
+   */
+  readonly runPaths: readonly DockerfileRunPath[];
+  /** Whether a RUN step runs a program of the build context or one COPY/ADD put in the image: its writes are unknown. */
+  readonly runsCopiedProgram: boolean;
+  /** CMD and ENTRYPOINT of the running stage as exec-form words (a shell form as `/bin/sh -c TEXT`); undefined when not set there. */
+  readonly command?: readonly string[];
+  readonly entrypoint?: readonly string[];
+}
+
+/** A path a RUN step names, and which step (counted over the file, so later steps count higher). */
+export interface DockerfileRunPath {
+  readonly path: string;
+  readonly step: number;
+}
+
+/** One COPY or ADD: its sources as written (relative to the build context) and the absolute destination. */
+export interface DockerfileCopy {
+  readonly sources: readonly string[];
+  readonly destination: string;
+  /** `--from=<stage or image>`: the sources are not the build context's. */
+  readonly fromOtherImage: boolean;
+  /** ADD of a URL or an archive (unpacked): what lands is not the source file. */
+  readonly transformed: boolean;
+  /** Which step of the file it is (see DockerfileRunPath.step). */
+  readonly step: number;
+  /** The instruction's first line. */
+  readonly range: Range;
 }
 
 export interface DockerfileStep {
@@ -88,14 +120,36 @@ interface Stage {
   readonly parent: Stage | undefined;
   readonly copiedPaths: string[];
   readonly moduleSteps: DockerfileStep[];
+  readonly copies: DockerfileCopy[];
+  readonly runPaths: DockerfileRunPath[];
+  runsCopiedProgram: boolean;
+  command?: readonly string[];
+  entrypoint?: readonly string[];
 }
+
+/** The words of an exec form (`["nginx", "-g", "daemon off;"]`), else `/bin/sh -c TEXT`. */
+function commandWords(rest: string): string[] {
+  const trimmed = rest.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed;
+    } catch {
+      // not JSON: docker runs it as a shell form
+    }
+  }
+  return ['/bin/sh', '-c', trimmed];
+}
+
+const absolutePath = /(?:^|[\s=:'"(>])(\/[A-Za-z0-9_.@+\-/]*[A-Za-z0-9_.@+-])/g;
+const archive = /\.(?:tar|tgz|tbz2?|txz|tar\.(?:gz|bz2|xz|zst))$/;
 
 export function summarizeDockerfile(text: string): DockerfileSummary {
   const argDefaults = new Map<string, string | undefined>();
   const stages: Stage[] = [];
   let stage: Stage | undefined;
   let workingDirectory = '/';
-  for (const instruction of instructions(text)) {
+  for (const [step, instruction] of instructions(text).entries()) {
     const [keyword = '', ...words] = instruction.text.split(/\s+/);
     const upper = keyword.toUpperCase();
     const range: Range = {
@@ -126,6 +180,11 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
         parent,
         copiedPaths: [],
         moduleSteps: [],
+        copies: [],
+        runPaths: [],
+        runsCopiedProgram: false,
+        ...(parent?.command ? { command: parent.command } : {}),
+        ...(parent?.entrypoint ? { entrypoint: parent.entrypoint } : {}),
       };
       stages.push(stage);
       workingDirectory = '/';
@@ -139,15 +198,41 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
         const items = json ? json.split(',').map((item) => item.trim().replace(/^"|"$/g, '')) : [];
         destination = items[items.length - 1];
       }
-      if (destination) stage.copiedPaths.push(destination.startsWith('/') ? destination : `${workingDirectory.replace(/\/$/, '')}/${destination}`);
-    } else if (upper === 'RUN' && stage !== undefined && moduleStep.test(instruction.text)) {
-      stage.moduleSteps.push({ text: instruction.text, range });
+      if (destination) {
+        const absolute = destination.startsWith('/') ? destination : `${workingDirectory.replace(/\/$/, '')}/${destination}`;
+        stage.copiedPaths.push(absolute);
+        const sources = instruction.text.includes('[')
+          ? (/\[(.*)\]/.exec(instruction.text)?.[1] ?? '')
+              .split(',')
+              .map((item) => item.trim().replace(/^"|"$/g, ''))
+              .slice(0, -1)
+          : operands.slice(0, -1);
+        stage.copies.push({
+          sources,
+          destination: destination.endsWith('/') && !absolute.endsWith('/') ? `${absolute}/` : absolute,
+          fromOtherImage: words.some((word) => word.startsWith('--from')),
+          transformed: upper === 'ADD' && sources.some((source) => /^[a-z]+:\/\//i.test(source) || archive.test(source)),
+          step,
+          range,
+        });
+      }
+    } else if (upper === 'RUN' && stage !== undefined) {
+      if (moduleStep.test(instruction.text)) stage.moduleSteps.push({ text: instruction.text, range });
+      for (const match of instruction.text.matchAll(absolutePath)) stage.runPaths.push({ path: match[1].replace(/\/+$/, '') || '/', step });
+      const copied = chainOf(stage).flatMap((link) => link.copiedPaths.map((path) => path.replace(/\/$/, '')));
+      if (runsProgramOf(instruction.text, copied)) stage.runsCopiedProgram = true;
+    } else if ((upper === 'CMD' || upper === 'ENTRYPOINT') && stage !== undefined) {
+      const rest = instruction.text.slice(keyword.length);
+      if (upper === 'CMD') stage.command = commandWords(rest);
+      else {
+        stage.entrypoint = commandWords(rest);
+        // an ENTRYPOINT resets the CMD of the image it is built FROM
+        stage.command = undefined;
+      }
     }
   }
-  if (stage === undefined) return { baseImageFromArgument: false, copiedPaths: [], moduleSteps: [] };
-  // a stage built FROM another stage holds what that one holds
-  const chain: Stage[] = [];
-  for (let current: Stage | undefined = stage; current !== undefined && !chain.includes(current); current = current.parent) chain.push(current);
+  if (stage === undefined) return { baseImageFromArgument: false, copiedPaths: [], moduleSteps: [], copies: [], runPaths: [], runsCopiedProgram: false };
+  const chain = chainOf(stage);
   const root = chain[chain.length - 1] as Stage;
   return {
     ...(root.base === undefined ? {} : { baseImage: root.base }),
@@ -155,5 +240,28 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
     baseImageFromArgument: root.fromArgument,
     copiedPaths: [...chain].reverse().flatMap((link) => link.copiedPaths),
     moduleSteps: chain.flatMap((link) => link.moduleSteps),
+    copies: [...chain].reverse().flatMap((link) => link.copies),
+    runPaths: chain.flatMap((link) => link.runPaths),
+    runsCopiedProgram: chain.some((link) => link.runsCopiedProgram),
+    ...(stage.command ? { command: stage.command } : {}),
+    ...(stage.entrypoint ? { entrypoint: stage.entrypoint } : {}),
   };
+}
+
+/** Whether a RUN step runs a script of its own (`./configure`, `sh setup.sh`) or a program a COPY put in the image. */
+function runsProgramOf(text: string, copiedPaths: readonly string[]): boolean {
+  if (/(?:^|[\s;&|])\.\/|\b(?:sh|bash|ash|dash|source)\s+(?!-)\S/.test(text)) return true;
+  const commandStart = /^RUN\s+|[;&|]\s*/gi;
+  for (const match of text.matchAll(commandStart)) {
+    const word = text.slice(match.index + match[0].length).split(/\s/)[0];
+    if (copiedPaths.includes(word)) return true;
+  }
+  return false;
+}
+
+/** A stage and the stages it is built FROM: it holds what they hold. */
+function chainOf(stage: Stage): Stage[] {
+  const chain: Stage[] = [];
+  for (let current: Stage | undefined = stage; current !== undefined && !chain.includes(current); current = current.parent) chain.push(current);
+  return chain;
 }
