@@ -58,6 +58,8 @@ export interface ImageFiles {
    * directory lacks is not known to be absent: the image or a RUN step may hold it.
    */
   readonly copies?: readonly ImageCopy[];
+  /** Paths the container's start script may write before nginx starts, through mounts too: unknown. */
+  readonly writtenByStartScript?: readonly string[];
 }
 
 /** A file or directory of the repository a Dockerfile copies into the image. */
@@ -110,6 +112,9 @@ export class ContainerView implements FileSystem {
 
   private computeOrigin(containerPath: string): PathOrigin {
     const path = posix.resolve('/', containerPath);
+    if (this.image?.writtenByStartScript?.some((written) => isWithin(path, written))) {
+      return { kind: 'unknown', reason: "the container's start script may write it before nginx starts" };
+    }
     // what the entrypoint writes at start (rendered templates) lies over the mounts
     const written = this.image?.files.get(path);
     if (written !== undefined && this.image?.writtenAtStart.has(path))

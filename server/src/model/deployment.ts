@@ -9,6 +9,7 @@ import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } 
 import { parseComposeCommand, type ComposeCommand } from '../languages/shell/compose-command';
 import { findDummyCertificates, type DummyCertificateScript } from '../languages/shell/dummy-certificate-script';
 import { initializeShellParser, parseShell } from '../languages/shell/shell-parser';
+import { pathsWrittenByScript } from '../languages/shell/written-paths';
 import type { ShellScript } from '../languages/shell/shell-script';
 import type { FileSystem } from '../workspace/file-system';
 import { FreshClone } from '../workspace/fresh-clone';
@@ -390,6 +391,67 @@ function laterWriters(certbots: readonly { name: string; compose: ComposeService
   };
 }
 
+/** The text of a script the container runs, read through its view (a mount or a COPY of the repository's); undefined when unknown. */
+function scriptText(view: ContainerView, path: string): string | undefined {
+  if (!path.startsWith('/')) return undefined;
+  try {
+    return new TextDecoder().decode(view.readFile(path));
+  } catch {
+    return undefined;
+  }
+}
+
+const startScriptDirectory = '/docker-entrypoint.d';
+
+/**
+ * What the container's start may write before nginx reads its configuration: the script compose's
+ * `command:`/`entrypoint:` or the Dockerfile's ENTRYPOINT/CMD run instead of nginx itself (an
+ * `sh -c` body, or a script of the repository the container holds), and the scripts of the
+ * repository put into /docker-entrypoint.d, which the official entrypoint runs before nginx.
+ */
+function pathsWrittenAtStart(
+  view: ContainerView,
+  service: ComposeService,
+  command: ComposeCommand | undefined,
+  nginxImage: NginxImage,
+  rendersTemplates: boolean,
+): string[] {
+  const texts: (string | undefined)[] = [];
+  const composeWords = command && command.argv.length > 0 ? command.argv.map((word) => word.value) : undefined;
+  const dockerfile = nginxImage.dockerfileCommand;
+  const words =
+    service.entrypoint !== undefined
+      ? composeWords
+      : dockerfile?.entrypoint !== undefined
+        ? [...dockerfile.entrypoint, ...(composeWords ?? dockerfile.command ?? [])]
+        : (composeWords ?? dockerfile?.command);
+  if (words !== undefined && !['nginx', 'nginx-debug', 'openresty'].includes(posix.basename(words[0] ?? ''))) {
+    const shell = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash)$/.test(words[0] ?? '');
+    const flag = shell ? words.findIndex((word) => /^-[a-z]*c[a-z]*$/.test(word)) : -1;
+    if (flag > 0) texts.push(words[flag + 1]);
+    else texts.push(scriptText(view, shell ? (words[1] ?? '') : (words[0] ?? '')));
+  }
+  if (rendersTemplates) {
+    const scripts = [...(nginxImage.copies?.copies.map((copy) => copy.mount) ?? []), ...service.volumes].filter(
+      (mount) => mount.type === 'bind' && mount.target !== undefined && isWithin(mount.target, startScriptDirectory),
+    );
+    for (const { target } of scripts) {
+      if (target === undefined) continue;
+      if (target.endsWith('.sh')) texts.push(scriptText(view, target));
+      else {
+        let names: string[] = [];
+        try {
+          names = view.readDirectory(target);
+        } catch {
+          names = [];
+        }
+        for (const name of names) if (name.endsWith('.sh')) texts.push(scriptText(view, posix.join(target, name)));
+      }
+    }
+  }
+  return [...new Set(texts.flatMap((text) => (text === undefined ? [] : pathsWrittenByScript(text))))];
+}
+
 function certbotInvocationsOf(service: ComposeService, command: ComposeCommand | undefined): CertbotInvocation[] {
   const image = imageOf(service);
   if (command === undefined) return [];
@@ -422,7 +484,12 @@ function buildProject(inventory: Inventory, compose: ComposeProject, hostPathSta
         : nginxImage?.kind === 'openresty'
           ? openrestyImageFiles(nginxImage)
           : undefined;
-    const view = new ContainerView(service.volumes, inventory.fileSystem, hostPathState, image, writers);
+    const firstView = new ContainerView(service.volumes, inventory.fileSystem, hostPathState, image, writers);
+    const written = image && nginxImage ? pathsWrittenAtStart(firstView, service, command, nginxImage, rendersTemplates) : [];
+    const view =
+      written.length > 0
+        ? new ContainerView(service.volumes, inventory.fileSystem, hostPathState, { ...image, writtenByStartScript: written } as ImageFiles, writers)
+        : firstView;
     let nginx: NginxService | undefined;
     if (nginxImage !== undefined) {
       const paths = nginxPaths(command, nginxImage.kind);

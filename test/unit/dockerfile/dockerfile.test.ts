@@ -77,9 +77,8 @@ describe('Dockerfile summaries', () => {
     deepStrictEqual(summary.runPaths, [
       { path: '/etc/nginx/conf.d/default.conf', step: 1 },
       { path: '/var/www/certbot', step: 1 },
-      { path: '/start.sh', step: 5 },
     ]);
-    // chmod does not run the copied script; running it does
+    // chmod changes no content and does not run the copied script; running it does
     deepStrictEqual([summary.runsCopiedProgram, summarizeDockerfile('FROM nginx\nCOPY setup.sh /setup.sh\nRUN /setup.sh\n').runsCopiedProgram], [false, true]);
     deepStrictEqual([summary.command, summary.entrypoint], [['/bin/sh', '-c', 'nginx -g "daemon off;"'], undefined]);
     // an ENTRYPOINT resets the CMD the stage inherits

@@ -218,7 +218,11 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
       }
     } else if (upper === 'RUN' && stage !== undefined) {
       if (moduleStep.test(instruction.text)) stage.moduleSteps.push({ text: instruction.text, range });
-      for (const match of instruction.text.matchAll(absolutePath)) stage.runPaths.push({ path: match[1].replace(/\/+$/, '') || '/', step });
+      for (const segment of instruction.text.slice(keyword.length).split(/&&|\|\||;/)) {
+        // modes and owners change no content
+        if (/^\s*(?:chmod|chown|chgrp)\s/.test(segment)) continue;
+        for (const match of segment.matchAll(absolutePath)) stage.runPaths.push({ path: match[1].replace(/\/+$/, '') || '/', step });
+      }
       const copied = chainOf(stage).flatMap((link) => link.copiedPaths.map((path) => path.replace(/\/$/, '')));
       if (runsProgramOf(instruction.text, copied)) stage.runsCopiedProgram = true;
     } else if ((upper === 'CMD' || upper === 'ENTRYPOINT') && stage !== undefined) {
@@ -250,7 +254,7 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
 
 /** Whether a RUN step runs a script of its own (`./configure`, `sh setup.sh`) or a program a COPY put in the image. */
 function runsProgramOf(text: string, copiedPaths: readonly string[]): boolean {
-  if (/(?:^|[\s;&|])\.\/|\b(?:sh|bash|ash|dash|source)\s+(?!-)\S/.test(text)) return true;
+  if (/(?:^|[\s;&|])\.\/|(?:^|[\s;&|/])(?:sh|bash|ash|dash|source)\s+(?!-)\S/.test(text)) return true;
   const commandStart = /^RUN\s+|[;&|]\s*/gi;
   for (const match of text.matchAll(commandStart)) {
     const word = text.slice(match.index + match[0].length).split(/\s/)[0];
