@@ -5,6 +5,7 @@ import type { NginxDirective } from '../languages/nginx/syntax-tree';
 import type { DeployedService } from '../model/deployment';
 import { type NginxBlock, placedDirectivesNamed } from '../model/nginx-blocks';
 import { type FileSystem, FileSystemError } from '../workspace/file-system';
+import { ContainerView } from '../model/container-view';
 
 const certbotOptionsFile = 'options-ssl-nginx.conf';
 
@@ -24,6 +25,8 @@ class UnknownWatcher implements FileSystem {
   }
 
   stat(path: string) {
+    // a file the view cannot tell about (a start script may write it) is not simply missing
+    if (this.view instanceof ContainerView && this.view.firstBootState(path).state === 'unknown') this.sawUnknown = true;
     return this.view.stat(path);
   }
 

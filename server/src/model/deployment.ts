@@ -9,7 +9,7 @@ import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } 
 import { parseComposeCommand, type ComposeCommand } from '../languages/shell/compose-command';
 import { findDummyCertificates, type DummyCertificateScript } from '../languages/shell/dummy-certificate-script';
 import { initializeShellParser, parseShell } from '../languages/shell/shell-parser';
-import { pathsWrittenByScript } from '../languages/shell/written-paths';
+import { pathsWrittenByScript, scriptsRunBy } from '../languages/shell/written-paths';
 import type { ShellScript } from '../languages/shell/shell-script';
 import type { FileSystem } from '../workspace/file-system';
 import { FreshClone } from '../workspace/fresh-clone';
@@ -449,6 +449,9 @@ function pathsWrittenAtStart(
       }
     }
   }
+  // the scripts those run by their absolute path (`/init.sh && nginx`, `sh /init.sh`), one level deep
+  const run = texts.flatMap((text) => (text === undefined ? [] : scriptsRunBy(text)));
+  for (const path of run) texts.push(scriptText(view, path));
   return [...new Set(texts.flatMap((text) => (text === undefined ? [] : pathsWrittenByScript(text))))];
 }
 

@@ -1,5 +1,5 @@
 import { deepStrictEqual } from 'node:assert';
-import { pathsWrittenByScript } from '../../../server/src/languages/shell/written-paths';
+import { pathsWrittenByScript, scriptsRunBy } from '../../../server/src/languages/shell/written-paths';
 
 describe('paths a start script writes', () => {
   it('are the targets of redirections and of commands that write files, cut before the first expansion', () => {
@@ -18,5 +18,14 @@ describe('paths a start script writes', () => {
       'exec nginx -g "daemon off;"',
     ].join('\n');
     deepStrictEqual(pathsWrittenByScript(script), ['/etc/nginx/ssl/dummy', '/etc/nginx/ssl/key.pem', '/etc/nginx/conf.d/site.conf', '/etc/nginx/nginx.conf']);
+  });
+
+  it('follow the scripts a command runs by absolute path', () => {
+    deepStrictEqual(scriptsRunBy("/init-letsencrypt.sh && nginx -g 'daemon off;'\nsh /setup.sh; . /env.sh; $HOOK; exec /bin/start"), [
+      '/init-letsencrypt.sh',
+      '/setup.sh',
+      '/env.sh',
+      '/bin/start',
+    ]);
   });
 });

@@ -41,3 +41,19 @@ export function pathsWrittenByScript(text: string): string[] {
   // /dev/null and the like are no files of the configuration
   return [...written].filter((path) => !/^\/(dev|proc|sys|tmp)(\/|$)/.test(path));
 }
+
+/** The scripts a text runs by absolute path, as a command (`/init.sh && nginx`) or through a shell (`sh /init.sh`). */
+export function scriptsRunBy(text: string): string[] {
+  const scripts = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    for (const segment of line.split(/&&|\|\||;|\s\|\s/)) {
+      const words = segment.trim().split(/\s+/);
+      const first =
+        words[0] === 'exec' || words[0] === 'source' || words[0] === '.' || /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash)$/.test(words[0] ?? '')
+          ? words[1]
+          : words[0];
+      if (first?.startsWith('/') && !/[$*?]/.test(first)) scripts.add(first.replace(/^["']|["']$/g, ''));
+    }
+  }
+  return [...scripts];
+}
