@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import type { DeployedService } from '../../../server/src/model/deployment';
 import { templateDirectory, templateOutputDirectory, templateSuffix } from '../../../server/src/model/official-nginx-image';
 import { type CommandResult, stopAllContainers } from './container';
@@ -79,17 +79,28 @@ function hostDirectoryOf(layout: FirstBootLayout, containerPath: string): string
  */
 export function renderTemplates(service: DeployedService, layout: FirstBootLayout): void {
   if (!service.nginx?.rendersTemplates) return;
-  const templates = layout.mounts.find((mount) => mount.containerPath === templateDirectory);
-  if (templates === undefined) return;
+  // the templates by name: a directory mounted at /etc/nginx/templates, then single files mounted
+  // into it, which lie over the directory's files of the same name
+  const templates = new Map<string, string>();
+  const directory = layout.mounts.find((mount) => mount.containerPath === templateDirectory);
+  if (directory !== undefined) {
+    for (const name of readdirSync(directory.hostPath).filter((file) => file.endsWith(templateSuffix))) templates.set(name, join(directory.hostPath, name));
+  }
+  for (const mount of layout.mounts) {
+    if (posix.dirname(mount.containerPath) === templateDirectory && mount.containerPath.endsWith(templateSuffix) && statSync(mount.hostPath).isFile()) {
+      templates.set(posix.basename(mount.containerPath), mount.hostPath);
+    }
+  }
+  if (templates.size === 0) return;
   const output = hostDirectoryOf(layout, templateOutputDirectory);
   assert.ok(output !== undefined, `no host directory behind ${templateOutputDirectory}`);
   const environment = Object.fromEntries(Object.entries(service.compose.environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const defined = Object.keys(environment)
     .map((name) => `\${${name}}`)
     .join(' ');
-  for (const name of readdirSync(templates.hostPath).filter((file) => file.endsWith(templateSuffix))) {
+  for (const [name, hostPath] of templates) {
     const rendered: { status: number | null; stdout: string; stderr: string } = spawnSync('envsubst', [defined], {
-      input: readFileSync(join(templates.hostPath, name)),
+      input: readFileSync(hostPath),
       env: { PATH: process.env.PATH, ...environment },
       encoding: 'utf8',
     });
