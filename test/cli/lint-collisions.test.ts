@@ -15,10 +15,16 @@ const oneShotCertbot = `services:
   certbot:
     image: certbot/certbot
     container_name: certbot
+    volumes:
+      - letsencrypt:/etc/letsencrypt
     command: certonly --webroot -w /var/www/certbot -d example.com
   renew:
     image: certbot/certbot
+    volumes:
+      - letsencrypt:/etc/letsencrypt
     entrypoint: sh -c 'while :; do certbot renew; sleep 12h; done'
+volumes:
+  letsencrypt:
 `;
 
 const daemonConflict = (name: string): string =>

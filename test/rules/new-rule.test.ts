@@ -181,7 +181,7 @@ describe('npm run new-rule', function () {
     throws(() => scaffoldRule(newRule({ id: 'Hook_Mode' })), new NewRuleError('"Hook_Mode" is not a kebab-case rule id (like certificate-without-chain)'));
     throws(
       () => scaffoldRule(newRule({ id: 'other-rule', category: 'dns' as NewRule['category'] })),
-      /"dns" is not a category \(first-boot, collisions, certificate-paths, renewal, infrastructure, directives, syntax, suppressions\)/,
+      /"dns" is not a category \(first-boot, issuance, collisions, certificate-paths, renewal, infrastructure, directives, syntax, suppressions\)/,
     );
     strictEqual(read('server/src/rules/index.ts'), index);
   });

@@ -14,6 +14,7 @@ import { blocksFirstBoot, type ChallengeAnswer, type ChallengeRoute, challengeRo
 import { type CertbotCertificate, certbotCertificates } from './certbot-certificates';
 import { type CertbotJobs, certbotJobs } from './certbot-directories';
 import { type CertbotRun, nginxReloadEvidence, type ReloadEvidence, type RenewalPicture, renewalPicture } from './certbot-runs';
+import { certbotIssuersOf, type CertbotIssuer, certificateIssuers, type Issuer } from './certificate-issuers';
 import { ServiceCertificates, type CertificateReference, type TlsServer } from './certificate-references';
 import { type DirectiveVerdict, type LocatedVerdict, locatedVerdicts, type ServiceDirectives, serviceDirectives } from './directive-verdicts';
 import { type EnabledStage, enabledStages } from './enabled-stages';
@@ -45,6 +46,7 @@ function once<Key, Value>(answers: Map<Key, Value>, key: Key, compute: () => Val
 export class Facts {
   private renewalAnswer: RenewalPicture | undefined;
   private reloadAnswer: readonly ReloadEvidence[] | undefined;
+  private issuersAnswer: readonly Issuer[] | undefined;
   private routesAnswer: readonly ChallengeRoute[] | undefined;
   private terraformAnswer: readonly TerraformCertificate[] | undefined;
   private cloudFormationAnswer: readonly CloudFormationCertificate[] | undefined;
@@ -73,6 +75,16 @@ export class Facts {
   /** Every certbot run: compose services, repository scripts, schedule files (renewal.runs). */
   get certbotRuns(): readonly CertbotRun[] {
     return this.renewal.runs;
+  }
+
+  /** Who issues the certificates: each certbot run with its image, authenticator and schedule, then the services that issue by themselves. */
+  get issuers(): readonly Issuer[] {
+    this.issuersAnswer ??= certificateIssuers(this.deployment, this.renewal);
+    return this.issuersAnswer;
+  }
+
+  get certbotIssuers(): readonly CertbotIssuer[] {
+    return certbotIssuersOf(this.issuers);
   }
 
   /** Every command that reloads or restarts nginx, and whether it can reach it. */

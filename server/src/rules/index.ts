@@ -27,11 +27,18 @@ import { webrootMismatch } from './first-boot/webroot-mismatch';
 import { acmEmailValidation } from './infrastructure/acm-email-validation';
 import { acmReplaceWithoutCreateBeforeDestroy } from './infrastructure/acm-replace-without-create-before-destroy';
 import { acmValidationMissing } from './infrastructure/acm-validation-missing';
+import { acmeCompanionProxyNotFound } from './issuance/acme-companion-proxy-not-found';
+import { certbotPluginNotInImage } from './issuance/certbot-plugin-not-in-image';
+import { certbotWildcardHttpChallenge } from './issuance/certbot-wildcard-http-challenge';
+import { certificatesNotPersisted } from './issuance/certificates-not-persisted';
+import { composeRunUnknownService } from './issuance/compose-run-unknown-service';
 import { certificateNeverRenewed } from './renewal/certificate-never-renewed';
 import { forceRenewalInLoop } from './renewal/force-renewal-in-loop';
 import { ocspStaplingLetsencrypt } from './renewal/ocsp-stapling-letsencrypt';
+import { renewalScheduleTooSparse } from './renewal/renewal-schedule-too-sparse';
 import { renewalWithoutReload } from './renewal/renewal-without-reload';
 import { stagingCertificate } from './renewal/staging-certificate';
+import { standaloneRenewalPortInUse } from './renewal/standalone-renewal-port-in-use';
 import { templateNotRendered } from './renewal/template-not-rendered';
 import type { AnyRule, RuleCategory } from './rule';
 import { unusedSuppression } from './suppressions/unused-suppression';
@@ -74,6 +81,8 @@ export const rules: readonly AnyRule[] = [
   forceRenewalInLoop,
   stagingCertificate,
   ocspStaplingLetsencrypt,
+  standaloneRenewalPortInUse,
+  renewalScheduleTooSparse,
   acmEmailValidation,
   acmValidationMissing,
   acmReplaceWithoutCreateBeforeDestroy,
@@ -83,11 +92,17 @@ export const rules: readonly AnyRule[] = [
   nginxDirectiveTooNew,
   nginxDirectiveDeprecated,
   nginxDirectiveUsage,
+  certbotWildcardHttpChallenge,
+  certbotPluginNotInImage,
+  certificatesNotPersisted,
+  composeRunUnknownService,
+  acmeCompanionProxyNotFound,
 ];
 
 /** The categories in the order the docs list them, with their headings. */
 export const ruleCategories: readonly { readonly id: RuleCategory; readonly title: string }[] = [
   { id: 'first-boot', title: 'first boot' },
+  { id: 'issuance', title: 'issuance (certbot plugins and images, acme-companion, all-in-one images)' },
   { id: 'collisions', title: 'collisions' },
   { id: 'certificate-paths', title: 'certificate paths' },
   { id: 'renewal', title: 'renewal' },

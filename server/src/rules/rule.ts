@@ -30,7 +30,16 @@ export interface SuppressionContext {
 export type RuleFinding = Omit<Finding, 'ruleId' | 'severity'> & { readonly severity?: Severity };
 
 /** Where a rule sits in the catalogue: its folder under rules/ and its heading in the docs. */
-export type RuleCategory = 'first-boot' | 'collisions' | 'certificate-paths' | 'renewal' | 'infrastructure' | 'directives' | 'syntax' | 'suppressions';
+export type RuleCategory =
+  | 'first-boot'
+  | 'issuance'
+  | 'collisions'
+  | 'certificate-paths'
+  | 'renewal'
+  | 'infrastructure'
+  | 'directives'
+  | 'syntax'
+  | 'suppressions';
 
 /** Whether the rule's findings carry a fix: none ever, some (when certboot knows what to write), or every one. */
 export type RuleFixable = 'never' | 'sometimes' | 'always';

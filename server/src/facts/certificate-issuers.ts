@@ -1,0 +1,369 @@
+/**
+ * Who issues the certificates of the workspace, and how: every certbot run with the image it runs
+ * in, its authenticator and challenge, and the schedule that renews it; the services that issue
+ * certificates by themselves (acme-companion beside nginx-proxy, the images that bundle nginx and
+ * certbot). Rules ask it instead of reading certbot's options themselves.
+ *
+ * certbot's plugins and images, from certbot's source (github.com/certbot/certbot):
+ * - certbot/pyproject.toml `[project.entry-points."certbot.plugins"]`: certbot itself carries the
+ *   `manual`, `null`, `standalone` and `webroot` plugins; `nginx` and `apache` come with the
+ *   certbot-nginx and certbot-apache packages (certbot/setup.py extras `nginx`, `apache`), each
+ *   DNS provider with its certbot-dns-<provider> package.
+ * - tools/docker/Dockerfile: the `certbot/certbot` image installs acme and certbot alone
+ *   (`pip_install.py --editable src/acme --editable src/certbot`), and each `certbot/dns-<provider>`
+ *   image (tools/docker/lib/common CERTBOT_PLUGINS) adds that one plugin on top. Its entrypoint is
+ *   certbot; it declares `VOLUME /etc/letsencrypt /var/lib/letsencrypt`.
+ * - plugins/webroot.py and plugins/standalone.py: "HTTP challenge only (wildcards not supported)".
+ */
+import { posix } from 'node:path';
+import { isMap } from 'yaml';
+import type { ComposeProject } from '../languages/compose/model';
+import { parseImageReference } from '../languages/dockerfile/image-reference';
+import { parseCrontab } from '../languages/schedule/cron';
+import type { Schedule } from '../languages/schedule/schedule';
+import { sleepLoopInterval } from '../languages/schedule/sleep';
+import { parseSystemdTimer } from '../languages/schedule/systemd-timer';
+import { certbotDomainName, type CertbotInvocation } from '../languages/shell/certbot-invocation';
+import { containerLaunch, optionValue } from '../languages/shell/container-launch';
+import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
+import type { SourceLocation } from '../text/source-location';
+import { positionAt } from '../text/line-index';
+import { type CertbotRun, type RenewalPicture, renews, runCommandLocation, runsInService } from './certbot-runs';
+
+/** The plugins every certbot install has (certbot/pyproject.toml entry points). */
+export const builtInCertbotPlugins: ReadonlySet<string> = new Set(['manual', 'null', 'standalone', 'webroot']);
+
+/** Authenticators that answer HTTP-01 only (webroot.py, standalone.py; nginx and apache configure a web server for HTTP-01). */
+export const httpOnlyAuthenticators: ReadonlySet<string> = new Set(['webroot', 'standalone', 'nginx', 'apache']);
+
+/** The image certbot runs in, when certboot knows it. */
+export interface CertbotImage {
+  /** As written: `certbot/certbot:v2.11.0`. */
+  readonly reference: string;
+  /** `certbot/certbot` or `certbot/dns-<provider>`: the plugins it holds are known. */
+  readonly official: boolean;
+  /** The plugins it carries besides the built-in ones (`dns-cloudflare` for certbot/dns-cloudflare); only for official images. */
+  readonly extraPlugins: readonly string[];
+  /** The compose service that runs it, if any. */
+  readonly service?: DeployedService;
+  /** Where the image is named: the service's `image:`, or the image word of `docker run`. */
+  readonly location?: SourceLocation;
+}
+
+export type RenewalTiming =
+  /** The run repeats on a schedule certboot can read. */
+  /** `written`: for messages, the cron time fields or `OnCalendar=` values in backquotes, or "a loop with `sleep 12h`". */
+  | { readonly kind: 'schedule'; readonly schedule: Schedule; readonly written: string; readonly location: SourceLocation }
+  /** It repeats, but how often is not known (a restart policy, a variable, a timer certboot cannot read). */
+  | { readonly kind: 'unknown'; readonly reason: string }
+  /** It runs once. */
+  | { readonly kind: 'once' };
+
+export interface CertbotIssuer {
+  readonly kind: 'certbot';
+  readonly run: CertbotRun;
+  /** undefined: certbot runs on the host, or in an image certboot does not know. */
+  readonly image?: CertbotImage;
+  /** Whether certbot runs on the host itself (a script or cron line calling `certbot` directly). */
+  readonly onHost: boolean;
+  /** The authenticator named on the command line; `certbot renew` takes the one stored with each certificate. */
+  readonly authenticator?: string;
+  /** `-i` / `--installer`, or `--nginx` / `--apache` (which select both). */
+  readonly installer?: string;
+  readonly challenge: 'http-01' | 'dns-01' | 'unknown';
+  /** The port certbot's standalone server binds (`--http-01-port`, else 80); undefined for other authenticators or an unknown port. */
+  readonly standalonePort?: number;
+  /** The lineage name certbot files the certificate under: `--cert-name`, else the first domain. */
+  readonly lineage?: string;
+  readonly renewal: RenewalTiming;
+}
+
+/** A service that obtains and renews certificates by itself. */
+export interface ServiceIssuer {
+  readonly kind: 'acme-companion' | 'all-in-one';
+  readonly project: DeployedProject;
+  readonly service: DeployedService;
+  /** The image's repository: `nginxproxy/acme-companion`, `jonasal/nginx-certbot`, … */
+  readonly repository: string;
+  /** Where the image keeps its certificates and ACME account (what must outlive the container). */
+  readonly stateDirectories: readonly string[];
+}
+
+export type Issuer = CertbotIssuer | ServiceIssuer;
+
+/**
+ * Images that run nginx and obtain their certificates themselves, with the directory their
+ * certificates live in: jonasal/nginx-certbot and staticfloat/nginx-certbot keep certbot's
+ * /etc/letsencrypt; linuxserver/swag keeps everything below /config.
+ */
+const allInOneImages: ReadonlyMap<string, readonly string[]> = new Map([
+  ['jonasal/nginx-certbot', ['/etc/letsencrypt']],
+  ['staticfloat/nginx-certbot', ['/etc/letsencrypt']],
+  ['linuxserver/swag', ['/config']],
+  ['lscr.io/linuxserver/swag', ['/config']],
+  ['ghcr.io/linuxserver/swag', ['/config']],
+]);
+
+/** acme-companion keeps its certificates in /etc/nginx/certs and acme.sh's account and state in /etc/acme.sh (acme-companion app/entrypoint.sh). */
+const acmeCompanionImages: ReadonlyMap<string, readonly string[]> = new Map([
+  ['nginxproxy/acme-companion', ['/etc/nginx/certs', '/etc/acme.sh']],
+  ['jrcs/letsencrypt-nginx-proxy-companion', ['/etc/nginx/certs', '/etc/acme.sh']],
+]);
+
+function repositoryOf(image: string): string {
+  return parseImageReference(image).repository;
+}
+
+/** `certbot/certbot` or `certbot/dns-<provider>` on Docker Hub (or a mirror that keeps the name). */
+function officialCertbotImage(reference: string): { official: boolean; extraPlugins: string[] } {
+  const repository = repositoryOf(reference).replace(/^[^/]*[.:][^/]*\//, '');
+  if (repository === 'certbot/certbot') return { official: true, extraPlugins: [] };
+  const dns = /^certbot\/(dns-[a-z0-9]+)$/.exec(repository);
+  return dns ? { official: true, extraPlugins: [dns[1] as string] } : { official: false, extraPlugins: [] };
+}
+
+function imageOfService(service: DeployedService): CertbotImage | undefined {
+  const image = service.compose.image;
+  if (!image?.value || service.compose.build) return undefined;
+  return { reference: image.value, ...officialCertbotImage(image.value), service, location: image.location };
+}
+
+/** The compose service a `docker compose run/exec NAME` means: the one of that name in the script's project. */
+function launchedService(deployment: Deployment, run: CertbotRun): DeployedService | undefined {
+  const matches = deployment.projects.flatMap((project) => project.services.filter((service) => runsInService(run, service)));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+function imageOfRun(deployment: Deployment, run: CertbotRun): CertbotImage | undefined {
+  if (run.origin.kind === 'service') return imageOfService(run.origin.service);
+  const { invocation } = run;
+  if (invocation.launcher === 'docker-run' && invocation.target?.literal) {
+    const reference = invocation.target.value;
+    const text = run.origin.kind === 'script' ? run.origin.script.text : run.origin.file.text;
+    const path = run.origin.kind === 'script' ? run.origin.script.path : run.origin.file.path;
+    const location = { file: path, range: { start: positionAt(text, invocation.target.span.start), end: positionAt(text, invocation.target.span.end) } };
+    return { reference, ...officialCertbotImage(reference), location };
+  }
+  if (invocation.launcher === 'docker-compose-run' || invocation.launcher === 'docker-compose-exec' || invocation.launcher === 'docker-exec') {
+    const service = launchedService(deployment, run);
+    return service ? imageOfService(service) : undefined;
+  }
+  return undefined;
+}
+
+function installerOf(invocation: CertbotInvocation): string | undefined {
+  let installer: string | undefined;
+  for (const option of invocation.options) {
+    if (option.name === '--installer' && option.value) installer = option.value.value;
+    else if (option.name === '--nginx' || option.name === '--apache') installer = option.name.slice(2);
+  }
+  return installer;
+}
+
+function challengeOf(authenticator: string | undefined): CertbotIssuer['challenge'] {
+  if (authenticator === undefined) return 'unknown';
+  if (httpOnlyAuthenticators.has(authenticator)) return 'http-01';
+  if (authenticator.startsWith('dns-')) return 'dns-01';
+  return 'unknown';
+}
+
+function standalonePortOf(invocation: CertbotInvocation, authenticator: string | undefined): number | undefined {
+  if (authenticator !== 'standalone') return undefined;
+  const option = [...invocation.options].reverse().find((candidate) => candidate.name === '--http-01-port');
+  if (!option) return 80;
+  return option.value?.literal && /^\d+$/.test(option.value.value) ? Number(option.value.value) : undefined;
+}
+
+function lineageOf(invocation: CertbotInvocation): string | undefined {
+  const name = invocation.certName ?? invocation.domains[0]?.name;
+  return name?.literal ? certbotDomainName(name.value) : undefined;
+}
+
+function lineLocation(path: string, text: string, line: number): SourceLocation {
+  const lines = text.split('\n');
+  const content = (lines[line] ?? '').replace(/\r$/, '');
+  return { file: path, range: { start: { line, character: content.length - content.trimStart().length }, end: { line, character: content.length } } };
+}
+
+/** /etc/crontab and the files of cron.d name a user after the time fields; a user's crontab does not. */
+function hasUserField(path: string): boolean {
+  return posix.basename(path) === 'crontab' ? !posix.dirname(path).endsWith('crontabs') : posix.basename(posix.dirname(path)) === 'cron.d';
+}
+
+/** The crontab line whose command holds `offset` (a run of the cron file), or names `script` (a script the cron file runs). */
+function cronTiming(path: string, text: string, holds: (command: string, commandStart: number) => boolean): RenewalTiming {
+  const crontab = parseCrontab(text, { userField: hasUserField(path) });
+  const entry = crontab.entries.find((candidate) => holds(candidate.command, candidate.commandStart));
+  if (!entry) return { kind: 'unknown', reason: 'the crontab line that runs it was not found' };
+  if (entry.reading.kind !== 'schedule') return { kind: 'unknown', reason: entry.reading.reason };
+  return { kind: 'schedule', schedule: entry.reading.schedule, written: `\`${entry.when}\``, location: lineLocation(path, text, entry.line) };
+}
+
+/** The `.timer` that starts a systemd service unit: `Unit=` names it, or the timer has the unit's name. */
+function timerTiming(picture: RenewalPicture, servicePath: string): RenewalTiming {
+  const unit = posix.basename(servicePath);
+  const timers = picture.schedules.filter((file) => file.path.endsWith('.timer'));
+  for (const timer of timers) {
+    const parsed = parseSystemdTimer(timer.text);
+    const starts = parsed.unit ? parsed.unit === unit : posix.basename(timer.path, '.timer') === posix.basename(unit, '.service');
+    if (!starts) continue;
+    if (parsed.reading.kind !== 'schedule') return { kind: 'unknown', reason: parsed.reading.reason };
+    const lines = timer.text.split('\n');
+    const line = lines.findIndex((text) => /^\s*On\w+\s*=/.test(text));
+    return {
+      kind: 'schedule',
+      schedule: parsed.reading.schedule,
+      written: `\`${parsed.calendars.join(', ') || (lines[line] ?? '').trim()}\``,
+      location: lineLocation(timer.path, timer.text, Math.max(line, 0)),
+    };
+  }
+  return { kind: 'unknown', reason: 'no timer of the repository starts the unit' };
+}
+
+function renewalTiming(picture: RenewalPicture, run: CertbotRun): RenewalTiming {
+  const repetition = run.repetition;
+  if (!renews(run)) return { kind: 'once' };
+  if (!repetition) return { kind: 'unknown', reason: 'renew runs when someone runs it' };
+  switch (repetition.kind) {
+    case 'restart':
+      return { kind: 'unknown', reason: `restart: ${repetition.restart.policy ?? 'unknown'} starts it again whenever it ends` };
+    case 'loop': {
+      const reading = sleepLoopInterval(repetition.loop);
+      if (reading.kind !== 'schedule') return { kind: 'unknown', reason: reading.kind === 'unknown' ? reading.reason : reading.reason };
+      const sleep = repetition.loop.body.find((command) => command.name?.value === 'sleep');
+      return {
+        kind: 'schedule',
+        schedule: reading.schedule,
+        written: sleep ? `a loop with \`sleep ${sleep.arguments.map((word) => word.value).join(' ')}\`` : 'a loop',
+        location: runCommandLocation(run),
+      };
+    }
+    case 'schedule': {
+      const file = repetition.file;
+      if (file.kind === 'systemd') return file.path.endsWith('.service') ? timerTiming(picture, file.path) : { kind: 'unknown', reason: 'not a service unit' };
+      if (run.origin.kind === 'schedule') {
+        const offset = run.invocation.command.span.start;
+        return cronTiming(file.path, file.text, (command, start) => offset >= start && offset < start + command.length);
+      }
+      if (run.origin.kind === 'script') {
+        const name = posix.basename(run.origin.script.path);
+        return cronTiming(file.path, file.text, (command) => command.split(/\s+/).some((word) => posix.basename(word) === name));
+      }
+      return { kind: 'unknown', reason: 'no schedule' };
+    }
+  }
+}
+
+function certbotIssuer(deployment: Deployment, picture: RenewalPicture, run: CertbotRun): CertbotIssuer {
+  const { invocation } = run;
+  const authenticator = invocation.authenticator?.name;
+  const image = imageOfRun(deployment, run);
+  const standalonePort = standalonePortOf(invocation, authenticator);
+  const lineage = lineageOf(invocation);
+  const installer = installerOf(invocation);
+  return {
+    kind: 'certbot',
+    run,
+    ...(image ? { image } : {}),
+    onHost: run.origin.kind !== 'service' && invocation.launcher === 'direct',
+    ...(authenticator !== undefined ? { authenticator } : {}),
+    ...(installer !== undefined ? { installer } : {}),
+    challenge: challengeOf(authenticator),
+    ...(standalonePort !== undefined ? { standalonePort } : {}),
+    ...(lineage !== undefined ? { lineage } : {}),
+    renewal: renewalTiming(picture, run),
+  };
+}
+
+function serviceIssuers(deployment: Deployment): ServiceIssuer[] {
+  const issuers: ServiceIssuer[] = [];
+  for (const project of deployment.projects) {
+    for (const service of project.services) {
+      const image = service.compose.image?.value;
+      if (!image || service.compose.build) continue;
+      const repository = repositoryOf(image);
+      const companion = acmeCompanionImages.get(repository);
+      const allInOne = allInOneImages.get(repository);
+      if (companion) issuers.push({ kind: 'acme-companion', project, service, repository, stateDirectories: companion });
+      else if (allInOne) issuers.push({ kind: 'all-in-one', project, service, repository, stateDirectories: allInOne });
+    }
+  }
+  return issuers;
+}
+
+/** Every issuer of the workspace: certbot runs in the order of the renewal picture, then the services that issue by themselves. */
+export function certificateIssuers(deployment: Deployment, picture: RenewalPicture): Issuer[] {
+  return [...picture.runs.map((run) => certbotIssuer(deployment, picture, run)), ...serviceIssuers(deployment)];
+}
+
+export function certbotIssuersOf(issuers: readonly Issuer[]): CertbotIssuer[] {
+  return issuers.filter((issuer): issuer is CertbotIssuer => issuer.kind === 'certbot');
+}
+
+/**
+ * The issuer of a certificate nginx loads from certbot's layout (`…/live/<name>/fullchain.pem`):
+ * the certbot runs that obtain the lineage `<name>`. A renewal (`certbot renew`) renews every
+ * lineage, so it is no issuer of one by name.
+ */
+export function issuersOfCertificate(issuers: readonly Issuer[], path: string): CertbotIssuer[] {
+  const lineage = /\/live\/([^/]+)\/[^/]+$/.exec(path)?.[1];
+  if (lineage === undefined) return [];
+  return issuers.filter(
+    (issuer): issuer is CertbotIssuer => issuer.kind === 'certbot' && issuer.lineage === lineage && issuer.run.invocation.subcommand !== 'renew',
+  );
+}
+
+/** `docker run` options of a run's launch: `-p 80:80`, `--network host`. */
+export function launchOptions(run: CertbotRun): { network?: string; publishes: readonly string[] } {
+  const command = run.invocation.command;
+  const launch = containerLaunch(command.name ? [command.name, ...command.arguments] : [...command.arguments]);
+  if (!launch) return { publishes: [] };
+  const network = optionValue(launch.options, '--network') ?? optionValue(launch.options, '--net');
+  const publishes: string[] = [];
+  launch.options.forEach((option, index) => {
+    const next = launch.options[index + 1];
+    if ((option.value === '-p' || option.value === '--publish') && next) publishes.push(next.value);
+    else if (option.value.startsWith('--publish=')) publishes.push(option.value.slice('--publish='.length));
+  });
+  return { ...(network?.literal ? { network: network.value } : {}), publishes };
+}
+
+/**
+ * A key of a service that the compose model does not carry (`volumes_from`, `labels`), from the
+ * last compose file that sets it (override files come later in `files`): its YAML value as plain
+ * data. A value that holds a variable is kept as written.
+ */
+export function serviceKey(project: ComposeProject, serviceName: string, key: string): unknown {
+  let found: unknown;
+  for (const document of project.documents) {
+    const services = document.document.get('services', true);
+    if (!isMap(services)) continue;
+    const service = services.get(serviceName, true);
+    if (!isMap(service) || !service.has(key)) continue;
+    const node = service.get(key, true);
+    found = node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node;
+  }
+  return found;
+}
+
+/** A service's labels as `name → value` (compose accepts a mapping or a list of `name=value`). */
+export function serviceLabels(project: ComposeProject, serviceName: string): Map<string, string> {
+  const labels = new Map<string, string>();
+  const value = serviceKey(project, serviceName, 'labels');
+  if (Array.isArray(value)) {
+    for (const entry of value) {
+      const text = String(entry);
+      const equals = text.indexOf('=');
+      labels.set(equals < 0 ? text : text.slice(0, equals), equals < 0 ? '' : text.slice(equals + 1));
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [name, entry] of Object.entries(value)) labels.set(name, entry === null || entry === undefined ? '' : String(entry));
+  }
+  return labels;
+}
+
+/** Whether the service takes volumes from another container (`volumes_from`): what it mounts is then not all in its own `volumes`. */
+export function takesVolumesFrom(project: ComposeProject, serviceName: string): boolean {
+  const value = serviceKey(project, serviceName, 'volumes_from');
+  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+}
