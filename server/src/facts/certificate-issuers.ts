@@ -284,7 +284,9 @@ function serviceIssuers(deployment: Deployment): ServiceIssuer[] {
       const repository = repositoryOf(image);
       const companion = acmeCompanionImages.get(repository);
       const allInOne = allInOneImages.get(repository);
-      if (companion) issuers.push({ kind: 'acme-companion', project, service, repository, stateDirectories: companion });
+      // before 2.0 the companion ran simp_le and kept everything in /etc/nginx/certs (acme-companion Dockerfile at v1.13.1 installs simp_le, at v2.0.0 acme.sh)
+      const simpLe = repository === 'jrcs/letsencrypt-nginx-proxy-companion' && /^v?1\./.test(parseImageReference(image).tag ?? '');
+      if (companion) issuers.push({ kind: 'acme-companion', project, service, repository, stateDirectories: simpLe ? ['/etc/nginx/certs'] : companion });
       else if (allInOne) issuers.push({ kind: 'all-in-one', project, service, repository, stateDirectories: allInOne });
     }
   }

@@ -87,8 +87,8 @@ export const certificatesNotPersisted: Rule = {
       const listed = lost.map((directory) => `\`${directory}\``).join(' and ');
       findings.push({
         message:
-          `Service \`${service.name}\` runs ${what} and keeps ${listed} in no volume: the certificates, the ACME account and the renewal settings live in the container alone. ` +
-          'Once the container is removed (`docker compose down`, `run --rm`, a new image), the next one asks for the certificates again, and after 5 certificates for the same names in a week ' +
+          `Service \`${service.name}\` runs ${what} and keeps ${listed} in no volume: the certificates, the ACME account and the renewal settings last as long as the container (its own layer, or an anonymous volume that goes with it). ` +
+          'Once the container is removed (`docker compose down`, `docker compose rm`, `run --rm`), the next one asks for the certificates again, and after 5 certificates for the same names in a week ' +
           'Let\'s Encrypt refuses with "too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s". ' +
           `Mount a named volume there (\`${lost.map((directory) => `<name>:${directory}`).join('`, `')}\`)${what === 'certbot' ? ', the one nginx reads the certificates from' : ''}.`,
         location: service.compose.nameLocation,

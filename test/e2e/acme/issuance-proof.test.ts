@@ -1,0 +1,139 @@
+// The issuance rules' claims, checked with real certbot (Debian's) against a real ACME server
+// (Debian's pebble, support/acme-server.ts) in emulated containers: certboot reads a rule's bad
+// fixture, real certbot runs the very command certboot read there, and fails the way certboot's
+// finding says, word for word.
+//
+//   1. standalone-renewal-port-in-use: `certbot certonly --standalone` of the fixture's setup.sh
+//      gets a certificate while port 80 is free; then nginx holds port 80, and `certbot renew`
+//      (forced: the certificate is not due yet) fails with the bind error the finding quotes,
+//      because the renewal configuration kept `authenticator = standalone`;
+//   2. certbot-wildcard-http-challenge: the fixture service's `certonly --webroot … -d
+//      '*.example.org'` fails with the message the finding quotes (pebble, like Let's Encrypt,
+//      offers only DNS-01 for a wildcard name).
+//
+// Test-only deviations: certbot talks to pebble through the test's cli.ini (server,
+// non-interactive, agree-tos) and trusts pebble's API certificate; renew is forced.
+
+import { strict as assert } from 'node:assert';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
+import { certbotIssuers } from '../../../server/src/facts/certificate-issuers';
+import { initializeShellParser } from '../../../server/src/languages/shell/shell-parser';
+import type { Finding } from '../../../server/src/text/findings';
+import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
+import { fixturesRoot } from '../../support/paths';
+import { createNetwork, type Mount, type Network, runContainer, startContainer, stopAllContainers } from '../support/container';
+import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary';
+import { AcmeServer, certbotEnvironment, testDirectory } from './support/acme-server';
+
+async function analyse(ruleId: string, fixture: string): Promise<{ findings: Finding[]; command: string[] }> {
+  const directory = join(fixturesRoot, 'rules', ruleId, fixture);
+  const fileSystem = new DiskFileSystem([directory]);
+  const analysis = await analyzeWorkspace(fileSystem, directory);
+  const findings = analysis.findings.filter((finding) => finding.ruleId === ruleId);
+  const issuer = certbotIssuers(analysis.deployment, fileSystem).find((candidate) => candidate.run.invocation.subcommand === 'certonly');
+  assert.ok(issuer, `certboot finds no certonly run in ${fixture}`);
+  const invocation = issuer.run.invocation;
+  // certbot's own words as certboot read them (the program name of a direct run left out)
+  const words = [invocation.command.name, ...invocation.command.arguments].filter((word) => word !== undefined).map((word) => word.value);
+  return { findings, command: words[0] === 'certbot' ? words.slice(1) : words };
+}
+
+/** The sentence a finding quotes between double quotes, which certbot must print. */
+function quoted(message: string, startsWith: string): string {
+  const match = new RegExp(`"(${startsWith}[^"]*)"`).exec(message);
+  assert.ok(match, `the finding quotes no "${startsWith}…": ${message}`);
+  return match[1] as string;
+}
+
+describe('issuance claims, with real certbot and pebble', function () {
+  this.timeout(180_000);
+  let acme: AcmeServer;
+  let network: Network;
+  let letsencrypt: string;
+
+  before(async () => {
+    await initializeShellParser();
+    acme = await AcmeServer.start();
+    network = await createNetwork();
+    const address = acme.link(network);
+    await acme.pointDomains(['example.org', 'www.example.org'], address);
+  });
+
+  after(async () => {
+    await stopAllContainers();
+    await acme?.stop();
+    await network?.remove();
+    removeTemporaryDirectories();
+  });
+
+  beforeEach(() => {
+    letsencrypt = temporaryDirectory('letsencrypt');
+  });
+
+  function certbotMounts(): Mount[] {
+    return [
+      { hostPath: letsencrypt, containerPath: '/etc/letsencrypt' },
+      { hostPath: acme.directory, containerPath: testDirectory, readOnly: true },
+      { hostPath: join(acme.directory, 'cli.ini'), containerPath: '/root/.config/letsencrypt/cli.ini', readOnly: true },
+    ];
+  }
+
+  function certbot(args: string[], extraMounts: Mount[] = []) {
+    return runContainer(
+      { command: ['certbot', ...args], network, mounts: [...certbotMounts(), ...extraMounts], env: { ...certbotEnvironment, HOME: '/root' } },
+      120_000,
+    );
+  }
+
+  it('standalone-renewal-port-in-use: the renewal of a certificate obtained --standalone fails while nginx holds port 80', async () => {
+    const { findings, command } = await analyse('standalone-renewal-port-in-use', 'bad-host-standalone-then-nginx');
+    assert.equal(findings.length, 1);
+    const predicted = quoted(findings[0]!.message, 'Could not bind TCP port 80');
+    assert.deepEqual(command.slice(0, 2), ['certonly', '--standalone']);
+
+    const first = await certbot(command);
+    assert.equal(first.exitCode, 0, `the first, standalone issuance fails:\n${first.stdout}${first.stderr}\n${acme.logs()}`);
+    const renewal = readFileSync(join(letsencrypt, 'renewal', 'example.org.conf'), 'utf8');
+    assert.match(renewal, /^authenticator = standalone$/m);
+
+    const nginxConfiguration = temporaryDirectory('nginx');
+    writeFileSync(
+      join(nginxConfiguration, 'nginx.conf'),
+      'daemon off;\npid /tmp/nginx.pid;\nevents {}\nhttp {\n  access_log off;\n  server {\n    listen 80;\n    location / { return 200 "nginx\\n"; }\n  }\n}\n',
+    );
+    const nginx = await startContainer({
+      command: ['nginx', '-c', '/etc/certboot-nginx/nginx.conf'],
+      network,
+      mounts: [{ hostPath: nginxConfiguration, containerPath: '/etc/certboot-nginx', readOnly: true }],
+    });
+    try {
+      // nginx answers on port 80 before renew runs
+      let answered = false;
+      for (let attempt = 0; attempt < 100 && !answered; attempt++) {
+        answered = (await nginx.exec(['curl', '-s', 'http://127.0.0.1/'])).stdout === 'nginx\n';
+        if (!answered) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(answered, `nginx does not answer on port 80: ${JSON.stringify(nginx.logs())}`);
+      const renew = await certbot(['renew', '--force-renewal']);
+      const output = `${renew.stdout}${renew.stderr}`;
+      assert.notEqual(renew.exitCode, 0, `certbot renew succeeded while nginx held port 80:\n${output}`);
+      assert.ok(output.includes(predicted), `certbot's output lacks "${predicted}":\n${output}`);
+    } finally {
+      await nginx.stop();
+    }
+  });
+
+  it('certbot-wildcard-http-challenge: certonly --webroot for a wildcard name fails with the message certboot quotes', async () => {
+    const { findings, command } = await analyse('certbot-wildcard-http-challenge', 'bad-webroot-wildcard');
+    assert.equal(findings.length, 1);
+    const predicted = quoted(findings[0]!.message, 'Client with the currently selected authenticator');
+    const webroot = temporaryDirectory('webroot');
+    mkdirSync(join(webroot, '.well-known'), { recursive: true });
+    const run = await certbot(command, [{ hostPath: webroot, containerPath: '/var/www/certbot' }]);
+    const output = `${run.stdout}${run.stderr}`;
+    assert.notEqual(run.exitCode, 0, `certbot issued a wildcard certificate over HTTP-01:\n${output}`);
+    assert.ok(output.includes(predicted), `certbot's output lacks "${predicted}":\n${output}`);
+  });
+});
