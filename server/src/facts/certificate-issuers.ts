@@ -23,7 +23,8 @@ import { parseCrontab } from '../languages/schedule/cron';
 import type { Schedule } from '../languages/schedule/schedule';
 import { sleepLoopInterval } from '../languages/schedule/sleep';
 import { parseSystemdTimer } from '../languages/schedule/systemd-timer';
-import { certbotDomainName, type CertbotInvocation } from '../languages/shell/certbot-invocation';
+import { certbotDomainName, type CertbotInvocation, type CertbotOption } from '../languages/shell/certbot-invocation';
+import type { ShellWord } from '../languages/shell/shell-script';
 import { containerLaunch, optionValue } from '../languages/shell/container-launch';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
 import type { SourceLocation } from '../text/source-location';
@@ -368,4 +369,9 @@ export function serviceLabels(project: ComposeProject, serviceName: string): Map
 export function takesVolumesFrom(project: ComposeProject, serviceName: string): boolean {
   const value = serviceKey(project, serviceName, 'volumes_from');
   return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+}
+
+/** The last word of an option as written: its value when it follows as a word of its own or after `=`, else the option itself. */
+export function optionLastWord(option: CertbotOption): ShellWord {
+  return option.value && option.value.span.start >= option.word.span.end ? option.value : option.word;
 }

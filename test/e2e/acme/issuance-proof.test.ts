@@ -18,7 +18,8 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeWorkspace } from '../../../server/src/engine/analyze-workspace';
-import { certbotIssuers } from '../../../server/src/facts/certificate-issuers';
+import { Facts } from '../../../server/src/facts/facts';
+import { takeInventory } from '../../../server/src/inventory/inventory';
 import { initializeShellParser } from '../../../server/src/languages/shell/shell-parser';
 import type { Finding } from '../../../server/src/text/findings';
 import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
@@ -32,7 +33,9 @@ async function analyse(ruleId: string, fixture: string): Promise<{ findings: Fin
   const fileSystem = new DiskFileSystem([directory]);
   const analysis = await analyzeWorkspace(fileSystem, directory);
   const findings = analysis.findings.filter((finding) => finding.ruleId === ruleId);
-  const issuer = certbotIssuers(analysis.deployment, fileSystem).find((candidate) => candidate.run.invocation.subcommand === 'certonly');
+  const issuer = new Facts(analysis.deployment, takeInventory(fileSystem, directory)).certbotIssuers.find(
+    (candidate) => candidate.run.invocation.subcommand === 'certonly',
+  );
   assert.ok(issuer, `certboot finds no certonly run in ${fixture}`);
   const invocation = issuer.run.invocation;
   // certbot's own words as certboot read them (the program name of a direct run left out)

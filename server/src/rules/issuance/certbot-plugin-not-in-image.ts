@@ -1,4 +1,4 @@
-import { builtInCertbotPlugins, type CertbotIssuer } from '../../facts/certificate-issuers';
+import { builtInCertbotPlugins, type CertbotIssuer, optionLastWord } from '../../facts/certificate-issuers';
 import { describeRunOrigin, runWordLocation } from '../../facts/certbot-runs';
 import type { CertbotOption } from '../../languages/shell/certbot-invocation';
 import type { Rule, RuleFinding } from '../rule';
@@ -45,7 +45,7 @@ export const certbotPluginNotInImage: Rule = {
       if (!image?.official || installsPackages(issuer)) continue;
       for (const { plugin, option } of requestedPlugins(issuer)) {
         if (builtInCertbotPlugins.has(plugin) || image.extraPlugins.includes(plugin)) continue;
-        const last = option.value && option.value.span.start >= option.word.span.end ? option.value : option.word;
+        const last = optionLastWord(option);
         const location = runWordLocation(issuer.run, option.word, inventory, last);
         if (!location) continue;
         const written = last === option.word ? `\`${option.word.value}\`` : `\`${option.word.value} ${last.value}\``;

@@ -1,4 +1,4 @@
-import { httpOnlyAuthenticators } from '../../facts/certificate-issuers';
+import { httpOnlyAuthenticators, optionLastWord } from '../../facts/certificate-issuers';
 import { describeRunOrigin, runWordLocation } from '../../facts/certbot-runs';
 import type { Rule, RuleFinding } from '../rule';
 
@@ -26,8 +26,7 @@ export const certbotWildcardHttpChallenge: Rule = {
       const location = runWordLocation(run, wildcard.name, inventory);
       if (!location) continue;
       const option = run.invocation.authenticator?.option;
-      const optionLocation =
-        option && runWordLocation(run, option.word, inventory, option.value && option.value.span.start >= option.word.span.end ? option.value : option.word);
+      const optionLocation = option && runWordLocation(run, option.word, inventory, optionLastWord(option));
       findings.push({
         message:
           `certbot asks for the wildcard name \`${wildcard.name.value}\` with the ${authenticator} authenticator (${describeRunOrigin(run, deployment.workspaceRoot)}), which answers HTTP-01 challenges only. ` +

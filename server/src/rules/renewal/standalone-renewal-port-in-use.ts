@@ -1,4 +1,4 @@
-import { launchOptions, type CertbotIssuer } from '../../facts/certificate-issuers';
+import { launchOptions, type CertbotIssuer, optionLastWord } from '../../facts/certificate-issuers';
 import { describeDomains, describeRunOrigin, runWordLocation } from '../../facts/certbot-runs';
 import { networkModeOf } from '../../facts/host-ports';
 import type { PortBinding } from '../../languages/compose/model';
@@ -66,8 +66,7 @@ export const standaloneRenewalPortInUse: Rule = {
       const holders = nginxHolding(deployment, standalonePort);
       if (holders.length === 0) continue;
       const option = run.invocation.authenticator?.option;
-      const location =
-        option && runWordLocation(run, option.word, inventory, option.value && option.value.span.start >= option.word.span.end ? option.value : option.word);
+      const location = option && runWordLocation(run, option.word, inventory, optionLastWord(option));
       if (!location) continue;
       const domains = describeDomains(run.invocation);
       findings.push({
