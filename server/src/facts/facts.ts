@@ -1,5 +1,6 @@
 import type { Inventory } from '../inventory/inventory';
 import { type MissingMountSource, missingMountSources } from './missing-mount-sources';
+import { type UnknownServiceLaunch, unknownServiceLaunches } from './unknown-service-launches';
 import type { NginxConfiguration } from '../languages/nginx/configuration';
 import type { PathOrigin } from '../model/container-view';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
@@ -45,6 +46,7 @@ function once<Key, Value>(answers: Map<Key, Value>, key: Key, compute: () => Val
  */
 export class Facts {
   private renewalAnswer: RenewalPicture | undefined;
+  private unknownLaunchesAnswer: readonly UnknownServiceLaunch[] | undefined;
   private reloadAnswer: readonly ReloadEvidence[] | undefined;
   private issuersAnswer: readonly Issuer[] | undefined;
   private routesAnswer: readonly ChallengeRoute[] | undefined;
@@ -70,6 +72,12 @@ export class Facts {
   get renewal(): RenewalPicture {
     this.renewalAnswer ??= renewalPicture(this.deployment, this.inventory);
     return this.renewalAnswer;
+  }
+
+  /** The `docker compose run`/`exec` of repository scripts on a service their project does not define. */
+  get unknownServiceLaunches(): readonly UnknownServiceLaunch[] {
+    this.unknownLaunchesAnswer ??= unknownServiceLaunches(this.deployment);
+    return this.unknownLaunchesAnswer;
   }
 
   /** Every certbot run: compose services, repository scripts, schedule files (renewal.runs). */

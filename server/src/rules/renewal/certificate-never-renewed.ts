@@ -1,4 +1,4 @@
-import { describeDomains, describeRunOrigin, issuesOnce, renews, runVerbWord, runWordLocation } from '../../facts/certbot-runs';
+import { type CertbotRun, describeDomains, describeRunOrigin, issuesOnce, renews, runVerbWord, runWordLocation } from '../../facts/certbot-runs';
 import type { Rule, RuleFinding } from '../rule';
 
 export const certificateNeverRenewed: Rule = {
@@ -12,7 +12,17 @@ export const certificateNeverRenewed: Rule = {
     const picture = facts.renewal;
     if (picture.renewalUnknown || picture.runs.some(renews)) return [];
     const findings: RuleFinding[] = [];
-    for (const run of picture.runs.filter(issuesOnce)) {
+    // a run through a compose service the project does not define never happens (compose-run-unknown-service says so)
+    const impossible = (run: CertbotRun): boolean =>
+      run.origin.kind === 'script' &&
+      facts.unknownServiceLaunches.some(
+        (launch) =>
+          run.origin.kind === 'script' &&
+          launch.script === run.origin.script &&
+          launch.command.span.start <= run.invocation.command.span.start &&
+          run.invocation.command.span.end <= launch.command.span.end,
+      );
+    for (const run of picture.runs.filter((candidate) => issuesOnce(candidate) && !impossible(candidate))) {
       const verb = runVerbWord(run);
       const location = verb && runWordLocation(run, verb, inventory);
       if (!location) continue;
