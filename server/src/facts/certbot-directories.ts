@@ -179,6 +179,11 @@ export function lineagesOf(jobs: CertbotJobs): Lineage[] | undefined {
   return lineages;
 }
 
+/** certbot adds `-0001`, `-0002`, … when a lineage of that name already exists. */
+export function sameLineage(name: string, lineage: Lineage): boolean {
+  return name === lineage.name || (name.startsWith(lineage.name) && /^-\d{4}$/.test(name.slice(lineage.name.length)));
+}
+
 /** `live/<name>/<file>` or `archive/<name>/<file>` of a certbot path. */
 export function lineagePath(relative: string): { readonly kind: 'live' | 'archive'; readonly name: string; readonly file: string } | undefined {
   const match = /^(live|archive)\/([^/]+)\/([^/]+)$/.exec(relative);

@@ -20,6 +20,7 @@ import { ServiceCertificates, type CertificateReference, type TlsServer } from '
 import { type DirectiveVerdict, type LocatedVerdict, locatedVerdicts, type ServiceDirectives, serviceDirectives } from './directive-verdicts';
 import { type EnabledStage, enabledStages } from './enabled-stages';
 import { type FirstBootFailure, firstBootFailures } from './first-boot-failures';
+import { type FirstBootOutlook, firstBootOutlook } from './issuance-without-nginx';
 import { type ContainerNameClaim, containerNameClaims, type HostPortUses, hostPortUses } from './host-claims';
 import type { LoadCheck, LoadFailure } from './nginx-load-failure';
 import { type LoadFailureReport, loadFailureReports, nginxLoadFailures } from './nginx-load-failures';
@@ -55,6 +56,7 @@ export class Facts {
   private portsAnswer: HostPortUses | undefined;
   private namesAnswer: readonly ContainerNameClaim[] | undefined;
   private readonly failures = new Map<DeployedService, readonly FirstBootFailure[]>();
+  private readonly outlooks = new Map<FirstBootFailure, FirstBootOutlook | undefined>();
   private readonly certificates = new Map<DeployedService, ServiceCertificates>();
   private readonly certbotCertificatesByConfiguration = new Map<NginxConfiguration | undefined, Map<DeployedService, readonly CertbotCertificate[]>>();
   private readonly jobs = new Map<DeployedService, CertbotJobs>();
@@ -114,6 +116,11 @@ export class Facts {
   /** Every file an nginx service needs at start that is missing on a fresh server. */
   firstBootFailures(project: DeployedProject, service: DeployedService): readonly FirstBootFailure[] {
     return once(this.failures, service, () => firstBootFailures(this.deployment, project, service));
+  }
+
+  /** What becomes of a missing file when nothing needs nginx to create it: created later, never, or maybe (see FirstBootOutlook). */
+  firstBootOutlook(project: DeployedProject, failure: FirstBootFailure): FirstBootOutlook | undefined {
+    return once(this.outlooks, failure, () => firstBootOutlook(this.deployment, (certbot) => this.certbotJobs(certbot), project, failure));
   }
 
   /** The first-boot failures that stop nginx: no script puts a placeholder there, and certbot's installer files aside. */

@@ -134,6 +134,14 @@ describe('compose service model', () => {
     ]);
   });
 
+  it('keeps the depends_on services a service waits to complete successfully', () => {
+    const web = service(
+      'services:\n  web:\n    depends_on:\n      certbot:\n        condition: service_completed_successfully\n      db:\n        condition: service_healthy\n      cache:\n',
+    );
+    deepStrictEqual([web.dependsOn, web.awaitsCompletionOf], [['certbot', 'db', 'cache'], ['certbot']]);
+    strictEqual(service('services:\n  web:\n    depends_on: [certbot]\n').awaitsCompletionOf, undefined);
+  });
+
   it('takes deploy.restart_policy over restart, mapping its conditions to docker policies', () => {
     const both = service(
       'services:\n  web:\n    restart: always\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 3\n',

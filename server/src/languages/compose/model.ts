@@ -45,6 +45,8 @@ export interface ComposeService {
   readonly dependsOn: string[];
   /** The networks it joins and the names it answers there; undefined when not read from compose files. */
   readonly networking?: ServiceNetworking;
+  /** The services of `depends_on` with `condition: service_completed_successfully`: this one starts after they have exited 0. */
+  readonly awaitsCompletionOf?: readonly string[];
 }
 
 export type PortProtocol = 'tcp' | 'udp' | 'sctp';

@@ -24,6 +24,7 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
     const containerName = locatedText(childOf(service, 'container_name'));
     const command = commandOf(childOf(service, 'command'));
     const entrypoint = commandOf(childOf(service, 'entrypoint'));
+    const awaitsCompletionOf = completedDependenciesOf(service);
     result.push({
       name,
       nameLocation: entry.keyLocation,
@@ -39,9 +40,19 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
       environment: environmentOf(service, variables),
       dependsOn: [...(mappingChild(service, 'depends_on')?.entries.keys() ?? [])],
       networking: serviceNetworking(service),
+      ...(awaitsCompletionOf.length > 0 ? { awaitsCompletionOf } : {}),
     });
   }
   return result;
+}
+
+/** The services `depends_on` waits for with `condition: service_completed_successfully` (the compose spec's long syntax). */
+function completedDependenciesOf(service: ComposeMapping | undefined): string[] {
+  const dependencies = mappingChild(service, 'depends_on');
+  if (!dependencies) return [];
+  return [...dependencies.entries].flatMap(([name, entry]) =>
+    entry.value.kind === 'mapping' && scalarText(childOf(entry.value, 'condition')) === 'service_completed_successfully' ? [name] : [],
+  );
 }
 
 /** A build context that is a URL or a git reference is not a directory of the project. */

@@ -1,4 +1,4 @@
-import { containerPathFor, type Lineage, lineagePath, lineagesOf } from '../../facts/certbot-directories';
+import { containerPathFor, type Lineage, lineagePath, lineagesOf, sameLineage } from '../../facts/certbot-directories';
 import type { CertificateReference } from '../../facts/certificate-references';
 import type { Facts } from '../../facts/facts';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
@@ -12,11 +12,6 @@ function lineagesFor(facts: Facts, reference: CertificateReference): Lineage[] |
   if (!certbot) return undefined;
   const lineages = lineagesOf(facts.certbotJobs(certbot));
   return lineages && lineages.length > 0 ? lineages : undefined;
-}
-
-/** certbot adds `-0001`, `-0002`, … when a lineage of that name already exists. */
-function sameLineage(name: string, lineage: Lineage): boolean {
-  return name === lineage.name || new RegExp(`^${lineage.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{4}$`).test(name);
 }
 
 function lineageRelated(certbot: string, lineages: readonly Lineage[]): RelatedLocation[] {
