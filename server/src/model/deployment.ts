@@ -1,7 +1,7 @@
 import type { AnalysisCache, ReadScript } from '../inventory/analysis-cache';
 import type { Inventory } from '../inventory/inventory';
 import { posix } from 'node:path';
-import { loadComposeProject } from '../languages/compose/index';
+import { type ComposeOverlay, loadComposeProject, overlayIncluding } from '../languages/compose/index';
 import type { ComposeProject, ComposeService, VolumeMount } from '../languages/compose/model';
 import type { SourceLocation } from '../text/source-location';
 import { loadNginxConfiguration, type NginxConfiguration } from '../languages/nginx/configuration';
@@ -73,6 +73,11 @@ export interface DeployedService {
 export interface DeployedProject {
   readonly compose: ComposeProject;
   readonly services: readonly DeployedService[];
+  /**
+   * For a project whose file an overlay beside another main file includes (and which uses a
+   * volume it does not declare): the overlay, and the volumes its base declares.
+   */
+  readonly overlay?: ComposeOverlay & { readonly baseVolumes: readonly string[] };
 }
 
 export interface RepositoryScript {
@@ -638,6 +643,17 @@ function withoutIncludedProjects(projects: readonly ComposeProject[]): ComposePr
   return projects.filter((project) => !projects.some((other) => other !== project && includes(other, project) && !includes(project, other)));
 }
 
+/** Looked for only where it matters: a project using a volume it does not declare. */
+function withOverlay(fileSystem: FileSystem, project: DeployedProject, projects: readonly DeployedProject[], workspaceRoot: string): DeployedProject {
+  const [file] = project.compose.files;
+  if (file === undefined || !project.compose.diagnostics.some((diagnostic) => diagnostic.code === 'undefined-volume')) return project;
+  const overlay = overlayIncluding(fileSystem, file, workspaceRoot);
+  if (!overlay) return project;
+  const base =
+    projects.find((candidate) => candidate.compose.files[0] === overlay.base)?.compose ?? loadComposeProject(fileSystem, posix.dirname(overlay.base));
+  return { ...project, overlay: { ...overlay, baseVolumes: base.namedVolumes } };
+}
+
 function readScript(text: string): ReadScript {
   const script = parseShell(text);
   return { script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) };
@@ -661,9 +677,10 @@ export async function buildDeployment(inventory: Inventory, options: DeploymentO
   await initializeShellParser();
   const { fileSystem, root: workspaceRoot } = inventory;
   const freshClone = new FreshClone(fileSystem, [workspaceRoot]);
-  const projects = withoutIncludedProjects(inventory.composeDirectories.map((directory) => loadProject(fileSystem, directory, options))).map((compose) =>
+  const built = withoutIncludedProjects(inventory.composeDirectories.map((directory) => loadProject(fileSystem, directory, options))).map((compose) =>
     buildProject(inventory, compose, remembered(options.hostPathState ?? freshCloneState(freshClone, compose.directory)), options.cache),
   );
+  const projects = built.map((project) => withOverlay(fileSystem, project, built, workspaceRoot));
   const loaded = filesLoadedByServices(projects);
   for (const path of hostConfigurations(inventory)) {
     if (loaded.has(path)) continue;

@@ -130,6 +130,7 @@ describe('compose service model', () => {
         severity: 'error',
         message: 'service "web": volume "certs" is not declared under the top-level volumes',
         location: at(file, 2, 14, 28),
+        subject: 'certs',
       },
     ]);
   });

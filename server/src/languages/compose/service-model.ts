@@ -12,8 +12,8 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
   const services = mappingChild(root, 'services');
   if (!services) return [];
   const namedVolumes = new Set(mappingChild(root, 'volumes')?.entries.keys() ?? []);
-  const report = (code: ComposeDiagnostic['code'], message: string, location: SourceLocation): void => {
-    diagnostics.push({ code, severity: 'error', message, location });
+  const report = (code: ComposeDiagnostic['code'], message: string, location: SourceLocation, subject?: string): void => {
+    diagnostics.push({ code, severity: 'error', message, location, ...(subject === undefined ? {} : { subject }) });
   };
   const result: ComposeService[] = [];
   for (const [name, entry] of services.entries) {
@@ -33,7 +33,7 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
       ...(containerName ? { containerName } : {}),
       ...(restart ? { restart } : {}),
       ports: portsOf(service, (message, location) => report('invalid-port', `service "${name}": ${message}`, location)),
-      volumes: volumesOf(service, namedVolumes, (code, message, location) => report(code, `service "${name}": ${message}`, location)),
+      volumes: volumesOf(service, namedVolumes, (code, message, location, subject) => report(code, `service "${name}": ${message}`, location, subject)),
       ...(command ? { command } : {}),
       ...(entrypoint ? { entrypoint } : {}),
       profiles: knownTexts(childOf(service, 'profiles')),
@@ -117,7 +117,7 @@ function portsOf(service: ComposeMapping | undefined, report: (message: string, 
 function volumesOf(
   service: ComposeMapping | undefined,
   namedVolumes: ReadonlySet<string>,
-  report: (code: 'invalid-volume' | 'undefined-volume', message: string, location: SourceLocation) => void,
+  report: (code: 'invalid-volume' | 'undefined-volume', message: string, location: SourceLocation, subject?: string) => void,
 ): VolumeMount[] {
   const volumes = childOf(service, 'volumes');
   if (volumes?.kind !== 'sequence') return [];
@@ -128,7 +128,7 @@ function volumesOf(
     if (!('mount' in parsed)) continue;
     const { mount } = parsed;
     if (mount.type === 'volume' && mount.source !== undefined && !namedVolumes.has(mount.source)) {
-      report('undefined-volume', `volume "${mount.source}" is not declared under the top-level volumes`, mount.location);
+      report('undefined-volume', `volume "${mount.source}" is not declared under the top-level volumes`, mount.location, mount.source);
     }
     mounts.push(mount);
   }

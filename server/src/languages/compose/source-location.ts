@@ -41,6 +41,8 @@ export interface ComposeDiagnostic {
   readonly severity: ComposeDiagnosticSeverity;
   readonly message: string;
   readonly location: SourceLocation;
+  /** The name it is about: the volume of `undefined-volume`. */
+  readonly subject?: string;
 }
 
 /** Where a problem about a whole file is reported: its first character. */
