@@ -331,10 +331,14 @@ export function launchOptions(run: CertbotRun): { network?: string; publishes: r
   return { ...(network?.literal ? { network: network.value } : {}), publishes };
 }
 
+/** A service key whose YAML value cannot be read as plain data (a merge of a non-map, aliases past the limit): unknown. */
+export const unreadableValue: unique symbol = Symbol('unreadable YAML value');
+
 /**
  * A key of a service that the compose model does not carry (`volumes_from`, `labels`), from the
  * last compose file that sets it (override files come later in `files`): its YAML value as plain
- * data. A value that holds a variable is kept as written.
+ * data. A value that holds a variable is kept as written; one that YAML cannot turn into data is
+ * `unreadableValue`.
  */
 export function serviceKey(project: ComposeProject, serviceName: string, key: string): unknown {
   let found: unknown;
@@ -344,15 +348,23 @@ export function serviceKey(project: ComposeProject, serviceName: string, key: st
     const service = services.get(serviceName, true);
     if (!isMap(service) || !service.has(key)) continue;
     const node = service.get(key, true);
-    found = node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node;
+    try {
+      found =
+        node && typeof node === 'object' && 'toJS' in node
+          ? (node as { toJS(doc: unknown, options: object): unknown }).toJS(document.document, { maxAliasCount: 100 })
+          : node;
+    } catch {
+      found = unreadableValue;
+    }
   }
   return found;
 }
 
-/** A service's labels as `name → value` (compose accepts a mapping or a list of `name=value`). */
-export function serviceLabels(project: ComposeProject, serviceName: string): Map<string, string> {
+/** A service's labels as `name → value` (compose accepts a mapping or a list of `name=value`); undefined when they cannot be read. */
+export function serviceLabels(project: ComposeProject, serviceName: string): Map<string, string> | undefined {
   const labels = new Map<string, string>();
   const value = serviceKey(project, serviceName, 'labels');
+  if (value === unreadableValue) return undefined;
   if (Array.isArray(value)) {
     for (const entry of value) {
       const text = String(entry);

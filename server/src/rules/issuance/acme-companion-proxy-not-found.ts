@@ -35,7 +35,8 @@ export const acmeCompanionProxyNotFound: Rule = {
     const labelled = deployment.projects.some((project) =>
       project.services.some((service) => {
         const labels = serviceLabels(project.compose, service.name);
-        return proxyLabels.some((label) => labels.has(label));
+        // labels certboot cannot read may hold the proxy's
+        return labels === undefined || proxyLabels.some((label) => labels.has(label));
       }),
     );
     if (labelled) return [];
