@@ -1,4 +1,4 @@
-import type { FileStat, FileSystem } from './file-system';
+import { type FileStat, type FileSystem, realPathOf } from './file-system';
 import { RememberingFileSystem } from './remembering-file-system';
 
 /**
@@ -30,5 +30,9 @@ export class AnalysisFileSystem implements FileSystem {
 
   readDirectory(path: string): string[] {
     return (this.remembered ?? this.workspace).readDirectory(path);
+  }
+
+  realPath(path: string): string | undefined {
+    return realPathOf(this.remembered ?? this.workspace, path);
   }
 }

@@ -86,8 +86,17 @@ export class DiskFileSystem implements FileSystem {
     try {
       return fs.readdirSync(real).sort();
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'ENOTDIR' : 'ENOENT';
+      const errno = (error as NodeJS.ErrnoException).code;
+      const code = errno === 'ENOTDIR' || errno === 'EACCES' ? errno : 'ENOENT';
       throw new FileSystemError(code, path, `Cannot list ${path}: ${(error as Error).message}`);
+    }
+  }
+
+  realPath(path: string): string | undefined {
+    try {
+      return this.resolveInside(path);
+    } catch {
+      return undefined;
     }
   }
 }

@@ -41,6 +41,17 @@ export interface FileSystem {
   readFile(path: string): Uint8Array;
   /** Entry names, sorted by code unit. Throws FileSystemError. */
   readDirectory(path: string): string[];
+  /**
+   * The path with every link followed, as the disk knows it; undefined when nothing readable is
+   * there. Walks use it to visit each directory once, whatever links lead to it. A file system
+   * without it has no links: its paths are real.
+   */
+  realPath?(path: string): string | undefined;
+}
+
+/** `fileSystem.realPath`, or the normal path where the file system has no links. */
+export function realPathOf(fileSystem: FileSystem, path: string): string | undefined {
+  return fileSystem.realPath ? fileSystem.realPath(path) : normalizeAbsolutePath(path);
 }
 
 export function describeFileSystemError(error: unknown): string {

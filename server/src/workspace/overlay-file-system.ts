@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { type FileStat, type FileSystem, normalizeAbsolutePath } from './file-system';
+import { type FileStat, type FileSystem, normalizeAbsolutePath, realPathOf } from './file-system';
 
 /**
  * The disk with the editor's unsaved buffers laid over it: what the user sees is what certboot
@@ -37,6 +37,12 @@ export class OverlayFileSystem implements FileSystem {
 
   readFile(path: string): Uint8Array {
     return this.overlays.get(normalizeAbsolutePath(path)) ?? this.base.readFile(path);
+  }
+
+  /** A buffer not yet saved is where the editor names it. */
+  realPath(path: string): string | undefined {
+    const normalized = normalizeAbsolutePath(path);
+    return realPathOf(this.base, normalized) ?? (this.overlays.has(normalized) ? normalized : undefined);
   }
 
   readDirectory(path: string): string[] {

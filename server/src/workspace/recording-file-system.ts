@@ -1,10 +1,11 @@
-import { type FileStat, type FileSystem, FileSystemError } from './file-system';
+import { type FileStat, type FileSystem, FileSystemError, realPathOf } from './file-system';
 import { sameBytes } from '../text/same-bytes';
 
 type Answer<Value> = { readonly value: Value } | { readonly error: string };
 
 type Read =
   | { readonly kind: 'stat'; readonly path: string; readonly answer: FileStat | undefined }
+  | { readonly kind: 'realpath'; readonly path: string; readonly answer: string | undefined }
   | { readonly kind: 'file'; readonly path: string; readonly answer: Answer<Uint8Array> }
   | { readonly kind: 'directory'; readonly path: string; readonly answer: Answer<readonly string[]> };
 
@@ -37,6 +38,12 @@ export class RecordingFileSystem implements FileSystem {
 
   readDirectory(path: string): string[] {
     return [...this.record(path, 'directory', () => this.base.readDirectory(path))];
+  }
+
+  realPath(path: string): string | undefined {
+    const answer = realPathOf(this.base, path);
+    this.reads.push({ kind: 'realpath', path, answer });
+    return answer;
   }
 
   /** The questions asked so far, or undefined when one of them cannot be asked again faithfully. */
@@ -83,6 +90,8 @@ export class RecordedReads {
             ? read.answer === undefined
             : read.answer !== undefined && answer.kind === read.answer.kind && answer.size === read.answer.size;
         }
+        case 'realpath':
+          return realPathOf(fileSystem, read.path) === read.answer;
         case 'file':
           return sameAnswer(read.answer, () => fileSystem.readFile(read.path), sameBytes);
         case 'directory':

@@ -1,4 +1,4 @@
-import type { FileStat, FileSystem } from './file-system';
+import { type FileStat, type FileSystem, realPathOf } from './file-system';
 
 type Answer<Value> = { readonly value: Value } | { readonly error: unknown };
 
@@ -11,6 +11,7 @@ export class RememberingFileSystem implements FileSystem {
   private readonly stats = new Map<string, FileStat | undefined>();
   private readonly files = new Map<string, Answer<Uint8Array>>();
   private readonly directories = new Map<string, Answer<string[]>>();
+  private readonly realPaths = new Map<string, string | undefined>();
 
   constructor(private readonly base: FileSystem) {}
 
@@ -18,6 +19,7 @@ export class RememberingFileSystem implements FileSystem {
     this.stats.clear();
     this.files.clear();
     this.directories.clear();
+    this.realPaths.clear();
   }
 
   stat(path: string): FileStat | undefined {
@@ -31,6 +33,11 @@ export class RememberingFileSystem implements FileSystem {
 
   readDirectory(path: string): string[] {
     return [...RememberingFileSystem.recall(this.directories, path, () => this.base.readDirectory(path))];
+  }
+
+  realPath(path: string): string | undefined {
+    if (!this.realPaths.has(path)) this.realPaths.set(path, realPathOf(this.base, path));
+    return this.realPaths.get(path);
   }
 
   /** Errors are answers too (a missing include stays missing until the disk changes). */

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { FileSystem } from '../../workspace/file-system';
+import { isPresent } from '../../workspace/text-files';
 
 /** The names compose looks for, in its order of preference. */
 export const composeFileNames: readonly string[] = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -20,8 +21,9 @@ export interface DiscoveredComposeFiles {
 }
 
 export function discoverComposeFiles(fileSystem: FileSystem, directory: string): DiscoveredComposeFiles {
-  const existing = (names: readonly string[]): string[] =>
-    names.map((name) => posix.join(directory, name)).filter((path) => fileSystem.stat(path)?.kind === 'file');
+  // compose asks only whether the name exists: a directory, a pipe or a link it cannot follow under
+  // that name is its file too, and reading it fails; a dangling link is no file
+  const existing = (names: readonly string[]): string[] => names.map((name) => posix.join(directory, name)).filter((path) => isPresent(fileSystem, path));
   const [main, ...ignored] = existing(composeFileNames);
   const override = main === undefined ? undefined : existing(overrideFileNames)[0];
   return { main, ignored, override };
