@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { includeCycleOutcome } from '../../server/src/languages/nginx/configuration';
 import { repositoryRoot } from '../support/paths';
 import { runBuiltCli } from '../support/run-cli';
 
@@ -131,17 +132,16 @@ describe('certboot CLI', () => {
     strictEqual(lexed.stdout, `[${Array.from({ length: 1_000_000 }, () => '["}",1]').join(',')}]\n`);
   });
 
-  it('reports each file of 400 that all include each other in one include cycle, not 80,200', () => {
+  it('reports 400 files that all include each other as one include cycle, not 80,200 nor 400', () => {
     mkdirSync(join(directory, 'd'));
     writeFileSync(join(directory, 'nginx.conf'), 'include d/*.conf;\n');
     const names = Array.from({ length: 400 }, (_, index) => `d/f${String(index).padStart(3, '0')}.conf`);
     for (const name of names) writeFileSync(join(directory, name), 'include d/*.conf;\n');
     const result = runBuiltCli(['parse', 'nginx.conf'], directory);
     strictEqual(result.status, 1);
-    deepStrictEqual(
-      JSON.parse(result.stdout).errors,
-      names.map((name) => ({ file: name, error: `include cycle: ${name} → ${name} in ${name}:1`, line: 1 })),
-    );
+    deepStrictEqual(JSON.parse(result.stdout).errors, [
+      { file: names[0], error: `include cycle: ${names[0]} → ${names[0]}; ${includeCycleOutcome} in ${names[0]}:1`, line: 1 },
+    ]);
   });
 
   it('does not combine files that include the next one twice, forty deep: an error and each file on its own', () => {

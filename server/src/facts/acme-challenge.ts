@@ -102,7 +102,7 @@ export function configurationFullyKnown(service: DeployedService): boolean {
     while (stack.length > 0) {
       const directive = stack.pop();
       if (!directive) break;
-      if (directive.block) stack.push(...directive.block);
+      if (directive.block) for (const inner of directive.block) stack.push(inner);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;
       if (unseen.has(directive) && hasGlobMagic((directive.args[0] as NginxArgument).value)) return false;
       const pattern = resolveNginxPath((directive.args[0] as NginxArgument).value, configurationPrefixOf(service));

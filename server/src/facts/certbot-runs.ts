@@ -83,7 +83,7 @@ function systemdCommands(text: string): ShellCommand[] {
   let lineStart = 0;
   for (const line of text.split('\n')) {
     const match = /^\s*Exec\w*\s*=\s*[-@+!:]*/.exec(line);
-    if (match) commands.push(...parseAt(text, lineStart + match[0].length, lineStart + line.length).commands);
+    if (match) for (const command of parseAt(text, lineStart + match[0].length, lineStart + line.length).commands) commands.push(command);
     lineStart += line.length + 1;
   }
   return commands;

@@ -1,4 +1,6 @@
 import type { ConfigurationFile, NginxConfiguration } from '../languages/nginx/configuration';
+import { stronglyConnectedComponents } from '../languages/nginx/include-graph';
+import { defaultMaximumDepth } from '../languages/nginx/parser';
 import type { NginxArgument, NginxDirective } from '../languages/nginx/syntax-tree';
 import type { SourceLocation } from '../text/source-location';
 import { posix } from 'node:path';
@@ -33,41 +35,131 @@ export interface WalkedDirective {
 const expandedTrees = new WeakMap<NginxConfiguration, NginxBlock>();
 const walks = new WeakMap<NginxBlock, readonly WalkedDirective[]>();
 
-function expand(configuration: NginxConfiguration): NginxBlock {
-  const open = new Set<number>();
-  const addEntries = (file: ConfigurationFile, directives: readonly NginxDirective[], entries: PlacedDirective[]): PlacedDirective[] => {
-    for (const directive of directives) {
-      // only `include` directives are resolved: other names need no lookup
-      const included = directive.name === 'include' ? configuration.includes.get(directive) : undefined;
-      if (included) {
-        for (const index of included) {
-          const child = configuration.files[index];
-          if (!child || open.has(index)) continue;
-          open.add(index);
-          addEntries(child, child.syntax.directives, entries);
-          open.delete(index);
-        }
-        entries.push({ file, directive });
-        continue;
+/** For each file, its component of the include graph: files of one component include each other. */
+function includeComponents(configuration: NginxConfiguration): Int32Array {
+  return stronglyConnectedComponents(
+    configuration.files.map((file) => {
+      const targets: number[] = [];
+      for (const directive of directivesOfFile(file.syntax.directives)) {
+        if (directive.name === 'include') for (const target of configuration.includes.get(directive) ?? []) targets.push(target);
       }
-      if (directive.block) {
-        const placed: { file: ConfigurationFile; directive: NginxDirective; block?: NginxBlock } = { file, directive };
-        placed.block = { opener: placed, entries: addEntries(file, directive.block, []) };
-        entries.push(placed);
-      } else entries.push({ file, directive });
+      return targets;
+    }),
+  );
+}
+
+/** Every directive of a file's tree, blocks included, without recursion. */
+function* directivesOfFile(directives: readonly NginxDirective[]): Generator<NginxDirective> {
+  const pending: (readonly NginxDirective[])[] = [directives];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    for (const directive of next) {
+      yield directive;
+      if (directive.block) pending.push(directive.block);
     }
-    return entries;
-  };
-  const main = configuration.files[0];
+  }
+}
+
+/**
+ * How many directives the expanded tree may hold beyond each file's own once: files included
+ * again and again (a snippet in every server) are inlined each time up to this many, then each
+ * further include of a file already inlined stands alone. Diamonds of includes nested ten deep
+ * would otherwise inline a file a thousand times over, and exhaust memory long before rules ran.
+ */
+export const maximumRepeatedDirectives = 500_000;
+
+function expand(configuration: NginxConfiguration): NginxBlock {
+  const files = configuration.files;
+  const main = files[0];
   if (!main) return { entries: [] };
-  open.add(0);
-  return { entries: addEntries(main, main.syntax.directives, []) };
+  const component = includeComponents(configuration);
+  const inlined = new Uint8Array(files.length);
+  inlined[0] = 1;
+  let repeated = 0;
+  type Frame =
+    | {
+        readonly kind: 'directives';
+        readonly file: ConfigurationFile;
+        readonly fileIndex: number;
+        readonly directives: readonly NginxDirective[];
+        next: number;
+        readonly entries: PlacedDirective[];
+        readonly depth: number;
+        readonly repeat: boolean;
+      }
+    | { readonly kind: 'entry'; readonly entries: PlacedDirective[]; readonly entry: PlacedDirective };
+  const entries: PlacedDirective[] = [];
+  // iterative: an include chain of thousands of files is as deep as the stack of this loop, not of JavaScript
+  const frames: Frame[] = [{ kind: 'directives', file: main, fileIndex: 0, directives: main.syntax.directives, next: 0, entries, depth: 0, repeat: false }];
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1];
+    if (frame.kind === 'entry') {
+      frames.pop();
+      frame.entries.push(frame.entry);
+      continue;
+    }
+    const directive = frame.directives[frame.next++];
+    if (directive === undefined) {
+      frames.pop();
+      continue;
+    }
+    if (frame.repeat) repeated++;
+    const { file } = frame;
+    // only `include` directives are resolved: other names need no lookup
+    const included = directive.name === 'include' ? configuration.includes.get(directive) : undefined;
+    if (included) {
+      // the included files' directives stand where the include does, then the include itself
+      frames.push({ kind: 'entry', entries: frame.entries, entry: { file, directive } });
+      for (let position = included.length - 1; position >= 0; position--) {
+        const index = included[position];
+        const child = files[index];
+        if (!child) continue;
+        const repeat = inlined[index] === 1;
+        // inside an include cycle (the loader reports it; nginx never gets past one) each file
+        // is inlined once, where the walk first meets it
+        if (repeat && (component[index] === component[frame.fileIndex] || repeated >= maximumRepeatedDirectives)) continue;
+        inlined[index] = 1;
+        frames.push({
+          kind: 'directives',
+          file: child,
+          fileIndex: index,
+          directives: child.syntax.directives,
+          next: 0,
+          entries: frame.entries,
+          depth: frame.depth,
+          repeat: repeat || frame.repeat,
+        });
+      }
+      continue;
+    }
+    if (!directive.block) {
+      frame.entries.push({ file, directive });
+      continue;
+    }
+    const placed: { file: ConfigurationFile; directive: NginxDirective; block?: NginxBlock } = { file, directive };
+    const blockEntries: PlacedDirective[] = [];
+    placed.block = { opener: placed, entries: blockEntries };
+    frame.entries.push(placed);
+    // blocks nested deeper than the parser reads in one file are not read through includes either
+    if (frame.depth < defaultMaximumDepth) {
+      frames.push({
+        kind: 'directives',
+        file,
+        fileIndex: frame.fileIndex,
+        directives: directive.block,
+        next: 0,
+        entries: blockEntries,
+        depth: frame.depth + 1,
+        repeat: frame.repeat,
+      });
+    }
+  }
+  return { entries };
 }
 
 /**
  * The configuration as one tree, includes expanded where they stand, so that a block's
- * directives and what it inherits can be read across files. An include cycle stops at the file
- * already open.
+ * directives and what it inherits can be read across files. The includes of an include cycle
+ * are not followed, and files included over and over are inlined up to a bound.
  */
 export function expandedConfiguration(configuration: NginxConfiguration): NginxBlock {
   let tree = expandedTrees.get(configuration);

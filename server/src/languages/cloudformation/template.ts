@@ -1,3 +1,4 @@
+import { exceedsYamlTokens, maximumYamlTokens } from '../yaml-tokens';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, type ScalarTag, type CollectionTag } from 'yaml';
 import { JsonSyntaxError, type JsonValue, nodeRange, parseJsonDocument } from '../json/json-document';
 import { LineIndex } from '../../text/line-index';
@@ -139,6 +140,7 @@ export function parseTemplateText(text: string, format: TemplateFormat): ParsedT
     return { root: undefined, errors: [error(`not analysed: ${text.length} characters, more than the limit of ${maximumLength}`, 0, 0)] };
   try {
     if (format === 'json') return { root: fromJson(parseJsonDocument(text), lines, 0), errors: [] };
+    if (exceedsYamlTokens(text)) return { root: undefined, errors: [error(`not analysed: more than ${maximumYamlTokens} YAML tokens`, 0, 0)] };
     const document = parseDocument(text, { customTags, prettyErrors: false, uniqueKeys: true, merge: false });
     const errors = document.errors.map((problem) => error(problem.message, problem.pos[0], problem.pos[1]));
     if (errors.length > 0) return { root: undefined, errors };

@@ -21,7 +21,7 @@ export class LoadContext {
   /** A compose file with its services in normalized form; undefined when it cannot be used. */
   readComposeFile(file: string, variables: VariableLookup, baseDirectory: string): ComposeMapping | undefined {
     const content = readComposeFile(this.fileSystem, file, variables, baseDirectory);
-    this.diagnostics.push(...content.diagnostics);
+    for (const diagnostic of content.diagnostics) this.diagnostics.push(diagnostic);
     if (content.template) this.templateFiles.push(file);
     if (!this.files.includes(file)) {
       this.files.push(file);

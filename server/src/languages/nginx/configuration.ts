@@ -5,7 +5,8 @@ import { describeFileSystemError, type FileSystem, FileSystemError } from '../..
 import { type BlockContext, mainContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
 import { expandGlob, GlobLimitError, hasGlobMagic } from './glob';
-import { type InvalidDirectiveHandling, parseNginx, type StatementSink } from './parser';
+import { stronglyConnectedComponents } from './include-graph';
+import { countDirectives, defaultMaximumDirectives, type InvalidDirectiveHandling, parseNginx, type StatementSink, tooManyDirectivesProblem } from './parser';
 import { type NginxArgument, type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
 import { decodeConfigurationText } from './text';
 
@@ -86,6 +87,8 @@ export function readConfigurationFile(
     parsed?: RoundCache<ParsedNginxFile>;
     /** Hands the statements to this sink instead of building the tree (ParseOptions.statements). */
     statements?: StatementSink;
+    /** What is left of the configuration's directive budget (parser.ts). */
+    maximumDirectives?: number;
   },
 ): NginxFile {
   const failed = (message: string): NginxFile => ({
@@ -94,6 +97,7 @@ export function readConfigurationFile(
     comments: [],
     errors: [{ kind: 'file', message, line: 1, span: fileStart }],
   });
+  if (options.maximumDirectives !== undefined && options.maximumDirectives <= 0) return failed(tooManyDirectivesProblem);
   const read = readConfigurationBytes(fileSystem, path, options.maximumFileBytes);
   if ('problem' in read) return failed(read.problem);
   const bytes = read.bytes;
@@ -108,6 +112,7 @@ export function readConfigurationFile(
       ignore: options.ignore,
       contexts: options.contexts,
       statements: options.statements,
+      maximumDirectives: options.maximumDirectives,
     });
   };
   // the parse options the CLI alone sets change the tree: such parses are not kept
@@ -290,10 +295,13 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
     parsed: options.parsed,
   };
 
+  // one budget for all files: ten thousand files of 100,000 directives cost what one of a billion would
+  let directivesLeft = defaultMaximumDirectives;
   configuration.add(mainPath, mainDisplay, 'context' in options ? options.context : mainContext);
   for (let fileIndex = 0; fileIndex < configuration.entries.length; fileIndex++) {
     const entry = configuration.entries[fileIndex];
-    const syntax = readConfigurationFile(fileSystem, entry.path, { ...parseOptions, context: entry.context });
+    const syntax = readConfigurationFile(fileSystem, entry.path, { ...parseOptions, context: entry.context, maximumDirectives: directivesLeft });
+    directivesLeft -= countDirectives(syntax.directives);
     syntaxes.push(syntax);
     entry.errors.push(...syntax.errors);
     if (options.single) break;
@@ -331,56 +339,64 @@ export function loadNginxConfiguration(fileSystem: FileSystem, mainPath: string,
 }
 
 /**
- * nginx would include such files forever; report each cycle once, at the include that closes it.
- * Files that all include each other (each `include conf.d/*.conf;`) close a cycle at every pair,
- * each naming up to every file: a cycle through a file of a cycle already reported is left out,
- * so the reports name each file at most once and stay as big as the file list.
+ * What nginx 1.22 does with an include cycle, tried on Debian's package: it opens the files again
+ * and again, each inside the last, keeping each open, until `open()` fails with "(24: Too many
+ * open files)" or the stack overflows and it dies of a segmentation fault (a glob that can no
+ * longer be read then matches nothing, and nginx may even start, with the files nested a
+ * thousand deep).
+ */
+export const includeCycleOutcome = 'nginx nests these files inside each other until it runs out of open files or stack, and fails or crashes';
+
+/**
+ * nginx would include such files forever; each set of files that include each other (a strongly
+ * connected component of the include graph) is reported once, at the include that closes the
+ * first cycle met. Ten files that each include `conf.d/*.conf` make one report, not one a file
+ * or one a pair.
  */
 function reportIncludeCycles(files: readonly ConfigurationEntry[]): void {
-  const state = new Array<'new' | 'open' | 'done'>(files.length).fill('new');
-  const reported = new Array<boolean>(files.length).fill(false);
+  const targetsOf = files.map((file) => file.includes.flatMap((include) => include.targets.map((target) => ({ include, target }))));
+  const component = stronglyConnectedComponents(targetsOf.map((targets) => targets.map(({ target }) => target)));
+  const members: number[][] = [];
+  component.forEach((number, file) => {
+    members[number] ??= [];
+    members[number].push(file);
+  });
+  const reported = new Uint8Array(files.length);
+  const state = new Uint8Array(files.length);
+  const open = 1;
+  const done = 2;
   const chain: number[] = [];
   /** Where each open file stands in the chain. */
-  const depthOf = new Array<number>(files.length).fill(-1);
-  /** For each depth of the chain: the deepest depth at or above it whose file is on a reported cycle, -1 for none. */
-  const reportedUpTo: number[] = [];
+  const depthOf = new Int32Array(files.length).fill(-1);
   // iterative depth-first search: include chains can be as long as the file count
-  const stack: { file: number; next: number; targets: { include: ResolvedInclude; target: number }[] }[] = [];
+  const stack: { file: number; next: number }[] = [];
   const push = (file: number): void => {
-    state[file] = 'open';
-    const depth = chain.length;
-    depthOf[file] = depth;
+    state[file] = open;
+    depthOf[file] = chain.length;
     chain.push(file);
-    reportedUpTo[depth] = reported[file] ? depth : depth > 0 ? reportedUpTo[depth - 1] : -1;
-    const targets = files[file].includes.flatMap((include) => include.targets.map((target) => ({ include, target })));
-    stack.push({ file, next: 0, targets });
+    stack.push({ file, next: 0 });
   };
   for (let root = 0; root < files.length; root++) {
-    if (state[root] !== 'new') continue;
+    if (state[root] !== 0) continue;
     push(root);
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
-      if (top.next >= top.targets.length) {
-        state[top.file] = 'done';
+      const next = targetsOf[top.file][top.next++];
+      if (next === undefined) {
+        state[top.file] = done;
         chain.pop();
         stack.pop();
         continue;
       }
-      const { include, target } = top.targets[top.next++];
-      if (state[target] === 'new') push(target);
-      else if (state[target] === 'open') {
+      const { include, target } = next;
+      if (state[target] === 0) push(target);
+      else if (state[target] === open && reported[target] === 0) {
         // the cycle is the chain from the target down to the file including it
-        const first = depthOf[target];
-        const last = chain.length - 1;
-        if (reportedUpTo[last] >= first) continue;
-        const cycle = chain.slice(first);
-        for (let depth = first; depth <= last; depth++) {
-          reported[chain[depth]] = true;
-          reportedUpTo[depth] = depth;
-        }
+        const cycle = chain.slice(depthOf[target]);
+        for (const member of members[component[target]]) reported[member] = 1;
         files[top.file].errors.push({
           kind: 'include',
-          message: `include cycle: ${[...cycle, target].map((index) => files[index].displayPath).join(' → ')}`,
+          message: `include cycle: ${[...cycle, target].map((index) => files[index].displayPath).join(' → ')}; ${includeCycleOutcome}`,
           line: include.line,
           span: include.span,
         });
