@@ -185,7 +185,7 @@ describe('certboot CLI', () => {
   it('lexes within the size limit parse keeps, and lays its tokens out as JSON.stringify does', () => {
     writeFileSync(join(directory, 'big.conf'), Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
     const message = 'file is 16777217 bytes, over the 16777216-byte limit for an nginx configuration; not read';
-    deepStrictEqual(runBuiltCli(['lex', 'big.conf'], directory), { status: 1, stdout: '', stderr: `certboot: cannot lex big.conf: ${message}\n` });
+    deepStrictEqual(runBuiltCli(['lex', 'big.conf'], directory), { status: 2, stdout: '', stderr: `certboot: cannot read big.conf: ${message}\n` });
     deepStrictEqual(JSON.parse(runBuiltCli(['parse', 'big.conf'], directory).stdout).errors, [
       { file: 'big.conf', error: `${message} in big.conf:1`, line: 1 },
     ]);

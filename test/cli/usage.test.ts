@@ -38,7 +38,7 @@ describe('certboot --version, --help and usage errors', () => {
       'Exit codes:',
       '  0  success: nothing to report (lint: no errors)',
       '  1  problems found (lint: errors, or more warnings than --max-warnings)',
-      exitCodes,
+      `${exitCodes}  3  lint: a rule of certboot failed (an internal error, named on stderr); the report may lack findings\n`,
     ].join('\n');
     deepStrictEqual(runBuiltCli(['--help'], directory), { status: 0, stdout: help, stderr: '' });
     deepStrictEqual(runBuiltCli(['-h'], directory), { status: 0, stdout: help, stderr: '' });
@@ -66,7 +66,7 @@ describe('certboot --version, --help and usage errors', () => {
       'Exit codes:',
       '  0  no errors, and no more warnings than --max-warnings (with --fix: once the fixes are in)',
       '  1  errors, or more warnings than --max-warnings, or a fixed file that could not be written',
-      exitCodes,
+      `${exitCodes}  3  a rule of certboot failed (an internal error, named on stderr with the file): the report may lack findings\n`,
       'Rules are configured in certboot.json: { "rules": { "<rule-id>": "error" | "warning" | "info" | "off" } };',
       '"hosts": [["site-a", "site-b"]] (or "all") there says which compose projects share a Docker host.',
       'A comment "# certboot-disable-next-line <rule-id>, ..." drops the findings that start on the next line.',

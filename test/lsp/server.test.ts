@@ -303,12 +303,12 @@ describe('language server over JSON-RPC (dist/server.js --stdio)', function () {
     const binary = await client.diagnostics(binaryPath, (params) => params.diagnostics.length > 0, 20_000);
     deepStrictEqual(
       binary.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message]),
-      [['nginx-syntax', 'nginx rejects this configuration: binary file (it contains NUL bytes); not an nginx configuration.']],
+      [['nginx-syntax', 'certboot does not check this file: binary file (it contains NUL bytes); not an nginx configuration.']],
     );
     const huge = await client.diagnostics(hugePath, (params) => params.diagnostics.length > 0, 20_000);
     deepStrictEqual(
       huge.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message]),
-      [['nginx-syntax', 'nginx rejects this configuration: file is 19800000 bytes, over the 16777216-byte limit for an nginx configuration; not read.']],
+      [['nginx-syntax', 'certboot does not check this file: file is 19800000 bytes, over the 16777216-byte limit for an nginx configuration; not read.']],
     );
     const compose = await client.diagnostics(composePath, (params) => params.diagnostics.some((diagnostic) => diagnostic.code === 'compose-syntax'), 20_000);
     ok(compose.diagnostics.every((diagnostic) => diagnostic.code === 'compose-syntax'));

@@ -60,6 +60,8 @@ export const exitCode = {
   problems: 1,
   /** Bad usage, or input that cannot be read (a missing path, an invalid certboot.json). */
   usage: 2,
+  /** lint: a rule threw, so the report may lack its findings; no CI gate may pass on it. */
+  internalError: 3,
 } as const;
 
 /**
@@ -160,7 +162,7 @@ export function formatCommandHelp(spec: CommandSpec): string {
     `Usage: certboot ${spec.name}${spec.operands ? ` ${spec.operands}` : ''} [OPTIONS]\n\n` +
     `${spec.description}\n\n` +
     `Options:\n${options}\n\n` +
-    `Exit codes:\n${exitCodeLines([...spec.exitCodes, ...sharedExitCodes])}\n` +
+    `Exit codes:\n${exitCodeLines([...spec.exitCodes, ...sharedExitCodes].sort((left, right) => left.code - right.code))}\n` +
     (spec.notes ? `\n${spec.notes}` : '')
   );
 }

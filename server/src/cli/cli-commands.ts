@@ -11,6 +11,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { analyzePaths } from '../engine/analyze-paths';
+import { type AnalyzeOptions, unlistableMessage } from '../engine/analyze-workspace';
 import { type BootstrapOptions, type BootstrapOutcome, runBootstrapCommand } from '../bootstrap/bootstrap-command';
 import { type AnalyzeRequest, type LintOutcome, lint } from '../engine/lint-command';
 import { rules } from '../rules/index';
@@ -31,28 +32,47 @@ function toPosix(path: string): string {
   return path.split('\\').join('/');
 }
 
-/** Each linted path is analysed as engine/analyze-paths.ts says; rules that threw are reported, the others still count. */
-async function lintPaths(request: AnalyzeRequest, fileSystem: FileSystem, output: CommandOutput, reported: Set<string>): Promise<readonly Finding[]> {
-  const { findings, internalErrors } = await analyzePaths(fileSystem, request.paths, request.sharedHosts);
-  for (const internal of internalErrors) {
-    const text = `certboot: internal error in rule ${internal.ruleId}: ${internal.message}\n`;
-    // --fix lints once per round of fixes: an error is told once
+/**
+ * Each linted path is analysed as engine/analyze-paths.ts says; rules that threw are reported with
+ * the file they failed on, the others still count. So are directories that could not be listed.
+ */
+async function lintPaths(
+  request: AnalyzeRequest,
+  fileSystem: FileSystem,
+  output: CommandOutput,
+  reported: Set<string>,
+  options: AnalyzeOptions,
+  ruleFailed: () => void,
+): Promise<readonly Finding[]> {
+  const { findings, internalErrors, unlistable } = await analyzePaths(fileSystem, request.paths, request.sharedHosts, options);
+  if (internalErrors.length > 0) ruleFailed();
+  const cwd = toPosix(process.cwd());
+  const tell = (text: string): void => {
+    // --fix lints once per round of fixes: each is told once
     if (!reported.has(text)) output.error(text);
     reported.add(text);
-  }
+  };
+  for (const internal of internalErrors)
+    tell(`certboot: internal error in rule ${internal.ruleId} on ${posix.relative(cwd, internal.file) || '.'}: ${internal.message}\n`);
+  for (const directory of unlistable) tell(`certboot: ${unlistableMessage(posix.relative(cwd, directory.path) || '.', directory.reason)}\n`);
   return findings;
 }
 
 const lintExitCodes: Record<LintOutcome, number> = { passed: exitCode.ok, failed: exitCode.problems, 'unusable-input': exitCode.usage };
 
-export async function runLint(options: CliLintOptions, output: CommandOutput): Promise<number> {
+/** `analyzeOptions` for tests: the rules to run instead of the catalogue's. */
+export async function runLint(options: CliLintOptions, output: CommandOutput, analyzeOptions: AnalyzeOptions = {}): Promise<number> {
   // colors on a terminal, unless NO_COLOR says otherwise (no-color.org: set and not empty)
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const reported = new Set<string>();
+  let ruleFailed = false;
   const outcome = await lint({ ...options, color }, { cwd: process.cwd(), out: output.out, error: output.error }, (request, fileSystem) =>
-    lintPaths(request, fileSystem, output, reported),
+    lintPaths(request, fileSystem, output, reported, analyzeOptions, () => {
+      ruleFailed = true;
+    }),
   );
-  return lintExitCodes[outcome];
+  // a report a rule failed to contribute to passes no gate
+  return ruleFailed ? exitCode.internalError : lintExitCodes[outcome];
 }
 
 const bootstrapExitCodes: Record<BootstrapOutcome, number> = { done: exitCode.ok, refused: exitCode.problems, 'unusable-input': exitCode.usage };

@@ -2,7 +2,7 @@
  * The CLI's `parse` and `lex`, bundled apart (dist/cli-parse.js, scripts/build.mjs): they need
  * the nginx parser and nothing of the rules, and `lint` needs none of this file.
  */
-import { realpathSync, type Stats, statSync } from 'node:fs';
+import { closeSync, openSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { binaryFileProblem, readConfigurationBytes } from '../languages/nginx/configuration';
 import { writeCrossplaneParse } from '../languages/nginx/crossplane-parse';
@@ -50,6 +50,12 @@ function openNamedFile(file: string, roots: readonly string[]): { absolute: stri
   }
   if (stats.isDirectory()) return { reason: 'is a directory' };
   if (!stats.isFile()) return { reason: 'is not a regular file' };
+  try {
+    // a file that exists but may not be read is a FILE that cannot be read, as a missing one is
+    closeSync(openSync(absolute, 'r'));
+  } catch (error) {
+    return { reason: unreadableReason(error) };
+  }
   return { absolute, fileSystem: new DiskFileSystem([process.cwd(), posix.dirname(absolute), real, ...roots.map((root) => resolve(root))]) };
 }
 
@@ -84,9 +90,13 @@ export function runLex(options: LexOptions, output: CommandOutput): number {
     return exitCode.usage;
   }
   const read = readConfigurationBytes(named.fileSystem, named.absolute);
-  const text = 'bytes' in read ? decodeConfigurationText(read.bytes) : undefined;
+  if ('problem' in read) {
+    output.error(`certboot: cannot read ${file}: ${read.problem}\n`);
+    return exitCode.usage;
+  }
+  const text = decodeConfigurationText(read.bytes);
   if (text === undefined) {
-    output.error(`certboot: cannot lex ${file}: ${'problem' in read ? read.problem : binaryFileProblem}\n`);
+    output.error(`certboot: cannot lex ${file}: ${binaryFileProblem}\n`);
     return exitCode.problems;
   }
   const errors = writeCrossplaneTokens(text, { indent: options.indent, write: (chunk) => output.out(chunk) });

@@ -30,6 +30,7 @@ ${exitCodeLines([
   { code: exitCode.ok, meaning: 'success: nothing to report (lint: no errors)' },
   { code: exitCode.problems, meaning: 'problems found (lint: errors, or more warnings than --max-warnings)' },
   ...sharedExitCodes,
+  { code: exitCode.internalError, meaning: 'lint: a rule of certboot failed (an internal error, named on stderr); the report may lack findings' },
 ])}
 `;
 

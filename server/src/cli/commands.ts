@@ -35,6 +35,7 @@ export const lintCommand: CommandSpec = {
   exitCodes: [
     { code: exitCode.ok, meaning: 'no errors, and no more warnings than --max-warnings (with --fix: once the fixes are in)' },
     { code: exitCode.problems, meaning: 'errors, or more warnings than --max-warnings, or a fixed file that could not be written' },
+    { code: exitCode.internalError, meaning: 'a rule of certboot failed (an internal error, named on stderr with the file): the report may lack findings' },
   ],
   notes: [
     'Rules are configured in certboot.json: { "rules": { "<rule-id>": "error" | "warning" | "info" | "off" } };',

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { analyzeWorkspace, checkRules, type InternalError, type WorkspaceAnalysis } from './analyze-workspace';
+import { type AnalyzeOptions, analyzeWorkspace, checkRules, type InternalError, type UnlistableDirectory, type WorkspaceAnalysis } from './analyze-workspace';
 import type { DeployedProject, Deployment, RepositoryScript, SharedHosts } from '../model/deployment';
 import type { Finding } from '../text/findings';
 import { rules } from '../rules/index';
@@ -89,10 +89,11 @@ function collisionsAcrossPaths(fileSystem: FileSystem, analyzed: readonly Analyz
   return [...perPath, ...across.filter((finding) => !reported.has(findingKey(finding)))];
 }
 
-/** What `certboot lint` reports for the paths it was given, and the rules that threw. */
+/** What `certboot lint` reports for the paths it was given, the rules that threw and the directories it could not list. */
 export interface PathsAnalysis {
   readonly findings: readonly Finding[];
   readonly internalErrors: readonly InternalError[];
+  readonly unlistable: readonly UnlistableDirectory[];
 }
 
 /**
@@ -100,17 +101,24 @@ export interface PathsAnalysis {
  * collision rules then see the projects of all of them, as on the one host they are deployed to.
  * A named file keeps the findings in it.
  */
-export async function analyzePaths(fileSystem: FileSystem, paths: readonly string[], sharedHosts?: ReadonlyMap<string, SharedHosts>): Promise<PathsAnalysis> {
+export async function analyzePaths(
+  fileSystem: FileSystem,
+  paths: readonly string[],
+  sharedHosts?: ReadonlyMap<string, SharedHosts>,
+  options: AnalyzeOptions = {},
+): Promise<PathsAnalysis> {
   const findings: Finding[] = [];
   const internalErrors: InternalError[] = [];
+  const unlistable: UnlistableDirectory[] = [];
   const analyzed: AnalyzedPath[] = [];
   for (const path of paths) {
     const root = fileSystem.stat(path)?.kind === 'directory' ? path : posix.dirname(path);
     const hosts = sharedHosts?.get(path);
-    const analysis = await analyzeWorkspace(fileSystem, root, hosts ? { sharedHosts: hosts } : {});
+    const analysis = await analyzeWorkspace(fileSystem, root, hosts ? { ...options, sharedHosts: hosts } : options);
     internalErrors.push(...analysis.internalErrors);
-    findings.push(...(root === path ? analysis.findings : analysis.findings.filter((finding) => finding.location.file === path)));
+    unlistable.push(...analysis.unlistable);
+    for (const finding of analysis.findings) if (root === path || finding.location.file === path) findings.push(finding);
     analyzed.push({ path, root, analysis });
   }
-  return { findings: analyzed.length < 2 ? findings : collisionsAcrossPaths(fileSystem, analyzed, findings, internalErrors), internalErrors };
+  return { findings: analyzed.length < 2 ? findings : collisionsAcrossPaths(fileSystem, analyzed, findings, internalErrors), internalErrors, unlistable };
 }

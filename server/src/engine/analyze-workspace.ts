@@ -4,19 +4,32 @@ import { rules as allRules } from '../rules/index';
 import { checksDeployment, type Rule, type RuleContext } from '../rules/rule';
 import { AnalysisFileSystem } from '../workspace/analysis-file-system';
 import { Facts } from '../facts/facts';
-import { type Inventory, type InventoryOptions, takeInventory } from '../inventory/inventory';
+import { type Inventory, type InventoryOptions, takeInventory, type UnlistableDirectory } from '../inventory/inventory';
 import type { FileSystem } from '../workspace/file-system';
 
 export interface InternalError {
   readonly ruleId: string;
+  /**
+   * The compose file (or nginx.conf) of the project the rule fails on when checked alone; the
+   * workspace root when no single project makes it fail.
+   */
+  readonly file: string;
   readonly message: string;
 }
+
+export type { UnlistableDirectory };
 
 export interface WorkspaceAnalysis {
   readonly deployment: Deployment;
   readonly findings: readonly Finding[];
   /** A rule that threw: logged by the caller; the other rules still report. */
   readonly internalErrors: readonly InternalError[];
+  /** Told by the caller: a report that is silent about them would read as a clean bill of health. */
+  readonly unlistable: readonly UnlistableDirectory[];
+}
+
+export function unlistableMessage(directory: string, reason: string): string {
+  return `cannot list ${directory} (${reason}): the compose projects, nginx files and scripts below it are not checked`;
 }
 
 /** The rules that run while the deployment is analysed (unused-suppression runs once suppressions are applied). */
@@ -43,7 +56,11 @@ export function checkRules(rules: readonly Rule[], context: RuleContext, interna
     try {
       for (const finding of rule.check(context)) findings.push({ ...finding, ruleId: rule.id, severity: bySeverity(finding.severity, rule.defaultSeverity) });
     } catch (error) {
-      internalErrors.push({ ruleId: rule.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      internalErrors.push({
+        ruleId: rule.id,
+        file: failingFile(rule, context),
+        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     }
   }
   return findings;
@@ -58,7 +75,20 @@ export async function analyzeInventory(inventory: Inventory, options: AnalyzeOpt
   const internalErrors: InternalError[] = [];
   const context: RuleContext = { deployment, inventory, facts: new Facts(deployment, inventory) };
   const findings = checkRules(options.rules ?? deploymentRules, context, internalErrors);
-  return { deployment, findings, internalErrors };
+  return { deployment, findings, internalErrors, unlistable: inventory.unlistable };
+}
+
+/** The file of the first project that makes the rule throw when checked alone, to name in the report. */
+function failingFile(rule: Rule, context: RuleContext): string {
+  const { deployment } = context;
+  for (const project of deployment.projects) {
+    try {
+      rule.check({ ...context, deployment: { ...deployment, projects: [project] } });
+    } catch {
+      return project.compose.files[0] ?? project.services[0]?.compose.nameLocation.file ?? project.compose.directory;
+    }
+  }
+  return deployment.workspaceRoot;
 }
 
 /** Everything the rules over the deployment report for one workspace root, before configuration and suppressions: one walk, then analyzeInventory. */

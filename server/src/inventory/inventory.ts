@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { readConfigurationFile } from '../languages/nginx/configuration';
 import type { NginxFile } from '../languages/nginx/syntax-tree';
-import type { FileSystem } from '../workspace/file-system';
+import { describeFileSystemError, type FileSystem, FileSystemError } from '../workspace/file-system';
 import { findFiles, readTextFile } from '../workspace/text-files';
 import type { AnalysisCache } from './analysis-cache';
 import { blockContextOf, classifyFile, type FileKind, type FileKindName } from './file-kinds';
@@ -52,10 +52,19 @@ export interface InventoryOptions {
   readonly cache?: AnalysisCache;
 }
 
+/** A directory below the root that exists but could not be listed: nothing below it was seen. */
+export interface UnlistableDirectory {
+  readonly path: string;
+  /** Why, in a few words: `permission denied`. */
+  readonly reason: string;
+}
+
 /** A file of the workspace that is something to certboot. */
 export interface InventoryFile {
   readonly path: string;
   readonly size: number;
+  /** False for a compose or nginx file's name taken by no regular file (a pipe, a directory, a link in a loop or out of the workspace): reading it says why. */
+  readonly readable: boolean;
   readonly kinds: readonly FileKind[];
 }
 
@@ -63,6 +72,7 @@ export interface InventoryFile {
 export interface FileOfKind<Name extends FileKindName> {
   readonly path: string;
   readonly size: number;
+  readonly readable: boolean;
   readonly kind: Extract<FileKind, { readonly kind: Name }>;
 }
 
@@ -97,6 +107,8 @@ export class Inventory implements SourceTexts {
      * analysis's own search depth), whatever they are.
      */
     readonly filesConsidered = 0,
+    /** The directories the walk could not list: a report silent about them would read as a clean bill of health. */
+    readonly unlistable: readonly UnlistableDirectory[] = [],
   ) {
     this.byPath = new Map(files.map((file) => [file.path, file]));
     const directories = new Set<string>();
@@ -114,7 +126,7 @@ export class Inventory implements SourceTexts {
     const found: FileOfKind<Name>[] = [];
     for (const file of this.files) {
       const kind = file.kinds.find((candidate): candidate is Extract<FileKind, { readonly kind: Name }> => candidate.kind === name);
-      if (kind) found.push({ path: file.path, size: file.size, kind });
+      if (kind) found.push({ path: file.path, size: file.size, readable: file.readable, kind });
     }
     return found;
   }
@@ -151,6 +163,7 @@ function depthBelow(root: string, path: string): number {
 export function takeInventory(fileSystem: FileSystem, root: string, options: InventoryOptions = {}): Inventory {
   const taken = new Map<FileKindName, number>();
   const files: InventoryFile[] = [];
+  const unlistable: UnlistableDirectory[] = [];
   let considered = 0;
   const deepest = Math.max(...Object.values(bounds).map((bound) => bound.maximumDepth));
   findFiles(
@@ -158,9 +171,13 @@ export function takeInventory(fileSystem: FileSystem, root: string, options: Inv
     root,
     (path) => {
       const depth = depthBelow(root, path);
-      const size = fileSystem.stat(path)?.size ?? 0;
-      if (depth <= (options.searchDepth ?? consideredDepth) && size <= consideredFileBytes) considered++;
-      const candidates = classifyFile(path, root);
+      const stat = fileSystem.stat(path);
+      const size = stat?.size ?? 0;
+      const readable = stat?.kind === 'file';
+      if (readable && depth <= (options.searchDepth ?? consideredDepth) && size <= consideredFileBytes) considered++;
+      // a pipe, a directory or a link out of the workspace or in a loop under a compose or nginx
+      // file's name is kept, so that reading it says why; under other names it is no file of ours
+      const candidates = classifyFile(path, root).filter((kind) => readable || kind.kind === 'compose' || kind.kind === 'nginx');
       if (candidates.length === 0) return false;
       const kinds = candidates.filter((kind) => {
         const bound = bounds[kind.kind];
@@ -169,11 +186,19 @@ export function takeInventory(fileSystem: FileSystem, root: string, options: Inv
         taken.set(kind.kind, count + 1);
         return true;
       });
-      if (kinds.length > 0) files.push({ path, size, kinds });
+      if (kinds.length > 0) files.push({ path, size, readable, kinds });
       return kinds.length > 0;
     },
     // each kind has its own bounds: the walk stops at the depth and the directory count only
-    { maximumFiles: Number.POSITIVE_INFINITY, maximumDepth: options.searchDepth ?? deepest, maximumFileBytes: Number.POSITIVE_INFINITY, maximumDirectories },
+    {
+      maximumFiles: Number.POSITIVE_INFINITY,
+      maximumDepth: options.searchDepth ?? deepest,
+      maximumFileBytes: Number.POSITIVE_INFINITY,
+      maximumDirectories,
+      includeUnreadable: true,
+      onUnlistable: (path, error) =>
+        unlistable.push({ path, reason: error instanceof FileSystemError && error.code === 'EACCES' ? 'permission denied' : describeFileSystemError(error) }),
+    },
   );
-  return new Inventory(fileSystem, root, files, options.cache, considered);
+  return new Inventory(fileSystem, root, files, options.cache, considered, unlistable);
 }

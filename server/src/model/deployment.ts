@@ -663,7 +663,7 @@ function readScript(text: string): ReadScript {
 function hostConfigurations(inventory: Inventory): string[] {
   return inventory
     .filesOf('nginx')
-    .filter((file) => file.kind.context === 'main' && file.size <= 1024 * 1024)
+    .filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024)
     .slice(0, 200)
     .map((file) => file.path);
 }

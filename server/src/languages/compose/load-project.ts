@@ -78,6 +78,10 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
   // project without it (or about the template read as YAML) is made up, so only the note stays
   const template = context.templateFiles.length > 0;
   const root = template ? undefined : loaded;
+  // compose-go's loader: a model without a single key after loading (an empty file, `null`, `{}`)
+  if (root?.entries.size === 0) {
+    context.diagnostics.push({ code: 'empty-file', severity: 'error', message: 'empty compose file', location: fileStartLocation(files[0]) });
+  }
   const services = root ? buildServices(root, variables, context.diagnostics) : [];
   return {
     directory: projectDirectory,

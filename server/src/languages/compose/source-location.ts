@@ -20,6 +20,7 @@ export type ComposeDiagnosticCode =
   | 'file-too-large'
   | 'unreadable-file'
   | 'not-a-mapping'
+  | 'empty-file'
   | 'no-compose-file'
   | 'multiple-compose-files'
   | 'unknown-compose-file'

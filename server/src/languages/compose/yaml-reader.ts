@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { type Alias, type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, visit } from 'yaml';
-import { describeFileSystemError, type FileSystem } from '../../workspace/file-system';
+import { describeFileSystemError, type FileSystem, FileSystemError } from '../../workspace/file-system';
+import { exceedsYamlTokens, maximumYamlTokens } from '../yaml-tokens';
 import type { ComposeEntry, ComposeMapping, ComposeNode, MergeTag } from './compose-node';
 import { indentFlowContinuations } from './flow-indentation';
 import { findForeignTemplate, type ForeignTemplate } from './foreign-template';
@@ -31,25 +32,29 @@ export interface ComposeFileContent {
  * interpolates each file before merging, and never interpolates keys).
  */
 export function readComposeFile(fileSystem: FileSystem, file: string, variables: VariableLookup, baseDirectory: string): ComposeFileContent {
-  const unusable = (code: ComposeDiagnostic['code'], message: string): ComposeFileContent => ({
+  const unusable = (code: ComposeDiagnostic['code'], message: string, severity: ComposeDiagnostic['severity'] = 'error'): ComposeFileContent => ({
     file,
     root: undefined,
-    diagnostics: [{ code, severity: 'error', message, location: fileStartLocation(file) }],
+    diagnostics: [{ code, severity, message, location: fileStartLocation(file) }],
     document: undefined,
     lineCounter: undefined,
   });
   const size = fileSystem.stat(file)?.size ?? 0;
   if (size > maximumComposeFileSize) {
-    return unusable('file-too-large', `${file} is ${size} bytes; compose files over ${maximumComposeFileSize} bytes are not read`);
+    return unusable('file-too-large', `${file} is ${size} bytes; compose files over ${maximumComposeFileSize} bytes are not read`, 'warning');
   }
   let bytes: Uint8Array;
   try {
     bytes = fileSystem.readFile(file);
   } catch (error) {
+    // compose would follow a link out of the workspace; certboot never reads there
+    if (error instanceof FileSystemError && error.code === 'OUTSIDE_ROOTS') {
+      return unusable('unreadable-file', `${file} links outside the workspace, where certboot does not read: its services are not checked`, 'warning');
+    }
     return unusable('unreadable-file', `cannot read ${file}: ${describeFileSystemError(error)}`);
   }
   if (bytes.byteLength > maximumComposeFileSize) {
-    return unusable('file-too-large', `${file} is ${bytes.byteLength} bytes; compose files over ${maximumComposeFileSize} bytes are not read`);
+    return unusable('file-too-large', `${file} is ${bytes.byteLength} bytes; compose files over ${maximumComposeFileSize} bytes are not read`, 'warning');
   }
   if (bytes.indexOf(0) >= 0) return unusable('binary-file', `${file} is a binary file (it holds NUL bytes), not a compose file`);
   const text = new TextDecoder('utf-8').decode(bytes);
@@ -71,6 +76,9 @@ export function readComposeFile(fileSystem: FileSystem, file: string, variables:
       lineCounter: undefined,
       template,
     };
+  }
+  if (exceedsYamlTokens(text)) {
+    return unusable('file-too-large', `${file} has more than ${maximumYamlTokens} YAML tokens; compose files this big are not read`, 'warning');
   }
 
   const { document, lineCounter } = parseAsComposeReads(text);

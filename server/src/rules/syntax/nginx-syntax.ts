@@ -1,7 +1,21 @@
 import type { NginxError } from '../../languages/nginx/syntax-tree';
 import type { Rule, RuleFinding } from '../rule';
 
+/**
+ * A syntax error in nginx's words; a file certboot could not read (a directory, a pipe, a link
+ * out of the workspace or in a loop, over a size limit) is a warning that says why, as nginx on
+ * the server may well read it.
+ */
 function syntaxFinding(file: string, error: NginxError): RuleFinding {
+  if (error.kind === 'file') {
+    return {
+      severity: 'warning',
+      message: `certboot does not check this file: ${error.message}.`,
+      location: { file, range: error.span.toRange() },
+      related: [],
+      fixes: [],
+    };
+  }
   return {
     message: `nginx rejects this configuration: ${error.message}.${error.note === undefined ? '' : ` ${error.note}`}`,
     location: { file, range: error.span.toRange() },
@@ -13,11 +27,11 @@ function syntaxFinding(file: string, error: NginxError): RuleFinding {
 /**
  * nginx stops at a file's first error: what certboot finds after it was read past that point,
  * where nginx never got, so only the first (in file order: the errors are sorted) is reported.
- * A missing include is a first-boot question, answered by the rules, and nginx's error there
- * says nothing of the file's syntax.
+ * An include that cannot be read is a first-boot question, answered by the rules, and nginx's
+ * error there says nothing of the file's syntax; an include cycle is reported.
  */
 function firstSyntaxError(errors: readonly NginxError[]): NginxError | undefined {
-  return errors.find((error) => error.kind !== 'include');
+  return errors.find((error) => error.unreadable === undefined);
 }
 
 /** Syntax errors of every nginx file: those services load (at their host paths) and the rest. */
