@@ -5,7 +5,7 @@ import { buildDeployment } from '../model/deployment';
 import type { FileSystem } from '../workspace/file-system';
 import { applyFileEdits, type EditedFile } from '../fixes/apply-edits';
 import { suggestDomains } from './domains';
-import { BootstrapError, generateBootstrap } from './generate-bootstrap';
+import { BootstrapError, generateBootstrap, writeProblems } from './generate-bootstrap';
 import { unifiedDiff } from '../fixes/unified-diff';
 import { readTextFile } from '../workspace/text-files';
 
@@ -15,7 +15,8 @@ export interface BootstrapCommandContext {
   error(text: string): void;
   /** The project's files, as the generator reads them. */
   fileSystem(root: string): FileSystem;
-  writeFile(path: string, content: string, executable: boolean): void;
+  /** Writes a file inside `directory`, never through a symbolic link. */
+  writeFile(directory: string, path: string, content: string, executable: boolean): void;
 }
 
 /** What `certboot bootstrap` was asked, as the CLI read and checked it from its command line. */
@@ -34,7 +35,8 @@ export interface BootstrapOptions {
 /**
  * How a bootstrap ended: `done` when the changes were printed or written (or nothing was left to
  * change), `refused` when the project cannot be rewritten safely, `unusable-input` when DIR is no
- * directory or no domain is given or found (each said on the error output).
+ * directory, no domain is given or found, or a file to write is a link, lies below one or outside
+ * DIR (each said on the error output).
  */
 export type BootstrapOutcome = 'done' | 'refused' | 'unusable-input';
 
@@ -50,10 +52,10 @@ function printDiff(context: BootstrapCommandContext, files: readonly EditedFile[
   }
 }
 
-function writeFiles(context: BootstrapCommandContext, files: readonly EditedFile[]): void {
+function writeFiles(context: BootstrapCommandContext, directory: string, files: readonly EditedFile[]): void {
   for (const file of files) {
-    // a new script must be runnable as written in its own instructions
-    context.writeFile(file.file, file.after, file.before === undefined && file.after.startsWith('#!'));
+    // a script must be runnable as written in its own instructions, the first time and after an update
+    context.writeFile(directory, file.file, file.after, file.after.startsWith('#!'));
     context.out(`${file.before === undefined ? 'created' : 'updated'} ${displayName(context.cwd, file.file)}\n`);
   }
 }
@@ -92,8 +94,15 @@ export async function runBootstrapCommand(options: BootstrapOptions, context: Bo
     context.error(`certboot: nothing to change: ${options.directory} is already split into HTTP-first stages\n`);
     return 'done';
   }
+  const problems = writeProblems(directory, files, (path) => displayName(context.cwd, path));
+  if (problems.length > 0) {
+    context.error(
+      `certboot: cannot bootstrap ${options.directory}: it writes only regular files inside ${options.directory}, and nothing was written:\n${problems.map((problem) => `  ${problem}\n`).join('')}`,
+    );
+    return 'unusable-input';
+  }
   if (options.write) {
-    writeFiles(context, files);
+    writeFiles(context, directory, files);
     for (const line of summary) context.out(`  ${line}\n`);
   } else {
     printDiff(context, files);

@@ -74,6 +74,7 @@ const hookFileName = 'enable-https.sh';
 /** The official image's entrypoint runs /docker-entrypoint.d/*.sh in order; 40 comes after its own 10–30. */
 const reloadScriptFileName = '40-reload-on-certificate.sh';
 export const startScriptDirectory = '/docker-entrypoint.d';
+export const initScriptFileName = 'init-certificates.sh';
 
 /** A path of the project as compose and the docs spell it: `./nginx/conf.d`. */
 export function projectRelative(projectDirectory: string, path: string): string {
@@ -177,11 +178,17 @@ function stageDirectories(nginx: DeployedService, project: DeployedProject, firs
 }
 
 /** The nginx start script goes beside stage 2 (`nginx/entrypoint.d/`), or in `nginx-entrypoint.d/` when that is the project's top. */
-function reloadScriptPath(project: DeployedProject, availableDirectory: string): string {
+function reloadScriptDirectory(project: DeployedProject, availableDirectory: string): string {
   const base = posix.dirname(availableDirectory);
   const directory = posix.resolve(base) === posix.resolve(project.compose.directory) ? 'nginx-entrypoint.d' : 'entrypoint.d';
-  return posix.join(base, directory, reloadScriptFileName);
+  return posix.join(base, directory);
 }
+
+/**
+ * The name a generated script takes in a directory of the project: its own, unless a file of
+ * that name is there that bootstrap did not write, which is left alone.
+ */
+export type ScriptName = (directory: string, name: string) => string;
 
 /**
  * Decides every name and path the generated files use, from the model: which services issue
@@ -192,6 +199,7 @@ export function planLayout(
   deployment: Deployment,
   options: BootstrapOptions,
   firstServerFile: (project: DeployedProject, nginx: DeployedService) => string | undefined,
+  scriptName: ScriptName,
 ): BootstrapLayout {
   const project = chooseProject(deployment, options.projectDirectory);
   const nginx = frontNginx(project);
@@ -224,6 +232,10 @@ export function planLayout(
   const directories = stageDirectories(nginx, project, firstServerFile(project, nginx));
   const mainFile = project.compose.documents[0] as ComposeDocument;
   const hookDirectory = posix.join(project.compose.directory, 'certbot', 'hooks');
+  const hookName = scriptName(hookDirectory, hookFileName);
+  const reloadDirectory = reloadScriptDirectory(project, directories.available);
+  const reloadName = scriptName(reloadDirectory, reloadScriptFileName);
+  const scriptDirectory = posix.join(project.compose.directory, 'scripts');
   return {
     project,
     nginx,
@@ -244,11 +256,11 @@ export function planLayout(
     enabledContainerPath: '/etc/nginx/https-enabled',
     hookDirectory,
     hookContainerDirectory,
-    hookPath: posix.join(hookDirectory, hookFileName),
-    hookContainerPath: posix.join(hookContainerDirectory, hookFileName),
-    reloadScriptPath: reloadScriptPath(project, directories.available),
-    reloadScriptContainerPath: posix.join(startScriptDirectory, reloadScriptFileName),
-    scriptPath: posix.join(project.compose.directory, 'scripts', 'init-certificates.sh'),
+    hookPath: posix.join(hookDirectory, hookName),
+    hookContainerPath: posix.join(hookContainerDirectory, hookName),
+    reloadScriptPath: posix.join(reloadDirectory, reloadName),
+    reloadScriptContainerPath: posix.join(startScriptDirectory, reloadName),
+    scriptPath: posix.join(scriptDirectory, scriptName(scriptDirectory, initScriptFileName)),
     mainComposeFile: mainFile,
   };
 }

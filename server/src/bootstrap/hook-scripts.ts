@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { generatedMarker } from './generated-scripts';
 import { projectRelative, type BootstrapLayout } from './bootstrap-layout';
 import { redirectFileName, stageTwoFileName } from './nginx-stages';
 
@@ -21,6 +22,7 @@ export function deployHookScript(layout: BootstrapLayout): string {
   const enabled = layout.enabledContainerPath;
   const files = [stageTwoFileName(layout), redirectFileName(layout)];
   return `#!/bin/sh
+${generatedMarker}
 # certbot's deploy hook, written by \`certboot bootstrap\`. certbot runs it inside its container
 # (services \`${layout.issuerName}\` and \`${layout.renewerName}\`, --deploy-hook ${layout.hookContainerPath}) after each
 # issuance and renewal, once the new certificate is in place; a dry run skips it.
@@ -59,6 +61,7 @@ const reloadInterval = 5;
 export function reloadStartScript(layout: BootstrapLayout): string {
   const token = posix.join(layout.enabledContainerPath, reloadTokenName);
   return `#!/bin/sh
+${generatedMarker}
 # Start script of the official nginx image, written by \`certboot bootstrap\` and mounted at
 # ${layout.reloadScriptContainerPath}: the image's entrypoint runs it before nginx starts.
 #

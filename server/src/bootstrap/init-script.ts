@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { generatedMarker } from './generated-scripts';
 import type { BootstrapLayout } from './bootstrap-layout';
 import { certonlyArguments } from './certbot-command';
 import { redirectFileName, stageTwoFileName } from './nginx-stages';
@@ -21,6 +22,7 @@ export function initScript(layout: BootstrapLayout): string {
   const issue = `docker compose run --rm ${layout.issuerName}`;
   const nginx = layout.nginx.name;
   return `#!/bin/sh
+${generatedMarker}
 # Obtains the Let's Encrypt certificate for ${layout.domains.join(', ')} and switches nginx to
 # HTTPS, on the server, from the project's directory or anywhere. Written by \`certboot bootstrap\`.
 #

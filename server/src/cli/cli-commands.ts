@@ -8,7 +8,6 @@
  * functions cross between the two bundles: each has its own copy of the shared code
  * (DiskFileSystem, FileSystemError…), so no object of one may reach an `instanceof` in the other.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { analyzePaths } from '../engine/analyze-paths';
 import { type AnalyzeOptions, unlistableMessage } from '../engine/analyze-workspace';
@@ -17,6 +16,7 @@ import { type AnalyzeRequest, type LintOutcome, lint } from '../engine/lint-comm
 import { rules } from '../rules/index';
 import type { Finding } from '../text/findings';
 import { DiskFileSystem } from '../workspace/disk-file-system';
+import { writeFileInside } from '../workspace/write-targets';
 import type { FileSystem } from '../workspace/file-system';
 import { exitCode } from './arguments';
 import type { CliLintOptions } from './commands';
@@ -83,11 +83,7 @@ export async function runBootstrap(options: BootstrapOptions, output: CommandOut
     out: output.out,
     error: output.error,
     fileSystem: (root) => new DiskFileSystem([root]),
-    writeFile: (path, content, executable) => {
-      mkdirSync(posix.dirname(path), { recursive: true });
-      writeFileSync(path, content);
-      if (executable) chmodSync(path, 0o755);
-    },
+    writeFile: writeFileInside,
   });
   return bootstrapExitCodes[outcome];
 }

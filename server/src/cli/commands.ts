@@ -56,7 +56,10 @@ export const bootstrapCommand: CommandSpec = {
     'manual step: stage 1 (port 80, the ACME challenge) always loaded, stage 2 (the HTTPS servers)',
     "enabled by certbot's deploy hook once the certificate exists, nginx reloaded by a start",
     'script of its image, a one-off issuing service, a renewal loop, and scripts/init-certificates.sh.',
-    'Prints the changes as a unified diff (patch -p1) unless --write is given.',
+    'Prints the changes as a unified diff (patch -p1) unless --write is given. Files are written only',
+    'inside DIR: when one is a symbolic link, lies below one or is mounted from outside DIR, nothing is',
+    'written (exit 2). A script of the same name that bootstrap did not write is left alone: bootstrap',
+    'writes its own beside it and says so.',
   ].join('\n'),
   options: [
     { name: '--email', value: 'E', help: "the address Let's Encrypt writes to before the certificate expires (required)" },
