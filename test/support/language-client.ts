@@ -22,6 +22,8 @@ import { repositoryRoot } from './paths';
 export interface LanguageClientOptions {
   /** Flags for the server's node, before the script: e.g. `--cpu-prof` to profile the real server. */
   readonly nodeArguments?: readonly string[];
+  /** Variables added to the server's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A real client: dist/server.js in its own process, JSON-RPC over stdio. */
@@ -35,7 +37,10 @@ export class LanguageClient {
 
   constructor(options: LanguageClientOptions = {}) {
     this.nodeArguments = options.nodeArguments ?? [];
-    this.process = spawn(process.execPath, [...this.nodeArguments, join(repositoryRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [...this.nodeArguments, join(repositoryRoot, 'dist', 'server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     this.process.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {

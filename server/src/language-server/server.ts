@@ -22,6 +22,7 @@ import { codeActions, findingKeys } from '../services/code-actions';
 import { describePathAt, documentLinks } from '../services/path-description';
 import { WorkspaceSession } from '../services/workspace-session';
 import { toAnnotatedWorkspaceEdit } from './bootstrap-edit';
+import { stdioMessageStreams } from './message-streams';
 import { fileUri, fixAllKind, keyOf, toCodeAction, toDiagnostic } from './protocol-conversions';
 
 // The LSP adapter: it turns messages into calls of the workspace session and the services, and
@@ -30,7 +31,14 @@ import { fileUri, fixAllKind, keyOf, toCodeAction, toDiagnostic } from './protoc
 /** The rule pages ship next to the bundle: dist/server.js → docs/rules/. */
 const docsDirectory = join(dirname(__dirname), 'docs', 'rules');
 
-const connection = createConnection(ProposedFeatures.all);
+// over stdio (Neovim, other editors) a broken frame ends the server; VS Code talks over Node IPC, which has no frames
+const streams = process.argv.includes('--stdio')
+  ? stdioMessageStreams(
+      (text) => process.stderr.write(text),
+      (code) => process.exit(code),
+    )
+  : undefined;
+const connection = streams ? createConnection(ProposedFeatures.all, streams.reader, streams.writer) : createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const session = new WorkspaceSession({
   publish: (path, findings) => {
@@ -40,6 +48,8 @@ const session = new WorkspaceSession({
   analysisState: (state) => connection.sendNotification(analysisStateNotification, state),
   warn: (message) => connection.console.warn(message),
   error: (message) => connection.console.error(message),
+  show: (message, severity) =>
+    void connection.sendNotification(ShowMessageNotification.type, { type: severity === 'error' ? MessageType.Error : MessageType.Warning, message }),
 });
 
 /** What the client announced at initialize. */
@@ -175,7 +185,7 @@ connection.onCodeAction((params) => {
     text: document.getText(),
     findings: session.findingsOf(path),
     analysis: session.analysisOf(path),
-    fileSystem: session.fileSystem,
+    fileSystem: session.fileSystemOf(path),
     diagnostics: diagnostics.map((diagnostic) => ({
       ruleId: typeof diagnostic.code === 'string' ? diagnostic.code : undefined,
       range: diagnostic.range,
@@ -201,7 +211,7 @@ connection.onDocumentLinks((params) => {
   const path = pathOf(params.textDocument.uri);
   const analysis = path ? session.analysisOf(path) : undefined;
   if (!path || !analysis) return [];
-  return documentLinks(analysis.deployment, path, session.fileSystem).map((link) => ({ range: link.range, target: fileUri(link.target) }));
+  return documentLinks(analysis.deployment, path, session.fileSystemOf(path)).map((link) => ({ range: link.range, target: fileUri(link.target) }));
 });
 
 /**
@@ -221,7 +231,7 @@ connection.onExecuteCommand(async (params) => {
   if (request === undefined) return bootstrapSuggestion(analysis);
   if (!isBootstrapRequest(request)) throw new ResponseError(ErrorCodes.InvalidParams, 'the bootstrap needs domains, an email and whether to use staging');
   try {
-    const plan = bootstrapPlan(analysis, session.fileSystem, { domains: request.domains, email: request.email, staging: request.staging });
+    const plan = bootstrapPlan(analysis, session.fileSystemOf(root), { domains: request.domains, email: request.email, staging: request.staging });
     const edit = toAnnotatedWorkspaceEdit(plan.edits, plan.summary, versionOf);
     const applied = await connection.workspace.applyEdit({ label: 'Split into HTTP-first stages', edit });
     const executable = applied.applied ? markScriptsExecutable(plan.scripts, session.workspaceFolders) : { marked: [], failures: [] };

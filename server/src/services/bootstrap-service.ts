@@ -2,7 +2,7 @@ import { chmodSync, lstatSync } from 'node:fs';
 import { posix } from 'node:path';
 import { BootstrapError } from '../bootstrap/bootstrap-layout';
 import { suggestDomains } from '../bootstrap/domains';
-import { generateBootstrap } from '../bootstrap/generate-bootstrap';
+import { generateBootstrap, writeProblems } from '../bootstrap/generate-bootstrap';
 import type { WorkspaceAnalysis } from '../engine/analyze-workspace';
 import type { BootstrapRequest, BootstrapSuggestion } from '../protocol/messages';
 import type { FileEdit } from '../text/findings';
@@ -51,19 +51,27 @@ export function splitRequest(analysis: WorkspaceAnalysis, fileSystem: FileSystem
 export interface BootstrapPlan {
   readonly edits: readonly FileEdit[];
   readonly summary: string[];
-  /** The shell scripts the edits create: they need the executable bit once they exist. */
+  /** The shell scripts the edits create or rewrite: they need the executable bit once they are written. */
   readonly scripts: string[];
 }
 
-/** The bootstrap's edits and what it says of them; throws BootstrapError when the project does not allow it. */
+/**
+ * The bootstrap's edits and what it says of them; throws BootstrapError when the project does not
+ * allow it, or when a file it would write is no regular file inside the workspace folder (a
+ * symbolic link, a file below one, a mount from outside): then nothing is written.
+ */
 export function bootstrapPlan(analysis: WorkspaceAnalysis, fileSystem: FileSystem, request: BootstrapRequest): BootstrapPlan {
   const { domains, email, staging } = request;
+  const root = analysis.deployment.workspaceRoot;
   const result = generateBootstrap(analysis.deployment, fileSystem, { domains: [...domains], email, staging });
+  const problems = writeProblems(root, result.edits, (path) => posix.relative(root, path) || '.');
+  if (problems.length > 0) throw new BootstrapError(`it writes only regular files inside the workspace folder, so nothing was changed: ${problems.join('; ')}`);
   // an editor creates files without the executable bit that certbot's hook and the image's start scripts need
-  const scripts = result.edits.filter((edit) => edit.kind === 'create' && edit.file.endsWith('.sh')).map((edit) => edit.file);
-  const relative = scripts.map((script) => posix.relative(analysis.deployment.workspaceRoot, script));
+  const created = result.edits.filter((edit) => edit.kind === 'create' && edit.file.endsWith('.sh')).map((edit) => edit.file);
+  const scripts = [...new Set(result.edits.filter((edit) => edit.file.endsWith('.sh')).map((edit) => edit.file))];
+  const relative = created.map((script) => posix.relative(root, script));
   const summary =
-    scripts.length > 0
+    created.length > 0
       ? [
           ...result.summary,
           `certboot makes the new scripts executable once they exist (chmod +x ${relative.join(' ')}): certbot runs a deploy hook, and the nginx image a /docker-entrypoint.d script, only when it is.`,

@@ -12,10 +12,9 @@ import { applySuppressions } from '../engine/suppressions';
 import { AnalysisCache } from '../inventory/analysis-cache';
 import type { AnalysisState } from '../protocol/messages';
 import type { Finding } from '../text/findings';
-import { DiskFileSystem } from '../workspace/disk-file-system';
 import type { FileSystem } from '../workspace/file-system';
-import { OverlayFileSystem } from '../workspace/overlay-file-system';
-import { RememberingFileSystem } from '../workspace/remembering-file-system';
+import { AnalysisProblems } from './analysis-problems';
+import { RootFileSystems } from './root-file-systems';
 
 /** What the session tells the editor: the adapter turns each into a message of its protocol. */
 export interface SessionHost {
@@ -25,6 +24,8 @@ export interface SessionHost {
   analysisState(state: AnalysisState): Promise<void>;
   warn(message: string): void;
   error(message: string): void;
+  /** A notification the user sees: what an analysis could not do (a rule that threw, a directory it could not list). */
+  show(message: string, severity: 'error' | 'warning'): void;
 }
 
 interface RootState {
@@ -41,13 +42,13 @@ interface RootState {
 /**
  * The workspace as an editor session sees it: its folders, the buffers open in the editor over
  * the disk, and for each root (a folder, or the directory of a file opened outside them) the
- * latest analysis and its findings by file. Analyses run one at a time per root.
+ * latest analysis and its findings by file. Analyses run one at a time per root, each reading
+ * only what its root may (RootFileSystems): a file opened outside the folders is read from its
+ * own directory alone, and forgotten once closed.
  */
 export class WorkspaceSession {
   private folders: string[] = [];
-  private readonly buffers = new Map<string, string>();
-  private overlay = new OverlayFileSystem(new DiskFileSystem([]));
-  private remembered: RememberingFileSystem | undefined;
+  private readonly fileSystems = new RootFileSystems();
   private watchesFiles = false;
   private settings: LintConfiguration = emptyLintConfiguration;
   private readonly roots = new Map<string, RootState>();
@@ -55,11 +56,15 @@ export class WorkspaceSession {
   private editsReceived = 0;
   private stopped = false;
 
-  constructor(private readonly host: SessionHost) {}
+  private readonly problems: AnalysisProblems;
 
-  /** The files as the analyses read them: open buffers over the disk the roots allow. */
-  get fileSystem(): FileSystem {
-    return this.overlay;
+  constructor(private readonly host: SessionHost) {
+    this.problems = new AnalysisProblems({ log: (text) => host.error(text), show: (text, severity) => host.show(text, severity) });
+  }
+
+  /** The files as the analysis of a path's root reads them: the buffers open in the editor over the disk that root may read. */
+  fileSystemOf(path: string): FileSystem {
+    return this.fileSystems.of(this.rootOf(path));
   }
 
   get workspaceFolders(): readonly string[] {
@@ -74,7 +79,7 @@ export class WorkspaceSession {
     this.folders = [...folders];
     this.watchesFiles = watchesFiles;
     this.settings = settings;
-    this.rebuildFileSystem();
+    this.fileSystems.setFolders(this.folders, watchesFiles);
   }
 
   /** No analysis starts any more. */
@@ -85,7 +90,7 @@ export class WorkspaceSession {
   changeFolders(added: readonly string[], removed: readonly string[]): void {
     this.folders = [...this.folders.filter((root) => !removed.includes(root)), ...added];
     for (const root of removed) this.roots.delete(root);
-    this.rebuildFileSystem();
+    this.fileSystems.setFolders(this.folders, this.watchesFiles);
     this.scheduleAll();
   }
 
@@ -102,8 +107,7 @@ export class WorkspaceSession {
 
   /** A document opened: its findings from the last analysis are published at once, then it is analysed again. */
   open(path: string, text: string): void {
-    this.buffers.set(path, text);
-    this.overlay.set(path, text);
+    this.fileSystems.setBuffer(path, text);
     const root = this.rootOf(path);
     const known = this.stateOf(root).findingsByFile.get(path);
     if (known) this.host.publish(path, known);
@@ -111,8 +115,7 @@ export class WorkspaceSession {
   }
 
   change(path: string, text: string): void {
-    this.buffers.set(path, text);
-    this.overlay.set(path, text);
+    this.fileSystems.setBuffer(path, text);
     this.schedule(this.rootOf(path));
   }
 
@@ -121,13 +124,12 @@ export class WorkspaceSession {
   }
 
   close(path: string): void {
-    this.buffers.delete(path);
-    this.overlay.delete(path);
+    this.fileSystems.deleteBuffer(path);
     const root = this.rootOf(path);
     if (!this.folders.includes(root) && this.openPathsUnder(root).length === 0) {
       // nothing keeps a directory outside the folders in the analysis once its last file closes
       this.roots.delete(root);
-      this.rebuildFileSystem();
+      this.fileSystems.drop(root);
       return;
     }
     this.schedule(root);
@@ -135,7 +137,7 @@ export class WorkspaceSession {
 
   /** Files changed on disk. */
   filesChanged(): void {
-    this.remembered?.forget();
+    this.fileSystems.forget();
     this.scheduleAll();
   }
 
@@ -200,35 +202,26 @@ export class WorkspaceSession {
     });
   }
 
-  /** The disk as the workspace folders allow it, plus the directory of each file opened outside them. */
-  private rebuildFileSystem(): void {
-    const disk = new DiskFileSystem([...new Set([...this.folders, ...this.roots.keys()])]);
-    // kept answers are only safe while the editor reports every change of the disk
-    this.remembered = this.watchesFiles ? new RememberingFileSystem(disk) : undefined;
-    this.overlay = new OverlayFileSystem(this.remembered ?? disk);
-    for (const [path, text] of this.buffers) this.overlay.set(path, text);
-  }
-
   private stateOf(root: string): RootState {
     let state = this.roots.get(root);
     if (!state) {
       state = { findingsByFile: new Map(), queued: false, running: Promise.resolve(), cache: new AnalysisCache() };
       this.roots.set(root, state);
-      if (!this.folders.includes(root)) this.rebuildFileSystem();
     }
     return state;
   }
 
   private configurationFor(root: string): LintConfiguration {
-    const file = findLintConfigurationFile(this.overlay, root, root);
+    const fileSystem = this.fileSystems.of(root);
+    const file = findLintConfigurationFile(fileSystem, root, root);
     if (!file) return this.settings;
-    const loaded = loadLintConfigurationFile(this.overlay, file);
+    const loaded = loadLintConfigurationFile(fileSystem, file);
     for (const problem of loaded.problems) this.host.warn(`${problem.source}: ${problem.message}`);
     return mergeLintConfigurations(this.settings, loaded.configuration);
   }
 
   private openPathsUnder(root: string): string[] {
-    return [...this.buffers.keys()].filter((path) => this.rootOf(path) === root);
+    return this.fileSystems.bufferedPaths().filter((path) => this.rootOf(path) === root);
   }
 
   /**
@@ -246,16 +239,17 @@ export class WorkspaceSession {
     try {
       const configuration = this.configurationFor(root);
       const sharedHosts = configuration.sharedHosts;
-      const analysis = await analyzeWorkspace(this.overlay, root, {
+      const fileSystem = this.fileSystems.of(root);
+      const analysis = await analyzeWorkspace(fileSystem, root, {
         cache: state.cache,
         searchDepth: this.searchDepthOf(root),
         // sent before the analysis holds the event loop, so that the editor can show its progress
         counted: (files) => this.host.analysisState({ state: 'counted', root, files }),
         ...(sharedHosts ? { sharedHosts } : {}),
       });
-      for (const internal of analysis.internalErrors) this.host.error(`certboot: rule ${internal.ruleId} failed: ${internal.message}`);
+      this.problems.report(analysis.internalErrors, analysis.unlistable);
       const files = new Set([...analysis.findings.map((finding) => finding.location.file), ...this.openPathsUnder(root)]);
-      const findings = applyLintConfiguration(applySuppressions(analysis.findings, this.overlay, [...files]), configuration);
+      const findings = applyLintConfiguration(applySuppressions(analysis.findings, fileSystem, [...files]), configuration);
       const byFile = new Map<string, Finding[]>();
       for (const finding of findings) {
         const inFile = byFile.get(finding.location.file);
