@@ -91,6 +91,9 @@ fi
 # Extra arguments go to mocha, e.g. --grep "first boot".
 npx mocha --config .mocharc.e2e.json "$@"
 
+# The fuzzer's fixed short run: the same inputs on every machine (npm run fuzz -- --seed N --inputs N for more).
+npx tsx scripts/fuzz.ts --seed 1 --inputs 200
+
 # The editors: Neovim as a plain LSP client, then a real VS Code (code-server) in Chromium.
 npx mocha --config test/neovim/.mocharc.json
 bash scripts/e2e-vscode.sh
