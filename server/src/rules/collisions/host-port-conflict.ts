@@ -5,6 +5,7 @@ import type { RelatedLocation } from '../../text/findings';
 import type { Rule, RuleFinding } from '../rule';
 import { describePlace, pathBelow } from '../../text/paths';
 import { type Coexistence, coexistence } from '../../facts/coexistence';
+import type { DeployedService } from '../../model/deployment';
 
 /** Whether the two uses' containers exist at once; a repository script runs where its project's services run. */
 function coexistenceOf(deployment: Deployment, first: HostPortUse, second: HostPortUse): Coexistence {
@@ -18,11 +19,13 @@ function coexistenceOf(deployment: Deployment, first: HostPortUse, second: HostP
  */
 function sameEntry(first: HostPortUse, second: HostPortUse): boolean {
   if (first.owner.kind !== 'service' || second.owner.kind !== 'service' || first.owner.service !== second.owner.service) return false;
-  const text = (use: HostPortUse): string => {
-    const binding = use.binding;
-    return binding ? [binding.hostIp ?? '', binding.hostPort ?? '', binding.containerPort ?? '', binding.protocol].join('|') : '';
-  };
-  return first.binding !== undefined && text(first) === text(second);
+  return first.binding !== undefined && entryText(first) === entryText(second);
+}
+
+/** A service's `ports` entry as text: two entries of one service with the same text are one. */
+function entryText(use: HostPortUse): string {
+  const binding = use.binding;
+  return binding ? [binding.hostIp ?? '', binding.hostPort ?? '', binding.containerPort ?? '', binding.protocol].join('|') : '';
 }
 
 function describeOwner(owner: PortOwner, other: PortOwner, workspaceRoot: string): string {
@@ -88,6 +91,53 @@ function twiceInOneService(later: HostPortUse, earlier: HostPortUse, conflict: C
   };
 }
 
+/**
+ * The uses seen so far, by protocol and port, so that a use asks only those it may clash with:
+ * two claims conflict only when their port ranges meet (facts/host-ports.ts claimConflict).
+ */
+class EarlierUses {
+  /** Single-port uses by protocol, then port. */
+  private readonly byPort = new Map<string, Map<number, number[]>>();
+  /** Uses of more than one port, asked by every later use. */
+  private readonly ranges: { readonly claim: HostClaim; readonly index: number }[] = [];
+  /** The entries of each service already kept: a copy of one (sameEntry) answers every later use as the first does. */
+  private readonly entries = new Map<DeployedService, Set<string>>();
+
+  add(use: HostPortUse, index: number): void {
+    if (use.owner.kind === 'service' && use.binding !== undefined) {
+      let entries = this.entries.get(use.owner.service);
+      if (!entries) this.entries.set(use.owner.service, (entries = new Set()));
+      const text = entryText(use);
+      if (entries.has(text)) return;
+      entries.add(text);
+    }
+    const claim = use.claim;
+    if (claim.lowPort !== claim.highPort) {
+      this.ranges.push({ claim, index });
+      return;
+    }
+    let ports = this.byPort.get(claim.protocol);
+    if (!ports) this.byPort.set(claim.protocol, (ports = new Map()));
+    const indexes = ports.get(claim.lowPort);
+    if (indexes) indexes.push(index);
+    else ports.set(claim.lowPort, [index]);
+  }
+
+  /** The indexes of the uses whose ports meet `claim`'s, in the order they were added. */
+  meeting(claim: HostClaim): number[] {
+    const found = this.ranges.filter((range) => range.claim.lowPort <= claim.highPort && claim.lowPort <= range.claim.highPort).map((range) => range.index);
+    const ports = this.byPort.get(claim.protocol);
+    if (ports === undefined) return found;
+    const add = (indexes: readonly number[] | undefined): void => {
+      for (const index of indexes ?? []) found.push(index);
+    };
+    // a wide range asks the ports seen, not every port it spans
+    if (claim.highPort - claim.lowPort < ports.size) for (let port = claim.lowPort; port <= claim.highPort; port++) add(ports.get(port));
+    else for (const [port, indexes] of ports) if (port >= claim.lowPort && port <= claim.highPort) add(indexes);
+    return found.sort((left, right) => left - right);
+  }
+}
+
 export const hostPortConflict: Rule = {
   id: 'host-port-conflict',
   category: 'collisions',
@@ -100,14 +150,26 @@ export const hostPortConflict: Rule = {
     const { services, standaloneScripts } = facts.hostPortUses;
     const findings: RuleFinding[] = [];
     const reported = new Set<HostPortUse>();
+    const earlierUses = new EarlierUses();
     services.forEach((later, index) => {
-      // a partner whose container surely exists with this one first, then one that may
-      const partners = services
-        .slice(0, index)
-        .map((earlier) => ({ earlier, together: coexistenceOf(deployment, earlier, later), conflict: claimConflict(earlier.claim, later.claim) }))
-        .filter((partner) => partner.together !== 'apart' && partner.conflict !== undefined && !sameEntry(partner.earlier, later));
-      const partner = partners.find((candidate) => candidate.together === 'together') ?? partners[0];
-      if (!partner?.conflict) return;
+      // a partner whose container surely exists with this one first, then one that may; only uses
+      // of the same protocol and ports are asked, in order, so that a service publishing tens of
+      // thousands of ports costs no more than their number
+      let partner: { earlier: HostPortUse; together: Coexistence; conflict: ClaimConflict } | undefined;
+      for (const earlierIndex of earlierUses.meeting(later.claim)) {
+        const earlier = services[earlierIndex] as HostPortUse;
+        const conflict = claimConflict(earlier.claim, later.claim);
+        if (conflict === undefined || sameEntry(earlier, later)) continue;
+        const together = coexistenceOf(deployment, earlier, later);
+        if (together === 'apart') continue;
+        if (together === 'together') {
+          partner = { earlier, together, conflict };
+          break;
+        }
+        partner ??= { earlier, together, conflict };
+      }
+      earlierUses.add(later, index);
+      if (!partner) return;
       const { earlier, together, conflict } = partner;
       if (earlier.owner.kind === 'service' && later.owner.kind === 'service' && earlier.owner.service === later.owner.service) {
         findings.push(twiceInOneService(later, earlier, conflict, root));
