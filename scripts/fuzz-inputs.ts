@@ -179,9 +179,14 @@ const shapes: Record<string, (project: string, outside: string, random: Random) 
   },
   'diamond of includes': (project, _outside, random) => {
     const depth = random.logBetween(5, 40);
-    write(join(project, 'nginx.conf'), 'events {}\nhttp { include f0.conf; }\n');
+    // with a compose service of a known image, the rules on directives judge every file too
+    const composed = random.chance(0.5);
+    if (composed) write(join(project, 'compose.yaml'), nginxCompose(['./nginx.conf:/etc/nginx/nginx.conf:ro', './:/etc/nginx/d:ro']));
+    const directory = composed ? '/etc/nginx/d/' : '';
+    const bottom = random.chance(0.5) ? 'server { listen 80; }\n' : 'server { listen 80; server_tokns off; ssl on; }\n';
+    write(join(project, 'nginx.conf'), `events {}\nhttp { include ${directory}f0.conf; }\n`);
     for (let index = 0; index < depth; index++) {
-      write(join(project, `f${index}.conf`), index + 1 < depth ? `include f${index + 1}.conf;\ninclude f${index + 1}.conf;\n` : 'server { listen 80; }\n');
+      write(join(project, `f${index}.conf`), index + 1 < depth ? `include ${directory}f${index + 1}.conf;\ninclude ${directory}f${index + 1}.conf;\n` : bottom);
     }
     return {};
   },

@@ -175,6 +175,33 @@ describe('hostile and unusual repositories (certboot CLI)', () => {
     deepStrictEqual([result.status, result.stdout, result.stderr], [0, 'no problems\n', '']);
   });
 
+  it('walks diamonds of includes thirty deep once per bound, and reports a typo at their bottom once (4)', () => {
+    // before: the rules on directives followed every path through the diamonds (2^30 of them):
+    // 95 s and 4.7 GB, then a crash
+    mkdirSync(join(directory, 'nginx', 'd'), { recursive: true });
+    writeFileSync(
+      join(directory, 'compose.yaml'),
+      'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    volumes:\n      - ./nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n      - ./nginx/d:/etc/nginx/d:ro\n',
+    );
+    writeFileSync(join(directory, 'nginx', 'nginx.conf'), 'events {}\nhttp {\n  include /etc/nginx/d/f0.conf;\n}\n');
+    for (let index = 0; index < 30; index++) {
+      writeFileSync(join(directory, 'nginx', 'd', `f${index}.conf`), `include /etc/nginx/d/f${index + 1}.conf;\ninclude /etc/nginx/d/f${index + 1}.conf;\n`);
+    }
+    writeFileSync(join(directory, 'nginx', 'd', 'f30.conf'), 'server_tokns off;\n');
+    const result = runBuiltCli(['lint', '.'], directory, 60_000, { nodeArguments: ['--max-old-space-size=200'] });
+    deepStrictEqual(
+      [result.status, result.stdout, result.stderr],
+      [
+        1,
+        'nginx/d/f30.conf:1:1  error  nginx (service `web`) exits with `[emerg] unknown directive "server_tokns"`: neither `nginx:1.27` (nginx 1.27.5) ' +
+          'nor any module certboot knows has a directive `server_tokns`. Did you mean `server_tokens`?  [nginx-unknown-directive]\n' +
+          '  ↳ compose.yaml:3:12  the image, nginx 1.27.5\n\n' +
+          '✖ 1 problem (1 error, 0 warnings, 0 info)\n',
+        '',
+      ],
+    );
+  });
+
   it('exits 3 and names the rule and the file when a rule throws; the other rules still report (5)', async () => {
     cpSync(deadlock, join(directory, 'project'), { recursive: true });
     const failing: Rule = {

@@ -165,6 +165,9 @@ export function serviceDirectives(service: DeployedService): ServiceDirectives |
     mainDirectives.some((loaded) => includesUnseenFiles(service, nginx.mainConfigurationPath, loaded, configuration.includes));
   const reportedBySyntax = statementsWithSyntaxErrors(directives);
   const verdicts: DirectiveVerdict[] = [];
+  // a file included in many places (up to the walk's bound) is judged once per context: did-you-mean
+  // over every name of the table is not worth repeating for the same statement
+  const judged = new Map<NginxDirective, Map<DirectiveContext, readonly DirectiveVerdict[]>>();
   for (const loaded of directives) {
     const { directive, file } = loaded;
     if (directive.name.includes('$')) continue;
@@ -174,7 +177,19 @@ export function serviceDirectives(service: DeployedService): ServiceDirectives |
       if (file.errors.some((error) => error.kind === 'syntax')) continue;
       if (reported.has(`${directive.nameSpan.startLine}:${directive.nameSpan.startCharacter}`)) continue;
     }
-    for (const verdict of judge(loaded, table, build, open)) verdicts.push(verdict);
+    let byContext = judged.get(directive);
+    if (byContext === undefined) {
+      byContext = new Map();
+      judged.set(directive, byContext);
+    }
+    const earlier = byContext.get(loaded.context);
+    if (earlier === undefined) {
+      const found = judge(loaded, table, build, open);
+      byContext.set(loaded.context, found);
+      for (const verdict of found) verdicts.push(verdict);
+    } else {
+      for (const verdict of earlier) verdicts.push({ ...verdict, loaded });
+    }
   }
   return { build, table, open, loadedModules, directives, verdicts };
 }

@@ -2,7 +2,9 @@ import { type BlockContext, directiveContextOf } from '../languages/nginx/analyz
 import { BlockContexts } from '../languages/nginx/block-contexts';
 import type { ConfigurationFile, NginxConfiguration } from '../languages/nginx/configuration';
 import type { DirectiveContext } from '../languages/nginx/directives';
+import { defaultMaximumDepth } from '../languages/nginx/parser';
 import type { NginxDirective } from '../languages/nginx/syntax-tree';
+import { maximumRepeatedDirectives } from '../model/nginx-blocks';
 
 /** One directive of a loaded configuration, where nginx meets it. */
 export interface LoadedDirective {
@@ -24,7 +26,9 @@ const maximumIncludeDepth = 64;
  * twice (once per context). Directives in blocks whose bodies are not directives (`map`, `types`,
  * `geo`, `*_by_lua_block`…) or in a context certboot cannot tell (a block of an unknown
  * directive, a snippet whose includer is unknown) are left out: nginx does not look them up in
- * its command table, or certboot cannot say where they stand.
+ * its command table, or certboot cannot say where they stand. Like the expanded configuration,
+ * the walk is bounded: files met again (diamonds of includes) are walked again up to
+ * `maximumRepeatedDirectives` directives, and blocks nest at most as deep as the parser reads.
  */
 export function loadedDirectives(configuration: NginxConfiguration): LoadedDirective[] {
   const found: LoadedDirective[] = [];
@@ -34,29 +38,44 @@ export function loadedDirectives(configuration: NginxConfiguration): LoadedDirec
   if (main?.context === undefined) return found;
   // the files being walked, innermost last: an include cycle (reported by the loader) stops here
   const walking: ConfigurationFile[] = [];
-  const walkFile = (file: ConfigurationFile, context: BlockContext, enclosing: readonly NginxDirective[]): void => {
+  const walked = new Set<ConfigurationFile>();
+  let repeated = 0;
+  const walkFile = (file: ConfigurationFile, context: BlockContext, enclosing: readonly NginxDirective[], repeat: boolean): void => {
     if (walking.includes(file) || walking.length >= maximumIncludeDepth) return;
+    const again = repeat || walked.has(file);
+    // a file included over and over (ten levels of files that include the next twice) is met
+    // again only up to a bound, as the expanded configuration inlines it
+    if (again && repeated >= maximumRepeatedDirectives) return;
+    walked.add(file);
     walking.push(file);
-    walk(file, file.syntax.directives, context, enclosing);
+    walk(file, file.syntax.directives, context, enclosing, again);
     walking.pop();
   };
-  const walk = (file: ConfigurationFile, directives: readonly NginxDirective[], context: BlockContext, enclosing: readonly NginxDirective[]): void => {
+  const walk = (
+    file: ConfigurationFile,
+    directives: readonly NginxDirective[],
+    context: BlockContext,
+    enclosing: readonly NginxDirective[],
+    repeat: boolean,
+  ): void => {
     const contextName = directiveContextOf(context);
     if (contextName === undefined) return;
     for (const directive of directives) {
+      if (repeat) repeated++;
       found.push({ directive, file, context: contextName, enclosing });
       const included = configuration.includes.get(directive);
       if (included !== undefined) {
         for (const index of included) {
           const target = configuration.files[index];
-          if (target !== undefined) walkFile(target, context, enclosing);
+          if (target !== undefined) walkFile(target, context, enclosing, repeat);
         }
       }
-      if (directive.block !== undefined && directive.block.length > 0) {
-        walk(file, directive.block, contexts.enter(context, directive.name), [...enclosing, directive]);
+      // blocks nested deeper than the parser reads in one file are not read through includes either
+      if (directive.block !== undefined && directive.block.length > 0 && enclosing.length < defaultMaximumDepth) {
+        walk(file, directive.block, contexts.enter(context, directive.name), [...enclosing, directive], repeat);
       }
     }
   };
-  walkFile(main, main.context, []);
+  walkFile(main, main.context, [], false);
   return found;
 }
