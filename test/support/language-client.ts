@@ -162,6 +162,11 @@ export class LanguageClient {
     });
   }
 
+  /** Bytes straight onto the server's stdin, between the client's messages: a broken frame. */
+  writeRaw(bytes: string): Promise<void> {
+    return new Promise((resolve, reject) => this.process.stdin?.write(bytes, (error) => (error ? reject(error) : resolve())));
+  }
+
   get exited(): boolean {
     return this.process.exitCode !== null || this.process.signalCode !== null;
   }

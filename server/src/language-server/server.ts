@@ -31,13 +31,8 @@ import { fileUri, fixAllKind, keyOf, toCodeAction, toDiagnostic } from './protoc
 /** The rule pages ship next to the bundle: dist/server.js → docs/rules/. */
 const docsDirectory = join(dirname(__dirname), 'docs', 'rules');
 
-// over stdio (Neovim, other editors) a broken frame ends the server; VS Code talks over Node IPC, which has no frames
-const streams = process.argv.includes('--stdio')
-  ? stdioMessageStreams(
-      (text) => process.stderr.write(text),
-      (code) => process.exit(code),
-    )
-  : undefined;
+// over stdio (Neovim, other editors) a broken frame is skipped and said on stderr; VS Code talks over Node IPC, which has no frames
+const streams = process.argv.includes('--stdio') ? stdioMessageStreams((text) => process.stderr.write(text)) : undefined;
 const connection = streams ? createConnection(ProposedFeatures.all, streams.reader, streams.writer) : createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const session = new WorkspaceSession({
