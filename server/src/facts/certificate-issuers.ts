@@ -17,7 +17,7 @@
  */
 import { posix } from 'node:path';
 import { isMap } from 'yaml';
-import type { ComposeProject } from '../languages/compose/model';
+import type { ComposeProject, VolumeMount } from '../languages/compose/model';
 import { parseImageReference } from '../languages/dockerfile/image-reference';
 import { parseCrontab } from '../languages/schedule/cron';
 import type { Schedule } from '../languages/schedule/schedule';
@@ -386,4 +386,40 @@ export function takesVolumesFrom(project: ComposeProject, serviceName: string): 
 /** The last word of an option as written: its value when it follows as a word of its own or after `=`, else the option itself. */
 export function optionLastWord(option: CertbotOption): ShellWord {
   return option.value && option.value.span.start >= option.word.span.end ? option.value : option.word;
+}
+
+/**
+ * The service's own mounts and those of the services its `volumes_from` names (`service`,
+ * `service:ro`); undefined when it names a container (`container:name`) or something certboot
+ * cannot resolve.
+ */
+export function mountsWithVolumesFrom(project: DeployedProject, service: DeployedService): readonly VolumeMount[] | undefined {
+  const from = serviceKey(project.compose, service.name, 'volumes_from');
+  if (from === undefined || from === null) return service.compose.volumes;
+  if (!Array.isArray(from)) return undefined;
+  const mounts = [...service.compose.volumes];
+  for (const entry of from) {
+    const name = String(entry).replace(/:(ro|rw)$/, '');
+    const source = project.services.find((candidate) => candidate.name === name);
+    if (!source || name.startsWith('container:')) return undefined;
+    mounts.push(...source.compose.volumes);
+  }
+  return mounts;
+}
+
+/** nginx-proxy itself (acme-companion's proxy in the two-container setup). */
+const nginxProxyImages: ReadonlySet<string> = new Set(['nginxproxy/nginx-proxy', 'jwilder/nginx-proxy']);
+
+/**
+ * The services of a project that acme-companion serves: nginx-proxy, or the official nginx image
+ * that a separate docker-gen writes the configuration of (the three-container setup).
+ */
+export function nginxProxyServices(project: DeployedProject): DeployedService[] {
+  const dockerGen = project.services.some((service) => /docker-gen/.test(service.compose.image?.value ?? ''));
+  return project.services.filter((service) => {
+    const image = service.compose.image?.value;
+    if (!image) return false;
+    const repository = repositoryOf(image);
+    return nginxProxyImages.has(repository) || (dockerGen && (repository === 'nginx' || repository === 'library/nginx'));
+  });
 }

@@ -28,6 +28,7 @@ import { acmEmailValidation } from './infrastructure/acm-email-validation';
 import { acmReplaceWithoutCreateBeforeDestroy } from './infrastructure/acm-replace-without-create-before-destroy';
 import { acmValidationMissing } from './infrastructure/acm-validation-missing';
 import { acmeCompanionProxyNotFound } from './issuance/acme-companion-proxy-not-found';
+import { acmeCompanionVolumeNotShared } from './issuance/acme-companion-volume-not-shared';
 import { certbotPluginNotInImage } from './issuance/certbot-plugin-not-in-image';
 import { certbotWildcardHttpChallenge } from './issuance/certbot-wildcard-http-challenge';
 import { certificatesNotPersisted } from './issuance/certificates-not-persisted';
@@ -97,6 +98,7 @@ export const rules: readonly AnyRule[] = [
   certificatesNotPersisted,
   composeRunUnknownService,
   acmeCompanionProxyNotFound,
+  acmeCompanionVolumeNotShared,
 ];
 
 /** The categories in the order the docs list them, with their headings. */

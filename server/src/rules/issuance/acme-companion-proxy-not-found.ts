@@ -1,6 +1,4 @@
-import { serviceKey, serviceLabels, takesVolumesFrom } from '../../facts/certificate-issuers';
-import { parseImageReference } from '../../languages/dockerfile/image-reference';
-import type { DeployedProject, DeployedService } from '../../model/deployment';
+import { nginxProxyServices, serviceKey, serviceLabels, takesVolumesFrom } from '../../facts/certificate-issuers';
 import type { Rule, RuleFinding } from '../rule';
 
 /**
@@ -9,18 +7,6 @@ import type { Rule, RuleFinding } from '../rule';
  * the containers of its own `--volumes-from` whose environment has NGINX_VERSION).
  */
 const proxyLabels = ['com.github.nginx-proxy.nginx', 'com.github.jrcs.letsencrypt_nginx_proxy_companion.nginx_proxy'];
-
-/** nginx-proxy itself, or the official nginx image that a separate docker-gen writes for (the three-container setup). */
-const proxyImages = new Set(['nginxproxy/nginx-proxy', 'jwilder/nginx-proxy']);
-
-function isProxy(service: DeployedService, project: DeployedProject): boolean {
-  const image = service.compose.image?.value;
-  if (!image) return false;
-  const repository = parseImageReference(image).repository;
-  if (proxyImages.has(repository)) return true;
-  const dockerGen = project.services.some((other) => /docker-gen/.test(other.compose.image?.value ?? ''));
-  return dockerGen && (repository === 'nginx' || repository === 'library/nginx');
-}
 
 export const acmeCompanionProxyNotFound: Rule = {
   id: 'acme-companion-proxy-not-found',
@@ -47,7 +33,7 @@ export const acmeCompanionProxyNotFound: Rule = {
       if ('NGINX_PROXY_CONTAINER' in service.compose.environment || serviceKey(project.compose, service.name, 'env_file') !== undefined) continue;
       if (takesVolumesFrom(project.compose, service.name)) continue;
       // the proxy must be in sight: elsewhere it may carry the label
-      const proxy = project.services.find((candidate) => isProxy(candidate, project));
+      const proxy = nginxProxyServices(project)[0];
       if (!proxy) continue;
       findings.push({
         message:

@@ -1,4 +1,4 @@
-import { serviceKey } from '../../facts/certificate-issuers';
+import { mountsWithVolumesFrom } from '../../facts/certificate-issuers';
 import type { VolumeMount } from '../../languages/compose/model';
 import { certbotConfigDirectory, type DeployedProject, type DeployedService } from '../../model/deployment';
 import { isWithin } from '../../model/container-view';
@@ -33,25 +33,6 @@ function certbotDirectory(service: DeployedService): string | undefined {
 
 function posix(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-}
-
-/**
- * The service's own mounts and those of the services its `volumes_from` names (`service`,
- * `service:ro`); undefined when it names a container (`container:name`) or something certboot
- * cannot resolve.
- */
-function mountsWithVolumesFrom(project: DeployedProject, service: DeployedService): readonly VolumeMount[] | undefined {
-  const from = serviceKey(project.compose, service.name, 'volumes_from');
-  if (from === undefined || from === null) return service.compose.volumes;
-  if (!Array.isArray(from)) return undefined;
-  const mounts = [...service.compose.volumes];
-  for (const entry of from) {
-    const name = String(entry).replace(/:(ro|rw)$/, '');
-    const source = project.services.find((candidate) => candidate.name === name);
-    if (!source || name.startsWith('container:')) return undefined;
-    mounts.push(...source.compose.volumes);
-  }
-  return mounts;
 }
 
 export const certificatesNotPersisted: Rule = {
