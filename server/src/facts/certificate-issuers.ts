@@ -423,3 +423,30 @@ export function nginxProxyServices(project: DeployedProject): DeployedService[] 
     return nginxProxyImages.has(repository) || (dockerGen && (repository === 'nginx' || repository === 'library/nginx'));
   });
 }
+
+/**
+ * Whether acme-companion certainly validates by HTTP-01 (its default, app/letsencrypt_service.sh
+ * `ACME_CHALLENGE:-HTTP-01`): no service sets ACME_CHALLENGE to anything else (the companion for
+ * all, an application container for its own names, app/letsencrypt_service_data.tmpl) and none
+ * reads an `env_file`, which may set it.
+ */
+export function acmeCompanionAnswersHttp01(project: DeployedProject): boolean {
+  return !project.services.some((service) => {
+    const environment = service.compose.environment;
+    return ('ACME_CHALLENGE' in environment && environment.ACME_CHALLENGE !== 'HTTP-01') || serviceKey(project.compose, service.name, 'env_file') !== undefined;
+  });
+}
+
+/**
+ * Whether linuxserver/swag validates by HTTP-01: VALIDATION unset or `http` (`tls-sni` falls back to
+ * it); it then runs certbot's standalone authenticator on the container's port 80
+ * (root/etc/s6-overlay/s6-rc.d/init-certbot-config/run in github.com/linuxserver/docker-swag).
+ * An `env_file` may set VALIDATION: then it is not known.
+ */
+export function swagAnswersHttp01(project: DeployedProject, service: DeployedService): boolean {
+  if (serviceKey(project.compose, service.name, 'env_file') !== undefined) return false;
+  const environment = service.compose.environment;
+  if (!('VALIDATION' in environment)) return true;
+  const validation = environment.VALIDATION;
+  return validation === '' || validation === 'http' || validation === 'tls-sni';
+}

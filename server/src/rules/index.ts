@@ -33,6 +33,7 @@ import { certbotPluginNotInImage } from './issuance/certbot-plugin-not-in-image'
 import { certbotWildcardHttpChallenge } from './issuance/certbot-wildcard-http-challenge';
 import { certificatesNotPersisted } from './issuance/certificates-not-persisted';
 import { composeRunUnknownService } from './issuance/compose-run-unknown-service';
+import { httpChallengePortNotPublished } from './issuance/http-challenge-port-not-published';
 import { certificateNeverRenewed } from './renewal/certificate-never-renewed';
 import { forceRenewalInLoop } from './renewal/force-renewal-in-loop';
 import { ocspStaplingLetsencrypt } from './renewal/ocsp-stapling-letsencrypt';
@@ -99,6 +100,7 @@ export const rules: readonly AnyRule[] = [
   composeRunUnknownService,
   acmeCompanionProxyNotFound,
   acmeCompanionVolumeNotShared,
+  httpChallengePortNotPublished,
 ];
 
 /** The categories in the order the docs list them, with their headings. */

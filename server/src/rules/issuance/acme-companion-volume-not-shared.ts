@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
-import { mountsWithVolumesFrom, nginxProxyServices, serviceKey } from '../../facts/certificate-issuers';
+import { acmeCompanionAnswersHttp01, mountsWithVolumesFrom, nginxProxyServices } from '../../facts/certificate-issuers';
 import type { VolumeMount } from '../../languages/compose/model';
 import { isWithin } from '../../model/container-view';
-import type { DeployedProject, DeployedService } from '../../model/deployment';
+import type { DeployedService } from '../../model/deployment';
 import type { SourceLocation } from '../../text/source-location';
 import type { Rule, RuleFinding } from '../rule';
 
@@ -62,14 +62,6 @@ function holdingAt(mounts: readonly VolumeMount[], directory: string, projectDir
   return { kind: 'shared', key: `${type}\u0000${covering.source}${below}`, written, mount: covering };
 }
 
-/** Whether some service may choose DNS-01 or set acme-companion's variables where certboot does not read them. */
-function challengeUnknown(project: DeployedProject): boolean {
-  return project.services.some((service) => {
-    const challenge = service.compose.environment.ACME_CHALLENGE;
-    return ('ACME_CHALLENGE' in service.compose.environment && challenge !== 'HTTP-01') || serviceKey(project.compose, service.name, 'env_file') !== undefined;
-  });
-}
-
 function isTrue(value: string | undefined): boolean {
   return value !== undefined && /^(true|1|yes)$/i.test(value);
 }
@@ -98,7 +90,7 @@ export const acmeCompanionVolumeNotShared: Rule = {
       const companionMounts = mountsWithVolumesFrom(project, service);
       const proxyMounts = mountsWithVolumesFrom(project, proxy);
       if (!companionMounts || !proxyMounts || [...companionMounts, ...proxyMounts].some((mount) => mount.unknown)) continue;
-      const unknownChallenge = challengeUnknown(project);
+      const unknownChallenge = !acmeCompanionAnswersHttp01(project);
       const directories = [certificates];
       if (!unknownChallenge) directories.push(challengeFiles);
       if (!unknownChallenge && isTrue(service.compose.environment.ACME_HTTP_CHALLENGE_LOCATION)) directories.push(challengeLocations);
