@@ -355,6 +355,12 @@ describe('hostile and unusual repositories (certboot CLI)', () => {
       }
     });
 
+    it('a directory named like an nginx file that is no single file (.nginx/, conf.d/site.conf/) is just a directory', () => {
+      mkdirSync(join(directory, 'dirs', '.nginx'), { recursive: true });
+      mkdirSync(join(directory, 'dirs', 'conf.d', 'site.conf'), { recursive: true });
+      deepStrictEqual(lint('dirs'), [0, 'no problems\n', '']);
+    });
+
     it('a directory it may not list', () => {
       mkdirSync(join(directory, 'project', 'private'), { recursive: true });
       writeFileSync(join(directory, 'project', 'private', 'compose.yaml'), composeWithNginx);

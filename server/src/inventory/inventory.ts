@@ -176,8 +176,13 @@ export function takeInventory(fileSystem: FileSystem, root: string, options: Inv
       const readable = stat?.kind === 'file';
       if (readable && depth <= (options.searchDepth ?? consideredDepth) && size <= consideredFileBytes) considered++;
       // a pipe, a directory or a link out of the workspace or in a loop under a compose or nginx
-      // file's name is kept, so that reading it says why; under other names it is no file of ours
-      const candidates = classifyFile(path, root).filter((kind) => readable || kind.kind === 'compose' || kind.kind === 'nginx');
+      // file's name is kept, so that reading it says why; under other names it is no file of ours.
+      // A directory counts only under a name that is one file's alone (`compose.yaml`,
+      // `nginx.conf`): a directory `.nginx/` or `site.conf/` is just a directory.
+      const directory = stat?.kind === 'directory';
+      const candidates = classifyFile(path, root).filter(
+        (kind) => readable || kind.kind === 'compose' || (kind.kind === 'nginx' && (!directory || posix.basename(path) === 'nginx.conf')),
+      );
       if (candidates.length === 0) return false;
       const kinds = candidates.filter((kind) => {
         const bound = bounds[kind.kind];
