@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { posix } from 'node:path';
-import { type FileStat, type FileSystem, FileSystemError } from './file-system';
+import { type FileStat, type FileSystem, FileSystemError, type FileSystemErrorCode } from './file-system';
 
 const defaultMaximumFileSize = 64 * 1024 * 1024;
 
@@ -31,27 +31,40 @@ export class DiskFileSystem implements FileSystem {
     });
   }
 
+  private insideRoots(path: string): boolean {
+    const absolute = posix.resolve(path);
+    return isInside(absolute, this.roots) || isInside(absolute, this.realRoots);
+  }
+
   private resolveInside(path: string): string {
+    const real = this.locate(path);
+    if (typeof real !== 'string') throw new FileSystemError(real.code, path, real.message);
+    return real;
+  }
+
+  /** The real path of `path` inside the roots, or why there is none: the caller decides whether that is an error. */
+  private locate(path: string): string | { readonly code: FileSystemErrorCode; readonly message: string } {
     // a path outside the roots is refused before the disk is asked whether it exists
-    if (!isInside(posix.resolve(path), this.roots) && !isInside(posix.resolve(path), this.realRoots)) {
-      throw new FileSystemError('OUTSIDE_ROOTS', path, `${path} is outside the workspace`);
-    }
+    if (!this.insideRoots(path)) return { code: 'OUTSIDE_ROOTS', message: `${path} is outside the workspace` };
     let real: string;
     try {
       real = fs.realpathSync.native(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw new FileSystemError('ELOOP', path, `Too many levels of symbolic links: ${path}`);
-      if (code === 'EACCES') throw new FileSystemError('EACCES', path, `Permission denied: ${path}`);
-      throw new FileSystemError('ENOENT', path, `No such file or directory: ${path}`);
+      if (code === 'ELOOP') return { code: 'ELOOP', message: `Too many levels of symbolic links: ${path}` };
+      if (code === 'EACCES') return { code: 'EACCES', message: `Permission denied: ${path}` };
+      return { code: 'ENOENT', message: `No such file or directory: ${path}` };
     }
-    if (!isInside(real, this.realRoots)) throw new FileSystemError('OUTSIDE_ROOTS', path, `${path} is outside the workspace`);
+    if (!isInside(real, this.realRoots)) return { code: 'OUTSIDE_ROOTS', message: `${path} is outside the workspace` };
     return real;
   }
 
   stat(path: string): FileStat | undefined {
+    if (!this.insideRoots(path)) return undefined;
     try {
-      const stats = fs.statSync(this.resolveInside(path));
+      // an absent path (a dangling link too) is answered by one stat that throws nothing
+      const stats = fs.statSync(path, { throwIfNoEntry: false });
+      if (stats === undefined || typeof this.locate(path) !== 'string') return undefined;
       if (stats.isDirectory()) return { kind: 'directory', size: 0 };
       if (stats.isFile()) return { kind: 'file', size: stats.size };
       return undefined;
@@ -93,10 +106,7 @@ export class DiskFileSystem implements FileSystem {
   }
 
   realPath(path: string): string | undefined {
-    try {
-      return this.resolveInside(path);
-    } catch {
-      return undefined;
-    }
+    const real = this.locate(path);
+    return typeof real === 'string' ? real : undefined;
   }
 }

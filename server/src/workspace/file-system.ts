@@ -39,7 +39,7 @@ export interface FileSystem {
   stat(path: string): FileStat | undefined;
   /** Throws FileSystemError. */
   readFile(path: string): Uint8Array;
-  /** Entry names, sorted by code unit. Throws FileSystemError. */
+  /** Entry names, sorted by code unit; a name not among them has no stat (RememberingFileSystem relies on it). Throws FileSystemError. */
   readDirectory(path: string): string[];
   /**
    * The path with every link followed, as the disk knows it; undefined when nothing readable is

@@ -1,4 +1,5 @@
-import { type FileStat, type FileSystem, realPathOf } from './file-system';
+import { posix } from 'node:path';
+import { type FileStat, type FileSystem, normalizeAbsolutePath, realPathOf } from './file-system';
 
 type Answer<Value> = { readonly value: Value } | { readonly error: unknown };
 
@@ -12,6 +13,8 @@ export class RememberingFileSystem implements FileSystem {
   private readonly files = new Map<string, Answer<Uint8Array>>();
   private readonly directories = new Map<string, Answer<string[]>>();
   private readonly realPaths = new Map<string, string | undefined>();
+  /** A listed directory's names in ASCII lower case; null when one is not ASCII. */
+  private readonly foldedNames = new Map<string, ReadonlySet<string> | null>();
 
   constructor(private readonly base: FileSystem) {}
 
@@ -20,11 +23,33 @@ export class RememberingFileSystem implements FileSystem {
     this.files.clear();
     this.directories.clear();
     this.realPaths.clear();
+    this.foldedNames.clear();
   }
 
   stat(path: string): FileStat | undefined {
-    if (!this.stats.has(path)) this.stats.set(path, this.base.stat(path));
+    if (!this.stats.has(path)) this.stats.set(path, this.listedAsAbsent(path) ? undefined : this.base.stat(path));
     return this.stats.get(path);
+  }
+
+  /**
+   * Whether the remembered listing of the path's directory lacks its name: then nothing is there
+   * (the walk lists every directory, and an analysis then asks after many files that are not
+   * there: compose's other file names, `.env`, `.git`). Names are compared in ASCII lower case,
+   * and only ASCII names, so that a case-insensitive disk's `Compose.yaml` still counts as
+   * `compose.yaml`; anything else is asked of the file system.
+   */
+  private listedAsAbsent(path: string): boolean {
+    if (normalizeAbsolutePath(path) !== path || path === '/') return false;
+    const directory = posix.dirname(path);
+    let names = this.foldedNames.get(directory);
+    if (names === undefined) {
+      const listing = this.directories.get(directory);
+      if (listing === undefined || 'error' in listing) return false;
+      names = listing.value.every(isAscii) ? new Set(listing.value.map((name) => name.toLowerCase())) : null;
+      this.foldedNames.set(directory, names);
+    }
+    const name = posix.basename(path);
+    return names !== null && isAscii(name) && !names.has(name.toLowerCase());
   }
 
   readFile(path: string): Uint8Array {
@@ -54,4 +79,9 @@ export class RememberingFileSystem implements FileSystem {
     if ('error' in answer) throw answer.error;
     return answer.value;
   }
+}
+
+function isAscii(text: string): boolean {
+  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) > 0x7f) return false;
+  return true;
 }
