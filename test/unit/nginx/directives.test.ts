@@ -1,5 +1,11 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import { type ArgumentRule, type DirectiveContext, type DirectiveSignature, directiveSignatures } from '../../../server/src/languages/nginx/directives';
+import {
+  type ArgumentRule,
+  type DirectiveContext,
+  type DirectiveSignature,
+  directiveSignatures,
+  tableDirectiveNames,
+} from '../../../server/src/languages/nginx/directives';
 
 const everyContext: DirectiveContext[] = [
   'main',
@@ -132,6 +138,18 @@ describe('nginx directive table', () => {
       signature(['http', 'server', 'location'], false, counts(1, 2)),
       signature(['upstream'], false, counts(1)),
     ]);
+  });
+
+  it('reads every row of the table: each name has signatures, one per context at most', () => {
+    // rows are read when their name is first looked up; a row the reader refuses throws here
+    const names = tableDirectiveNames();
+    ok(names.length > 500, `${names.length} names`);
+    for (const name of names) {
+      const contexts = (directiveSignatures(name) ?? []).flatMap((known) => known.contexts);
+      ok(contexts.length > 0, name);
+      strictEqual(new Set(contexts).size, contexts.length, name);
+    }
+    ok(!names.includes('*_ssl_verify') && names.includes('proxy_ssl_verify'));
   });
 
   it('expands each family of proxied-protocol directives only to the modules that have it', () => {

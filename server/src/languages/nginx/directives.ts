@@ -855,28 +855,38 @@ function parseRow(row: string): TableRow {
   };
 }
 
-/** Reads one table text, expanding the "*_" rows of each "for" group to every prefix. */
-function parseTable(text: string): TableRow[] {
-  const rows: TableRow[] = [];
-  let prefixes: readonly string[] | undefined;
-  for (const rawLine of text.split('\n')) {
-    const line = rawLine.trim();
-    if (line === '') {
-      prefixes = undefined;
-      continue;
+/**
+ * The rows of the table texts by directive name, each `*_` row of a "for" group under every
+ * prefix's name; a row is read (parseRow) when its name is first looked up.
+ */
+function indexRows(texts: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  const rows = new Map<string, string[]>();
+  const add = (name: string, line: string) => {
+    const list = rows.get(name);
+    if (list === undefined) rows.set(name, [line]);
+    else list.push(line);
+  };
+  for (const text of texts) {
+    let prefixes: readonly string[] | undefined;
+    for (const rawLine of text.split('\n')) {
+      const line = rawLine.trim();
+      if (line === '') {
+        prefixes = undefined;
+        continue;
+      }
+      if (line.startsWith('#')) continue;
+      if (line.startsWith('for ')) {
+        prefixes = line.split(/\s+/).slice(1);
+        continue;
+      }
+      const name = line.split(/\s/, 1)[0];
+      if (!name.startsWith('*_')) {
+        add(name, line);
+        continue;
+      }
+      if (prefixes === undefined) throw new Error(`directive table: "*_" row outside a "for" group: ${line}`);
+      for (const prefix of prefixes) add(prefix + name.slice(1), line);
     }
-    if (line.startsWith('#')) continue;
-    if (line.startsWith('for ')) {
-      prefixes = line.split(/\s+/).slice(1);
-      continue;
-    }
-    const row = parseRow(line);
-    if (!row.name.startsWith('*_')) {
-      rows.push(row);
-      continue;
-    }
-    if (prefixes === undefined) throw new Error(`directive table: "*_" row outside a "for" group: ${line}`);
-    for (const prefix of prefixes) rows.push({ name: prefix + row.name.slice(1), signature: row.signature });
   }
   return rows;
 }
@@ -899,11 +909,11 @@ function freezeSignature(signature: DirectiveSignature): DirectiveSignature {
   });
 }
 
-function buildTable(texts: readonly string[]): ReadonlyMap<string, readonly DirectiveSignature[]> {
-  const merged = new Map<string, { contexts: DirectiveContext[]; block: boolean; arguments: ArgumentRule }[]>();
-  for (const { name, signature } of texts.flatMap(parseTable)) {
-    const signatures = merged.get(name) ?? [];
-    merged.set(name, signatures);
+/** The signatures of one name: its rows, those with the same arguments merged into one. */
+function signaturesOf(name: string, rows: readonly string[]): readonly DirectiveSignature[] {
+  const signatures: { contexts: DirectiveContext[]; block: boolean; arguments: ArgumentRule }[] = [];
+  for (const row of rows) {
+    const { signature } = parseRow(row);
     const same = signatures.find((known) => known.block === signature.block && sameArguments(known.arguments, signature.arguments));
     if (same === undefined) {
       signatures.push({ contexts: [...signature.contexts], block: signature.block, arguments: signature.arguments });
@@ -911,20 +921,33 @@ function buildTable(texts: readonly string[]): ReadonlyMap<string, readonly Dire
     }
     same.contexts.push(...signature.contexts);
   }
-  const frozen = new Map<string, readonly DirectiveSignature[]>();
-  for (const [name, signatures] of merged) {
-    // one context, one signature: otherwise a directive's arguments would depend on row order
-    const contexts = signatures.flatMap((signature) => signature.contexts);
-    const repeated = contexts.find((context, index) => contexts.indexOf(context) !== index);
-    if (repeated !== undefined) throw new Error(`directive table: "${name}" is listed twice for ${repeated}`);
-    frozen.set(name, Object.freeze(signatures.map(freezeSignature)));
-  }
-  return frozen;
+  // one context, one signature: otherwise a directive's arguments would depend on row order
+  const contexts = signatures.flatMap((signature) => signature.contexts);
+  const repeated = contexts.find((context, index) => contexts.indexOf(context) !== index);
+  if (repeated !== undefined) throw new Error(`directive table: "${name}" is listed twice for ${repeated}`);
+  return Object.freeze(signatures.map(freezeSignature));
 }
 
-const table = buildTable([coreModule, httpCoreModule, httpModules, httpSslModule, httpUpstreamFamilies, httpUpstreamModules, streamModules, mailModules]);
+const tableTexts = [coreModule, httpCoreModule, httpModules, httpSslModule, httpUpstreamFamilies, httpUpstreamModules, streamModules, mailModules];
+// indexed when first asked, each name read when first looked up: a process that lints a few
+// configurations reads the few dozen rows they name
+let rowIndex: ReadonlyMap<string, readonly string[]> | undefined;
+const signaturesByName = new Map<string, readonly DirectiveSignature[]>();
+
+/** Every directive name the table knows. */
+export function tableDirectiveNames(): readonly string[] {
+  rowIndex ??= indexRows(tableTexts);
+  return [...rowIndex.keys()];
+}
 
 /** undefined for a directive the table does not know (third-party modules, typos). */
 export function directiveSignatures(name: string): readonly DirectiveSignature[] | undefined {
-  return table.get(name);
+  const known = signaturesByName.get(name);
+  if (known !== undefined) return known;
+  rowIndex ??= indexRows(tableTexts);
+  const rows = rowIndex.get(name);
+  if (rows === undefined) return undefined;
+  const signatures = signaturesOf(name, rows);
+  signaturesByName.set(name, signatures);
+  return signatures;
 }

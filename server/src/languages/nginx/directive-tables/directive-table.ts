@@ -95,7 +95,10 @@ interface IndexedTable {
   readonly name: string;
   readonly table: SourceTable;
   readonly versionIndex: ReadonlyMap<string, number>;
-  readonly byName: ReadonlyMap<string, readonly IndexedDeclaration[]>;
+  /** Every directive name of the table. */
+  readonly names: () => Iterable<string>;
+  /** A name's declarations, read from the table when first asked for. */
+  readonly declarationsNamed: (name: string) => readonly IndexedDeclaration[] | undefined;
 }
 
 interface IndexedDeclaration {
@@ -114,26 +117,30 @@ function indexTable(name: string): IndexedTable | undefined {
   if (table === undefined) return undefined;
   const { versionIndex, runs: runsOf } = versionRunsOf(table.versions);
   const newest = table.versions.length - 1;
-  const byName = new Map<string, IndexedDeclaration[]>();
-  const grouped = new Map<string, { data: DirectiveData; runs: [number, number][] }[]>();
+  const grouped = new Map<string, DirectiveData[]>();
   for (const directive of table.directives) {
-    const list = grouped.get(directive.name) ?? [];
-    grouped.set(directive.name, list);
-    list.push({ data: directive, runs: runsOf(directive.versions) });
+    const list = grouped.get(directive.name);
+    if (list === undefined) grouped.set(directive.name, [directive]);
+    else list.push(directive);
   }
-  for (const [directiveName, list] of grouped) {
-    byName.set(
-      directiveName,
-      list.map(({ data: directive, runs }) => {
-        // since and until: over every declaration of the name by the same module
-        const sameModule = list.filter((other) => other.data.module === directive.module).flatMap((other) => other.runs);
-        const first = Math.min(...sameModule.map(([start]) => start));
-        const last = Math.max(...sameModule.map(([, end]) => end));
-        return { data: directive, runs, since: first === 0 ? undefined : table.versions[first], until: last === newest ? undefined : table.versions[last] };
-      }),
-    );
-  }
-  const result = { name, table, versionIndex, byName };
+  const byName = new Map<string, readonly IndexedDeclaration[]>();
+  const declarationsNamed = (directiveName: string): readonly IndexedDeclaration[] | undefined => {
+    const known = byName.get(directiveName);
+    if (known !== undefined) return known;
+    const directives = grouped.get(directiveName);
+    if (directives === undefined) return undefined;
+    const list = directives.map((directive) => ({ data: directive, runs: runsOf(directive.versions) }));
+    const declarations = list.map(({ data: directive, runs }) => {
+      // since and until: over every declaration of the name by the same module
+      const sameModule = list.filter((other) => other.data.module === directive.module).flatMap((other) => other.runs);
+      const first = Math.min(...sameModule.map(([start]) => start));
+      const last = Math.max(...sameModule.map(([, end]) => end));
+      return { data: directive, runs, since: first === 0 ? undefined : table.versions[first], until: last === newest ? undefined : table.versions[last] };
+    });
+    byName.set(directiveName, declarations);
+    return declarations;
+  };
+  const result = { name, table, versionIndex, names: () => grouped.keys(), declarationsNamed };
   indexed.set(name, result);
   return result;
 }
@@ -213,14 +220,25 @@ export function editDistance(left: string, right: string, limit: number): number
 const recentTables = new Map<string, DirectiveTable>();
 const recentTablesLimit = 16;
 
+// the tables handed out for one build object, by its loaded modules: a service's build is asked
+// for its table by several checks, and writing the build out as a key costs more than the look-up
+const tablesOfBuild = new WeakMap<NginxBuild, Map<string, DirectiveTable>>();
+
 /** The directives `build` accepts, given the configuration's `load_module` lines. */
 export function directiveTableFor(build: NginxBuild, options: DirectiveTableOptions = {}): DirectiveTable {
+  const modulesKey = JSON.stringify(options.loadedModules ?? []);
+  let ofBuild = tablesOfBuild.get(build);
+  if (ofBuild === undefined) tablesOfBuild.set(build, (ofBuild = new Map()));
+  const handedOut = ofBuild.get(modulesKey);
+  if (handedOut !== undefined) return handedOut;
   const key = JSON.stringify([build, options.loadedModules ?? []]);
-  const known = recentTables.get(key);
-  if (known !== undefined) return known;
-  const table = buildDirectiveTable(build, options);
-  if (recentTables.size >= recentTablesLimit) recentTables.delete(recentTables.keys().next().value as string);
-  recentTables.set(key, table);
+  let table = recentTables.get(key);
+  if (table === undefined) {
+    table = buildDirectiveTable(build, options);
+    if (recentTables.size >= recentTablesLimit) recentTables.delete(recentTables.keys().next().value as string);
+    recentTables.set(key, table);
+  }
+  ofBuild.set(modulesKey, table);
   return table;
 }
 
@@ -264,26 +282,10 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
   if (nginx === undefined) throw new Error('directive tables: no nginx table');
   const position = versionPosition(nginx, build.version);
   const { configured, loaded, guardTruth, moduleFile: nginxModuleFile, moduleTruth: nginxModuleTruth } = nginxModulesOf(build, options.loadedModules);
-  const entries = new Map<string, DirectiveDeclaration[]>();
-  const add = (declaration: DirectiveDeclaration) => {
-    const list = entries.get(declaration.name) ?? [];
-    entries.set(declaration.name, list);
-    list.push(declaration);
-  };
-  if (position !== undefined) {
-    for (const list of nginx.byName.values()) {
-      for (const declaration of list) {
-        if (!inRuns(declaration.runs, position.index)) continue;
-        const module = nginxModuleTruth(declaration.data.module);
-        if (module === false) continue;
-        const guard = guardTruth(declaration.data.guard);
-        if (guard === false) continue;
-        add(declarationOf(declaration, 'nginx', module === true && guard === true ? 'certain' : 'possible', guardTruth));
-      }
-    }
-  }
   // a version the tables do not have (older, or newer than the newest read) may have other directives
   let unknownModules = build.mayHaveUnknownModules || position === undefined || !position.exact;
+  // the tables of other sources the build has, at its version: consulted name by name, in this order
+  const moduleTables: { readonly name: string; readonly table: IndexedTable; readonly index: number; readonly modules: readonly string[] | undefined }[] = [];
   const addModuleTable = (tableName: string, version: string, modules: readonly string[] | undefined) => {
     const table = indexTable(tableName);
     const modulePosition = table === undefined ? undefined : versionPosition(table, version);
@@ -293,15 +295,7 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
     }
     // a version the table lacks stands in by the one before it, and what it added is unknown
     if (!modulePosition.exact) unknownModules = true;
-    for (const list of table.byName.values()) {
-      for (const declaration of list) {
-        if (!inRuns(declaration.runs, modulePosition.index)) continue;
-        if (modules !== undefined && !modules.some((module) => inFile(declaration.data.module, module))) continue;
-        const guard = guardTruth(declaration.data.guard);
-        if (guard === false) continue;
-        add(declarationOf(declaration, tableName, guard === true ? 'certain' : 'possible', guardTruth));
-      }
-    }
+    moduleTables.push({ name: tableName, table, index: modulePosition.index, modules });
   };
   for (const module of build.staticModules) addModuleTable(module.table, module.version, undefined);
   const knownFiles = new Set<string>([...configured.files.values()].map(baseName));
@@ -310,16 +304,50 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
     if (dynamic.table === 'nginx' || !loaded.has(baseName(dynamic.file))) continue;
     addModuleTable(dynamic.table, dynamic.version ?? '', dynamic.modules);
   }
-  for (const directive of build.patchDirectives) add(declarationOf({ data: directive, since: undefined, until: undefined }, 'patches', 'certain', guardTruth));
   // a load_module of a file the build is not known to ship: its directives are unknown
   if ([...loaded].some((file) => !knownFiles.has(file))) unknownModules = true;
   if (configured.addedModules.length > 0) unknownModules = true;
+
+  // a name's declarations are worked out when it is first looked up: a configuration names a few
+  // dozen of the thousand or so directives, and the table of a build is made in every process
+  const entries = new Map<string, readonly DirectiveDeclaration[] | undefined>();
+  const declarationsOf = (name: string): readonly DirectiveDeclaration[] | undefined => {
+    if (entries.has(name)) return entries.get(name);
+    const list: DirectiveDeclaration[] = [];
+    if (position !== undefined) {
+      for (const declaration of nginx.declarationsNamed(name) ?? []) {
+        if (!inRuns(declaration.runs, position.index)) continue;
+        const module = nginxModuleTruth(declaration.data.module);
+        if (module === false) continue;
+        const guard = guardTruth(declaration.data.guard);
+        if (guard === false) continue;
+        list.push(declarationOf(declaration, 'nginx', module === true && guard === true ? 'certain' : 'possible', guardTruth));
+      }
+    }
+    for (const { name: tableName, table, index, modules } of moduleTables) {
+      for (const declaration of table.declarationsNamed(name) ?? []) {
+        if (!inRuns(declaration.runs, index)) continue;
+        if (modules !== undefined && !modules.some((module) => inFile(declaration.data.module, module))) continue;
+        const guard = guardTruth(declaration.data.guard);
+        if (guard === false) continue;
+        list.push(declarationOf(declaration, tableName, guard === true ? 'certain' : 'possible', guardTruth));
+      }
+    }
+    for (const directive of build.patchDirectives) {
+      if (directive.name === name) list.push(declarationOf({ data: directive, since: undefined, until: undefined }, 'patches', 'certain', guardTruth));
+    }
+    const declarations = list.length > 0 ? list : undefined;
+    entries.set(name, declarations);
+    return declarations;
+  };
+  const candidateNames = (): Set<string> =>
+    new Set([...nginx.names(), ...moduleTables.flatMap(({ table }) => [...table.names()]), ...build.patchDirectives.map((directive) => directive.name)]);
 
   const byContext = new Map<DirectiveContext, string[]>();
   const knownDirectives = (context: DirectiveContext): readonly string[] => {
     let names = byContext.get(context);
     if (names === undefined) {
-      names = [...entries].filter(([, declarations]) => declarations.some((declaration) => declaration.contexts.includes(context))).map(([name]) => name);
+      names = [...candidateNames()].filter((name) => declarationsOf(name)?.some((declaration) => declaration.contexts.includes(context)));
       names.sort();
       byContext.set(context, names);
     }
@@ -329,11 +357,11 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
     build,
     mayHaveUnknownDirectives: unknownModules,
     lookup(name) {
-      const declarations = entries.get(name);
+      const declarations = declarationsOf(name);
       return declarations === undefined ? undefined : { name, declarations };
     },
     declarationIn(name, context) {
-      return entries.get(name)?.find((declaration) => declaration.contexts.includes(context));
+      return declarationsOf(name)?.find((declaration) => declaration.contexts.includes(context));
     },
     knownDirectives,
     closestDirective(name, context) {
@@ -351,8 +379,8 @@ function buildDirectiveTable(build: NginxBuild, options: DirectiveTableOptions):
       return best;
     },
     whyMissing(name) {
-      if (entries.has(name)) return undefined;
-      const declarations = nginx.byName.get(name);
+      if (declarationsOf(name) !== undefined) return undefined;
+      const declarations = nginx.declarationsNamed(name);
       if (declarations !== undefined && position !== undefined) {
         const index = position.index;
         const present = declarations.find((declaration) => inRuns(declaration.runs, index));
