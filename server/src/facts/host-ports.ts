@@ -84,7 +84,6 @@ function addressesOverlap(first: string, second: string): boolean {
 /** Whether `later` cannot get its socket once `earlier` holds its own, and on which port. */
 export function claimConflict(earlier: HostClaim, later: HostClaim): ClaimConflict | undefined {
   if (earlier.protocol !== later.protocol) return undefined;
-  if (!earlier.addresses.some((first) => later.addresses.some((second) => addressesOverlap(first, second)))) return undefined;
   if (earlier.anyPortOfRange && later.anyPortOfRange) return undefined;
   let port: number | undefined;
   if (later.anyPortOfRange) {
@@ -95,7 +94,9 @@ export function claimConflict(earlier: HostClaim, later: HostClaim): ClaimConfli
     const low = Math.max(earlier.lowPort, later.lowPort);
     if (low <= Math.min(earlier.highPort, later.highPort)) port = low;
   }
+  // the ports first: comparing addresses costs more, and most pairs of a host share no port
   if (port === undefined) return undefined;
+  if (!earlier.addresses.some((first) => later.addresses.some((second) => addressesOverlap(first, second)))) return undefined;
   const sameAddress = later.addresses.find((address) => earlier.addresses.includes(address));
   return sameAddress === undefined ? { port } : { port, sameAddress };
 }

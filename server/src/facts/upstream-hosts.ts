@@ -119,19 +119,30 @@ export type HostResolution =
   /** These services are called so, on networks nginx does not join. */
   | { readonly kind: 'other-network'; readonly providers: readonly ComposeService[] };
 
-/** The names a service answers on a network it joins (compose's getAliases(), docker/compose pkg/compose/create.go). */
-function namesOn(service: ComposeService, network: string, projectName: string): (name: string) => boolean {
+/**
+ * Whether a service answers `name` (lower case) on a network it joins (compose's getAliases(),
+ * docker/compose pkg/compose/create.go): its name, its aliases on that network, its container
+ * name, its hostname, or its numbered container name `<project>[-_]<service>[-_]<n>`.
+ */
+function answersOn(service: ComposeService, network: string, projectName: string, name: string): boolean {
   const networking = service.networking;
   const aliases = networking?.networks?.get(network)?.aliases ?? [];
-  const names = new Set([service.name, ...aliases].map((name) => name.toLowerCase()));
-  if (service.containerName?.value !== undefined) names.add(service.containerName.value.toLowerCase());
-  if (networking?.hostname !== undefined) names.add(networking.hostname.toLowerCase());
-  const numbered = new RegExp(`^${escapeRegex(projectName.toLowerCase())}[-_]${escapeRegex(service.name.toLowerCase())}[-_]\\d+$`);
-  return (name) => names.has(name) || numbered.test(name);
+  if (service.name.toLowerCase() === name || aliases.some((alias) => alias.toLowerCase() === name)) return true;
+  if (service.containerName?.value?.toLowerCase() === name || networking?.hostname?.toLowerCase() === name) return true;
+  return numberedContainerName(name, projectName.toLowerCase(), service.name.toLowerCase());
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function numberedContainerName(name: string, project: string, service: string): boolean {
+  const separator = (at: number): boolean => name[at] === '-' || name[at] === '_';
+  const serviceAt = project.length + 1;
+  const numberAt = serviceAt + service.length + 1;
+  return (
+    name.startsWith(project) &&
+    separator(project.length) &&
+    name.startsWith(service, serviceAt) &&
+    separator(numberAt - 1) &&
+    /^\d+$/.test(name.slice(numberAt))
+  );
 }
 
 /** Whether some part of a service's naming cannot be read: its names may be any. */
@@ -168,17 +179,17 @@ export function resolveUpstreamHost(project: DeployedProject, nginx: DeployedSer
     const otherNetworks = other.networking?.networks;
     if (otherNetworks === undefined) {
       // network_mode: its container answers on no network of the project, or on another container's
-      if (namesOn(other, '', projectName)(host)) unknown = true;
+      if (answersOn(other, '', projectName, host)) unknown = true;
       continue;
     }
-    if ([...networks.keys()].some((key) => otherNetworks.has(key) && namesOn(other, key, projectName)(host))) {
+    if ([...networks.keys()].some((key) => otherNetworks.has(key) && answersOn(other, key, projectName, host))) {
       // a service with profiles nginx does not share is not started by a plain `docker compose up`
       const startsWithNginx = other.profiles.length === 0 || other.profiles.some((profile) => nginx.compose.profiles.includes(profile));
       if (startsWithNginx) return { kind: 'resolves' };
       stopped.push(other);
       continue;
     }
-    if ([...otherNetworks.keys()].some((key) => namesOn(other, key, projectName)(host))) providers.push(other);
+    if ([...otherNetworks.keys()].some((key) => answersOn(other, key, projectName, host))) providers.push(other);
   }
   if (unknown) return { kind: 'unknown' };
   if (stopped.length > 0) return { kind: 'profile-stopped', providers: stopped };
