@@ -58,7 +58,7 @@ describe('the rule registry', () => {
         "nginx-syntax: docs/rules/nginx-syntax.md says severity error, the rule's default is warning",
       ]);
       deepStrictEqual(ruleProblems(repositoryRoot, { ...nginxSyntax, fixable: 'always' }), [
-        'nginx-syntax: fixable is "always", but findings of bad-block-in-map, bad-byte-order-mark, bad-first-error-only, bad-missing-semicolon, bad-unloaded-snippet carry no fix',
+        'nginx-syntax: fixable is "always", but findings of bad-block-in-map, bad-byte-order-mark, bad-first-error-only, bad-location-in-conf-d-mounted-with-trailing-slash, bad-missing-semicolon, bad-server-blocks-named-nginx-conf, bad-unloaded-snippet carry no fix',
       ]);
       const staging = rules.find((rule) => rule.id === 'staging-certificate');
       ok(staging);

@@ -4,7 +4,8 @@ import type { NginxFile } from '../languages/nginx/syntax-tree';
 import { describeFileSystemError, type FileSystem, FileSystemError } from '../workspace/file-system';
 import { findFiles, readTextFile } from '../workspace/text-files';
 import type { AnalysisCache } from './analysis-cache';
-import { blockContextOf, classifyFile, type FileKind, type FileKindName } from './file-kinds';
+import { blockContextOf, classifyFile, type FileKind, type FileKindName, type NginxContext } from './file-kinds';
+import { nginxContextOfContent } from './nginx-content';
 import { textIn } from '../text/line-index';
 import type { SourceLocation } from '../text/source-location';
 
@@ -131,12 +132,31 @@ export class Inventory implements SourceTexts {
     return found;
   }
 
+  private readonly nginxContexts = new Map<string, NginxContext | undefined>();
+
   /**
-   * An nginx file read on its own, in the context the inventory gives it (nginxContextOf): how
-   * certboot judges a file no service is known to load.
+   * The context an nginx file no service is known to load is judged in, from its name and its
+   * content (nginxContextOfContent); undefined when it is not clearly nginx (a template of
+   * another tool, another daemon's configuration), and then it gets no nginx error.
    */
-  nginxSyntax(file: FileOfKind<'nginx'>): NginxFile {
-    return readConfigurationFile(this.fileSystem, file.path, { context: blockContextOf(file.kind.context), parsed: this.cache?.nginxFiles });
+  nginxContext(file: FileOfKind<'nginx'>): NginxContext | undefined {
+    if (this.nginxContexts.has(file.path)) return this.nginxContexts.get(file.path);
+    const text = this.text(file.path);
+    const parsed = readConfigurationFile(this.fileSystem, file.path, { context: undefined, parsed: this.cache?.nginxFiles });
+    // a file that cannot be read as text is judged by its name: the syntax check says why
+    const context = text === undefined ? file.kind.context : nginxContextOfContent(text, parsed, file.kind.context);
+    this.nginxContexts.set(file.path, context);
+    return context;
+  }
+
+  /**
+   * An nginx file read on its own, in the context the inventory judges it in (nginxContext): how
+   * certboot judges a file no service is known to load; undefined when it is not nginx.
+   */
+  nginxSyntax(file: FileOfKind<'nginx'>): NginxFile | undefined {
+    const context = this.nginxContext(file);
+    if (context === undefined) return undefined;
+    return readConfigurationFile(this.fileSystem, file.path, { context: blockContextOf(context), parsed: this.cache?.nginxFiles });
   }
 
   /** A workspace file's text (see readTextFile), read once per analysis. */

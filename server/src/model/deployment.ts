@@ -659,11 +659,15 @@ function readScript(text: string): ReadScript {
   return { script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) };
 }
 
-/** An nginx.conf that no service loads is read as a host's configuration: the first 200 of the workspace, up to 1 MiB each. */
+/**
+ * An nginx.conf that no service loads, and whose directives are those of a whole configuration
+ * (not a file of `server` blocks, not another tool's template), is read as a host's
+ * configuration: the first 200 of the workspace, up to 1 MiB each.
+ */
 function hostConfigurations(inventory: Inventory): string[] {
   return inventory
     .filesOf('nginx')
-    .filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024)
+    .filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024 && inventory.nginxContext(file) === 'main')
     .slice(0, 200)
     .map((file) => file.path);
 }

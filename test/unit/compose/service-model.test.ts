@@ -87,7 +87,7 @@ describe('compose service model', () => {
         '    volumes:',
         '      - ./certbot/conf:/etc/letsencrypt:ro',
         '      - ../shared:/shared:rw,z',
-        '      - /srv/www:/var/www',
+        '      - /srv/www/:/var/www/',
         '      - certs:/certs',
         '      - /data',
         '      - ~/backup:/backup',
@@ -111,7 +111,7 @@ describe('compose service model', () => {
     deepStrictEqual(volumes, [
       { type: 'bind', source: '/p/certbot/conf', target: '/etc/letsencrypt', readOnly: true, unknown: false, location: at(file, 3, 8, 42) },
       { type: 'bind', source: '/shared', target: '/shared', readOnly: false, unknown: false, location: at(file, 4, 8, 30) },
-      { type: 'bind', source: '/srv/www', target: '/var/www', readOnly: false, unknown: false, location: at(file, 5, 8, 25) },
+      { type: 'bind', source: '/srv/www', target: '/var/www', readOnly: false, unknown: false, location: at(file, 5, 8, 27) },
       { type: 'volume', source: 'certs', target: '/certs', readOnly: false, unknown: false, location: at(file, 6, 8, 20) },
       { type: 'volume', target: '/data', readOnly: false, unknown: false, location: at(file, 7, 8, 13) },
       { type: 'bind', target: '/backup', readOnly: false, unknown: true, location: at(file, 8, 8, 24) },

@@ -102,6 +102,40 @@ describe('the inventory', () => {
     deepStrictEqual(kinds('/r/README.md'), []);
   });
 
+  it('judges an nginx file nothing loads by its content: the context its directives fit, or not nginx at all', () => {
+    const files: Record<string, string> = {
+      '/r/main/nginx.conf': 'user nginx;\nevents {}\nhttp { server { listen 80; } }\n',
+      '/r/servers/nginx.conf': 'upstream app { server app:3000; }\nserver { listen 80; }\n',
+      '/r/nginx/conf.d/locations.conf': 'location / { proxy_pass http://app; }\nlocation = /health { return 200; }\n',
+      '/r/nginx/snippets/headers.conf': 'proxy_set_header Host $host;\nerror_page 404 = /404.html;\n',
+      '/r/headers/nginx.conf': 'proxy_set_header Host $host;\n',
+      '/r/nginx/conf.d/empty.conf': '',
+      '/r/jinja/nginx.conf': 'server {\n{% if tls %}\n  listen 443 ssl;\n{% endif %}\n}\n',
+      '/r/go/nginx.conf': 'worker_processes {{ .Env.WORKERS | default "4" }};\n',
+      '/r/mustache/nginx/site.conf': 'server { server_name {{SERVERS}}; }\n',
+      '/r/erb/nginx/site.conf': 'server { server_name <%= @name %>; }\n',
+      '/r/dovecot/conf.d/fts.conf': 'plugin {\n  fts = flatcurve\n}\n',
+      '/r/other/conf.d/daemon.conf': 'Listen 8080\nServerName example.org\n',
+    };
+    const inventory = takeInventory(new MemoryFileSystem(files), '/r');
+    const contexts = Object.fromEntries(inventory.filesOf('nginx').map((file) => [file.path, inventory.nginxContext(file) ?? 'not nginx']));
+    deepStrictEqual(contexts, {
+      '/r/main/nginx.conf': 'main',
+      '/r/servers/nginx.conf': 'http',
+      '/r/nginx/conf.d/locations.conf': 'server',
+      '/r/nginx/snippets/headers.conf': 'unknown',
+      '/r/headers/nginx.conf': 'unknown',
+      '/r/nginx/conf.d/empty.conf': 'unknown',
+      '/r/jinja/nginx.conf': 'not nginx',
+      '/r/go/nginx.conf': 'not nginx',
+      '/r/mustache/nginx/site.conf': 'not nginx',
+      '/r/erb/nginx/site.conf': 'not nginx',
+      '/r/dovecot/conf.d/fts.conf': 'not nginx',
+      '/r/other/conf.d/daemon.conf': 'not nginx',
+    });
+    strictEqual(inventory.nginxSyntax(inventory.filesOf('nginx').find((file) => file.path === '/r/dovecot/conf.d/fts.conf')!), undefined);
+  });
+
   it('bounds each kind in depth, size and count, in the walk order', () => {
     const big = 'x'.repeat(1024 * 1024 + 1);
     const scripts = Object.fromEntries(Array.from({ length: 201 }, (_, index) => [`/r/scripts/s${String(index).padStart(3, '0')}.sh`, 'true\n']));

@@ -51,7 +51,8 @@ function buildMount(node: ComposeNode, type: VolumeType | undefined, rawSource: 
   // The home directory is the server's, which the lint cannot know.
   const source = rawSource === undefined || isUnknownText(rawSource) || (type === 'bind' && rawSource.startsWith('~')) ? undefined : rawSource;
   const sourceUnknown = rawSource !== undefined && source === undefined;
-  const target = isUnknownText(rawTarget) ? undefined : rawTarget;
+  // `/etc/nginx/conf.d/` is the directory `/etc/nginx/conf.d`: the mount lies over the same path
+  const target = isUnknownText(rawTarget) ? undefined : rawTarget.length > 1 ? rawTarget.replace(/(.)\/+$/, '$1') : rawTarget;
   const options = mode.split(',');
   const resolvedSource = type === 'bind' && source !== undefined ? posix.resolve(node.baseDirectory, source) : source;
   return {

@@ -56,10 +56,10 @@ export const nginxSyntax: Rule = {
         }
       }
     }
-    // the nginx files no service loads, each read on its own in the context the inventory gives it
+    // the nginx files no service loads, each read on its own in the context the inventory judges it in
     for (const file of inventory.filesOf('nginx')) {
       if (reported.has(file.path)) continue;
-      const error = firstSyntaxError(inventory.nginxSyntax(file).errors);
+      const error = firstSyntaxError(inventory.nginxSyntax(file)?.errors ?? []);
       if (error !== undefined) findings.push(syntaxFinding(file.path, error));
     }
     return findings;
