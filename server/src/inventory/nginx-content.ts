@@ -4,10 +4,11 @@ import type { NginxContext } from './file-kinds';
 
 /**
  * Markers of another tool's template language, which a script or the tool renders before nginx
- * reads the result: Jinja / Ansible / Liquid statements (`{% if %}`), Go templates, gomplate,
- * Jinja, Handlebars and Mustache expressions (`{{ .Env.X }}`, `{{SERVERS}}`), ERB and EJS
- * (`<%= %>`). nginx's own syntax has none of them: `{` opens a block only after a directive's
- * name, and a regular expression's `{2}` is never doubled.
+ * reads the result: Jinja / Ansible / Liquid statements (`{% if %}`), Jinja, Go template,
+ * gomplate, Handlebars and Mustache expressions (`{{ .Env.X }}`, `{{SERVERS}}`), ERB and EJS
+ * (`<%= %>`). nginx's own syntax has none of them outside a quoted string or Lua code (`{` opens
+ * a block after a directive's name); a file that holds one there is left unjudged, a miss rather
+ * than a false alarm.
  */
 const foreignTemplateMarkers: readonly RegExp[] = [/\{%-?\s*[A-Za-z_][^\n]*?%\}/, /\{\{-?\s*[^\s{}][^\n]*?\}\}/, /<%[=-]?[^\n]*?%>/];
 

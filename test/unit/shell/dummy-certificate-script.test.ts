@@ -57,6 +57,32 @@ describe('dummy certificate scripts', () => {
     );
   });
 
+  it('reads the certificate and key a local CA makes (req, then x509 -req), and not what openssl only reads', () => {
+    const found = findDummyCertificates(
+      parseShell(
+        [
+          'path="/etc/nginx/certs.d"',
+          `docker-compose run --rm --entrypoint "openssl req -nodes -new -newkey rsa:4096 -keyout '$path/server.key' -out '$path/server.csr' -subj '/CN=*.dev.localhost'" nginx`,
+          `docker-compose run --rm --entrypoint "openssl x509 -req -days 365 -CA '$path/root.pem' -CAkey '$path/root.key' -in '$path/server.csr' -out '$path/server.crt'" nginx`,
+          'openssl x509 -in certs/server.crt -noout -enddate',
+          'openssl verify -CAfile certs/root.pem certs/server.crt',
+        ].join('\n'),
+      ),
+    );
+    assert.deepEqual(
+      found?.certificates.map((certificate) => [
+        certificate.launcher,
+        certificate.target?.value,
+        certificate.resolvedCertificatePath,
+        certificate.resolvedKeyPath,
+      ]),
+      [
+        ['docker-compose-run', 'nginx', '/etc/nginx/certs.d/server.csr', '/etc/nginx/certs.d/server.key'],
+        ['docker-compose-run', 'nginx', '/etc/nginx/certs.d/server.crt', undefined],
+      ],
+    );
+  });
+
   it('reads $(pwd) and $PWD as the working directory, and follows the cd commands before openssl', () => {
     const read = (text: string) =>
       findDummyCertificates(parseShell(text))?.certificates.map((certificate) => [
@@ -75,7 +101,7 @@ describe('dummy certificate scripts', () => {
     assert.deepEqual(read(`for d in a b; do cd "$(dirname "$0")"; done\n${openssl}`)?.[0]?.[2], { kind: 'unknown' });
   });
 
-  it('leaves a path with an unknown variable unresolved, and ignores scripts without a self-signed certificate', () => {
+  it('leaves a path with an unknown variable unresolved, and ignores scripts that write no certificate or new key', () => {
     const found = findDummyCertificates(parseShell('openssl req -x509 -keyout "$1/privkey.pem" -out "$1/fullchain.pem"'));
     assert.deepEqual(
       found?.certificates.map((certificate) => [certificate.certificatePath.value, certificate.resolvedCertificatePath, certificate.liveName]),

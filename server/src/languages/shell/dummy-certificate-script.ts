@@ -12,7 +12,7 @@ export interface ScriptVariable {
 }
 
 export interface DummyCertificate {
-  /** The `openssl req -x509 …` command (or the `docker compose run` that runs it). */
+  /** The openssl command that writes it (`openssl req -x509 …`, `openssl x509 -req …`), or the `docker compose run` that runs it. */
   readonly command: ShellCommand;
   readonly launcher: ContainerLauncher;
   /** The compose service, container or image that runs openssl, whose mounts place the files. */
@@ -45,9 +45,22 @@ export interface DummyCertificateScript {
 }
 
 /**
+ * Whether an openssl command (its words after `openssl`) writes a certificate or a new key to a
+ * file: `req -x509` a self-signed certificate and its key, `req -keyout` a request and its new
+ * key, `x509 -req` a certificate signed with a local CA (openssl's req(1) and x509(1) manuals).
+ * A request for an existing key (`req -new -key k.pem -out req.csr`) writes neither.
+ */
+function writesCertificateFiles(words: readonly ShellWord[]): boolean {
+  const subcommand = words[0]?.value;
+  const has = (option: string): boolean => words.some((word) => word.value === option);
+  return (subcommand === 'req' && (has('-x509') || has('-keyout'))) || (subcommand === 'x509' && has('-req'));
+}
+
+/**
  * Finds the `init-letsencrypt.sh` pattern: a self-signed certificate written where certbot's will
- * be, so nginx can start and serve the HTTP-01 challenge before the real certificate exists.
- * Undefined when the script writes no self-signed certificate.
+ * be, so nginx can start and serve the HTTP-01 challenge before the real certificate exists; and
+ * the certificates and keys a setup script makes with openssl for a local CA before nginx starts.
+ * Undefined when the script writes no certificate or key.
  */
 export function findDummyCertificates(script: ShellScript): DummyCertificateScript | undefined {
   const variables = scriptVariables(script.assignments);
@@ -58,7 +71,7 @@ export function findDummyCertificates(script: ShellScript): DummyCertificateScri
     if (!launch) continue;
     const argv = [...(launch.entrypoint ?? []), ...launch.argv];
     const [program, ...rest] = argv;
-    if (!program || basename(program) !== 'openssl' || rest[0]?.value !== 'req' || !rest.some((word) => word.value === '-x509')) continue;
+    if (!program || basename(program) !== 'openssl' || !writesCertificateFiles(rest)) continue;
     const certificatePath = valueAfter(rest, '-out');
     if (!certificatePath) continue;
     const keyPath = valueAfter(rest, '-keyout');
