@@ -50,6 +50,11 @@ export interface FirstBootFailure {
   readonly nginxMessage: string;
   /** A repository script that puts a placeholder certificate there before nginx starts. */
   readonly placeholderScript?: RepositoryScript;
+  /**
+   * The script writes its placeholder under `live/<name>/` with a name from a variable the
+   * repository does not set (a sourced `.env` a fresh clone lacks): it may be this lineage.
+   */
+  readonly placeholderLineageUnknown?: boolean;
   readonly related: readonly RelatedLocation[];
 }
 
@@ -78,18 +83,33 @@ function placeholderScriptFor(
   pathInWriter: string | undefined,
   path: string,
   hostPath: string | undefined,
-): RepositoryScript | undefined {
+): { readonly script: RepositoryScript; readonly lineageUnknown: boolean } | undefined {
   const name = posix.basename(path);
-  if (certbotInstallerFiles.has(name)) return scriptProvidingInstallerFile(deployment, name);
-  return deployment.scripts.find((script) =>
+  if (certbotInstallerFiles.has(name)) {
+    const script = scriptProvidingInstallerFile(deployment, name);
+    return script && { script, lineageUnknown: false };
+  }
+  const paths = pathInWriter === undefined ? [path] : [pathInWriter, path];
+  const writes = (script: RepositoryScript, lineageUnknown: boolean): boolean =>
     script.dummyCertificates?.certificates.some((certificate) => {
+      if (lineageUnknown)
+        return certificate.launcher !== 'direct' && paths.some((candidate) => certificate.unknownLineagePaths.some((pattern) => pattern.test(candidate)));
       const written = [certificate.resolvedCertificatePath, certificate.resolvedKeyPath].filter((file): file is string => file !== undefined);
       // openssl on the host writes host paths, which reach nginx through a bind mount
       if (certificate.launcher === 'direct')
         return hostPath !== undefined && written.some((file) => hostPathsWritten(script, certificate, file).includes(hostPath));
-      return (pathInWriter !== undefined && written.includes(pathInWriter)) || written.includes(path);
-    }),
-  );
+      return paths.some((candidate) => written.includes(candidate));
+    }) ?? false;
+  for (const lineageUnknown of [false, true]) {
+    const script = deployment.scripts.find((candidate) => writes(candidate, lineageUnknown));
+    if (script) return { script, lineageUnknown };
+  }
+  return undefined;
+}
+
+function placeholderOf(found: ReturnType<typeof placeholderScriptFor>): Pick<FirstBootFailure, 'placeholderScript' | 'placeholderLineageUnknown'> {
+  if (found === undefined) return {};
+  return found.lineageUnknown ? { placeholderScript: found.script, placeholderLineageUnknown: true } : { placeholderScript: found.script };
 }
 
 function explain(service: DeployedService, failure: FirstBootFailure['state'], project: DeployedProject): { text: string; related: RelatedLocation[] } {
@@ -182,11 +202,13 @@ export function firstBootFailures(deployment: Deployment, project: DeployedProje
             location,
             state,
             nginxMessage: message(path),
-            placeholderScript: placeholderScriptFor(
-              deployment,
-              state.state === 'created-later' ? state.writer.pathInWriter : undefined,
-              path,
-              state.origin.kind === 'bind' ? state.origin.hostPath : undefined,
+            ...placeholderOf(
+              placeholderScriptFor(
+                deployment,
+                state.state === 'created-later' ? state.writer.pathInWriter : undefined,
+                path,
+                state.origin.kind === 'bind' ? state.origin.hostPath : undefined,
+              ),
             ),
             related: explanation.related,
           });

@@ -109,4 +109,17 @@ describe('dummy certificate scripts', () => {
     );
     assert.equal(findDummyCertificates(parseShell('openssl req -new -key k.pem -out req.csr\ncertbot renew')), undefined);
   });
+
+  it('gives the paths a lineage name from an unset variable may have, and no pattern for any other unknown', () => {
+    const patterns = (script: string) =>
+      findDummyCertificates(parseShell(script))?.certificates.map((certificate) => certificate.unknownLineagePaths.map((pattern) => pattern.source));
+    const openssl = `docker compose run --rm --entrypoint "openssl req -x509 -keyout '$path/privkey.pem' -out '$path/fullchain.pem'" certbot`;
+    assert.deepEqual(patterns(`source ./.env\ndomains=\${SITE_DOMAINS}\npath="/etc/letsencrypt/live/$domains"\n${openssl}`), [
+      ['^\\/etc\\/letsencrypt\\/live\\/[^/]+\\/fullchain\\.pem$', '^\\/etc\\/letsencrypt\\/live\\/[^/]+\\/privkey\\.pem$'],
+    ]);
+    assert.deepEqual(patterns(`path="/etc/letsencrypt/live/example.org"\n${openssl}`), [[]]);
+    assert.deepEqual(patterns(`path="$CERTS/live/example.org"\n${openssl}`), [[]]);
+    assert.deepEqual(patterns(`path="/etc/letsencrypt/$DIR/example.org"\n${openssl}`), [[]]);
+    assert.deepEqual(patterns(`path="/etc/letsencrypt/live/$(hostname)"\n${openssl}`), [[]]);
+  });
 });

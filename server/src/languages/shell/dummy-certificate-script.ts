@@ -24,6 +24,12 @@ export interface DummyCertificate {
   /** The certificate path with the script's own variables substituted, when they all are known. */
   readonly resolvedCertificatePath?: string;
   readonly resolvedKeyPath?: string;
+  /**
+   * When the lineage name of `…/live/<name>/…` depends on a variable the script does not set (a
+   * sourced `.env` that a fresh clone lacks), the paths the certificate and key may have, with
+   * any name there: the script may write the very file nginx loads, which certboot cannot tell.
+   */
+  readonly unknownLineagePaths: readonly RegExp[];
   /** `<name>` of `…/live/<name>/fullchain.pem`, when the (resolved) path has that shape. */
   readonly liveName?: string;
   /** Where a relative resolved path is read from (`$PWD/x` counts as the relative `./x`). */
@@ -87,6 +93,10 @@ export function findDummyCertificates(script: ShellScript): DummyCertificateScri
       ...(resolvedCertificatePath !== undefined ? { resolvedCertificatePath } : {}),
       ...(resolvedKeyPath !== undefined ? { resolvedKeyPath } : {}),
       ...(liveName !== undefined ? { liveName } : {}),
+      unknownLineagePaths: [certificatePath, keyPath].flatMap((word) => {
+        const pattern = word === undefined || resolveScriptText(word, variables) !== undefined ? undefined : unknownLineagePattern(word.value, variables);
+        return pattern === undefined ? [] : [pattern];
+      }),
       workingDirectory: workingDirectoryAt(script.commands, command),
     });
   }
@@ -167,7 +177,23 @@ export function resolveScriptText(word: ShellWord, variables: ReadonlyMap<string
   return word.literal ? word.value : resolveText(word.value, variables, 0);
 }
 
-function resolveText(text: string, variables: ReadonlyMap<string, ScriptVariable>, depth: number): string | undefined {
+/** Stands for an unset variable's value while a path is resolved (a private-use character no path holds). */
+const unsetVariable = '\uE000';
+
+/**
+ * The pattern of an absolute path whose only unknown is the lineage name of `…/live/<name>/<file>`
+ * (each unset variable stands in that segment alone); undefined for any other path.
+ */
+function unknownLineagePattern(text: string, variables: ReadonlyMap<string, ScriptVariable>): RegExp | undefined {
+  const withMarkers = resolveText(text, variables, 0, unsetVariable);
+  const shape = withMarkers === undefined ? null : /^(\/(?:[^/\uE000]+\/)*live\/)([^/]*\uE000[^/]*)(\/[^/\uE000]+)$/.exec(withMarkers);
+  if (!shape) return undefined;
+  const escape = (literal: string): string => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = shape[2].split(unsetVariable).map(escape).join('[^/]+');
+  return new RegExp(`^${escape(shape[1])}${name}${escape(shape[3])}$`);
+}
+
+function resolveText(text: string, variables: ReadonlyMap<string, ScriptVariable>, depth: number, unset?: string): string | undefined {
   if (depth > maxResolutionDepth) return undefined;
   let unresolved = false;
   const resolved = text.replace(
@@ -175,7 +201,7 @@ function resolveText(text: string, variables: ReadonlyMap<string, ScriptVariable
     (_match, braced?: string, index?: string, plain?: string) => {
       const variable = variables.get((braced ?? plain) as string);
       const value = variable?.values[index === undefined ? 0 : Number(index)];
-      const expanded = value === undefined ? undefined : variable?.literal ? value : resolveText(value, variables, depth + 1);
+      const expanded = value === undefined ? unset : variable?.literal ? value : resolveText(value, variables, depth + 1, unset);
       if (expanded === undefined) unresolved = true;
       return expanded ?? '';
     },

@@ -101,9 +101,12 @@ export const missingCertificateOnFirstBoot: Rule = {
           const why = explanation(failure, project, deployment.workspaceRoot);
           const start = `${subject} does not exist when ${nginx} first starts: ${why.text}.`;
           if (failure.placeholderScript) {
+            const script = `\`${failure.placeholderScript.path.slice(deployment.workspaceRoot.length + 1)}\``;
             findings.push({
               severity: 'info',
-              message: `${start} \`${failure.placeholderScript.path.slice(deployment.workspaceRoot.length + 1)}\` creates a placeholder certificate there first; run it before \`docker compose up\`.`,
+              message: failure.placeholderLineageUnknown
+                ? `${start} ${script} may create a placeholder certificate there first (the name under \`live/\` it writes comes from a variable the repository does not set); run it, with that name, before \`docker compose up\`.`
+                : `${start} ${script} creates a placeholder certificate there first; run it before \`docker compose up\`.`,
               location: failure.location,
               related: [...why.related, ...placeholderRelated(failure)],
               fixes: [],
