@@ -35,10 +35,11 @@ const nginxDirectoryNames: ReadonlySet<string> = new Set(['conf.d', 'sites-avail
 /**
  * Whether a file is nginx configuration, and in which context nginx reads it — the one place
  * certboot decides it for a file no service is known to load (a file a service loads is read in
- * the context its `include` gives it, by the model). Today by name alone: every `nginx.conf`
+ * the context its `include` gives it, by the model), from its name: every `nginx.conf`
  * (a main configuration), every `*.nginx`, and `.conf` / `.conf.template` files below a
  * directory named like nginx's own (`conf.d/`, `sites-enabled/`, `nginx/`…), whose context
- * depends on the include that loads them.
+ * depends on the include that loads them. Its content then has the last word
+ * (Inventory.nginxContext, nginx-content.ts).
  */
 export function nginxContextOf(path: string, root: string): NginxContext | undefined {
   const name = posix.basename(path);
