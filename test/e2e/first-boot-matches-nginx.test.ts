@@ -1,4 +1,5 @@
-// `missing-certificate-on-first-boot` claims to know where nginx dies on first boot. Here
+// `missing-certificate-on-first-boot` and `missing-include-on-first-boot` claim to know where nginx
+// dies on first boot. Here
 // real nginx (Debian's package) judges every fixture project of the first-boot rules,
 // each official-nginx service in an emulated container laid out as docker would on a
 // fresh server (support/first-boot-file-system.ts): where the rule reports, nginx must
@@ -22,17 +23,41 @@ import { firstBootLayout, replaceRange, type FirstBootLayout } from './support/f
 import { bootableImages, describeResult, firstEmergency, imageOf, nginxCommand, renderTemplates } from './support/nginx-command';
 import { fixtureName, keepHostAndFixturesUnchanged, ruleFixtureDirectories, ruleFixtureProjects } from './support/rule-fixtures';
 
-const ruleId = 'missing-certificate-on-first-boot';
-const ruleDirectories = ruleFixtureDirectories(['missing-certificate-on-first-boot', 'restart-loop-on-first-boot']);
+// nginx opens an include while it parses, and loads certificates after: a missing include is met first
+const ruleIds = ['missing-include-on-first-boot', 'missing-certificate-on-first-boot'];
+const ruleDirectories = ruleFixtureDirectories(['missing-certificate-on-first-boot', 'missing-include-on-first-boot', 'restart-loop-on-first-boot']);
 
 /** What the finding says nginx prints: "nginx exits with `[emerg] …`". */
 function quotedEmergency(finding: Finding): string | undefined {
   return /nginx exits with `\[emerg\] ([^`]*)`/.exec(finding.message)?.[1];
 }
 
-/** The rule names the service in its message; findings of other services are theirs to prove. */
+/** The rules name the service in their messages; findings of other services are theirs to prove. Includes first. */
 function findingsFor(service: DeployedService, findings: readonly Finding[]): Finding[] {
-  return findings.filter((finding) => finding.ruleId === ruleId && finding.message.includes(`(service \`${service.name}\`)`));
+  return ruleIds.flatMap((ruleId) => findings.filter((finding) => finding.ruleId === ruleId && finding.message.includes(`(service \`${service.name}\`)`)));
+}
+
+/** What mount-source-missing says nginx prints for the service, where it speaks instead: "stops with `[crit] …`". */
+function mountSourceMissingMessage(service: DeployedService, findings: readonly Finding[]): string | undefined {
+  const finding = findings.find((candidate) => candidate.ruleId === 'mount-source-missing' && candidate.message.includes(`service \`${service.name}\``));
+  return finding ? /stops with `\[crit\] ([^`]*)`/.exec(finding.message)?.[1] : undefined;
+}
+
+/** Where mount-source-missing speaks, nginx must fail as it says: on the empty directory docker mounts. */
+async function expectFailureOnDirectory(
+  service: DeployedService,
+  layout: FirstBootLayout,
+  hostnames: string[],
+  fixture: string,
+  quoted: string,
+): Promise<string> {
+  const checked = await nginxTest(service, layout.mounts, hostnames);
+  assert.notEqual(checked.exitCode, 0, `${fixture}: mount-source-missing says nginx stops, but nginx -t passes:\n${describeResult(checked)}`);
+  assert.ok(
+    checked.stderr.split('\n').some((line) => /\[crit\] \d+#\d+: /.test(line) && line.endsWith(quoted)),
+    `${fixture}: mount-source-missing says nginx stops with\n  [crit] ${quoted}\nbut:\n${describeResult(checked)}`,
+  );
+  return `fails as mount-source-missing says: [crit] ${quoted}`;
 }
 
 async function nginxTest(service: DeployedService, mounts: Mount[], hostnames: string[]): Promise<CommandResult> {
@@ -159,7 +184,7 @@ async function expectBoot(
   }
 }
 
-describe('missing-certificate-on-first-boot agrees with real nginx on every first-boot fixture', function () {
+describe('missing-certificate-on-first-boot and missing-include-on-first-boot agree with real nginx on every first-boot fixture', function () {
   // Up to four containers per service, each a few hundred milliseconds.
   this.timeout(120_000);
   keepHostAndFixturesUnchanged(ruleDirectories);
@@ -181,16 +206,19 @@ describe('missing-certificate-on-first-boot agrees with real nginx on every firs
           const layout = firstBootLayout(service.compose.volumes, { image: imageOf(service), repositoryRoot: analysis.deployment.workspaceRoot, namedVolumes });
           renderTemplates(service, layout);
           const findings = findingsFor(service, analysis.findings);
+          const onDirectory = mountSourceMissingMessage(service, analysis.findings);
           const outcome =
             findings.length > 0
               ? await expectFailureWhereTheRuleSays(analysis.deployment.workspaceRoot, service, findings, layout, hostnames, fixture)
-              : await expectBoot(
-                  service,
-                  layout,
-                  hostnames,
-                  fixture,
-                  analysis.findings.filter((finding) => finding.ruleId !== 'missing-certificate-on-first-boot'),
-                );
+              : onDirectory !== undefined
+                ? await expectFailureOnDirectory(service, layout, hostnames, fixture, onDirectory)
+                : await expectBoot(
+                    service,
+                    layout,
+                    hostnames,
+                    fixture,
+                    analysis.findings.filter((finding) => !ruleIds.includes(finding.ruleId)),
+                  );
           const severities = findings.length > 0 ? `${findings.length} finding(s), first ${findings[0]?.severity}` : 'silent';
           reports.push(`service ${service.name}: rule ${severities}; nginx ${outcome} (${Math.round(performance.now() - serviceStarted)} ms)`);
         }
@@ -206,7 +234,7 @@ describe('missing-certificate-on-first-boot agrees with real nginx on every firs
           `${fixture}: no nginx service this test can boot`,
         );
         for (const service of services.filter((candidate) => candidate.nginx?.imageKind === 'host'))
-          assert.deepEqual(findingsFor(service, analysis.findings), [], `${fixture}: the rule reports on host nginx ${service.name}`);
+          assert.deepEqual(findingsFor(service, analysis.findings), [], `${fixture}: the rules report on host nginx ${service.name}`);
         reports.push(
           `${services.map((service) => `${service.nginx?.imageKind} nginx ${service.name}`).join(', ')}: ${services.some((service) => service.nginx?.imageKind === 'derived') ? 'built from a Dockerfile, not booted' : 'rule silent; its certificates come from files certboot cannot see, so there is nothing to boot'}`,
         );

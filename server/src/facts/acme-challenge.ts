@@ -519,8 +519,8 @@ export function routeFor(
 }
 
 /**
- * Whether a failure stops nginx on first boot, as missing-certificate-on-first-boot reports it as
- * an error: no repository script puts a placeholder there first. certbot's installer files have
+ * Whether a failure stops nginx on first boot, as missing-certificate-on-first-boot and
+ * missing-include-on-first-boot report it as an error: no repository script puts a placeholder there first. certbot's installer files have
  * a rule of their own.
  */
 export function blocksFirstBoot(failure: FirstBootFailure): boolean {

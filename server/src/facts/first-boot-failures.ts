@@ -9,6 +9,7 @@ import type { DummyCertificate } from '../languages/shell/dummy-certificate-scri
 import { challengeWithoutWebServer } from '../languages/shell/certbot-invocation';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
 import { describeMount, hostLocation } from '../model/locations';
+import { describeHostConfigurationDirectory, isHostNginx } from './nginx-names';
 import { positionAt } from '../text/line-index';
 import { configurationPrefixOf, directivesNamed, expandedConfiguration, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
 
@@ -175,53 +176,126 @@ function certificatesNotLoadedAtStart(configuration: NginxConfiguration): Set<Ng
   return skipped;
 }
 
-/** Every file nginx needs at start that is missing on a fresh server, for one nginx service (Facts keeps it per analysis). */
+/**
+ * Every file nginx needs at start that is missing on a fresh server, for one nginx service, in
+ * the order nginx reads the directives (Facts keeps it per analysis).
+ */
 export function firstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const failures: FirstBootFailure[] = [];
   const notLoadedAtStart = certificatesNotLoadedAtStart(configuration);
-  const visit = (file: ConfigurationFile, directives: readonly NginxDirective[]): void => {
-    for (const directive of directives) {
-      const message = fileDirectives.get(directive.name);
-      if (message && notLoadedAtStart.has(directive)) continue;
-      // arguments are read from the text when first asked for: only those of file directives
-      const argument = message && directive.args.length === 1 ? directive.args[0] : undefined;
-      // a glob that matches nothing is fine for nginx; a path with variables is read per request
-      const checked = message && argument && !argument.value.includes('$') && !argument.value.startsWith('data:');
-      if (checked && !(directive.name === 'include' && hasGlobMagic(argument.value))) {
-        const path = argument.value.startsWith('/') ? argument.value : posix.join(configurationPrefixOf(service), argument.value);
-        const state = service.view.firstBootState(path);
-        const location = state.state === 'absent' || state.state === 'created-later' ? hostLocation(service.view, file, argument.span) : undefined;
-        if ((state.state === 'absent' || state.state === 'created-later') && location) {
-          const explanation = explain(service, state, project);
-          failures.push({
-            service,
-            directive,
-            path,
-            location,
-            state,
-            nginxMessage: message(path),
-            ...placeholderOf(
-              placeholderScriptFor(
-                deployment,
-                state.state === 'created-later' ? state.writer.pathInWriter : undefined,
-                path,
-                state.origin.kind === 'bind' ? state.origin.hostPath : undefined,
-              ),
+  const check = (file: ConfigurationFile, directive: NginxDirective): void => {
+    const message = fileDirectives.get(directive.name);
+    if (message && notLoadedAtStart.has(directive)) return;
+    // arguments are read from the text when first asked for: only those of file directives
+    const argument = message && directive.args.length === 1 ? directive.args[0] : undefined;
+    // a glob that matches nothing is fine for nginx; a path with variables is read per request
+    const checked = message && argument && !argument.value.includes('$') && !argument.value.startsWith('data:');
+    if (checked && !(directive.name === 'include' && hasGlobMagic(argument.value))) {
+      const path = argument.value.startsWith('/') ? argument.value : posix.join(configurationPrefixOf(service), argument.value);
+      const state = service.view.firstBootState(path);
+      const location = state.state === 'absent' || state.state === 'created-later' ? hostLocation(service.view, file, argument.span) : undefined;
+      if ((state.state === 'absent' || state.state === 'created-later') && location) {
+        const explanation = explain(service, state, project);
+        failures.push({
+          service,
+          directive,
+          path,
+          location,
+          state,
+          nginxMessage: message(path),
+          ...placeholderOf(
+            placeholderScriptFor(
+              deployment,
+              state.state === 'created-later' ? state.writer.pathInWriter : undefined,
+              path,
+              state.origin.kind === 'bind' ? state.origin.hostPath : undefined,
             ),
-            related: explanation.related,
-          });
-        }
+          ),
+          related: explanation.related,
+        });
       }
-      if (directive.block) visit(file, directive.block);
     }
   };
-  for (const file of configuration.files) visit(file, file.syntax.directives);
+  // nginx reads an included file where the include stands, depth first; a stack of frames, not
+  // recursion, so a chain of thousands of includes does not overflow the call stack
+  const visited = new Set<number>();
+  const stack: { file: ConfigurationFile; directives: readonly NginxDirective[]; next: number }[] = [];
+  const enterFile = (index: number): void => {
+    const file = configuration.files[index];
+    if (visited.has(index) || !file) return;
+    visited.add(index);
+    stack.push({ file, directives: file.syntax.directives, next: 0 });
+  };
+  for (let index = 0; index < configuration.files.length; index++) {
+    enterFile(index);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as (typeof stack)[number];
+      const directive = frame.directives[frame.next++];
+      if (directive === undefined) {
+        stack.pop();
+        continue;
+      }
+      check(frame.file, directive);
+      // the block's directives come after the files its include names (an include has no block)
+      if (directive.block) stack.push({ file: frame.file, directives: directive.block, next: 0 });
+      const included = configuration.includes.get(directive) ?? [];
+      for (let position = included.length - 1; position >= 0; position--) enterFile(included[position] as number);
+    }
+  }
   return failures;
 }
 
 /** The sentence that says why the path is missing, for messages. */
 export function whyMissing(failure: FirstBootFailure, project: DeployedProject): string {
   return explain(failure.service, failure.state, project).text;
+}
+
+/**
+ * Why the file is missing, with the places that say so, for a finding. A host nginx has no
+ * mounts: its /etc/nginx is the directory of the nginx.conf, so the mount wording (and the mount
+ * as a related location) would be made up.
+ */
+export function missingFileExplanation(
+  failure: FirstBootFailure,
+  project: DeployedProject,
+  workspaceRoot: string,
+): { text: string; related: readonly RelatedLocation[] } {
+  if (!isHostNginx(failure.service)) return { text: whyMissing(failure, project), related: failure.related };
+  const directory = describeHostConfigurationDirectory(failure.service, workspaceRoot);
+  const text =
+    failure.state.state === 'absent' && failure.state.ignoredBy !== undefined
+      ? `it is ignored by ${failure.state.ignoredBy}, so a fresh clone of the repository does not have it in ${directory}, which stands for the host's \`/etc/nginx\``
+      : `nothing in the repository puts it there (${directory}, which stands for the host's \`/etc/nginx\`, holds no such file on a fresh server)`;
+  return { text, related: [] };
+}
+
+/**
+ * Whether nginx stops on a missing include rather than a missing certificate: it opens an
+ * include while it parses the configuration, and loads certificates after, when it merges the
+ * servers' settings (src/core/ngx_conf_file.c, src/http/modules/ngx_http_ssl_module.c).
+ */
+export function isMissingInclude(failure: FirstBootFailure): boolean {
+  return failure.directive.name === 'include';
+}
+
+/**
+ * The failures in the order nginx meets them: every missing include (in reading order) before
+ * every missing certificate, so the first is the one nginx's `[emerg]` names.
+ */
+export function inNginxOrder(failures: readonly FirstBootFailure[]): FirstBootFailure[] {
+  return [...failures.filter(isMissingInclude), ...failures.filter((failure) => !isMissingInclude(failure))];
+}
+
+/**
+ * The failures of one project's nginx services that missing-certificate-on-first-boot and
+ * missing-include-on-first-boot report: certbot's installer files are left to
+ * certbot-nginx-options-missing where certbot runs or a script fetches them.
+ */
+export function reportedFirstBootFailures(project: DeployedProject, failuresOf: (service: DeployedService) => readonly FirstBootFailure[]): FirstBootFailure[] {
+  const hasCertbot = project.services.some((service) => service.certbot);
+  return project.services.flatMap((service) =>
+    failuresOf(service).filter((failure) => !(certbotInstallerFiles.has(posix.basename(failure.path)) && (hasCertbot || failure.placeholderScript))),
+  );
 }

@@ -37,7 +37,7 @@ export type HostPathState = (hostPath: string) => HostPathInfo;
 export interface ImageFiles {
   /** Files the image is known to hold, by container path, and files its entrypoint writes at start. */
   readonly files: ReadonlyMap<string, string>;
-  /** Paths a derived image's Dockerfile writes: unknown here. */
+  /** Paths a derived image's Dockerfile writes, and those the image's variants differ in: unknown here. */
   readonly unknownBelow: readonly string[];
   /** Directories whose whole content is known (a listing is exact). */
   readonly knownDirectories: ReadonlySet<string>;
@@ -136,7 +136,7 @@ export class ContainerView implements FileSystem {
     const copied = this.copiedOrigin(path);
     if (copied) return copied;
     if (this.image) {
-      if (this.image.unknownBelow.some((prefix) => isWithin(path, prefix))) return { kind: 'unknown', reason: "written by the image's Dockerfile" };
+      if (this.image.unknownBelow.some((prefix) => isWithin(path, prefix))) return { kind: 'unknown', reason: "written by the image's build" };
       const content = this.image.files.get(path);
       if (content !== undefined) return { kind: 'image', content };
       if (this.image.knownDirectories.has(path) || [...this.image.files.keys()].some((file) => isWithin(file, path))) {

@@ -30,7 +30,14 @@ import {
 import { RenderedTemplate } from './rendered-template';
 import { type DockerfileSummary, summarizeDockerfile } from '../languages/dockerfile/dockerfile';
 import { isCertbotImage, nginxImageKind, type NginxImageKind } from './image-kinds';
-import { officialNginxFiles, officialNginxKnownDirectories, templateDirectory, templateOutputDirectory, templateSuffix } from './official-nginx-image';
+import {
+  entrypointScriptDirectory,
+  officialNginxFiles,
+  officialNginxKnownDirectories,
+  templateDirectory,
+  templateOutputDirectory,
+  templateSuffix,
+} from './official-nginx-image';
 import { defaultNginxPrefix } from './nginx-paths';
 import { dockerfileNginxBuild, hostNginxBuild, imageNginxBuild, type ServiceNginxBuild } from './service-nginx-build';
 import { isKnownOpenrestyFlavour, openrestyFiles, openrestyKnownDirectories, openrestyMainConfigurationPath, openrestyPrefix } from './openresty-image';
@@ -364,11 +371,24 @@ function officialImageFiles(
     writtenAtStart,
     renderedTemplates,
     knownDirectories: nginxImage.copies?.knownDirectories ?? officialNginxKnownDirectories,
-    // the official image has no /etc/letsencrypt; a derived image's RUN steps may create one
-    absentBelow: nginxImage.derived ? [] : [certbotConfigDirectory],
-    unknownBelow: nginxImage.copiedPaths,
+    // the official image has no /etc/letsencrypt; a derived image's RUN steps may create one.
+    // Its /etc/nginx holds only the files above while nothing but the image's entrypoint runs
+    // before nginx: not when the entrypoint or command is another program, a script is mounted
+    // into /docker-entrypoint.d, or the entrypoint renders templates somewhere certboot does not
+    absentBelow: nginxImage.derived ? [] : etcNginxKnown(service, mounts, rendersTemplates) ? [certbotConfigDirectory, '/etc/nginx'] : [certbotConfigDirectory],
+    // the dynamic modules differ per variant and version
+    unknownBelow: [...nginxImage.copiedPaths, '/etc/nginx/modules'],
     copies,
   };
+}
+
+/** Whether nothing but the official image's entrypoint writes into /etc/nginx before nginx starts (see officialImageFiles). */
+function etcNginxKnown(service: ComposeService, mounts: readonly VolumeMount[], rendersTemplates: boolean): boolean {
+  if (!rendersTemplates) return false;
+  if (Object.keys(service.environment).some((name) => name.startsWith('NGINX_ENVSUBST_'))) return false;
+  return !mounts.some(
+    (mount) => mount.target === undefined || isWithin(mount.target, entrypointScriptDirectory) || isWithin(entrypointScriptDirectory, mount.target),
+  );
 }
 
 /**

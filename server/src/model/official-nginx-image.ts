@@ -57,12 +57,24 @@ const mimeTypesPlaceholder = 'types {\n    text/html html htm shtml;\n}\n';
  */
 const parameterFiles = ['fastcgi_params', 'scgi_params', 'uwsgi_params'];
 
+/*
+ * The charset tables nginx's source carries (conf/koi-utf, koi-win, win-utf): nginx.org's older
+ * packages installed them into /etc/nginx, newer ones do not. Counted as present, so an include of
+ * one is never reported: which image version holds them is not known here.
+ */
+const charsetTables = ['koi-utf', 'koi-win', 'win-utf'];
+
+/** What the image's /etc/nginx holds (nginx.org's package: nginx.conf, conf.d/default.conf, mime.types, the parameter files, modules/). */
 export const officialNginxFiles: ReadonlyMap<string, string> = new Map([
   ['/etc/nginx/nginx.conf', officialNginxConfiguration],
   ['/etc/nginx/conf.d/default.conf', officialDefaultServer],
   ['/etc/nginx/mime.types', mimeTypesPlaceholder],
   ...parameterFiles.map((name): [string, string] => [`/etc/nginx/${name}`, '']),
+  ...charsetTables.map((name): [string, string] => [`/etc/nginx/${name}`, '']),
 ]);
+
+/** The official image's entrypoint runs the scripts of this directory before nginx starts. */
+export const entrypointScriptDirectory = '/docker-entrypoint.d';
 
 /** Directories of the image whose whole content certboot knows (listing them is exact). */
 export const officialNginxKnownDirectories: ReadonlySet<string> = new Set(['/etc/nginx/conf.d']);

@@ -16,6 +16,7 @@ import { duplicateLocation } from './first-boot/duplicate-location';
 import { letsencryptPartialMount } from './first-boot/letsencrypt-partial-mount';
 import { listenConflict } from './first-boot/listen-conflict';
 import { missingCertificateOnFirstBoot } from './first-boot/missing-certificate-on-first-boot';
+import { missingIncludeOnFirstBoot } from './first-boot/missing-include-on-first-boot';
 import { mountSourceMissing } from './first-boot/mount-source-missing';
 import { restartLoopOnFirstBoot } from './first-boot/restart-loop-on-first-boot';
 import { serverNamesHashTooSmall } from './first-boot/server-names-hash-too-small';
@@ -57,6 +58,7 @@ export const rules: readonly AnyRule[] = [
   nginxSyntax,
   composeSyntax,
   missingCertificateOnFirstBoot,
+  missingIncludeOnFirstBoot,
   restartLoopOnFirstBoot,
   acmeChallengeNotServed,
   webrootMismatch,

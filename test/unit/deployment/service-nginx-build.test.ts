@@ -125,14 +125,17 @@ describe('the directives a service loads', () => {
       web(compose, { '/p/nginx.conf': nginxConf }).then((service) => [serviceDirectives(service)?.open, serviceDirectives(service)?.verdicts.length]);
     deepStrictEqual(
       [
-        await open('include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp { more_set_headers "A: b"; }\n'),
+        await open('include /usr/share/nginx/modules/*.conf;\nevents {}\nhttp { more_set_headers "A: b"; }\n'),
         await open('load_module modules/ngx_http_brotli_filter_module.so;\nevents {}\nhttp { brotli on; }\n'),
         await open('include /etc/nginx/snippets/*.conf;\nevents {}\nhttp { more_set_headers "A: b"; }\n'),
+        await open('include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp { more_set_headers "A: b"; }\n'),
       ],
       [
         [true, 0],
         [true, 0],
         // the repository's snippets/ is mounted there: certboot sees every file
+        [false, 1],
+        // the official image's /etc/nginx has no modules-enabled/: the glob matches nothing
         [false, 1],
       ],
     );

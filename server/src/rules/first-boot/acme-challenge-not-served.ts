@@ -365,7 +365,7 @@ function configurationProblem(route: ChallengeRoute, context: RuleContext): Prob
   const answer = route.answer;
   if (!answer) return undefined;
   // a challenge that is served once nginx runs is right here; when nginx cannot start at all,
-  // missing-certificate-on-first-boot and restart-loop-on-first-boot say so, once. A redirect is
+  // missing-certificate-on-first-boot (or missing-include-on-first-boot) and restart-loop-on-first-boot say so, once. A redirect is
   // not served that way: it leads to an HTTPS server that cannot answer before the first
   // certificate exists, and an HTTP-first split leaves nothing on port 443 either
   if (answer.kind === 'redirected') {

@@ -2,7 +2,7 @@ import type { RestartPolicy } from '../../languages/compose/model';
 import type { DeployedProject } from '../../model/deployment';
 import type { RelatedLocation } from '../../text/findings';
 import type { Facts } from '../../facts/facts';
-import type { FirstBootFailure } from '../../facts/first-boot-failures';
+import { type FirstBootFailure, inNginxOrder } from '../../facts/first-boot-failures';
 import { issuanceWithoutNginx } from '../../facts/issuance-without-nginx';
 import { challengeWithoutWebServer } from '../../languages/shell/certbot-invocation';
 import { describeWriterOutsideProject, type WriterOutsideProject } from '../../facts/writers-outside-project';
@@ -136,7 +136,8 @@ export const restartLoopOnFirstBoot: Rule = {
       for (const service of project.services) {
         const restart = service.compose.restart;
         if (!restart || restart.policy === undefined || restart.policy === 'no') continue;
-        const failures = facts.firstBootFailures(project, service).filter((failure) => !failure.placeholderScript);
+        // the first is the file nginx's [emerg] names: a missing include stops it before any certificate is loaded
+        const failures = inNginxOrder(facts.firstBootFailures(project, service).filter((failure) => !failure.placeholderScript));
         if (failures.length === 0) continue;
         if (!deadlock) {
           const finding = loopWithoutDeadlock(facts, project, failures, restart);
