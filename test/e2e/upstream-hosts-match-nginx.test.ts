@@ -3,13 +3,14 @@
 // laid out as the service's first boot, support/first-boot-file-system.ts) judges every fixture of
 // the rule. The container's /etc/hosts holds the names certboot says compose provides on nginx's
 // networks (and those it cannot judge), as docker's DNS would answer them; every other name fails,
-// as in a compose network where nothing is called so (or only a container a profile leaves stopped). Where certboot reports, `nginx -t` must fail
+// as in a compose network where nothing is called so (or only a container a profile leaves stopped,
+// or one a repository script does not start with nginx). Where certboot reports, `nginx -t` must fail
 // with one of the reported messages, word for word with its file and line; where it is silent,
 // nginx must pass.
 
 import { strict as assert } from 'node:assert';
 import { analyzeWorkspace } from '../../server/src/engine/analyze-workspace';
-import { resolveUpstreamHost, upstreamHosts } from '../../server/src/facts/upstream-hosts';
+import { resolveUpstreamHost, startWithout, upstreamHosts } from '../../server/src/facts/upstream-hosts';
 import { DiskFileSystem } from '../../server/src/workspace/disk-file-system';
 import { type CommandResult, runContainer } from './support/container';
 import { firstBootLayout } from './support/first-boot-file-system';
@@ -45,8 +46,15 @@ describe('upstream-host-not-found agrees with real nginx on every fixture', func
       for (const project of analysis.deployment.projects) {
         for (const service of project.services) {
           if (service.nginx?.configuration === undefined || service.nginx.imageKind === 'host') continue;
+          // as a repository script starts nginx: without the service it leaves stopped
+          const answered = (host: string): boolean => {
+            const resolution = resolveUpstreamHost(project, service, host);
+            if (resolution.kind === 'resolves' && resolution.provider !== undefined)
+              return startWithout(analysis.deployment, project, service, resolution.provider.name) === undefined;
+            return !unresolved.has(resolution.kind);
+          };
           const hostnames = upstreamHosts(service)
-            .filter((upstream) => !unresolved.has(resolveUpstreamHost(project, service, upstream.host).kind))
+            .filter((upstream) => answered(upstream.host))
             .map((upstream) => upstream.host);
           const layout = firstBootLayout(service.compose.volumes, {
             image: imageOf(service),

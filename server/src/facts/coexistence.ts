@@ -40,7 +40,7 @@ function alternativeProfiles(first: DeployedService, second: DeployedService): b
 }
 
 /** The services `docker compose up NAME` starts with NAME: itself and what it depends on, transitively. */
-function startedWith(project: DeployedProject, name: string): Set<string> {
+export function startedWith(project: DeployedProject, name: string): Set<string> {
   const started = new Set<string>([name]);
   const pending = [name];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {

@@ -1,7 +1,11 @@
 import { isIP } from 'node:net';
+import { posix } from 'node:path';
 import type { ComposeService } from '../languages/compose/model';
 import type { NginxArgument } from '../languages/nginx/syntax-tree';
-import type { DeployedProject, DeployedService } from '../model/deployment';
+import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
+import { composeStart } from '../languages/shell/container-launch';
+import { startedWith } from './coexistence';
+import type { ShellCommand } from '../languages/shell/shell-script';
 import { type NginxBlock, type PlacedDirective, expandedConfiguration, walkDirectivesNamed } from '../model/nginx-blocks';
 
 /**
@@ -106,7 +110,8 @@ export function upstreamHosts(service: DeployedService): UpstreamHost[] {
 
 /** Whether the containers of a service's network answer a name. */
 export type HostResolution =
-  | { readonly kind: 'resolves' }
+  /** `provider`: the service of the project called so, when one is (not an `extra_hosts` entry, a link, nginx's own hostname). */
+  | { readonly kind: 'resolves'; readonly provider?: ComposeService }
   /** certboot cannot tell: a network other projects may join, a variable, a host network, a dotted name outside the project. */
   | { readonly kind: 'unknown' }
   /** No container nginx shares a network with is called so. */
@@ -185,7 +190,7 @@ export function resolveUpstreamHost(project: DeployedProject, nginx: DeployedSer
     if ([...networks.keys()].some((key) => otherNetworks.has(key) && answersOn(other, key, projectName, host))) {
       // a service with profiles nginx does not share is not started by a plain `docker compose up`
       const startsWithNginx = other.profiles.length === 0 || other.profiles.some((profile) => nginx.compose.profiles.includes(profile));
-      if (startsWithNginx) return { kind: 'resolves' };
+      if (startsWithNginx) return { kind: 'resolves', provider: other };
       stopped.push(other);
       continue;
     }
@@ -196,4 +201,44 @@ export function resolveUpstreamHost(project: DeployedProject, nginx: DeployedSer
   if (providers.length > 0) return { kind: 'other-network', providers };
   // a dotted name may be a public one the host's DNS answers
   return host.includes('.') ? { kind: 'unknown' } : { kind: 'not-found' };
+}
+
+/** A command of a repository script that starts nginx while a service it resolves is not started. */
+export interface StartWithout {
+  readonly script: RepositoryScript;
+  readonly command: ShellCommand;
+}
+
+const defaultComposeFiles = new Set(['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']);
+
+/**
+ * The first command of a repository script that starts nginx with `docker compose up … NGINX`
+ * while `provider` is not started: not named there, not in nginx's `depends_on` chain (compose
+ * starts it; `--no-deps` does not), and not started by an earlier command of the script (a plain
+ * `up` starts all). Only a script that runs compose's default file of the project's directory
+ * (from the script's directory or the repository's root) with no `-f`, `-p` or `--profile` is
+ * read, and only commands it surely runs (not in a function or a substitution); an earlier start
+ * certboot cannot read counts as starting everything.
+ */
+export function startWithout(deployment: Deployment, project: DeployedProject, nginx: DeployedService, provider: string): StartWithout | undefined {
+  const directory = project.compose.directory;
+  const main = project.compose.files[0];
+  if (main === undefined || posix.dirname(main) !== directory || !defaultComposeFiles.has(posix.basename(main))) return undefined;
+  scripts: for (const script of deployment.scripts) {
+    if (script.repositoryRoot !== directory && posix.dirname(script.path) !== directory) continue;
+    const started = new Set<string>();
+    for (const command of script.script.commands) {
+      if (command.name === undefined || command.substitution) continue;
+      const start = composeStart([command.name, ...command.arguments]);
+      if (start === undefined || start.subcommand !== 'up') continue;
+      const readable = start.globalOptions.length === 0 && start.services.every((word) => word.literal);
+      // what it starts is unknown, or it is everything
+      if (!readable || start.services.length === 0) continue scripts;
+      const names = start.services.map((word) => word.value);
+      const now = names.flatMap((name) => (start.noDependencies ? [name] : [...startedWith(project, name)]));
+      if (names.includes(nginx.name) && command.functionName === undefined && !now.includes(provider) && !started.has(provider)) return { script, command };
+      for (const name of now) started.add(name);
+    }
+  }
+  return undefined;
 }

@@ -187,6 +187,56 @@ function composeLaunch(words: readonly ShellWord[]): ContainerLaunch | undefined
   return targetLaunch(launcher, options, afterOptions, launcher === 'docker-compose-run');
 }
 
+const composeUpValueOptions = new Set(['--scale', '-t', '--timeout', '--exit-code-from', '--attach', '--no-attach', '--pull', '--wait-timeout']);
+
+/** A `docker compose up [SERVICE…]` or `docker compose run SERVICE …` of a script: the services it starts. */
+export interface ComposeStart {
+  readonly subcommand: 'up' | 'run';
+  /** The services named; for `up`, none means all of them. */
+  readonly services: readonly ShellWord[];
+  /** `--no-deps`: the services' `depends_on` are not started. */
+  readonly noDependencies: boolean;
+  /** compose's own options before the subcommand (`-f`, `-p`, `--profile`…), as written. */
+  readonly globalOptions: readonly ShellWord[];
+}
+
+/** What `docker compose up` / `run` starts (compose's CLI, docker/compose cmd/compose/up.go and run.go); wrappers are looked through. */
+export function composeStart(words: readonly ShellWord[]): ComposeStart | undefined {
+  let rest = skipWrappers(words);
+  const program = rest[0];
+  if (!program) return undefined;
+  const name = basename(program);
+  if (name === 'docker') {
+    rest = skipOptions(rest.slice(1), dockerGlobalValueOptions).rest;
+    if (rest[0]?.value !== 'compose') return undefined;
+  } else if (name !== 'docker-compose') return undefined;
+  const global = skipOptions(rest.slice(1), composeGlobalValueOptions);
+  const subcommand = global.rest[0]?.value;
+  if (subcommand !== 'up' && subcommand !== 'run') return undefined;
+  if (subcommand === 'run') {
+    const { options, rest: afterOptions } = skipOptions(global.rest.slice(1), composeRunValueOptions);
+    return {
+      subcommand,
+      services: afterOptions.slice(0, 1),
+      noDependencies: options.some((option) => option.value === '--no-deps'),
+      globalOptions: global.options,
+    };
+  }
+  // `up` takes options between and after the services too (`up -d nginx --force-recreate`)
+  const services: ShellWord[] = [];
+  const options: ShellWord[] = [];
+  let remaining = global.rest.slice(1);
+  while (remaining.length > 0) {
+    const skipped = skipOptions(remaining, composeUpValueOptions);
+    options.push(...skipped.options);
+    const service = skipped.rest[0];
+    if (service === undefined) break;
+    services.push(service);
+    remaining = skipped.rest.slice(1);
+  }
+  return { subcommand, services, noDependencies: options.some((option) => option.value === '--no-deps'), globalOptions: global.options };
+}
+
 function targetLaunch(launcher: ContainerLauncher, options: readonly ShellWord[], rest: readonly ShellWord[], splitEntrypoint: boolean): ContainerLaunch {
   const target = rest[0];
   const entrypointValue = optionValue(options, '--entrypoint');

@@ -1,6 +1,9 @@
 import { configurationFullyKnown } from '../../facts/acme-challenge';
 import { describeNginx } from '../../facts/nginx-names';
-import { resolveUpstreamHost, type UpstreamHost, upstreamHosts } from '../../facts/upstream-hosts';
+import { resolveUpstreamHost, startWithout, type UpstreamHost, upstreamHosts } from '../../facts/upstream-hosts';
+import type { ComposeService } from '../../languages/compose/model';
+import { positionAt } from '../../text/line-index';
+import { pathBelow } from '../../text/paths';
 import type { DeployedProject, DeployedService, Deployment } from '../../model/deployment';
 import { hostLocation } from '../../model/locations';
 import type { RelatedLocation } from '../../text/findings';
@@ -16,6 +19,45 @@ function writtenAsRead(inventory: RuleContext['inventory'], location: SourceLoca
   return inventory.textAt(location) === value;
 }
 
+function subjectOf(deployment: Deployment, nginx: DeployedService, upstream: UpstreamHost): string {
+  return `${describeNginx(nginx, deployment.workspaceRoot)} resolves \`${upstream.host}\` when it starts (\`${upstream.entry.directive.name} ${upstream.argument.value}\`)`;
+}
+
+/** A warning when a repository script starts nginx without the service that gives the name (see startWithout). */
+function startedAloneFinding(
+  deployment: Deployment,
+  project: DeployedProject,
+  nginx: DeployedService,
+  upstream: UpstreamHost,
+  location: SourceLocation,
+  provider: ComposeService | undefined,
+): RuleFinding | undefined {
+  if (provider === undefined || provider.name === nginx.name) return undefined;
+  const alone = startWithout(deployment, project, nginx, provider.name);
+  if (alone === undefined) return undefined;
+  const script = alone.script;
+  const span = alone.command.span;
+  const commandText = script.text.slice(span.start, span.end).replace(/\\\n/g, ' ').replace(/\s+/g, ' ');
+  const scriptName = pathBelow(deployment.workspaceRoot, script.path);
+  return {
+    severity: 'warning',
+    message:
+      `${subjectOf(deployment, nginx, upstream)}, and \`${scriptName}\` starts nginx without service \`${provider.name}\` (\`${commandText}\`): ` +
+      `compose starts only the services named and their \`depends_on\`, and \`${provider.name}\` is not among them, so unless it already runs docker's DNS does not answer for it and nginx may exit at start with \`[emerg] ${upstream.nginxMessage}\`. ` +
+      `Add \`${provider.name}\` to the \`depends_on\` of service \`${nginx.name}\`.`,
+    location,
+    related: [
+      {
+        file: script.path,
+        range: { start: positionAt(script.text, span.start), end: positionAt(script.text, span.end) },
+        message: `starts nginx without \`${provider.name}\``,
+      },
+      { ...provider.nameLocation, message: `service \`${provider.name}\` is called \`${upstream.host}\`` },
+    ],
+    fixes: [],
+  };
+}
+
 function findingFor(
   deployment: Deployment,
   project: DeployedProject,
@@ -24,11 +66,12 @@ function findingFor(
   location: SourceLocation,
 ): RuleFinding | undefined {
   const resolution = resolveUpstreamHost(project, nginx, upstream.host);
-  if (resolution.kind === 'resolves' || resolution.kind === 'unknown') return undefined;
+  if (resolution.kind === 'resolves') return startedAloneFinding(deployment, project, nginx, upstream, location, resolution.provider);
+  if (resolution.kind === 'unknown') return undefined;
   const networks = [...(nginx.compose.networking?.networks?.keys() ?? [])];
   const joined = `the network${networks.length === 1 ? '' : 's'} nginx joins (${backticked(networks)})`;
   const exits = `nginx exits at start with \`[emerg] ${upstream.nginxMessage}\``;
-  const subject = `${describeNginx(nginx, deployment.workspaceRoot)} resolves \`${upstream.host}\` when it starts (\`${upstream.entry.directive.name} ${upstream.argument.value}\`)`;
+  const subject = subjectOf(deployment, nginx, upstream);
   const related: RelatedLocation[] = [];
   if (resolution.kind === 'profile-stopped') {
     const names = resolution.providers.map((provider) => `\`${provider.name}\``).join(', ');
