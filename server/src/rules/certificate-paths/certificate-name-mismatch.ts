@@ -4,6 +4,7 @@ import type { Facts } from '../../facts/facts';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import type { Fix, RelatedLocation } from '../../text/findings';
 import { describeNginx } from '../../facts/nginx-names';
+import { isPlaceholderName } from '../../facts/placeholder-names';
 import type { Rule, RuleContext, RuleFinding } from '../rule';
 
 /** The lineages certbot creates in the directory a reference lies in; undefined when not all are known. */
@@ -62,6 +63,21 @@ function unknownLineageFindings({ deployment, facts }: RuleContext, project: Dep
       holding?.domains.includes(lineageFile.name) && holding.invocation.certName === undefined
         ? ` (certbot names a lineage after \`--cert-name\`, else the first \`-d\`: \`${holding.domains[0] ?? ''}\`)`
         : '';
+    // certbot asks only for placeholder names (`-d example.org`) the README asks the user to replace
+    const placeholders =
+      !isPlaceholderName(lineageFile.name) && lineages.every((lineage) => lineage.domains.length > 0 && lineage.domains.every(isPlaceholderName));
+    if (placeholders) {
+      findings.push({
+        severity: 'info',
+        message:
+          `\`${reference.entry.directive.name}\` "${reference.path}" is in lineage \`${lineageFile.name}\`, and service \`${certbot}\` asks only for placeholder names (${[...new Set(lineages.flatMap((lineage) => lineage.domains))].map((domain) => `\`${domain}\``).join(', ')}): ` +
+          `replace them with \`${lineageFile.name}\` before certbot runs, or \`live/${lineageFile.name}/\` never appears and ${describeNginx(service, deployment.workspaceRoot)} fails with \`[emerg] cannot load certificate "${reference.path}": BIO_new_file() failed\`.`,
+        location: reference.location,
+        related: lineageRelated(certbot, lineages),
+        fixes: [],
+      });
+      continue;
+    }
     findings.push({
       message:
         `\`${reference.entry.directive.name}\` "${reference.path}" is in lineage \`${lineageFile.name}\`, but service \`${certbot}\` creates ${describeLineages(lineages)}${naming}: ` +

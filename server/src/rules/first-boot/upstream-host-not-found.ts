@@ -8,6 +8,7 @@ import type { DeployedProject, DeployedService, Deployment } from '../../model/d
 import { hostLocation } from '../../model/locations';
 import type { RelatedLocation } from '../../text/findings';
 import type { SourceLocation } from '../../text/source-location';
+import { isPlaceholderName } from '../../facts/placeholder-names';
 import type { Rule, RuleContext, RuleFinding } from '../rule';
 
 function backticked(names: Iterable<string>): string {
@@ -98,6 +99,16 @@ function findingFor(
     };
   }
   related.push({ ...nginx.compose.nameLocation, message: `service \`${nginx.name}\` joins ${backticked(networks)}` });
+  if (isPlaceholderName(upstream.host)) {
+    // the README asks the user to put the real host there: a reminder, not a failure of the repository
+    return {
+      severity: 'info',
+      message: `${subject}, a placeholder to replace with a real host before the first start: as written, no service, network alias or \`extra_hosts\` entry gives that name and ${exits}.`,
+      location,
+      related,
+      fixes: [],
+    };
+  }
   return {
     message: `${subject}, but no service, \`container_name\`, \`hostname\`, network alias, link or \`extra_hosts\` entry of the compose project gives that name on ${joined}: ${exits}.`,
     location,

@@ -1,0 +1,13 @@
+/**
+ * Names a template repository writes for the user to replace: the domains reserved for
+ * documentation (RFC 2606 and RFC 6761: example.com, example.net, example.org and their
+ * subdomains, the `.example` and `.invalid` top-level domains) and names that address the reader
+ * (`yourdomain.com`, `your_host_ip`, `YOUR-SERVER`). Such a name fails as written, but the
+ * repository's README asks the user to put a real one there first.
+ */
+export function isPlaceholderName(name: string): boolean {
+  const lower = name.toLowerCase().replace(/^\*\./, '');
+  if (/^(?:[a-z0-9-]+\.)*example\.(?:com|net|org)$/.test(lower)) return true;
+  if (/\.(?:example|invalid)$/.test(lower)) return true;
+  return /^your[-_.]?[a-z]/.test(lower);
+}
