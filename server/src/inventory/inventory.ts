@@ -6,7 +6,7 @@ import { findFiles, readTextFile } from '../workspace/text-files';
 import type { AnalysisCache } from './analysis-cache';
 import { blockContextOf, classifyFile, type FileKind, type FileKindName, type NginxContext } from './file-kinds';
 import { nginxContextOfContent } from './nginx-content';
-import { textIn } from '../text/line-index';
+import { LineIndex } from '../text/line-index';
 import type { SourceLocation } from '../text/source-location';
 
 interface KindBounds {
@@ -94,6 +94,8 @@ export class Inventory implements SourceTexts {
   readonly composeDirectories: readonly string[];
   private readonly byPath: ReadonlyMap<string, InventoryFile>;
   private readonly texts = new Map<string, string | undefined>();
+  /** The line index of each file a location was read from: rules ask for many spans of one file. */
+  private readonly lineIndexes = new Map<string, LineIndex>();
 
   constructor(
     /** The file system of the analysis: the workspace with the editor's unsaved buffers. */
@@ -170,7 +172,13 @@ export class Inventory implements SourceTexts {
   /** The text a location spans, as written in its file; undefined when the file cannot be read. */
   textAt(location: SourceLocation): string | undefined {
     const text = this.text(location.file);
-    return text === undefined ? undefined : textIn(text, location.range);
+    if (text === undefined) return undefined;
+    let lines = this.lineIndexes.get(location.file);
+    if (lines === undefined) {
+      lines = new LineIndex(text);
+      this.lineIndexes.set(location.file, lines);
+    }
+    return text.slice(lines.offsetAt(location.range.start), lines.offsetAt(location.range.end));
   }
 }
 

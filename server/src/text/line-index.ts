@@ -46,12 +46,6 @@ export function offsetAt(text: string, position: Position): number {
   return new LineIndex(text).offsetAt(position);
 }
 
-/** The text a range spans. */
-export function textIn(text: string, range: Range): string {
-  const lines = new LineIndex(text);
-  return text.slice(lines.offsetAt(range.start), lines.offsetAt(range.end));
-}
-
 export function rangeAt(text: string, start: number, end: number): Range {
   return new LineIndex(text).rangeAt(start, end);
 }

@@ -7,9 +7,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import type { DeployedService } from '../../../server/src/model/deployment';
 import { templateDirectory, templateOutputDirectory, templateSuffix } from '../../../server/src/model/official-nginx-image';
-import { type CommandResult, stopAllContainers } from './container';
-import { differences, snapshotHostPaths } from './host-state';
-import { removeTemporaryDirectories } from './temporary';
+import type { CommandResult } from './container';
 import type { FirstBootLayout } from './first-boot-file-system';
 
 // The official image runs nginx's master as root and its workers as `user nginx;`, a
@@ -111,23 +109,4 @@ export function renderTemplates(service: DeployedService, layout: FirstBootLayou
 
 export function describeResult(result: CommandResult): string {
   return `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
-}
-
-/**
- * The hooks of a test that runs fixture services in containers: after each test the containers
- * stop and the temporary copies go; at the end, the host paths nginx uses and the fixtures
- * (`watched`) must be as they were.
- */
-export function leaveNoTrace(watched: readonly string[]): void {
-  let hostBefore: Map<string, string>;
-  before(() => {
-    hostBefore = snapshotHostPaths(watched);
-  });
-  afterEach(async () => {
-    await stopAllContainers();
-    removeTemporaryDirectories();
-  });
-  after(() => {
-    assert.deepEqual(differences(hostBefore, snapshotHostPaths(watched)), [], 'neither the host nor the fixtures may change');
-  });
 }

@@ -13,14 +13,11 @@ export const certificateNeverRenewed: Rule = {
     if (picture.renewalUnknown || picture.runs.some(renews)) return [];
     const findings: RuleFinding[] = [];
     // a run through a compose service the project does not define never happens (compose-run-unknown-service says so)
-    const impossible = (run: CertbotRun): boolean =>
-      run.origin.kind === 'script' &&
+    const impossible = ({ origin, invocation }: CertbotRun): boolean =>
+      origin.kind === 'script' &&
       facts.unknownServiceLaunches.some(
-        (launch) =>
-          run.origin.kind === 'script' &&
-          launch.script === run.origin.script &&
-          launch.command.span.start <= run.invocation.command.span.start &&
-          run.invocation.command.span.end <= launch.command.span.end,
+        ({ script, command }) =>
+          script === origin.script && command.span.start <= invocation.command.span.start && invocation.command.span.end <= command.span.end,
       );
     for (const run of picture.runs.filter((candidate) => issuesOnce(candidate) && !impossible(candidate))) {
       const verb = runVerbWord(run);
