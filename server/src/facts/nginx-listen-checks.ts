@@ -67,7 +67,7 @@ interface PortState {
 /** The index of the first parameter (after the address) that passes `test`, else the address's. */
 function parameterIndex(values: readonly string[], test: (value: string) => boolean): number {
   const index = values.findIndex((value, position) => position > 0 && test(value));
-  return index < 0 ? 0 : index;
+  return Math.max(index, 0);
 }
 
 /** The argument a finding points at: its span is read only then. */

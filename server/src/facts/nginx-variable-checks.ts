@@ -91,10 +91,8 @@ function knownDirective(directives: DirectiveTable, name: string): boolean {
   const entry = directives.lookup(name);
   // a directive of a module certboot has no variable table for may add variables; the directives
   // nginx's and njs's tables say add one are all known to definedVariable() (a test holds them to it)
-  return (
-    entry !== undefined &&
-    entry.declarations.every((declaration) => declaration.source === 'nginx' || declaration.source === 'njs' || declaration.source === 'patches')
-  );
+  if (entry === undefined) return false;
+  return entry.declarations.every((declaration) => declaration.source === 'nginx' || declaration.source === 'njs' || declaration.source === 'patches');
 }
 
 /**

@@ -130,7 +130,7 @@ export function declaredNetworks(root: ComposeMapping | undefined): DeclaredNetw
   return [...networks.entries.values()].map((entry) => {
     const network = isMapping(entry.value) ? entry.value : undefined;
     const external = childOf(network, 'external');
-    const externalValue = external?.kind === 'scalar' ? external.value : external === undefined ? false : true;
+    const externalValue = external?.kind === 'scalar' ? external.value : external !== undefined;
     const shared = (externalValue !== false && externalValue !== 'false') || childOf(network, 'name') !== undefined;
     return { key: entry.key, shared, location: entry.keyLocation };
   });
