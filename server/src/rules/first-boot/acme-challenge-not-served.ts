@@ -215,11 +215,17 @@ function failureRelated(failures: readonly FirstBootFailure[]): RelatedLocation[
 }
 
 function noServerProblem(route: ChallengeRoute, context: RuleContext): Problem | undefined {
+  // an nginx with no server block at all serves nothing: its sites are written where certboot
+  // cannot read them (a script rendering a template with `sed … > conf.d/site.conf`, a generator),
+  // so what answers on port 80 is unknown, not absent
+  if (route.servers.length === 0) return undefined;
   const { deployment, inventory } = context;
   // every socket but plain HTTP on port 80, `listen 80 ssl` included: that is what there is instead
   const secure = route.servers.flatMap((server) =>
     server.listens.filter((socket) => socket.entry && socket.argument && (socket.port !== 80 || socket.ssl)).map((socket) => ({ server, socket })),
   );
+  // listens certboot cannot read: what they are is unknown
+  if (secure.length === 0) return undefined;
   // nginx answers plain HTTP on a TLS port itself (src/http/ngx_http_request.c, "client sent plain
   // HTTP request to HTTPS port", finalized with NGX_HTTP_TO_HTTPS; ngx_http_special_response.c's page)
   const tlsOnPort80 = secure.some(({ socket }) => socket.port === 80);
@@ -235,10 +241,7 @@ function noServerProblem(route: ChallengeRoute, context: RuleContext): Problem |
   const jobLocation = route.job && firstDomain ? jobWordLocation(route.job, firstDomain, inventory) : jobRelated(route, context)[0];
   const location = jobLocation ?? related[0];
   if (!location) return undefined;
-  const listeners =
-    secure.length > 0
-      ? `its servers listen only on ${[...new Set(secure.map(({ socket }) => `\`${socket.argument?.value ?? socket.port}${socket.ssl ? ' ssl' : ''}\``))].join(', ')}`
-      : 'it has no server block';
+  const listeners = `its servers listen only on ${[...new Set(secure.map(({ socket }) => `\`${socket.argument?.value ?? socket.port}${socket.ssl ? ' ssl' : ''}\``))].join(', ')}`;
   return {
     location,
     message: (domains) =>
