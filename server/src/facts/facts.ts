@@ -23,6 +23,7 @@ import { type FirstBootFailure, firstBootFailures } from './first-boot-failures'
 import { type FirstBootOutlook, firstBootOutlook } from './issuance-without-nginx';
 import { type ContainerNameClaim, containerNameClaims, type HostPortUses, hostPortUses } from './host-claims';
 import type { LoadCheck, LoadFailure } from './nginx-load-failure';
+import { type LiveDirectoryWrite, liveDirectoryWrites } from './live-directory-writes';
 import { type LoadFailureReport, loadFailureReports, nginxLoadFailures } from './nginx-load-failures';
 
 /** The template files a service bind-mounts at /etc/nginx/templates, read from the repository. */
@@ -55,6 +56,7 @@ export class Facts {
   private cloudFormationAnswer: readonly CloudFormationCertificate[] | undefined;
   private portsAnswer: HostPortUses | undefined;
   private namesAnswer: readonly ContainerNameClaim[] | undefined;
+  private liveWritesAnswer: readonly LiveDirectoryWrite[] | undefined;
   private readonly failures = new Map<DeployedService, readonly FirstBootFailure[]>();
   private readonly outlooks = new Map<FirstBootFailure, FirstBootOutlook | undefined>();
   private readonly certificates = new Map<DeployedService, ServiceCertificates>();
@@ -95,6 +97,12 @@ export class Facts {
 
   get certbotIssuers(): readonly CertbotIssuer[] {
     return certbotIssuersOf(this.issuers);
+  }
+
+  /** The runs that create a lineage after a step of their own script or command wrote into its `live/<name>/`. */
+  get liveDirectoryWrites(): readonly LiveDirectoryWrite[] {
+    this.liveWritesAnswer ??= liveDirectoryWrites(this.deployment, this.certbotRuns);
+    return this.liveWritesAnswer;
   }
 
   /** Every command that reloads or restarts nginx, and whether it can reach it. */

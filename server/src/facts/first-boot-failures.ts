@@ -5,7 +5,7 @@ import type { NginxDirective } from '../languages/nginx/syntax-tree';
 import type { RelatedLocation } from '../text/findings';
 import type { SourceLocation } from '../text/source-location';
 import type { FirstBootState } from '../model/container-view';
-import type { DummyCertificate } from '../languages/shell/dummy-certificate-script';
+import type { ScriptWorkingDirectory } from '../languages/shell/dummy-certificate-script';
 import { challengeWithoutWebServer } from '../languages/shell/certbot-invocation';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
 import { describeMount, hostLocation } from '../model/locations';
@@ -71,9 +71,8 @@ export function scriptProvidingInstallerFile(deployment: Deployment, fileName: s
  * The host paths a certificate file of a script run on the host may be: a relative path is read
  * from the directory the script runs in, which is its own or, usually, the repository's root.
  */
-function hostPathsWritten(script: RepositoryScript, certificate: DummyCertificate, written: string): string[] {
+export function hostPathsWritten(script: RepositoryScript, directory: ScriptWorkingDirectory, written: string): string[] {
   if (written.startsWith('/')) return [written];
-  const directory = certificate.workingDirectory;
   if (directory.kind === 'script') return [posix.join(posix.dirname(script.path), directory.relative, written)];
   if (directory.kind === 'invocation') return [...new Set([posix.join(posix.dirname(script.path), written), posix.join(script.repositoryRoot, written)])];
   return [];
@@ -98,7 +97,7 @@ function placeholderScriptFor(
       const written = [certificate.resolvedCertificatePath, certificate.resolvedKeyPath].filter((file): file is string => file !== undefined);
       // openssl on the host writes host paths, which reach nginx through a bind mount
       if (certificate.launcher === 'direct')
-        return hostPath !== undefined && written.some((file) => hostPathsWritten(script, certificate, file).includes(hostPath));
+        return hostPath !== undefined && written.some((file) => hostPathsWritten(script, certificate.workingDirectory, file).includes(hostPath));
       return paths.some((candidate) => written.includes(candidate));
     }) ?? false;
   for (const lineageUnknown of [false, true]) {

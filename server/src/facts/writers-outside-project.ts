@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
-import { containerLaunch } from '../languages/shell/container-launch';
-import type { ShellWord } from '../languages/shell/shell-script';
+import { containerLaunch, volumeOptions } from '../languages/shell/container-launch';
 import { isWithin } from '../model/container-view';
 import type { Deployment, RepositoryScript } from '../model/deployment';
 import { describeMount } from '../model/locations';
@@ -27,17 +26,6 @@ export interface WriterOutsideProject {
 
 function normalized(path: string): string {
   return posix.normalize(path).replace(/(.)\/+$/, '$1');
-}
-
-/** The `-v SOURCE:TARGET[:MODE]` / `--volume=…` values of a launcher's options. */
-function volumeOptions(options: readonly ShellWord[]): ShellWord[] {
-  return options.flatMap((option, index) => {
-    if (option.value === '-v' || option.value === '--volume') {
-      const value = options[index + 1];
-      return value ? [value] : [];
-    }
-    return option.value.startsWith('--volume=') || (option.value.startsWith('-v') && option.value.length > 2) ? [option] : [];
-  });
 }
 
 /** The script writing the certificate nginx misses, for a bind mount of a host path nothing in the repository fills. */

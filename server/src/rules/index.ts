@@ -35,6 +35,7 @@ import { certbotWildcardHttpChallenge } from './issuance/certbot-wildcard-http-c
 import { certificatesNotPersisted } from './issuance/certificates-not-persisted';
 import { composeRunUnknownService } from './issuance/compose-run-unknown-service';
 import { httpChallengePortNotPublished } from './issuance/http-challenge-port-not-published';
+import { liveDirectoryWrittenBeforeCertonly } from './issuance/live-directory-written-before-certonly';
 import { certificateNeverRenewed } from './renewal/certificate-never-renewed';
 import { forceRenewalInLoop } from './renewal/force-renewal-in-loop';
 import { ocspStaplingLetsencrypt } from './renewal/ocsp-stapling-letsencrypt';
@@ -103,6 +104,7 @@ export const rules: readonly AnyRule[] = [
   acmeCompanionProxyNotFound,
   acmeCompanionVolumeNotShared,
   httpChallengePortNotPublished,
+  liveDirectoryWrittenBeforeCertonly,
 ];
 
 /** The categories in the order the docs list them, with their headings. */

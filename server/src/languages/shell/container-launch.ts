@@ -237,6 +237,20 @@ export function composeStart(words: readonly ShellWord[]): ComposeStart | undefi
   return { subcommand, services, noDependencies: options.some((option) => option.value === '--no-deps'), globalOptions: global.options };
 }
 
+/**
+ * The `-v SOURCE:TARGET[:MODE]` / `--volume=…` words of a launcher's options: the value word after
+ * `-v`, or the option word itself when the value is attached (`-v/src:/dst`, `--volume=/src:/dst`).
+ */
+export function volumeOptions(options: readonly ShellWord[]): ShellWord[] {
+  return options.flatMap((option, index) => {
+    if (option.value === '-v' || option.value === '--volume') {
+      const value = options[index + 1];
+      return value ? [value] : [];
+    }
+    return option.value.startsWith('--volume=') || (option.value.startsWith('-v') && option.value.length > 2) ? [option] : [];
+  });
+}
+
 function targetLaunch(launcher: ContainerLauncher, options: readonly ShellWord[], rest: readonly ShellWord[], splitEntrypoint: boolean): ContainerLaunch {
   const target = rest[0];
   const entrypointValue = optionValue(options, '--entrypoint');

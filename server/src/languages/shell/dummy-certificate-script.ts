@@ -109,7 +109,7 @@ export function findDummyCertificates(script: ShellScript): DummyCertificateScri
 const workingDirectoryPrefix = /^(?:\$\(pwd\)|`pwd`|\$\{PWD\}|\$PWD(?![A-Za-z0-9_]))(?=\/|$)/;
 
 /** The script's resolution of a path, with the working directory written out (`$PWD/x`) made relative. */
-function resolveWrittenPath(word: ShellWord, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
+export function resolveWrittenPath(word: ShellWord, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
   const resolved = resolveScriptText(word, variables);
   if (resolved !== undefined || !workingDirectoryPrefix.test(word.value)) return resolved;
   const rest = resolveText(word.value.replace(workingDirectoryPrefix, ''), variables, 0);
@@ -122,7 +122,7 @@ const scriptDirectoryChange = /^\$\(\s*dirname\s+"?(?:\$0|\$\{0\}|\$BASH_SOURCE|
  * Where the script stands when `command` runs, from the `cd` commands before it. A `cd` in a
  * subshell stays there, unless `command` runs in one too (which one is not told apart).
  */
-function workingDirectoryAt(commands: readonly ShellCommand[], command: ShellCommand): ScriptWorkingDirectory {
+export function workingDirectoryAt(commands: readonly ShellCommand[], command: ShellCommand): ScriptWorkingDirectory {
   let directory: ScriptWorkingDirectory = { kind: 'invocation' };
   for (const candidate of commands) {
     const name = candidate.name?.value;
@@ -149,7 +149,8 @@ function isComposeUp(command: ShellCommand): boolean {
   return composeAt >= 0 && words.indexOf('up', composeAt + 1) > composeAt;
 }
 
-function scriptVariables(assignments: readonly ShellAssignment[]): Map<string, ScriptVariable> {
+/** The variables a script sets exactly once, unconditionally (see ScriptVariable). */
+export function scriptVariables(assignments: readonly ShellAssignment[]): Map<string, ScriptVariable> {
   const counts = new Map<string, number>();
   for (const assignment of assignments) if (!assignment.prefix) counts.set(assignment.name, (counts.get(assignment.name) ?? 0) + 1);
   const variables = new Map<string, ScriptVariable>();

@@ -1,0 +1,620 @@
+/**
+ * What a script or a service command writes into certbot's `live/<name>/` before the `certbot
+ * certonly` (or `run`) that creates the lineage `<name>`.
+ *
+ * From certbot's source (github.com/certbot/certbot, certbot/src/certbot/_internal):
+ * - client.py, Client.obtain_and_enroll_certificate: certbot first obtains the certificate from
+ *   the CA (obtain_certificate), then files it with storage.RenewableCert.new_lineage.
+ * - storage.py, RenewableCert.new_lineage: util.unique_lineage_name creates
+ *   `renewal/<name>.conf` (or `<name>-0001.conf` when that file exists); then, when
+ *   `live/<name>` exists and is not an empty directory, it raises
+ *   CertStorageError("live directory exists for <name>") and writes nothing else. The renewal file
+ *   stays behind empty, so the next run picks `<name>-0001`. An empty directory
+ *   (`mkdir -p live/<name>`) is accepted.
+ *
+ * Order is only read where the text tells it: one script (or one compose command) at a time,
+ * steps before the certonly in the same function, and only those that certainly ran whenever the
+ * certonly runs. A removal that may run before it (`rm -rf …/live/<name>`, in any branch or
+ * function) clears what was written, as init-letsencrypt.sh removes its dummy certificate.
+ */
+import { posix } from 'node:path';
+import { certbotDomainName, type CertbotInvocation, findCertbotInvocations } from '../languages/shell/certbot-invocation';
+import { basename, type ContainerLaunch, containerLaunch, volumeOptions } from '../languages/shell/container-launch';
+import { resolveScriptText, resolveWrittenPath, type ScriptVariable, scriptVariables, workingDirectoryAt } from '../languages/shell/dummy-certificate-script';
+import { parseShell } from '../languages/shell/shell-parser';
+import type { ShellAssignment, ShellCommand, ShellLoop, ShellWord, TextSpan } from '../languages/shell/shell-script';
+import { isWithin } from '../model/container-view';
+import { certbotConfigDirectory, type DeployedProject, type DeployedService, type Deployment, type RepositoryScript } from '../model/deployment';
+import { isCertbotImage } from '../model/image-kinds';
+import { obtainsCertificate } from './certbot-directories';
+import type { CertbotRun } from './certbot-runs';
+import { hostPathsWritten } from './first-boot-failures';
+
+/** Where a path lies: on the host (the paths a relative one may be), in a named volume, or in one container's own file system. */
+type Place =
+  | { readonly kind: 'host'; readonly paths: readonly string[] }
+  | { readonly kind: 'volume'; readonly volume: string; readonly path: string }
+  | { readonly kind: 'container'; readonly container: object; readonly path: string };
+
+/** Where a path named by a command lies; undefined when certboot cannot tell. */
+type Runner = (path: string) => Place | undefined;
+
+type Effect =
+  | { readonly kind: 'write'; readonly word: ShellWord; readonly path: string; readonly place: Place }
+  /** `anything`: it may remove any file (a path certboot cannot read, `certbot delete`, `docker volume rm`). */
+  | { readonly kind: 'removal'; readonly place: Place | 'anything' };
+
+/** The commands of one script or compose command, in source order, and how to read them. */
+interface CommandList {
+  readonly commands: readonly ShellCommand[];
+  readonly assignments: readonly ShellAssignment[];
+  readonly variables: ReadonlyMap<string, ScriptVariable>;
+  /** The characters of the source from `start` to `end` (offsets as the spans count them). */
+  readonly textBetween: (start: number, end: number) => string;
+  /** How a command of the list reaches the files it names; undefined when certboot cannot tell. */
+  readonly runnerOf: (command: ShellCommand, launch: ContainerLaunch) => Runner | undefined;
+  /** The compose service a `docker compose run/exec` or `docker exec` of the list means. */
+  readonly serviceOf: (launch: ContainerLaunch) => DeployedService | undefined;
+}
+
+export interface LiveDirectoryWrite {
+  /** The first run that creates the lineage. */
+  readonly run: CertbotRun;
+  readonly lineage: string;
+  /** The lineage's live directory as certbot sees it: `/etc/letsencrypt/live/example.org`. */
+  readonly liveDirectory: string;
+  /** The word naming the written path (in the script, or in the compose command). */
+  readonly word: ShellWord;
+  /** The written path as the writing command names it, variables resolved. */
+  readonly path: string;
+  /** The same file as certbot sees it. */
+  readonly pathInCertbot: string;
+}
+
+const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+
+/** Every run that creates a lineage after a step of its own script (or compose command) has written into that lineage's live directory. */
+export function liveDirectoryWrites(deployment: Deployment, runs: readonly CertbotRun[]): LiveDirectoryWrite[] {
+  const found: LiveDirectoryWrite[] = [];
+  for (const run of runs) {
+    if (!obtainsCertificate(run.invocation)) continue;
+    const list = commandListOf(deployment, run);
+    const write = list && writeBefore(list, run);
+    if (write) found.push(write);
+  }
+  return found;
+}
+
+function commandListOf(deployment: Deployment, run: CertbotRun): CommandList | undefined {
+  if (run.origin.kind === 'script') {
+    const script = run.origin.script;
+    const variables = scriptVariables(script.script.assignments);
+    return {
+      commands: script.script.commands,
+      assignments: script.script.assignments,
+      variables,
+      textBetween: (start, end) => script.text.slice(start, end),
+      runnerOf: (command, launch) => scriptRunner(deployment, script, command, launch, variables),
+      serviceOf: (launch) => launchedService(deployment, script, launch)?.service,
+    };
+  }
+  if (run.origin.kind === 'service') {
+    const { project, service } = run.origin;
+    const command = service.command;
+    if (!command) return undefined;
+    // the body's characters by the offsets its spans count in (the compose string, after interpolation)
+    const characters = new Map<number, string>();
+    const body = command.shell?.body;
+    if (body) for (let index = 0; index < body.value.length; index++) characters.set(body.offsets[index] as number, body.value[index] as string);
+    const assignments = command.shell?.script.assignments ?? [];
+    return {
+      commands: command.commands,
+      assignments,
+      variables: scriptVariables(assignments),
+      textBetween: (start, end) => {
+        let text = '';
+        for (let offset = start; offset < end; offset++) text += characters.get(offset) ?? '';
+        return text;
+      },
+      // the commands run in the service's own container
+      runnerOf: (_command, launch) => (launch.launcher === 'direct' ? serviceRunner(project, service, service) : undefined),
+      serviceOf: () => undefined,
+    };
+  }
+  return undefined;
+}
+
+/** The first write into the run's live directory that certainly happened before it, and that nothing may have removed since. */
+function writeBefore(list: CommandList, run: CertbotRun): LiveDirectoryWrite | undefined {
+  const certonly = run.invocation.command;
+  const launch = launchOf(certonly);
+  const lineage = lineageOf(run.invocation, list.variables);
+  const configDirectory = configDirectoryOf(run.invocation, list.variables);
+  const runner = launch && list.runnerOf(certonly, launch);
+  if (!launch || lineage === undefined || configDirectory === undefined || !runner || !list.commands.includes(certonly)) return undefined;
+  if (!certbotRunsAsWritten(list, launch) || !reachedOnEveryTurn(certonly)) return undefined;
+  const liveDirectory = posix.join(configDirectory, 'live', lineage);
+  const live = runner(liveDirectory);
+  if (!live) return undefined;
+
+  let writes: { effect: Extract<Effect, { kind: 'write' }>; relative: string }[] = [];
+  const laterRemovals: Effect[] = [];
+  for (const command of list.commands) {
+    if (command === certonly) continue;
+    const sameScope = command.functionName === certonly.functionName && !command.background;
+    const before = command.span.end <= certonly.span.start;
+    if (sameScope && !before) continue;
+    // another run that may create the same lineage first would meet the directory instead
+    const other = findCertbotInvocations([command])[0];
+    if (other && obtainsCertificate(other)) {
+      const name = lineageOf(other, list.variables);
+      if (name === undefined || name === lineage) return undefined;
+    }
+    if (sameScope && stopsScript(command) && !command.conditional && command.loops.every((loop) => certonly.loops.includes(loop))) return undefined;
+    const effects = effectsOf(list, command);
+    if (!sameScope) {
+      // a function or a background job may run at any time before the certonly: only its removals count
+      laterRemovals.push(...effects.filter((effect) => effect.kind === 'removal'));
+      continue;
+    }
+    for (const effect of effects) {
+      if (effect.kind === 'removal') writes = writes.filter((write) => !mayRemove(effect.place, write.effect.place));
+      else {
+        const relative = placeWithin(effect.place, live);
+        if (relative !== undefined && ranBefore(list, command, certonly)) writes.push({ effect, relative });
+      }
+    }
+  }
+  for (const removal of laterRemovals) if (removal.kind === 'removal') writes = writes.filter((write) => !mayRemove(removal.place, write.effect.place));
+  const first = writes[0];
+  if (!first) return undefined;
+  return {
+    run,
+    lineage,
+    liveDirectory,
+    word: first.effect.word,
+    path: first.effect.path,
+    pathInCertbot: first.relative === '' ? liveDirectory : posix.join(liveDirectory, first.relative),
+  };
+}
+
+function launchOf(command: ShellCommand): ContainerLaunch | undefined {
+  return command.name ? containerLaunch([command.name, ...command.arguments]) : undefined;
+}
+
+/** A word's value with the list's variables substituted (`$PWD/x` read as `./x`); undefined when something else would be expanded. */
+function resolved(word: ShellWord, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
+  return word.literal ? word.value : resolveWrittenPath(word, variables);
+}
+
+/**
+ * The lineage certbot names after `--cert-name`, else the first domain (lowercase, no trailing dot,
+ * a wildcard's `*.` dropped: client.py _choose_lineagename). Undefined when the command holds
+ * words that may add options (`$domain_args`) or names it cannot resolve.
+ */
+function lineageOf(invocation: CertbotInvocation, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
+  if (invocation.dynamicArguments.length > 0) return undefined;
+  if (invocation.certName) {
+    const name = resolveScriptText(invocation.certName, variables);
+    return name === undefined || name === '' || name.includes('/') ? undefined : name;
+  }
+  const first = invocation.domains[0];
+  const written = first && resolveScriptText(first.name, variables);
+  const domain = written === undefined ? undefined : certbotDomainName(written.split(',')[0]?.trim() ?? '');
+  if (domain === undefined || domain === '' || /[\s/]/.test(domain)) return undefined;
+  return domain.startsWith('*.') ? domain.slice(2) : domain;
+}
+
+/** `--config-dir`, else certbot's default; undefined when a configuration file (`-c`) may set it. */
+function configDirectoryOf(invocation: CertbotInvocation, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
+  if (invocation.options.some((option) => option.name === '--config')) return undefined;
+  const option = [...invocation.options].reverse().find((candidate) => candidate.name === '--config-dir');
+  if (!option) return certbotConfigDirectory;
+  const value = option.value && resolveScriptText(option.value, variables);
+  return value?.startsWith('/') ? posix.normalize(value) : undefined;
+}
+
+/**
+ * `docker compose run SERVICE certonly …` hands its words to the service's entrypoint: certbot's
+ * image runs certbot, but an `entrypoint:` of the compose file (a renewal loop) runs instead.
+ */
+function certbotRunsAsWritten(list: CommandList, launch: ContainerLaunch): boolean {
+  if (launch.launcher !== 'docker-compose-run' || launch.entrypoint) return true;
+  const service = list.serviceOf(launch);
+  return service !== undefined && service.compose.entrypoint === undefined;
+}
+
+/** Whether every turn of the loops around the certonly reaches it: the loop's condition, a `for` over a list, `while true`. */
+function reachedOnEveryTurn(command: ShellCommand): boolean {
+  return command.loops.every(
+    (loop: ShellLoop) =>
+      loop.condition.includes(command) || loop.perWord || (loop.kind === 'while' && loop.condition.every((test) => /^(true|:)$/.test(test.name?.value ?? ''))),
+  );
+}
+
+function stopsScript(command: ShellCommand): boolean {
+  return !command.subshell && (command.exec || command.name?.value === 'exit' || command.name?.value === 'return');
+}
+
+const separators = /^(?:\s|\\\n|;;|;|&&|\|\||\||#[^\n]*|[0-9]*(?:<<?|>>?)&?\s*(?:"[^"]*"|'[^']*'|[^\s;&|<>()]+))*$/;
+
+/** The text between two commands, without the commands, assignments and comments between them. */
+function between(list: CommandList, start: number, end: number): string {
+  const skipped: TextSpan[] = [...list.commands.map((command) => command.span), ...list.assignments.map((assignment) => assignment.span)]
+    .filter((span) => span.start >= start && span.end <= end)
+    .sort((a, b) => a.start - b.start);
+  let text = '';
+  let at = start;
+  for (const span of skipped) {
+    if (span.start < at) continue;
+    text += `${list.textBetween(at, span.start)} `;
+    at = span.end;
+  }
+  return text + list.textBetween(at, end);
+}
+
+/** The separator tokens between two commands (`;`, newline as `;`, `&&`, `||`, `|`), or undefined when anything else stands there (a keyword, a brace). */
+function separatorsBetween(list: CommandList, start: number, end: number): string[] | undefined {
+  const text = between(list, start, end);
+  if (!separators.test(text)) return undefined;
+  const withoutRedirections = text.replace(/#[^\n]*/g, '').replace(/[0-9]*(?:<<?|>>?)&?\s*(?:"[^"]*"|'[^']*'|[^\s;&|<>()]+)/g, ' ');
+  return [...withoutRedirections.matchAll(/;;|;|\n|&&|\|\||\|/g)].map((match) => (match[0] === '\n' ? ';' : match[0]));
+}
+
+/** The command that ends last before `command` starts (the outer one of nested commands). */
+function previousCommand(list: CommandList, command: ShellCommand): ShellCommand | undefined {
+  let previous: ShellCommand | undefined;
+  for (const candidate of list.commands) {
+    if (candidate.span.end > command.span.start) continue;
+    if (!previous || candidate.span.end > previous.span.end || (candidate.span.end === previous.span.end && candidate.span.start < previous.span.start))
+      previous = candidate;
+  }
+  return previous;
+}
+
+/**
+ * How `command` joins its list: 'head' when it starts an and-or list (after `;`, a newline, a
+ * keyword or the start) or is a later stage of a pipeline that does; 'and' when it runs only after
+ * an `&&` of such a list; undefined after `||`, or after an operator whose left side is no plain
+ * command (`[ -e f ] && …`), which is not followed.
+ */
+function chainPosition(list: CommandList, command: ShellCommand): 'head' | 'and' | undefined {
+  let position: 'head' | 'and' = 'head';
+  let current = command;
+  for (let steps = 0; steps < 1000; steps++) {
+    const previous = previousCommand(list, current);
+    const before = between(list, previous?.span.end ?? 0, current.span.start).replace(/#[^\n]*/g, '');
+    const operator = /(&&|\|\||\|)(?:\s|\\\n)*$/.exec(before)?.[1];
+    if (operator === undefined) return position;
+    if (operator === '||' || !previous || separatorsBetween(list, previous.span.end, current.span.start) === undefined) return undefined;
+    if (operator === '&&') position = 'and';
+    current = previous;
+  }
+  return undefined;
+}
+
+/**
+ * Whether `command` certainly ran whenever the certonly runs: both at the top of the same script
+ * or function; or in one list, where the certonly follows the write's and-or list (`write; …;
+ * certonly`), or its `&&` (`mkdir -p d && write && certonly`).
+ */
+function ranBefore(list: CommandList, command: ShellCommand, certonly: ShellCommand): boolean {
+  if (command.functionName !== certonly.functionName || command.background || command.span.end > certonly.span.start) return false;
+  if (command.substitution || command.subshell !== certonly.subshell) return false;
+  if (!command.conditional && !certonly.conditional && command.loops.every((loop) => certonly.loops.includes(loop))) return true;
+  const tokens = separatorsBetween(list, command.span.end, certonly.span.start);
+  if (tokens === undefined || tokens.length === 0 || tokens.includes('|') || tokens.includes(';;')) return false;
+  if (list.commands.some((other) => other.span.start >= command.span.end && other.span.end <= certonly.span.start && stopsScript(other))) return false;
+  const position = chainPosition(list, command);
+  // `… && write && certonly`: the certonly runs only once the write has succeeded
+  if (tokens.every((token) => token === '&&')) return position !== undefined;
+  // `write …; certonly`: the write heads a list item before the certonly's
+  return position === 'head' && tokens.includes(';');
+}
+
+/** What a command writes and removes, in order, with the places its paths lie in. */
+function effectsOf(list: CommandList, command: ShellCommand): Effect[] {
+  if (!command.name) return [];
+  const words = [command.name, ...command.arguments];
+  if (removesVolumes(words)) return [{ kind: 'removal', place: 'anything' }];
+  const launch = containerLaunch(words);
+  if (!launch) return [];
+  // `docker compose run SERVICE rm …` without --entrypoint may run something else: it may remove, but writes nothing certain
+  const runner = startsAsWritten(list, launch) ? list.runnerOf(command, launch) : undefined;
+  return programEffects([...(launch.entrypoint ?? []), ...launch.argv], list.variables, runner, 0);
+}
+
+/**
+ * Whether `docker compose run SERVICE PROGRAM …` runs PROGRAM: not when the compose file gives the
+ * service an `entrypoint:`, nor in a certbot image, whose entrypoint is certbot.
+ */
+function startsAsWritten(list: CommandList, launch: ContainerLaunch): boolean {
+  if (launch.launcher !== 'docker-compose-run' || launch.entrypoint) return true;
+  const service = list.serviceOf(launch);
+  const image = service?.compose.image?.value;
+  return service !== undefined && service.compose.entrypoint === undefined && !(image !== undefined && isCertbotImage(image));
+}
+
+/** `docker volume rm`, `docker volume prune`, `docker compose down -v`: a named volume goes with all it holds. */
+function removesVolumes(words: readonly ShellWord[]): boolean {
+  const values = words.map((word) => word.value);
+  const program = words[0] ? basename(words[0]) : '';
+  if (program !== 'docker' && program !== 'docker-compose') return false;
+  if (values.includes('volume') && (values.includes('rm') || values.includes('prune'))) return true;
+  return values.includes('down') && values.some((value) => value === '-v' || value === '--volumes');
+}
+
+const valueOptions: Readonly<Record<string, ReadonlySet<string>>> = {
+  cp: new Set(['-t', '-S', '--suffix', '--target-directory']),
+  mv: new Set(['-t', '-S', '--suffix', '--target-directory']),
+  install: new Set(['-t', '-S', '-m', '-o', '-g', '--mode', '--owner', '--group', '--suffix', '--target-directory']),
+  ln: new Set(['-t', '-S', '--suffix', '--target-directory']),
+  rsync: new Set(['-e', '--rsh']),
+  touch: new Set(['-d', '-t', '-r', '--date', '--reference']),
+  tee: new Set(),
+  rm: new Set(),
+  unlink: new Set(),
+  rmdir: new Set(),
+};
+
+/** The operands of a command (its words that are no option or option value), and its `-t DIR` target. */
+function operands(program: string, args: readonly ShellWord[]): { operands: ShellWord[]; target?: ShellWord } {
+  const takesValue = valueOptions[program] ?? new Set<string>();
+  const found: ShellWord[] = [];
+  let target: ShellWord | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const word = args[index] as ShellWord;
+    if (word.value === '--') {
+      found.push(...args.slice(index + 1));
+      break;
+    }
+    if (!word.value.startsWith('-') || word.value === '-') {
+      found.push(word);
+      continue;
+    }
+    if (word.value.startsWith('--target-directory=')) target = { ...word, value: word.value.slice('--target-directory='.length) };
+    else if (takesValue.has(word.value)) {
+      const value = args[++index];
+      if (value && (word.value === '-t' || word.value === '--target-directory')) target = value;
+    }
+  }
+  return { operands: found, ...(target ? { target } : {}) };
+}
+
+/**
+ * The values after any of `names` (`-out FILE`), the rest of a word for an attached `--name=`
+ * form, and with `clusters` the value after a cluster of short options ending in one (`-sSo FILE`).
+ */
+function optionValues(args: readonly ShellWord[], names: readonly string[], clusters = false): ShellWord[] {
+  const short = names.filter((name) => /^-[a-zA-Z]$/.test(name)).map((name) => name.slice(1));
+  return args.flatMap((word, index) => {
+    const next = args[index + 1];
+    if (names.includes(word.value) || (clusters && /^-[a-zA-Z]+$/.test(word.value) && short.includes(word.value.slice(-1)))) return next ? [next] : [];
+    const attached = names.find((name) => name.startsWith('--') && word.value.startsWith(`${name}=`));
+    return attached ? [{ ...word, value: word.value.slice(attached.length + 1) }] : [];
+  });
+}
+
+/** The paths a program writes and removes, and whether it may remove anything at all. */
+function fileOperands(program: string, args: readonly ShellWord[]): { written: ShellWord[]; removed: ShellWord[]; anything: boolean } {
+  const none = { written: [], removed: [], anything: false };
+  switch (program) {
+    case 'rm':
+    case 'unlink':
+    case 'rmdir':
+      return { ...none, removed: operands(program, args).operands };
+    case 'mv': {
+      const { operands: found, target } = operands(program, args);
+      if (target) return { ...none, written: [target], removed: found };
+      return { ...none, written: found.slice(-1), removed: found.slice(0, -1) };
+    }
+    case 'cp':
+    case 'install':
+    case 'ln':
+    case 'rsync': {
+      if (program === 'install' && args.some((word) => word.value === '-d' || word.value === '--directory')) return none;
+      const { operands: found, target } = operands(program, args);
+      if (target) return { ...none, written: [target] };
+      return { ...none, written: found.length >= 2 ? found.slice(-1) : [] };
+    }
+    case 'touch':
+    case 'tee':
+      return { ...none, written: operands(program, args).operands };
+    case 'openssl':
+      return { ...none, written: optionValues(args, ['-out', '-keyout']) };
+    case 'curl':
+      return { ...none, written: optionValues(args, ['-o', '--output'], true) };
+    case 'wget':
+      return { ...none, written: optionValues(args, ['-O', '--output-document', '-P', '--directory-prefix'], true) };
+    case 'dd':
+      return { ...none, written: args.filter((word) => word.value.startsWith('of=')).map((word) => ({ ...word, value: word.value.slice(3) })) };
+    case 'find':
+      return { ...none, anything: args.some((word) => word.value === '-delete' || word.value === 'rm') };
+    case 'certbot':
+    case 'letsencrypt':
+      return { ...none, anything: args.some((word) => word.value === 'delete') };
+    default:
+      return none;
+  }
+}
+
+function programEffects(argv: readonly ShellWord[], variables: ReadonlyMap<string, ScriptVariable>, runner: Runner | undefined, depth: number): Effect[] {
+  const [program, ...args] = argv;
+  if (!program?.literal) return [];
+  const name = basename(program);
+  if (shells.has(name)) return shellEffects(args, variables, runner, depth);
+  const { written, removed, anything } = fileOperands(name, args);
+  const effects: Effect[] = [];
+  if (anything) effects.push({ kind: 'removal', place: 'anything' });
+  for (const word of removed) effects.push({ kind: 'removal', place: removedPlace(word, variables, runner) });
+  for (const word of written) {
+    const path = resolved(word, variables);
+    const place = path === undefined || /[*?[~]/.test(path) ? undefined : runner?.(path);
+    if (path !== undefined && place) effects.push({ kind: 'write', word, path, place });
+  }
+  return effects;
+}
+
+/** `sh -c BODY`: the body's commands; those that may not run write nothing certain, but may remove. */
+function shellEffects(args: readonly ShellWord[], variables: ReadonlyMap<string, ScriptVariable>, runner: Runner | undefined, depth: number): Effect[] {
+  const flag = args.findIndex((word) => /^-[a-z]*c[a-z]*$/.test(word.value));
+  const body = flag >= 0 ? args[flag + 1] : undefined;
+  if (!body || depth > 2) return [];
+  // a body the script expands ("…$path…") is read with the script's variables; a literal one with its own
+  const text = body.literal ? body.value : resolveScriptText(body, variables);
+  if (text === undefined) return [{ kind: 'removal', place: 'anything' }];
+  const script = parseShell(text, body.literal ? { sourceOffsets: body.offsets } : {});
+  const inner = scriptVariables(script.assignments);
+  return script.commands.flatMap((command) => {
+    if (!command.name) return [];
+    // words parsed from an expanded body have no place in the file: the body stands for them
+    const place = (word: ShellWord): ShellWord => (body.literal ? word : { ...word, span: body.span, offsets: body.offsets });
+    const effects = programEffects([command.name, ...command.arguments].map(place), inner, runner, depth + 1);
+    const certain = !command.conditional && !command.background && command.functionName === undefined && command.loops.length === 0;
+    return certain ? effects : effects.filter((effect) => effect.kind === 'removal');
+  });
+}
+
+/** Where a removal may reach: the directory before the first part certboot cannot read (`live/*` → `live`). */
+function removedPlace(word: ShellWord, variables: ReadonlyMap<string, ScriptVariable>, runner: Runner | undefined): Place | 'anything' {
+  const text = resolved(word, variables) ?? word.value;
+  const cut = text.search(/[$`*?[{~]/);
+  const known = cut < 0 ? text : text.slice(0, text.lastIndexOf('/', cut));
+  const directory = known.replace(/(.)\/+$/, '$1');
+  if (directory === '' || (cut === 0 && !text.startsWith('/'))) return 'anything';
+  return runner?.(directory) ?? 'anything';
+}
+
+function sameStorage(a: Place, b: Place): [readonly string[], readonly string[]] | undefined {
+  if (a.kind === 'host' && b.kind === 'host') return [a.paths, b.paths];
+  if (a.kind === 'volume' && b.kind === 'volume' && a.volume === b.volume) return [[a.path], [b.path]];
+  if (a.kind === 'container' && b.kind === 'container' && a.container === b.container) return [[a.path], [b.path]];
+  return undefined;
+}
+
+/** Where `place` lies below `directory`, as a relative path (`''` for the directory itself); undefined when it does not. */
+function placeWithin(place: Place, directory: Place): string | undefined {
+  const storage = sameStorage(place, directory);
+  if (!storage) return undefined;
+  for (const path of storage[0]) for (const base of storage[1]) if (isWithin(path, base)) return posix.relative(base, path);
+  return undefined;
+}
+
+function mayRemove(removal: Place | 'anything', written: Place): boolean {
+  return removal === 'anything' || placeWithin(written, removal) !== undefined;
+}
+
+/** The place of a path on the host, for a command a script runs there: a relative path is read from where the script stands. */
+function hostRunner(script: RepositoryScript, command: ShellCommand): Runner {
+  const directory = workingDirectoryAt(script.script.commands, command);
+  return (path) => {
+    if (path.startsWith('~')) return undefined;
+    const paths = hostPathsWritten(script, directory, path);
+    return paths.length > 0 ? { kind: 'host', paths: paths.map((candidate) => posix.normalize(candidate)) } : undefined;
+  };
+}
+
+/** The place of a path in a container of a compose service: through its mounts, else the container's own. */
+function serviceRunner(project: DeployedProject, service: DeployedService, container: object): Runner {
+  return (path) => {
+    if (!path.startsWith('/')) return undefined;
+    const normalized = posix.normalize(path);
+    if (!service.compose.volumes.some((mount) => mount.target !== undefined && isWithin(normalized, mount.target))) {
+      return { kind: 'container', container, path: normalized };
+    }
+    const origin = service.view.origin(normalized);
+    switch (origin.kind) {
+      case 'bind':
+        return { kind: 'host', paths: [origin.hostPath] };
+      case 'volume':
+        return origin.volumeName === undefined
+          ? { kind: 'container', container, path: normalized }
+          : { kind: 'volume', volume: `compose\0${project.compose.directory}\0${origin.volumeName}`, path: posix.join('/', origin.relativePath) };
+      case 'tmpfs':
+        return { kind: 'container', container, path: normalized };
+      default:
+        return undefined;
+    }
+  };
+}
+
+/**
+ * The compose service a script's `docker compose run/exec SERVICE` means (in the script's project:
+ * the directory it sits in, or one above or below), or the one whose `container_name` a `docker
+ * exec` names; undefined when none or several do.
+ */
+function launchedService(
+  deployment: Deployment,
+  script: RepositoryScript,
+  launch: ContainerLaunch,
+): { project: DeployedProject; service: DeployedService } | undefined {
+  const target = launch.target;
+  if (!target?.literal || (launch.launcher !== 'docker-compose-run' && launch.launcher !== 'docker-compose-exec' && launch.launcher !== 'docker-exec'))
+    return undefined;
+  const directory = posix.dirname(script.path);
+  const matches = deployment.projects.flatMap((project) =>
+    project.services
+      .filter((service) => isWithin(directory, service.projectDirectory) || isWithin(service.projectDirectory, directory))
+      .filter((service) => (launch.launcher === 'docker-exec' ? service.compose.containerName?.value === target.value : service.name === target.value))
+      .map((service) => ({ project, service })),
+  );
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** A `docker run` of a script: its `-v` mounts, else the container's own file system. */
+function dockerRunRunner(
+  script: RepositoryScript,
+  command: ShellCommand,
+  launch: ContainerLaunch,
+  variables: ReadonlyMap<string, ScriptVariable>,
+): Runner | undefined {
+  if (launch.options.some((option) => /^--(mount|volumes-from)(=|$)/.test(option.value))) return undefined;
+  const host = hostRunner(script, command);
+  const mounts = volumeOptions(launch.options).map((word) => {
+    const text = resolved({ ...word, value: word.value.replace(/^(--volume=|-v)/, '') }, variables);
+    const [source, target] = text?.split(':') ?? [];
+    return { source: source === '' ? undefined : source, target: target?.startsWith('/') ? posix.normalize(target) : undefined };
+  });
+  if (mounts.some((mount) => mount.target === undefined)) return undefined;
+  return (path) => {
+    if (!path.startsWith('/')) return undefined;
+    const normalized = posix.normalize(path);
+    const mount = mounts
+      .filter((candidate) => isWithin(normalized, candidate.target as string))
+      .sort((a, b) => (b.target as string).length - (a.target as string).length)[0];
+    if (!mount) return { kind: 'container', container: command, path: normalized };
+    const below = posix.relative(mount.target as string, normalized);
+    if (mount.source === undefined) return undefined;
+    if (mount.source.startsWith('/') || mount.source.startsWith('.')) return host(posix.join(mount.source, below));
+    return { kind: 'volume', volume: `docker\0${mount.source}`, path: posix.join('/', below) };
+  };
+}
+
+/**
+ * How a script command reaches the files it names: on the host, in a `docker run` container, or
+ * in the container of a compose service (a new one for each `run`, the running one for `exec`).
+ * `docker compose run SERVICE …` with extra `-v` mounts is not read.
+ */
+function scriptRunner(
+  deployment: Deployment,
+  script: RepositoryScript,
+  command: ShellCommand,
+  launch: ContainerLaunch,
+  variables: ReadonlyMap<string, ScriptVariable>,
+): Runner | undefined {
+  switch (launch.launcher) {
+    case 'direct':
+      return hostRunner(script, command);
+    case 'docker-run':
+      return dockerRunRunner(script, command, launch, variables);
+    case 'docker-compose-run':
+    case 'docker-compose-exec':
+    case 'docker-exec': {
+      const launched = launchedService(deployment, script, launch);
+      if (!launched || volumeOptions(launch.options).length > 0) return undefined;
+      return serviceRunner(launched.project, launched.service, launch.launcher === 'docker-compose-run' ? command : launched.service);
+    }
+    default:
+      return undefined;
+  }
+}
