@@ -48,6 +48,7 @@ type Effect =
 interface CommandList {
   readonly commands: readonly ShellCommand[];
   readonly assignments: readonly ShellAssignment[];
+  readonly loops: readonly ShellLoop[];
   readonly variables: ReadonlyMap<string, ScriptVariable>;
   /** The characters of the source from `start` to `end` (offsets as the spans count them). */
   readonly textBetween: (start: number, end: number) => string;
@@ -92,6 +93,7 @@ function commandListOf(deployment: Deployment, run: CertbotRun): CommandList | u
     return {
       commands: script.script.commands,
       assignments: script.script.assignments,
+      loops: script.script.loops,
       variables,
       textBetween: (start, end) => script.text.slice(start, end),
       runnerOf: (command, launch) => scriptRunner(deployment, script, command, launch, variables),
@@ -101,7 +103,9 @@ function commandListOf(deployment: Deployment, run: CertbotRun): CommandList | u
   if (run.origin.kind === 'service') {
     const { project, service } = run.origin;
     const command = service.command;
-    if (!command) return undefined;
+    const image = service.compose.image?.value;
+    // certbot's image hands `command:` to certbot itself: no shell runs it
+    if (!command || (command.imageEntrypoint && image !== undefined && isCertbotImage(image))) return undefined;
     // the body's characters by the offsets its spans count in (the compose string, after interpolation)
     const characters = new Map<number, string>();
     const body = command.shell?.body;
@@ -110,6 +114,7 @@ function commandListOf(deployment: Deployment, run: CertbotRun): CommandList | u
     return {
       commands: command.commands,
       assignments,
+      loops: command.shell?.script.loops ?? [],
       variables: scriptVariables(assignments),
       textBetween: (start, end) => {
         let text = '';
@@ -128,7 +133,7 @@ function commandListOf(deployment: Deployment, run: CertbotRun): CommandList | u
 function writeBefore(list: CommandList, run: CertbotRun): LiveDirectoryWrite | undefined {
   const certonly = run.invocation.command;
   const launch = launchOf(certonly);
-  const lineage = lineageOf(run.invocation, list.variables);
+  const lineage = lineageOf(run.invocation, list);
   const configDirectory = configDirectoryOf(run.invocation, list.variables);
   const runner = launch && list.runnerOf(certonly, launch);
   if (!launch || lineage === undefined || configDirectory === undefined || !runner || !list.commands.includes(certonly)) return undefined;
@@ -138,7 +143,7 @@ function writeBefore(list: CommandList, run: CertbotRun): LiveDirectoryWrite | u
   if (!live) return undefined;
 
   let writes: { effect: Extract<Effect, { kind: 'write' }>; relative: string }[] = [];
-  const laterRemovals: Effect[] = [];
+  const laterRemovals: Extract<Effect, { kind: 'removal' }>[] = [];
   for (const command of list.commands) {
     if (command === certonly) continue;
     const sameScope = command.functionName === certonly.functionName && !command.background;
@@ -147,14 +152,14 @@ function writeBefore(list: CommandList, run: CertbotRun): LiveDirectoryWrite | u
     // another run that may create the same lineage first would meet the directory instead
     const other = findCertbotInvocations([command])[0];
     if (other && obtainsCertificate(other)) {
-      const name = lineageOf(other, list.variables);
+      const name = lineageOf(other, list);
       if (name === undefined || name === lineage) return undefined;
     }
     if (sameScope && stopsScript(command) && !command.conditional && command.loops.every((loop) => certonly.loops.includes(loop))) return undefined;
     const effects = effectsOf(list, command);
     if (!sameScope) {
       // a function or a background job may run at any time before the certonly: only its removals count
-      laterRemovals.push(...effects.filter((effect) => effect.kind === 'removal'));
+      for (const effect of effects) if (effect.kind === 'removal') laterRemovals.push(effect);
       continue;
     }
     for (const effect of effects) {
@@ -165,7 +170,7 @@ function writeBefore(list: CommandList, run: CertbotRun): LiveDirectoryWrite | u
       }
     }
   }
-  for (const removal of laterRemovals) if (removal.kind === 'removal') writes = writes.filter((write) => !mayRemove(removal.place, write.effect.place));
+  for (const removal of laterRemovals) writes = writes.filter((write) => !mayRemove(removal.place, write.effect.place));
   const first = writes[0];
   if (!first) return undefined;
   return {
@@ -189,20 +194,64 @@ function resolved(word: ShellWord, variables: ReadonlyMap<string, ScriptVariable
 
 /**
  * The lineage certbot names after `--cert-name`, else the first domain (lowercase, no trailing dot,
- * a wildcard's `*.` dropped: client.py _choose_lineagename). Undefined when the command holds
- * words that may add options (`$domain_args`) or names it cannot resolve.
+ * a wildcard's `*.` dropped: client.py _choose_lineagename). Undefined when it cannot be resolved,
+ * or words the shell expands may change it (see domainsOfExpansions).
  */
-function lineageOf(invocation: CertbotInvocation, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
-  if (invocation.dynamicArguments.length > 0) return undefined;
+function lineageOf(invocation: CertbotInvocation, list: CommandList): string | undefined {
+  const expanded = domainsOfExpansions(list, invocation.dynamicArguments);
+  if (expanded === undefined) return undefined;
   if (invocation.certName) {
-    const name = resolveScriptText(invocation.certName, variables);
+    const name = resolveScriptText(invocation.certName, list.variables);
     return name === undefined || name === '' || name.includes('/') ? undefined : name;
   }
-  const first = invocation.domains[0];
-  const written = first && resolveScriptText(first.name, variables);
-  const domain = written === undefined ? undefined : certbotDomainName(written.split(',')[0]?.trim() ?? '');
-  if (domain === undefined || domain === '' || /[\s/]/.test(domain)) return undefined;
+  const written = invocation.domains.map((domain) => ({ at: domain.name.span.start, name: resolveScriptText(domain.name, list.variables) }));
+  const first = [...written, ...expanded].sort((a, b) => a.at - b.at)[0];
+  const domain = first?.name === undefined ? undefined : certbotDomainName(first.name.split(',')[0]?.trim() ?? '');
+  if (domain === undefined || domain === '' || /[\s/$]/.test(domain)) return undefined;
   return domain.startsWith('*.') ? domain.slice(2) : domain;
+}
+
+/** certbot options that choose the lineage, or whether a run creates one. */
+const lineageOptions = /^(-[a-zA-Z]*[dc][a-zA-Z]*|--domains?|--cert-name|--dry-run|--config|--config-dir|--csr)(=|$)/;
+
+/**
+ * The domains that words the shell expands in a certbot command add (`$domain_args`), with where
+ * they stand; undefined when they may add anything else that names the lineage. Read from the
+ * script's assignments: a variable set only to options that name no lineage (`staging_arg=--staging`,
+ * `email_arg="--email $email"`, in any branch) adds none; init-letsencrypt.sh's
+ * `domain_args=""; for domain in "${domains[@]}"; do domain_args="$domain_args -d $domain"; done`
+ * adds `-d` for each element of the array.
+ */
+function domainsOfExpansions(list: CommandList, words: readonly ShellWord[]): { at: number; name: string }[] | undefined {
+  const found: { at: number; name: string }[] = [];
+  for (const word of words) {
+    const variable = /^\$(?:\{(\w+)\}|(\w+))$/.exec(word.value);
+    const name = variable?.[1] ?? variable?.[2];
+    const assignments = list.assignments.filter((assignment) => assignment.name === name && !assignment.prefix);
+    if (name === undefined || assignments.length === 0) return undefined;
+    const looped = domainLoop(list, name, assignments);
+    if (looped) found.push(...looped.map((domain) => ({ at: word.span.start, name: domain })));
+    else if (!assignments.every((assignment) => !assignment.elements && namesNoLineage(assignment.value?.value ?? ''))) return undefined;
+  }
+  return found;
+}
+
+/** Whether a variable's value, split into words, holds options that leave the lineage alone; an expansion only as an option's value. */
+function namesNoLineage(value: string): boolean {
+  const words = value.split(/\s+/).filter((word) => word !== '');
+  return words.every((word, index) => (word.startsWith('-') ? !lineageOptions.test(word) : !word.includes('$') || words[index - 1]?.startsWith('-') === true));
+}
+
+/** The elements of ARRAY, for `NAME=""` and then `NAME="$NAME -d $item"` in `for item in "${ARRAY[@]}"`. */
+function domainLoop(list: CommandList, name: string, assignments: readonly ShellAssignment[]): string[] | undefined {
+  const [initial, appended] = assignments;
+  if (assignments.length !== 2 || !initial || !appended || initial.conditional || (initial.value?.value ?? '') !== '') return undefined;
+  const added = new RegExp(`^\\$\\{?${name}\\}?\\s+(?:-d|--domains?)\\s+\\$\\{?(\\w+)\\}?$`).exec(appended.value?.value ?? '');
+  const loop = list.loops.find((candidate) => candidate.perWord && candidate.span.start < appended.span.start && appended.span.end <= candidate.span.end);
+  const header = loop && /^for\s+(\w+)\s+in\s+"?\$\{(\w+)\[@\]\}"?\s*;?\s*do\b/.exec(list.textBetween(loop.span.start, loop.span.end));
+  const array = header && list.variables.get(header[2] as string);
+  if (!added || !header || header[1] !== added[1] || initial.span.end > loop.span.start || !array?.literal || array.values.length === 0) return undefined;
+  return [...array.values];
 }
 
 /** `--config-dir`, else certbot's default; undefined when a configuration file (`-c`) may set it. */
@@ -257,8 +306,13 @@ function between(list: CommandList, start: number, end: number): string {
 function separatorsBetween(list: CommandList, start: number, end: number): string[] | undefined {
   const text = between(list, start, end);
   if (!separators.test(text)) return undefined;
-  const withoutRedirections = text.replace(/#[^\n]*/g, '').replace(/[0-9]*(?:<<?|>>?)&?\s*(?:"[^"]*"|'[^']*'|[^\s;&|<>()]+)/g, ' ');
-  return [...withoutRedirections.matchAll(/;;|;|\n|&&|\|\||\|/g)].map((match) => (match[0] === '\n' ? ';' : match[0]));
+  // a newline ends a command, except where a line goes on (`\`) or after an operator
+  const tokens = text
+    .replace(/#[^\n]*/g, '')
+    .replace(/[0-9]*(?:<<?|>>?)&?\s*(?:"[^"]*"|'[^']*'|[^\s;&|<>()]+)/g, ' ')
+    .replace(/\\\n/g, ' ')
+    .replace(/(&&|\|\|?)\s+/g, '$1 ');
+  return [...tokens.matchAll(/;;|;|\n|&&|\|\||\|/g)].map((match) => (match[0] === '\n' ? ';' : match[0]));
 }
 
 /** The command that ends last before `command` starts (the outer one of nested commands). */

@@ -41,6 +41,7 @@ describe('files written into a live directory before the certonly that creates t
   it('follows the order of one script: a write then the certonly, in a list, an && chain or one branch', async () => {
     deepStrictEqual(await writesOf(`${write}\n${certonly}`), reported(3));
     deepStrictEqual(await writesOf(`mkdir -p /etc/letsencrypt/live/example.org && ${write} && ${certonly}`), reported(2));
+    deepStrictEqual(await writesOf(`mkdir -p /etc/letsencrypt/live/example.org && \\\n  ${write} &&\n  # then the certificate\n  ${certonly}`), reported(5));
     deepStrictEqual(await writesOf(`if [ -n "$1" ]; then\n  ${write}\n  ${certonly}\nfi`), reported(4));
     deepStrictEqual(await writesOf(`${write} # placeholder\nif [ "$1" = staging ]; then echo staging; fi\n${certonly} 2>&1 | tee log`), reported(4));
     deepStrictEqual(await writesOf(`${write}\nwhile true; do\n  ${certonly}\n  sleep 12h\ndone`), reported(4));
@@ -85,6 +86,16 @@ describe('files written into a live directory before the certonly that creates t
     deepStrictEqual(await writesOf(`touch /srv/le/live/example.org/x\ncertbot certonly --standalone --config-dir /srv/le -d example.org`), [
       'line 3: /srv/le/live/example.org/x -> /srv/le/live/example.org/x',
     ]);
+    // words the script expands: options that leave the lineage alone, or init-letsencrypt.sh's -d per element of an array
+    const staging =
+      'if [ "$staging" = 1 ]; then staging_arg="--staging"; fi\ncase "$email" in "") email_arg=--register-unsafely-without-email ;; *) email_arg="--email $email" ;; esac';
+    deepStrictEqual(await writesOf(`${write}\n${staging}\ncertbot certonly --standalone $staging_arg $email_arg -d example.org`), reported(5));
+    const loop = 'domains=(example.org www.example.org)\ndomain_args=""\nfor domain in "${domains[@]}"; do\n  domain_args="$domain_args -d $domain"\ndone';
+    deepStrictEqual(await writesOf(`${loop}\n${write}\ncertbot certonly --standalone $domain_args`), reported(8));
+    deepStrictEqual(await writesOf(`${loop}\n${write}\ncertbot certonly --standalone -d other.org $domain_args`), []);
+    deepStrictEqual(await writesOf(`extra="--cert-name other"\n${write}\ncertbot certonly --standalone $extra -d example.org`), []);
+    deepStrictEqual(await writesOf(`extra="--dry-run"\n${write}\ncertbot certonly --standalone $extra -d example.org`), []);
+    deepStrictEqual(await writesOf(`extra="$more"\n${write}\ncertbot certonly --standalone $extra -d example.org`), []);
     // the first run meets the directory; a later one of the same lineage finds certbot's leftovers instead
     deepStrictEqual(await writesOf(`${write}\n${certonly}\n${certonly}`), reported(3));
   });
