@@ -21,8 +21,10 @@ import { posix } from 'node:path';
 import { certbotDomainName, type CertbotInvocation, findCertbotInvocations } from '../languages/shell/certbot-invocation';
 import { basename, type ContainerLaunch, containerLaunch, volumeOptions } from '../languages/shell/container-launch';
 import { resolveScriptText, resolveWrittenPath, type ScriptVariable, scriptVariables, workingDirectoryAt } from '../languages/shell/dummy-certificate-script';
+import { type CommandSource, ranBefore, reachedOnEveryTurn, stopsScript } from '../languages/shell/command-order';
+import { fileOperands, removesVolumes } from '../languages/shell/file-operands';
 import { parseShell } from '../languages/shell/shell-parser';
-import type { ShellAssignment, ShellCommand, ShellLoop, ShellWord, TextSpan } from '../languages/shell/shell-script';
+import type { ShellAssignment, ShellCommand, ShellLoop, ShellWord } from '../languages/shell/shell-script';
 import { isWithin } from '../model/container-view';
 import { certbotConfigDirectory, type DeployedProject, type DeployedService, type Deployment, type RepositoryScript } from '../model/deployment';
 import { isCertbotImage } from '../model/image-kinds';
@@ -45,13 +47,9 @@ type Effect =
   | { readonly kind: 'removal'; readonly place: Place | 'anything' };
 
 /** The commands of one script or compose command, in source order, and how to read them. */
-interface CommandList {
-  readonly commands: readonly ShellCommand[];
-  readonly assignments: readonly ShellAssignment[];
+interface CommandList extends CommandSource {
   readonly loops: readonly ShellLoop[];
   readonly variables: ReadonlyMap<string, ScriptVariable>;
-  /** The characters of the source from `start` to `end` (offsets as the spans count them). */
-  readonly textBetween: (start: number, end: number) => string;
   /** How a command of the list reaches the files it names; undefined when certboot cannot tell. */
   readonly runnerOf: (command: ShellCommand, launch: ContainerLaunch) => Runner | undefined;
   /** The compose service a `docker compose run/exec` or `docker exec` of the list means. */
@@ -273,99 +271,6 @@ function certbotRunsAsWritten(list: CommandList, launch: ContainerLaunch): boole
   return service !== undefined && service.compose.entrypoint === undefined;
 }
 
-/** Whether every turn of the loops around the certonly reaches it: the loop's condition, a `for` over a list, `while true`. */
-function reachedOnEveryTurn(command: ShellCommand): boolean {
-  return command.loops.every(
-    (loop: ShellLoop) =>
-      loop.condition.includes(command) || loop.perWord || (loop.kind === 'while' && loop.condition.every((test) => /^(true|:)$/.test(test.name?.value ?? ''))),
-  );
-}
-
-function stopsScript(command: ShellCommand): boolean {
-  return !command.subshell && (command.exec || command.name?.value === 'exit' || command.name?.value === 'return');
-}
-
-const separators = /^(?:\s|\\\n|;;|;|&&|\|\||\||#[^\n]*|[0-9]*(?:<<?|>>?)&?\s*(?:"[^"]*"|'[^']*'|[^\s;&|<>()]+))*$/;
-
-/** The text between two commands, without the commands, assignments and comments between them. */
-function between(list: CommandList, start: number, end: number): string {
-  const skipped: TextSpan[] = [...list.commands.map((command) => command.span), ...list.assignments.map((assignment) => assignment.span)]
-    .filter((span) => span.start >= start && span.end <= end)
-    .sort((a, b) => a.start - b.start);
-  let text = '';
-  let at = start;
-  for (const span of skipped) {
-    if (span.start < at) continue;
-    text += `${list.textBetween(at, span.start)} `;
-    at = span.end;
-  }
-  return text + list.textBetween(at, end);
-}
-
-/** The separator tokens between two commands (`;`, newline as `;`, `&&`, `||`, `|`), or undefined when anything else stands there (a keyword, a brace). */
-function separatorsBetween(list: CommandList, start: number, end: number): string[] | undefined {
-  const text = between(list, start, end);
-  if (!separators.test(text)) return undefined;
-  // a newline ends a command, except where a line goes on (`\`) or after an operator
-  const tokens = text
-    .replace(/#[^\n]*/g, '')
-    .replace(/[0-9]*(?:<<?|>>?)&?\s*(?:"[^"]*"|'[^']*'|[^\s;&|<>()]+)/g, ' ')
-    .replace(/\\\n/g, ' ')
-    .replace(/(&&|\|\|?)\s+/g, '$1 ');
-  return [...tokens.matchAll(/;;|;|\n|&&|\|\||\|/g)].map((match) => (match[0] === '\n' ? ';' : match[0]));
-}
-
-/** The command that ends last before `command` starts (the outer one of nested commands). */
-function previousCommand(list: CommandList, command: ShellCommand): ShellCommand | undefined {
-  let previous: ShellCommand | undefined;
-  for (const candidate of list.commands) {
-    if (candidate.span.end > command.span.start) continue;
-    if (!previous || candidate.span.end > previous.span.end || (candidate.span.end === previous.span.end && candidate.span.start < previous.span.start))
-      previous = candidate;
-  }
-  return previous;
-}
-
-/**
- * How `command` joins its list: 'head' when it starts an and-or list (after `;`, a newline, a
- * keyword or the start) or is a later stage of a pipeline that does; 'and' when it runs only after
- * an `&&` of such a list; undefined after `||`, or after an operator whose left side is no plain
- * command (`[ -e f ] && …`), which is not followed.
- */
-function chainPosition(list: CommandList, command: ShellCommand): 'head' | 'and' | undefined {
-  let position: 'head' | 'and' = 'head';
-  let current = command;
-  for (let steps = 0; steps < 1000; steps++) {
-    const previous = previousCommand(list, current);
-    const before = between(list, previous?.span.end ?? 0, current.span.start).replace(/#[^\n]*/g, '');
-    const operator = /(&&|\|\||\|)(?:\s|\\\n)*$/.exec(before)?.[1];
-    if (operator === undefined) return position;
-    if (operator === '||' || !previous || separatorsBetween(list, previous.span.end, current.span.start) === undefined) return undefined;
-    if (operator === '&&') position = 'and';
-    current = previous;
-  }
-  return undefined;
-}
-
-/**
- * Whether `command` certainly ran whenever the certonly runs: both at the top of the same script
- * or function; or in one list, where the certonly follows the write's and-or list (`write; …;
- * certonly`), or its `&&` (`mkdir -p d && write && certonly`).
- */
-function ranBefore(list: CommandList, command: ShellCommand, certonly: ShellCommand): boolean {
-  if (command.functionName !== certonly.functionName || command.background || command.span.end > certonly.span.start) return false;
-  if (command.substitution || command.subshell !== certonly.subshell) return false;
-  if (!command.conditional && !certonly.conditional && command.loops.every((loop) => certonly.loops.includes(loop))) return true;
-  const tokens = separatorsBetween(list, command.span.end, certonly.span.start);
-  if (tokens === undefined || tokens.length === 0 || tokens.includes('|') || tokens.includes(';;')) return false;
-  if (list.commands.some((other) => other.span.start >= command.span.end && other.span.end <= certonly.span.start && stopsScript(other))) return false;
-  const position = chainPosition(list, command);
-  // `… && write && certonly`: the certonly runs only once the write has succeeded
-  if (tokens.every((token) => token === '&&')) return position !== undefined;
-  // `write …; certonly`: the write heads a list item before the certonly's
-  return position === 'head' && tokens.includes(';');
-}
-
 /** What a command writes and removes, in order, with the places its paths lie in. */
 function effectsOf(list: CommandList, command: ShellCommand): Effect[] {
   if (!command.name) return [];
@@ -387,109 +292,6 @@ function startsAsWritten(list: CommandList, launch: ContainerLaunch): boolean {
   const service = list.serviceOf(launch);
   const image = service?.compose.image?.value;
   return service !== undefined && service.compose.entrypoint === undefined && !(image !== undefined && isCertbotImage(image));
-}
-
-/** `docker volume rm`, `docker volume prune`, `docker compose down -v`: a named volume goes with all it holds. */
-function removesVolumes(words: readonly ShellWord[]): boolean {
-  const values = words.map((word) => word.value);
-  const program = words[0] ? basename(words[0]) : '';
-  if (program !== 'docker' && program !== 'docker-compose') return false;
-  if (values.includes('volume') && (values.includes('rm') || values.includes('prune'))) return true;
-  return values.includes('down') && values.some((value) => value === '-v' || value === '--volumes');
-}
-
-const valueOptions: Readonly<Record<string, ReadonlySet<string>>> = {
-  cp: new Set(['-t', '-S', '--suffix', '--target-directory']),
-  mv: new Set(['-t', '-S', '--suffix', '--target-directory']),
-  install: new Set(['-t', '-S', '-m', '-o', '-g', '--mode', '--owner', '--group', '--suffix', '--target-directory']),
-  ln: new Set(['-t', '-S', '--suffix', '--target-directory']),
-  rsync: new Set(['-e', '--rsh']),
-  touch: new Set(['-d', '-t', '-r', '--date', '--reference']),
-  tee: new Set(),
-  rm: new Set(),
-  unlink: new Set(),
-  rmdir: new Set(),
-};
-
-/** The operands of a command (its words that are no option or option value), and its `-t DIR` target. */
-function operands(program: string, args: readonly ShellWord[]): { operands: ShellWord[]; target?: ShellWord } {
-  const takesValue = valueOptions[program] ?? new Set<string>();
-  const found: ShellWord[] = [];
-  let target: ShellWord | undefined;
-  for (let index = 0; index < args.length; index++) {
-    const word = args[index] as ShellWord;
-    if (word.value === '--') {
-      found.push(...args.slice(index + 1));
-      break;
-    }
-    if (!word.value.startsWith('-') || word.value === '-') {
-      found.push(word);
-      continue;
-    }
-    if (word.value.startsWith('--target-directory=')) target = { ...word, value: word.value.slice('--target-directory='.length) };
-    else if (takesValue.has(word.value)) {
-      const value = args[++index];
-      if (value && (word.value === '-t' || word.value === '--target-directory')) target = value;
-    }
-  }
-  return { operands: found, ...(target ? { target } : {}) };
-}
-
-/**
- * The values after any of `names` (`-out FILE`), the rest of a word for an attached `--name=`
- * form, and with `clusters` the value after a cluster of short options ending in one (`-sSo FILE`).
- */
-function optionValues(args: readonly ShellWord[], names: readonly string[], clusters = false): ShellWord[] {
-  const short = names.filter((name) => /^-[a-zA-Z]$/.test(name)).map((name) => name.slice(1));
-  return args.flatMap((word, index) => {
-    const next = args[index + 1];
-    if (names.includes(word.value) || (clusters && /^-[a-zA-Z]+$/.test(word.value) && short.includes(word.value.slice(-1)))) return next ? [next] : [];
-    const attached = names.find((name) => name.startsWith('--') && word.value.startsWith(`${name}=`));
-    return attached ? [{ ...word, value: word.value.slice(attached.length + 1) }] : [];
-  });
-}
-
-/** The paths a program writes and removes, and whether it may remove anything at all. */
-function fileOperands(program: string, args: readonly ShellWord[]): { written: ShellWord[]; removed: ShellWord[]; anything: boolean } {
-  const none = { written: [], removed: [], anything: false };
-  switch (program) {
-    case 'rm':
-    case 'unlink':
-    case 'rmdir':
-      return { ...none, removed: operands(program, args).operands };
-    case 'mv': {
-      const { operands: found, target } = operands(program, args);
-      if (target) return { ...none, written: [target], removed: found };
-      return { ...none, written: found.slice(-1), removed: found.slice(0, -1) };
-    }
-    case 'cp':
-    case 'install':
-    case 'ln':
-    case 'rsync': {
-      if (program === 'install' && args.some((word) => word.value === '-d' || word.value === '--directory')) return none;
-      const { operands: found, target } = operands(program, args);
-      if (target) return { ...none, written: [target] };
-      return { ...none, written: found.length >= 2 ? found.slice(-1) : [] };
-    }
-    case 'touch':
-    case 'tee':
-      return { ...none, written: operands(program, args).operands };
-    case 'openssl':
-      return { ...none, written: optionValues(args, ['-out', '-keyout']) };
-    case 'curl':
-      return { ...none, written: optionValues(args, ['-o', '--output'], true) };
-    case 'wget':
-      return { ...none, written: optionValues(args, ['-O', '--output-document', '-P', '--directory-prefix'], true) };
-    case 'dd':
-      return { ...none, written: args.filter((word) => word.value.startsWith('of=')).map((word) => ({ ...word, value: word.value.slice(3) })) };
-    case 'find':
-      return { ...none, anything: args.some((word) => word.value === '-delete' || word.value === 'rm') };
-    case 'certbot':
-    case 'letsencrypt':
-      return { ...none, anything: args.some((word) => word.value === 'delete') };
-    default:
-      return none;
-  }
 }
 
 function programEffects(argv: readonly ShellWord[], variables: ReadonlyMap<string, ScriptVariable>, runner: Runner | undefined, depth: number): Effect[] {
