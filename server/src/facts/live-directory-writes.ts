@@ -21,7 +21,7 @@ import { posix } from 'node:path';
 import { certbotDomainName, type CertbotInvocation, findCertbotInvocations } from '../languages/shell/certbot-invocation';
 import { basename, type ContainerLaunch, containerLaunch, volumeOptions } from '../languages/shell/container-launch';
 import { resolveScriptText, resolveWrittenPath, type ScriptVariable, scriptVariables, workingDirectoryAt } from '../languages/shell/dummy-certificate-script';
-import { type CommandSource, ranBefore, reachedOnEveryTurn, stopsScript } from '../languages/shell/command-order';
+import { type CommandSource, ranBefore, reachedOnEveryTurn, runsUnconditionally, stopsScript } from '../languages/shell/command-order';
 import { fileOperands, removesVolumes } from '../languages/shell/file-operands';
 import { parseShell } from '../languages/shell/shell-parser';
 import type { ShellAssignment, ShellCommand, ShellLoop, ShellWord } from '../languages/shell/shell-script';
@@ -42,6 +42,7 @@ type Place =
 type Runner = (path: string) => Place | undefined;
 
 type Effect =
+  | { readonly kind: 'directory'; readonly place: Place }
   | { readonly kind: 'write'; readonly word: ShellWord; readonly path: string; readonly place: Place }
   /** `anything`: it may remove any file (a path certboot cannot read, `certbot delete`, `docker volume rm`). */
   | { readonly kind: 'removal'; readonly place: Place | 'anything' };
@@ -141,6 +142,8 @@ function writeBefore(list: CommandList, run: CertbotRun): LiveDirectoryWrite | u
   if (!live) return undefined;
 
   let writes: { effect: Extract<Effect, { kind: 'write' }>; relative: string }[] = [];
+  // a file can only be written into a directory that exists: on a new server, one the script made
+  let directories: { place: Place; command: ShellCommand }[] = [];
   const laterRemovals: Extract<Effect, { kind: 'removal' }>[] = [];
   for (const command of list.commands) {
     if (command === certonly) continue;
@@ -161,10 +164,17 @@ function writeBefore(list: CommandList, run: CertbotRun): LiveDirectoryWrite | u
       continue;
     }
     for (const effect of effects) {
-      if (effect.kind === 'removal') writes = writes.filter((write) => !mayRemove(effect.place, write.effect.place));
+      if (effect.kind === 'removal') {
+        writes = writes.filter((write) => !mayRemove(effect.place, write.effect.place));
+        directories = directories.filter((directory) => !mayRemove(effect.place, directory.place));
+      } else if (effect.kind === 'directory') directories.push({ place: effect.place, command });
       else {
         const relative = placeWithin(effect.place, live);
-        if (relative !== undefined && ranBefore(list, command, certonly)) writes.push({ effect, relative });
+        const parent = parentOf(effect.place);
+        const made = directories.some(
+          (directory) => placeWithin(directory.place, parent) !== undefined && (directory.command === command || ranBefore(list, directory.command, command)),
+        );
+        if (relative !== undefined && made && ranBefore(list, command, certonly)) writes.push({ effect, relative });
       }
     }
   }
@@ -280,7 +290,7 @@ function effectsOf(list: CommandList, command: ShellCommand): Effect[] {
   if (!launch) return [];
   // `docker compose run SERVICE rm …` without --entrypoint may run something else: it may remove, but writes nothing certain
   const runner = startsAsWritten(list, launch) ? list.runnerOf(command, launch) : undefined;
-  return programEffects([...(launch.entrypoint ?? []), ...launch.argv], list.variables, runner, 0);
+  return programEffects([...(launch.entrypoint ?? []), ...launch.argv], { variables: list.variables, runner, textBetween: list.textBetween, depth: 0 });
 }
 
 /**
@@ -294,51 +304,72 @@ function startsAsWritten(list: CommandList, launch: ContainerLaunch): boolean {
   return service !== undefined && service.compose.entrypoint === undefined && !(image !== undefined && isCertbotImage(image));
 }
 
-function programEffects(argv: readonly ShellWord[], variables: ReadonlyMap<string, ScriptVariable>, runner: Runner | undefined, depth: number): Effect[] {
+/** How the words of a command are read: the variables they may name, where its paths lie, the text its spans count in. */
+interface Reading {
+  readonly variables: ReadonlyMap<string, ScriptVariable>;
+  readonly runner: Runner | undefined;
+  readonly textBetween: (start: number, end: number) => string;
+  readonly depth: number;
+}
+
+function programEffects(argv: readonly ShellWord[], reading: Reading): Effect[] {
   const [program, ...args] = argv;
   if (!program?.literal) return [];
   const name = basename(program);
-  if (shells.has(name)) return shellEffects(args, variables, runner, depth);
-  const { written, removed, anything } = fileOperands(name, args);
+  if (shells.has(name)) return shellEffects(args, reading);
+  const { directories, written, removed, anything } = fileOperands(name, args);
   const effects: Effect[] = [];
+  const placeOf = (word: ShellWord): { path: string; place: Place } | undefined => {
+    const path = resolved(word, reading.variables);
+    const place = path === undefined || /[*?[~]/.test(path) ? undefined : reading.runner?.(path);
+    return path !== undefined && place ? { path, place } : undefined;
+  };
   if (anything) effects.push({ kind: 'removal', place: 'anything' });
-  for (const word of removed) effects.push({ kind: 'removal', place: removedPlace(word, variables, runner) });
+  for (const word of removed) effects.push({ kind: 'removal', place: removedPlace(word, reading) });
+  for (const word of directories) {
+    const found = placeOf(word);
+    if (found) effects.push({ kind: 'directory', place: found.place });
+  }
   for (const word of written) {
-    const path = resolved(word, variables);
-    const place = path === undefined || /[*?[~]/.test(path) ? undefined : runner?.(path);
-    if (path !== undefined && place) effects.push({ kind: 'write', word, path, place });
+    const found = placeOf(word);
+    if (found) effects.push({ kind: 'write', word, ...found });
   }
   return effects;
 }
 
-/** `sh -c BODY`: the body's commands; those that may not run write nothing certain, but may remove. */
-function shellEffects(args: readonly ShellWord[], variables: ReadonlyMap<string, ScriptVariable>, runner: Runner | undefined, depth: number): Effect[] {
+/** `sh -c BODY`: the body's commands; those that may not run make and write nothing certain, but may remove. */
+function shellEffects(args: readonly ShellWord[], reading: Reading): Effect[] {
   const flag = args.findIndex((word) => /^-[a-z]*c[a-z]*$/.test(word.value));
   const body = flag >= 0 ? args[flag + 1] : undefined;
-  if (!body || depth > 2) return [];
+  if (!body || reading.depth > 2) return [];
   // a body the script expands ("…$path…") is read with the script's variables; a literal one with its own
-  const text = body.literal ? body.value : resolveScriptText(body, variables);
+  const text = body.literal ? body.value : resolveScriptText(body, reading.variables);
   if (text === undefined) return [{ kind: 'removal', place: 'anything' }];
   const script = parseShell(text, body.literal ? { sourceOffsets: body.offsets } : {});
-  const inner = scriptVariables(script.assignments);
+  const inner: Reading = {
+    variables: scriptVariables(script.assignments),
+    runner: reading.runner,
+    textBetween: body.literal ? reading.textBetween : (start, end) => text.slice(start, end),
+    depth: reading.depth + 1,
+  };
+  const source: CommandSource = { commands: script.commands, assignments: script.assignments, textBetween: inner.textBetween };
   return script.commands.flatMap((command) => {
     if (!command.name) return [];
     // words parsed from an expanded body have no place in the file: the body stands for them
     const place = (word: ShellWord): ShellWord => (body.literal ? word : { ...word, span: body.span, offsets: body.offsets });
-    const effects = programEffects([command.name, ...command.arguments].map(place), inner, runner, depth + 1);
-    const certain = !command.conditional && !command.background && command.functionName === undefined && command.loops.length === 0;
-    return certain ? effects : effects.filter((effect) => effect.kind === 'removal');
+    const effects = programEffects([command.name, ...command.arguments].map(place), inner);
+    return runsUnconditionally(source, command) ? effects : effects.filter((effect) => effect.kind === 'removal');
   });
 }
 
 /** Where a removal may reach: the directory before the first part certboot cannot read (`live/*` → `live`). */
-function removedPlace(word: ShellWord, variables: ReadonlyMap<string, ScriptVariable>, runner: Runner | undefined): Place | 'anything' {
-  const text = resolved(word, variables) ?? word.value;
+function removedPlace(word: ShellWord, reading: Reading): Place | 'anything' {
+  const text = resolved(word, reading.variables) ?? word.value;
   const cut = text.search(/[$`*?[{~]/);
   const known = cut < 0 ? text : text.slice(0, text.lastIndexOf('/', cut));
   const directory = known.replace(/(.)\/+$/, '$1');
   if (directory === '' || (cut === 0 && !text.startsWith('/'))) return 'anything';
-  return runner?.(directory) ?? 'anything';
+  return reading.runner?.(directory) ?? 'anything';
 }
 
 function sameStorage(a: Place, b: Place): [readonly string[], readonly string[]] | undefined {
@@ -354,6 +385,11 @@ function placeWithin(place: Place, directory: Place): string | undefined {
   if (!storage) return undefined;
   for (const path of storage[0]) for (const base of storage[1]) if (isWithin(path, base)) return posix.relative(base, path);
   return undefined;
+}
+
+/** The directory a file is written into. */
+function parentOf(place: Place): Place {
+  return place.kind === 'host' ? { ...place, paths: place.paths.map((path) => posix.dirname(path)) } : { ...place, path: posix.dirname(place.path) };
 }
 
 function mayRemove(removal: Place | 'anything', written: Place): boolean {

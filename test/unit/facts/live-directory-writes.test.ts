@@ -29,7 +29,7 @@ async function writesOf(script: string, compose = certbotService): Promise<strin
 }
 
 const write =
-  'openssl req -x509 -nodes -newkey rsa:2048 -subj /CN=x -keyout /etc/letsencrypt/live/example.org/privkey.pem -out /etc/letsencrypt/live/example.org/fullchain.pem';
+  'mkdir -p /etc/letsencrypt/live/example.org && openssl req -x509 -nodes -newkey rsa:2048 -subj /CN=x -keyout /etc/letsencrypt/live/example.org/privkey.pem -out /etc/letsencrypt/live/example.org/fullchain.pem';
 const certonly = 'certbot certonly --webroot -w /var/www -d example.org -n --agree-tos -m a@example.org';
 const reported = (line: number, file = 'privkey.pem') => [
   `line ${line}: /etc/letsencrypt/live/example.org/${file} -> /etc/letsencrypt/live/example.org/${file}`,
@@ -83,9 +83,10 @@ describe('files written into a live directory before the certonly that creates t
     deepStrictEqual(await writesOf(`${write}\ncertbot certonly --standalone --dry-run -d example.org`), []);
     deepStrictEqual(await writesOf(`${write}\ncertbot certonly --standalone -c /srv/cli.ini -d example.org`), []);
     deepStrictEqual(await writesOf(`${write}\ncertbot certonly --standalone --config-dir /srv/le -d example.org`), []);
-    deepStrictEqual(await writesOf(`touch /srv/le/live/example.org/x\ncertbot certonly --standalone --config-dir /srv/le -d example.org`), [
-      'line 3: /srv/le/live/example.org/x -> /srv/le/live/example.org/x',
-    ]);
+    deepStrictEqual(
+      await writesOf(`mkdir -p /srv/le/live/example.org; touch /srv/le/live/example.org/x\ncertbot certonly --standalone --config-dir /srv/le -d example.org`),
+      ['line 3: /srv/le/live/example.org/x -> /srv/le/live/example.org/x'],
+    );
     // words the script expands: options that leave the lineage alone, or init-letsencrypt.sh's -d per element of an array
     const staging =
       'if [ "$staging" = 1 ]; then staging_arg="--staging"; fi\ncase "$email" in "") email_arg=--register-unsafely-without-email ;; *) email_arg="--email $email" ;; esac';
@@ -100,44 +101,63 @@ describe('files written into a live directory before the certonly that creates t
     deepStrictEqual(await writesOf(`${write}\n${certonly}\n${certonly}`), reported(3));
   });
 
-  it('reads which commands write files: cp, curl -o, tee, touch, openssl -out; mkdir alone does not', async () => {
-    const dhparams = (command: string) => writesOf(`${command}\n${certonly}`);
+  it('reads which commands write files: cp, curl -o, tee, touch, openssl -out, into a directory the script made; mkdir alone writes none', async () => {
+    const dhparams = (command: string) => writesOf(`mkdir -p /etc/letsencrypt/live/example.org\n${command}\n${certonly}`);
     deepStrictEqual(await dhparams('cp ./dhparams.pem /etc/letsencrypt/live/example.org/'), [
-      'line 3: /etc/letsencrypt/live/example.org/ -> /etc/letsencrypt/live/example.org',
+      'line 4: /etc/letsencrypt/live/example.org/ -> /etc/letsencrypt/live/example.org',
     ]);
     deepStrictEqual(await dhparams('curl -sSo /etc/letsencrypt/live/example.org/dh.pem https://example.net/dh.pem'), [
-      'line 3: /etc/letsencrypt/live/example.org/dh.pem -> /etc/letsencrypt/live/example.org/dh.pem',
+      'line 4: /etc/letsencrypt/live/example.org/dh.pem -> /etc/letsencrypt/live/example.org/dh.pem',
     ]);
     deepStrictEqual(await dhparams('echo x | tee /etc/letsencrypt/live/example.org/note'), [
-      'line 3: /etc/letsencrypt/live/example.org/note -> /etc/letsencrypt/live/example.org/note',
+      'line 4: /etc/letsencrypt/live/example.org/note -> /etc/letsencrypt/live/example.org/note',
     ]);
-    deepStrictEqual(await dhparams('mkdir -p /etc/letsencrypt/live/example.org'), []);
+    deepStrictEqual(await dhparams('echo nothing written'), []);
     deepStrictEqual(await dhparams('openssl dhparam -out /etc/letsencrypt/ssl-dhparams.pem 2048'), []);
+    // on a new server live/example.org does not exist: without a mkdir the write fails, and certbot then finds nothing
+    deepStrictEqual(await writesOf(`openssl dhparam -out /etc/letsencrypt/live/example.org/dh.pem 2048\n${certonly}`), []);
+    deepStrictEqual(
+      await writesOf(`mkdir -p /etc/letsencrypt/live/example.org\nrm -rf /etc/letsencrypt/live\ntouch /etc/letsencrypt/live/example.org/x\n${certonly}`),
+      [],
+    );
+    deepStrictEqual(
+      await writesOf(`if [ -n "$1" ]; then mkdir -p /etc/letsencrypt/live/example.org; fi\ntouch /etc/letsencrypt/live/example.org/x\n${certonly}`),
+      [],
+    );
   });
 
   it('follows a path through mounts: the host into a compose service, docker run -v, a named volume', async () => {
     const run = 'docker compose run --rm certbot certonly --webroot -w /var/www -d example.org';
-    deepStrictEqual(await writesOf(`touch ./le/live/example.org/x\n${run}`), ['line 3: ./le/live/example.org/x -> /etc/letsencrypt/live/example.org/x']);
-    deepStrictEqual(await writesOf(`docker compose run --rm --entrypoint "touch /etc/letsencrypt/live/example.org/x" certbot\n${run}`), [
-      'line 3: /etc/letsencrypt/live/example.org/x -> /etc/letsencrypt/live/example.org/x',
+    const mkdir = 'mkdir -p ./le/live/example.org';
+    deepStrictEqual(await writesOf(`${mkdir} && touch ./le/live/example.org/x\n${run}`), [
+      'line 3: ./le/live/example.org/x -> /etc/letsencrypt/live/example.org/x',
     ]);
-    // certbot's image runs certbot: `docker compose run certbot touch …` is `certbot touch …`
-    deepStrictEqual(await writesOf(`docker compose run --rm certbot touch /etc/letsencrypt/live/example.org/x\n${run}`), []);
-    deepStrictEqual(await writesOf(`touch ./other/live/example.org/x\n${run}`), []);
-    deepStrictEqual(
-      await writesOf(`touch "$PWD/le/live/example.org/x"\ndocker run --rm -v "$PWD/le:/etc/letsencrypt" certbot/certbot certonly --standalone -d example.org`),
-      ['line 3: ./le/live/example.org/x -> /etc/letsencrypt/live/example.org/x'],
-    );
+    deepStrictEqual(await writesOf(`${mkdir}\ndocker compose run --rm --entrypoint "touch /etc/letsencrypt/live/example.org/x" certbot\n${run}`), [
+      'line 4: /etc/letsencrypt/live/example.org/x -> /etc/letsencrypt/live/example.org/x',
+    ]);
     deepStrictEqual(
       await writesOf(
-        `docker run --rm -v le:/etc/letsencrypt alpine touch /etc/letsencrypt/live/example.org/x\ndocker run --rm -v le:/etc/letsencrypt certbot/certbot certonly --standalone -d example.org`,
+        `docker compose run --rm --entrypoint "sh -c 'mkdir -p /etc/letsencrypt/live/example.org && touch /etc/letsencrypt/live/example.org/x'" certbot\n${run}`,
+      ),
+      ['line 3: /etc/letsencrypt/live/example.org/x -> /etc/letsencrypt/live/example.org/x'],
+    );
+    // certbot's image runs certbot: `docker compose run certbot touch …` is `certbot touch …`
+    deepStrictEqual(await writesOf(`${mkdir}\ndocker compose run --rm certbot touch /etc/letsencrypt/live/example.org/x\n${run}`), []);
+    deepStrictEqual(await writesOf(`mkdir -p ./other/live/example.org && touch ./other/live/example.org/x\n${run}`), []);
+    deepStrictEqual(
+      await writesOf(
+        `mkdir -p "$PWD/le/live/example.org"\ntouch "$PWD/le/live/example.org/x"\ndocker run --rm -v "$PWD/le:/etc/letsencrypt" certbot/certbot certonly --standalone -d example.org`,
+      ),
+      ['line 4: ./le/live/example.org/x -> /etc/letsencrypt/live/example.org/x'],
+    );
+    const touchInVolume = 'sh -c "mkdir -p /etc/letsencrypt/live/example.org && touch /etc/letsencrypt/live/example.org/x"';
+    deepStrictEqual(
+      await writesOf(
+        `docker run --rm -v le:/etc/letsencrypt alpine ${touchInVolume}\ndocker run --rm -v le:/etc/letsencrypt certbot/certbot certonly --standalone -d example.org`,
       ),
       ['line 3: /etc/letsencrypt/live/example.org/x -> /etc/letsencrypt/live/example.org/x'],
     );
     // each `docker run` without a volume has a file system of its own
-    deepStrictEqual(
-      await writesOf(`docker run --rm alpine touch /etc/letsencrypt/live/example.org/x\ndocker run --rm certbot/certbot certonly --standalone -d example.org`),
-      [],
-    );
+    deepStrictEqual(await writesOf(`docker run --rm alpine ${touchInVolume}\ndocker run --rm certbot/certbot certonly --standalone -d example.org`), []);
   });
 });

@@ -69,42 +69,62 @@ function previousCommand(list: CommandSource, command: ShellCommand): ShellComma
   return previous;
 }
 
+/** Commands that do not fail in practice: an `&&` after them does not make what follows depend on anything. */
+const succeeding = new Set(['mkdir', 'echo', 'printf', 'true', ':']);
+
 /**
- * How `command` joins its list: 'head' when it starts an and-or list (after `;`, a newline, a
- * keyword or the start) or is a later stage of a pipeline that does; 'and' when it runs only after
- * an `&&` of such a list; undefined after `||`, or after an operator whose left side is no plain
- * command (`[ -e f ] && …`), which is not followed.
+ * How `command` joins its list, and the command that heads its and-or list: 'head' when nothing
+ * before it in that list can keep it from running (it starts the list after `;`, a newline, a
+ * keyword or the start; or follows a pipe, or an `&&` after `mkdir`, `echo`), 'and' when it runs
+ * only once an `&&` before it has succeeded; undefined after `||`, or after an operator whose
+ * left side is no plain command (`[ -e f ] && …`), which is not followed.
  */
-function chainPosition(list: CommandSource, command: ShellCommand): 'head' | 'and' | undefined {
+function chainPosition(list: CommandSource, command: ShellCommand): { position: 'head' | 'and'; head: ShellCommand } | undefined {
   let position: 'head' | 'and' = 'head';
   let current = command;
   for (let steps = 0; steps < 1000; steps++) {
     const previous = previousCommand(list, current);
     const before = between(list, previous?.span.end ?? 0, current.span.start).replace(/#[^\n]*/g, '');
     const operator = /(&&|\|\||\|)(?:\s|\\\n)*$/.exec(before)?.[1];
-    if (operator === undefined) return position;
+    if (operator === undefined) return { position, head: current };
     if (operator === '||' || !previous || separatorsBetween(list, previous.span.end, current.span.start) === undefined) return undefined;
-    if (operator === '&&') position = 'and';
+    if (operator === '&&' && !succeeding.has(previous.name?.value ?? '')) position = 'and';
     current = previous;
   }
   return undefined;
 }
 
+/** Whether `command` runs whenever the script or function around it gets there: outside any branch, or after an `&&` of commands that do not fail. */
+function unconditional(list: CommandSource, command: ShellCommand): boolean {
+  if (command.background) return false;
+  if (!command.conditional) return true;
+  const chain = chainPosition(list, command);
+  return chain?.position === 'head' && !chain.head.conditional;
+}
+
+/**
+ * Whether `command` runs whenever its script (or `sh -c` body) runs: at its top, outside any
+ * branch, loop or function, or after an `&&` of commands that do not fail (`mkdir -p d && write`).
+ */
+export function runsUnconditionally(list: CommandSource, command: ShellCommand): boolean {
+  return command.functionName === undefined && command.loops.length === 0 && unconditional(list, command);
+}
+
 /**
  * Whether `command` certainly ran whenever `later` runs: both at the top of the same script or
  * function; or in one list, where `later` follows the and-or list `command` heads (`command; …;
- * later`), or its `&&` (`mkdir -p d && command && later`).
+ * later`, `mkdir -p d && command; later`), or its `&&` (`… && command && later`).
  */
 export function ranBefore(list: CommandSource, command: ShellCommand, later: ShellCommand): boolean {
   if (command.functionName !== later.functionName || command.background || command.span.end > later.span.start) return false;
   if (command.substitution || command.subshell !== later.subshell) return false;
-  if (!command.conditional && !later.conditional && command.loops.every((loop) => later.loops.includes(loop))) return true;
+  if (unconditional(list, command) && unconditional(list, later) && command.loops.every((loop) => later.loops.includes(loop))) return true;
   const tokens = separatorsBetween(list, command.span.end, later.span.start);
   if (tokens === undefined || tokens.length === 0 || tokens.includes('|') || tokens.includes(';;')) return false;
   if (list.commands.some((other) => other.span.start >= command.span.end && other.span.end <= later.span.start && stopsScript(other))) return false;
-  const position = chainPosition(list, command);
-  // `… && write && later`: the later runs only once the write has succeeded
+  const position = chainPosition(list, command)?.position;
+  // `… && command && later`: later runs only once command has succeeded
   if (tokens.every((token) => token === '&&')) return position !== undefined;
-  // `write …; later`: the write heads a list item before the later's
+  // `command …; later`: command heads a list item before later's
   return position === 'head' && tokens.includes(';');
 }

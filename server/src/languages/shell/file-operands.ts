@@ -2,8 +2,8 @@
  * The files a command writes and removes, read from its arguments as coreutils, openssl, curl,
  * wget and dd take them (their manuals): `cp`/`mv`/`install`/`ln`/`rsync` write their last operand
  * (or `-t DIR`), `mv` removes its sources, `touch` and `tee` write each operand, `openssl` writes
- * `-out` and `-keyout`, `curl` `-o`, `wget` `-O` (or into `-P DIR`), `dd` `of=`. `mkdir` and
- * `install -d` make directories only, which write no file.
+ * `-out` and `-keyout`, `curl` `-o`, `wget` `-O` (or into `-P DIR`), `dd` `of=`; `mkdir` and
+ * `install -d` make directories and write no file.
  */
 import { basename } from './container-launch';
 import type { ShellWord } from './shell-script';
@@ -28,6 +28,7 @@ const valueOptions: Readonly<Record<string, ReadonlySet<string>>> = {
   rm: new Set(),
   unlink: new Set(),
   rmdir: new Set(),
+  mkdir: new Set(['-m', '--mode']),
 };
 
 /** The operands of a command (its words that are no option or option value), and its `-t DIR` target. */
@@ -68,10 +69,15 @@ function optionValues(args: readonly ShellWord[], names: readonly string[], clus
   });
 }
 
-/** The paths a program writes and removes, and whether it may remove anything at all. */
-export function fileOperands(program: string, args: readonly ShellWord[]): { written: ShellWord[]; removed: ShellWord[]; anything: boolean } {
-  const none = { written: [], removed: [], anything: false };
+/** The directories a program makes, the paths it writes and removes, and whether it may remove anything at all. */
+export function fileOperands(
+  program: string,
+  args: readonly ShellWord[],
+): { directories: ShellWord[]; written: ShellWord[]; removed: ShellWord[]; anything: boolean } {
+  const none = { directories: [], written: [], removed: [], anything: false };
   switch (program) {
+    case 'mkdir':
+      return { ...none, directories: operands(program, args).operands };
     case 'rm':
     case 'unlink':
     case 'rmdir':
@@ -85,7 +91,8 @@ export function fileOperands(program: string, args: readonly ShellWord[]): { wri
     case 'install':
     case 'ln':
     case 'rsync': {
-      if (program === 'install' && args.some((word) => word.value === '-d' || word.value === '--directory')) return none;
+      if (program === 'install' && args.some((word) => word.value === '-d' || word.value === '--directory'))
+        return { ...none, directories: operands(program, args).operands };
       const { operands: found, target } = operands(program, args);
       if (target) return { ...none, written: [target] };
       return { ...none, written: found.length >= 2 ? found.slice(-1) : [] };
