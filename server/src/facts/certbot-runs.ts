@@ -33,11 +33,16 @@ export type RunOrigin =
   | { readonly kind: 'script'; readonly script: RepositoryScript }
   | { readonly kind: 'schedule'; readonly file: ScheduleFile };
 
-export interface CertbotRun {
-  readonly invocation: CertbotInvocation;
+/** A command that runs an issuer (certbot, acme.sh): where it stands and why it runs again. */
+export interface CommandRun {
+  readonly invocation: { readonly command: ShellCommand };
   readonly origin: RunOrigin;
   /** undefined: it runs once (per `docker compose up` or per manual run of the script). */
   readonly repetition?: Repetition;
+}
+
+export interface CertbotRun extends CommandRun {
+  readonly invocation: CertbotInvocation;
 }
 
 /** Everything the renewal rules read: certbot runs, reloads and what stays unknown. */
@@ -114,7 +119,8 @@ export function isRestart(command: ShellCommand): boolean {
   return false;
 }
 
-function scriptsRunBy(schedules: readonly ScheduleFile[], script: RepositoryScript): ScheduleFile | undefined {
+/** The schedule file that runs a repository script (names it in a command). */
+export function scriptsRunBy(schedules: readonly ScheduleFile[], script: RepositoryScript): ScheduleFile | undefined {
   const name = posix.basename(script.path);
   return schedules.find((schedule) =>
     schedule.commands.some((command) => [command.name, ...command.arguments].some((word) => word !== undefined && posix.basename(word.value) === name)),
@@ -133,18 +139,30 @@ function renewsByItself(service: DeployedService): boolean {
   return service.nginx?.imageKind === 'manages-certificates' || (/acme|swag|letsencrypt|certbot/.test(image) && !service.certbot);
 }
 
+/** Where an issuer's runs are found: in a compose service's command, a repository script, the commands of a cron file or unit. */
+export interface RunFinder<Invocation> {
+  readonly inService: (service: DeployedService) => readonly Invocation[];
+  readonly inScript: (script: RepositoryScript) => readonly Invocation[];
+  readonly inCommands: (commands: readonly ShellCommand[]) => readonly Invocation[];
+}
+
 /**
- * Every certbot run the repository states, in this order: the commands of compose services, the
- * repository's scripts, then the cron files and systemd units among `schedules` (which also tell
- * when a script runs on a schedule).
+ * Every run of an issuer the repository states, in this order: the commands of compose services,
+ * the repository's scripts, then the cron files and systemd units among `schedules` (which also
+ * tell when a script runs on a schedule). A run repeats in a loop, through a service's restart
+ * policy, or on the schedule that runs its script.
  */
-export function gatherCertbotRuns(deployment: Deployment, schedules: readonly ScheduleFile[]): CertbotRun[] {
-  const runs: CertbotRun[] = [];
+export function gatherRuns<Invocation extends { readonly command: ShellCommand }>(
+  deployment: Deployment,
+  schedules: readonly ScheduleFile[],
+  finder: RunFinder<Invocation>,
+): (CommandRun & { readonly invocation: Invocation })[] {
+  const runs: (CommandRun & { readonly invocation: Invocation })[] = [];
   for (const project of deployment.projects) {
     for (const service of project.services) {
       const restart = service.compose.restart;
       const repeats = restart && (restart.policy === 'always' || restart.policy === 'unless-stopped');
-      for (const invocation of service.certbot?.invocations ?? []) {
+      for (const invocation of finder.inService(service)) {
         const loop = repeatingLoop(invocation.command.loops);
         const repetition: Repetition | undefined = loop ? { kind: 'loop', loop } : repeats ? { kind: 'restart', restart } : undefined;
         runs.push({ invocation, origin: { kind: 'service', project, service }, ...(repetition ? { repetition } : {}) });
@@ -152,18 +170,29 @@ export function gatherCertbotRuns(deployment: Deployment, schedules: readonly Sc
     }
   }
   for (const script of deployment.scripts) {
+    const invocations = finder.inScript(script);
+    if (invocations.length === 0) continue;
     const schedule = scriptsRunBy(schedules, script);
-    for (const invocation of script.certbotInvocations) {
+    for (const invocation of invocations) {
       const loop = repeatingLoop(invocation.command.loops);
       const repetition: Repetition | undefined = loop ? { kind: 'loop', loop } : schedule ? { kind: 'schedule', file: schedule } : undefined;
       runs.push({ invocation, origin: { kind: 'script', script }, ...(repetition ? { repetition } : {}) });
     }
   }
   for (const file of schedules) {
-    for (const invocation of findCertbotInvocations(file.commands))
+    for (const invocation of finder.inCommands(file.commands))
       runs.push({ invocation, origin: { kind: 'schedule', file }, repetition: { kind: 'schedule', file } });
   }
   return runs;
+}
+
+/** Every certbot run the repository states (see gatherRuns for the order). */
+export function gatherCertbotRuns(deployment: Deployment, schedules: readonly ScheduleFile[]): CertbotRun[] {
+  return gatherRuns(deployment, schedules, {
+    inService: (service) => service.certbot?.invocations ?? [],
+    inScript: (script) => script.certbotInvocations,
+    inCommands: findCertbotInvocations,
+  });
 }
 
 function launchesService(invocation: CertbotInvocation, service: DeployedService): boolean {
@@ -185,7 +214,7 @@ export function runsInService(run: CertbotRun, service: DeployedService): boolea
 }
 
 /** Where a run's command stands: the compose `command:` (or `entrypoint:`) value, or the command in a script or schedule file. */
-export function runCommandLocation(run: CertbotRun): SourceLocation {
+export function runCommandLocation(run: CommandRun): SourceLocation {
   switch (run.origin.kind) {
     case 'service': {
       const compose = run.origin.service.compose;
@@ -245,7 +274,7 @@ function scriptLocation(path: string, text: string, span: TextSpan): SourceLocat
 }
 
 /** Where words of a run stand (`word` to `last`): their exact characters in the script, cron file or compose value. */
-export function runWordLocation(run: CertbotRun, word: ShellWord, texts: SourceTexts, last: ShellWord = word): SourceLocation | undefined {
+export function runWordLocation(run: CommandRun, word: ShellWord, texts: SourceTexts, last: ShellWord = word): SourceLocation | undefined {
   const span = { start: word.span.start, end: last.span.end };
   switch (run.origin.kind) {
     case 'script':
@@ -266,7 +295,7 @@ export function runVerbWord(run: CertbotRun): ShellWord | undefined {
 }
 
 /** How a run is named in messages. */
-export function describeRunOrigin(run: CertbotRun, workspaceRoot: string): string {
+export function describeRunOrigin(run: CommandRun, workspaceRoot: string): string {
   const relative = (path: string): string => pathBelow(workspaceRoot, path);
   switch (run.origin.kind) {
     case 'service':
@@ -416,7 +445,7 @@ function removeFromText(file: string, text: string, span: TextSpan): FileEdit {
 }
 
 /** An edit that removes certbot words (an option, or an option and its value) from the command of a run. */
-export function removeRunWords(run: CertbotRun, first: ShellWord, last: ShellWord, texts: SourceTexts): FileEdit | undefined {
+export function removeRunWords(run: CommandRun, first: ShellWord, last: ShellWord, texts: SourceTexts): FileEdit | undefined {
   const span = { start: first.span.start, end: last.span.end };
   switch (run.origin.kind) {
     case 'script':
@@ -430,3 +459,4 @@ export function removeRunWords(run: CertbotRun, first: ShellWord, last: ShellWor
     }
   }
 }
+

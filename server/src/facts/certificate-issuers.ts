@@ -14,6 +14,21 @@
  *   image (tools/docker/lib/common CERTBOT_PLUGINS) adds that one plugin on top. Its entrypoint is
  *   certbot; it declares `VOLUME /etc/letsencrypt /var/lib/letsencrypt`.
  * - plugins/webroot.py and plugins/standalone.py: "HTTP challenge only (wildcards not supported)".
+ *
+ * acme.sh's, from its source (github.com/acmesh-official/acme.sh), the command line read by
+ * languages/shell/acme-sh-invocation.ts:
+ * - acme.sh `_initpath()`: a certificate lives in `$CERT_HOME/<domain>/` (`<domain>_ecc/` for an
+ *   ECC key, the default key since 3.0.6), as `<domain>.cer` (the certificate alone), `ca.cer`,
+ *   `fullchain.cer` and `<domain>.key`; CERT_HOME is `--cert-home`, else the config home
+ *   (`--config-home`, else `~/.acme.sh`); the image sets it to /acme.sh (Dockerfile `LE_CONFIG_HOME`).
+ * - acme.sh `installcert()` and `_installcert()`: `--install-cert` (and `--issue` given the same
+ *   options) copies the certificate alone to `--cert-file`, the chain to `--ca-file` (appended when
+ *   it is the `--cert-file`), the whole chain to `--fullchain-file`, the key to `--key-file`, then
+ *   runs `--reloadcmd`; it saves them all and does the same after every renewal.
+ * - acme.sh `installcronjob()` (run by its installer unless `--nocron`) adds a daily
+ *   `acme.sh --cron`; the image's `daemon` runs the same daily (Dockerfile `/entry.sh`).
+ * - acme.sh `DEFAULT_RENEW`, saved as `Le_RenewalDays` and changed by `--days`: a certificate is
+ *   renewed that many days after it was issued, less one; 60 until 3.1.2, 30 since 3.1.3.
  */
 import { posix } from 'node:path';
 import { isMap } from 'yaml';
@@ -29,7 +44,10 @@ import { containerLaunch, optionValue } from '../languages/shell/container-launc
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
 import type { SourceLocation } from '../text/source-location';
 import { positionAt } from '../text/line-index';
-import { type CertbotRun, type RenewalPicture, renews, runCommandLocation, runsInService } from './certbot-runs';
+import { type AcmeShInvocation, type AcmeShOption, isAcmeShImage } from '../languages/shell/acme-sh-invocation';
+import { isWithin } from '../model/container-view';
+import { type AcmeShRun, gatherAcmeShRuns } from './acme-sh-runs';
+import { type CertbotRun, type CommandRun, type RenewalPicture, renews, runCommandLocation, runsInService } from './certbot-runs';
 
 /** The plugins every certbot install has (certbot/pyproject.toml entry points). */
 export const builtInCertbotPlugins: ReadonlySet<string> = new Set(['manual', 'null', 'standalone', 'webroot']);
@@ -90,7 +108,43 @@ export interface ServiceIssuer {
   readonly stateDirectories: readonly string[];
 }
 
-export type Issuer = CertbotIssuer | ServiceIssuer;
+/** Where a run's paths are: on the host, in a compose service's container, or somewhere certboot cannot tell (`docker run -v …`). */
+export type IssuerPlace =
+  | { readonly kind: 'host' }
+  | { readonly kind: 'service'; readonly project: DeployedProject; readonly service: DeployedService }
+  | { readonly kind: 'unknown' };
+
+/** A file acme.sh copies the certificate (or key, or chain) to, and keeps copying after each renewal. */
+export interface InstalledFile {
+  /** `cert`: the certificate alone (`--cert-file`); `ca`: the intermediate (`--ca-file`); `fullchain`: both (`--fullchain-file`); `key`. */
+  readonly role: 'cert' | 'ca' | 'fullchain' | 'key';
+  readonly option: AcmeShOption;
+  readonly path: ShellWord;
+}
+
+/** One run of acme.sh: its script on the host or in a container, or its image (`neilpang/acme.sh`). */
+export interface AcmeShIssuer {
+  readonly kind: 'acme.sh';
+  readonly run: AcmeShRun;
+  readonly invocation: AcmeShInvocation;
+  /** The acme.sh image it runs in, when it runs through one: the compose service's, or the image of `docker run`. */
+  readonly image?: { readonly reference: string; readonly service?: DeployedService; readonly location?: SourceLocation };
+  readonly runsIn: IssuerPlace;
+  /** The compose project it obtains certificates for: its service's, or the one of the script (the directory it sits in, or above or below). */
+  readonly project?: DeployedProject;
+  /** `--issue`, `--install-cert`, `--cron`, … or `daemon`; undefined when it names none. */
+  readonly action?: string;
+  readonly challenge: 'http-01' | 'dns-01' | 'tls-alpn-01' | 'unknown';
+  /** Where acme.sh keeps `<domain>/`, as the place it runs sees it: `/acme.sh` in the image, `~/.acme.sh` by default; undefined when a variable decides. */
+  readonly certificateHome?: string;
+  readonly installs: readonly InstalledFile[];
+  readonly reloadCommand?: ShellWord;
+  /** `--days`: renewed that many days after issuance; undefined for acme.sh's default (60 days until 3.1.2, 30 since). */
+  readonly renewalDays?: number;
+  readonly renewal: RenewalTiming;
+}
+
+export type Issuer = CertbotIssuer | ServiceIssuer | AcmeShIssuer;
 
 /**
  * Images that run nginx and obtain their certificates themselves, with the directory their
@@ -222,8 +276,12 @@ function timerTiming(picture: RenewalPicture, servicePath: string): RenewalTimin
 }
 
 function renewalTiming(picture: RenewalPicture, run: CertbotRun): RenewalTiming {
+  return renews(run) ? repetitionTiming(picture, run) : { kind: 'once' };
+}
+
+/** How often a run that renews comes again: its loop, restart policy, crontab line or timer. */
+function repetitionTiming(picture: RenewalPicture, run: CommandRun): RenewalTiming {
   const repetition = run.repetition;
-  if (!renews(run)) return { kind: 'once' };
   if (!repetition) return { kind: 'unknown', reason: 'renew runs when someone runs it' };
   switch (repetition.kind) {
     case 'restart':
@@ -294,9 +352,153 @@ function serviceIssuers(deployment: Deployment): ServiceIssuer[] {
   return issuers;
 }
 
-/** Every issuer of the workspace: certbot runs in the order of the renewal picture, then the services that issue by themselves. */
+const installOptions: ReadonlyMap<string, InstalledFile['role']> = new Map([
+  ['--cert-file', 'cert'],
+  ['--ca-file', 'ca'],
+  ['--fullchain-file', 'fullchain'],
+  ['--key-file', 'key'],
+]);
+
+/** The commands that install what they obtain or hold (`issue()`, `signcsr()` and `installcert()` take the options). */
+const installingActions: ReadonlySet<string> = new Set(['--issue', '--install-cert', '--sign-csr']);
+
+function acmeShChallenge(invocation: AcmeShInvocation): AcmeShIssuer['challenge'] {
+  const kinds = new Set(
+    invocation.validations.map((validation) =>
+      validation.kind === 'dns' || validation.kind === 'dns-persist' ? 'dns-01' : validation.kind === 'alpn' ? 'tls-alpn-01' : 'http-01',
+    ),
+  );
+  const [only] = kinds;
+  return kinds.size === 1 && only ? only : 'unknown';
+}
+
+/** The projects a repository script works for: the ones around it (its directory, or one above or below), else the only one. */
+export function projectsAroundScript(deployment: Deployment, path: string): readonly DeployedProject[] {
+  const around = deployment.projects.filter((project) => isWithin(path, project.compose.directory) || isWithin(project.compose.directory, posix.dirname(path)));
+  return around.length > 0 || deployment.projects.length !== 1 ? around : deployment.projects;
+}
+
+function only<T>(items: readonly T[]): T | undefined {
+  return items.length === 1 ? items[0] : undefined;
+}
+
+/** The container a script's `docker exec NAME` or `docker compose exec|run NAME` reaches. */
+function placeOfLaunch(deployment: Deployment, run: AcmeShRun, path: string): IssuerPlace {
+  const { launcher, target } = run.invocation;
+  if (launcher === 'direct') return { kind: 'host' };
+  if (!target?.literal) return { kind: 'unknown' };
+  const candidates =
+    launcher === 'docker-exec'
+      ? deployment.projects.flatMap((project) =>
+          project.services.filter((service) => service.compose.containerName?.value === target.value).map((service) => ({ project, service })),
+        )
+      : launcher === 'docker-compose-exec' || launcher === 'docker-compose-run'
+        ? projectsAroundScript(deployment, path).flatMap((project) =>
+            project.services.filter((service) => service.name === target.value).map((service) => ({ project, service })),
+          )
+        : [];
+  const found = only(candidates);
+  return found ? { kind: 'service', ...found } : { kind: 'unknown' };
+}
+
+function acmeShPlace(deployment: Deployment, run: AcmeShRun): IssuerPlace {
+  if (run.origin.kind === 'service')
+    return run.invocation.launcher === 'direct' ? { kind: 'service', project: run.origin.project, service: run.origin.service } : { kind: 'unknown' };
+  return placeOfLaunch(deployment, run, run.origin.kind === 'script' ? run.origin.script.path : run.origin.file.path);
+}
+
+function acmeShImage(run: AcmeShRun, place: IssuerPlace): AcmeShIssuer['image'] {
+  const { invocation } = run;
+  if (invocation.launcher === 'docker-run' && invocation.target?.literal && isAcmeShImage(invocation.target.value)) {
+    const location = runCommandLocation(run);
+    return { reference: invocation.target.value, location };
+  }
+  const service = place.kind === 'service' ? place.service : undefined;
+  const image = service?.compose.image;
+  return service && image?.value && service.compose.build === undefined && isAcmeShImage(image.value)
+    ? { reference: image.value, service, location: image.location }
+    : undefined;
+}
+
+function literalPath(word: ShellWord | undefined): string | undefined {
+  return word?.literal && !/[$`]/.test(word.value) ? word.value.replace(/\/+$/, '') || '/' : undefined;
+}
+
+function lastOption(invocation: AcmeShInvocation, name: string): AcmeShOption | undefined {
+  return [...invocation.options].reverse().find((option) => option.name === name);
+}
+
+/** `--cert-home`, else the config home: `--config-home`, the image's /acme.sh, else `--home` or `~/.acme.sh` (acme.sh `_initpath()`, `__initHome()`). */
+function certificateHomeOf(invocation: AcmeShInvocation, inImage: boolean): string | undefined {
+  const named = lastOption(invocation, '--cert-home') ?? lastOption(invocation, '--config-home');
+  if (named) return literalPath(named.value);
+  if (inImage || invocation.entry !== 'script') return '/acme.sh';
+  const home = lastOption(invocation, '--home');
+  return home ? literalPath(home.value) : '~/.acme.sh';
+}
+
+function acmeShRenewal(picture: RenewalPicture, run: AcmeShRun): RenewalTiming {
+  const action = run.invocation.action?.name;
+  if (action === 'daemon')
+    return {
+      kind: 'schedule',
+      schedule: { kind: 'interval', period: 24 * 3600, randomDelay: 0 },
+      written: "the image's daily cron job (`daemon`)",
+      location: runCommandLocation(run),
+    };
+  const renewing = action === '--cron' || action === '--renew' || action === '--renew-all' || (action === '--issue' && run.repetition !== undefined);
+  return renewing ? repetitionTiming(picture, run) : { kind: 'once' };
+}
+
+function acmeShIssuer(deployment: Deployment, picture: RenewalPicture, run: AcmeShRun): AcmeShIssuer {
+  const { invocation } = run;
+  const runsIn = acmeShPlace(deployment, run);
+  const image = acmeShImage(run, runsIn);
+  const action = invocation.action?.name;
+  const installs: InstalledFile[] = [];
+  if (action !== undefined && installingActions.has(action)) {
+    for (const option of invocation.options) {
+      const role = installOptions.get(option.name);
+      if (role && option.value) installs.push({ role, option, path: option.value });
+    }
+  }
+  const reloadCommand = action !== undefined && installingActions.has(action) ? lastOption(invocation, '--reloadcmd')?.value : undefined;
+  const days = lastOption(invocation, '--days')?.value;
+  const project =
+    runsIn.kind === 'service'
+      ? runsIn.project
+      : run.origin.kind === 'service'
+        ? run.origin.project
+        : only(projectsAroundScript(deployment, run.origin.kind === 'script' ? run.origin.script.path : run.origin.file.path));
+  const certificateHome = certificateHomeOf(invocation, image !== undefined);
+  return {
+    kind: 'acme.sh',
+    run,
+    invocation,
+    ...(image ? { image } : {}),
+    runsIn,
+    ...(project ? { project } : {}),
+    ...(action !== undefined ? { action } : {}),
+    challenge: acmeShChallenge(invocation),
+    ...(certificateHome !== undefined ? { certificateHome } : {}),
+    installs,
+    ...(reloadCommand ? { reloadCommand } : {}),
+    ...(days?.literal && /^\d+$/.test(days.value) ? { renewalDays: Number(days.value) } : {}),
+    renewal: acmeShRenewal(picture, run),
+  };
+}
+
+/** Every issuer of the workspace: certbot runs in the order of the renewal picture, then the services that issue by themselves, then acme.sh's runs. */
 export function certificateIssuers(deployment: Deployment, picture: RenewalPicture): Issuer[] {
-  return [...picture.runs.map((run) => certbotIssuer(deployment, picture, run)), ...serviceIssuers(deployment)];
+  return [
+    ...picture.runs.map((run) => certbotIssuer(deployment, picture, run)),
+    ...serviceIssuers(deployment),
+    ...gatherAcmeShRuns(deployment, picture.schedules).map((run) => acmeShIssuer(deployment, picture, run)),
+  ];
+}
+
+export function acmeShIssuersOf(issuers: readonly Issuer[]): AcmeShIssuer[] {
+  return issuers.filter((issuer): issuer is AcmeShIssuer => issuer.kind === 'acme.sh');
 }
 
 export function certbotIssuersOf(issuers: readonly Issuer[]): CertbotIssuer[] {

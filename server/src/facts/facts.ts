@@ -15,7 +15,7 @@ import { blocksFirstBoot, type ChallengeAnswer, type ChallengeRoute, challengeRo
 import { type CertbotCertificate, certbotCertificates } from './certbot-certificates';
 import { type CertbotJobs, certbotJobs } from './certbot-directories';
 import { type CertbotRun, nginxReloadEvidence, type ReloadEvidence, type RenewalPicture, renewalPicture } from './certbot-runs';
-import { certbotIssuersOf, type CertbotIssuer, certificateIssuers, type Issuer } from './certificate-issuers';
+import { type AcmeShIssuer, acmeShIssuersOf, certbotIssuersOf, type CertbotIssuer, certificateIssuers, type Issuer } from './certificate-issuers';
 import { ServiceCertificates, type CertificateReference, type TlsServer } from './certificate-references';
 import { type DirectiveVerdict, type LocatedVerdict, locatedVerdicts, type ServiceDirectives, serviceDirectives } from './directive-verdicts';
 import { type EnabledStage, enabledStages } from './enabled-stages';
@@ -150,6 +150,11 @@ export class Facts {
   /** The certbot runs of a certbot service: its own command and the repository scripts that run it. */
   certbotJobs(certbot: DeployedService): CertbotJobs {
     return once(this.jobs, certbot, () => certbotJobs(certbot, this.certbotRuns));
+  }
+
+  /** The acme.sh issuers of the workspace. */
+  get acmeShIssuers(): readonly AcmeShIssuer[] {
+    return acmeShIssuersOf(this.issuers);
   }
 
   /** Every certificate and key file an nginx service names, once per place in the repository. */

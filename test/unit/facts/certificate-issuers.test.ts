@@ -1,5 +1,5 @@
 import { deepStrictEqual } from 'node:assert';
-import { type CertbotIssuer, issuersOfCertificate, type Issuer } from '../../../server/src/facts/certificate-issuers';
+import { type AcmeShIssuer, type CertbotIssuer, issuersOfCertificate, type Issuer } from '../../../server/src/facts/certificate-issuers';
 import { Facts } from '../../../server/src/facts/facts';
 import { takeInventory } from '../../../server/src/inventory/inventory';
 import { buildDeployment } from '../../../server/src/model/deployment';
@@ -12,7 +12,31 @@ async function issuersOf(files: Record<string, string>): Promise<readonly Issuer
   return new Facts(deployment, inventory).issuers;
 }
 
+function acmeShSummary(issuer: AcmeShIssuer) {
+  return {
+    kind: issuer.kind,
+    entry: issuer.invocation.entry,
+    action: issuer.action,
+    runsIn: issuer.runsIn.kind === 'service' ? `service ${issuer.runsIn.service.name}` : issuer.runsIn.kind,
+    project: issuer.project?.compose.directory,
+    image: issuer.image?.reference,
+    challenge: issuer.challenge,
+    domains: issuer.invocation.domains.map(
+      (domain) => `${domain.name.value} ${domain.validation?.kind ?? 'none'}${domain.validation?.kind === 'webroot' ? ` ${domain.validation.path.value}` : ''}`,
+    ),
+    certificateHome: issuer.certificateHome,
+    installs: issuer.installs.map((file) => `${file.role} ${file.path.value}`),
+    reloadCommand: issuer.reloadCommand?.value,
+    renewalDays: issuer.renewalDays,
+    renewal:
+      issuer.renewal.kind === 'schedule'
+        ? { kind: 'schedule', written: issuer.renewal.written, line: issuer.renewal.location.range.start.line }
+        : issuer.renewal,
+  };
+}
+
 function summary(issuer: Issuer) {
+  if (issuer.kind === 'acme.sh') return acmeShSummary(issuer);
   if (issuer.kind !== 'certbot') return { kind: issuer.kind, service: issuer.service.name, repository: issuer.repository, state: issuer.stateDirectories };
   return {
     kind: issuer.kind,
@@ -152,6 +176,118 @@ describe('certificate issuers', () => {
       { kind: 'acme-companion', service: 'old', repository: 'jrcs/letsencrypt-nginx-proxy-companion', state: ['/etc/nginx/certs'] },
       { kind: 'all-in-one', service: 'swag', repository: 'lscr.io/linuxserver/swag', state: ['/config'] },
       { kind: 'all-in-one', service: 'web', repository: 'jonasal/nginx-certbot', state: ['/etc/letsencrypt'] },
+    ]);
+  });
+
+  it('reads each acme.sh run: where it runs, its project, challenge, home, the files it installs, its reload and its renewal', async () => {
+    const issuers = await issuersOf({
+      '/p/compose.yaml': [
+        'services:',
+        '  nginx:',
+        '    image: nginx:1.27',
+        '  acme:',
+        '    image: neilpang/acme.sh:3.1.1',
+        '    container_name: acme-daemon',
+        '    command: daemon',
+        '    volumes: [./acme:/acme.sh]',
+        '',
+      ].join('\n'),
+      '/p/issue.sh': [
+        '#!/bin/sh',
+        'docker exec acme-daemon --issue -d example.org -w /webroot --days 45',
+        'docker compose exec acme --install-cert -d example.org --cert-file /certs/cert.pem --key-file /certs/key.pem',
+        '~/.acme.sh/acme.sh --issue --dns dns_cf -d example.org --cert-home /srv/certs',
+        'acme.sh --install-cert -d example.org --fullchain-file /srv/full.pem --reloadcmd "nginx -s reload"',
+        'docker run --rm -v "$PWD/acme":/acme.sh neilpang/acme.sh --renew -d example.org',
+        '',
+      ].join('\n'),
+      '/p/cron/acme.cron': '17 3 * * * "/root/.acme.sh"/acme.sh --cron --home "/root/.acme.sh" > /dev/null\n',
+    });
+    const acme = { project: '/p', challenge: 'unknown', installs: [], reloadCommand: undefined, renewalDays: undefined };
+    deepStrictEqual(issuers.map(summary), [
+      {
+        ...acme,
+        kind: 'acme.sh',
+        entry: 'daemon',
+        action: 'daemon',
+        runsIn: 'service acme',
+        image: 'neilpang/acme.sh:3.1.1',
+        domains: [],
+        certificateHome: '/acme.sh',
+        renewal: { kind: 'schedule', written: "the image's daily cron job (`daemon`)", line: 6 },
+      },
+      {
+        ...acme,
+        kind: 'acme.sh',
+        entry: 'image',
+        action: '--issue',
+        runsIn: 'service acme',
+        image: 'neilpang/acme.sh:3.1.1',
+        challenge: 'http-01',
+        domains: ['example.org webroot /webroot'],
+        certificateHome: '/acme.sh',
+        renewalDays: 45,
+        renewal: { kind: 'once' },
+      },
+      {
+        ...acme,
+        kind: 'acme.sh',
+        entry: 'image',
+        action: '--install-cert',
+        runsIn: 'service acme',
+        image: 'neilpang/acme.sh:3.1.1',
+        domains: ['example.org none'],
+        certificateHome: '/acme.sh',
+        installs: ['cert /certs/cert.pem', 'key /certs/key.pem'],
+        renewal: { kind: 'once' },
+      },
+      {
+        ...acme,
+        kind: 'acme.sh',
+        entry: 'script',
+        action: '--issue',
+        runsIn: 'host',
+        image: undefined,
+        challenge: 'dns-01',
+        domains: ['example.org dns'],
+        certificateHome: '/srv/certs',
+        renewal: { kind: 'once' },
+      },
+      {
+        ...acme,
+        kind: 'acme.sh',
+        entry: 'script',
+        action: '--install-cert',
+        runsIn: 'host',
+        image: undefined,
+        domains: ['example.org none'],
+        certificateHome: '~/.acme.sh',
+        installs: ['fullchain /srv/full.pem'],
+        reloadCommand: 'nginx -s reload',
+        renewal: { kind: 'once' },
+      },
+      {
+        ...acme,
+        kind: 'acme.sh',
+        entry: 'image',
+        action: '--renew',
+        runsIn: 'unknown',
+        image: 'neilpang/acme.sh',
+        domains: ['example.org none'],
+        certificateHome: '/acme.sh',
+        renewal: { kind: 'unknown', reason: 'renew runs when someone runs it' },
+      },
+      {
+        ...acme,
+        kind: 'acme.sh',
+        entry: 'script',
+        action: '--cron',
+        runsIn: 'host',
+        image: undefined,
+        domains: [],
+        certificateHome: '/root/.acme.sh',
+        renewal: { kind: 'schedule', written: '`17 3 * * *`', line: 0 },
+      },
     ]);
   });
 });

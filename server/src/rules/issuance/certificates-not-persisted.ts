@@ -54,7 +54,7 @@ export const certificatesNotPersisted: Rule = {
         const project = deployment.projects.find((candidate) => candidate.services.includes(service));
         const directory = certbotDirectory(service);
         if (project && directory) candidates.push({ project, service, directories: [directory], what: 'certbot' });
-      } else if (!seen.has(issuer.service)) {
+      } else if (issuer.kind !== 'acme.sh' && !seen.has(issuer.service)) {
         seen.add(issuer.service);
         candidates.push({ project: issuer.project, service: issuer.service, directories: issuer.stateDirectories, what: `\`${issuer.repository}\`` });
       }
