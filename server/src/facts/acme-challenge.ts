@@ -5,6 +5,9 @@ import type { NginxConfiguration } from '../languages/nginx/configuration';
 import { hasGlobMagic } from '../languages/nginx/glob';
 import type { NginxArgument } from '../languages/nginx/syntax-tree';
 import type { CertbotInvocation } from '../languages/shell/certbot-invocation';
+import { type AcmeShInvocation, isAcmeShImage } from '../languages/shell/acme-sh-invocation';
+import type { AcmeShRun } from './acme-sh-runs';
+import { type AcmeShIssuer, type Issuer, projectsAroundScript } from './certificate-issuers';
 import type { ShellWord } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
 import type { SourceTexts } from '../inventory/inventory';
@@ -23,59 +26,75 @@ export const challengePrefix = '/.well-known/acme-challenge/';
 const sampleToken = 'Xz8-kP_3vQ';
 export const challengeUri = `${challengePrefix}${sampleToken}`;
 
-/** A certbot run that answers HTTP-01 through a webroot, with the container it runs in. */
-export interface WebrootJob {
-  readonly run: CertbotRun;
-  readonly invocation: CertbotInvocation;
-  readonly project: DeployedProject;
-  /** Where the webroot paths are: a compose service's container, the host, or unknown (`docker run -v …`). */
-  readonly runsIn: { readonly kind: 'service'; readonly service: DeployedService } | { readonly kind: 'host' } | { readonly kind: 'unknown' };
-}
+/** Where a job's webroot paths are: a compose service's container, the host, or unknown (`docker run -v …`). */
+export type JobPlace = { readonly kind: 'service'; readonly service: DeployedService } | { readonly kind: 'host' } | { readonly kind: 'unknown' };
+
+/** A run of an issuer that answers HTTP-01 by writing the token into a webroot nginx serves, with the container it runs in. */
+export type WebrootJob =
+  | {
+      readonly program: 'certbot';
+      readonly run: CertbotRun;
+      readonly invocation: CertbotInvocation;
+      readonly project: DeployedProject;
+      readonly runsIn: JobPlace;
+    }
+  | {
+      readonly program: 'acme.sh';
+      readonly run: AcmeShRun;
+      readonly invocation: AcmeShInvocation;
+      readonly project: DeployedProject;
+      readonly runsIn: JobPlace;
+    };
 
 function isWebrootRun(invocation: CertbotInvocation): boolean {
   return invocation.authenticator?.name === 'webroot' && ['certonly', 'run', 'renew'].includes(invocation.subcommand);
 }
 
-function projectsOfScript(deployment: Deployment, scriptPath: string): DeployedProject[] {
-  const around = deployment.projects.filter(
-    (project) => isWithin(scriptPath, project.compose.directory) || isWithin(project.compose.directory, posix.dirname(scriptPath)),
-  );
-  if (around.length > 0) return around;
-  return deployment.projects.length === 1 ? [...deployment.projects] : [];
+/** A webroot job of certbot, in a compose service or a repository script (certbot in a cron line is not read here). */
+function certbotWebrootJob(deployment: Deployment, run: CertbotRun): WebrootJob | undefined {
+  const { invocation, origin } = run;
+  if (!isWebrootRun(invocation)) return undefined;
+  if (origin.kind === 'service') {
+    const runsIn = invocation.launcher === 'direct' ? ({ kind: 'service', service: origin.service } as const) : ({ kind: 'unknown' } as const);
+    return { program: 'certbot', run, invocation, project: origin.project, runsIn };
+  }
+  if (origin.kind !== 'script') return undefined;
+  const launched = invocation.launcher === 'docker-compose-run' || invocation.launcher === 'docker-compose-exec';
+  if (launched) {
+    const target = invocation.target?.literal ? invocation.target.value : undefined;
+    const candidates = projectsAroundScript(deployment, origin.script.path).filter((project) => project.services.some((service) => service.name === target));
+    const project = candidates.length === 1 ? candidates[0] : undefined;
+    const service = project?.services.find((candidate) => candidate.name === target);
+    return project && service ? { program: 'certbot', run, invocation, project, runsIn: { kind: 'service', service } } : undefined;
+  }
+  const projects = projectsAroundScript(deployment, origin.script.path);
+  if (projects.length !== 1) return undefined;
+  const runsIn = invocation.launcher === 'direct' ? ({ kind: 'host' } as const) : ({ kind: 'unknown' } as const);
+  return { program: 'certbot', run, invocation, project: projects[0] as DeployedProject, runsIn };
 }
 
-/** Every webroot certbot run of the workspace: in compose services and in the repository's scripts. */
-export function webrootJobs(deployment: Deployment): WebrootJob[] {
-  const jobs: WebrootJob[] = [];
-  for (const project of deployment.projects) {
-    for (const service of project.services) {
-      for (const invocation of service.certbot?.invocations ?? []) {
-        if (!isWebrootRun(invocation)) continue;
-        const runsIn = invocation.launcher === 'direct' ? ({ kind: 'service', service } as const) : ({ kind: 'unknown' } as const);
-        jobs.push({ run: { invocation, origin: { kind: 'service', project, service } }, invocation, project, runsIn });
-      }
-    }
-  }
-  for (const script of deployment.scripts) {
-    for (const invocation of script.certbotInvocations) {
-      if (!isWebrootRun(invocation)) continue;
-      const run: CertbotRun = { invocation, origin: { kind: 'script', script } };
-      const launched = invocation.launcher === 'docker-compose-run' || invocation.launcher === 'docker-compose-exec';
-      if (launched) {
-        const target = invocation.target?.literal ? invocation.target.value : undefined;
-        const candidates = projectsOfScript(deployment, script.path).filter((project) => project.services.some((service) => service.name === target));
-        const project = candidates.length === 1 ? candidates[0] : undefined;
-        const service = project?.services.find((candidate) => candidate.name === target);
-        if (project && service) jobs.push({ run, invocation, project, runsIn: { kind: 'service', service } });
-        continue;
-      }
-      const projects = projectsOfScript(deployment, script.path);
-      if (projects.length !== 1) continue;
-      const runsIn = invocation.launcher === 'direct' ? ({ kind: 'host' } as const) : ({ kind: 'unknown' } as const);
-      jobs.push({ run, invocation, project: projects[0] as DeployedProject, runsIn });
-    }
-  }
-  return jobs;
+/** A webroot job of acme.sh: `--issue` with `-w` for some domain, for a project certboot can tell. */
+function acmeShWebrootJob(issuer: AcmeShIssuer): WebrootJob | undefined {
+  const { invocation, project } = issuer;
+  if (issuer.action !== '--issue' || !project || !invocation.validations.some((validation) => validation.kind === 'webroot')) return undefined;
+  const runsIn: JobPlace = issuer.runsIn.kind === 'service' ? { kind: 'service', service: issuer.runsIn.service } : issuer.runsIn;
+  return { program: 'acme.sh', run: issuer.run, invocation, project, runsIn };
+}
+
+/** Every webroot job among the issuers: certbot's in compose services and repository scripts, then acme.sh's. */
+export function webrootJobs(deployment: Deployment, issuers: readonly Issuer[]): WebrootJob[] {
+  return issuers.flatMap((issuer) => {
+    const job = issuer.kind === 'certbot' ? certbotWebrootJob(deployment, issuer.run) : issuer.kind === 'acme.sh' ? acmeShWebrootJob(issuer) : undefined;
+    return job ? [job] : [];
+  });
+}
+
+/** The domains of a job with the webroot each is validated through (undefined: another mode, or none). */
+export function jobDomains(job: WebrootJob): { readonly name: ShellWord; readonly webrootPath?: ShellWord }[] {
+  if (job.program === 'certbot') return [...job.invocation.domains];
+  return job.invocation.domains.map((domain) =>
+    domain.validation?.kind === 'webroot' ? { name: domain.name, webrootPath: domain.validation.path } : { name: domain.name },
+  );
 }
 
 /** The one nginx service of a project that answers on port 80; undefined when that cannot be told. */
@@ -461,11 +480,9 @@ export function redirectKeepsRequest(target: string): { scheme: 'http' | 'https'
   };
 }
 
-/** The domain names of a run that the shell cannot change; undefined when some may come from variables. */
-export function literalDomains(invocation: CertbotInvocation): ShellWord[] | undefined {
-  if (invocation.domains.length === 0 || invocation.dynamicArguments.length > 0) return undefined;
-  if (invocation.domains.some((domain) => !domain.name.literal)) return undefined;
-  return invocation.domains.map((domain) => domain.name);
+/** Whether the shell cannot change a job's domain names: none comes from a variable. */
+function literalDomains(job: WebrootJob, domains: readonly { readonly name: ShellWord }[]): boolean {
+  return domains.length > 0 && job.invocation.dynamicArguments.length === 0 && domains.every((domain) => domain.name.literal);
 }
 
 /** How Let's Encrypt's request for one name reaches nginx, and what nginx answers. */
@@ -540,14 +557,16 @@ export function followedOnFirstBoot(route: ChallengeRoute, blocking: readonly Fi
 }
 
 /** One route per name of every webroot job whose project has one nginx service in front. */
-export function challengeRoutes(deployment: Deployment): ChallengeRoute[] {
+export function challengeRoutes(deployment: Deployment, issuers: readonly Issuer[]): ChallengeRoute[] {
   const routes: ChallengeRoute[] = [];
-  for (const job of webrootJobs(deployment)) {
+  for (const job of webrootJobs(deployment, issuers)) {
     const nginx = frontNginx(job.project);
     if (!nginx) continue;
-    const domains = literalDomains(job.invocation);
-    if (domains) {
-      for (const domain of job.invocation.domains) {
+    const domains = jobDomains(job);
+    if (literalDomains(job, domains)) {
+      for (const domain of domains) {
+        // acme.sh validates a name of another mode (`--dns`) without the webroot
+        if (job.program === 'acme.sh' && !domain.webrootPath) continue;
         const route = routeFor(job.project, nginx, domain.name.value, {
           job,
           domainWord: domain.name,
@@ -557,7 +576,7 @@ export function challengeRoutes(deployment: Deployment): ChallengeRoute[] {
       }
       continue;
     }
-    const webrootWord = job.invocation.webrootPaths.at(-1);
+    const webrootWord = job.program === 'certbot' ? job.invocation.webrootPaths.at(-1) : undefined;
     const route = routeFor(job.project, nginx, undefined, { job, ...(webrootWord ? { webrootWord } : {}) });
     if (route) routes.push(route);
   }
@@ -598,7 +617,8 @@ export function webrootStorage(job: WebrootJob, directory: string): StorageOrigi
   if (job.runsIn.kind === 'unknown') return { kind: 'unknown' };
   const service = job.runsIn.service;
   const image = service.compose.image?.value ?? '';
-  const knownImage = service.compose.build === undefined && /^(docker\.io\/)?certbot\/certbot(:|@|$)/.test(image);
+  const knownImage =
+    service.compose.build === undefined && (/^(docker\.io\/)?certbot\/certbot(:|@|$)/.test(image) || (job.program === 'acme.sh' && isAcmeShImage(image)));
   return storageOf(service, directory, knownImage);
 }
 

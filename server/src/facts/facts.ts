@@ -136,9 +136,9 @@ export class Facts {
     return this.firstBootFailures(project, nginx).filter(blocksFirstBoot);
   }
 
-  /** One route per name of every webroot certbot run whose project has one nginx service in front. */
+  /** One route per name of every webroot job (certbot, acme.sh) whose project has one nginx service in front. */
   get challengeRoutes(): readonly ChallengeRoute[] {
-    this.routesAnswer ??= challengeRoutes(this.deployment);
+    this.routesAnswer ??= challengeRoutes(this.deployment, this.issuers);
     return this.routesAnswer;
   }
 

@@ -64,7 +64,7 @@ function directiveText(entry: PlacedDirective): string {
 
 function jobRelated(route: ChallengeRoute, { deployment, inventory }: RuleContext): RelatedLocation[] {
   const job = route.job;
-  if (!job) return [];
+  if (job?.program !== 'certbot') return [];
   const word = route.domainWord ?? job.invocation.authenticator?.option.word;
   const location = word ? jobWordLocation(job, word, inventory) : undefined;
   return location
@@ -74,7 +74,7 @@ function jobRelated(route: ChallengeRoute, { deployment, inventory }: RuleContex
 
 function describeJob(route: ChallengeRoute, deployment: Deployment): string {
   const job = route.job;
-  return job ? ` (\`certbot ${job.invocation.subcommand} --webroot\` in ${describeRunOrigin(job.run, deployment.workspaceRoot)})` : '';
+  return job?.program === 'certbot' ? ` (\`certbot ${job.invocation.subcommand} --webroot\` in ${describeRunOrigin(job.run, deployment.workspaceRoot)})` : '';
 }
 
 /** The webroot as the nginx service sees it, when both share its directory. */
@@ -416,7 +416,8 @@ export const acmeChallengeNotServed: Rule = {
   summary: 'no plain-HTTP port-80 server answers /.well-known/acme-challenge/ for the domain certbot validates, so HTTP-01 fails',
   check(context) {
     const { deployment, facts } = context;
-    const routes = [...facts.challengeRoutes];
+    // acme.sh's webroot jobs are webroot-mismatch's only: the messages here speak of certbot
+    const routes = facts.challengeRoutes.filter((route) => route.job?.program !== 'acme.sh');
     for (const project of deployment.projects)
       routes.push(
         ...impliedRoutes(

@@ -76,13 +76,14 @@ function writtenSource(storage: StorageOrigin, projectDirectory: string): string
   return relative;
 }
 
-/** Points nginx's mount at certbot's directory, so that the path nginx reads is the one certbot writes. */
+/** Points nginx's mount at the issuer's directory, so that the path nginx reads is the one certbot (or acme.sh) writes. */
 function remountFix(
   texts: SourceTexts,
   nginx: DeployedService,
   nginxStorage: StorageOrigin,
   nginxDirectory: string,
   certbotTokens: StorageOrigin,
+  program: WebrootJob['program'],
 ): Fix | undefined {
   const mount = nginxStorage.kind === 'host' || nginxStorage.kind === 'volume' ? nginxStorage.mount : undefined;
   if (!mount?.target) return undefined;
@@ -101,7 +102,7 @@ function remountFix(
   const newText = `${syntax.quote}${[written, ...syntax.parts.slice(1)].join(':')}${syntax.quote}`;
   const edit: FileEdit = { kind: 'replace', file: mount.location.file, range: mount.location.range, newText };
   return {
-    title: `Mount ${written} at ${mount.target} in service \`${nginx.name}\`, the directory certbot writes the tokens to`,
+    title: `Mount ${written} at ${mount.target} in service \`${nginx.name}\`, the directory ${program} writes the tokens to`,
     edits: [edit],
     preferred: true,
   };
@@ -135,7 +136,12 @@ function addMountFix(texts: SourceTexts, nginx: DeployedService, nginxDirectory:
 }
 
 /** Points `root`/`alias` of the challenge location at where nginx already mounts certbot's directory. */
-function repointFix(route: ChallengeRoute, answer: Extract<ChallengeAnswer, { kind: 'served' }>, certbotTokens: StorageOrigin): Fix | undefined {
+function repointFix(
+  route: ChallengeRoute,
+  answer: Extract<ChallengeAnswer, { kind: 'served' }>,
+  certbotTokens: StorageOrigin,
+  program: WebrootJob['program'],
+): Fix | undefined {
   const source = answer.source;
   if (!source || !answer.location?.block?.entries.includes(source)) return undefined;
   const visible = containerPathOf(route.nginx, certbotTokens);
@@ -147,7 +153,7 @@ function repointFix(route: ChallengeRoute, answer: Extract<ChallengeAnswer, { ki
   else if (visible.endsWith(`/${acmeDirectory}`)) newValue = visible.slice(0, -acmeDirectory.length - 1);
   else return undefined;
   return {
-    title: `Serve the challenge from ${newValue}, where service \`${route.nginx.name}\` mounts certbot's webroot`,
+    title: `Serve the challenge from ${newValue}, where service \`${route.nginx.name}\` mounts ${program}'s webroot`,
     edits: [{ kind: 'replace', file: location.file, range: location.range, newText: newValue }],
     preferred: true,
     safe: true,
@@ -188,9 +194,10 @@ function findingFor(route: ChallengeRoute, job: WebrootJob, { deployment, facts,
     storage.kind === 'container-only'
       ? `, where service \`${name}\` has ${describeStorage(storage, undefined, projectDirectory)}, so the file stays inside that container`
       : `, stored through ${describeStorage(storage, service, projectDirectory)}`;
+  const { program } = job;
   const certbotSide =
-    `certbot (${who}) writes the token for ${route.domain ? `\`${route.domain}\`` : 'the domain'} to \`${certbotDirectory}/<token>\`` +
-    `${webrootLocation ? ` (\`-w ${word.value}\`, ${lineOf(deployment, webrootLocation)})` : ''}${stored(certbotTokens, certbotService, certbotService?.name ?? 'certbot')}`;
+    `${program} (${who}) writes the token for ${route.domain ? `\`${route.domain}\`` : 'the domain'} to \`${certbotDirectory}/<token>\`` +
+    `${webrootLocation ? ` (\`-w ${word.value}\`, ${lineOf(deployment, webrootLocation)})` : ''}${stored(certbotTokens, certbotService, certbotService?.name ?? program)}`;
   const nginxSide =
     `${describeNginx(route.nginx, deployment.workspaceRoot)} looks for it in \`${answer.directory}/<token>\` through ${how}` +
     (nginxTokens.kind === 'container-only'
@@ -203,24 +210,24 @@ function findingFor(route: ChallengeRoute, job: WebrootJob, { deployment, facts,
     certbotMount.source === nginxMount.source &&
     certbotMount.type === nginxMount.type;
   const aliasExplanation = sameMountAlias
-    ? ` — \`alias\` replaces the location's prefix \`${challengePrefix}\`, so nginx reads \`${answer.directory}/<token>\` while certbot writes \`<webroot>/${acmeDirectory}/<token>\``
+    ? ` — \`alias\` replaces the location's prefix \`${challengePrefix}\`, so nginx reads \`${answer.directory}/<token>\` while ${program} writes \`<webroot>/${acmeDirectory}/<token>\``
     : '';
   const bothStored = certbotTokens.kind !== 'container-only' && nginxTokens.kind !== 'container-only';
-  const consequence = `${bothStored ? `: a different directory${aliasExplanation}, so` : '. So'} Let's Encrypt gets \`Invalid response from http://${route.domain ?? '<domain>'}${challengePrefix}<token>: 404\` and certbot fails.`;
+  const consequence = `${bothStored ? `: a different directory${aliasExplanation}, so` : '. So'} Let's Encrypt gets \`Invalid response from http://${route.domain ?? '<domain>'}${challengePrefix}<token>: 404\` and ${program} fails.`;
 
   const related: RelatedLocation[] = [];
-  if (nginxLocation && webrootLocation) related.push({ ...webrootLocation, message: `certbot's webroot for ${route.domain ?? 'the domain'}` });
-  related.push(...mountRelated(certbotMount, `service \`${certbotService?.name ?? 'certbot'}\` stores the webroot here`));
+  if (nginxLocation && webrootLocation) related.push({ ...webrootLocation, message: `${program}'s webroot for ${route.domain ?? 'the domain'}` });
+  related.push(...mountRelated(certbotMount, `service \`${certbotService?.name ?? program}\` stores the webroot here`));
   related.push(...mountRelated(nginxMount, `service \`${route.nginx.name}\` mounts this where it looks for the token`));
 
   const fixes: Fix[] = [];
-  const repoint = repointFix(route, answer, certbotTokens);
+  const repoint = repointFix(route, answer, certbotTokens, program);
   if (repoint) fixes.push(repoint);
   else if (nginxTokens.kind === 'container-only' && !nginxTokens.mount) {
     const add = addMountFix(inventory, route.nginx, answer.directory, certbotTokens, answer.source?.directive.name !== 'alias');
     if (add) fixes.push(add);
   } else if (!sameMountAlias) {
-    const remount = remountFix(inventory, route.nginx, nginxTokens, answer.directory, certbotTokens);
+    const remount = remountFix(inventory, route.nginx, nginxTokens, answer.directory, certbotTokens, program);
     if (remount) fixes.push(remount);
   }
   return { message: `${certbotSide}, but ${nginxSide}${consequence}`, location, related, fixes };
@@ -232,7 +239,7 @@ export const webrootMismatch: Rule = {
   scope: 'project',
   fixable: 'sometimes',
   defaultSeverity: 'error',
-  summary: "certbot's webroot and the directory nginx serves /.well-known/acme-challenge/ from are not the same host directory",
+  summary: "certbot's (or acme.sh's) webroot and the directory nginx serves /.well-known/acme-challenge/ from are not the same host directory",
   check(context) {
     const findings: RuleFinding[] = [];
     const seen = new Set<string>();
