@@ -8,7 +8,7 @@ import { parseShell } from '../languages/shell/shell-parser';
 import { repeatingLoop, type ShellCommand, type ShellLoop, type ShellScript, type ShellWord, type TextSpan } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
 import type { FileEdit } from '../text/findings';
-import { commandLocation, placeOfWord, removeCommandWords } from './command-locations';
+import { commandLocation, placeOfWord, removeCommandWords, replaceCommandText } from './command-locations';
 import { isWithin } from '../model/container-view';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
 import { positionAt } from '../text/line-index';
@@ -460,3 +460,16 @@ export function removeRunWords(run: CommandRun, first: ShellWord, last: ShellWor
   }
 }
 
+/**
+ * An edit that replaces the text of a run's command from `first` to `last` (an empty span at the
+ * end of `first` when `insert` is set) with `newText`; undefined when the compose value cannot take it exactly.
+ */
+export function replaceRunText(run: CommandRun, first: ShellWord, last: ShellWord, newText: string, texts: SourceTexts, insert = false): FileEdit | undefined {
+  const span = insert ? { start: first.span.end, end: first.span.end } : { start: first.span.start, end: last.span.end };
+  const file = run.origin.kind === 'script' ? run.origin.script : run.origin.kind === 'schedule' ? run.origin.file : undefined;
+  if (file) return { kind: 'replace', file: file.path, range: { start: positionAt(file.text, span.start), end: positionAt(file.text, span.end) }, newText };
+  if (run.origin.kind !== 'service') return undefined;
+  const { project, service } = run.origin;
+  const place = service.command ? placeOfWord(service.command, first) : undefined;
+  return place ? replaceCommandText(texts, project.compose, service.compose, place, span, newText) : undefined;
+}

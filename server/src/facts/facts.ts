@@ -16,6 +16,7 @@ import { type CertbotCertificate, certbotCertificates } from './certbot-certific
 import { type CertbotJobs, certbotJobs } from './certbot-directories';
 import { type CertbotRun, nginxReloadEvidence, type ReloadEvidence, type RenewalPicture, renewalPicture } from './certbot-runs';
 import { type AcmeShIssuer, acmeShIssuersOf, certbotIssuersOf, type CertbotIssuer, certificateIssuers, type Issuer } from './certificate-issuers';
+import { type IssuedFile, issuedFileOf } from './issued-files';
 import { ServiceCertificates, type CertificateReference, type TlsServer } from './certificate-references';
 import { type DirectiveVerdict, type LocatedVerdict, locatedVerdicts, type ServiceDirectives, serviceDirectives } from './directive-verdicts';
 import { type EnabledStage, enabledStages } from './enabled-stages';
@@ -150,6 +151,11 @@ export class Facts {
   /** The certbot runs of a certbot service: its own command and the repository scripts that run it. */
   certbotJobs(certbot: DeployedService): CertbotJobs {
     return once(this.jobs, certbot, () => certbotJobs(certbot, this.certbotRuns));
+  }
+
+  /** What a certificate file an nginx service names holds, as the issuer that writes it lays it out. */
+  issuedFile(service: DeployedService, reference: CertificateReference): IssuedFile | undefined {
+    return issuedFileOf(this.issuers, service, reference);
   }
 
   /** The acme.sh issuers of the workspace. */
