@@ -10,7 +10,7 @@ import { certbotRenewLoopEntrypoint, interpolatedValue, nginxReloadLoopCommand }
 
 /** The comment earlier bootstraps wrote above their reload loop; it goes with the loop. */
 const previousReloadLoopComment = "reloads nginx every 6 hours for renewed certificates; the image's entrypoint still runs";
-import { ComposeFileEditor } from './compose-file-editor';
+import { ComposeFileEditor } from '../fixes/compose-file-editor';
 import { readTextFile } from '../workspace/text-files';
 
 export interface ComposeChanges {
@@ -82,7 +82,7 @@ export function composeChanges(fileSystem: FileSystem, layout: BootstrapLayout):
     if (!editor) {
       const text = readTextFile(fileSystem, document.file);
       if (text === undefined) throw new BootstrapError(`cannot read ${document.file}`);
-      editor = new ComposeFileEditor(document, text);
+      editor = new ComposeFileEditor(document, text, (message) => new BootstrapError(message));
       editors.set(document.file, editor);
     }
     return editor;

@@ -2,8 +2,8 @@ import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLM
 import type { ComposeDocument } from '../languages/compose/model';
 import { positionAt } from '../text/line-index';
 import type { FileEdit } from '../text/findings';
-import { applyFileEdits } from '../fixes/apply-edits';
-import { BootstrapError } from './bootstrap-layout';
+import type { SourceTexts } from '../inventory/inventory';
+import { applyFileEdits } from './apply-edits';
 
 function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
@@ -20,6 +20,9 @@ function endOfNodeLines(text: string, node: Node | null | undefined, fallback: n
   return lineEndOf(text, range ? Math.max(range[1] - 1, range[0]) : fallback);
 }
 
+/** What the editor throws when the file is not shaped so that it can make an edit (a flow mapping, a key that is no list). */
+export class ComposeEditError extends Error {}
+
 /**
  * Text edits to one compose file, made with the YAML parser's ranges so that comments, quoting
  * and indentation stay as written: keys and list items are whole lines, inserted with the
@@ -31,6 +34,8 @@ export class ComposeFileEditor {
   constructor(
     readonly document: ComposeDocument,
     readonly text: string,
+    /** Makes the error thrown when an edit cannot be made (the bootstrap's own, for its callers). */
+    private readonly failure: (message: string) => Error = (message) => new ComposeEditError(message),
   ) {}
 
   private services(): YAMLMap | undefined {
@@ -62,7 +67,9 @@ export class ComposeFileEditor {
   }
 
   private insert(offset: number, text: string): void {
-    const separator = offset === this.text.length && !this.text.endsWith('\n') && offset > 0 ? '\n' : '';
+    // a file without a final line break gets one, once
+    const atEnd = offset === this.text.length && !this.text.endsWith('\n') && offset > 0;
+    const separator = atEnd && !this.changes.some((change) => change.start === offset) ? '\n' : '';
     this.changes.push({ start: offset, end: offset, text: separator + text });
   }
 
@@ -106,7 +113,7 @@ export class ComposeFileEditor {
   private insertKey(service: string, line: string, after: readonly string[], comment?: string): void {
     const map = this.serviceMap(service);
     const indentation = this.keyIndentation(service);
-    if (!map || indentation === undefined) throw new BootstrapError(`service \`${service}\` is not a block mapping in ${this.document.file}`);
+    if (!map || indentation === undefined) throw this.failure(`service \`${service}\` is not a block mapping in ${this.document.file}`);
     const anchor = after.map((key) => this.pair(service, key)).find((pair) => pair !== undefined) ?? map.items.at(-1);
     const anchorKey = anchor && isScalar(anchor.key) ? anchor.key.range?.[0] : undefined;
     const offset = endOfNodeLines(this.text, anchor?.value as Node | null, anchorKey ?? 0);
@@ -128,7 +135,7 @@ export class ComposeFileEditor {
       this.insert(endOfNodeLines(this.text, value, value.range[0]), items.map((item) => `${itemIndentation}- ${item}\n`).join(''));
       return;
     }
-    if (this.has(service, key)) throw new BootstrapError(`\`${key}\` of service \`${service}\` is not a list in ${this.document.file}`);
+    if (this.has(service, key)) throw this.failure(`\`${key}\` of service \`${service}\` is not a list in ${this.document.file}`);
     const indentation = this.keyIndentation(service) ?? '';
     this.insertKey(service, `${key}:\n${items.map((item) => `${indentation}  - ${item}`).join('\n')}`, after);
   }
@@ -157,11 +164,46 @@ export class ComposeFileEditor {
     const services = this.services();
     const last = services?.items.at(-1);
     const lastKey = last && isScalar(last.key) ? last.key.range?.[0] : undefined;
-    if (!services || services.flow || lastKey === undefined) throw new BootstrapError(`\`services\` is not a block mapping in ${this.document.file}`);
+    if (!services || services.flow || lastKey === undefined) throw this.failure(`\`services\` is not a block mapping in ${this.document.file}`);
     const serviceIndentation = ' '.repeat(this.column(lastKey));
     const step = (this.keyIndentation(String((last!.key as { value: unknown }).value)) ?? `${serviceIndentation}  `).slice(serviceIndentation.length) || '  ';
     const lines = body.map((line) => (line === '' ? '' : `${serviceIndentation}${step}${line.replace(/^( +)/, (spaces) => step.repeat(spaces.length / 2))}`));
     this.insert(endOfNodeLines(this.text, last?.value as Node | null, lastKey), `\n${serviceIndentation}${name}:\n${lines.join('\n')}\n`);
+  }
+
+  /**
+   * Declares a named volume under the top-level `volumes` (created at the end of the file when
+   * missing), with the indentation the file gives its services; nothing when it is declared.
+   */
+  declareVolume(name: string): void {
+    const root = this.document.document.contents;
+    if (!isMap(root) || root.flow) throw this.failure(`the top level of ${this.document.file} is not a block mapping`);
+    const firstService = this.services()?.items[0]?.key;
+    const serviceStart = isScalar(firstService) ? firstService.range?.[0] : undefined;
+    const step = serviceStart === undefined ? '  ' : ' '.repeat(this.column(serviceStart)) || '  ';
+    const pair = root.items.find((item) => isScalar(item.key) && item.key.value === 'volumes');
+    if (!pair) {
+      this.insert(this.text.length, `volumes:\n${step}${name}:\n`);
+      return;
+    }
+    const value = pair.value as Node | null;
+    if (isMap(value) && value.items.some((item) => isScalar(item.key) && item.key.value === name)) return;
+    if (isMap(value) && value.flow && value.range) {
+      const close = this.text.lastIndexOf('}', value.range[1]);
+      this.changes.push({ start: close, end: close, text: `${value.items.length > 0 ? ', ' : ''}${name}: {}` });
+      return;
+    }
+    const keyStart = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+    if (isMap(value) && value.range) {
+      const first = value.items[0]?.key;
+      const start = isScalar(first) ? first.range?.[0] : undefined;
+      const indentation = start === undefined ? step : ' '.repeat(this.column(start));
+      this.insert(endOfNodeLines(this.text, value, value.range[0]), `${indentation}${name}:\n`);
+      return;
+    }
+    const empty = value === null || (isScalar(value) && (value.value === null || value.value === ''));
+    if (!empty || keyStart === undefined) throw this.failure(`the top-level \`volumes\` of ${this.document.file} is not a mapping`);
+    this.insert(lineEndOf(this.text, keyStart), `${step}${name}:\n`);
   }
 
   /** The edits, after checking that the edited file is still YAML compose can read. */
@@ -175,7 +217,32 @@ export class ComposeFileEditor {
     }));
     const [edited] = applyFileEdits(edits, () => this.text);
     const parsed = parseDocument(edited?.after ?? '');
-    if (parsed.errors.length > 0) throw new BootstrapError(`the edit of ${this.document.file} would not be valid YAML: ${parsed.errors[0]?.message ?? ''}`);
+    if (parsed.errors.length > 0) throw this.failure(`the edit of ${this.document.file} would not be valid YAML: ${parsed.errors[0]?.message ?? ''}`);
     return edits;
+  }
+}
+
+/**
+ * The edits `change` makes through an editor of the compose file that defines `service` (where its
+ * name stands); undefined when the file cannot be read or is not shaped for the edit.
+ */
+export function composeServiceEdits(
+  texts: SourceTexts,
+  documents: readonly ComposeDocument[],
+  service: { readonly name: string; readonly nameLocation: { readonly file: string } },
+  change: (editor: ComposeFileEditor) => void,
+): FileEdit[] | undefined {
+  const file = service.nameLocation.file;
+  const document = documents.find((candidate) => candidate.file === file);
+  const text = texts.text(file);
+  if (!document || text === undefined) return undefined;
+  const editor = new ComposeFileEditor(document, text);
+  if (!editor.defines(service.name)) return undefined;
+  try {
+    change(editor);
+    return editor.edits();
+  } catch (error) {
+    if (error instanceof ComposeEditError) return undefined;
+    throw error;
   }
 }
