@@ -1,4 +1,8 @@
 import { nginxProxyServices, serviceKey, serviceLabels, takesVolumesFrom } from '../../facts/certificate-issuers';
+import { composeServiceEdits } from '../../fixes/compose-file-editor';
+import type { SourceTexts } from '../../inventory/inventory';
+import type { DeployedProject, DeployedService } from '../../model/deployment';
+import type { Fix } from '../../text/findings';
 import type { Rule, RuleFinding } from '../rule';
 
 /**
@@ -8,15 +12,25 @@ import type { Rule, RuleFinding } from '../rule';
  */
 const proxyLabels = ['com.github.nginx-proxy.nginx', 'com.github.jrcs.letsencrypt_nginx_proxy_companion.nginx_proxy'];
 
+/** `volumes_from: [<proxy>]` in the companion's service, right after its image: how acme-companion's docs wire the two. */
+function volumesFromFix(texts: SourceTexts, project: DeployedProject, companion: DeployedService, proxy: DeployedService): Fix | undefined {
+  const edits = composeServiceEdits(texts, project.compose.documents, companion.compose, (editor) =>
+    editor.appendItems(companion.name, 'volumes_from', [proxy.name], ['image']),
+  );
+  return (
+    edits && { title: `Give \`${companion.name}\` the volumes of \`${proxy.name}\` (\`volumes_from: [${proxy.name}]\`)`, edits, preferred: true, safe: true }
+  );
+}
+
 export const acmeCompanionProxyNotFound: Rule = {
   id: 'acme-companion-proxy-not-found',
   category: 'issuance',
   scope: 'project',
-  fixable: 'never',
+  fixable: 'sometimes',
   defaultSeverity: 'error',
   summary:
     'acme-companion has no way to find the nginx-proxy container (no `volumes_from`, no NGINX_PROXY_CONTAINER, no proxy label): it exits with "can\'t get nginx-proxy container ID !"',
-  check({ deployment, facts }) {
+  check({ deployment, facts, inventory }) {
     const findings: RuleFinding[] = [];
     const labelled = deployment.projects.some((project) =>
       project.services.some((service) => {
@@ -33,8 +47,11 @@ export const acmeCompanionProxyNotFound: Rule = {
       if ('NGINX_PROXY_CONTAINER' in service.compose.environment || serviceKey(project.compose, service.name, 'env_file') !== undefined) continue;
       if (takesVolumesFrom(project.compose, service.name)) continue;
       // the proxy must be in sight: elsewhere it may carry the label
-      const proxy = nginxProxyServices(project)[0];
+      const proxies = nginxProxyServices(project);
+      const proxy = proxies[0];
       if (!proxy) continue;
+      // with two proxies in sight, which one it serves is the user's choice
+      const fix = proxies.length === 1 ? volumesFromFix(inventory, project, service, proxy) : undefined;
       findings.push({
         message:
           `Service \`${service.name}\` runs acme-companion, which must find the nginx-proxy container to write its certificates and challenge files for and to reload it, ` +
@@ -43,7 +60,7 @@ export const acmeCompanionProxyNotFound: Rule = {
           `Add \`volumes_from: [${proxy.name}]\` to \`${service.name}\` (it then shares the proxy's certificate, vhost and html volumes too), or the label to \`${proxy.name}\`.`,
         location: service.compose.nameLocation,
         related: [{ ...proxy.compose.nameLocation, message: 'the nginx-proxy service' }],
-        fixes: [],
+        fixes: fix ? [fix] : [],
       });
     }
     return findings;
