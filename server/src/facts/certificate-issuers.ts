@@ -41,6 +41,7 @@ import { parseSystemdTimer } from '../languages/schedule/systemd-timer';
 import { certbotDomainName, type CertbotInvocation, type CertbotOption } from '../languages/shell/certbot-invocation';
 import type { ShellWord } from '../languages/shell/shell-script';
 import { containerLaunch, optionValue } from '../languages/shell/container-launch';
+import type { SourceTexts } from '../inventory/inventory';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
 import type { SourceLocation } from '../text/source-location';
 import { positionAt } from '../text/line-index';
@@ -651,4 +652,39 @@ export function swagAnswersHttp01(project: DeployedProject, service: DeployedSer
   if (!('VALIDATION' in environment)) return true;
   const validation = environment.VALIDATION;
   return validation === '' || validation === 'http' || validation === 'tls-sni';
+}
+
+/** A certificate name that picks a DNS authenticator in jonasal/nginx-certbot (`live/example.dns-cloudflare/`, src/scripts/run_certbot.sh). */
+const dnsCertificateName = /\/live\/(?:[^/\s;'"]*[-.])?dns-[a-z0-9]/i;
+
+/**
+ * Whether jonasal/nginx-certbot or staticfloat/nginx-certbot validate by HTTP-01 on the
+ * container's port 80, from their sources:
+ * - staticfloat/docker-nginx-certbot src/nginx_conf.d/certbot.conf: nginx on port 80 hands the
+ *   challenge to certbot's standalone server, always;
+ * - JonasAlfredsson/docker-nginx-certbot src/scripts/run_certbot.sh: the webroot authenticator that
+ *   src/nginx_conf.d/redirector.conf serves on port 80, unless CERTBOT_AUTHENTICATOR names another
+ *   (a DNS plugin) or a certificate's name does (`…/live/<name>.dns-<provider>/privkey.pem` in a
+ *   configuration it reads); USE_LOCAL_CA=1 (src/scripts/start_nginx_certbot.sh) signs with a
+ *   local CA and asks no one. An `env_file` may set the variables, and a configuration file
+ *   certboot cannot read may name a DNS plugin: then it is not known.
+ */
+export function nginxCertbotAnswersHttp01(texts: SourceTexts, project: DeployedProject, service: DeployedService, repository: string): boolean {
+  if (repository === 'staticfloat/nginx-certbot') return true;
+  if (serviceKey(project.compose, service.name, 'env_file') !== undefined) return false;
+  const environment = service.compose.environment;
+  if ('CERTBOT_AUTHENTICATOR' in environment && !['', 'webroot'].includes(environment.CERTBOT_AUTHENTICATOR?.trim() ?? '?')) return false;
+  if ('USE_LOCAL_CA' in environment && (environment.USE_LOCAL_CA === undefined || environment.USE_LOCAL_CA.trim() === '1')) return false;
+  for (const mount of service.compose.volumes) {
+    if (mount.unknown) return false;
+    if (mount.type !== 'bind' || !mount.source || !mount.target || !/^\/etc\/nginx\/(user_)?conf\.d(\/|$)/.test(posix.normalize(mount.target))) continue;
+    let files = [mount.source];
+    try {
+      files = service.view.readDirectory(mount.target).map((entry) => posix.join(mount.source as string, entry));
+    } catch {
+      // a file, or a directory the repository does not hold
+    }
+    if (files.some((file) => dnsCertificateName.test(texts.text(file) ?? ''))) return false;
+  }
+  return true;
 }

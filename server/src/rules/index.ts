@@ -28,6 +28,8 @@ import { webrootMismatch } from './first-boot/webroot-mismatch';
 import { acmEmailValidation } from './infrastructure/acm-email-validation';
 import { acmReplaceWithoutCreateBeforeDestroy } from './infrastructure/acm-replace-without-create-before-destroy';
 import { acmValidationMissing } from './infrastructure/acm-validation-missing';
+import { acmeCompanionHostNotProxied } from './issuance/acme-companion-host-not-proxied';
+import { acmeCompanionHttpDisabled } from './issuance/acme-companion-http-disabled';
 import { acmeCompanionProxyNotFound } from './issuance/acme-companion-proxy-not-found';
 import { acmeCompanionVolumeNotShared } from './issuance/acme-companion-volume-not-shared';
 import { certbotPluginNotInImage } from './issuance/certbot-plugin-not-in-image';
@@ -105,6 +107,8 @@ export const rules: readonly AnyRule[] = [
   acmeCompanionVolumeNotShared,
   httpChallengePortNotPublished,
   liveDirectoryWrittenBeforeCertonly,
+  acmeCompanionHostNotProxied,
+  acmeCompanionHttpDisabled,
 ];
 
 /** The categories in the order the docs list them, with their headings. */

@@ -1,4 +1,4 @@
-import { acmeCompanionAnswersHttp01, nginxProxyServices, swagAnswersHttp01 } from '../../facts/certificate-issuers';
+import { acmeCompanionAnswersHttp01, nginxCertbotAnswersHttp01, nginxProxyServices, swagAnswersHttp01 } from '../../facts/certificate-issuers';
 import { hostPort80Reach } from '../../facts/published-ports';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import type { Rule, RuleFinding } from '../rule';
@@ -27,6 +27,7 @@ function reachedOnlyThroughHost(project: DeployedProject, service: DeployedServi
 }
 
 const swagRepositories = new Set(['linuxserver/swag', 'lscr.io/linuxserver/swag', 'ghcr.io/linuxserver/swag']);
+const nginxCertbotRepositories = new Set(['jonasal/nginx-certbot', 'staticfloat/nginx-certbot']);
 
 export const httpChallengePortNotPublished: Rule = {
   id: 'http-challenge-port-not-published',
@@ -35,8 +36,8 @@ export const httpChallengePortNotPublished: Rule = {
   fixable: 'never',
   defaultSeverity: 'error',
   summary:
-    "the service that answers HTTP-01 for acme-companion (nginx-proxy) or for linuxserver/swag does not publish host port 80, where Let's Encrypt always asks: no certificate is issued",
-  check({ facts }) {
+    "the service that answers HTTP-01 for acme-companion (nginx-proxy), for linuxserver/swag or for jonasal/ or staticfloat/nginx-certbot does not publish host port 80, where Let's Encrypt always asks: no certificate is issued",
+  check({ facts, inventory }) {
     const answerers: Answerer[] = [];
     for (const issuer of facts.issuers) {
       if (issuer.kind === 'acme-companion') {
@@ -54,6 +55,16 @@ export const httpChallengePortNotPublished: Rule = {
           project: issuer.project,
           service: issuer.service,
           who: `\`${issuer.repository}\` (service \`${issuer.service.name}\`) validates by HTTP-01 (VALIDATION is http or unset) and answers the challenge itself on its port 80`,
+        });
+      } else if (
+        issuer.kind === 'all-in-one' &&
+        nginxCertbotRepositories.has(issuer.repository) &&
+        nginxCertbotAnswersHttp01(inventory, issuer.project, issuer.service, issuer.repository)
+      ) {
+        answerers.push({
+          project: issuer.project,
+          service: issuer.service,
+          who: `\`${issuer.repository}\` (service \`${issuer.service.name}\`) runs certbot by HTTP-01 and answers the challenge with its own nginx on its port 80`,
         });
       }
     }
