@@ -95,6 +95,8 @@ export interface CertbotIssuer {
   readonly standalonePort?: number;
   /** The lineage name certbot files the certificate under: `--cert-name`, else the first domain. */
   readonly lineage?: string;
+  /** `certonly` or `run`, not a dry run: the run obtains a certificate (a single time when its renewal is `once`). */
+  readonly obtains: boolean;
   readonly renewal: RenewalTiming;
 }
 
@@ -171,7 +173,7 @@ function repositoryOf(image: string): string {
 }
 
 /** `certbot/certbot` or `certbot/dns-<provider>` on Docker Hub (or a mirror that keeps the name). */
-function officialCertbotImage(reference: string): { official: boolean; extraPlugins: string[] } {
+export function officialCertbotImage(reference: string): { official: boolean; extraPlugins: string[] } {
   const repository = repositoryOf(reference).replace(/^[^/]*[.:][^/]*\//, '');
   if (repository === 'certbot/certbot') return { official: true, extraPlugins: [] };
   const dns = /^certbot\/(dns-[a-z0-9]+)$/.exec(repository);
@@ -276,6 +278,11 @@ function timerTiming(picture: RenewalPicture, servicePath: string): RenewalTimin
   return { kind: 'unknown', reason: 'no timer of the repository starts the unit' };
 }
 
+/** `certonly` or `run`, not a dry run. */
+function asksForCertificate(invocation: CertbotInvocation): boolean {
+  return !invocation.dryRun && (invocation.subcommand === 'certonly' || invocation.subcommand === 'run');
+}
+
 function renewalTiming(picture: RenewalPicture, run: CertbotRun): RenewalTiming {
   return renews(run) ? repetitionTiming(picture, run) : { kind: 'once' };
 }
@@ -331,6 +338,7 @@ function certbotIssuer(deployment: Deployment, picture: RenewalPicture, run: Cer
     challenge: challengeOf(authenticator),
     ...(standalonePort !== undefined ? { standalonePort } : {}),
     ...(lineage !== undefined ? { lineage } : {}),
+    obtains: asksForCertificate(invocation),
     renewal: renewalTiming(picture, run),
   };
 }
@@ -504,6 +512,11 @@ export function acmeShIssuersOf(issuers: readonly Issuer[]): AcmeShIssuer[] {
 
 export function certbotIssuersOf(issuers: readonly Issuer[]): CertbotIssuer[] {
   return issuers.filter((issuer): issuer is CertbotIssuer => issuer.kind === 'certbot');
+}
+
+/** The certbot runs of a compose service's own command, in the order it runs them. */
+export function serviceCertbotIssuers(issuers: readonly CertbotIssuer[], service: DeployedService): CertbotIssuer[] {
+  return issuers.filter((issuer) => issuer.run.origin.kind === 'service' && issuer.run.origin.service === service);
 }
 
 /**

@@ -129,7 +129,7 @@ export class Facts {
 
   /** What becomes of a missing file when nothing needs nginx to create it: created later, never, or maybe (see FirstBootOutlook). */
   firstBootOutlook(project: DeployedProject, failure: FirstBootFailure): FirstBootOutlook | undefined {
-    return once(this.outlooks, failure, () => firstBootOutlook(this.deployment, (certbot) => this.certbotJobs(certbot), project, failure));
+    return once(this.outlooks, failure, () => firstBootOutlook(this.deployment, this.certbotIssuers, (certbot) => this.certbotJobs(certbot), project, failure));
   }
 
   /** The first-boot failures that stop nginx: no script puts a placeholder there, and certbot's installer files aside. */

@@ -1,14 +1,13 @@
 import { posix } from 'node:path';
-import { parseImageReference } from '../languages/dockerfile/image-reference';
-import { challengeWithoutWebServer } from '../languages/shell/certbot-invocation';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
 import { type CertbotJobs, certbotPathOf, lineagePath, lineagesOf, sameLineage } from './certbot-directories';
+import { type CertbotIssuer, officialCertbotImage, serviceCertbotIssuers } from './certificate-issuers';
 import { certbotInstallerFiles, type FirstBootFailure } from './first-boot-failures';
 import { type WriterOutsideProject, writerOutsideProject } from './writers-outside-project';
 
 /** How a certbot service gets its certificates without nginx in front. */
 export interface IssuanceWithoutNginx {
-  /** For messages: `by DNS-01`, `with \`--standalone\``. */
+  /** For messages: `by DNS-01`. */
   readonly challenge: string;
   /**
    * certbot runs once and exits: the service's command is certbot's own arguments (the image's
@@ -20,31 +19,25 @@ export interface IssuanceWithoutNginx {
   readonly installsNothing: boolean;
 }
 
-function describeChallenge(authenticator: string): string {
-  return authenticator.startsWith('dns-') ? 'by DNS-01' : `with \`--${authenticator}\``;
-}
-
 /**
- * Whether certbot service `writer` surely obtains its certificates without nginx: each of its
- * certbot runs names a DNS plugin, `--standalone` or `--manual`; or its command is unknown (it
- * depends on a variable the repository does not set) and its image is one of certbot's DNS
- * plugin images (`certbot/dns-cloudflare`), which exist for DNS-01.
+ * Whether certbot service `writer` surely obtains its certificates without nginx: each certbot run
+ * of its own command (among `issuers`) names a DNS plugin; or its command is unknown (it depends
+ * on a variable the repository does not set) and its image is one of certbot's DNS plugin images
+ * (`certbot/dns-cloudflare`), which exist for DNS-01.
  */
-export function issuanceWithoutNginx(writer: DeployedService): IssuanceWithoutNginx | undefined {
-  const invocations = writer.certbot?.invocations ?? [];
-  if (invocations.length > 0) {
+export function issuanceWithoutNginx(issuers: readonly CertbotIssuer[], writer: DeployedService): IssuanceWithoutNginx | undefined {
+  const own = serviceCertbotIssuers(issuers, writer);
+  if (own.length > 0) {
     // --standalone needs port 80 reachable in certbot's own container: not judged here
-    if (!invocations.every((invocation) => challengeWithoutWebServer(invocation) && invocation.authenticator?.name.startsWith('dns-'))) return undefined;
-    const challenges = new Set(invocations.map((invocation) => describeChallenge(invocation.authenticator?.name ?? '')));
-    if (challenges.size !== 1) return undefined;
+    if (!own.every((issuer) => issuer.challenge === 'dns-01')) return undefined;
     const restart = writer.compose.restart?.policy;
-    const installsNothing = invocations.every((invocation) => invocation.subcommand === 'certonly');
+    const installsNothing = own.every((issuer) => issuer.run.invocation.subcommand === 'certonly');
     const runsOnce = writer.command?.imageEntrypoint === true && installsNothing && (restart === undefined || restart === 'no');
-    return { challenge: [...challenges][0] as string, runsOnce, installsNothing };
+    return { challenge: 'by DNS-01', runsOnce, installsNothing };
   }
   const commandUnknown = writer.command === undefined && (writer.compose.command !== undefined || writer.compose.entrypoint !== undefined);
   const image = writer.compose.image?.value;
-  if (commandUnknown && image !== undefined && parseImageReference(image).repository.startsWith('certbot/dns-'))
+  if (commandUnknown && image !== undefined && officialCertbotImage(image).extraPlugins.some((plugin) => plugin.startsWith('dns-')))
     return { challenge: 'by DNS-01', runsOnce: false, installsNothing: false };
   return undefined;
 }
@@ -85,6 +78,7 @@ export type FirstBootOutlook =
 
 export function firstBootOutlook(
   deployment: Deployment,
+  issuers: readonly CertbotIssuer[],
   jobsOf: (certbot: DeployedService) => CertbotJobs,
   project: DeployedProject,
   failure: FirstBootFailure,
@@ -100,7 +94,7 @@ export function firstBootOutlook(
   }
   const writerName = failure.state.writer.service;
   const writer = project.services.find((candidate) => candidate.name === writerName);
-  const issuance = writer && issuanceWithoutNginx(writer);
+  const issuance = writer && issuanceWithoutNginx(issuers, writer);
   if (!issuance) return undefined;
   if (issuance.runsOnce && failure.service.compose.awaitsCompletionOf?.includes(writerName)) return { kind: 'awaited' };
   const others = otherLineages(jobsOf, project, failure.service, failure.path);

@@ -3,8 +3,8 @@ import type { DeployedProject } from '../../model/deployment';
 import type { RelatedLocation } from '../../text/findings';
 import type { Facts } from '../../facts/facts';
 import { type FirstBootFailure, inNginxOrder } from '../../facts/first-boot-failures';
+import { type CertbotIssuer, serviceCertbotIssuers } from '../../facts/certificate-issuers';
 import { issuanceWithoutNginx } from '../../facts/issuance-without-nginx';
-import { challengeWithoutWebServer } from '../../languages/shell/certbot-invocation';
 import { describeWriterOutsideProject, type WriterOutsideProject } from '../../facts/writers-outside-project';
 import type { Rule, RuleFinding } from '../rule';
 
@@ -30,12 +30,17 @@ function describeLoop(restart: RestartPolicy, forever: string): string {
  * renew` takes the one stored with the certificate). Not when every one surely does without
  * nginx: a DNS plugin, `--standalone`, `--manual`.
  */
-function mayNeedNginxForChallenge(project: DeployedProject): boolean {
+function mayNeedNginxForChallenge(issuers: readonly CertbotIssuer[], project: DeployedProject): boolean {
   return project.services.some((service) => {
-    const invocations = service.certbot?.invocations;
-    if (!invocations) return false;
-    return !issuanceWithoutNginx(service) && !(invocations.length > 0 && invocations.every(challengeWithoutWebServer));
+    if (!service.certbot) return false;
+    const own = serviceCertbotIssuers(issuers, service);
+    return !issuanceWithoutNginx(issuers, service) && !(own.length > 0 && own.every(answersWithoutWebServer));
   });
+}
+
+/** A DNS plugin, `--standalone` or `--manual`: certbot answers the challenge without a web server of the project. */
+function answersWithoutWebServer(issuer: CertbotIssuer): boolean {
+  return issuer.challenge === 'dns-01' || issuer.authenticator === 'standalone' || issuer.authenticator === 'manual';
 }
 
 function quoted(failures: readonly FirstBootFailure[]): string {
@@ -132,7 +137,7 @@ export const restartLoopOnFirstBoot: Rule = {
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
       // HTTP-01 is named unless certbot surely does without nginx (a DNS plugin, standalone)
-      const deadlock = mayNeedNginxForChallenge(project);
+      const deadlock = mayNeedNginxForChallenge(facts.certbotIssuers, project);
       for (const service of project.services) {
         const restart = service.compose.restart;
         if (!restart || restart.policy === undefined || restart.policy === 'no') continue;

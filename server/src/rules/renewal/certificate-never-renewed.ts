@@ -1,4 +1,4 @@
-import { type CertbotRun, describeDomains, describeRunOrigin, issuesOnce, renews, runVerbWord, runWordLocation } from '../../facts/certbot-runs';
+import { type CertbotRun, describeDomains, describeRunOrigin, runVerbWord, runWordLocation } from '../../facts/certbot-runs';
 import type { Rule, RuleFinding } from '../rule';
 
 export const certificateNeverRenewed: Rule = {
@@ -9,8 +9,8 @@ export const certificateNeverRenewed: Rule = {
   defaultSeverity: 'warning',
   summary: 'certbot obtains certificates once and nothing runs `certbot renew`, so they expire after 90 days',
   check({ deployment, facts, inventory }) {
-    const picture = facts.renewal;
-    if (picture.renewalUnknown || picture.runs.some(renews)) return [];
+    const issuers = facts.certbotIssuers;
+    if (facts.renewal.renewalUnknown || issuers.some((issuer) => issuer.renewal.kind !== 'once')) return [];
     const findings: RuleFinding[] = [];
     // a run through a compose service the project does not define never happens (compose-run-unknown-service says so)
     const impossible = ({ origin, invocation }: CertbotRun): boolean =>
@@ -19,7 +19,7 @@ export const certificateNeverRenewed: Rule = {
         ({ script, command }) =>
           script === origin.script && command.span.start <= invocation.command.span.start && invocation.command.span.end <= command.span.end,
       );
-    for (const run of picture.runs.filter((candidate) => issuesOnce(candidate) && !impossible(candidate))) {
+    for (const { run } of issuers.filter((issuer) => issuer.obtains && !impossible(issuer.run))) {
       const verb = runVerbWord(run);
       const location = verb && runWordLocation(run, verb, inventory);
       if (!location) continue;
