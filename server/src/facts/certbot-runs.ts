@@ -250,8 +250,12 @@ export function renewalPicture(deployment: Deployment, inventory: Inventory): Re
     const renewsHere = runs.some((run) => run.origin.kind === 'schedule' && run.origin.file === file && run.invocation.subcommand === 'renew');
     if (renewalMention.test(file.text) && !renewsHere) renewalUnknown = true;
   }
+  // a crontab the image's build writes (`RUN echo "0 3 * * * /renew.sh" >> …; crontab …`) runs the script it names
+  const certbotScripts = deployment.scripts.filter((script) => script.certbotInvocations.length > 0).map((script) => posix.basename(script.path));
   for (const dockerfile of inventory.filesOf('dockerfile')) {
-    if (renewalMention.test(inventory.text(dockerfile.path) ?? '')) renewalUnknown = true;
+    const text = inventory.text(dockerfile.path) ?? '';
+    if (renewalMention.test(text)) renewalUnknown = true;
+    if (/\bcron/.test(text) && certbotScripts.some((name) => text.includes(name))) renewalUnknown = true;
   }
   if (runs.some((run) => isUnknownSubcommand(run.invocation))) renewalUnknown = true;
   return { runs, schedules, renewalUnknown };

@@ -39,7 +39,7 @@ import type { Schedule } from '../languages/schedule/schedule';
 import { sleepLoopInterval } from '../languages/schedule/sleep';
 import { parseSystemdTimer } from '../languages/schedule/systemd-timer';
 import { certbotDomainName, type CertbotInvocation, type CertbotOption } from '../languages/shell/certbot-invocation';
-import type { ShellWord } from '../languages/shell/shell-script';
+import { repeatingLoop, type ShellWord } from '../languages/shell/shell-script';
 import { containerLaunch, optionValue } from '../languages/shell/container-launch';
 import type { SourceTexts } from '../inventory/inventory';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
@@ -149,6 +149,9 @@ export interface AcmeShIssuer {
 
 export type Issuer = CertbotIssuer | ServiceIssuer | AcmeShIssuer;
 
+/** linuxserver/swag, as its registries name it. */
+export const swagRepositories: ReadonlySet<string> = new Set(['linuxserver/swag', 'lscr.io/linuxserver/swag', 'ghcr.io/linuxserver/swag']);
+
 /**
  * Images that run nginx and obtain their certificates themselves, with the directory their
  * certificates live in: jonasal/nginx-certbot and staticfloat/nginx-certbot keep certbot's
@@ -157,9 +160,7 @@ export type Issuer = CertbotIssuer | ServiceIssuer | AcmeShIssuer;
 const allInOneImages: ReadonlyMap<string, readonly string[]> = new Map([
   ['jonasal/nginx-certbot', ['/etc/letsencrypt']],
   ['staticfloat/nginx-certbot', ['/etc/letsencrypt']],
-  ['linuxserver/swag', ['/config']],
-  ['lscr.io/linuxserver/swag', ['/config']],
-  ['ghcr.io/linuxserver/swag', ['/config']],
+  ...[...swagRepositories].map((repository): [string, string[]] => [repository, ['/config']]),
 ]);
 
 /** acme-companion keeps its certificates in /etc/nginx/certs and acme.sh's account and state in /etc/acme.sh (acme-companion app/entrypoint.sh). */
@@ -283,8 +284,24 @@ function asksForCertificate(invocation: CertbotInvocation): boolean {
   return !invocation.dryRun && (invocation.subcommand === 'certonly' || invocation.subcommand === 'run');
 }
 
+/**
+ * A run in a shell function of a script happens when the function is called: once when the
+ * script calls it once, outside loops and other functions; else (a library other scripts source,
+ * a call in a loop) as often as callers certboot does not follow decide.
+ */
+function calledOnce(run: CertbotRun): boolean {
+  const name = run.invocation.command.functionName;
+  if (name === undefined) return true;
+  if (run.origin.kind !== 'script') return false;
+  const calls = run.origin.script.script.commands.filter((command) => command.name?.value === name);
+  return calls.length > 0 && calls.every((call) => call.functionName === undefined && repeatingLoop(call.loops) === undefined);
+}
+
 function renewalTiming(picture: RenewalPicture, run: CertbotRun): RenewalTiming {
-  return renews(run) ? repetitionTiming(picture, run) : { kind: 'once' };
+  if (renews(run)) return repetitionTiming(picture, run);
+  if (asksForCertificate(run.invocation) && !calledOnce(run))
+    return { kind: 'unknown', reason: `it runs whenever function \`${run.invocation.command.functionName}\` is called` };
+  return { kind: 'once' };
 }
 
 /** How often a run that renews comes again: its loop, restart policy, crontab line or timer. */
@@ -343,6 +360,17 @@ function certbotIssuer(deployment: Deployment, picture: RenewalPicture, run: Cer
   };
 }
 
+/**
+ * Whether the image's own start script, which issues the certificates, runs in the service: an
+ * `entrypoint:` replaces it, and so does a `command:`, as the script is the image's CMD
+ * (acme-companion's Dockerfile, jonasal/ and staticfloat/nginx-certbot's src/Dockerfile), except
+ * in linuxserver/swag, whose s6 `/init` entrypoint runs its init scripts before any command.
+ */
+function startScriptRuns(service: DeployedService, repository: string): boolean {
+  if (service.compose.entrypoint !== undefined) return false;
+  return service.compose.command === undefined || swagRepositories.has(repository);
+}
+
 function serviceIssuers(deployment: Deployment): ServiceIssuer[] {
   const issuers: ServiceIssuer[] = [];
   for (const project of deployment.projects) {
@@ -350,6 +378,7 @@ function serviceIssuers(deployment: Deployment): ServiceIssuer[] {
       const image = service.compose.image?.value;
       if (!image || service.compose.build) continue;
       const repository = repositoryOf(image);
+      if (!startScriptRuns(service, repository)) continue;
       const companion = acmeCompanionImages.get(repository);
       const allInOne = allInOneImages.get(repository);
       // before 2.0 the companion ran simp_le and kept everything in /etc/nginx/certs (acme-companion Dockerfile at v1.13.1 installs simp_le, at v2.0.0 acme.sh)

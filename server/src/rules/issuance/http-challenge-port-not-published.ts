@@ -1,4 +1,10 @@
-import { acmeCompanionAnswersHttp01, nginxCertbotAnswersHttp01, nginxProxyServices, swagAnswersHttp01 } from '../../facts/certificate-issuers';
+import {
+  acmeCompanionAnswersHttp01,
+  nginxCertbotAnswersHttp01,
+  nginxProxyServices,
+  swagAnswersHttp01,
+  swagRepositories,
+} from '../../facts/certificate-issuers';
 import { hostPort80Reach } from '../../facts/published-ports';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import type { Rule, RuleFinding } from '../rule';
@@ -26,7 +32,6 @@ function reachedOnlyThroughHost(project: DeployedProject, service: DeployedServi
   return !shared && !project.services.some((other) => tunnelImage.test(other.compose.image?.value ?? ''));
 }
 
-const swagRepositories = new Set(['linuxserver/swag', 'lscr.io/linuxserver/swag', 'ghcr.io/linuxserver/swag']);
 const nginxCertbotRepositories = new Set(['jonasal/nginx-certbot', 'staticfloat/nginx-certbot']);
 
 export const httpChallengePortNotPublished: Rule = {
