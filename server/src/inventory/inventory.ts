@@ -182,6 +182,14 @@ export class Inventory implements SourceTexts {
   }
 }
 
+function holdsEntries(fileSystem: FileSystem, directory: string): boolean {
+  try {
+    return fileSystem.readDirectory(directory).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 function depthBelow(root: string, path: string): number {
   const relative = posix.relative(root, posix.dirname(path));
   return relative === '' ? 0 : relative.split('/').length;
@@ -206,10 +214,14 @@ export function takeInventory(fileSystem: FileSystem, root: string, options: Inv
       // a pipe, a directory or a link out of the workspace or in a loop under a compose or nginx
       // file's name is kept, so that reading it says why; under other names it is no file of ours.
       // A directory counts only under a name that is one file's alone (`compose.yaml`,
-      // `nginx.conf`): a directory `.nginx/` or `site.conf/` is just a directory.
+      // `nginx.conf`): a directory `.nginx/` or `site.conf/` is just a directory. An `nginx.conf/`
+      // with files in it is one too: what docker makes of a missing mount source is empty.
       const directory = stat?.kind === 'directory';
       const candidates = classifyFile(path, root).filter(
-        (kind) => readable || kind.kind === 'compose' || (kind.kind === 'nginx' && (!directory || posix.basename(path) === 'nginx.conf')),
+        (kind) =>
+          readable ||
+          kind.kind === 'compose' ||
+          (kind.kind === 'nginx' && (!directory || (posix.basename(path) === 'nginx.conf' && !holdsEntries(fileSystem, path)))),
       );
       if (candidates.length === 0) return false;
       const kinds = candidates.filter((kind) => {
