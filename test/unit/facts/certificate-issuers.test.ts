@@ -290,4 +290,47 @@ describe('certificate issuers', () => {
       },
     ]);
   });
+
+  it('leaves out an image that issues by itself when the service replaces its start script', async () => {
+    const issuers = await issuersOf({
+      '/p/compose.yaml': [
+        'services:',
+        '  render:',
+        '    image: jonasal/nginx-certbot:5',
+        '    entrypoint: /bin/sh -c "envsubst < /t/site.conf > /etc/nginx/user_conf.d/site.conf"',
+        '  shell:',
+        '    image: nginxproxy/acme-companion:2.5',
+        '    command: /bin/bash',
+        '  swag:',
+        '    image: lscr.io/linuxserver/swag',
+        '    command: sleep infinity',
+        '',
+      ].join('\n'),
+    });
+    // SWAG's s6 /init runs its certbot before the command
+    deepStrictEqual(issuers.map(summary), [{ kind: 'all-in-one', service: 'swag', repository: 'lscr.io/linuxserver/swag', state: ['/config'] }]);
+  });
+
+  it('says which runs obtain a certificate, and that a certonly in a function may run again unless its script calls it once', async () => {
+    const certonly = 'certbot certonly --standalone -d example.org';
+    const issuers = await issuersOf({
+      '/p/lib.sh': `get() {\n  ${certonly}\n}\nlist() {\n  certbot certificates\n}\n`,
+      '/p/init.sh': `#!/bin/sh\nget() {\n  ${certonly}\n}\nget\n${certonly} --dry-run\n`,
+      '/p/loop.sh': `#!/bin/sh\nget() {\n  ${certonly}\n}\nwhile :; do get; sleep 1d; done\n`,
+    });
+    deepStrictEqual(
+      issuers.map((issuer) =>
+        issuer.kind === 'certbot' && issuer.run.origin.kind === 'script'
+          ? [issuer.run.origin.script.path, issuer.run.invocation.subcommand, issuer.obtains, issuer.renewal]
+          : issuer.kind,
+      ),
+      [
+        ['/p/init.sh', 'certonly', true, { kind: 'once' }],
+        ['/p/init.sh', 'certonly', false, { kind: 'once' }],
+        ['/p/lib.sh', 'certonly', true, { kind: 'unknown', reason: 'it runs whenever function `get` is called' }],
+        ['/p/lib.sh', 'certificates', false, { kind: 'once' }],
+        ['/p/loop.sh', 'certonly', true, { kind: 'unknown', reason: 'it runs whenever function `get` is called' }],
+      ],
+    );
+  });
 });
