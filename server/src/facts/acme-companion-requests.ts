@@ -17,14 +17,13 @@
  *   (1.8 on) makes the catch-all server answer the challenge. `HTTPS_METHOD` is the first set on the
  *   host's containers, else the proxy's, else `redirect`.
  */
-import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parse, type Node } from 'yaml';
 import { yamlPositionAt } from '../languages/compose/yaml-reader';
 import type { SourceTexts } from '../inventory/inventory';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
 import { isWithin } from '../model/container-view';
 import type { SourceLocation } from '../text/source-location';
-import { type Issuer, nginxProxyServices, type ServiceIssuer, serviceKey } from './certificate-issuers';
+import { type Issuer, mountedTexts, nginxProxyServices, type ServiceIssuer, serviceKey } from './certificate-issuers';
 
 /** A container that asks acme-companion for a certificate. */
 export interface CompanionRequest {
@@ -113,8 +112,11 @@ function requestOf(project: DeployedProject, companion: ServiceIssuer, proxy: De
  */
 export function companionRequests(issuers: readonly Issuer[]): CompanionRequest[] {
   const requests: CompanionRequest[] = [];
+  const projects = new Set<DeployedProject>();
   for (const companion of issuers) {
-    if (companion.kind !== 'acme-companion') continue;
+    // a second companion of a project asks for the same names
+    if (companion.kind !== 'acme-companion' || projects.has(companion.project)) continue;
+    projects.add(companion.project);
     const proxies = nginxProxyServices(companion.project);
     const proxy = proxies[0];
     if (proxies.length !== 1 || !proxy) continue;
@@ -191,18 +193,8 @@ export function proxyAnswersUnknownHosts(project: DeployedProject, proxy: Deploy
  * serve the name: one of its files names it, or certboot cannot read them.
  */
 export function ownConfigurationMayServe(texts: SourceTexts, proxy: DeployedService, name: string): boolean {
-  for (const mount of proxy.compose.volumes) {
-    if (mount.unknown) return true;
-    if (mount.type !== 'bind' || !mount.source || !mount.target || !isWithin(posix.normalize(mount.target), '/etc/nginx/conf.d')) continue;
-    let files = [mount.source];
-    try {
-      files = proxy.view.readDirectory(mount.target).map((entry) => posix.join(mount.source as string, entry));
-    } catch {
-      // a file, or a directory the repository does not hold
-    }
-    if (files.some((file) => texts.text(file)?.toLowerCase().includes(name))) return true;
-  }
-  return false;
+  const configurations = mountedTexts(texts, proxy, (target) => isWithin(target, '/etc/nginx/conf.d'));
+  return configurations === undefined || configurations.some((text) => text.toLowerCase().includes(name));
 }
 
 /** How nginx-proxy serves a host: `HTTPS_METHOD` and the service that sets it (none: the default, `redirect`). */

@@ -717,16 +717,30 @@ export function nginxCertbotAnswersHttp01(texts: SourceTexts, project: DeployedP
   const environment = service.compose.environment;
   if ('CERTBOT_AUTHENTICATOR' in environment && !['', 'webroot'].includes(environment.CERTBOT_AUTHENTICATOR?.trim() ?? '?')) return false;
   if ('USE_LOCAL_CA' in environment && (environment.USE_LOCAL_CA === undefined || environment.USE_LOCAL_CA.trim() === '1')) return false;
+  const configurations = mountedTexts(texts, service, (target) => /^\/etc\/nginx\/(user_)?conf\.d(\/|$)/.test(target));
+  return configurations !== undefined && !configurations.some((text) => dnsCertificateName.test(text));
+}
+
+/**
+ * The texts of the repository files a service bind-mounts where `at` says (a mounted directory:
+ * the files in it); undefined when a mount holds an unset variable, and what is mounted is unknown.
+ */
+export function mountedTexts(texts: SourceTexts, service: DeployedService, at: (target: string) => boolean): string[] | undefined {
+  const found: string[] = [];
   for (const mount of service.compose.volumes) {
-    if (mount.unknown) return false;
-    if (mount.type !== 'bind' || !mount.source || !mount.target || !/^\/etc\/nginx\/(user_)?conf\.d(\/|$)/.test(posix.normalize(mount.target))) continue;
-    let files = [mount.source];
+    if (mount.unknown) return undefined;
+    const source = mount.source;
+    if (mount.type !== 'bind' || !source || !mount.target || !at(posix.normalize(mount.target))) continue;
+    let files = [source];
     try {
-      files = service.view.readDirectory(mount.target).map((entry) => posix.join(mount.source as string, entry));
+      files = service.view.readDirectory(mount.target).map((entry) => posix.join(source, entry));
     } catch {
       // a file, or a directory the repository does not hold
     }
-    if (files.some((file) => dnsCertificateName.test(texts.text(file) ?? ''))) return false;
+    for (const file of files) {
+      const text = texts.text(file);
+      if (text !== undefined) found.push(text);
+    }
   }
-  return true;
+  return found;
 }
