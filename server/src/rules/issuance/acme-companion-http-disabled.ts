@@ -60,7 +60,7 @@ export const acmeCompanionHttpDisabled: Rule = {
               : 'acme-companion makes a default certificate, `CREATE_DEFAULT_CERTIFICATE=true`'
           }), so even the first certificate is not issued.`
         : 'While a host has no certificate, nginx-proxy serves it over HTTP all the same, so the first certificate may be issued; ' +
-          'from then on it has no port-80 server for it, and when acme-companion renews the certificate (60 days after issuance) the request ends at the catch-all server, ' +
+          'from then on it has no port-80 server for it, and when acme-companion renews the certificate (60 days after issuance by default) the request ends at the catch-all server, ' +
           'which answers 503: every renewal fails, and the certificate expires 90 days after it was issued.';
       findings.push({
         message:
