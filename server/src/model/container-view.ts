@@ -142,6 +142,11 @@ export class ContainerView implements FileSystem {
       if (this.image.knownDirectories.has(path) || [...this.image.files.keys()].some((file) => isWithin(file, path))) {
         return { kind: 'image', directory: true };
       }
+      // the runtime makes the directories a mount point lies in (runc, libcontainer/rootfs_linux.go:
+      // createIfNotExists makes the mount's destination with MkdirAll), so they exist, holding the mounts
+      if (this.mounts.some((mount) => mount.target !== undefined && mount.target !== path && isWithin(mount.target, path))) {
+        return { kind: 'image', directory: true };
+      }
       if (this.image.absentBelow.some((prefix) => isWithin(path, prefix))) return { kind: 'image' };
     }
     return { kind: 'unknown', reason: 'not mounted, and not a file the image is known to hold' };
@@ -231,7 +236,8 @@ export class ContainerView implements FileSystem {
       if (posix.dirname(file) === normalized) names.add(posix.basename(file));
     }
     if (origin.kind === 'image' && this.image) {
-      if (!this.image.knownDirectories.has(normalized)) throw new FileSystemError('UNKNOWN', path, `${path}: the image's listing is unknown`);
+      const listed = this.image.knownDirectories.has(normalized) || this.image.absentBelow.some((prefix) => isWithin(normalized, prefix));
+      if (!listed) throw new FileSystemError('UNKNOWN', path, `${path}: the image's listing is unknown`);
       for (const file of this.image.files.keys()) {
         if (posix.dirname(file) === normalized) names.add(posix.basename(file));
       }
