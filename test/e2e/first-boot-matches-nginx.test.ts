@@ -227,10 +227,21 @@ describe('missing-certificate-on-first-boot and missing-include-on-first-boot ag
         // nginx on a host (an nginx.conf no compose service loads) keeps files certboot cannot
         // see: the rule must say nothing about it. An image built from a Dockerfile holds what its
         // COPY steps put there, which this emulation of the official image does not build: not booted.
+        // nginx in an image certboot does not know (certbot's with `apk add nginx`): nothing to boot,
+        // and the rules must say nothing
         const services = analysis.deployment.projects.flatMap((project) => project.services).filter((service) => service.nginx);
+        if (services.length === 0) {
+          assert.deepEqual(
+            analysis.findings.filter((finding) => ruleIds.includes(finding.ruleId)),
+            [],
+            `${fixture}: no nginx service certboot knows, yet the rules report`,
+          );
+          console.log(`      ${fixture}: no nginx service certboot knows; the rules are silent`);
+          return;
+        }
         const unbootable = new Set(['host', 'derived']);
         assert.ok(
-          services.length > 0 && services.every((service) => unbootable.has(service.nginx?.imageKind ?? '')),
+          services.every((service) => unbootable.has(service.nginx?.imageKind ?? '')),
           `${fixture}: no nginx service this test can boot`,
         );
         for (const service of services.filter((candidate) => candidate.nginx?.imageKind === 'host'))

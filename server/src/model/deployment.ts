@@ -680,14 +680,54 @@ function readScript(text: string): ReadScript {
 }
 
 /**
+ * The repository paths a Dockerfile copies into an image (COPY and ADD sources, read against the
+ * Dockerfile's own directory and against the build context of each compose service built from
+ * it): a file there configures that image, not a host. A source with a wildcard stands for its
+ * directory.
+ */
+function copiedIntoImages(inventory: Inventory, projects: readonly ComposeProject[]): string[] {
+  const contexts = new Map<string, Set<string>>();
+  const addContext = (dockerfile: string, context: string): void => {
+    const known = contexts.get(dockerfile) ?? new Set<string>();
+    known.add(context);
+    contexts.set(dockerfile, known);
+  };
+  for (const { path } of inventory.filesOf('dockerfile')) addContext(path, posix.dirname(path));
+  for (const service of projects.flatMap((project) => project.services)) {
+    const context = service.build?.context.value;
+    if (context?.startsWith('/')) addContext(posix.resolve(context, service.build?.dockerfile?.value ?? 'Dockerfile'), context);
+  }
+  const copied: string[] = [];
+  for (const [dockerfile, dockerfileContexts] of contexts) {
+    const text = inventory.text(dockerfile);
+    if (text === undefined) continue;
+    for (const copy of summarizeDockerfile(text).copies) {
+      if (copy.fromOtherImage) continue;
+      for (const source of copy.sources) {
+        const wildcard = source.search(/[*?[]/);
+        const written = wildcard < 0 ? source : posix.dirname(source.slice(0, wildcard + 1));
+        for (const context of dockerfileContexts) copied.push(posix.resolve(context, written));
+      }
+    }
+  }
+  return copied;
+}
+
+/**
  * An nginx.conf that no service loads, and whose directives are those of a whole configuration
  * (not a file of `server` blocks, not another tool's template), is read as a host's
- * configuration: the first 200 of the workspace, up to 1 MiB each.
+ * configuration: the first 200 of the workspace, up to 1 MiB each. One a Dockerfile copies into an
+ * image is that image's (an image certboot does not know as nginx's, such as certbot's with
+ * `apk add nginx`), not a host's.
  */
-function hostConfigurations(inventory: Inventory): string[] {
-  return inventory
+function hostConfigurations(inventory: Inventory, projects: readonly ComposeProject[]): string[] {
+  const candidates = inventory
     .filesOf('nginx')
-    .filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024 && inventory.nginxContext(file) === 'main')
+    .filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024 && inventory.nginxContext(file) === 'main');
+  // the Dockerfiles are read only when there is a candidate
+  const copied = candidates.length === 0 ? [] : copiedIntoImages(inventory, projects);
+  return candidates
+    .filter((file) => !copied.some((source) => isWithin(file.path, source)))
     .slice(0, 200)
     .map((file) => file.path);
 }
@@ -706,7 +746,10 @@ export async function buildDeployment(inventory: Inventory, options: DeploymentO
   );
   const projects = built.map((project) => withOverlay(fileSystem, project, built, workspaceRoot));
   const loaded = filesLoadedByServices(projects);
-  for (const path of hostConfigurations(inventory)) {
+  for (const path of hostConfigurations(
+    inventory,
+    projects.map((project) => project.compose),
+  )) {
     if (loaded.has(path)) continue;
     projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))), options.cache));
   }
