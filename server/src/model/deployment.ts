@@ -679,6 +679,9 @@ function readScript(text: string): ReadScript {
   return { script, certbotInvocations: findCertbotInvocations(script.commands), dummyCertificates: findDummyCertificates(script) };
 }
 
+/** How many nginx.conf files of the workspace are read as a host's configuration, at most. */
+const maximumHostConfigurations = 200;
+
 /**
  * The repository paths a Dockerfile copies into an image (COPY and ADD sources, read against the
  * Dockerfile's own directory and against the build context of each compose service built from
@@ -716,20 +719,23 @@ function copiedIntoImages(inventory: Inventory, projects: readonly ComposeProjec
 /**
  * An nginx.conf that no service loads, and whose directives are those of a whole configuration
  * (not a file of `server` blocks, not another tool's template), is read as a host's
- * configuration: the first 200 of the workspace, up to 1 MiB each. One a Dockerfile copies into an
- * image is that image's (an image certboot does not know as nginx's, such as certbot's with
- * `apk add nginx`), not a host's.
+ * configuration: the first 200 of the workspace, up to 1 MiB each. The bound counts the files
+ * services load too; when it cannot be reached, those are not judged at all: judging one reads
+ * it a second time, with no context, and the bound is what needs the judgement. One a Dockerfile
+ * copies into an image is that image's (an image certboot does not know as nginx's, such as
+ * certbot's with `apk add nginx`), not a host's.
  */
-function hostConfigurations(inventory: Inventory, projects: readonly ComposeProject[]): string[] {
-  const candidates = inventory
-    .filesOf('nginx')
-    .filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024 && inventory.nginxContext(file) === 'main');
-  // the Dockerfiles are read only when there is a candidate
-  const copied = candidates.length === 0 ? [] : copiedIntoImages(inventory, projects);
-  return candidates
+function hostConfigurations(inventory: Inventory, projects: readonly ComposeProject[], loaded: ReadonlySet<string>): string[] {
+  const candidates = inventory.filesOf('nginx').filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024);
+  const judged = candidates.length <= maximumHostConfigurations ? candidates.filter((file) => !loaded.has(file.path)) : candidates;
+  const whole = judged.filter((file) => inventory.nginxContext(file) === 'main');
+  // the Dockerfiles are read only when there is a configuration to judge
+  const copied = whole.length === 0 ? [] : copiedIntoImages(inventory, projects);
+  return whole
     .filter((file) => !copied.some((source) => isWithin(file.path, source)))
-    .slice(0, 200)
-    .map((file) => file.path);
+    .slice(0, maximumHostConfigurations)
+    .map((file) => file.path)
+    .filter((path) => !loaded.has(path));
 }
 
 /**
@@ -749,8 +755,8 @@ export async function buildDeployment(inventory: Inventory, options: DeploymentO
   for (const path of hostConfigurations(
     inventory,
     projects.map((project) => project.compose),
+    loaded,
   )) {
-    if (loaded.has(path)) continue;
     projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))), options.cache));
   }
   const scripts = inventory.filesOf('shell').flatMap(({ path }): RepositoryScript[] => {
