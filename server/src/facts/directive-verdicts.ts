@@ -115,25 +115,45 @@ function statementsWithSyntaxErrors(directives: readonly LoadedDirective[]): Map
 /** What most statements get: no verdict (shared, so a big configuration allocates nothing for them). */
 const noVerdicts: readonly DirectiveVerdict[] = [];
 
-function judge(loaded: LoadedDirective, table: DirectiveTable, build: ServiceNginxBuild, open: boolean): readonly DirectiveVerdict[] {
-  const { directive, context } = loaded;
-  const name = directive.name;
+/**
+ * What the table says of a name in one context, whatever the statement: a configuration of
+ * thousands of statements has a few dozen names, so the look-ups (and did-you-mean) are made
+ * once per name and context, and each statement only adds what depends on its arguments.
+ */
+type NameVerdict =
+  /** The verdict depends on the name alone: `make` gives the statement its own (none for most). */
+  | { readonly kind: 'fixed'; readonly make: ((loaded: LoadedDirective) => readonly DirectiveVerdict[]) | undefined }
+  /** The build declares it here: the statement's arguments, block and parameters decide. */
+  | { readonly kind: 'declared'; readonly declaration: DirectiveDeclaration; readonly ownedBySyntax: boolean };
+
+const noVerdict: NameVerdict = { kind: 'fixed', make: undefined };
+
+function judgeName(name: string, context: DirectiveContext, table: DirectiveTable, build: ServiceNginxBuild, open: boolean): NameVerdict {
   const entry = table.lookup(name);
   if (entry === undefined) {
     const why = table.whyMissing(name);
-    if (why?.kind === 'removed') return [{ kind: 'removed', loaded, lastVersion: why.lastVersion }];
-    if (why?.kind === 'added-later') return [{ kind: 'added-later', loaded, firstVersion: why.firstVersion }];
-    if (open || (why !== undefined && build.modulesAreGuess)) return noVerdicts;
-    return [{ kind: 'unknown', loaded, why, suggestion: table.closestDirective(name, context) }];
+    if (why?.kind === 'removed') return { kind: 'fixed', make: (loaded) => [{ kind: 'removed', loaded, lastVersion: why.lastVersion }] };
+    if (why?.kind === 'added-later') return { kind: 'fixed', make: (loaded) => [{ kind: 'added-later', loaded, firstVersion: why.firstVersion }] };
+    if (open || (why !== undefined && build.modulesAreGuess)) return noVerdict;
+    const suggestion = table.closestDirective(name, context);
+    return { kind: 'fixed', make: (loaded) => [{ kind: 'unknown', loaded, why, suggestion }] };
   }
   const declaration = table.declarationIn(name, context);
   // nginx-syntax judges where the directives its own table knows may stand, and their arguments
   const ownedBySyntax = directiveSignatures(name) !== undefined;
   if (declaration === undefined) {
-    if (open || ownedBySyntax) return noVerdicts;
+    if (open || ownedBySyntax) return noVerdict;
     const contexts = [...new Set(entry.declarations.flatMap((candidate) => candidate.contexts))];
-    return [{ kind: 'not-allowed', loaded, contexts }];
+    return { kind: 'fixed', make: (loaded) => [{ kind: 'not-allowed', loaded, contexts }] };
   }
+  if (ownedBySyntax && declaration.deprecated === undefined && declaration.deprecatedParameters.length === 0) return noVerdict;
+  return { kind: 'declared', declaration, ownedBySyntax };
+}
+
+function judge(loaded: LoadedDirective, verdict: NameVerdict): readonly DirectiveVerdict[] {
+  if (verdict.kind === 'fixed') return verdict.make === undefined ? noVerdicts : verdict.make(loaded);
+  const { declaration, ownedBySyntax } = verdict;
+  const directive = loaded.directive;
   const problem = ownedBySyntax ? undefined : usageProblem(declaration, directive);
   if (problem !== undefined) return [{ kind: 'usage', loaded, problem, declaration }];
   if (declaration.deprecated === undefined && declaration.deprecatedParameters.length === 0) return noVerdicts;
@@ -165,31 +185,36 @@ export function serviceDirectives(service: DeployedService): ServiceDirectives |
     mainDirectives.some((loaded) => includesUnseenFiles(service, nginx.mainConfigurationPath, loaded, configuration.includes));
   const reportedBySyntax = statementsWithSyntaxErrors(directives);
   const verdicts: DirectiveVerdict[] = [];
-  // a file included in many places (up to the walk's bound) is judged once per context: did-you-mean
-  // over every name of the table is not worth repeating for the same statement
+  const byName = new Map<string, Map<DirectiveContext, NameVerdict>>();
+  // a file included in many places (up to the walk's bound) is judged once per context: the
+  // statements with verdicts are kept (most have none, and judging those again is a look-up)
   const judged = new Map<NginxDirective, Map<DirectiveContext, readonly DirectiveVerdict[]>>();
   for (const loaded of directives) {
-    const { directive, file } = loaded;
-    if (directive.name.includes('$')) continue;
+    const { directive, file, context } = loaded;
+    const name = directive.name;
+    if (name.includes('$')) continue;
     const reported = reportedBySyntax.get(file);
     if (reported !== undefined) {
       // a file nginx-syntax finds broken may be read otherwise by nginx from its error on
       if (file.errors.some((error) => error.kind === 'syntax')) continue;
       if (reported.has(`${directive.nameSpan.startLine}:${directive.nameSpan.startCharacter}`)) continue;
     }
-    let byContext = judged.get(directive);
-    if (byContext === undefined) {
-      byContext = new Map();
-      judged.set(directive, byContext);
-    }
-    const earlier = byContext.get(loaded.context);
-    if (earlier === undefined) {
-      const found = judge(loaded, table, build, open);
-      byContext.set(loaded.context, found);
-      for (const verdict of found) verdicts.push(verdict);
-    } else {
+    let ofName = byName.get(name);
+    if (ofName === undefined) byName.set(name, (ofName = new Map()));
+    let nameVerdict = ofName.get(context);
+    if (nameVerdict === undefined) ofName.set(context, (nameVerdict = judgeName(name, context, table, build, open)));
+    if (nameVerdict === noVerdict) continue;
+    const earlier = judged.get(directive)?.get(context);
+    if (earlier !== undefined) {
       for (const verdict of earlier) verdicts.push({ ...verdict, loaded });
+      continue;
     }
+    const found = judge(loaded, nameVerdict);
+    if (found.length === 0) continue;
+    let byContext = judged.get(directive);
+    if (byContext === undefined) judged.set(directive, (byContext = new Map()));
+    byContext.set(context, found);
+    for (const verdict of found) verdicts.push(verdict);
   }
   return { build, table, open, loadedModules, directives, verdicts };
 }
