@@ -1,3 +1,4 @@
+import { argumentValues } from '../languages/nginx/argument-values';
 import type { NginxArgument } from '../languages/nginx/syntax-tree';
 import type { SourceLocation } from '../text/source-location';
 import { type CertbotPath, certbotPathOf } from './certbot-directories';
@@ -36,13 +37,17 @@ export interface TlsServer {
 
 export const certificateDirectives: ReadonlySet<string> = new Set(['ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate']);
 
-function computeReference(project: DeployedProject, service: DeployedService, entry: PlacedDirective): CertificateReference | undefined {
+function computeReference(
+  service: DeployedService,
+  entry: PlacedDirective,
+  certbotPathAt: (path: string) => CertbotPath | undefined,
+): CertificateReference | undefined {
   const argument = fixedPathArgument(entry);
   if (!argument) return undefined;
   const location = argumentLocation(service.view, entry, argument);
   if (!location) return undefined;
   const path = resolveNginxPath(argument.value, configurationPrefixOf(service));
-  const certbotPath = certbotPathOf(project, service, path);
+  const certbotPath = certbotPathAt(path);
   return { entry, argument, path, location, ...(certbotPath ? { certbotPath } : {}) };
 }
 
@@ -101,8 +106,9 @@ class TlsServerBlock implements TlsServer {
 }
 
 function takesTls(listen: PlacedDirective): boolean {
-  const args = listen.directive.args;
-  for (let index = 1; index < args.length; index++) if (args[index].value === 'ssl' || args[index].value === 'quic') return true;
+  // the values alone: the arguments' spans are never asked for here
+  const values = argumentValues(listen.directive);
+  for (let index = 1; index < values.length; index++) if (values[index] === 'ssl' || values[index] === 'quic') return true;
   return false;
 }
 
@@ -147,6 +153,8 @@ function computeTlsServers(service: DeployedService, referenceOf: (entry: Placed
  */
 export class ServiceCertificates {
   private readonly referencesByEntry = new Map<PlacedDirective, CertificateReference | null>();
+  /** By container path: a big configuration names the same few files in every server. */
+  private readonly certbotPaths = new Map<string, CertbotPath | undefined>();
   private references: readonly CertificateReference[] | undefined;
   private servers: readonly TlsServer[] | undefined;
 
@@ -169,9 +177,16 @@ export class ServiceCertificates {
   private referenceOf(entry: PlacedDirective): CertificateReference | undefined {
     let reference = this.referencesByEntry.get(entry);
     if (reference === undefined) {
-      reference = computeReference(this.project, this.service, entry) ?? null;
+      reference = computeReference(this.service, entry, (path) => this.certbotPathAt(path)) ?? null;
       this.referencesByEntry.set(entry, reference);
     }
     return reference ?? undefined;
+  }
+
+  private certbotPathAt(path: string): CertbotPath | undefined {
+    if (this.certbotPaths.has(path)) return this.certbotPaths.get(path);
+    const found = certbotPathOf(this.project, this.service, path);
+    this.certbotPaths.set(path, found);
+    return found;
   }
 }

@@ -34,6 +34,8 @@ interface ServerInfo {
   readonly rejectsHandshake: boolean;
   /** `server_name` arguments, in order. */
   readonly names: readonly string[];
+  /** Its own `listen` directives, in order. */
+  readonly listens: readonly PlacedDirective[];
 }
 
 interface PlacedListen {
@@ -53,6 +55,8 @@ interface AddressState {
   defaultListen: PlacedListen | undefined;
   defaultServer: ServerInfo;
   readonly servers: ServerInfo[];
+  /** The same servers, to ask whether one is among them: a socket may have hundreds. */
+  readonly serverSet: Set<ServerInfo>;
   /** The listens of the socket, in order. */
   readonly listens: PlacedListen[];
   ssl: boolean;
@@ -91,14 +95,29 @@ function httpDefaults(http: NginxBlock): HttpDefaults {
   return { hasCertificate: directivesNamed(http, 'ssl_certificate').length > 0, rejectsHandshake: flagOn(http, 'ssl_reject_handshake') };
 }
 
+/** A server's settings, read in one pass over its block: a big configuration has hundreds of servers. */
 function serverInfo(unseen: ReadonlySet<NginxDirective>, defaults: HttpDefaults, entry: PlacedDirective & { readonly block: NginxBlock }): ServerInfo {
   const block = entry.block;
+  let hasCertificate = defaults.hasCertificate;
+  let rejectHandshake: PlacedDirective | undefined;
+  const names: string[] = [];
+  const listens: PlacedDirective[] = [];
+  for (const inner of block.entries) {
+    const name = inner.directive.name;
+    if (name === 'listen') listens.push(inner);
+    else if (name === 'server_name') for (const value of argumentValues(inner.directive)) names.push(value);
+    else if (name === 'ssl_certificate') hasCertificate = true;
+    else if (name === 'ssl_reject_handshake') rejectHandshake = inner;
+  }
+  // the last ssl_reject_handshake of the block counts (flagOn)
+  const rejects = rejectHandshake === undefined ? undefined : argumentValues(rejectHandshake.directive)[0]?.toLowerCase() === 'on';
   return {
     entry,
     seenWhole: blockIsSeenWhole(unseen, block),
-    hasCertificate: directivesNamed(block, 'ssl_certificate').length > 0 || defaults.hasCertificate,
-    rejectsHandshake: flagOn(block, 'ssl_reject_handshake') ?? defaults.rejectsHandshake ?? false,
-    names: directivesNamed(block, 'server_name').flatMap((nameEntry) => argumentValues(nameEntry.directive)),
+    hasCertificate,
+    rejectsHandshake: rejects ?? defaults.rejectsHandshake ?? false,
+    names,
+    listens,
   };
 }
 
@@ -168,13 +187,14 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
         defaultListen: parameters.defaultServer ? listen : undefined,
         defaultServer: listen.server,
         servers: [listen.server],
+        serverSet: new Set([listen.server]),
         listens: [listen],
         ssl: parameters.ssl,
         quic: parameters.quic,
       });
       return undefined;
     }
-    if (address.servers.includes(listen.server)) {
+    if (address.serverSet.has(listen.server)) {
       const earlier = address.listens.find((candidate) => candidate.server === listen.server);
       const sameWords = earlier !== undefined && JSON.stringify(earlier.values.slice(1)) === JSON.stringify(listen.values.slice(1));
       const removal = sameWords ? removalOf(service, listen.entry) : undefined;
@@ -189,6 +209,7 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
       return 'stop';
     }
     address.servers.push(listen.server);
+    address.serverSet.add(listen.server);
     address.listens.push(listen);
     const defaultBefore = address.defaultFlag;
     if (parameters.socketOptions) {
@@ -225,7 +246,7 @@ function simulateListens(input: LoadCheckInput, servers: readonly ServerInfo[]):
     return undefined;
   };
   for (const server of servers) {
-    const listens = directivesNamed(server.entry.block, 'listen');
+    const listens = server.listens;
     for (const entry of listens) {
       const values = argumentValues(entry.directive);
       const reading = readListen(values);

@@ -63,6 +63,8 @@ function compareNames(left: string, right: string): number {
 
 /** The first duplicate of a block's tree, in the order nginx meets it. */
 function firstDuplicate(block: NginxBlock): { duplicate: LocationInfo; first: LocationInfo } | undefined {
+  // most blocks (a location's, most servers' inner ones) hold no location: nothing to sort
+  if (!block.entries.some((entry) => entry.directive.name === 'location')) return undefined;
   const sorted = locationsIn(block)
     .filter((location) => location.kind === 'exact' || location.kind === 'prefix')
     .map((location, index) => ({ location, index }))

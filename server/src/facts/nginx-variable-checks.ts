@@ -1,6 +1,6 @@
 import { type DirectiveTable, directiveTableFor, editDistance } from '../languages/nginx/directive-tables/directive-table';
 import { variableTableFor } from '../languages/nginx/directive-tables/variable-table';
-import { namedCaptures, variableReferences } from '../languages/nginx/script-variables';
+import { namedCaptures, type VariableReference, variableReferences } from '../languages/nginx/script-variables';
 import { argumentValues } from '../languages/nginx/argument-values';
 import { TextSpan } from '../languages/nginx/syntax-tree';
 import {
@@ -71,8 +71,30 @@ interface CompiledValue {
   readonly order: number;
 }
 
+/**
+ * The variables a compiled value names that are no built-in variable, each value read once: a
+ * big configuration compiles the same values (`$host`, `https://$host$request_uri`) in every
+ * server.
+ */
+type UnknownReferences = (compiled: string) => readonly VariableReference[];
+
+const noReferences: readonly VariableReference[] = [];
+
+function unknownReferencesOf(builtIn: (name: string) => boolean): UnknownReferences {
+  const answers = new Map<string, readonly VariableReference[]>();
+  return (compiled) => {
+    let answer = answers.get(compiled);
+    if (answer === undefined) {
+      const unknown = (variableReferences(compiled) ?? []).filter((reference) => !builtIn(reference.name));
+      answer = unknown.length === 0 ? noReferences : unknown;
+      answers.set(compiled, answer);
+    }
+    return answer;
+  };
+}
+
 /** The references of a compiled value that are no built-in variable (those the configuration may still define). */
-function addReferences(value: CompiledValue, builtIn: (name: string) => boolean, references: Reference[]): void {
+function addReferences(value: CompiledValue, builtIn: (name: string) => boolean, unknownReferences: UnknownReferences, references: Reference[]): void {
   const { entry, index, text, offset, whole, when, order } = value;
   const compiled = text.slice(offset);
   if (whole) {
@@ -80,9 +102,8 @@ function addReferences(value: CompiledValue, builtIn: (name: string) => boolean,
     return;
   }
   if (!compiled.includes('$')) return;
-  for (const reference of variableReferences(compiled) ?? []) {
-    if (!builtIn(reference.name))
-      references.push({ name: reference.name, entry, index, start: offset + reference.start, end: offset + reference.end, when, order });
+  for (const reference of unknownReferences(compiled)) {
+    references.push({ name: reference.name, entry, index, start: offset + reference.start, end: offset + reference.end, when, order });
   }
 }
 
@@ -109,6 +130,7 @@ function scanVariables(
 ): Readonly<Record<VariableBlock, BlockVariables>> | undefined {
   const blocks: Record<VariableBlock, BlockVariables> = { http: { defined: new Set(), references: [] }, stream: { defined: new Set(), references: [] } };
   const known = new Map<string, boolean>();
+  const unknownReferences = { http: unknownReferencesOf(builtIn.http), stream: unknownReferencesOf(builtIn.stream) };
   let complete = true;
   visitDirectives(tree, (entry, top, parent, order) => {
     const directive = entry.directive;
@@ -126,7 +148,12 @@ function scanVariables(
       addCaptures([name], variables.defined);
       const value = argumentValues(directive)[0];
       if (!mapKeywords.has(name) && value !== undefined)
-        addReferences({ entry, index: 0, text: value, offset: 0, whole: false, when: 'parse', order }, builtIn[top], variables.references);
+        addReferences(
+          { entry, index: 0, text: value, offset: 0, whole: false, when: 'parse', order },
+          builtIn[top],
+          unknownReferences[top],
+          variables.references,
+        );
       return true;
     }
     if (data !== undefined) return true;
@@ -151,7 +178,7 @@ function scanVariables(
           when: compiled.when,
           order,
         };
-        addReferences(value, builtIn[top], variables.references);
+        addReferences(value, builtIn[top], unknownReferences[top], variables.references);
       }
     return true;
   });

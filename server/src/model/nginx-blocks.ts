@@ -37,26 +37,22 @@ const walks = new WeakMap<NginxBlock, readonly WalkedDirective[]>();
 
 /** For each file, its component of the include graph: files of one component include each other. */
 function includeComponents(configuration: NginxConfiguration): Int32Array {
-  return stronglyConnectedComponents(
-    configuration.files.map((file) => {
-      const targets: number[] = [];
-      for (const directive of directivesOfFile(file.syntax.directives)) {
-        if (directive.name === 'include') for (const target of configuration.includes.get(directive) ?? []) targets.push(target);
-      }
-      return targets;
-    }),
-  );
+  return stronglyConnectedComponents(configuration.files.map((file) => includeTargets(configuration, file.syntax.directives)));
 }
 
-/** Every directive of a file's tree, blocks included, without recursion. */
-function* directivesOfFile(directives: readonly NginxDirective[]): Generator<NginxDirective> {
+/** The files the `include` directives of a file's tree name, blocks included, without recursion. */
+function includeTargets(configuration: NginxConfiguration, directives: readonly NginxDirective[]): number[] {
+  const targets: number[] = [];
+  // a configuration without includes needs no walk of its trees
+  if (configuration.includes.size === 0) return targets;
   const pending: (readonly NginxDirective[])[] = [directives];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     for (const directive of next) {
-      yield directive;
+      if (directive.name === 'include') for (const target of configuration.includes.get(directive) ?? []) targets.push(target);
       if (directive.block) pending.push(directive.block);
     }
   }
+  return targets;
 }
 
 /**

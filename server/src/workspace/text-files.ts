@@ -11,8 +11,28 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * bytes, or bytes that are not UTF-8 (an edit of such a file could not keep its bytes).
  */
 export function readTextFile(fileSystem: FileSystem, path: string): string | undefined {
+  let bytes: Uint8Array;
   try {
-    const bytes = fileSystem.readFile(path);
+    bytes = fileSystem.readFile(path);
+  } catch {
+    return undefined;
+  }
+  if (decodedTexts.has(bytes)) return decodedTexts.get(bytes);
+  const text = textOf(bytes);
+  decodedTexts.set(bytes, text);
+  return text;
+}
+
+/**
+ * The text of bytes already read, by the bytes: an editor's buffer, and a file read in one
+ * analysis, are the same bytes each time they are read, and a big file is read by several
+ * steps of one analysis (the inventory, the suppressions) and by every analysis while it stays
+ * unchanged. File bytes are never written to.
+ */
+const decodedTexts = new WeakMap<Uint8Array, string | undefined>();
+
+function textOf(bytes: Uint8Array): string | undefined {
+  try {
     return bytes.indexOf(0) >= 0 ? undefined : strictUtf8.decode(bytes);
   } catch {
     return undefined;
