@@ -6,11 +6,12 @@ import type { DeprecationData } from '../languages/nginx/directive-tables/format
 import { hasGlobMagic } from '../languages/nginx/glob';
 import { isLuaBlockDirective } from '../languages/nginx/lexer';
 import { type NginxArgument, type NginxDirective, TextSpan } from '../languages/nginx/syntax-tree';
+import type { ConfigurationFile } from '../languages/nginx/configuration';
 import type { DeployedService, Deployment } from '../model/deployment';
 import { hostLocation } from '../model/locations';
 import type { SourceLocation } from '../text/source-location';
 import type { ServiceNginxBuild } from '../model/service-nginx-build';
-import { type LoadedDirective, loadedDirectives } from './loaded-directives';
+import { type LoadedDirective, loadedDirectives, visitLoadedDirectives } from './loaded-directives';
 import type { Fix, RelatedLocation } from '../text/findings';
 import { describeNginx } from './nginx-names';
 
@@ -101,9 +102,9 @@ function includesUnseenFiles(
 }
 
 /** The statements nginx-syntax reports, per file, by where their names start (line:character): one finding per statement. */
-function statementsWithSyntaxErrors(directives: readonly LoadedDirective[]): Map<LoadedDirective['file'], Set<string>> {
-  const reported = new Map<LoadedDirective['file'], Set<string>>();
-  for (const { file } of directives) {
+function statementsWithSyntaxErrors(files: readonly ConfigurationFile[]): Map<ConfigurationFile, Set<string>> {
+  const reported = new Map<ConfigurationFile, Set<string>>();
+  for (const file of files) {
     if (file.errors.length === 0 || reported.has(file)) continue;
     // a statement over several lines is reported at its last line, with where it starts as related place
     const starts = file.errors.flatMap((error) => [error.span, ...(error.related === undefined ? [] : [error.related.span])]);
@@ -174,8 +175,11 @@ export function serviceDirectives(service: DeployedService): ServiceDirectives |
   const build = nginx?.build;
   const configuration = nginx?.configuration;
   if (nginx === undefined || build === undefined || configuration === undefined) return undefined;
-  const directives = loadedDirectives(configuration);
-  const mainDirectives = directives.filter((loaded) => loaded.context === 'main');
+  // the main context's directives first: their load_module lines and includes decide the table
+  const mainDirectives: LoadedDirective[] = [];
+  visitLoadedDirectives(configuration, (directive, file, context, enclosing) => {
+    if (context === 'main') mainDirectives.push({ directive, file, context, enclosing });
+  });
   const loadedModules = mainDirectives.flatMap(({ directive }) =>
     directive.name === 'load_module' && directive.args.length === 1 ? [directive.args[0].value] : [],
   );
@@ -183,40 +187,54 @@ export function serviceDirectives(service: DeployedService): ServiceDirectives |
   const open =
     table.mayHaveUnknownDirectives ||
     mainDirectives.some((loaded) => includesUnseenFiles(service, nginx.mainConfigurationPath, loaded, configuration.includes));
-  const reportedBySyntax = statementsWithSyntaxErrors(directives);
+  // the files with errors among those of the configuration (only those the walk meets are asked for)
+  const reportedBySyntax = statementsWithSyntaxErrors(configuration.files);
   const verdicts: DirectiveVerdict[] = [];
   const byName = new Map<string, Map<DirectiveContext, NameVerdict>>();
   // a file included in many places (up to the walk's bound) is judged once per context: the
   // statements with verdicts are kept (most have none, and judging those again is a look-up)
   const judged = new Map<NginxDirective, Map<DirectiveContext, readonly DirectiveVerdict[]>>();
-  for (const loaded of directives) {
-    const { directive, file, context } = loaded;
+  // a LoadedDirective is made only for a statement whose name may get a verdict
+  visitLoadedDirectives(configuration, (directive, file, context, enclosing) => {
     const name = directive.name;
-    if (name.includes('$')) continue;
+    if (name.includes('$')) return;
     const reported = reportedBySyntax.get(file);
     if (reported !== undefined) {
       // a file nginx-syntax finds broken may be read otherwise by nginx from its error on
-      if (file.errors.some((error) => error.kind === 'syntax')) continue;
-      if (reported.has(`${directive.nameSpan.startLine}:${directive.nameSpan.startCharacter}`)) continue;
+      if (file.errors.some((error) => error.kind === 'syntax')) return;
+      if (reported.has(`${directive.nameSpan.startLine}:${directive.nameSpan.startCharacter}`)) return;
     }
     let ofName = byName.get(name);
     if (ofName === undefined) byName.set(name, (ofName = new Map()));
     let nameVerdict = ofName.get(context);
     if (nameVerdict === undefined) ofName.set(context, (nameVerdict = judgeName(name, context, table, build, open)));
-    if (nameVerdict === noVerdict) continue;
+    if (nameVerdict === noVerdict) return;
+    const loaded: LoadedDirective = { directive, file, context, enclosing };
     const earlier = judged.get(directive)?.get(context);
     if (earlier !== undefined) {
       for (const verdict of earlier) verdicts.push({ ...verdict, loaded });
-      continue;
+      return;
     }
     const found = judge(loaded, nameVerdict);
-    if (found.length === 0) continue;
+    if (found.length === 0) return;
     let byContext = judged.get(directive);
     if (byContext === undefined) judged.set(directive, (byContext = new Map()));
     byContext.set(context, found);
     for (const verdict of found) verdicts.push(verdict);
-  }
-  return { build, table, open, loadedModules, directives, verdicts };
+  });
+  // the fixes that move `ssl` or `http2` between directives and listens read every directive: listed when first asked for
+  let directives: readonly LoadedDirective[] | undefined;
+  return {
+    build,
+    table,
+    open,
+    loadedModules,
+    get directives() {
+      directives ??= loadedDirectives(configuration);
+      return directives;
+    },
+    verdicts,
+  };
 }
 
 /**

@@ -32,10 +32,25 @@ const maximumIncludeDepth = 64;
  */
 export function loadedDirectives(configuration: NginxConfiguration): LoadedDirective[] {
   const found: LoadedDirective[] = [];
+  visitLoadedDirectives(configuration, (directive, file, context, enclosing) => {
+    found.push({ directive, file, context, enclosing });
+  });
+  return found;
+}
+
+/**
+ * Calls `visit` for each directive loadedDirectives() lists, in its order, without making a
+ * LoadedDirective of each: a check of thousands of statements makes one only for those it keeps.
+ * `enclosing` is shared by the directives of a block.
+ */
+export function visitLoadedDirectives(
+  configuration: NginxConfiguration,
+  visit: (directive: NginxDirective, file: ConfigurationFile, context: DirectiveContext, enclosing: readonly NginxDirective[]) => void,
+): void {
   const contexts = new BlockContexts();
   const main = configuration.files[0];
   // a snippet read on its own: where it stands is unknown
-  if (main?.context === undefined) return found;
+  if (main?.context === undefined) return;
   // the files being walked, innermost last: an include cycle (reported by the loader) stops here
   const walking: ConfigurationFile[] = [];
   const walked = new Set<ConfigurationFile>();
@@ -62,7 +77,7 @@ export function loadedDirectives(configuration: NginxConfiguration): LoadedDirec
     if (contextName === undefined) return;
     for (const directive of directives) {
       if (repeat) repeated++;
-      found.push({ directive, file, context: contextName, enclosing });
+      visit(directive, file, contextName, enclosing);
       const included = configuration.includes.get(directive);
       if (included !== undefined) {
         for (const index of included) {
@@ -77,5 +92,4 @@ export function loadedDirectives(configuration: NginxConfiguration): LoadedDirec
     }
   };
   walkFile(main, main.context, [], false);
-  return found;
 }

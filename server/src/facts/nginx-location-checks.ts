@@ -46,12 +46,6 @@ function nameLocation(input: LoadCheckInput, location: LocationInfo) {
   return argument === undefined ? undefined : repositoryLocation(input.service, location.entry, argument.span);
 }
 
-function locationsIn(block: NginxBlock): LocationInfo[] {
-  return directivesNamed(block, 'location').flatMap((entry) =>
-    entry.block === undefined ? [] : (readLocation(entry as PlacedDirective & { readonly block: NginxBlock }) ?? []),
-  );
-}
-
 /**
  * strcmp() of the names' UTF-8 bytes: the order of their code points, which JavaScript's string
  * order (by UTF-16 units) matches but between a character above U+FFFF and one of U+E000–U+FFFF,
@@ -63,18 +57,24 @@ function compareNames(left: string, right: string): number {
 
 /** The first duplicate of a block's tree, in the order nginx meets it. */
 function firstDuplicate(block: NginxBlock): { duplicate: LocationInfo; first: LocationInfo } | undefined {
-  // most blocks (a location's, most servers' inner ones) hold no location: nothing to sort
-  if (!block.entries.some((entry) => entry.directive.name === 'location')) return undefined;
-  const sorted = locationsIn(block)
-    .filter((location) => location.kind === 'exact' || location.kind === 'prefix')
-    .map((location, index) => ({ location, index }))
-    .sort((left, right) => {
-      const byName = compareNames(left.location.name, right.location.name);
-      if (byName !== 0) return byName;
-      if (left.location.kind !== right.location.kind) return left.location.kind === 'exact' ? -1 : 1;
-      return left.index - right.index;
-    })
-    .map(({ location }) => location);
+  // the exact and prefix locations, in the block's order (a stable sort keeps it among equals)
+  let found: LocationInfo[] | undefined;
+  for (const entry of block.entries) {
+    if (entry.directive.name !== 'location' || entry.block === undefined) continue;
+    const location = readLocation(entry as PlacedDirective & { readonly block: NginxBlock });
+    if (location !== undefined && (location.kind === 'exact' || location.kind === 'prefix')) (found ??= []).push(location);
+  }
+  // most blocks (a location's, most servers' inner ones) hold none
+  if (found === undefined) return undefined;
+  const sorted =
+    found.length < 2
+      ? found
+      : found.sort((left, right) => {
+          const byName = compareNames(left.name, right.name);
+          if (byName !== 0) return byName;
+          if (left.kind !== right.kind) return left.kind === 'exact' ? -1 : 1;
+          return 0;
+        });
   for (const location of sorted) {
     const inner = firstDuplicate(location.entry.block);
     if (inner !== undefined) return inner;

@@ -116,6 +116,24 @@ function knownDirective(directives: DirectiveTable, name: string): boolean {
   return entry.declarations.every((declaration) => declaration.source === 'nginx' || declaration.source === 'njs' || declaration.source === 'patches');
 }
 
+/** What a directive's name tells this check. */
+interface DirectiveKind {
+  /** A directive certboot knows what it does with variables (knownDirective). */
+  readonly known: boolean;
+  readonly defines: boolean;
+  readonly captures: boolean;
+  readonly compiles: Readonly<Record<VariableBlock, boolean>>;
+}
+
+function kindOf(directives: DirectiveTable, name: string): DirectiveKind {
+  return {
+    known: knownDirective(directives, name),
+    defines: knownDefiners.has(name),
+    captures: captureDefiners.has(name),
+    compiles: { http: compilesVariables('http', name), stream: compilesVariables('stream', name) },
+  };
+}
+
 /**
  * One pass over the loaded configuration: the definitions of each block, and the references that
  * name no built-in variable. Only the directives that define or compile variables have their
@@ -129,17 +147,19 @@ function scanVariables(
   builtIn: Readonly<Record<VariableBlock, (name: string) => boolean>>,
 ): Readonly<Record<VariableBlock, BlockVariables>> | undefined {
   const blocks: Record<VariableBlock, BlockVariables> = { http: { defined: new Set(), references: [] }, stream: { defined: new Set(), references: [] } };
-  const known = new Map<string, boolean>();
+  // what each name is to this check, worked out once per name: a configuration has thousands of directives and a few dozen names
+  const kinds = new Map<string, DirectiveKind>();
   const unknownReferences = { http: unknownReferencesOf(builtIn.http), stream: unknownReferencesOf(builtIn.stream) };
   let complete = true;
   visitDirectives(tree, (entry, top, parent, order) => {
     const directive = entry.directive;
     const name = directive.name;
     const data = parent !== undefined && dataBlocks.has(parent) ? parent : undefined;
+    let kind: DirectiveKind | undefined;
     if (data === undefined) {
-      let isKnown = known.get(name);
-      if (isKnown === undefined) known.set(name, (isKnown = knownDirective(directives, name)));
-      if (!isKnown) return (complete = false);
+      kind = kinds.get(name);
+      if (kind === undefined) kinds.set(name, (kind = kindOf(directives, name)));
+      if (!kind.known) return (complete = false);
     }
     if (top !== 'http' && top !== 'stream') return true;
     const variables = blocks[top];
@@ -156,10 +176,9 @@ function scanVariables(
         );
       return true;
     }
-    if (data !== undefined) return true;
-    const defines = knownDefiners.has(name);
-    const captures = captureDefiners.has(name);
-    const compiles = compilesVariables(top, name);
+    if (data !== undefined || kind === undefined) return true;
+    const { defines, captures } = kind;
+    const compiles = kind.compiles[top];
     if (!defines && !captures && !compiles) return true;
     const values = argumentValues(directive);
     if (defines) {
@@ -182,7 +201,7 @@ function scanVariables(
       }
     return true;
   });
-  return complete && known.size > 0 ? blocks : undefined;
+  return complete && kinds.size > 0 ? blocks : undefined;
 }
 
 /** The range of a reference inside its argument, when the argument is written on one line without escapes; else the argument's. */

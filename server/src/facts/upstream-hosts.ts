@@ -6,7 +6,7 @@ import type { DeployedProject, DeployedService, Deployment, RepositoryScript } f
 import { composeStart } from '../languages/shell/container-launch';
 import { startedWith } from './coexistence';
 import type { ShellCommand } from '../languages/shell/shell-script';
-import { type NginxBlock, type PlacedDirective, expandedConfiguration, walkDirectivesNamed } from '../model/nginx-blocks';
+import { type NginxBlock, type PlacedDirective, expandedConfiguration } from '../model/nginx-blocks';
 
 /**
  * A host name nginx resolves while it starts, with the system resolver (getaddrinfo: the
@@ -53,12 +53,24 @@ function hostOf(address: string): { host: string; port: string } | undefined {
   return { host, port: match[2] ?? '' };
 }
 
-function topBlockOf(ancestors: readonly NginxBlock[]): string | undefined {
-  for (const block of ancestors) {
-    const name = block.opener?.directive.name;
-    if (name === 'http' || name === 'stream') return name;
-  }
-  return undefined;
+/** A directive nginx resolves names of, with the outermost `http` or `stream` block around it and the name of the block it stands in. */
+interface ResolvingDirective {
+  readonly entry: PlacedDirective;
+  readonly top: 'http' | 'stream' | undefined;
+  readonly parent: string | undefined;
+}
+
+function resolvingDirectives(tree: NginxBlock): ResolvingDirective[] {
+  const found: ResolvingDirective[] = [];
+  const visit = (block: NginxBlock, top: ResolvingDirective['top'], parent: string | undefined): void => {
+    for (const entry of block.entries) {
+      const name = entry.directive.name;
+      if (resolvedNames.has(name)) found.push({ entry, top, parent });
+      if (entry.block) visit(entry.block, top ?? (name === 'http' || name === 'stream' ? name : undefined), name);
+    }
+  };
+  visit(tree, undefined, undefined);
+  return found;
 }
 
 /** Where nginx says it was: the file as it names it and the line of the statement's `;`. */
@@ -70,22 +82,22 @@ function position(entry: PlacedDirective): string {
 export function upstreamHosts(service: DeployedService): UpstreamHost[] {
   const configuration = service.nginx?.configuration;
   if (configuration === undefined) return [];
-  const walked = walkDirectivesNamed(expandedConfiguration(configuration), resolvedNames);
+  const walked = resolvingDirectives(expandedConfiguration(configuration));
   const upstreamNames = new Set<string>();
-  for (const { entry, ancestors } of walked) {
-    const name = entry.directive.args[0]?.value;
-    if (entry.directive.name === 'upstream' && name !== undefined) upstreamNames.add(`${topBlockOf(ancestors)} ${name.toLowerCase()}`);
+  for (const { entry, top } of walked) {
+    const name = entry.directive.name === 'upstream' ? entry.directive.args[0]?.value : undefined;
+    if (name !== undefined) upstreamNames.add(`${top} ${name.toLowerCase()}`);
   }
   const parsed: UpstreamHost[] = [];
   const implicit = new Map<string, UpstreamHost>();
-  for (const { entry, ancestors } of walked) {
+  for (const { entry, top, parent } of walked) {
     const { directive } = entry;
-    const top = topBlockOf(ancestors);
+    // the servers of http and stream blocks have no arguments: only an upstream's servers are read
+    if (top === undefined || (directive.name === 'server' && parent !== 'upstream')) continue;
     const argument = directive.args[0];
-    if (top === undefined || argument === undefined || argument.value.includes('$')) continue;
-    const parent = ancestors.at(-1)?.opener?.directive.name;
+    if (argument === undefined || argument.value.includes('$')) continue;
     if (directive.name === 'server') {
-      if (parent !== 'upstream' || directive.args.some((other) => other.value === 'resolve')) continue;
+      if (directive.args.some((other) => other.value === 'resolve')) continue;
       const address = hostOf(argument.value);
       if (address === undefined || address.host.toLowerCase() === 'localhost') continue;
       const nginxMessage = `host not found in upstream "${argument.value}" in ${position(entry)}`;

@@ -81,6 +81,8 @@ function expand(configuration: NginxConfiguration): NginxBlock {
         readonly entries: PlacedDirective[];
         readonly depth: number;
         readonly repeat: boolean;
+        /** The block whose own directives these are: its entries are complete when the frame ends. */
+        readonly block?: { entries: readonly PlacedDirective[] };
       }
     | { readonly kind: 'entry'; readonly entries: PlacedDirective[]; readonly entry: PlacedDirective };
   const entries: PlacedDirective[] = [];
@@ -96,6 +98,8 @@ function expand(configuration: NginxConfiguration): NginxBlock {
     const directive = frame.directives[frame.next++];
     if (directive === undefined) {
       frames.pop();
+      // the tree outlives the analysis: each block keeps an array of its length, not one grown by push
+      if (frame.block !== undefined) frame.block.entries = frame.entries.slice();
       continue;
     }
     if (frame.repeat) repeated++;
@@ -131,10 +135,17 @@ function expand(configuration: NginxConfiguration): NginxBlock {
       frame.entries.push({ file, directive });
       continue;
     }
-    const placed: { file: ConfigurationFile; directive: NginxDirective; block?: NginxBlock } = { file, directive };
+    // made with its three fields at once, so that adding the block does not give it a second shape
+    const placed: { file: ConfigurationFile; directive: NginxDirective; block: { opener: PlacedDirective; entries: readonly PlacedDirective[] } | undefined } =
+      {
+        file,
+        directive,
+        block: undefined,
+      };
     const blockEntries: PlacedDirective[] = [];
-    placed.block = { opener: placed, entries: blockEntries };
-    frame.entries.push(placed);
+    const block = { opener: placed as PlacedDirective, entries: blockEntries as readonly PlacedDirective[] };
+    placed.block = block;
+    frame.entries.push(placed as PlacedDirective);
     // blocks nested deeper than the parser reads in one file are not read through includes either
     if (frame.depth < defaultMaximumDepth) {
       frames.push({
@@ -146,6 +157,7 @@ function expand(configuration: NginxConfiguration): NginxBlock {
         entries: blockEntries,
         depth: frame.depth + 1,
         repeat: frame.repeat,
+        block,
       });
     }
   }

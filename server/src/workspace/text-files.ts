@@ -17,10 +17,7 @@ export function readTextFile(fileSystem: FileSystem, path: string): string | und
   } catch {
     return undefined;
   }
-  if (decodedTexts.has(bytes)) return decodedTexts.get(bytes);
-  const text = textOf(bytes);
-  decodedTexts.set(bytes, text);
-  return text;
+  return textOfBytes(bytes);
 }
 
 /**
@@ -30,6 +27,14 @@ export function readTextFile(fileSystem: FileSystem, path: string): string | und
  * unchanged. File bytes are never written to.
  */
 const decodedTexts = new WeakMap<Uint8Array, string | undefined>();
+
+/** Bytes read from a file as text (see readTextFile), decoded once however often they are asked for. */
+export function textOfBytes(bytes: Uint8Array): string | undefined {
+  if (decodedTexts.has(bytes)) return decodedTexts.get(bytes);
+  const text = textOf(bytes);
+  decodedTexts.set(bytes, text);
+  return text;
+}
 
 function textOf(bytes: Uint8Array): string | undefined {
   try {

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { RoundCache } from '../../workspace/round-cache';
 import { sameBytes } from '../../text/same-bytes';
 import { describeFileSystemError, type FileSystem, FileSystemError } from '../../workspace/file-system';
+import { textOfBytes } from '../../workspace/text-files';
 import { type BlockContext, mainContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
 import { expandGlob, GlobLimitError, hasGlobMagic } from './glob';
@@ -102,7 +103,8 @@ export function readConfigurationFile(
   if ('problem' in read) return failed(read.problem);
   const bytes = read.bytes;
   const parse = (): NginxFile => {
-    const text = decodeConfigurationText(bytes);
+    // UTF-8 text, as the editor's buffers and the inventory read it, is decoded once for all of them
+    const text = textOfBytes(bytes) ?? decodeConfigurationText(bytes);
     if (text === undefined) return failed(binaryFileProblem);
     return parseNginx(text, path, {
       // the decoder drops a UTF-8 byte order mark, which nginx reads as part of the first word
