@@ -3,6 +3,7 @@ import type { ArgumentRule, DirectiveContext } from '../languages/nginx/directiv
 import { directiveSignatures } from '../languages/nginx/directives';
 import { type DirectiveDeclaration, type DirectiveTable, directiveTableFor, type MissingDirective } from '../languages/nginx/directive-tables/directive-table';
 import type { DeprecationData } from '../languages/nginx/directive-tables/format';
+import { argumentValues } from '../languages/nginx/argument-values';
 import { hasGlobMagic } from '../languages/nginx/glob';
 import { isLuaBlockDirective } from '../languages/nginx/lexer';
 import { type NginxArgument, type NginxDirective, TextSpan } from '../languages/nginx/syntax-tree';
@@ -158,15 +159,18 @@ function judge(loaded: LoadedDirective, verdict: NameVerdict): readonly Directiv
   const problem = ownedBySyntax ? undefined : usageProblem(declaration, directive);
   if (problem !== undefined) return [{ kind: 'usage', loaded, problem, declaration }];
   if (declaration.deprecated === undefined && declaration.deprecatedParameters.length === 0) return noVerdicts;
-  const verdicts: DirectiveVerdict[] = [];
-  if (declaration.deprecated !== undefined) verdicts.push({ kind: 'deprecated', loaded, declaration, deprecation: declaration.deprecated });
+  let verdicts: DirectiveVerdict[] | undefined;
+  if (declaration.deprecated !== undefined) (verdicts ??= []).push({ kind: 'deprecated', loaded, declaration, deprecation: declaration.deprecated });
+  // the values first: the arguments (with their spans) of a statement that uses no such parameter are never needed
+  const values = declaration.deprecatedParameters.length === 0 ? [] : argumentValues(directive);
   for (const parameter of declaration.deprecatedParameters) {
     // only the warnings: `invalid parameter "spdy"` is an error, and nginx-syntax's business
     if (!parameter.message.includes('deprecated')) continue;
-    const argument = directive.args.find((candidate) => candidate.value === parameter.parameter);
-    if (argument !== undefined) verdicts.push({ kind: 'deprecated-parameter', loaded, argument, message: parameter.message });
+    const index = values.indexOf(parameter.parameter);
+    const argument = index < 0 ? undefined : directive.args[index];
+    if (argument !== undefined) (verdicts ??= []).push({ kind: 'deprecated-parameter', loaded, argument, message: parameter.message });
   }
-  return verdicts;
+  return verdicts ?? noVerdicts;
 }
 
 /** The directive verdicts of an nginx service whose build certboot knows; undefined for any other service (Facts keeps them per analysis). */

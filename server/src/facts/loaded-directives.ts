@@ -75,21 +75,32 @@ export function visitLoadedDirectives(
   ): void => {
     const contextName = directiveContextOf(context);
     if (contextName === undefined) return;
+    // only `include` directives are resolved: other names need no look-up
+    const includes = configuration.includes.size > 0 ? configuration.includes : undefined;
     for (const directive of directives) {
       if (repeat) repeated++;
       visit(directive, file, contextName, enclosing);
-      const included = configuration.includes.get(directive);
+      const included = includes?.get(directive);
       if (included !== undefined) {
         for (const index of included) {
           const target = configuration.files[index];
           if (target !== undefined) walkFile(target, context, enclosing, repeat);
         }
       }
+      const block = directive.block;
       // blocks nested deeper than the parser reads in one file are not read through includes either
-      if (directive.block !== undefined && directive.block.length > 0 && enclosing.length < defaultMaximumDepth) {
-        walk(file, directive.block, contexts.enter(context, directive.name), [...enclosing, directive], repeat);
+      if (block !== undefined && block.length > 0 && enclosing.length < defaultMaximumDepth) {
+        walk(file, block, contexts.enter(context, directive.name), withLast(enclosing, directive), repeat);
       }
     }
   };
   walkFile(main, main.context, [], false);
+}
+
+/** `[...list, last]`, copied by hand: the walk makes one per block, and a spread is several times slower. */
+function withLast<Item>(list: readonly Item[], last: Item): Item[] {
+  const copy = new Array<Item>(list.length + 1);
+  for (let index = 0; index < list.length; index++) copy[index] = list[index];
+  copy[list.length] = last;
+  return copy;
 }

@@ -23,12 +23,18 @@ interface LocationInfo {
   readonly nameIndex: number;
 }
 
+const modifiers: ReadonlyMap<string, LocationKind> = new Map([
+  ['=', 'exact'],
+  ['^~', 'prefix'],
+  ['~', 'regex'],
+  ['~*', 'regex'],
+]);
+
 /** ngx_http_core_location()'s reading of the modifier and the name. */
 function readLocation(entry: PlacedDirective & { readonly block: NginxBlock }): LocationInfo | undefined {
   const values = argumentValues(entry.directive);
   if (values.length === 2) {
-    const kinds: Record<string, LocationKind> = { '=': 'exact', '^~': 'prefix', '~': 'regex', '~*': 'regex' };
-    const kind = kinds[values[0]];
+    const kind = modifiers.get(values[0]);
     return kind === undefined ? undefined : { entry, kind, name: values[1], nameIndex: 1 };
   }
   if (values.length !== 1) return undefined;
