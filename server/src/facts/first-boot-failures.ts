@@ -239,7 +239,8 @@ export function firstBootFailures(deployment: Deployment, project: DeployedProje
       check(frame.file, directive);
       // the block's directives come after the files its include names (an include has no block)
       if (directive.block) stack.push({ file: frame.file, directives: directive.block, next: 0 });
-      const included = configuration.includes.get(directive) ?? [];
+      const included = configuration.includes.get(directive);
+      if (included === undefined) continue;
       for (let position = included.length - 1; position >= 0; position--) enterFile(included[position] as number);
     }
   }

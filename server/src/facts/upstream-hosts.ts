@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIPv4 } from 'node:net';
 import { posix } from 'node:path';
 import type { ComposeService } from '../languages/compose/model';
 import type { NginxArgument } from '../languages/nginx/syntax-tree';
@@ -49,7 +49,8 @@ function hostOf(address: string): { host: string; port: string } | undefined {
   const match = /^([^:/?#]+)(?::(\d+))?(?:[/?#]|$)/.exec(address);
   if (!match) return undefined;
   const host = match[1];
-  if (isIP(host) !== 0) return undefined;
+  // the host holds no `:`, so it is no IPv6 address: Node's IPv6 pattern is long to run
+  if (isIPv4(host)) return undefined;
   return { host, port: match[2] ?? '' };
 }
 
