@@ -61,6 +61,32 @@ function compareNames(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
+/** ngx_http_cmp_locations() for exact and prefix locations: by name, an exact one before a prefix one of the same name. */
+function compareLocations(left: LocationInfo, right: LocationInfo): number {
+  const byName = compareNames(left.name, right.name);
+  if (byName !== 0) return byName;
+  if (left.kind !== right.kind) return left.kind === 'exact' ? -1 : 1;
+  return 0;
+}
+
+/**
+ * The list sorted in place, equal items in their order: by insertion for the few locations of
+ * most blocks (Array.prototype.sort costs more to set up than to run on two items).
+ */
+function sortedStably<Item>(items: Item[], compare: (left: Item, right: Item) => number): Item[] {
+  if (items.length > 16) return items.sort(compare);
+  for (let index = 1; index < items.length; index++) {
+    const item = items[index];
+    let at = index;
+    while (at > 0 && compare(items[at - 1], item) > 0) {
+      items[at] = items[at - 1];
+      at--;
+    }
+    items[at] = item;
+  }
+  return items;
+}
+
 /** The first duplicate of a block's tree, in the order nginx meets it. */
 function firstDuplicate(block: NginxBlock): { duplicate: LocationInfo; first: LocationInfo } | undefined {
   // the exact and prefix locations, in the block's order (a stable sort keeps it among equals)
@@ -72,15 +98,7 @@ function firstDuplicate(block: NginxBlock): { duplicate: LocationInfo; first: Lo
   }
   // most blocks (a location's, most servers' inner ones) hold none
   if (found === undefined) return undefined;
-  const sorted =
-    found.length < 2
-      ? found
-      : found.sort((left, right) => {
-          const byName = compareNames(left.name, right.name);
-          if (byName !== 0) return byName;
-          if (left.kind !== right.kind) return left.kind === 'exact' ? -1 : 1;
-          return 0;
-        });
+  const sorted = sortedStably(found, compareLocations);
   for (const location of sorted) {
     const inner = firstDuplicate(location.entry.block);
     if (inner !== undefined) return inner;

@@ -63,6 +63,41 @@ function includeTargets(configuration: NginxConfiguration, directives: readonly 
  */
 export const maximumRepeatedDirectives = 500_000;
 
+/** A block's entries while expand() fills them. */
+interface BlockBeingFilled {
+  opener: PlacedDirective;
+  entries: readonly PlacedDirective[];
+}
+
+/**
+ * A step of expand(): the directives of one list (a file, or a block) still to place, or the
+ * entry of an include to add once its files are placed. Frames are reused as the walk leaves
+ * them: a big configuration has thousands of blocks.
+ */
+class ExpandFrame {
+  kind: 'directives' | 'entry' = 'directives';
+  file!: ConfigurationFile;
+  fileIndex = 0;
+  directives: readonly NginxDirective[] = [];
+  next = 0;
+  entries: PlacedDirective[] = [];
+  /** Where the next entry goes in `entries` when it was made at its final length; -1 when entries are pushed. */
+  filled = -1;
+  depth = 0;
+  repeat = false;
+  /** The block whose own directives these are: its entries are complete when the frame ends. */
+  block: BlockBeingFilled | undefined;
+  /** For an `entry` frame: the include's own entry. */
+  entry: PlacedDirective | undefined;
+}
+
+/** Whether a list of directives names files to include, which adds entries to its block. */
+function includesFiles(configuration: NginxConfiguration, directives: readonly NginxDirective[]): boolean {
+  if (configuration.includes.size === 0) return false;
+  for (const directive of directives) if (directive.name === 'include' && configuration.includes.has(directive)) return true;
+  return false;
+}
+
 function expand(configuration: NginxConfiguration): NginxBlock {
   const files = configuration.files;
   const main = files[0];
@@ -71,35 +106,45 @@ function expand(configuration: NginxConfiguration): NginxBlock {
   const inlined = new Uint8Array(files.length);
   inlined[0] = 1;
   let repeated = 0;
-  type Frame =
-    | {
-        readonly kind: 'directives';
-        readonly file: ConfigurationFile;
-        readonly fileIndex: number;
-        readonly directives: readonly NginxDirective[];
-        next: number;
-        readonly entries: PlacedDirective[];
-        readonly depth: number;
-        readonly repeat: boolean;
-        /** The block whose own directives these are: its entries are complete when the frame ends. */
-        readonly block?: { entries: readonly PlacedDirective[] };
-      }
-    | { readonly kind: 'entry'; readonly entries: PlacedDirective[]; readonly entry: PlacedDirective };
+  const spare: ExpandFrame[] = [];
+  const frames: ExpandFrame[] = [];
+  const push = (kind: ExpandFrame['kind'], entries: PlacedDirective[]): ExpandFrame => {
+    const frame = spare.pop() ?? new ExpandFrame();
+    frame.kind = kind;
+    frame.entries = entries;
+    frame.filled = -1;
+    frame.block = undefined;
+    frame.entry = undefined;
+    frames.push(frame);
+    return frame;
+  };
+  const add = (frame: ExpandFrame, entry: PlacedDirective): void => {
+    if (frame.filled < 0) frame.entries.push(entry);
+    else frame.entries[frame.filled++] = entry;
+  };
   const entries: PlacedDirective[] = [];
   // iterative: an include chain of thousands of files is as deep as the stack of this loop, not of JavaScript
-  const frames: Frame[] = [{ kind: 'directives', file: main, fileIndex: 0, directives: main.syntax.directives, next: 0, entries, depth: 0, repeat: false }];
+  const first = push('directives', entries);
+  first.file = main;
+  first.fileIndex = 0;
+  first.directives = main.syntax.directives;
+  first.next = 0;
+  first.depth = 0;
+  first.repeat = false;
   while (frames.length > 0) {
     const frame = frames[frames.length - 1];
     if (frame.kind === 'entry') {
       frames.pop();
-      frame.entries.push(frame.entry);
+      frame.entries.push(frame.entry as PlacedDirective);
+      spare.push(frame);
       continue;
     }
     const directive = frame.directives[frame.next++];
     if (directive === undefined) {
       frames.pop();
       // the tree outlives the analysis: each block keeps an array of its length, not one grown by push
-      if (frame.block !== undefined) frame.block.entries = frame.entries.slice();
+      if (frame.block !== undefined && frame.filled < 0) frame.block.entries = frame.entries.slice();
+      spare.push(frame);
       continue;
     }
     if (frame.repeat) repeated++;
@@ -108,7 +153,8 @@ function expand(configuration: NginxConfiguration): NginxBlock {
     const included = directive.name === 'include' ? configuration.includes.get(directive) : undefined;
     if (included) {
       // the included files' directives stand where the include does, then the include itself
-      frames.push({ kind: 'entry', entries: frame.entries, entry: { file, directive } });
+      const entryFrame = push('entry', frame.entries);
+      entryFrame.entry = { file, directive };
       for (let position = included.length - 1; position >= 0; position--) {
         const index = included[position];
         const child = files[index];
@@ -118,47 +164,40 @@ function expand(configuration: NginxConfiguration): NginxBlock {
         // is inlined once, where the walk first meets it
         if (repeat && (component[index] === component[frame.fileIndex] || repeated >= maximumRepeatedDirectives)) continue;
         inlined[index] = 1;
-        frames.push({
-          kind: 'directives',
-          file: child,
-          fileIndex: index,
-          directives: child.syntax.directives,
-          next: 0,
-          entries: frame.entries,
-          depth: frame.depth,
-          repeat: repeat || frame.repeat,
-        });
+        const childFrame = push('directives', frame.entries);
+        childFrame.file = child;
+        childFrame.fileIndex = index;
+        childFrame.directives = child.syntax.directives;
+        childFrame.next = 0;
+        childFrame.depth = frame.depth;
+        childFrame.repeat = repeat || frame.repeat;
       }
       continue;
     }
     if (!directive.block) {
-      frame.entries.push({ file, directive });
+      add(frame, { file, directive });
       continue;
     }
     // made with its three fields at once, so that adding the block does not give it a second shape
-    const placed: { file: ConfigurationFile; directive: NginxDirective; block: { opener: PlacedDirective; entries: readonly PlacedDirective[] } | undefined } =
-      {
-        file,
-        directive,
-        block: undefined,
-      };
-    const blockEntries: PlacedDirective[] = [];
-    const block = { opener: placed as PlacedDirective, entries: blockEntries as readonly PlacedDirective[] };
+    const placed: { file: ConfigurationFile; directive: NginxDirective; block: BlockBeingFilled | undefined } = { file, directive, block: undefined };
+    const block: BlockBeingFilled = { opener: placed as PlacedDirective, entries: [] };
     placed.block = block;
-    frame.entries.push(placed as PlacedDirective);
+    add(frame, placed as PlacedDirective);
     // blocks nested deeper than the parser reads in one file are not read through includes either
     if (frame.depth < defaultMaximumDepth) {
-      frames.push({
-        kind: 'directives',
-        file,
-        fileIndex: frame.fileIndex,
-        directives: directive.block,
-        next: 0,
-        entries: blockEntries,
-        depth: frame.depth + 1,
-        repeat: frame.repeat,
-        block,
-      });
+      // a block without includes has one entry per directive: its array is made at that length
+      const exact = !includesFiles(configuration, directive.block);
+      const blockEntries: PlacedDirective[] = exact ? new Array<PlacedDirective>(directive.block.length) : [];
+      block.entries = blockEntries;
+      const blockFrame = push('directives', blockEntries);
+      blockFrame.file = file;
+      blockFrame.fileIndex = frame.fileIndex;
+      blockFrame.directives = directive.block;
+      blockFrame.next = 0;
+      blockFrame.filled = exact ? 0 : -1;
+      blockFrame.depth = frame.depth + 1;
+      blockFrame.repeat = frame.repeat;
+      blockFrame.block = block;
     }
   }
   return { entries };

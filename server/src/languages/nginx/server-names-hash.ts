@@ -181,6 +181,24 @@ export function buildServerNames(names: readonly string[], addressText: string, 
 }
 
 /**
+ * The length of a name that serverNameKey() reads as an exact key of the same length, or -1: an
+ * ASCII name with no `*`, NUL or `..` that does not start with a dot, as nearly all are (a big
+ * configuration has thousands). Lower-casing ASCII keeps its length.
+ */
+function plainNameLength(name: string): number {
+  if (name.charCodeAt(0) === 0x2e) return -1;
+  let afterDot = false;
+  for (let index = 0; index < name.length; index++) {
+    const code = name.charCodeAt(index);
+    if (code >= 0x80 || code === 0x2a || code === 0) return -1;
+    const dot = code === 0x2e;
+    if (dot && afterDot) return -1;
+    afterDot = dot;
+  }
+  return name.length;
+}
+
+/**
  * Whether no hash of these names can end in an [emerg], whatever addresses they are spread over:
  * every key and wildcard label fits a bucket, no name is an invalid wildcard, and all of them
  * together stay under the 64K a bucket may hold. Decided in one pass over the names of a whole
@@ -192,6 +210,13 @@ export function serverNamesFit(names: readonly string[], settings: HashSettings)
   // one bucket of the largest hash holds at most every key once, behind its end pointer
   let total = pointerSize;
   for (const name of names) {
+    const plain = plainNameLength(name);
+    if (plain >= 0) {
+      const size = elementSize(plain);
+      if (bucketSize < size + pointerSize) return false;
+      total += size;
+      continue;
+    }
     const key = serverNameKey(name);
     if (key.kind === 'invalid') return false;
     const parts = key.kind === 'exact' ? [key.key] : key.labels;
