@@ -83,7 +83,84 @@ const files: Record<string, string> = {
   '/etc/nginx/broken.conf': 'http { server { listen 80;\n',
 };
 
+/** A seeded generator (mulberry32): the same configurations on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const bytesOf = (texts: readonly string[]): Buffer[] => texts.map((text) => Buffer.from(text));
+
+/** Directive names: blocks, directives allowed in some contexts only, one that takes on/off, unknown ones, Lua blocks. */
+const names = bytesOf([
+  ...['server', 'http', 'events', 'location', 'listen', 'server_name', 'gzip', 'if', 'include', 'types', 'map', 'user', 'root', 'return'],
+  ...['upstream', 'stream', 'limit_except', 'proxy_pass', 'add_header', 'unknown_directive', 'content_by_lua_block', 'set_by_lua_block'],
+  ...['"server"', "'content_by_lua_block'", '"set_by_\\lua_block"', '"a\\"b"', 'caf\u00e9'],
+]);
+
+/**
+ * Arguments, and pieces of every kind: quotes, escapes, `${`, comments, Lua bodies, if's
+ * parentheses, braces, and every byte the payload escapes (non-ASCII, control characters, DEL).
+ */
+const words = bytesOf([
+  ...['on', 'off', 'ON', '80', 'a.conf', 'missing.conf', '*.conf', 'b.conf', '$var', '${var}', '${ var }', 'a${b}c', '$', '~', '(', ')', '($host', '"a b")'],
+  ...['"quoted arg"', "'single'", '"with \\"escaped\\" quotes"', "'it\\'s'", '"unclosed', '\'a "b"\'', '"a\\\\"', 'back\\slash', '\\"', 'a"b', "a'b", 'a#b'],
+  ...['caf\u00e9', '\u{1f512}', 'x\u0001y', 'del\u007f', '"tab\there"', '\ufeff', '"line\nbreak"', 'a\\\nb'],
+  ...[
+    '{ ngx.say("}") }',
+    '{ -- }\n }',
+    '{ --[[\n } ]] }',
+    '{ [[ } ]] }',
+    '{ [==[ ]] } ]==] }',
+    '{ [[ ]x } ]] }',
+    '{ [=[ ]=x } ]=] }',
+    "{ 'a\\'}' }",
+    '{ "unclosed\n }',
+  ],
+]);
+
+const separators = bytesOf([' ', ' ', ' ', '\n', '\r\n', '\t', '\u000b', '\u000c', ' # comment\n', ' #c\\\n', ' #cr\r\n', ' #\u00e9\n']);
+const terminators = bytesOf([';', ';', ';', '{', '{', '}', '']);
+const notUtf8 = [Buffer.from([0xff]), Buffer.from([0xe2, 0x82]), Buffer.from([0xc3]), Buffer.from([0xef, 0xbb, 0xbf])];
+
+/** Statements of names, arguments and terminators, with stray pieces and separators between them. */
+function randomConfiguration(random: () => number): Buffer {
+  const pick = (from: readonly Buffer[]): Buffer => from[Math.floor(random() * from.length)];
+  const parts: Buffer[] = random() < 0.05 ? [Buffer.from([0xef, 0xbb, 0xbf])] : [];
+  const statements = Math.floor(random() * 25);
+  for (let statement = 0; statement < statements; statement++) {
+    parts.push(random() < 0.9 ? pick(names) : pick(words), pick(separators));
+    for (let count = Math.floor(random() * 4); count > 0; count--) parts.push(random() < 0.05 ? pick(notUtf8) : pick(words), pick(separators));
+    parts.push(pick(terminators), pick(separators));
+  }
+  return Buffer.concat(parts);
+}
+
 describe('certboot parse: the payload written while the files are read', () => {
+  it('is byte for byte the payload of the trees for 3,000 random configurations', () => {
+    const random = seededRandom(14);
+    for (let index = 0; index < 3000; index++) {
+      const fileSystem = new MemoryFileSystem({
+        '/etc/nginx/nginx.conf': randomConfiguration(random),
+        '/etc/nginx/a.conf': randomConfiguration(random),
+        '/etc/nginx/b.conf': randomConfiguration(random),
+      });
+      const options = { ...optionSets[index % (optionSets.length - 1)], displayPath: 'nginx.conf' };
+      const expected = fromTrees(fileSystem, '/etc/nginx/nginx.conf', options);
+      const actual = streamed(fileSystem, '/etc/nginx/nginx.conf', options);
+      if (actual.text !== expected.text) {
+        const main = fileSystem.readFile('/etc/nginx/nginx.conf');
+        strictEqual(actual.text, expected.text, `configuration ${index}: ${JSON.stringify(Buffer.from(main).toString('latin1'))}`);
+      }
+      strictEqual(actual.status, expected.status);
+    }
+  });
+
   for (const options of optionSets) {
     for (const main of ['/etc/nginx/nginx.conf', '/etc/nginx/broken.conf', '/etc/nginx/missing.conf']) {
       it(`is byte for byte the payload of the trees: ${main} ${JSON.stringify({ ...options, ignore: options.ignore && [...options.ignore] })}`, () => {

@@ -35,15 +35,34 @@ function everyDirective(directives: readonly NginxDirective[]): NginxDirective[]
   return directives.flatMap((directive) => [directive, ...everyDirective(directive.block ?? [])]);
 }
 
+/** JSON.stringify's layout (the payload's, see PayloadOutput.indent) with crossplane's escapes: JSON.stringify's, and every character past `~`. */
+function crossplaneJson(value: unknown, indent: number | undefined): string {
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\uffff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 describe('crossplane payload writer', () => {
   for (const indent of [undefined, 0, 2, 4]) {
     for (const options of [{}, { includeComments: true }, { combine: true, includeComments: true }]) {
-      it(`writes exactly what JSON.stringify writes (indent ${indent}, ${JSON.stringify(options)})`, () => {
+      it(`writes exactly what JSON.stringify writes, with crossplane's escapes (indent ${indent}, ${JSON.stringify(options)})`, () => {
         const text = payloadText(indent, options);
-        strictEqual(text, JSON.stringify(JSON.parse(text), null, indent));
+        strictEqual(text, crossplaneJson(JSON.parse(text), indent));
       });
     }
   }
+
+  it('writes every character past ~ as a \\u escape, as crossplane does', () => {
+    const text = payloadText(undefined, {});
+    for (const escaped of [
+      '"\\u043f\\u0440\\u0438\\u043c\\u0435\\u0440.\\u0440\\u0444"',
+      '"emoji \\ud83d\\udd12"',
+      '"\\ufffd"',
+      '"\\u0001\\u001f\\u007f"',
+      '"say \\"hi\\""',
+    ]) {
+      strictEqual(text.includes(escaped), true, escaped);
+    }
+    strictEqual(/[^\x20-\x7e]/.test(text), false);
+  });
 
   it('prints files that include each other over and over uncombined, with an error, instead of inlining them without end', () => {
     // each file includes the next one twice: combined, the last would be written 2^9 times

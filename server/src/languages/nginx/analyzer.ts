@@ -61,51 +61,79 @@ function isFlagValue(value: string): boolean {
   return lower === 'on' || lower === 'off';
 }
 
+/** What check() knows of one directive name in one context. */
+interface NameChecks {
+  /** Its signatures allowed here, last first as check() tries them. */
+  readonly allowed: readonly DirectiveSignature[];
+  /**
+   * check()'s answers by argument count and terminator (2 * count, plus 1 for `{`), for the
+   * counts under verdictCounts, when no signature asks for an on/off value: null for no
+   * problem, undefined until asked.
+   */
+  readonly verdicts: (string | null | undefined)[] | undefined;
+}
+
+/** The argument counts whose verdicts are kept: more than any signature names. */
+const verdictCounts = 16;
+
 /**
  * nginx's own checks of the directives of one context, in nginx's words: is a directive allowed
  * in this block, does it open a block when it must, does it take this many arguments.
  * Directives the table does not know (third-party modules) and blocks whose bodies are not
- * directives (map, types…) pass. What it looked up is kept: the parser takes one per block, so
- * a directive costs one lookup by name.
+ * directives (map, types…) pass. What it looked up and answered is kept: the parser takes one
+ * per block, so a directive costs one lookup by name.
  */
 export class DirectiveChecks {
-  /** Per directive name, its signatures allowed here, last first as check() tries them; null for a directive the table does not know. */
-  private readonly allowedByName = new Map<string, readonly DirectiveSignature[] | null>();
+  /** Per directive name; null for a directive the table does not know. */
+  private readonly byName = new Map<string, NameChecks | null>();
 
   constructor(private readonly contextName: DirectiveContext | undefined) {}
 
   check(name: string, args: readonly NginxArgument[], terminator: '{' | ';'): string | undefined {
     if (this.contextName === undefined) return undefined;
-    let allowed = this.allowedByName.get(name);
-    if (allowed === undefined) {
+    let checks = this.byName.get(name);
+    if (checks === undefined) {
       const contextName = this.contextName;
-      allowed =
-        directiveSignatures(name)
-          ?.filter((signature) => signature.contexts.includes(contextName))
-          .reverse() ?? null;
-      this.allowedByName.set(name, allowed);
+      const allowed = directiveSignatures(name)
+        ?.filter((signature) => signature.contexts.includes(contextName))
+        .reverse();
+      checks =
+        allowed === undefined
+          ? null
+          : { allowed, verdicts: allowed.some((signature) => signature.arguments.kind === 'flag') ? undefined : new Array(2 * verdictCounts).fill(undefined) };
+      this.byName.set(name, checks);
     }
-    if (allowed === null) return undefined;
-    if (allowed.length === 0) return `"${name}" directive is not allowed here`;
-    let problem = '';
-    // the last signature that fails names the problem, as nginx reports the first one it tried
-    for (const signature of allowed) {
-      if (signature.block && terminator !== '{') {
-        problem = `directive "${name}" has no opening "{"`;
-        continue;
-      }
-      if (!signature.block && terminator !== ';') {
-        problem = `directive "${name}" is not terminated by ";"`;
-        continue;
-      }
-      if (argumentsFit(signature, args)) return undefined;
-      problem =
-        signature.arguments.kind === 'flag' && args.length === 1
-          ? `invalid value "${args[0].value}" in "${name}" directive, it must be "on" or "off"`
-          : `invalid number of arguments in "${name}" directive`;
-    }
-    return problem;
+    if (checks === null) return undefined;
+    const verdicts = checks.verdicts;
+    if (verdicts === undefined || args.length >= verdictCounts) return problemOf(name, checks.allowed, args, terminator);
+    const slot = 2 * args.length + (terminator === '{' ? 1 : 0);
+    let verdict = verdicts[slot];
+    if (verdict === undefined) verdicts[slot] = verdict = problemOf(name, checks.allowed, args, terminator) ?? null;
+    return verdict ?? undefined;
   }
+}
+
+/** What nginx says of a directive whose signatures allowed in its context are `allowed`; undefined when it passes. */
+function problemOf(name: string, allowed: readonly DirectiveSignature[], args: readonly NginxArgument[], terminator: '{' | ';'): string | undefined {
+  if (allowed.length === 0) return `"${name}" directive is not allowed here`;
+  let problem = '';
+  // the last signature that fails names the problem, as nginx reports the first one it tried
+  for (const signature of allowed) {
+    if (signature.block && terminator !== '{') {
+      problem = `directive "${name}" has no opening "{"`;
+      continue;
+    }
+    if (!signature.block && terminator !== ';') {
+      problem = `directive "${name}" is not terminated by ";"`;
+      continue;
+    }
+    if (argumentsFit(signature, args)) return undefined;
+    problem =
+      signature.arguments.kind === 'flag' && args.length === 1
+        ? `invalid value "${args[0].value}" in "${name}" directive, it must be "on" or "off"`
+        : `invalid number of arguments in "${name}" directive`;
+  }
+  return problem;
 }
 
 // contexts are shared arrays (see block-contexts.ts): one DirectiveChecks each

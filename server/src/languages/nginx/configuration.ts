@@ -7,7 +7,7 @@ import { type BlockContext, mainContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
 import { expandGlob, GlobLimitError, hasGlobMagic } from './glob';
 import { stronglyConnectedComponents } from './include-graph';
-import { countDirectives, defaultMaximumDirectives, type InvalidDirectiveHandling, parseNginx, type StatementSink, tooManyDirectivesProblem } from './parser';
+import { countDirectives, defaultMaximumDirectives, type InvalidDirectiveHandling, parseNginx, tooManyDirectivesProblem } from './parser';
 import { type NginxArgument, type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
 import { decodeConfigurationText } from './text';
 
@@ -58,6 +58,11 @@ const fileStart = new TextSpan(0, 0, 0, 0);
 
 export const binaryFileProblem = 'binary file (it contains NUL bytes); not an nginx configuration';
 
+/** An error about a whole file (unreadable, too big, binary), at its start. */
+export function fileError(message: string): NginxError {
+  return { kind: 'file', message, line: 1, span: fileStart };
+}
+
 /** A configuration file's bytes, or why they are not read: over the size limit, or unreadable. */
 export function readConfigurationBytes(
   fileSystem: FileSystem,
@@ -86,18 +91,11 @@ export function readConfigurationFile(
     maximumFileBytes?: number;
     contexts?: BlockContexts;
     parsed?: RoundCache<ParsedNginxFile>;
-    /** Hands the statements to this sink instead of building the tree (ParseOptions.statements). */
-    statements?: StatementSink;
     /** What is left of the configuration's directive budget (parser.ts). */
     maximumDirectives?: number;
   },
 ): NginxFile {
-  const failed = (message: string): NginxFile => ({
-    path,
-    directives: [],
-    comments: [],
-    errors: [{ kind: 'file', message, line: 1, span: fileStart }],
-  });
+  const failed = (message: string): NginxFile => ({ path, directives: [], comments: [], errors: [fileError(message)] });
   if (options.maximumDirectives !== undefined && options.maximumDirectives <= 0) return failed(tooManyDirectivesProblem);
   const read = readConfigurationBytes(fileSystem, path, options.maximumFileBytes);
   if ('problem' in read) return failed(read.problem);
@@ -113,7 +111,6 @@ export function readConfigurationFile(
       invalidDirectives: options.invalidDirectives,
       ignore: options.ignore,
       contexts: options.contexts,
-      statements: options.statements,
       maximumDirectives: options.maximumDirectives,
     });
   };

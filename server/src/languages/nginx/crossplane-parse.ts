@@ -1,7 +1,7 @@
 import type { FileSystem } from '../../workspace/file-system';
 import { mainContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
-import { ConfigurationFiles, type ConfigurationEntry, loadNginxConfiguration, readConfigurationFile } from './configuration';
+import { binaryFileProblem, ConfigurationFiles, type ConfigurationEntry, fileError, loadNginxConfiguration, readConfigurationBytes } from './configuration';
 import {
   ByteWriter,
   type CrossplanePayload,
@@ -12,8 +12,9 @@ import {
   writeCrossplanePayload,
   writePayload,
 } from './crossplane-payload';
-import type { StatementSink, SunkStatement } from './parser';
-import type { NginxComment, NginxError } from './syntax-tree';
+import { type CrossplaneFileOptions, readCrossplaneFile } from './crossplane-reader';
+import type { NginxError } from './syntax-tree';
+import { isBinaryConfiguration } from './text';
 
 /** crossplane parse's options, as `certboot parse` takes them. */
 export interface CrossplaneParseOptions {
@@ -28,82 +29,37 @@ export interface CrossplaneParseOptions {
   readonly combine?: boolean;
 }
 
-/**
- * One file's statements as JSON text, written while the parser reads them: the elements of the
- * file's `parsed` array, kept in chunks until every file is read, because the payload's errors
- * come first and an include can fail in any file.
- */
-class FileStatements implements StatementSink {
-  readonly chunks: Uint8Array[] = [];
+/** One file's statements as JSON text: the elements of its `parsed` array. */
+interface FileStatements {
+  readonly chunks: readonly Uint8Array[];
   /** Whether any statement was written. */
-  wrote = false;
-  private readonly writer: StatementWriter;
-  /** The level the next statement stands at: 4 in `parsed`, 2 more in each block. */
-  private level = 4;
-  /** For each directive begun and not yet ended: its line, doubled, plus one when it opened a block. */
-  private readonly open: number[] = [];
-
-  constructor(
-    indent: number | undefined,
-    private readonly includeComments: boolean,
-    /** The files an include names, when includes are followed. */
-    private readonly resolveInclude: ((statement: SunkStatement) => number[]) | undefined,
-  ) {
-    // each full buffer is kept as it is, not copied
-    this.writer = new StatementWriter(new ByteWriter((chunk) => this.chunks.push(chunk), false), indent);
-  }
-
-  begin(statement: SunkStatement): void {
-    const writer = this.writer;
-    const level = this.level;
-    this.wrote = true;
-    if (statement.slices) writer.beginFromText(level, statement.name, statement.line, statement.ranges);
-    else {
-      writer.begin(level, statement.name, statement.line, undefined);
-      writer.argumentValues(level, statement.args);
-    }
-    if (this.resolveInclude !== undefined && statement.name === 'include' && statement.args.length === 1) {
-      writer.includes(level, this.resolveInclude(statement));
-    }
-    if (statement.opensBlock) {
-      writer.openBlock(level);
-      this.level += 2;
-    }
-    this.open.push(2 * statement.line + (statement.opensBlock ? 1 : 0));
-  }
-
-  end(argumentComments: readonly NginxComment[]): void {
-    const writer = this.writer;
-    const open = this.open.pop() as number;
-    const line = open >> 1;
-    if ((open & 1) === 1) {
-      this.level -= 2;
-      writer.closeBlock(this.level);
-    }
-    writer.end(this.level);
-    // crossplane prints comments written between arguments even without --include-comments
-    for (const comment of argumentComments) writer.comment(comment.text, line, undefined, this.level);
-  }
-
-  comment(comment: NginxComment): void {
-    if (!this.includeComments) return;
-    this.wrote = true;
-    this.writer.comment(comment.text, comment.line, undefined, this.level);
-  }
-
-  finish(): void {
-    this.writer.out.flush();
-  }
+  readonly wrote: boolean;
 }
 
 /**
- * What `crossplane parse` prints for a configuration, written while each file is read: no file's
- * tree is built (StatementSink), so a configuration of hundreds of thousands of lines costs
- * little more than reading it. Files are read in the order crossplane prints them, which is the
- * order their includes are met (ConfigurationFiles); their statements wait in memory as JSON
- * until the errors, which come first, are known. Combining inlines files where their includes
- * stand, so it reads the trees (loadNginxConfiguration, writeCrossplanePayload). Returns the
- * payload's status.
+ * Reads one file and writes its statements as they are read (crossplane-reader.ts); the chunks
+ * wait in memory until every file is read, because the payload's errors come first and an
+ * include can fail in any file.
+ */
+function readFileStatements(bytes: Uint8Array, options: CrossplaneFileOptions, indent: number | undefined): FileStatements & { errors: NginxError[] } {
+  const chunks: Uint8Array[] = [];
+  // a file's statements are about twice its bytes as compact JSON, more when indented: most
+  // files' fit in one chunk, each full chunk is kept as it is, and the output is a few writes
+  const chunkLength = (indent === undefined ? 2 : 4) * bytes.length + 4096;
+  const writer = new StatementWriter(new ByteWriter((chunk) => chunks.push(chunk), false, chunkLength), indent);
+  const errors = readCrossplaneFile(bytes, options, writer);
+  writer.out.flush();
+  return { chunks, wrote: !writer.first, errors };
+}
+
+/**
+ * What `crossplane parse` prints for a configuration, written while each file is read: no file
+ * is decoded and no tree is built (crossplane-reader.ts), so a configuration of hundreds of
+ * thousands of lines costs little more than copying its bytes. Files are read in the order
+ * crossplane prints them, which is the order their includes are met (ConfigurationFiles); their
+ * statements wait in memory as JSON until the errors, which come first, are known. Combining
+ * inlines files where their includes stand, so it reads the trees (loadNginxConfiguration,
+ * writeCrossplanePayload). Returns the payload's status.
  */
 export function writeCrossplaneParse(
   fileSystem: FileSystem,
@@ -126,20 +82,25 @@ export function writeCrossplaneParse(
   configuration.add(mainPath, options.displayPath, mainContext);
   for (let fileIndex = 0; fileIndex < configuration.entries.length; fileIndex++) {
     const entry = configuration.entries[fileIndex];
+    const read = readConfigurationBytes(fileSystem, entry.path);
+    if ('problem' in read || isBinaryConfiguration(read.bytes)) {
+      entry.errors.push(fileError('problem' in read ? read.problem : binaryFileProblem));
+      statements.push({ chunks: [], wrote: false });
+      continue;
+    }
     const includeErrors: NginxError[] = [];
-    const resolve = (statement: SunkStatement): number[] =>
-      configuration.resolveInclude(fileIndex, statement.args[0], statement.line, statement.context, (error) => includeErrors.push(error));
-    const file = new FileStatements(output.indent, options.includeComments === true, options.single ? undefined : resolve);
-    const syntax = readConfigurationFile(fileSystem, entry.path, {
+    const fileOptions: CrossplaneFileOptions = {
       context: entry.context,
-      invalidDirectives: 'crossplane',
-      ignore: options.ignore,
       contexts,
-      statements: file,
-    });
-    file.finish();
+      ignore: options.ignore,
+      includeComments: options.includeComments === true,
+      resolveInclude: options.single
+        ? undefined
+        : (argument, line, context) => configuration.resolveInclude(fileIndex, argument, line, context, (error) => includeErrors.push(error)),
+    };
+    const file = readFileStatements(read.bytes, fileOptions, output.indent);
     // as loadNginxConfiguration has them before sorting: the file's own, then its includes'
-    entry.errors.push(...syntax.errors, ...includeErrors);
+    entry.errors.push(...file.errors, ...includeErrors);
     statements.push(file);
   }
   configuration.finish();

@@ -75,7 +75,7 @@ export function errorText(error: NginxError, displayPath: string): string {
 }
 
 /** Big enough that the sink is called rarely, small enough to stay in the processor's cache. */
-const chunkLength = 1 << 16;
+const defaultChunkLength = 1 << 16;
 
 const doubleQuote = 0x22;
 const backslash = 0x5c;
@@ -87,9 +87,36 @@ const comma = 0x2c;
 
 /** Copies `bytes` into `buffer` at `at`; returns where they end. */
 function copyBytes(buffer: Uint8Array, at: number, bytes: Uint8Array): number {
-  let to = at;
-  for (let index = 0; index < bytes.length; index++) buffer[to++] = bytes[index];
-  return to;
+  const count = bytes.length;
+  // a loop costs less than the native copy's call for a few bytes only
+  if (count >= 12) buffer.set(bytes, at);
+  else for (let index = 0; index < count; index++) buffer[at + index] = bytes[index];
+  return at + count;
+}
+
+const noBytes = Buffer.alloc(0);
+const noBytesView = new DataView(noBytes.buffer, noBytes.byteOffset, 0);
+
+/** Values standing in a file's bytes (crossplane-reader.ts), for ByteWriter.statementHead. */
+export interface ByteValues {
+  readonly bytes: Uint8Array;
+  /** The same bytes. */
+  readonly view: DataView;
+  /** Value `i` stands from `ranges[2 * i]` to `ranges[2 * i + 1]`. */
+  readonly ranges: Int32Array;
+  readonly count: number;
+  /** Whether the payload prints every byte of every value as it is (printable ASCII but `"` and `\`). */
+  readonly plain: boolean;
+}
+
+/**
+ * Copies `count` bytes of `from` at `start` into `to` at `at`, four at a time: a loop copies one
+ * byte in a few nanoseconds, a call of the native copy costs more than a short value does.
+ */
+function copyRange(to: DataView, at: number, from: DataView, start: number, count: number): void {
+  let index = 0;
+  for (; index + 4 <= count; index += 4) to.setUint32(at + index, from.getUint32(start + index, true), true);
+  for (; index < count; index++) to.setUint8(at + index, from.getUint8(start + index));
 }
 
 /** Writes a whole number from 0 to 2^31 - 1 at `at`; returns where it ends. */
@@ -107,28 +134,40 @@ function writeInteger(buffer: Uint8Array, at: number, value: number): number {
 }
 
 /**
- * UTF-8 bytes written straight into a reused buffer: a payload is mostly short ASCII strings,
- * and copying their characters costs less than building a string of every piece, then a
- * string of every chunk, and encoding it all again.
+ * A string as crossplane prints it: Python's json.dumps escapes JSON.stringify's characters the
+ * same way, and writes every character past `~` as `\u` and four hexadecimal digits too
+ * (ensure_ascii), so the payload is ASCII.
+ */
+export function crossplaneJsonString(value: string): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Bytes written straight into a buffer: a payload is mostly short ASCII strings, and copying
+ * their characters costs less than building a string of every piece, then a string of every
+ * chunk, and encoding it all again.
  */
 export class ByteWriter {
-  private buffer = Buffer.allocUnsafe(chunkLength);
+  /** A chunk is allocated when the first byte is written to it. */
+  private buffer: Buffer = noBytes;
+  /** The buffer's bytes, for copyRange. */
+  private view: DataView = noBytesView;
   private length = 0;
 
-  /** `reuse`: the sink is done with a chunk when it returns, and the buffer is filled again; else each chunk is the sink's to keep. */
+  /**
+   * `reuse`: the sink is done with a chunk when it returns, and the buffer is filled again; else
+   * each chunk is the sink's to keep. `chunkLength`: how many bytes a chunk holds, at least.
+   */
   constructor(
     private readonly sink: (chunk: Uint8Array) => void,
     private readonly reuse = true,
+    private readonly chunkLength = defaultChunkLength,
   ) {}
 
   /** Bytes encoded beforehand: punctuation, layout and member names. */
   bytes(bytes: Uint8Array): void {
-    const count = bytes.length;
-    if (this.length + count > this.buffer.length) this.makeRoom(count);
-    const buffer = this.buffer;
-    let at = this.length;
-    for (let index = 0; index < count; index++) buffer[at++] = bytes[index];
-    this.length = at;
+    if (this.length + bytes.length > this.buffer.length) this.makeRoom(bytes.length);
+    this.length = copyBytes(this.buffer, this.length, bytes);
   }
 
   byte(byte: number): void {
@@ -136,12 +175,12 @@ export class ByteWriter {
     this.buffer[this.length++] = byte;
   }
 
-  /** A string as JSON.stringify writes it: quoted, with its escapes. */
+  /** A string as crossplane writes it: quoted, with its escapes. */
   string(value: string): void {
     this.stringFromText(value, 0, value.length);
   }
 
-  /** `text.slice(start, end)` as JSON.stringify writes it, without making that string when it is plain ASCII. */
+  /** `text.slice(start, end)` as crossplane writes it, without making that string when it is plain ASCII. */
   stringFromText(text: string, start: number, end: number): void {
     const count = end - start;
     // room for every character escaped with a backslash
@@ -154,9 +193,8 @@ export class ByteWriter {
       const code = text.charCodeAt(index);
       if (code === doubleQuote || code === backslash) buffer[at++] = backslash;
       else if (code < 0x20 || code > 0x7e) {
-        // control characters, non-ASCII characters and lone surrogates: JSON.stringify knows them all
         this.length = first;
-        this.text(JSON.stringify(text.slice(start, end)));
+        this.text(crossplaneJsonString(text.slice(start, end)));
         return;
       }
       buffer[at++] = code;
@@ -172,16 +210,15 @@ export class ByteWriter {
   }
 
   /**
-   * `separator`, `prefix`, the line number, then the `args` member: the values of `view` between
-   * the pieces, as JSON strings. A statement's whole start with one check for room, as most
-   * statements are: false, with nothing written, when a value needs more than a backslash
-   * before `"` and `\` (stringFromText then writes it).
+   * `separator`, `prefix`, the line number, then the `args` member: the values, as JSON strings.
+   * A statement's whole start with one check for room, as most statements are: false, with
+   * nothing written, when a value needs more than a backslash before `"` and `\` (a control
+   * character, a byte past `~`).
    */
-  statementHead(separator: Uint8Array, prefix: Uint8Array, line: number, view: ArgumentRangeView, pieces: ArgumentPieces): boolean {
-    const { text, ranges, first, count } = view;
-    const end = first + count;
+  statementHead(separator: Uint8Array, prefix: Uint8Array, line: number, values: ByteValues, pieces: ArgumentPieces): boolean {
+    const { bytes, ranges, count } = values;
     let room = separator.length + prefix.length + 10 + pieces.empty.length + pieces.open.length + pieces.close.length;
-    for (let range = first; range < end; range++) room += 2 * (ranges[2 * range + 1] - ranges[2 * range]) + 2 + pieces.next.length;
+    for (let range = 0; range < count; range++) room += 2 * (ranges[2 * range + 1] - ranges[2 * range]) + 2 + pieces.next.length;
     if (this.length + room > this.buffer.length) this.makeRoom(room);
     const buffer = this.buffer;
     let at = copyBytes(buffer, this.length, separator);
@@ -189,14 +226,21 @@ export class ByteWriter {
     if (count === 0) at = copyBytes(buffer, at, pieces.empty);
     else {
       at = copyBytes(buffer, at, pieces.open);
-      for (let range = first; range < end; range++) {
-        if (range > first) at = copyBytes(buffer, at, pieces.next);
+      for (let range = 0; range < count; range++) {
+        if (range > 0) at = copyBytes(buffer, at, pieces.next);
         buffer[at++] = doubleQuote;
-        for (let index = ranges[2 * range], stop = ranges[2 * range + 1]; index < stop; index++) {
-          const code = text.charCodeAt(index);
-          if (code === doubleQuote || code === backslash) buffer[at++] = backslash;
-          else if (code < 0x20 || code > 0x7e) return false;
-          buffer[at++] = code;
+        const start = ranges[2 * range];
+        const end = ranges[2 * range + 1];
+        if (values.plain) {
+          copyRange(this.view, at, values.view, start, end - start);
+          at += end - start;
+        } else {
+          for (let index = start; index < end; index++) {
+            const byte = bytes[index];
+            if (byte === doubleQuote || byte === backslash) buffer[at++] = backslash;
+            else if (byte < 0x20 || byte > 0x7e) return false;
+            buffer[at++] = byte;
+          }
         }
         buffer[at++] = doubleQuote;
       }
@@ -216,14 +260,19 @@ export class ByteWriter {
   flush(): void {
     if (this.length > 0) {
       this.sink(this.buffer.subarray(0, this.length));
-      if (!this.reuse) this.buffer = Buffer.allocUnsafe(chunkLength);
+      if (!this.reuse) this.setBuffer(noBytes);
     }
     this.length = 0;
   }
 
   private makeRoom(count: number): void {
     this.flush();
-    if (count > this.buffer.length) this.buffer = Buffer.allocUnsafe(count);
+    if (count > this.buffer.length) this.setBuffer(Buffer.allocUnsafe(Math.max(count, this.chunkLength)));
+  }
+
+  private setBuffer(buffer: Buffer): void {
+    this.buffer = buffer;
+    this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
 }
 
@@ -290,7 +339,7 @@ export class StatementWriter {
     const layout = this.layout(level);
     const out = this.out;
     this.separator(level);
-    if (file === undefined) out.bytes(this.statementPrefix(layout, name));
+    if (file === undefined) out.bytes(this.statementPrefix(level, name));
     else {
       this.statementStart(layout, file);
       out.string(name);
@@ -299,15 +348,17 @@ export class StatementWriter {
     out.integer(line);
   }
 
-  /** begin() and argumentsFromText() of a statement not combined, in one write when its values are plain. */
-  beginFromText(level: number, name: string, line: number, view: ArgumentRangeView): void {
+  /**
+   * begin() and the `args` member of a statement not combined, in one write: its values stand in
+   * a file's bytes (ByteWriter.statementHead), and `prefix` is statementPrefix(level, name).
+   * False, with nothing written, when a value needs more escaping than a backslash: then begin()
+   * and argumentValues() write the statement.
+   */
+  headFromBytes(level: number, prefix: Uint8Array, line: number, values: ByteValues): boolean {
     const layout = this.layout(level);
-    if (this.out.statementHead(this.first ? layout.first : layout.next, this.statementPrefix(layout, name), line, view, this.argumentPieces(level))) {
-      this.first = false;
-      return;
-    }
-    this.begin(level, name, line, undefined);
-    this.argumentsFromText(level, view);
+    if (!this.out.statementHead(this.first ? layout.first : layout.next, prefix, line, values, this.argumentPieces(level))) return false;
+    this.first = false;
+    return true;
   }
 
   /** The `args` member of the statement begun at `level`: values copied from a text where they stand. */
@@ -394,10 +445,11 @@ export class StatementWriter {
    * `{"directive":"NAME","line":` as one piece, made once per name and level: a configuration
    * repeats a few dozen names, and one copy costs less than the four writes it replaces.
    */
-  private statementPrefix(layout: LevelLayout, name: string): Uint8Array {
+  statementPrefix(level: number, name: string): Uint8Array {
+    const layout = this.layout(level);
     let prefix = layout.prefixes.get(name);
     if (prefix === undefined) {
-      prefix = Buffer.concat([Buffer.from('{'), layout.directiveKey, Buffer.from(JSON.stringify(name)), layout.lineKey]);
+      prefix = Buffer.concat([Buffer.from('{'), layout.directiveKey, Buffer.from(crossplaneJsonString(name)), layout.lineKey]);
       layout.prefixes.set(name, prefix);
     }
     return prefix;
@@ -505,19 +557,19 @@ export function writePayload(
     if (list.length === 0) return '[]';
     const inner = statements.lineBreak(level + 1);
     const items = list.map(({ file, text, line }) => {
-      const fileMember = withFile ? `${inner}"file"${c}${JSON.stringify(file.displayPath)},` : '';
-      return `${statements.lineBreak(level)}{${fileMember}${inner}"error"${c}${JSON.stringify(text)},${inner}"line"${c}${line}${statements.lineBreak(level)}}`;
+      const fileMember = withFile ? `${inner}"file"${c}${crossplaneJsonString(file.displayPath)},` : '';
+      return `${statements.lineBreak(level)}{${fileMember}${inner}"error"${c}${crossplaneJsonString(text)},${inner}"line"${c}${line}${statements.lineBreak(level)}}`;
     });
     return `[${items.join(',')}${statements.lineBreak(level - 1)}]`;
   };
-  out.text(`{${b1}"status"${c}${JSON.stringify(status)},${b1}"errors"${c}${errorList(errors, 2, true)},${b1}"config"${c}[`);
+  out.text(`{${b1}"status"${c}"${status}",${b1}"errors"${c}${errorList(errors, 2, true)},${b1}"config"${c}[`);
   statements.first = true;
   const config = (file: string, fileErrors: readonly PayloadError[], index: number): void => {
     const b3 = statements.lineBreak(3);
     const fileStatus = fileErrors.length > 0 ? 'failed' : 'ok';
     statements.separator(2);
     out.text(
-      `{${b3}"file"${c}${JSON.stringify(file)},${b3}"status"${c}${JSON.stringify(fileStatus)},${b3}"errors"${c}${errorList(fileErrors, 4, false)},${b3}"parsed"${c}[`,
+      `{${b3}"file"${c}${crossplaneJsonString(file)},${b3}"status"${c}"${fileStatus}",${b3}"errors"${c}${errorList(fileErrors, 4, false)},${b3}"parsed"${c}[`,
     );
     statements.first = true;
     writeStatements(index);
@@ -612,17 +664,10 @@ class PayloadWriter {
     }
     const writer = this.statementWriter;
     const view = this.rangeView;
+    writer.begin(level, name, directive.line, file);
     // the values are copied from the file's text, never made into strings
-    if (readArgumentRanges(directive, view)) {
-      if (file === undefined) writer.beginFromText(level, name, directive.line, view);
-      else {
-        writer.begin(level, name, directive.line, file);
-        writer.argumentsFromText(level, view);
-      }
-    } else {
-      writer.begin(level, name, directive.line, file);
-      writer.argumentValues(level, directive.args);
-    }
+    if (readArgumentRanges(directive, view)) writer.argumentsFromText(level, view);
+    else writer.argumentValues(level, directive.args);
     if (included !== undefined) writer.includes(level, included);
     const block = directive.block;
     if (block !== undefined) {

@@ -31,44 +31,10 @@ export interface ParseOptions {
    */
   readonly byteOrderMark?: boolean;
   /**
-   * With crossplane's handling: the statements go to this sink as they are read, and the file's
-   * tree stays empty (crossplane-parse.ts).
-   */
-  readonly statements?: StatementSink;
-  /**
    * Past this many directives the file is not read at all (configuration.ts shares one budget
-   * among a configuration's files). Statements handed to a sink are not counted: they build no tree.
+   * among a configuration's files).
    */
   readonly maximumDirectives?: number;
-}
-
-/**
- * Takes a file's statements in the order the parser accepts them, instead of a tree: each
- * directive the tree would hold (`begin`, then its block's statements, then `end`), and the
- * comments standing among them. `certboot parse` writes each one as it is read, so a big
- * configuration's tree, and the garbage collector's copying of it, never exist.
- */
-export interface StatementSink {
-  /** A directive, before the statements of its block when it opens one; the statement is valid during the call only. */
-  begin(statement: SunkStatement): void;
-  /** The directive begun last is complete; the comments written between its arguments. */
-  end(argumentComments: readonly NginxComment[]): void;
-  /** A comment standing among the statements of a block, not inside one. */
-  comment(comment: NginxComment): void;
-}
-
-/** The directive the parser hands to a StatementSink, filled again for each. */
-export interface SunkStatement {
-  name: string;
-  line: number;
-  opensBlock: boolean;
-  /** The block context it stands in. */
-  context: BlockContext | undefined;
-  /** Its arguments, valid during the call only. */
-  args: readonly NginxArgument[];
-  /** Whether the argument values are the slices of the text `ranges` point at (else `args` hold them). */
-  slices: boolean;
-  readonly ranges: ArgumentRangeView;
 }
 
 /**
@@ -606,8 +572,6 @@ class Parser {
   private readonly source: DirectiveSource;
   private readonly nameToken: NameToken = { startLine: 0, startCharacter: 0, endOffset: 0, endLine: 0, endCharacter: 0 };
   private readonly argumentRanges: ArgumentRanges = { first: -1, count: 0 };
-  private readonly sink: StatementSink | undefined;
-  private readonly sunk: SunkStatement | undefined;
 
   constructor(
     text: string,
@@ -619,19 +583,6 @@ class Parser {
     this.names = new NameTable(text);
     this.handling = options.invalidDirectives ?? 'keep';
     this.ignore = options.ignore ?? new Set();
-    this.sink = this.handling === 'crossplane' ? options.statements : undefined;
-    this.sunk =
-      this.sink === undefined
-        ? undefined
-        : {
-            name: '',
-            line: 0,
-            opensBlock: false,
-            context: undefined,
-            args: noArguments,
-            slices: false,
-            ranges: { text, ranges: new Int32Array(16), first: 0, count: 0 },
-          };
     this.maximumDepth = options.maximumDepth ?? defaultMaximumDepth;
     this.maximumDirectives = options.maximumDirectives ?? defaultMaximumDirectives;
     this.contexts = options.contexts ?? new BlockContexts();
@@ -742,12 +693,8 @@ class Parser {
       if (kind === TokenKind.End) return this.blockResult(start, comments, false);
       if (kind === TokenKind.CloseBrace) return this.blockResult(start, comments, true);
       if (kind === TokenKind.Comment) {
-        const comment = { text: lexer.value.slice(1), line: lexer.line, span: lexer.span() };
-        if (this.sink !== undefined) this.sink.comment(comment);
-        else {
-          if (comments === noComments) comments = [];
-          comments.push(comment);
-        }
+        if (comments === noComments) comments = [];
+        comments.push({ text: lexer.value.slice(1), line: lexer.line, span: lexer.span() });
         continue;
       }
       if (kind === TokenKind.Semicolon || kind === TokenKind.OpenBrace) {
@@ -784,9 +731,7 @@ class Parser {
         if (name === 'if') stripIfParentheses(kept);
       }
       // kept before a block is read: its directives read their arguments into the same buffer
-      if (this.sink === undefined) {
-        this.setArgumentRanges(kept === undefined ? this.source.addRanges(argumentBuffer) : -1, kept === undefined ? argumentBuffer.count : 0);
-      }
+      this.setArgumentRanges(kept === undefined ? this.source.addRanges(argumentBuffer) : -1, kept === undefined ? argumentBuffer.count : 0);
       const args = kept ?? argumentBuffer.view();
 
       if (terminator === TokenKind.End || terminator === TokenKind.CloseBrace) {
@@ -798,9 +743,7 @@ class Parser {
           if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lexer.span(), unterminated);
         } else if (this.handling === 'crossplane') this.error('syntax', `directive "${name}" is not terminated by ";"`, line, this.nameSpan());
         else this.error('syntax', 'unexpected "}"', lexer.line, lexer.span(), unterminated);
-        if (this.sink !== undefined) {
-          if (endOfFile) this.sinkStatement(name, line, false, context, args, kept === undefined, argumentComments);
-        } else if (endOfFile || this.handling === 'keep') {
+        if (endOfFile || this.handling === 'keep') {
           scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lastSpan.endLine, lastSpan.endCharacter));
         }
         return this.blockResult(start, comments, !endOfFile);
@@ -834,8 +777,7 @@ class Parser {
       }
 
       if (!opensBlock) {
-        if (this.sink !== undefined) this.sinkStatement(name, line, false, context, args, kept === undefined, argumentComments);
-        else scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lexer.endLine, lexer.endCharacter));
+        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lexer.endLine, lexer.endCharacter));
         continue;
       }
       if (depth + 1 > this.maximumDepth) {
@@ -843,23 +785,18 @@ class Parser {
         const terminatorSpan = lexer.span();
         const end = this.skipBlock();
         const last = end ?? terminatorSpan;
-        if (this.sink !== undefined) this.sinkStatement(name, line, true, context, args, kept === undefined, argumentComments);
-        else scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, [], [], last.endLine, last.endCharacter));
+        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, [], [], last.endLine, last.endCharacter));
         if (end === undefined) return this.blockResult(start, comments, false);
         continue;
       }
       const childContext = context === undefined ? undefined : this.contexts.enter(context, name);
       const firstArgument = this.argumentRanges.first;
       const argumentCount = this.argumentRanges.count;
-      if (this.sink !== undefined) this.sinkBegin(name, line, true, context, args, kept === undefined);
       const inner = this.parseBlock(childContext, depth + 1, handlerBlocks.has(name));
-      if (this.sink !== undefined) this.sink.end(argumentComments);
-      else {
-        // the block's directives read their own names and arguments over this one's
-        this.setNameToken(nameStartLine, nameStartCharacter, nameEndOffset, nameEndLine, nameEndCharacter);
-        this.setArgumentRanges(firstArgument, argumentCount);
-        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, inner.directives, inner.comments, lexer.endLine, lexer.endCharacter));
-      }
+      // the block's directives read their own names and arguments over this one's
+      this.setNameToken(nameStartLine, nameStartCharacter, nameEndOffset, nameEndLine, nameEndCharacter);
+      this.setArgumentRanges(firstArgument, argumentCount);
+      scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, inner.directives, inner.comments, lexer.endLine, lexer.endCharacter));
       if (!inner.closed) {
         // every enclosing block is unclosed too; nginx says it once, at the end of the file
         if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) {
@@ -870,36 +807,6 @@ class Parser {
         return this.blockResult(start, comments, false);
       }
     }
-  }
-
-  /** A directive without statements of its own handed to the sink. */
-  private sinkStatement(
-    name: string,
-    line: number,
-    opensBlock: boolean,
-    context: BlockContext | undefined,
-    args: readonly NginxArgument[],
-    slices: boolean,
-    argumentComments: readonly NginxComment[],
-  ): void {
-    this.sinkBegin(name, line, opensBlock, context, args, slices);
-    (this.sink as StatementSink).end(argumentComments);
-  }
-
-  private sinkBegin(name: string, line: number, opensBlock: boolean, context: BlockContext | undefined, args: readonly NginxArgument[], slices: boolean): void {
-    const statement = this.sunk as SunkStatement;
-    statement.name = name;
-    statement.line = line;
-    statement.opensBlock = opensBlock;
-    statement.context = context;
-    statement.args = args;
-    statement.slices = slices;
-    if (slices) {
-      const view = statement.ranges;
-      view.ranges = this.argumentBuffer.ranges;
-      view.count = this.argumentBuffer.count;
-    }
-    (this.sink as StatementSink).begin(statement);
   }
 
   private blockResult(start: number, comments: NginxComment[], closed: boolean): BlockResult {
@@ -933,7 +840,7 @@ class Parser {
 }
 
 /** nginx reads `if (condition)` without its parentheses; crossplane's payload drops them too. */
-function stripIfParentheses(args: NginxArgument[]): void {
+export function stripIfParentheses(args: NginxArgument[]): void {
   if (args.length === 0 || !args[0].value.startsWith('(') || !args[args.length - 1].value.endsWith(')')) return;
   const trimmed = (argument: NginxArgument, value: string, fromStart: boolean): NginxArgument => {
     if (argument.quoted) return { ...argument, value };
