@@ -1,4 +1,4 @@
-import { type BlockContext, directiveChecksIn } from './analyzer';
+import { type BlockContext, type DirectiveChecks, directiveChecksIn } from './analyzer';
 import type { BlockContexts } from './block-contexts';
 import type { ByteValues, StatementWriter } from './crossplane-payload';
 import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
@@ -588,14 +588,18 @@ class DirectiveNames {
 
   constructor(private readonly ignore: ReadonlySet<string> | undefined) {}
 
-  /**
-   * The name standing in `bytes` from `start` to `end`. No closure here or in what it calls: a
-   * function whose parameters a closure captures allocates their context at every call.
-   */
+  /** The name standing in `bytes` from `start` to `end`. */
   lookUp(bytes: Uint8Array, start: number, end: number): DirectiveName {
-    const slot = (bytes[start] * 31 + end - start) & 255;
-    const recent = this.recent[slot];
+    const recent = this.recent[(bytes[start] * 31 + end - start) & 255];
     if (recent !== undefined && recent.bytes !== undefined && sameBytes(recent.bytes, bytes, start, end)) return recent;
+    return this.lookUpByHash(bytes, start, end);
+  }
+
+  /**
+   * No closure here: a function whose parameters a closure captures allocates their context at
+   * every call, and lookUp was called once per statement before it had a function of its own.
+   */
+  private lookUpByHash(bytes: Uint8Array, start: number, end: number): DirectiveName {
     let hash = end - start;
     for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + bytes[index]) | 0;
     let names = this.byHash.get(hash);
@@ -606,7 +610,7 @@ class DirectiveNames {
       found = this.make(decode(bytes, start, end), bytes.slice(start, end));
       names.push(found);
     }
-    this.recent[slot] = found;
+    this.recent[(bytes[start] * 31 + end - start) & 255] = found;
     return found;
   }
 
@@ -628,6 +632,13 @@ class DirectiveNames {
       prefixes: [],
     };
   }
+}
+
+/** What follows a statement: more of its block, the `}` closing the block, or the end of the file. */
+const enum After {
+  Statement,
+  ClosedBlock,
+  EndOfFile,
 }
 
 /** crossplane-parse.ts's options for reading one file. */
@@ -695,97 +706,95 @@ class CrossplaneFileReader {
   /** The statements of a block, its elements at `level`; false when the file ended before the block did. */
   private readBlock(context: BlockContext | undefined, depth: number, level: number): boolean {
     const lexer = this.lexer;
-    const args = this.args;
-    const writer = this.writer;
     const checks = context === undefined ? undefined : directiveChecksIn(context);
     for (;;) {
       const kind = lexer.next();
-      if (kind === TokenKind.End) return false;
-      if (kind === TokenKind.CloseBrace) return true;
-      if (kind === TokenKind.Comment) {
-        if (this.options.includeComments) writer.comment(lexer.commentText(), lexer.line, undefined, level);
-        continue;
-      }
-      if (kind !== TokenKind.Word) {
+      if (kind === TokenKind.Word) {
+        const after = this.readStatement(context, checks, depth, level);
+        if (after !== After.Statement) return after === After.ClosedBlock;
+      } else if (kind === TokenKind.End) return false;
+      else if (kind === TokenKind.CloseBrace) return true;
+      else if (kind === TokenKind.Comment) {
+        if (this.options.includeComments) this.writer.comment(lexer.commentText(), lexer.line, undefined, level);
+      } else {
         this.error('syntax', `unexpected "${kind === TokenKind.Semicolon ? ';' : '{'}"`, lexer.line, lexer.span());
         if (kind === TokenKind.OpenBrace && !this.skipBlock()) return false;
-        continue;
-      }
-
-      const name = lexer.escapedQuote ? this.names.ofValue(lexer.value()) : this.names.lookUp(this.bytes, lexer.start, lexer.end);
-      const line = lexer.line;
-      const nameLine = lexer.startLine;
-      const nameColumn = lexer.startColumn;
-      args.clear();
-      let argumentComments: string[] | undefined;
-      let terminator: TokenKind;
-      for (;;) {
-        terminator = lexer.next();
-        if (terminator === TokenKind.Word) args.add(lexer);
-        else if (terminator === TokenKind.Comment) (argumentComments ??= []).push(lexer.commentText());
-        else break;
-      }
-      // what lexing alone does not give (if's parentheses, Lua bodies, undone escapes) is kept as read
-      let kept: NginxArgument[] | undefined;
-      if (name.isIf || name.isLua || args.escapedQuote) {
-        kept = args.copy();
-        if (name.isIf) stripIfParentheses(kept);
-      }
-      const values = kept ?? args.checked();
-
-      if (terminator === TokenKind.CloseBrace) {
-        this.error('syntax', `directive "${name.name}" is not terminated by ";"`, line, new TextSpan(nameLine, nameColumn, nameLine, nameColumn));
-        return true;
-      }
-      if (terminator === TokenKind.End) {
-        if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lexer.span());
-        this.writeStatement(name, line, level, context, kept, values, false, argumentComments);
-        return false;
-      }
-
-      const opensBlock = terminator === TokenKind.OpenBrace;
-      if (name.ignored) {
-        if (opensBlock && !this.skipBlock()) return false;
-        continue;
-      }
-      const problem = checks?.check(name.name, values, opensBlock ? '{' : ';');
-      if (problem !== undefined) {
-        this.error('analysis', problem, line, new TextSpan(nameLine, nameColumn, nameLine, nameColumn));
-        // crossplane skips the block of a directive that should not have one, and reads on
-        // inside the block of any other rejected directive as if it belonged to the parent
-        if (opensBlock && problem.endsWith('is not terminated by ";"') && !this.skipBlock()) return false;
-        continue;
-      }
-
-      if (!opensBlock) {
-        this.writeStatement(name, line, level, context, kept, values, false, argumentComments);
-        continue;
-      }
-      if (depth + 1 > this.maximumDepth) {
-        this.error(
-          'syntax',
-          `blocks nested deeper than ${this.maximumDepth} levels; the rest of this block is not read`,
-          line,
-          new TextSpan(nameLine, nameColumn, nameLine, nameColumn),
-        );
-        const closed = this.skipBlock();
-        this.writeStatement(name, line, level, context, kept, values, true, argumentComments);
-        if (!closed) return false;
-        continue;
-      }
-      const childContext = context === undefined ? undefined : this.options.contexts.enter(context, name.name);
-      this.writeHead(name, line, level, context, kept, values);
-      writer.openBlock(level);
-      const closed = this.readBlock(childContext, depth + 1, level + 2);
-      writer.closeBlock(level);
-      this.writeEnd(line, level, argumentComments);
-      if (!closed) {
-        // every enclosing block is unclosed too; say it once, at the end of the file
-        if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting "}"', lexer.line, lexer.span());
-        this.reportedUnclosedBlock = true;
-        return false;
       }
     }
+  }
+
+  /** The statement whose name the lexer just read, with its block; what comes after it. */
+  private readStatement(context: BlockContext | undefined, checks: DirectiveChecks | undefined, depth: number, level: number): After {
+    const lexer = this.lexer;
+    const args = this.args;
+    const writer = this.writer;
+    const name = lexer.escapedQuote ? this.names.ofValue(lexer.value()) : this.names.lookUp(this.bytes, lexer.start, lexer.end);
+    const line = lexer.line;
+    const nameLine = lexer.startLine;
+    const nameColumn = lexer.startColumn;
+    args.clear();
+    let argumentComments: string[] | undefined;
+    let terminator: TokenKind;
+    for (;;) {
+      terminator = lexer.next();
+      if (terminator === TokenKind.Word) args.add(lexer);
+      else if (terminator === TokenKind.Comment) (argumentComments ??= []).push(lexer.commentText());
+      else break;
+    }
+    // what lexing alone does not give (if's parentheses, Lua bodies, undone escapes) is kept as read
+    let kept: NginxArgument[] | undefined;
+    if (name.isIf || name.isLua || args.escapedQuote) {
+      kept = args.copy();
+      if (name.isIf) stripIfParentheses(kept);
+    }
+    const values = kept ?? args.checked();
+
+    if (terminator === TokenKind.CloseBrace) {
+      this.error('syntax', `directive "${name.name}" is not terminated by ";"`, line, new TextSpan(nameLine, nameColumn, nameLine, nameColumn));
+      return After.ClosedBlock;
+    }
+    if (terminator === TokenKind.End) {
+      if (!lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting ";" or "}"', lexer.line, lexer.span());
+      this.writeStatement(name, line, level, context, kept, values, false, argumentComments);
+      return After.EndOfFile;
+    }
+
+    const opensBlock = terminator === TokenKind.OpenBrace;
+    if (name.ignored) return opensBlock && !this.skipBlock() ? After.EndOfFile : After.Statement;
+    const problem = checks?.check(name.name, values, opensBlock ? '{' : ';');
+    if (problem !== undefined) {
+      this.error('analysis', problem, line, new TextSpan(nameLine, nameColumn, nameLine, nameColumn));
+      // crossplane skips the block of a directive that should not have one, and reads on
+      // inside the block of any other rejected directive as if it belonged to the parent
+      return opensBlock && problem.endsWith('is not terminated by ";"') && !this.skipBlock() ? After.EndOfFile : After.Statement;
+    }
+
+    if (!opensBlock) {
+      this.writeStatement(name, line, level, context, kept, values, false, argumentComments);
+      return After.Statement;
+    }
+    if (depth + 1 > this.maximumDepth) {
+      this.error(
+        'syntax',
+        `blocks nested deeper than ${this.maximumDepth} levels; the rest of this block is not read`,
+        line,
+        new TextSpan(nameLine, nameColumn, nameLine, nameColumn),
+      );
+      const closed = this.skipBlock();
+      this.writeStatement(name, line, level, context, kept, values, true, argumentComments);
+      return closed ? After.Statement : After.EndOfFile;
+    }
+    const childContext = context === undefined ? undefined : this.options.contexts.enter(context, name.name);
+    this.writeHead(name, line, level, context, kept, values);
+    writer.openBlock(level);
+    const closed = this.readBlock(childContext, depth + 1, level + 2);
+    writer.closeBlock(level);
+    this.writeEnd(line, level, argumentComments);
+    if (closed) return After.Statement;
+    // every enclosing block is unclosed too; say it once, at the end of the file
+    if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) this.error('syntax', 'unexpected end of file, expecting "}"', lexer.line, lexer.span());
+    this.reportedUnclosedBlock = true;
+    return After.EndOfFile;
   }
 
   /** A whole statement; `emptyBlock`: with a block that holds nothing. */
