@@ -94,7 +94,8 @@ export function runLex(options: LexOptions, output: CommandOutput): number {
     output.error(`certboot: cannot read ${file}: ${read.problem}\n`);
     return exitCode.usage;
   }
-  const text = decodeConfigurationText(read.bytes);
+  // crossplane's lexer reads a byte order mark as the first character of the first word
+  const text = decodeConfigurationText(read.bytes, true);
   if (text === undefined) {
     output.error(`certboot: cannot lex ${file}: ${binaryFileProblem}\n`);
     return exitCode.problems;

@@ -142,6 +142,26 @@ function randomConfiguration(random: () => number): Buffer {
 }
 
 describe('certboot parse: the payload written while the files are read', () => {
+  it('is what crossplane prints for bytes past ASCII, bytes that are not UTF-8, control characters and a byte order mark', () => {
+    // a byte order mark, é, a quote escaped in quotes, a byte that is not UTF-8, an emoji, a
+    // backslash escaped in quotes, a control character and DEL, then a comment with é
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('user café "a\\"b" '),
+      Buffer.from([0xff]),
+      Buffer.from(' 😀 "\\\\x" d\u0001e\u007f;\n# été\n'),
+    ]);
+    const fileSystem = new MemoryFileSystem({ '/etc/nginx/nginx.conf': bytes });
+    // crossplane 0.5.7's output for these bytes (`crossplane parse --include-comments nginx.conf`)
+    const expected =
+      '{"status":"ok","errors":[],"config":[{"file":"nginx.conf","status":"ok","errors":[],"parsed":[' +
+      '{"directive":"\\ufeffuser","line":1,"args":["caf\\u00e9","a\\"b","\\ufffd","\\ud83d\\ude00","\\\\\\\\x","d\\u0001e\\u007f"]},' +
+      '{"directive":"#","line":2,"args":[],"comment":" \\u00e9t\\u00e9"}]}]}';
+    for (const write of [streamed, fromTrees]) {
+      strictEqual(write(fileSystem, '/etc/nginx/nginx.conf', { displayPath: 'nginx.conf', includeComments: true }).text, expected, write.name);
+    }
+  });
+
   it('is byte for byte the payload of the trees for 3,000 random configurations', () => {
     const random = seededRandom(14);
     for (let index = 0; index < 3000; index++) {

@@ -260,7 +260,7 @@ describe('nginx parser', () => {
       file.directives.map((directive) => directive.name),
       ['server'],
     );
-    // read by a map's handler, the mark is part of a key; crossplane's payload leaves it out
+    // read by a map's handler, the mark is part of a key; crossplane's handling reads it in the text
     deepStrictEqual(errorsOf('a 1;\n', { byteOrderMark: true, context: ['http', 'map'] }), []);
     deepStrictEqual(errorsOf('user a;\n', { byteOrderMark: true, invalidDirectives: 'crossplane' }), []);
   });

@@ -101,12 +101,14 @@ export function readConfigurationFile(
   if ('problem' in read) return failed(read.problem);
   const bytes = read.bytes;
   const parse = (): NginxFile => {
-    // UTF-8 text, as the editor's buffers and the inventory read it, is decoded once for all of them
-    const text = textOfBytes(bytes) ?? decodeConfigurationText(bytes);
+    // crossplane reads a UTF-8 byte order mark as a character; nginx reads it as part of the
+    // first word, and the parser says so when told the decoder dropped it. Otherwise UTF-8 text,
+    // as the editor's buffers and the inventory read it, is decoded once for all of them
+    const crossplane = options.invalidDirectives === 'crossplane';
+    const text = crossplane ? decodeConfigurationText(bytes, true) : (textOfBytes(bytes) ?? decodeConfigurationText(bytes));
     if (text === undefined) return failed(binaryFileProblem);
     return parseNginx(text, path, {
-      // the decoder drops a UTF-8 byte order mark, which nginx reads as part of the first word
-      byteOrderMark: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
+      byteOrderMark: !crossplane && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
       context: options.context,
       invalidDirectives: options.invalidDirectives,
       ignore: options.ignore,

@@ -104,7 +104,8 @@ class ByteLexer {
   braceDepth = 0;
   readonly errors: ErrorLimit;
   private readonly length: number;
-  private offset: number;
+  /** Where the lexer stands; a UTF-8 byte order mark at the start is no space, but part of the first word, as crossplane reads it. */
+  private offset = 0;
   private currentLine = 0;
   private lineStart = 0;
   private nextIsDirective = true;
@@ -117,9 +118,6 @@ class ByteLexer {
   ) {
     this.errors = new ErrorLimit(maximumErrors);
     this.length = bytes.length;
-    // decoding drops a UTF-8 byte order mark at the start of a file (text.ts), and the trees the
-    // payload is otherwise written from are read from the decoded text
-    this.offset = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   }
 
   /** The token's value as a string. */

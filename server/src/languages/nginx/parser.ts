@@ -27,7 +27,8 @@ export interface ParseOptions {
   readonly maximumErrors?: number;
   /**
    * The file's bytes start with a UTF-8 byte order mark, which the text no longer holds. nginx
-   * reads it as the start of the first word ('keep' reports that); crossplane's payload leaves it out.
+   * reads it as the start of the first word ('keep' reports that). Not for crossplane's
+   * handling: crossplane reads the mark as a character, which the text then holds (configuration.ts).
    */
   readonly byteOrderMark?: boolean;
   /**
