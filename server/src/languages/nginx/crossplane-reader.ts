@@ -2,7 +2,7 @@ import { type BlockContext, type DirectiveChecks, directiveChecksIn } from './an
 import type { BlockContexts } from './block-contexts';
 import type { ByteValues, StatementWriter } from './crossplane-payload';
 import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
-import { isLuaBlockDirective, TokenKind } from './lexer';
+import { isLuaBlockDirective, luaBlockEnd, TokenKind } from './lexer';
 import { defaultMaximumDepth, stripIfParentheses } from './parser';
 import { type NginxArgument, type NginxError, TextSpan } from './syntax-tree';
 
@@ -16,10 +16,6 @@ const semicolon = 0x3b;
 const doubleQuote = 0x22;
 const singleQuote = 0x27;
 const dollar = 0x24;
-const dash = 0x2d;
-const equals = 0x3d;
-const openBracket = 0x5b;
-const closeBracket = 0x5d;
 
 /** Space, or one of tab, line feed, vertical tab, form feed and carriage return (0x09-0x0d): crossplane's spaces, as lexer.ts has them. */
 function isSpace(byte: number): boolean {
@@ -393,30 +389,8 @@ class ByteLexer {
     this.advanceByte();
     this.markStart();
     const start = this.offset;
-    let depth = 1;
-    while (this.offset < length) {
-      const byte = bytes[this.offset];
-      if (byte === closeBrace) {
-        depth--;
-        if (depth === 0) break;
-        this.advanceByte();
-      } else if (byte === openBrace) {
-        depth++;
-        this.advanceByte();
-      } else if (byte === doubleQuote || byte === singleQuote) {
-        this.advanceByte();
-        while (this.offset < length && bytes[this.offset] !== byte && bytes[this.offset] !== newline) this.advanceUnit();
-        if (this.offset < length) this.advanceByte();
-      } else if (byte === dash && bytes[this.offset + 1] === dash) {
-        if (!this.skipLongBracket(this.offset + 2)) {
-          while (this.offset < length && bytes[this.offset] !== newline) this.advanceByte();
-        }
-      } else if (byte === openBracket && this.skipLongBracket(this.offset)) {
-        // skipped a [[long string]]
-      } else {
-        this.advanceByte();
-      }
-    }
+    const bodyEnd = luaBlockEnd((offset) => bytes[offset], start, length);
+    while (this.offset < bodyEnd) this.advanceByte();
     const end = this.offset;
     this.line = this.currentLine + 1;
     this.setWord(start, end, true, false, false);
@@ -428,32 +402,6 @@ class ByteLexer {
     }
     this.advanceByte();
     this.pending = Pending.LuaSemicolon;
-    return true;
-  }
-
-  /** Lua's `[[...]]` / `[==[...]==]` starting at `at`; moves past it and returns true if found. */
-  private skipLongBracket(at: number): boolean {
-    const bytes = this.bytes;
-    if (bytes[at] !== openBracket) return false;
-    let level = 0;
-    let cursor = at + 1;
-    while (bytes[cursor] === equals) {
-      level++;
-      cursor++;
-    }
-    if (bytes[cursor] !== openBracket) return false;
-    // the closing bracket: `]`, as many `=` as the opening one, `]`
-    let stop = this.length;
-    for (let close = cursor + 1; close + level + 1 < this.length; close++) {
-      if (bytes[close] !== closeBracket) continue;
-      let equalSigns = 0;
-      while (equalSigns < level && bytes[close + 1 + equalSigns] === equals) equalSigns++;
-      if (equalSigns === level && bytes[close + 1 + level] === closeBracket) {
-        stop = close + level + 2;
-        break;
-      }
-    }
-    while (this.offset < stop) this.advanceByte();
     return true;
   }
 }

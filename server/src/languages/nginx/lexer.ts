@@ -71,6 +71,65 @@ function utf8Prefix(text: string, start: number, limit: number): string {
   return text.slice(start, end);
 }
 
+const closeBracket = 0x5d;
+const equals = 0x3d;
+
+/**
+ * Where the body of a `*_by_lua_block` directive ends, the body starting at `start`, just after
+ * its `{`: the offset of the brace closing it, or `length` when the text ends first. Braces
+ * inside Lua strings, long brackets (`[[...]]`, `[==[...]==]`) and `--` comments do not count.
+ * `codeAt` gives a character's code, a byte or a UTF-16 unit: the characters that matter are
+ * ASCII, so both lexers read bodies with it (crossplane-reader.ts reads bytes).
+ */
+export function luaBlockEnd(codeAt: (offset: number) => number, start: number, length: number): number {
+  let offset = start;
+  let depth = 1;
+  while (offset < length) {
+    const code = codeAt(offset);
+    if (code === closeBrace) {
+      if (--depth === 0) return offset;
+      offset++;
+    } else if (code === openBrace) {
+      depth++;
+      offset++;
+    } else if (code === doubleQuote || code === singleQuote) {
+      // a string ends at its quote or at the line's end; a backslash escapes the next character
+      offset++;
+      while (offset < length && codeAt(offset) !== code && codeAt(offset) !== newline) offset += codeAt(offset) === backslash && offset + 1 < length ? 2 : 1;
+      if (offset < length) offset++;
+    } else if (code === dash && codeAt(offset + 1) === dash) {
+      // a comment: a long bracket, or the rest of the line
+      const end = longBracketEnd(codeAt, offset + 2, length);
+      if (end >= 0) offset = end;
+      else while (offset < length && codeAt(offset) !== newline) offset++;
+    } else if (code === openBracket) {
+      const end = longBracketEnd(codeAt, offset, length);
+      offset = end >= 0 ? end : offset + 1;
+    } else offset++;
+  }
+  return length;
+}
+
+/** Where Lua's long bracket starting at `at` (`[[...]]`, `[==[...]==]`) ends, just past it (`length` when unclosed); -1 when none starts there. */
+function longBracketEnd(codeAt: (offset: number) => number, at: number, length: number): number {
+  if (codeAt(at) !== openBracket) return -1;
+  let level = 0;
+  let cursor = at + 1;
+  while (codeAt(cursor) === equals) {
+    level++;
+    cursor++;
+  }
+  if (codeAt(cursor) !== openBracket) return -1;
+  // the closing bracket: `]`, as many `=` as the opening one, `]`
+  for (let close = cursor + 1; close + level + 1 < length; close++) {
+    if (codeAt(close) !== closeBracket) continue;
+    let equalSigns = 0;
+    while (equalSigns < level && codeAt(close + 1 + equalSigns) === equals) equalSigns++;
+    if (equalSigns === level && codeAt(close + 1 + level) === closeBracket) return close + level + 2;
+  }
+  return length;
+}
+
 /** Whose token rules a lexer follows where nginx and crossplane differ. */
 export type LexerRules = 'crossplane' | 'nginx';
 
@@ -526,32 +585,8 @@ export class NginxLexer {
     this.advanceCharacter();
     this.markStart();
     const start = this.offset;
-    let depth = 1;
-    while (this.offset < text.length) {
-      const code = text.charCodeAt(this.offset);
-      if (code === closeBrace) {
-        depth--;
-        if (depth === 0) break;
-        this.advanceCharacter();
-      } else if (code === openBrace) {
-        depth++;
-        this.advanceCharacter();
-      } else if (code === doubleQuote || code === singleQuote) {
-        this.advanceCharacter();
-        while (this.offset < text.length && text.charCodeAt(this.offset) !== code && text.charCodeAt(this.offset) !== newline) {
-          this.advanceUnit();
-        }
-        if (this.offset < text.length) this.advanceCharacter();
-      } else if (code === dash && text.charCodeAt(this.offset + 1) === dash) {
-        if (!this.skipLongBracket(this.offset + 2)) {
-          while (this.offset < text.length && text.charCodeAt(this.offset) !== newline) this.advanceCharacter();
-        }
-      } else if (code === openBracket && this.skipLongBracket(this.offset)) {
-        // skipped a [[long string]]
-      } else {
-        this.advanceCharacter();
-      }
-    }
+    const bodyEnd = luaBlockEnd((offset) => text.charCodeAt(offset), start, text.length);
+    while (this.offset < bodyEnd) this.advanceCharacter();
     const end = this.offset;
     this.markEnd();
     this.line = this.currentLine + 1;
@@ -571,24 +606,6 @@ export class NginxLexer {
     this.advanceCharacter();
     this.pending = 'luaSemicolon';
     this.setWord(start, end, true);
-    return true;
-  }
-
-  /** Lua's `[[...]]` / `[==[...]==]` starting at `at`; moves past it and returns true if found. */
-  private skipLongBracket(at: number): boolean {
-    const text = this.text;
-    if (text.charCodeAt(at) !== openBracket) return false;
-    let level = 0;
-    let cursor = at + 1;
-    while (text.charCodeAt(cursor) === 0x3d) {
-      level++;
-      cursor++;
-    }
-    if (text.charCodeAt(cursor) !== openBracket) return false;
-    const closing = `]${'='.repeat(level)}]`;
-    const end = text.indexOf(closing, cursor + 1);
-    const stop = end < 0 ? text.length : end + closing.length;
-    while (this.offset < stop) this.advanceCharacter();
     return true;
   }
 }
