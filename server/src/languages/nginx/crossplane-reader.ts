@@ -2,7 +2,7 @@ import { type BlockContext, type DirectiveChecks, directiveChecksIn } from './an
 import type { BlockContexts } from './block-contexts';
 import type { ByteValues, StatementWriter } from './crossplane-payload';
 import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
-import { isLuaBlockDirective, luaBlockEnd, TokenKind } from './lexer';
+import { crossplaneWordEnd, isLuaBlockDirective, luaBlockEnd, TokenKind } from './lexer';
 import { defaultMaximumDepth, stripIfParentheses } from './parser';
 import { type NginxArgument, type NginxError, TextSpan } from './syntax-tree';
 
@@ -288,26 +288,11 @@ class ByteLexer {
     return TokenKind.Word;
   }
 
-  /** The rest of a word from an escape or a `${`, as lexer.ts reads it. */
+  /** The rest of a word from an escape or a `${` (crossplaneWordEnd), the lines it holds counted. */
   private readRestOfWord(): void {
     const bytes = this.bytes;
-    const length = this.length;
-    while (this.offset < length) {
-      let byte = bytes[this.offset];
-      if (isSpace(byte) || byte === openBrace || byte === closeBrace || byte === semicolon) {
-        if (byte !== openBrace || bytes[this.offset - 1] !== dollar) break;
-        // `${name}`: the braces belong to the variable, up to its closing brace or a space
-        do this.advanceUnit();
-        while (this.offset < length && bytes[this.offset - 1] !== closeBrace && !isSpace(bytes[this.offset]));
-        if (this.offset >= length) break;
-        byte = bytes[this.offset];
-        if (byte === openBrace || byte === closeBrace || byte === semicolon) break;
-        // crossplane keeps the byte that stopped the variable, even a space
-        this.advanceUnit();
-        continue;
-      }
-      this.advanceUnit();
-    }
+    const end = crossplaneWordEnd((offset) => bytes[offset], this.offset, this.length);
+    while (this.offset < end) this.advanceByte();
   }
 
   private readQuoted(quote: number): TokenKind {

@@ -130,6 +130,34 @@ function longBracketEnd(codeAt: (offset: number) => number, at: number, length: 
   return length;
 }
 
+/**
+ * Where a word read with crossplane's rules ends, from `offset` inside it: at a space, `{`, `}`
+ * or `;`, where a backslash escapes the next character and `${` keeps the braces of a variable
+ * in the word. `codeAt` gives a character's code, a byte or a UTF-16 unit, as luaBlockEnd's.
+ */
+export function crossplaneWordEnd(codeAt: (offset: number) => number, offset: number, length: number): number {
+  let at = offset;
+  /** How many characters from `at` one goes on by: two for an escape. */
+  const unit = (): number => (codeAt(at) === backslash && at + 1 < length ? 2 : 1);
+  while (at < length) {
+    let code = codeAt(at);
+    if (isSpace(code) || code === openBrace || code === closeBrace || code === semicolon) {
+      if (code !== openBrace || codeAt(at - 1) !== dollar) break;
+      // `${name}`: the braces belong to the variable, up to its closing brace or a space
+      do at += unit();
+      while (at < length && codeAt(at - 1) !== closeBrace && !isSpace(codeAt(at)));
+      if (at >= length) break;
+      code = codeAt(at);
+      if (code === openBrace || code === closeBrace || code === semicolon) break;
+      // crossplane keeps the character that stopped the variable, even a space
+      at += unit();
+      continue;
+    }
+    at += unit();
+  }
+  return at;
+}
+
 /** Whose token rules a lexer follows where nginx and crossplane differ. */
 export type LexerRules = 'crossplane' | 'nginx';
 
@@ -409,26 +437,20 @@ export class NginxLexer {
       if (code <= 0x20 ? isSpace(code) : code === openBrace || code === closeBrace || code === semicolon || code === backslash) break;
     }
     this.offset = offset;
-    while (this.offset < text.length) {
-      let code = text.charCodeAt(this.offset);
-      if (isSpace(code) || code === openBrace || code === closeBrace || code === semicolon) {
-        if (code !== openBrace || text.charCodeAt(this.offset - 1) !== dollar) break;
-        // `${name}`: the braces belong to the variable, up to its closing brace or a space
-        do this.advanceUnit();
-        while (this.offset < text.length && text.charCodeAt(this.offset - 1) !== closeBrace && !isSpace(text.charCodeAt(this.offset)));
-        if (this.offset >= text.length) break;
-        code = text.charCodeAt(this.offset);
-        if (code === openBrace || code === closeBrace || code === semicolon) break;
-        // crossplane keeps the character that stopped the variable, even a space
-        this.advanceUnit();
-        continue;
-      }
-      this.advanceUnit();
+    if (offset < length && (text.charCodeAt(offset) === backslash || (text.charCodeAt(offset) === openBrace && text.charCodeAt(offset - 1) === dollar))) {
+      this.readRestOfWord();
     }
     this.markEnd();
     this.setWord(start, this.offset, false);
     this.afterWord();
     return TokenKind.Word;
+  }
+
+  /** The rest of a word from an escape or a `${` (crossplaneWordEnd), the lines it holds counted. */
+  private readRestOfWord(): void {
+    const text = this.text;
+    const end = crossplaneWordEnd((offset) => text.charCodeAt(offset), this.offset, text.length);
+    while (this.offset < end) this.advanceCharacter();
   }
 
   /**
