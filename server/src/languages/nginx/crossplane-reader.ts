@@ -2,7 +2,7 @@ import { type BlockContext, type DirectiveChecks, directiveChecksIn } from './an
 import type { BlockContexts } from './block-contexts';
 import type { ByteValues, StatementWriter } from './crossplane-payload';
 import { defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
-import { crossplaneWordEnd, isLuaBlockDirective, luaBlockEnd, TokenKind } from './lexer';
+import { crossplaneWordEnd, isLuaBlockDirective, isSpace, luaBlockEnd, TokenKind } from './lexer';
 import { defaultMaximumDepth, stripIfParentheses } from './parser';
 import { type NginxArgument, type NginxError, TextSpan } from './syntax-tree';
 
@@ -16,11 +16,6 @@ const semicolon = 0x3b;
 const doubleQuote = 0x22;
 const singleQuote = 0x27;
 const dollar = 0x24;
-
-/** Space, or one of tab, line feed, vertical tab, form feed and carriage return (0x09-0x0d): crossplane's spaces, as lexer.ts has them. */
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || (byte <= 0x0d && byte >= 0x09);
-}
 
 /** Whether the payload prints a byte of a value as it is: printable ASCII but `"` and `\`. */
 function isPlain(byte: number): boolean {
@@ -58,7 +53,20 @@ function decode(bytes: Uint8Array, start: number, end: number): string {
   return decoder.decode(bytes.subarray(start, end));
 }
 
-function sameBytes(kept: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+/**
+ * The text of a word's value standing in `bytes` from `start` to `end`. `escapedQuote`: a quoted
+ * value holding its quote escaped (the quote is the byte before `start`), which loses the
+ * escaping backslash, as crossplane reads it.
+ */
+function valueText(bytes: Uint8Array, start: number, end: number, escapedQuote: boolean): string {
+  const value = decode(bytes, start, end);
+  if (!escapedQuote) return value;
+  const quote = String.fromCharCode(bytes[start - 1]);
+  return value.split(`\\${quote}`).join(quote);
+}
+
+/** Whether `bytes` hold `kept` from `start` to `end`. */
+function sameBytesAt(kept: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
   if (kept.length !== end - start) return false;
   for (let index = 0; index < kept.length; index++) if (kept[index] !== bytes[start + index]) return false;
   return true;
@@ -118,10 +126,7 @@ class ByteLexer {
 
   /** The token's value as a string. */
   value(): string {
-    const value = decode(this.bytes, this.start, this.end);
-    if (!this.escapedQuote) return value;
-    const quote = String.fromCharCode(this.bytes[this.start - 1]);
-    return value.split(`\\${quote}`).join(quote);
+    return valueText(this.bytes, this.start, this.end, this.escapedQuote);
   }
 
   /** A comment token's text after its `#`. */
@@ -224,7 +229,7 @@ class ByteLexer {
     let lineStart = this.lineStart;
     while (offset < length) {
       const byte = bytes[offset];
-      if (byte !== 0x20 && (byte > 0x0d || byte < 0x09)) break;
+      if (!isSpace(byte)) break;
       offset++;
       if (byte === newline) {
         line++;
@@ -334,7 +339,7 @@ class ByteLexer {
   /** After a word: the name of a Lua block directive makes its block's body the next token. */
   private afterWord(): void {
     if (this.nextIsDirective && this.endsLikeLuaBlock()) {
-      this.luaSetArgumentPending = this.escapedQuote ? this.value() === 'set_by_lua_block' : sameBytes(setByLuaBlock, this.bytes, this.start, this.end);
+      this.luaSetArgumentPending = this.escapedQuote ? this.value() === 'set_by_lua_block' : sameBytesAt(setByLuaBlock, this.bytes, this.start, this.end);
       this.pending = Pending.LuaBody;
     }
     this.nextIsDirective = false;
@@ -344,7 +349,7 @@ class ByteLexer {
     if (this.escapedQuote) return isLuaBlockDirective(this.value());
     const suffixStart = this.end - luaBlockSuffix.length;
     // the last letter rules out almost every word
-    return this.bytes[this.end - 1] === 0x6b && suffixStart >= this.start && sameBytes(luaBlockSuffix, this.bytes, suffixStart, this.end);
+    return this.bytes[this.end - 1] === 0x6b && suffixStart >= this.start && sameBytesAt(luaBlockSuffix, this.bytes, suffixStart, this.end);
   }
 
   /** set_by_lua_block takes one argument (the variable) before its Lua block. */
@@ -462,10 +467,7 @@ class ByteArguments implements ByteValues {
   }
 
   value(index: number): string {
-    const value = decode(this.bytes, this.ranges[2 * index], this.ranges[2 * index + 1]);
-    if ((this.flags[index] & ArgumentFlag.EscapedQuote) === 0) return value;
-    const quote = String.fromCharCode(this.bytes[this.ranges[2 * index] - 1]);
-    return value.split(`\\${quote}`).join(quote);
+    return valueText(this.bytes, this.ranges[2 * index], this.ranges[2 * index + 1], (this.flags[index] & ArgumentFlag.EscapedQuote) !== 0);
   }
 
   quoted(index: number): boolean {
@@ -522,7 +524,7 @@ class DirectiveNames {
   /** The name standing in `bytes` from `start` to `end`. */
   lookUp(bytes: Uint8Array, start: number, end: number): DirectiveName {
     const recent = this.recent[(bytes[start] * 31 + end - start) & 255];
-    if (recent !== undefined && recent.bytes !== undefined && sameBytes(recent.bytes, bytes, start, end)) return recent;
+    if (recent !== undefined && recent.bytes !== undefined && sameBytesAt(recent.bytes, bytes, start, end)) return recent;
     return this.lookUpByHash(bytes, start, end);
   }
 
@@ -536,7 +538,7 @@ class DirectiveNames {
     let names = this.byHash.get(hash);
     if (names === undefined) this.byHash.set(hash, (names = []));
     let found: DirectiveName | undefined;
-    for (const name of names) if (name.bytes !== undefined && sameBytes(name.bytes, bytes, start, end)) found = name;
+    for (const name of names) if (name.bytes !== undefined && sameBytesAt(name.bytes, bytes, start, end)) found = name;
     if (found === undefined) {
       found = this.make(decode(bytes, start, end), bytes.slice(start, end));
       names.push(found);

@@ -24,7 +24,7 @@ const dash = 0x2d;
 const openBracket = 0x5b;
 
 /** Space, or one of tab, line feed, vertical tab, form feed and carriage return (0x09-0x0d): crossplane's spaces. */
-function isSpace(code: number): boolean {
+export function isSpace(code: number): boolean {
   return code === 0x20 || (code <= 0x0d && code >= 0x09);
 }
 
