@@ -85,10 +85,9 @@ const enum Pending {
  * The lexer of lexer.ts with crossplane's rules, over a file's bytes instead of its decoded text:
  * the same tokens at the same lines, each a range of the bytes, so that `certboot parse` copies
  * values from the file into the payload without decoding the file or making a string of each
- * token. The token's fields are overwritten by each call of next().
+ * token. next() returns the token's kind; the token's fields are overwritten by each call.
  */
 class ByteLexer {
-  kind: TokenKind = TokenKind.End;
   /** Where the token's value stands: a word's without its quotes, a comment's with its `#`. */
   start = 0;
   end = 0;
@@ -149,20 +148,20 @@ class ByteLexer {
     this.startLine = this.currentLine;
     this.startColumn = offset - this.lineStart;
     this.line = this.currentLine + 1;
-    if (offset >= this.length) return (this.kind = TokenKind.End);
+    if (offset >= this.length) return TokenKind.End;
     const byte = bytes[offset];
     if (byte === openBrace || byte === closeBrace || byte === semicolon) {
       this.offset = offset + 1;
       this.nextIsDirective = true;
       if (byte === openBrace) {
         this.braceDepth++;
-        return (this.kind = TokenKind.OpenBrace);
+        return TokenKind.OpenBrace;
       }
       if (byte === closeBrace) {
         this.braceDepth--;
-        return (this.kind = TokenKind.CloseBrace);
+        return TokenKind.CloseBrace;
       }
-      return (this.kind = TokenKind.Semicolon);
+      return TokenKind.Semicolon;
     }
     if (byte === hash) return this.readComment();
     if (byte === doubleQuote || byte === singleQuote) return this.readQuoted(byte);
@@ -174,7 +173,7 @@ class ByteLexer {
     if (this.pending === Pending.LuaSemicolon) {
       this.pending = Pending.None;
       this.nextIsDirective = true;
-      return (this.kind = TokenKind.Semicolon);
+      return TokenKind.Semicolon;
     }
     if (this.luaSetArgumentPending) {
       this.luaSetArgumentPending = false;
@@ -193,7 +192,7 @@ class ByteLexer {
     this.quoted = quoted;
     this.escapedQuote = escapedQuote;
     this.plain = plain;
-    return (this.kind = TokenKind.Word);
+    return TokenKind.Word;
   }
 
   private markStart(): void {
@@ -266,7 +265,7 @@ class ByteLexer {
       this.advanceByte();
       this.advanceByte();
     }
-    return (this.kind = TokenKind.Comment);
+    return TokenKind.Comment;
   }
 
   private readWord(): TokenKind {
@@ -521,17 +520,16 @@ class DirectiveNames {
 
   constructor(private readonly ignore: ReadonlySet<string> | undefined) {}
 
-  /** The name standing in `bytes` from `start` to `end`. */
+  /**
+   * The name standing in `bytes` from `start` to `end`. Called once per statement, so no closure
+   * here: V8 allocates the context of the parameters a closure captures at every call.
+   */
   lookUp(bytes: Uint8Array, start: number, end: number): DirectiveName {
     const recent = this.recent[(bytes[start] * 31 + end - start) & 255];
     if (recent !== undefined && recent.bytes !== undefined && sameBytesAt(recent.bytes, bytes, start, end)) return recent;
     return this.lookUpByHash(bytes, start, end);
   }
 
-  /**
-   * No closure here: a function whose parameters a closure captures allocates their context at
-   * every call, and lookUp was called once per statement before it had a function of its own.
-   */
   private lookUpByHash(bytes: Uint8Array, start: number, end: number): DirectiveName {
     let hash = end - start;
     for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + bytes[index]) | 0;
