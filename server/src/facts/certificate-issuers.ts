@@ -233,9 +233,18 @@ function standalonePortOf(invocation: CertbotInvocation, authenticator: string |
   return option.value?.literal && /^\d+$/.test(option.value.value) ? Number(option.value.value) : undefined;
 }
 
+/**
+ * The lineage a run creates, as certbot names it (certbot/src/certbot/_internal/client.py
+ * `Client._choose_lineagename`): `--cert-name` as written, else the first domain (as certbot's
+ * domain check rewrites it), without the `*.` of a wildcard ("Don't make files and directories
+ * starting with *.").
+ */
 function lineageOf(invocation: CertbotInvocation): string | undefined {
-  const name = invocation.certName ?? invocation.domains[0]?.name;
-  return name?.literal ? certbotDomainName(name.value) : undefined;
+  if (invocation.certName) return invocation.certName.literal ? invocation.certName.value : undefined;
+  const first = invocation.domains[0]?.name;
+  if (!first?.literal) return undefined;
+  const domain = certbotDomainName(first.value);
+  return domain.startsWith('*.') ? domain.slice(2) : domain;
 }
 
 function lineLocation(path: string, text: string, line: number): SourceLocation {

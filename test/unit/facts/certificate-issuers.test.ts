@@ -154,6 +154,34 @@ describe('certificate issuers', () => {
     deepStrictEqual(issuersOfCertificate(issuers, '/etc/ssl/site.pem'), []);
   });
 
+  it('names a lineage as certbot does: a wildcard first domain without its `*.`, a --cert-name as written', async () => {
+    const issuers = await issuersOf({
+      '/p/compose.yaml': [
+        'services:',
+        '  wildcard:',
+        '    image: certbot/dns-cloudflare',
+        '    volumes: [le:/etc/letsencrypt]',
+        "    command: certonly --dns-cloudflare -d '*.Example.org' -d example.org",
+        '  named:',
+        '    image: certbot/dns-cloudflare',
+        '    volumes: [le:/etc/letsencrypt]',
+        "    command: certonly --dns-cloudflare -d '*.example.net' --cert-name Wild.Net",
+        'volumes:',
+        '  le:',
+        '',
+      ].join('\n'),
+    });
+    deepStrictEqual(
+      issuers.map((issuer) => (issuer.kind === 'certbot' ? issuer.lineage : issuer.kind)),
+      ['example.org', 'Wild.Net'],
+    );
+    const domainsOf = (path: string) => issuersOfCertificate(issuers, path).map((issuer) => issuer.run.invocation.domains.map((domain) => domain.name.value));
+    deepStrictEqual(domainsOf('/etc/letsencrypt/live/example.org/fullchain.pem'), [['*.Example.org', 'example.org']]);
+    deepStrictEqual(domainsOf('/etc/letsencrypt/live/*.example.org/fullchain.pem'), []);
+    deepStrictEqual(domainsOf('/etc/letsencrypt/live/Wild.Net/privkey.pem'), [['*.example.net']]);
+    deepStrictEqual(domainsOf('/etc/letsencrypt/live/wild.net/privkey.pem'), []);
+  });
+
   it('knows the images that issue by themselves, and where they keep their state', async () => {
     const issuers = await issuersOf({
       '/p/compose.yaml': [
