@@ -9,7 +9,7 @@ import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } 
 import { parseComposeCommand, type ComposeCommand } from '../languages/shell/compose-command';
 import { findDummyCertificates, type DummyCertificateScript } from '../languages/shell/dummy-certificate-script';
 import { initializeShellParser, parseShell } from '../languages/shell/shell-parser';
-import { pathsWrittenByScript, scriptsRunBy } from '../languages/shell/written-paths';
+import { isShellProgram, pathsWrittenByScript, scriptPath, scriptsRunBy } from '../languages/shell/written-paths';
 import type { ShellScript } from '../languages/shell/shell-script';
 import type { FileSystem } from '../workspace/file-system';
 import { FreshClone } from '../workspace/fresh-clone';
@@ -139,8 +139,8 @@ interface NginxImage {
   readonly kind: NginxImageKind | 'derived';
   /** Paths a derived image's Dockerfile writes that certboot cannot read (RUN steps, copies from other images). */
   readonly copiedPaths: readonly string[];
-  /** CMD and ENTRYPOINT the service's Dockerfile sets (see DockerfileSummary). */
-  readonly dockerfileCommand?: { readonly command?: readonly string[]; readonly entrypoint?: readonly string[] };
+  /** CMD, ENTRYPOINT and WORKDIR the service's Dockerfile sets (see DockerfileSummary). */
+  readonly dockerfileCommand?: { readonly command?: readonly string[]; readonly entrypoint?: readonly string[]; readonly workingDirectory?: string };
   /** What the Dockerfile copies from the build context, for an image built FROM the official one. */
   readonly copies?: DerivedImageCopies;
   /** Built FROM the image by a Dockerfile of the repository. */
@@ -228,7 +228,7 @@ function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage
       const built = nginxBuild === undefined ? {} : { build: nginxBuild };
       if (base === 'official') {
         const copies = summary.runsCopiedProgram ? undefined : copiesFromContext(inventory, build.context.value, dockerfile, summary);
-        const dockerfileCommand = { command: summary.command, entrypoint: summary.entrypoint };
+        const dockerfileCommand = { command: summary.command, entrypoint: summary.entrypoint, workingDirectory: summary.workingDirectory };
         return copies
           ? { kind: 'derived', copiedPaths: copies.unknown, copies, derived: true, dockerfileCommand, ...built }
           : { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true, dockerfileCommand, ...built };
@@ -417,8 +417,8 @@ function laterWriters(certbots: readonly { name: string; compose: ComposeService
 }
 
 /** The text of a script the container runs, read through its view (a mount or a COPY of the repository's); undefined when unknown. */
-function scriptText(view: ContainerView, path: string): string | undefined {
-  if (!path.startsWith('/')) return undefined;
+function scriptText(view: ContainerView, path: string | undefined): string | undefined {
+  if (!path?.startsWith('/')) return undefined;
   try {
     return new TextDecoder().decode(view.readFile(path));
   } catch {
@@ -427,6 +427,18 @@ function scriptText(view: ContainerView, path: string): string | undefined {
 }
 
 const startScriptDirectory = '/docker-entrypoint.d';
+
+/**
+ * Where the container's command runs: compose's `working_dir`, else the Dockerfile's WORKDIR,
+ * else the image's, which is `/` for the official image (its Dockerfile sets none). undefined
+ * when a variable decides, or for an image whose WORKDIR certboot does not know.
+ */
+function commandDirectory(service: ComposeService, nginxImage: NginxImage): string | undefined {
+  if (service.workingDirectory !== undefined) return service.workingDirectory.value?.startsWith('/') ? service.workingDirectory.value : undefined;
+  const workdir = nginxImage.dockerfileCommand?.workingDirectory;
+  if (workdir !== undefined) return workdir.startsWith('/') && !workdir.includes('$') ? workdir : undefined;
+  return nginxImage.kind === 'official' || nginxImage.kind === 'derived' ? '/' : undefined;
+}
 
 /**
  * What the container's start may write before nginx reads its configuration: the script compose's
@@ -442,6 +454,7 @@ function pathsWrittenAtStart(
   rendersTemplates: boolean,
 ): string[] {
   const texts: (string | undefined)[] = [];
+  const directory = commandDirectory(service, nginxImage);
   const composeWords = command && command.argv.length > 0 ? command.argv.map((word) => word.value) : undefined;
   const dockerfile = nginxImage.dockerfileCommand;
   const words =
@@ -451,10 +464,13 @@ function pathsWrittenAtStart(
         ? [...dockerfile.entrypoint, ...(composeWords ?? dockerfile.command ?? [])]
         : (composeWords ?? dockerfile?.command);
   if (words !== undefined && !['nginx', 'nginx-debug', 'openresty'].includes(posix.basename(words[0] ?? ''))) {
-    const shell = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash)$/.test(words[0] ?? '');
+    const shell = isShellProgram(words[0] ?? '');
     const flag = shell ? words.findIndex((word) => /^-[a-z]*c[a-z]*$/.test(word)) : -1;
     if (flag > 0) texts.push(words[flag + 1]);
-    else texts.push(scriptText(view, shell ? (words[1] ?? '') : (words[0] ?? '')));
+    else {
+      const script = shell ? words[1] : words[0];
+      texts.push(scriptText(view, script === undefined ? undefined : scriptPath(script, directory, shell)));
+    }
   }
   if (rendersTemplates) {
     const scripts = [...(nginxImage.copies?.copies.map((copy) => copy.mount) ?? []), ...service.volumes].filter(
@@ -474,8 +490,8 @@ function pathsWrittenAtStart(
       }
     }
   }
-  // the scripts those run by their absolute path (`/init.sh && nginx`, `sh /init.sh`), one level deep
-  const run = texts.flatMap((text) => (text === undefined ? [] : scriptsRunBy(text)));
+  // the scripts those run (`/init.sh && nginx`, `sh /init.sh`, `./start.sh`), one level deep
+  const run = texts.flatMap((text) => (text === undefined ? [] : scriptsRunBy(text, directory)));
   for (const path of run) texts.push(scriptText(view, path));
   return [...new Set(texts.flatMap((text) => (text === undefined ? [] : pathsWrittenByScript(text))))];
 }

@@ -143,6 +143,12 @@ describe('compose service model', () => {
     strictEqual(service('services:\n  web:\n    depends_on: [certbot]\n').awaitsCompletionOf, undefined);
   });
 
+  it('keeps working_dir, unknown when it depends on an unset variable', () => {
+    deepStrictEqual(service('services:\n  web:\n    working_dir: /srv/app\n').workingDirectory, { value: '/srv/app', location: at(file, 2, 17, 25) });
+    deepStrictEqual(service('services:\n  web:\n    working_dir: ${APP_DIR}\n').workingDirectory, { value: undefined, location: at(file, 2, 17, 27) });
+    strictEqual(service('services:\n  web:\n    image: nginx\n').workingDirectory, undefined);
+  });
+
   it('takes deploy.restart_policy over restart, mapping its conditions to docker policies', () => {
     const both = service(
       'services:\n  web:\n    restart: always\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 3\n',

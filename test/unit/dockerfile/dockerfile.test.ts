@@ -1,4 +1,4 @@
-import { deepStrictEqual } from 'node:assert';
+import { deepStrictEqual, strictEqual } from 'node:assert';
 import { summarizeDockerfile } from '../../../server/src/languages/dockerfile/dockerfile';
 import { parseImageReference } from '../../../server/src/languages/dockerfile/image-reference';
 
@@ -84,6 +84,18 @@ describe('Dockerfile summaries', () => {
     // an ENTRYPOINT resets the CMD the stage inherits
     const entrypoint = summarizeDockerfile('FROM nginx AS base\nCMD ["nginx", "-g", "daemon off;"]\nFROM base\nENTRYPOINT ["/init.sh"]\n');
     deepStrictEqual([entrypoint.command, entrypoint.entrypoint], [undefined, ['/init.sh']]);
+  });
+
+  it('keep the WORKDIR the running stage ends with, through the stage it is built FROM, for relative destinations too', () => {
+    const summary = summarizeDockerfile(
+      ['FROM nginx AS base', 'WORKDIR /opt', 'FROM base', 'WORKDIR app', 'COPY start.sh ./start.sh', 'ENTRYPOINT ./start.sh'].join('\n'),
+    );
+    deepStrictEqual(
+      [summary.workingDirectory, summary.copies.map((copy) => copy.destination), summary.entrypoint],
+      ['/opt/app', ['/opt/app/start.sh'], ['/bin/sh', '-c', './start.sh']],
+    );
+    // a new image starts from its own WORKDIR, which the Dockerfile does not tell
+    strictEqual(summarizeDockerfile('FROM node AS build\nWORKDIR /src\nFROM nginx\nCOPY a.conf conf.d/a.conf\n').workingDirectory, undefined);
   });
 
   it('follow FROM <stage> to the image, with what each stage of the chain copies and installs', () => {

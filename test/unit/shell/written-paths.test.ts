@@ -1,5 +1,5 @@
 import { deepStrictEqual } from 'node:assert';
-import { pathsWrittenByScript, scriptsRunBy } from '../../../server/src/languages/shell/written-paths';
+import { pathsWrittenByScript, scriptPath, scriptsRunBy } from '../../../server/src/languages/shell/written-paths';
 
 describe('paths a start script writes', () => {
   it('are the targets of redirections and of commands that write files, cut before the first expansion', () => {
@@ -20,6 +20,27 @@ describe('paths a start script writes', () => {
     deepStrictEqual(pathsWrittenByScript(script), ['/etc/nginx/ssl/dummy', '/etc/nginx/ssl/key.pem', '/etc/nginx/conf.d/site.conf', '/etc/nginx/nginx.conf']);
   });
 
+  it('read a command continued over lines as one, and a variable the script assigns a path as that path', () => {
+    const script = [
+      '#!/bin/sh',
+      'CERT=/etc/ssl-certs/chain.pem',
+      'export KEY="/etc/ssl-certs/key.pem"',
+      'DIR=/etc/nginx/certs; NAME=$1',
+      'issue() {',
+      '  openssl req -x509 -nodes -days 30\\',
+      '    -keyout "$KEY" \\',
+      '    -out "${CERT}" \\',
+      "    -subj '/CN=localhost'",
+      '}',
+      'rm "$UNSET/cert.pem" "${CERT}"',
+      'cp /tmp/a.pem "$DIR/$NAME.pem"',
+      'nginx -g "daemon off;"',
+    ].join('\n');
+    deepStrictEqual(pathsWrittenByScript(script), ['/etc/ssl-certs/key.pem', '/etc/ssl-certs/chain.pem', '/etc/nginx/certs']);
+    // a variable assigned elsewhere as well: each path it may hold
+    deepStrictEqual(pathsWrittenByScript('K=/a/key.pem\nif [ -n "$X" ]; then K=/b/key.pem; fi\ntouch $K\n'), ['/a/key.pem', '/b/key.pem']);
+  });
+
   it('follow the scripts a command runs by absolute path', () => {
     deepStrictEqual(scriptsRunBy("/init-letsencrypt.sh && nginx -g 'daemon off;'\nsh /setup.sh; . /env.sh; $HOOK; exec /bin/start"), [
       '/init-letsencrypt.sh',
@@ -27,5 +48,19 @@ describe('paths a start script writes', () => {
       '/env.sh',
       '/bin/start',
     ]);
+  });
+
+  it('follow a relative script from the directory the command runs in; a bare name is looked up in PATH', () => {
+    deepStrictEqual(scriptsRunBy('./start.sh', '/'), ['/start.sh']);
+    deepStrictEqual(scriptsRunBy('bin/setup.sh && sh init.sh; . ./env.sh; exec entrypoint.sh', '/opt/app'), [
+      '/opt/app/bin/setup.sh',
+      '/opt/app/init.sh',
+      '/opt/app/env.sh',
+    ]);
+    deepStrictEqual(scriptsRunBy('./start.sh'), []);
+    deepStrictEqual(
+      [scriptPath('./run.sh', '/srv', false), scriptPath('run.sh', '/srv', false), scriptPath('run.sh', '/srv', true), scriptPath('$HOOK', '/srv', true)],
+      ['/srv/run.sh', undefined, '/srv/run.sh', undefined],
+    );
   });
 });

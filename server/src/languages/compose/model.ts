@@ -39,6 +39,8 @@ export interface ComposeService {
   readonly volumes: VolumeMount[];
   readonly command?: Located<string | string[]>;
   readonly entrypoint?: Located<string | string[]>;
+  /** `working_dir`: where the command runs; a value of undefined depends on a variable the loader does not know. */
+  readonly workingDirectory?: Located<string>;
   readonly profiles: string[];
   /** undefined: the value comes from a variable the loader does not know. */
   readonly environment: Record<string, string | undefined>;

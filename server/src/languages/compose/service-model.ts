@@ -24,6 +24,7 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
     const containerName = locatedText(childOf(service, 'container_name'));
     const command = commandOf(childOf(service, 'command'));
     const entrypoint = commandOf(childOf(service, 'entrypoint'));
+    const workingDirectory = locatedText(childOf(service, 'working_dir'));
     const awaitsCompletionOf = completedDependenciesOf(service);
     result.push({
       name,
@@ -36,6 +37,7 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
       volumes: volumesOf(service, namedVolumes, (code, message, location, subject) => report(code, `service "${name}": ${message}`, location, subject)),
       ...(command ? { command } : {}),
       ...(entrypoint ? { entrypoint } : {}),
+      ...(workingDirectory ? { workingDirectory } : {}),
       profiles: knownTexts(childOf(service, 'profiles')),
       environment: environmentOf(service, variables),
       dependsOn: [...(mappingChild(service, 'depends_on')?.entries.keys() ?? [])],

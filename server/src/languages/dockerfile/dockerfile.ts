@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Range } from '../../text/source-location';
 
 /** What certboot needs from a Dockerfile: the image the running stage is built FROM, the paths COPY/ADD write, the RUN steps that add nginx modules. */
@@ -32,6 +33,8 @@ export interface DockerfileSummary {
   /** CMD and ENTRYPOINT of the running stage as exec-form words (a shell form as `/bin/sh -c TEXT`); undefined when not set there. */
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
+  /** The WORKDIR the running stage ends with (through the stages it is built FROM); undefined when none sets one, so the base image's holds. */
+  readonly workingDirectory?: string;
 }
 
 /** A path a RUN step names, and which step (counted over the file, so later steps count higher). */
@@ -125,6 +128,8 @@ interface Stage {
   runsCopiedProgram: boolean;
   command?: readonly string[];
   entrypoint?: readonly string[];
+  /** Its WORKDIR so far, from the stage it continues too; undefined while none is set. */
+  workingDirectory?: string;
 }
 
 /** The words of an exec form (`["nginx", "-g", "daemon off;"]`), else `/bin/sh -c TEXT`. */
@@ -148,7 +153,6 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
   const argDefaults = new Map<string, string | undefined>();
   const stages: Stage[] = [];
   let stage: Stage | undefined;
-  let workingDirectory = '/';
   for (const [step, instruction] of instructions(text).entries()) {
     const [keyword = '', ...words] = instruction.text.split(/\s+/);
     const upper = keyword.toUpperCase();
@@ -185,11 +189,12 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
         runsCopiedProgram: false,
         ...(parent?.command ? { command: parent.command } : {}),
         ...(parent?.entrypoint ? { entrypoint: parent.entrypoint } : {}),
+        ...(parent?.workingDirectory ? { workingDirectory: parent.workingDirectory } : {}),
       };
       stages.push(stage);
-      workingDirectory = '/';
-    } else if (upper === 'WORKDIR' && words[0]) {
-      workingDirectory = words[0].startsWith('/') ? words[0] : `${workingDirectory.replace(/\/$/, '')}/${words[0]}`;
+    } else if (upper === 'WORKDIR' && words[0] && stage !== undefined) {
+      const current = stage.workingDirectory ?? '/';
+      stage.workingDirectory = posix.resolve(current, words[0]);
     } else if ((upper === 'COPY' || upper === 'ADD') && stage !== undefined) {
       const operands = words.filter((word) => !word.startsWith('--'));
       let destination = operands[operands.length - 1];
@@ -199,7 +204,7 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
         destination = items[items.length - 1];
       }
       if (destination) {
-        const absolute = destination.startsWith('/') ? destination : `${workingDirectory.replace(/\/$/, '')}/${destination}`;
+        const absolute = destination.startsWith('/') ? destination : posix.join(stage.workingDirectory ?? '/', destination);
         stage.copiedPaths.push(absolute);
         const sources = instruction.text.includes('[')
           ? (/\[(.*)\]/.exec(instruction.text)?.[1] ?? '')
@@ -249,6 +254,7 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
     runsCopiedProgram: chain.some((link) => link.runsCopiedProgram),
     ...(stage.command ? { command: stage.command } : {}),
     ...(stage.entrypoint ? { entrypoint: stage.entrypoint } : {}),
+    ...(stage.workingDirectory ? { workingDirectory: stage.workingDirectory } : {}),
   };
 }
 

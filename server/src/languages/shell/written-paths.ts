@@ -1,9 +1,13 @@
+import { posix } from 'node:path';
+
 /**
  * The absolute paths a start script (a container's CMD or ENTRYPOINT script, or a compose
  * `sh -c` body) may write before it starts nginx: redirection targets (`> /etc/nginx/conf.d/x`,
  * `envsubst < t > f`, heredocs), and the paths of the commands that create, copy, move, edit or
  * remove files (`mkdir -p`, `cp`, `mv`, `install`, `tee`, `touch`, `ln`, `rm`, `sed -i`,
- * `openssl … -out`). A path written with a variable stands for the directory before it
+ * `openssl … -out`). Lines continued with a backslash are read as one. A variable the script
+ * assigns a literal path (`KEY=/etc/ssl/key.pem`, then `openssl … -keyout "$KEY"`) stands for
+ * each path it assigns; any other variable stands for the directory before it
  * (`/etc/nginx/ssl/dummy/$domain/fullchain.pem` → `/etc/nginx/ssl/dummy`): what lies there is
  * unknown until the container runs. Read from the text, so a write in a branch or a function
  * counts too: it may happen.
@@ -21,13 +25,58 @@ function knownPrefix(path: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+/** The script's lines as the shell reads them: a line ending in a backslash goes on with the next. */
+function logicalLines(text: string): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trimStart().startsWith('#') && /(?:^|[^\\])(?:\\\\)*\\$/.test(line)) {
+      current += `${line.slice(0, -1)} `;
+      continue;
+    }
+    lines.push(current + line);
+    current = '';
+  }
+  if (current !== '') lines.push(current);
+  return lines;
+}
+
+const assignment =
+  /^\s*(?:(?:then|do|else|\{)\s+)?(?:(?:export|local|readonly|declare)\s+(?:-\w+\s+)*)?([A-Za-z_]\w*)=(?:"([^"`$\\]*)"|'([^']*)'|([^\s'"`$\\;|&()<>#]*))\s*(?:#.*)?$/;
+
+/** The literal values the script assigns each variable, anywhere (a branch or a function may assign it). */
+function assignedPaths(lines: readonly string[]): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (const segment of lines.flatMap((line) => line.split(/;|&&|\|\|/))) {
+    const match = assignment.exec(segment);
+    const value = match?.[2] ?? match?.[3] ?? match?.[4];
+    if (!match || value === undefined || !value.startsWith('/')) continue;
+    const name = match[1] as string;
+    values.set(name, [...new Set([...(values.get(name) ?? []), value])]);
+  }
+  return values;
+}
+
+/** A line with each `$NAME` / `${NAME}` the script assigns a path replaced by each of those paths (a few variants at most). */
+function withAssignedPaths(line: string, values: ReadonlyMap<string, readonly string[]>): string[] {
+  let variants = [line];
+  for (const match of line.matchAll(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g)) {
+    const paths = values.get((match[1] ?? match[2]) as string);
+    if (!paths) continue;
+    variants = variants.flatMap((variant) => paths.map((path) => variant.replace(match[0], path))).slice(0, 16);
+  }
+  return variants;
+}
+
 export function pathsWrittenByScript(text: string): string[] {
   const written = new Set<string>();
   const add = (path: string): void => {
     const prefix = knownPrefix(path);
     if (prefix !== undefined) written.add(prefix);
   };
-  for (const line of text.split(/\r?\n/)) {
+  const lines = logicalLines(text);
+  const values = assignedPaths(lines);
+  for (const line of lines.flatMap((line) => withAssignedPaths(line, values))) {
     if (line.trimStart().startsWith('#')) continue;
     for (const match of line.matchAll(redirection)) add(match[1]);
     for (const segment of line.split(/&&|\|\||;|\s\|\s/)) {
@@ -35,24 +84,48 @@ export function pathsWrittenByScript(text: string): string[] {
       const command = (words[0] === 'exec' || words[0] === 'sudo' ? words[1] : words[0])?.split('/').pop() ?? '';
       const edits = command === 'sed' && words.some((word) => /^-[a-zA-Z]*i/.test(word) || word.startsWith('--in-place'));
       if (!writingCommands.has(command) && !edits) continue;
-      for (const match of segment.matchAll(pathPattern)) add(match[1]);
+      // openssl's subject (`-subj /CN=example.org`) names no file
+      const operands = command === 'openssl' ? segment.replace(/\s-subj\s+(?:'[^']*'|"[^"]*"|\S+)/g, ' ') : segment;
+      for (const match of operands.matchAll(pathPattern)) add(match[1]);
     }
   }
   // /dev/null and the like are no files of the configuration
   return [...written].filter((path) => !/^\/(dev|proc|sys|tmp)(\/|$)/.test(path));
 }
 
-/** The scripts a text runs by absolute path, as a command (`/init.sh && nginx`) or through a shell (`sh /init.sh`). */
-export function scriptsRunBy(text: string): string[] {
+/**
+ * The file a command word runs: an absolute path, or a relative one read from the directory the
+ * command runs in, when that is known (through a shell, `sh start.sh`, any relative path; as a
+ * command, `./start.sh`, one with a slash: a bare name is looked up in PATH). undefined for words
+ * the shell expands.
+ */
+export function scriptPath(word: string, workingDirectory: string | undefined, throughShell: boolean): string | undefined {
+  const path = word.replace(/^["']|["']$/g, '');
+  if (path === '' || path.startsWith('-') || /[$*?`=]/.test(path)) return undefined;
+  if (path.startsWith('/')) return path;
+  return workingDirectory !== undefined && (throughShell || path.includes('/')) ? posix.join(workingDirectory, path) : undefined;
+}
+
+const shellProgram = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash)$/;
+
+/** Whether a program word is a shell that runs the script its next word names (`sh`, `/bin/bash`). */
+export function isShellProgram(word: string): boolean {
+  return shellProgram.test(word);
+}
+
+/**
+ * The scripts a text runs, as a command (`/init.sh && nginx`, `./start.sh`) or through a shell
+ * (`sh /init.sh`, `sh start.sh`, `. /env.sh`): see scriptPath.
+ */
+export function scriptsRunBy(text: string, workingDirectory?: string): string[] {
   const scripts = new Set<string>();
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of logicalLines(text)) {
     for (const segment of line.split(/&&|\|\||;|\s\|\s/)) {
       const words = segment.trim().split(/\s+/);
-      const first =
-        words[0] === 'exec' || words[0] === 'source' || words[0] === '.' || /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash)$/.test(words[0] ?? '')
-          ? words[1]
-          : words[0];
-      if (first?.startsWith('/') && !/[$*?]/.test(first)) scripts.add(first.replace(/^["']|["']$/g, ''));
+      const throughShell = words[0] === 'source' || words[0] === '.' || isShellProgram(words[0] ?? '');
+      const first = words[0] === 'exec' || throughShell ? words[1] : words[0];
+      const path = first === undefined ? undefined : scriptPath(first, workingDirectory, throughShell);
+      if (path !== undefined) scripts.add(path);
     }
   }
   return [...scripts];
