@@ -34,9 +34,10 @@ describe('paths a start script writes', () => {
       '}',
       'rm "$UNSET/cert.pem" "${CERT}"',
       'cp /tmp/a.pem "$DIR/$NAME.pem"',
+      '/root/.acme.sh/acme.sh --install-cert -d example.org --key-file /etc/nginx/tls/key.pem',
       'nginx -g "daemon off;"',
     ].join('\n');
-    deepStrictEqual(pathsWrittenByScript(script), ['/etc/ssl-certs/key.pem', '/etc/ssl-certs/chain.pem', '/etc/nginx/certs']);
+    deepStrictEqual(pathsWrittenByScript(script), ['/etc/ssl-certs/key.pem', '/etc/ssl-certs/chain.pem', '/etc/nginx/certs', '/etc/nginx/tls/key.pem']);
     // a variable assigned elsewhere as well: each path it may hold
     deepStrictEqual(pathsWrittenByScript('K=/a/key.pem\nif [ -n "$X" ]; then K=/b/key.pem; fi\ntouch $K\n'), ['/a/key.pem', '/b/key.pem']);
   });

@@ -5,14 +5,14 @@ import { posix } from 'node:path';
  * `sh -c` body) may write before it starts nginx: redirection targets (`> /etc/nginx/conf.d/x`,
  * `envsubst < t > f`, heredocs), and the paths of the commands that create, copy, move, edit or
  * remove files (`mkdir -p`, `cp`, `mv`, `install`, `tee`, `touch`, `ln`, `rm`, `sed -i`,
- * `openssl … -out`). Lines continued with a backslash are read as one. A variable the script
+ * `openssl … -out`, `acme.sh … --fullchain-file`). Lines continued with a backslash are read as one. A variable the script
  * assigns a literal path (`KEY=/etc/ssl/key.pem`, then `openssl … -keyout "$KEY"`) stands for
  * each path it assigns; any other variable stands for the directory before it
  * (`/etc/nginx/ssl/dummy/$domain/fullchain.pem` → `/etc/nginx/ssl/dummy`): what lies there is
  * unknown until the container runs. Read from the text, so a write in a branch or a function
  * counts too: it may happen.
  */
-const writingCommands = new Set(['mkdir', 'cp', 'mv', 'install', 'tee', 'touch', 'ln', 'rm', 'openssl', 'rsync']);
+const writingCommands = new Set(['mkdir', 'cp', 'mv', 'install', 'tee', 'touch', 'ln', 'rm', 'openssl', 'rsync', 'acme.sh']);
 
 const pathPattern = /(?:^|[\s=:'"(<>])(\/[^\s'";|&()<>`]*)/g;
 const redirection = /(?:^|[^<>&0-9])[0-9]?>>?\|?\s*["']?(\/[^\s'";|&()<>`]*)/g;
@@ -81,11 +81,13 @@ export function pathsWrittenByScript(text: string): string[] {
     for (const match of line.matchAll(redirection)) add(match[1]);
     for (const segment of line.split(/&&|\|\||;|\s\|\s/)) {
       const words = segment.trim().split(/\s+/);
-      const command = (words[0] === 'exec' || words[0] === 'sudo' ? words[1] : words[0])?.split('/').pop() ?? '';
+      const commandIndex = words[0] === 'exec' || words[0] === 'sudo' ? 1 : 0;
+      const command = words[commandIndex]?.split('/').pop() ?? '';
       const edits = command === 'sed' && words.some((word) => /^-[a-zA-Z]*i/.test(word) || word.startsWith('--in-place'));
       if (!writingCommands.has(command) && !edits) continue;
-      // openssl's subject (`-subj /CN=example.org`) names no file
-      const operands = command === 'openssl' ? segment.replace(/\s-subj\s+(?:'[^']*'|"[^"]*"|\S+)/g, ' ') : segment;
+      // the program's own path is no file it writes, nor is openssl's subject (`-subj /CN=example.org`)
+      const rest = ` ${words.slice(commandIndex + 1).join(' ')}`;
+      const operands = command === 'openssl' ? rest.replace(/\s-subj\s+(?:'[^']*'|"[^"]*"|\S+)/g, ' ') : rest;
       for (const match of operands.matchAll(pathPattern)) add(match[1]);
     }
   }
