@@ -429,10 +429,25 @@ function only<T>(items: readonly T[]): T | undefined {
   return items.length === 1 ? items[0] : undefined;
 }
 
-/** The container a script's `docker exec NAME` or `docker compose exec|run NAME` reaches. */
+/**
+ * Where a script (or cron file) of the repository runs its commands: in the container of the
+ * service whose Dockerfile copies it into the image, or that bind-mounts that very file, else on
+ * the host; unknown when several containers hold it.
+ */
+function placeOfScript(deployment: Deployment, path: string): IssuerPlace {
+  const holds = (service: DeployedService): boolean =>
+    (service.copiedIntoImage?.some((copied) => isWithin(path, copied)) ?? false) ||
+    service.compose.volumes.some((mount) => mount.type === 'bind' && mount.source === path);
+  const holders = deployment.projects.flatMap((project) => project.services.filter(holds).map((service) => ({ project, service })));
+  const [holder] = holders;
+  if (holders.length > 1) return { kind: 'unknown' };
+  return holder ? { kind: 'service', ...holder } : { kind: 'host' };
+}
+
+/** The container a script's `docker exec NAME` or `docker compose exec|run NAME` reaches; its own command runs where the script runs. */
 function placeOfLaunch(deployment: Deployment, run: AcmeShRun, path: string): IssuerPlace {
   const { launcher, target } = run.invocation;
-  if (launcher === 'direct') return { kind: 'host' };
+  if (launcher === 'direct') return placeOfScript(deployment, path);
   if (!target?.literal) return { kind: 'unknown' };
   const candidates =
     launcher === 'docker-exec'

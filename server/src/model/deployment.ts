@@ -5,6 +5,7 @@ import { type ComposeOverlay, loadComposeProject, overlayIncluding } from '../la
 import type { ComposeProject, ComposeService, VolumeMount } from '../languages/compose/model';
 import type { SourceLocation } from '../text/source-location';
 import { loadNginxConfiguration, type NginxConfiguration } from '../languages/nginx/configuration';
+import { expandGlob, hasGlobMagic } from '../languages/nginx/glob';
 import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } from '../languages/shell/certbot-invocation';
 import { parseComposeCommand, type ComposeCommand } from '../languages/shell/compose-command';
 import { findDummyCertificates, type DummyCertificateScript } from '../languages/shell/dummy-certificate-script';
@@ -75,6 +76,11 @@ export interface DeployedService {
   readonly command?: ComposeCommand;
   readonly nginx?: NginxService;
   readonly certbot?: CertbotService;
+  /**
+   * The repository's files and directories (host paths) the Dockerfile of the service's build
+   * copies into its image (COPY, ADD of a local path): a script among them runs in its container.
+   */
+  readonly copiedIntoImage?: readonly string[];
 }
 
 export interface DeployedProject {
@@ -245,6 +251,27 @@ function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage
     if (kind !== undefined) return { kind, copiedPaths: [], derived: false, reference: image, ...(nginxBuild === undefined ? {} : { build: nginxBuild }) };
   }
   return undefined;
+}
+
+/** The build context's files and directories a service's Dockerfile copies into its image, as host paths (see DeployedService.copiedIntoImage). */
+function copiedIntoImage(inventory: Inventory, service: ComposeService): string[] {
+  const context = service.build?.context.value;
+  if (!context?.startsWith('/')) return [];
+  const text = inventory.text(posix.resolve(context, service.build?.dockerfile?.value ?? 'Dockerfile'));
+  if (text === undefined) return [];
+  const expanded = (source: string): string[] => {
+    if (!hasGlobMagic(source)) return [source];
+    try {
+      return expandGlob(inventory.fileSystem, source, { path: '/', display: '/' }, 1000).map((match) => match.path);
+    } catch {
+      return [];
+    }
+  };
+  return summarizeDockerfile(text).copies.flatMap((copy) =>
+    copy.fromOtherImage || copy.transformed
+      ? []
+      : copy.sources.flatMap((source) => expanded(posix.join(context, source))).filter((source) => isWithin(source, context)),
+  );
 }
 
 function commandOf(service: ComposeService): ComposeCommand | undefined {
@@ -549,6 +576,7 @@ function buildProject(inventory: Inventory, compose: ComposeProject, hostPathSta
       };
     }
     const isCertbot = certbots.some((certbot) => certbot.name === service.name);
+    const copied = copiedIntoImage(inventory, service);
     return {
       name: service.name,
       compose: service,
@@ -557,6 +585,7 @@ function buildProject(inventory: Inventory, compose: ComposeProject, hostPathSta
       command,
       nginx,
       certbot: isCertbot ? { invocations: certbotInvocationsOf(service, command) } : undefined,
+      ...(copied.length > 0 ? { copiedIntoImage: copied } : {}),
     };
   });
   return { compose, services };

@@ -319,6 +319,41 @@ describe('certificate issuers', () => {
     ]);
   });
 
+  it('runs a script in the container whose Dockerfile copies it in or that mounts it, not on the host', async () => {
+    const issuers = await issuersOf({
+      '/p/compose.yaml': [
+        'services:',
+        '  acme:',
+        '    build: ./acme',
+        '  cron:',
+        '    image: alpine',
+        '    volumes: [./cron/renew.sh:/etc/periodic/daily/renew]',
+        '  twice:',
+        '    build: ./twice',
+        '  again:',
+        '    build: ./twice',
+        '',
+      ].join('\n'),
+      '/p/acme/Dockerfile': 'FROM alpine\nRUN wget -O - https://get.acme.sh | sh\nCOPY scripts/ /opt/\nCOPY --from=other /x.sh /x.sh\n',
+      '/p/acme/scripts/issue.sh': '/root/.acme.sh/acme.sh --issue --dns dns_cf -d example.org\n',
+      '/p/cron/renew.sh': 'acme.sh --cron\n',
+      '/p/twice/Dockerfile': 'FROM alpine\nCOPY issue.sh /issue.sh\n',
+      '/p/twice/issue.sh': 'acme.sh --issue --dns dns_cf -d example.net\n',
+      '/p/host.sh': 'acme.sh --issue --dns dns_cf -d example.com\n',
+    });
+    deepStrictEqual(
+      issuers
+        .map((issuer) => (issuer.kind === 'acme.sh' ? [issuer.invocation.domains[0]?.name.value ?? issuer.action, acmeShSummary(issuer).runsIn] : []))
+        .sort(),
+      [
+        ['example.org', 'service acme'],
+        ['--cron', 'service cron'],
+        ['example.com', 'host'],
+        ['example.net', 'unknown'],
+      ].sort(),
+    );
+  });
+
   it('leaves out an image that issues by itself when the service replaces its start script', async () => {
     const issuers = await issuersOf({
       '/p/compose.yaml': [
