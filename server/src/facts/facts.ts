@@ -21,6 +21,7 @@ import { ServiceCertificates, type CertificateReference, type TlsServer } from '
 import { type DirectiveVerdict, type LocatedVerdict, locatedVerdicts, type ServiceDirectives, serviceDirectives } from './directive-verdicts';
 import { type EnabledStage, enabledStages } from './enabled-stages';
 import { type FirstBootFailure, firstBootFailures } from './first-boot-failures';
+import { acmeShWriterOf } from './acme-sh-written-files';
 import { type FirstBootOutlook, firstBootOutlook } from './issuance-without-nginx';
 import { type ContainerNameClaim, containerNameClaims, type HostPortUses, hostPortUses } from './host-claims';
 import type { LoadCheck, LoadFailure } from './nginx-load-failure';
@@ -124,7 +125,9 @@ export class Facts {
 
   /** Every file an nginx service needs at start that is missing on a fresh server. */
   firstBootFailures(project: DeployedProject, service: DeployedService): readonly FirstBootFailure[] {
-    return once(this.failures, service, () => firstBootFailures(this.deployment, project, service));
+    return once(this.failures, service, () =>
+      firstBootFailures(this.deployment, project, service, (nginx, path) => acmeShWriterOf(this.deployment, this.acmeShIssuers, project, nginx, path)),
+    );
   }
 
   /** What becomes of a missing file when nothing needs nginx to create it: created later, never, or maybe (see FirstBootOutlook). */

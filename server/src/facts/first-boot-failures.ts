@@ -4,13 +4,15 @@ import { hasGlobMagic } from '../languages/nginx/glob';
 import type { NginxDirective } from '../languages/nginx/syntax-tree';
 import type { RelatedLocation } from '../text/findings';
 import type { SourceLocation } from '../text/source-location';
-import type { FirstBootState } from '../model/container-view';
+import type { FirstBootState, PathOrigin } from '../model/container-view';
+import type { VolumeMount } from '../languages/compose/model';
 import type { ScriptWorkingDirectory } from '../languages/shell/dummy-certificate-script';
 import { challengeWithoutWebServer } from '../languages/shell/certbot-invocation';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
 import { describeMount, hostLocation } from '../model/locations';
 import { describeHostConfigurationDirectory, isHostNginx } from './nginx-names';
 import { positionAt } from '../text/line-index';
+import { type AcmeShWriter, acmeShExplanation } from './acme-sh-writer';
 import { configurationPrefixOf, directivesNamed, expandedConfiguration, type NginxBlock, type PlacedDirective } from '../model/nginx-blocks';
 
 /** Directives nginx reads a file for at start; a missing file stops nginx (nginx docs, per module). */
@@ -56,8 +58,13 @@ export interface FirstBootFailure {
    * repository does not set (a sourced `.env` a fresh clone lacks): it may be this lineage.
    */
   readonly placeholderLineageUnknown?: boolean;
+  /** An acme.sh run of the repository writes the file (absent on first boot) once it has run. */
+  readonly acmeSh?: AcmeShWriter;
   readonly related: readonly RelatedLocation[];
 }
+
+/** The acme.sh run that writes a path an nginx service misses on first boot (acme-sh-written-files.ts). */
+export type AcmeShWriterLookup = (service: DeployedService, path: string) => AcmeShWriter | undefined;
 
 /** Files only certbot's nginx installer writes; init scripts often download them instead. */
 export const certbotInstallerFiles: ReadonlySet<string> = new Set(['options-ssl-nginx.conf', 'ssl-dhparams.pem']);
@@ -112,11 +119,24 @@ function placeholderOf(found: ReturnType<typeof placeholderScriptFor>): Pick<Fir
   return found.lineageUnknown ? { placeholderScript: found.script, placeholderLineageUnknown: true } : { placeholderScript: found.script };
 }
 
-function explain(service: DeployedService, failure: FirstBootFailure['state'], project: DeployedProject): { text: string; related: RelatedLocation[] } {
+/** The mount a path of a container comes through, when one does. */
+export function mountOfOrigin(origin: PathOrigin): VolumeMount | undefined {
+  return origin.kind === 'bind' || origin.kind === 'volume' || origin.kind === 'tmpfs' ? origin.mount : undefined;
+}
+
+function explain(
+  service: DeployedService,
+  failure: FirstBootFailure['state'],
+  project: DeployedProject,
+  acmeSh: AcmeShWriter | undefined,
+): { text: string; related: RelatedLocation[] } {
   const origin = failure.origin;
   const related: RelatedLocation[] = [];
-  if (origin.kind === 'bind' || origin.kind === 'volume' || origin.kind === 'tmpfs') {
-    related.push({ ...origin.mount.location, message: `mounted into service \`${service.name}\` here` });
+  const mount = mountOfOrigin(origin);
+  if (mount) related.push({ ...mount.location, message: `mounted into service \`${service.name}\` here` });
+  if (acmeSh) {
+    const explanation = acmeShExplanation(acmeSh, service, mount);
+    return { text: explanation.text, related: [...related, ...explanation.related] };
   }
   if (failure.state === 'created-later') {
     const writer = project.services.find((candidate) => candidate.name === failure.writer.service);
@@ -179,7 +199,12 @@ function certificatesNotLoadedAtStart(configuration: NginxConfiguration): Set<Ng
  * Every file nginx needs at start that is missing on a fresh server, for one nginx service, in
  * the order nginx reads the directives (Facts keeps it per analysis).
  */
-export function firstBootFailures(deployment: Deployment, project: DeployedProject, service: DeployedService): FirstBootFailure[] {
+export function firstBootFailures(
+  deployment: Deployment,
+  project: DeployedProject,
+  service: DeployedService,
+  acmeShWriterOf: AcmeShWriterLookup = () => undefined,
+): FirstBootFailure[] {
   const configuration = service.nginx?.configuration;
   if (!configuration) return [];
   const failures: FirstBootFailure[] = [];
@@ -196,7 +221,8 @@ export function firstBootFailures(deployment: Deployment, project: DeployedProje
       const state = service.view.firstBootState(path);
       const location = state.state === 'absent' || state.state === 'created-later' ? hostLocation(service.view, file, argument.span) : undefined;
       if ((state.state === 'absent' || state.state === 'created-later') && location) {
-        const explanation = explain(service, state, project);
+        const acmeSh = state.state === 'absent' ? acmeShWriterOf(service, path) : undefined;
+        const explanation = explain(service, state, project, acmeSh);
         failures.push({
           service,
           directive,
@@ -204,6 +230,7 @@ export function firstBootFailures(deployment: Deployment, project: DeployedProje
           location,
           state,
           nginxMessage: message(path),
+          ...(acmeSh ? { acmeSh } : {}),
           ...placeholderOf(
             placeholderScriptFor(
               deployment,
@@ -249,7 +276,7 @@ export function firstBootFailures(deployment: Deployment, project: DeployedProje
 
 /** The sentence that says why the path is missing, for messages. */
 export function whyMissing(failure: FirstBootFailure, project: DeployedProject): string {
-  return explain(failure.service, failure.state, project).text;
+  return explain(failure.service, failure.state, project, failure.acmeSh).text;
 }
 
 /**
@@ -263,6 +290,7 @@ export function missingFileExplanation(
   workspaceRoot: string,
 ): { text: string; related: readonly RelatedLocation[] } {
   if (!isHostNginx(failure.service)) return { text: whyMissing(failure, project), related: failure.related };
+  if (failure.acmeSh) return acmeShExplanation(failure.acmeSh, failure.service, undefined);
   const directory = describeHostConfigurationDirectory(failure.service, workspaceRoot);
   const text =
     failure.state.state === 'absent' && failure.state.ignoredBy !== undefined

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
+import { type AcmeShWriter, acmeShRunsOnce } from './acme-sh-writer';
 import { type CertbotJobs, certbotPathOf, lineagePath, lineagesOf, sameLineage } from './certbot-directories';
 import { type CertbotIssuer, officialCertbotImage, serviceCertbotIssuers } from './certificate-issuers';
 import { certbotInstallerFiles, type FirstBootFailure } from './first-boot-failures';
@@ -67,14 +68,30 @@ function otherLineages(
  * - `outside`: a script writes it to a host path that is its mount only under one project directory;
  * - `awaited`: nginx waits for the certbot run that creates it (`service_completed_successfully`);
  * - `later`: a certbot service creates it without nginx, while nginx starts;
+ * - `acme.sh-later`: acme.sh obtains it by DNS-01 and writes it, while nginx starts or after;
  * - `never`: nothing creates it (`why` says so, for messages).
- * undefined when certbot may need nginx to create it (HTTP-01): other rules speak for a deadlock.
+ * undefined when certbot or acme.sh may need nginx to create it (HTTP-01): other rules speak for a
+ * deadlock; or when acme.sh gets it with its own server (`--standalone`) or nothing says how.
  */
 export type FirstBootOutlook =
   | { readonly kind: 'outside'; readonly writer: WriterOutsideProject }
   | { readonly kind: 'awaited' }
   | { readonly kind: 'later'; readonly writer: string; readonly issuance: IssuanceWithoutNginx }
-  | { readonly kind: 'never'; readonly cause: 'absent' | 'lineage' | 'installer'; readonly why: string };
+  | { readonly kind: 'acme.sh-later'; readonly writer: AcmeShWriter; readonly runsOnce?: DeployedService }
+  | { readonly kind: 'never'; readonly cause: 'absent' | 'lineage' | 'installer' | 'deploy-hook'; readonly why: string };
+
+/**
+ * The outlook of a file acme.sh writes: never, when its docker deploy hook copies it into nginx's
+ * container, which runs only once the file is there; otherwise as for certbot, by its challenge.
+ */
+function acmeShOutlook(writer: AcmeShWriter, failure: FirstBootFailure): FirstBootOutlook | undefined {
+  if (writer.how === 'docker-deploy')
+    return { kind: 'never', cause: 'deploy-hook', why: `${writer.origin} runs acme.sh's docker deploy hook, which copies into a running container only` };
+  if (writer.obtaining !== 'dns-01') return undefined;
+  const runsOnce = acmeShRunsOnce(writer);
+  if (runsOnce && failure.service.compose.awaitsCompletionOf?.includes(runsOnce.name)) return { kind: 'awaited' };
+  return { kind: 'acme.sh-later', writer, ...(runsOnce ? { runsOnce } : {}) };
+}
 
 export function firstBootOutlook(
   deployment: Deployment,
@@ -83,6 +100,7 @@ export function firstBootOutlook(
   project: DeployedProject,
   failure: FirstBootFailure,
 ): FirstBootOutlook | undefined {
+  if (failure.acmeSh) return acmeShOutlook(failure.acmeSh, failure);
   const outside = writerOutsideProject(deployment, failure);
   if (outside) return { kind: 'outside', writer: outside };
   const installerFile = certbotInstallerFiles.has(posix.basename(failure.path));

@@ -25,29 +25,31 @@ export type IssuedFile =
     };
 
 /** Where a path of a service is stored; a host's nginx (a standalone nginx.conf) reads the host's own path. */
-function nginxStorage(service: DeployedService, path: string): StorageOrigin {
+export function nginxStorage(service: DeployedService, path: string): StorageOrigin {
   if (service.nginx?.imageKind === 'host') return { kind: 'host', path };
   return storageOf(service, path, service.nginx?.imageKind === 'official');
 }
 
 /**
- * Where a file acme.sh writes is stored: candidates, as a relative path on the host may be
+ * Where a path acme.sh writes is stored: candidates, as a relative path on the host may be
  * counted from the script's directory or from its repository's root (where scripts are run).
  */
-function installedStorages(issuer: AcmeShIssuer, file: InstalledFile): StorageOrigin[] {
-  const path = file.path;
-  if (!path.literal || /[$`]/.test(path.value) || path.value === '') return [];
+export function storagesOfPath(issuer: AcmeShIssuer, path: string): StorageOrigin[] {
   const place = issuer.runsIn;
-  if (place.kind === 'unknown') return [];
+  if (place.kind === 'unknown' || path === '') return [];
   if (place.kind === 'service') {
-    if (!path.value.startsWith('/')) return [];
-    return [storageOf(place.service, posix.normalize(path.value), issuer.image?.service === place.service)];
+    if (!path.startsWith('/')) return [];
+    return [storageOf(place.service, posix.normalize(path), issuer.image?.service === place.service)];
   }
-  if (path.value.startsWith('/')) return [{ kind: 'host', path: posix.normalize(path.value) }];
+  if (path.startsWith('/')) return [{ kind: 'host', path: posix.normalize(path) }];
   const origin = issuer.run.origin;
   if (origin.kind !== 'script') return [];
   const directories = new Set([posix.dirname(origin.script.path), origin.script.repositoryRoot]);
-  return [...directories].map((directory) => ({ kind: 'host', path: posix.join(directory, path.value) }));
+  return [...directories].map((directory) => ({ kind: 'host', path: posix.join(directory, path) }));
+}
+
+function installedStorages(issuer: AcmeShIssuer, file: InstalledFile): StorageOrigin[] {
+  return file.path.literal && !/[$`]/.test(file.path.value) ? storagesOfPath(issuer, file.path.value) : [];
 }
 
 /** Whether acme.sh writes `file` where `service` reads `path` (stored as `storage`). */

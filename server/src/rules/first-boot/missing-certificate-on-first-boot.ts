@@ -3,6 +3,7 @@ import {
   type FirstBootFailure,
   isMissingInclude,
   missingFileExplanation,
+  mountOfOrigin,
   placeholderCommandLocation,
   reportedFirstBootFailures,
 } from '../../facts/first-boot-failures';
@@ -10,6 +11,7 @@ import type { FirstBootOutlook } from '../../facts/issuance-without-nginx';
 import { describeNginx } from '../../facts/nginx-names';
 import { describeWriterOutsideProject, type WriterOutsideProject } from '../../facts/writers-outside-project';
 import { describeMount } from '../../model/locations';
+import { acmeShMount, describeAcmeShWriter } from '../../facts/acme-sh-writer';
 import type { Rule, RuleFinding } from '../rule';
 
 function placeholderRelated(failure: FirstBootFailure): RelatedLocation[] {
@@ -17,13 +19,25 @@ function placeholderRelated(failure: FirstBootFailure): RelatedLocation[] {
   return location ? [{ ...location, message: 'writes the placeholder certificate' }] : [];
 }
 
+/** Who obtains a certificate without nginx, as laterFinding says it. */
+interface LaterIssuance {
+  /** "service `certbot`", "acme.sh (`setup.sh`)". */
+  readonly who: string;
+  readonly program: 'certbot' | 'acme.sh';
+  /** "by DNS-01". */
+  readonly challenge: string;
+  /** The mount it writes through, described; undefined when none tells. */
+  readonly mount?: string;
+  /** The service that runs once and exits, which nginx can wait for. */
+  readonly awaitable?: string;
+}
+
 /**
- * A certbot service that needs no nginx (DNS-01, `--standalone`) creates the file while nginx
- * starts: nginx exits, and comes up on a later start once the file is there, if something
- * starts it again.
+ * An issuer that needs no nginx (certbot with a DNS plugin, acme.sh by DNS-01) creates the file
+ * while nginx starts, or later: nginx exits, and comes up on a later start once the file is
+ * there, if something starts it again.
  */
-function laterFinding(failure: FirstBootFailure, start: string, outlook: Extract<FirstBootOutlook, { kind: 'later' }>): RuleFinding {
-  const { writer, issuance } = outlook;
+function laterFinding(failure: FirstBootFailure, start: string, issuance: LaterIssuance): RuleFinding {
   const service = failure.service;
   const exits = `nginx exits with \`[emerg] ${failure.nginxMessage}\``;
   const policy = service.compose.restart?.policy;
@@ -32,19 +46,41 @@ function laterFinding(failure: FirstBootFailure, start: string, outlook: Extract
     return {
       ...base,
       severity: 'warning',
-      message: `${start} nginx fails until service \`${writer}\` has obtained the certificate ${issuance.challenge}; it starts on a later restart. Until then ${exits}.`,
+      message: `${start} nginx fails until ${issuance.who} has obtained the certificate ${issuance.challenge}; it starts on a later restart. Until then ${exits}.`,
     };
   }
-  const mount =
-    failure.state.state === 'created-later'
-      ? describeMount(failure.state.writer.mount.source, failure.state.writer.mount.target, service.projectDirectory)
-      : '';
-  const wait = issuance.runsOnce ? `, or make it wait for certbot: \`depends_on: ${writer}: condition: service_completed_successfully\`` : '';
+  const through = issuance.mount === undefined ? '' : ` through ${issuance.mount}`;
+  const wait =
+    issuance.awaitable === undefined
+      ? ''
+      : `, or make it wait for ${issuance.program}: \`depends_on: ${issuance.awaitable}: condition: service_completed_successfully\``;
   return {
     ...base,
     message:
-      `${start} service \`${writer}\` obtains it ${issuance.challenge} through ${mount}, but nginx starts before certbot has written it, and nothing restarts nginx: ` +
+      `${start} ${issuance.who} obtains it ${issuance.challenge}${through}, but nginx starts before ${issuance.program} has written it, and nothing restarts nginx: ` +
       `${exits} and stays down. Give service \`${service.name}\` \`restart: on-failure\` so that it starts once the certificate is there${wait}.`,
+  };
+}
+
+function certbotIssuance(failure: FirstBootFailure, outlook: Extract<FirstBootOutlook, { kind: 'later' }>): LaterIssuance {
+  const state = failure.state;
+  return {
+    who: `service \`${outlook.writer}\``,
+    program: 'certbot',
+    challenge: outlook.issuance.challenge,
+    mount: state.state === 'created-later' ? describeMount(state.writer.mount.source, state.writer.mount.target, failure.service.projectDirectory) : '',
+    ...(outlook.issuance.runsOnce ? { awaitable: outlook.writer } : {}),
+  };
+}
+
+function acmeShIssuance(failure: FirstBootFailure, outlook: Extract<FirstBootOutlook, { kind: 'acme.sh-later' }>): LaterIssuance {
+  const mount = acmeShMount(outlook.writer, mountOfOrigin(failure.state.origin), failure.service.projectDirectory);
+  return {
+    who: describeAcmeShWriter(outlook.writer),
+    program: 'acme.sh',
+    challenge: 'by DNS-01',
+    ...(mount !== undefined ? { mount } : {}),
+    ...(outlook.runsOnce ? { awaitable: outlook.runsOnce.name } : {}),
   };
 }
 
@@ -83,8 +119,9 @@ export const missingCertificateOnFirstBoot: Rule = {
         }
         // nginx waits for certbot; certificate-name-mismatch speaks for a lineage certbot never creates
         if (outlook?.kind === 'awaited' || (outlook?.kind === 'never' && outlook.cause === 'lineage')) continue;
-        if (outlook?.kind === 'later') {
-          findings.push(laterFinding(failure, `${subject} does not exist when ${nginx} first starts:`, outlook));
+        if (outlook?.kind === 'later' || outlook?.kind === 'acme.sh-later') {
+          const issuance = outlook.kind === 'later' ? certbotIssuance(failure, outlook) : acmeShIssuance(failure, outlook);
+          findings.push(laterFinding(failure, `${subject} does not exist when ${nginx} first starts:`, issuance));
           continue;
         }
         const why = missingFileExplanation(failure, project, deployment.workspaceRoot);

@@ -103,8 +103,10 @@ function loopWithoutDeadlock(
   }
   const [first] = outside;
   if (!first) {
-    // a standalone certbot: the loop lasts until it has written the files
-    const pending = failures.filter((failure) => failure.state.state === 'created-later' && facts.firstBootOutlook(project, failure) === undefined);
+    // a standalone certbot or acme.sh: the loop lasts until it has written the files
+    const pending = failures.filter(
+      (failure) => (failure.state.state === 'created-later' || failure.acmeSh !== undefined) && facts.firstBootOutlook(project, failure) === undefined,
+    );
     if (pending.length === 0) return undefined;
     const others = pending.length > 1 ? ` (and ${pending.length - 1} more missing file${pending.length > 2 ? 's' : ''})` : '';
     return {
@@ -137,14 +139,16 @@ export const restartLoopOnFirstBoot: Rule = {
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
       // HTTP-01 is named unless certbot surely does without nginx (a DNS plugin, standalone)
-      const deadlock = mayNeedNginxForChallenge(facts.certbotIssuers, project);
+      const certbotDeadlock = mayNeedNginxForChallenge(facts.certbotIssuers, project);
       for (const service of project.services) {
         const restart = service.compose.restart;
         if (!restart || restart.policy === undefined || restart.policy === 'no') continue;
         // the first is the file nginx's [emerg] names: a missing include stops it before any certificate is loaded
         const failures = inNginxOrder(facts.firstBootFailures(project, service).filter((failure) => !failure.placeholderScript));
         if (failures.length === 0) continue;
-        if (!deadlock) {
+        // or acme.sh writes a file nginx misses once it has validated through nginx (`-w`, `--nginx`)
+        const issuer = certbotDeadlock ? 'certbot' : failures.some((failure) => failure.acmeSh?.obtaining === 'web-server') ? 'acme.sh' : undefined;
+        if (issuer === undefined) {
           const finding = loopWithoutDeadlock(facts, project, failures, restart);
           if (finding) findings.push({ ...finding, location: restart.location });
           continue;
@@ -154,7 +158,7 @@ export const restartLoopOnFirstBoot: Rule = {
         findings.push({
           message:
             `Service \`${service.name}\` has ${describePolicy(restart)}, but nginx exits on first boot because "${first?.path}" does not exist yet${others}: ` +
-            `${describeLoop(restart, 'forever')}, nothing answers on port 80, and certbot's HTTP-01 challenge can never succeed.`,
+            `${describeLoop(restart, 'forever')}, nothing answers on port 80, and ${issuer}'s HTTP-01 challenge can never succeed.`,
           location: restart.location,
           related: related(failures),
           fixes: [],
