@@ -253,11 +253,9 @@ function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage
   return undefined;
 }
 
-/** The build context's files and directories a service's Dockerfile copies into its image, as host paths (see DeployedService.copiedIntoImage). */
-function copiedIntoImage(inventory: Inventory, service: ComposeService): string[] {
-  const context = service.build?.context.value;
-  if (!context?.startsWith('/')) return [];
-  const text = inventory.text(posix.resolve(context, service.build?.dockerfile?.value ?? 'Dockerfile'));
+/** The build context's files and directories a Dockerfile copies into its image, as host paths (see DeployedService.copiedIntoImage). */
+function copiedFromContext(inventory: Inventory, dockerfile: string, context: string): string[] {
+  const text = inventory.text(dockerfile);
   if (text === undefined) return [];
   const expanded = (source: string): string[] => {
     if (!hasGlobMagic(source)) return [source];
@@ -272,6 +270,12 @@ function copiedIntoImage(inventory: Inventory, service: ComposeService): string[
       ? []
       : copy.sources.flatMap((source) => expanded(posix.join(context, source))).filter((source) => isWithin(source, context)),
   );
+}
+
+function copiedIntoImage(inventory: Inventory, service: ComposeService): string[] {
+  const context = service.build?.context.value;
+  if (!context?.startsWith('/')) return [];
+  return copiedFromContext(inventory, posix.resolve(context, service.build?.dockerfile?.value ?? 'Dockerfile'), context);
 }
 
 function commandOf(service: ComposeService): ComposeCommand | undefined {
@@ -728,37 +732,25 @@ function readScript(text: string): ReadScript {
 const maximumHostConfigurations = 200;
 
 /**
- * The repository paths a Dockerfile copies into an image (COPY and ADD sources, read against the
- * Dockerfile's own directory and against the build context of each compose service built from
- * it): a file there configures that image, not a host. A source with a wildcard stands for its
- * directory.
+ * The repository paths a Dockerfile copies into an image: what each compose service's build copies
+ * (DeployedService.copiedIntoImage), and what the other Dockerfiles copy from their own directory.
+ * A file there configures that image, not a host.
  */
-function copiedIntoImages(inventory: Inventory, projects: readonly ComposeProject[]): string[] {
-  const contexts = new Map<string, Set<string>>();
-  const addContext = (dockerfile: string, context: string): void => {
-    const known = contexts.get(dockerfile) ?? new Set<string>();
-    known.add(context);
-    contexts.set(dockerfile, known);
-  };
-  for (const { path } of inventory.filesOf('dockerfile')) addContext(path, posix.dirname(path));
-  for (const service of projects.flatMap((project) => project.services)) {
-    const context = service.build?.context.value;
-    if (context?.startsWith('/')) addContext(posix.resolve(context, service.build?.dockerfile?.value ?? 'Dockerfile'), context);
-  }
-  const copied: string[] = [];
-  for (const [dockerfile, dockerfileContexts] of contexts) {
-    const text = inventory.text(dockerfile);
-    if (text === undefined) continue;
-    for (const copy of summarizeDockerfile(text).copies) {
-      if (copy.fromOtherImage) continue;
-      for (const source of copy.sources) {
-        const wildcard = source.search(/[*?[]/);
-        const written = wildcard < 0 ? source : posix.dirname(source.slice(0, wildcard + 1));
-        for (const context of dockerfileContexts) copied.push(posix.resolve(context, written));
-      }
-    }
-  }
-  return copied;
+function copiedIntoImages(inventory: Inventory, projects: readonly DeployedProject[]): string[] {
+  const services = projects.flatMap((project) => project.services);
+  const built = new Set(
+    services.flatMap((service) => {
+      const context = service.compose.build?.context.value;
+      return context?.startsWith('/') ? [posix.resolve(context, service.compose.build?.dockerfile?.value ?? 'Dockerfile')] : [];
+    }),
+  );
+  return [
+    ...services.flatMap((service) => service.copiedIntoImage ?? []),
+    ...inventory
+      .filesOf('dockerfile')
+      .filter(({ path }) => !built.has(path))
+      .flatMap(({ path }) => copiedFromContext(inventory, path, posix.dirname(path))),
+  ];
 }
 
 /**
@@ -770,7 +762,7 @@ function copiedIntoImages(inventory: Inventory, projects: readonly ComposeProjec
  * copies into an image is that image's (an image certboot does not know as nginx's, such as
  * certbot's with `apk add nginx`), not a host's.
  */
-function hostConfigurations(inventory: Inventory, projects: readonly ComposeProject[], loaded: ReadonlySet<string>): string[] {
+function hostConfigurations(inventory: Inventory, projects: readonly DeployedProject[], loaded: ReadonlySet<string>): string[] {
   const candidates = inventory.filesOf('nginx').filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024);
   const judged = candidates.length <= maximumHostConfigurations ? candidates.filter((file) => !loaded.has(file.path)) : candidates;
   const whole = judged.filter((file) => inventory.nginxContext(file) === 'main');
@@ -797,11 +789,7 @@ export async function buildDeployment(inventory: Inventory, options: DeploymentO
   );
   const projects = built.map((project) => withOverlay(fileSystem, project, built, workspaceRoot));
   const loaded = filesLoadedByServices(projects);
-  for (const path of hostConfigurations(
-    inventory,
-    projects.map((project) => project.compose),
-    loaded,
-  )) {
+  for (const path of hostConfigurations(inventory, projects, loaded)) {
     projects.push(standaloneProject(fileSystem, path, remembered(options.hostPathState ?? freshCloneState(freshClone, posix.dirname(path))), options.cache));
   }
   const scripts = inventory.filesOf('shell').flatMap(({ path }): RepositoryScript[] => {
