@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ComposeDocument } from '../languages/compose/model';
 import { positionAt } from '../text/line-index';
 import type { FileEdit } from '../text/findings';
@@ -64,6 +64,30 @@ export class ComposeFileEditor {
     const first = this.serviceMap(service)?.items[0]?.key;
     const start = isScalar(first) ? first.range?.[0] : undefined;
     return start === undefined ? undefined : ' '.repeat(this.column(start));
+  }
+
+  /**
+   * How far a new block list's `-` stands past its key: as far as the file's own block lists
+   * stand past theirs (0 for lists written flush with their key), else one step of the
+   * service's mapping.
+   */
+  private listIndentation(service: string): number {
+    let found: number | undefined;
+    visit(this.document.document, {
+      Pair: (_key, pair) => {
+        const value = pair.value;
+        const keyStart = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+        if (!isSeq(value) || value.flow || value.items.length === 0 || !value.range || keyStart === undefined) return undefined;
+        found = this.column(value.range[0]) - this.column(keyStart);
+        return visit.BREAK;
+      },
+    });
+    if (found !== undefined && found >= 0) return found;
+    const serviceKey = this.servicePair(service)?.key;
+    const serviceStart = isScalar(serviceKey) ? serviceKey.range?.[0] : undefined;
+    const keys = this.keyIndentation(service);
+    if (serviceStart === undefined || keys === undefined) return 2;
+    return keys.length - this.column(serviceStart) || 2;
   }
 
   private insert(offset: number, text: string): void {
@@ -136,8 +160,8 @@ export class ComposeFileEditor {
       return;
     }
     if (this.has(service, key)) throw this.failure(`\`${key}\` of service \`${service}\` is not a list in ${this.document.file}`);
-    const indentation = this.keyIndentation(service) ?? '';
-    this.insertKey(service, `${key}:\n${items.map((item) => `${indentation}  - ${item}`).join('\n')}`, after);
+    const itemIndentation = (this.keyIndentation(service) ?? '') + ' '.repeat(this.listIndentation(service));
+    this.insertKey(service, `${key}:\n${items.map((item) => `${itemIndentation}- ${item}`).join('\n')}`, after);
   }
 
   /** Removes the items of a list that `remove` selects; the key too when none is left. */

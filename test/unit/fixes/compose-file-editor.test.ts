@@ -20,7 +20,18 @@ describe('the compose file editor of fixes', () => {
   it('creates the top-level volumes at the end of the file, with the indentation of the services', () => {
     strictEqual(
       mounted('services:\n    app:\n        image: busybox'),
-      'services:\n    app:\n        image: busybox\n        volumes:\n          - data:/data\nvolumes:\n    data:\n',
+      'services:\n    app:\n        image: busybox\n        volumes:\n            - data:/data\nvolumes:\n    data:\n',
+    );
+  });
+
+  it('indents a new list as the file indents its lists: flush with the key, or four spaces past it', () => {
+    strictEqual(
+      mounted('services:\n  web:\n    ports:\n    - "80:80"\n  app:\n    image: busybox\n'),
+      'services:\n  web:\n    ports:\n    - "80:80"\n  app:\n    image: busybox\n    volumes:\n    - data:/data\nvolumes:\n  data:\n',
+    );
+    strictEqual(
+      mounted('services:\n  web:\n    ports:\n        - "80:80"\n  app:\n    image: busybox\n'),
+      'services:\n  web:\n    ports:\n        - "80:80"\n  app:\n    image: busybox\n    volumes:\n        - data:/data\nvolumes:\n  data:\n',
     );
   });
 
