@@ -7,7 +7,7 @@ import type { NginxArgument } from '../languages/nginx/syntax-tree';
 import type { CertbotInvocation } from '../languages/shell/certbot-invocation';
 import { type AcmeShInvocation, isAcmeShImage } from '../languages/shell/acme-sh-invocation';
 import type { AcmeShRun } from './acme-sh-runs';
-import { type AcmeShIssuer, type Issuer, projectsAroundScript } from './certificate-issuers';
+import { type AcmeShIssuer, type Issuer, placeOfScript, projectsAroundScript } from './certificate-issuers';
 import type { ShellWord } from '../languages/shell/shell-script';
 import type { SourceLocation } from '../text/source-location';
 import type { SourceTexts } from '../inventory/inventory';
@@ -67,9 +67,12 @@ function certbotWebrootJob(deployment: Deployment, run: CertbotRun): WebrootJob 
     const service = project?.services.find((candidate) => candidate.name === target);
     return project && service ? { program: 'certbot', run, invocation, project, runsIn: { kind: 'service', service } } : undefined;
   }
+  // a script the Dockerfile of a service copies into its image (or the service bind-mounts) runs in that container
+  const place = invocation.launcher === 'direct' ? placeOfScript(deployment, origin.script.path) : undefined;
+  if (place?.kind === 'service') return { program: 'certbot', run, invocation, project: place.project, runsIn: { kind: 'service', service: place.service } };
   const projects = projectsAroundScript(deployment, origin.script.path);
   if (projects.length !== 1) return undefined;
-  const runsIn = invocation.launcher === 'direct' ? ({ kind: 'host' } as const) : ({ kind: 'unknown' } as const);
+  const runsIn = place?.kind === 'host' ? ({ kind: 'host' } as const) : ({ kind: 'unknown' } as const);
   return { program: 'certbot', run, invocation, project: projects[0] as DeployedProject, runsIn };
 }
 

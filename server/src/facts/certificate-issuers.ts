@@ -347,6 +347,11 @@ function repetitionTiming(picture: RenewalPicture, run: CommandRun): RenewalTimi
   }
 }
 
+/** The repository file a run outside a compose service is written in: its script or its cron file. */
+function pathOfRunFile(origin: Exclude<CertbotRun['origin'], { kind: 'service' }>): string {
+  return origin.kind === 'script' ? origin.script.path : origin.file.path;
+}
+
 function certbotIssuer(deployment: Deployment, picture: RenewalPicture, run: CertbotRun): CertbotIssuer {
   const { invocation } = run;
   const authenticator = invocation.authenticator?.name;
@@ -358,7 +363,8 @@ function certbotIssuer(deployment: Deployment, picture: RenewalPicture, run: Cer
     kind: 'certbot',
     run,
     ...(image ? { image } : {}),
-    onHost: run.origin.kind !== 'service' && invocation.launcher === 'direct',
+    // a script (or cron file) runs on the host unless an image holds it: its Dockerfile copies it, or its service bind-mounts it
+    onHost: run.origin.kind !== 'service' && invocation.launcher === 'direct' && placeOfScript(deployment, pathOfRunFile(run.origin)).kind === 'host',
     ...(authenticator !== undefined ? { authenticator } : {}),
     ...(installer !== undefined ? { installer } : {}),
     challenge: challengeOf(authenticator),
@@ -434,7 +440,7 @@ function only<T>(items: readonly T[]): T | undefined {
  * service whose Dockerfile copies it into the image, or that bind-mounts that very file, else on
  * the host; unknown when several containers hold it.
  */
-function placeOfScript(deployment: Deployment, path: string): IssuerPlace {
+export function placeOfScript(deployment: Deployment, path: string): IssuerPlace {
   const holds = (service: DeployedService): boolean =>
     (service.copiedIntoImage?.some((copied) => isWithin(path, copied)) ?? false) ||
     service.compose.volumes.some((mount) => mount.type === 'bind' && mount.source === path);
