@@ -1,3 +1,4 @@
+import { placeOfScript } from './script-place';
 import { posix } from 'node:path';
 import type { Inventory, SourceTexts } from '../inventory/inventory';
 import type { RestartPolicy } from '../languages/compose/model';
@@ -411,6 +412,12 @@ export function nginxReloadEvidence(deployment: Deployment, picture: RenewalPict
     for (const reload of reloadsIn(script.script.commands)) {
       if (hooked.length > 0) {
         for (const { run, hook, service } of hooked) evidence.push({ reload, reach: reachOf(reload, service), hook, run });
+        continue;
+      }
+      // a script the Dockerfile of a service copies into its image (or the service bind-mounts) runs in that container
+      const place = inContainer ? undefined : placeOfScript(deployment, script.path);
+      if (place?.kind === 'service') {
+        evidence.push({ reload, reach: reachOf(reload, place.service), script });
         continue;
       }
       const reach: ReloadReach = !inContainer || ('launcher' in reload && reload.launcher !== 'direct') ? 'reaches' : 'no-nginx-in-container';

@@ -47,6 +47,7 @@ import type { SourceLocation } from '../text/source-location';
 import { positionAt } from '../text/line-index';
 import { type AcmeShInvocation, type AcmeShOption, isAcmeShImage } from '../languages/shell/acme-sh-invocation';
 import { isWithin } from '../model/container-view';
+import { placeOfScript, type ScriptPlace } from './script-place';
 import { type AcmeShRun, gatherAcmeShRuns } from './acme-sh-runs';
 import { type CertbotRun, type CommandRun, type RenewalPicture, renews, runCommandLocation, runsInService } from './certbot-runs';
 
@@ -112,10 +113,7 @@ export interface ServiceIssuer {
 }
 
 /** Where a run's paths are: on the host, in a compose service's container, or somewhere certboot cannot tell (`docker run -v …`). */
-export type IssuerPlace =
-  | { readonly kind: 'host' }
-  | { readonly kind: 'service'; readonly project: DeployedProject; readonly service: DeployedService }
-  | { readonly kind: 'unknown' };
+export type IssuerPlace = ScriptPlace;
 
 /** A file acme.sh copies the certificate (or key, or chain) to, and keeps copying after each renewal. */
 export interface InstalledFile {
@@ -433,21 +431,6 @@ export function projectsAroundScript(deployment: Deployment, path: string): read
 
 function only<T>(items: readonly T[]): T | undefined {
   return items.length === 1 ? items[0] : undefined;
-}
-
-/**
- * Where a script (or cron file) of the repository runs its commands: in the container of the
- * service whose Dockerfile copies it into the image, or that bind-mounts that very file, else on
- * the host; unknown when several containers hold it.
- */
-export function placeOfScript(deployment: Deployment, path: string): IssuerPlace {
-  const holds = (service: DeployedService): boolean =>
-    (service.copiedIntoImage?.some((copied) => isWithin(path, copied)) ?? false) ||
-    service.compose.volumes.some((mount) => mount.type === 'bind' && mount.source === path);
-  const holders = deployment.projects.flatMap((project) => project.services.filter(holds).map((service) => ({ project, service })));
-  const [holder] = holders;
-  if (holders.length > 1) return { kind: 'unknown' };
-  return holder ? { kind: 'service', ...holder } : { kind: 'host' };
 }
 
 /** The container a script's `docker exec NAME` or `docker compose exec|run NAME` reaches; its own command runs where the script runs. */

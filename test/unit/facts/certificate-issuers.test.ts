@@ -354,6 +354,31 @@ describe('certificate issuers', () => {
     );
   });
 
+  it('runs certbot in a script the Dockerfile copies in inside that container, where a reload reaches only what the container reaches', async () => {
+    const files = {
+      '/p/compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n  certbot:\n    build: ./certbot\n',
+      '/p/certbot/Dockerfile': 'FROM certbot/certbot\nCOPY renew.sh /renew.sh\n',
+      '/p/certbot/renew.sh': 'certbot renew --webroot -w /var/www/certbot\ndocker exec nginx nginx -s reload\n',
+      '/p/host.sh': 'certbot renew --webroot -w /srv/www\ndocker exec nginx nginx -s reload\n',
+    };
+    const inventory = takeInventory(new MemoryFileSystem(files), '/p');
+    const facts = new Facts(await buildDeployment(inventory), inventory);
+    deepStrictEqual(
+      facts.certbotIssuers.map((issuer) => [issuer.run.origin.kind === 'script' ? issuer.run.origin.script.path : '', issuer.onHost]),
+      [
+        ['/p/host.sh', true],
+        ['/p/certbot/renew.sh', false],
+      ],
+    );
+    deepStrictEqual(
+      facts.reloadEvidence.map((item) => [item.script?.path, item.reach]),
+      [
+        ['/p/host.sh', 'reaches'],
+        ['/p/certbot/renew.sh', 'no-docker-socket'],
+      ],
+    );
+  });
+
   it('leaves out an image that issues by itself when the service replaces its start script', async () => {
     const issuers = await issuersOf({
       '/p/compose.yaml': [
