@@ -18,7 +18,10 @@ function processTable(): ProcessEntry[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'
       const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const command = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      // a process that cleared its arguments, or ended and was not reaped, shows its name instead
+      const command =
+        readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim() ||
+        `[${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}] (${state})`;
       entries.push({ pid: Number(name), parent: Number(parent), command, zombie: state === 'Z' });
     } catch {
       // the process ended while the table was read
@@ -48,10 +51,21 @@ function isTestRunnerHelper(entry: ProcessEntry): boolean {
   return /(^|\/)esbuild( |$)/.test(entry.command) || /@esbuild\//.test(entry.command);
 }
 
+/** The processes still running below this one after a grace period: one killed by the last test may still be exiting. */
+async function leftOver(): Promise<ProcessEntry[]> {
+  let left = descendantsOf(process.pid).filter((entry) => !isTestRunnerHelper(entry));
+  for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = descendantsOf(process.pid).filter((entry) => !isTestRunnerHelper(entry));
+  }
+  return left;
+}
+
 export const mochaHooks = {
-  afterAll(): void {
+  async afterAll(this: Mocha.Context): Promise<void> {
     if (!existsSync('/proc/self/stat')) return;
-    const left = descendantsOf(process.pid).filter((entry) => !isTestRunnerHelper(entry));
+    this.timeout(15_000);
+    const left = await leftOver();
     for (const entry of left) {
       try {
         process.kill(entry.pid, 'SIGKILL');
