@@ -347,21 +347,19 @@ describe('compose service model', () => {
     ]);
   });
 
-  it('keeps the local service when an included one has the same name', () => {
-    const loaded = project('include: [other/compose.yaml]\nservices:\n  web:\n    image: local\n', {
-      '/p/other/compose.yaml': 'services:\n  web:\n    image: included\n',
+  it('merges the local service over an included one with the same name, as compose 5 does', () => {
+    const loaded = project('include: [other/compose.yaml]\nservices:\n  web:\n    image: local\n    ports: ["8080:80"]\n', {
+      '/p/other/compose.yaml': 'services:\n  web:\n    image: included\n    restart: always\n    volumes: [./html:/usr/share/nginx/html]\n',
     });
-    deepStrictEqual(loaded.diagnostics, [
-      {
-        code: 'duplicate-service',
-        severity: 'error',
-        message: 'service "web" is defined here and in the included file /p/other/compose.yaml',
-        location: at(file, 2, 2, 5),
-      },
-    ]);
+    deepStrictEqual(loaded.diagnostics, []);
     deepStrictEqual(
-      loaded.services.map((entry) => entry.image?.value),
-      ['local'],
+      loaded.services.map((entry) => [
+        entry.image?.value,
+        entry.restart?.policy,
+        entry.ports.map((port) => port.hostPort),
+        entry.volumes.map((volume) => volume.source),
+      ]),
+      [['local', 'always', ['8080'], ['/p/other/html']]],
     );
   });
 

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
-import { type ComposeEntry, type ComposeMapping, type ComposeNode, childOf, mappingChild, scalarText } from './compose-node';
+import { type ComposeEntry, type ComposeMapping, type ComposeNode, childOf, isMapping, mappingChild, scalarText } from './compose-node';
 import { isUnknownText } from './interpolation';
 import type { LoadContext } from './load-context';
+import { mergeServices } from './merge';
 
 export interface IncludedProject {
   /** Files merged into the included model: its `path` list. */
@@ -17,8 +18,8 @@ export type LoadIncluded = (project: IncludedProject, stack: readonly string[]) 
 /**
  * Copies the services and volumes of every `include` entry (short syntax: a path; long syntax:
  * `path`, `project_directory`, `env_file`) into the model. Each included file is its own
- * project: paths resolve against its directory. Local definitions win over imported ones with
- * the same name, which compose reports as a conflict.
+ * project: paths resolve against its directory. A service the model already defines is merged
+ * over the imported one with the same name, as an override file is.
  */
 export function resolveIncludes(context: LoadContext, root: ComposeMapping, stack: readonly string[], load: LoadIncluded): ComposeMapping {
   const include = childOf(root, 'include');
@@ -29,7 +30,7 @@ export function resolveIncludes(context: LoadContext, root: ComposeMapping, stac
     if (!project) continue;
     context.includedFiles.push(...project.files);
     const included = load(project, [...stack, ...project.files]);
-    if (included) result = importResources(context, result, included);
+    if (included) result = importResources(result, included);
   }
   return result;
 }
@@ -70,7 +71,7 @@ function listOf(node: ComposeNode | undefined): ComposeNode[] {
   return node.kind === 'sequence' ? [...node.items] : [node];
 }
 
-function importResources(context: LoadContext, root: ComposeMapping, included: ComposeMapping): ComposeMapping {
+function importResources(root: ComposeMapping, included: ComposeMapping): ComposeMapping {
   const entries = new Map(root.entries);
   for (const section of ['services', 'volumes']) {
     const imported = mappingChild(included, section);
@@ -80,14 +81,11 @@ function importResources(context: LoadContext, root: ComposeMapping, included: C
     for (const [name, entry] of imported.entries) {
       const local = merged.get(name);
       if (local === undefined) merged.set(name, entry);
-      else if (section === 'services') {
-        context.diagnostics.push({
-          code: 'duplicate-service',
-          severity: 'error',
-          message: `service "${name}" is defined here and in the included file ${entry.keyLocation.file}`,
-          location: local.keyLocation,
-        });
-      }
+      // compose-go's importResource() (loader/include.go, since compose-spec/compose-go#835, in
+      // Docker Compose 5.0) merges what the model already holds over the imported definition, as an
+      // override file does; compose 2.24 to 2.40 refused it ("services.db conflicts with imported resource")
+      else if (section === 'services' && isMapping(local.value) && isMapping(entry.value))
+        merged.set(name, { ...local, value: mergeServices(entry.value, local.value) });
     }
     const location = existingEntry?.value.location ?? imported.location;
     const sectionEntry: ComposeEntry = existingEntry ?? { key: section, keyLocation: imported.location, value: imported };

@@ -30,7 +30,6 @@ export type ComposeDiagnosticCode =
   | 'include-cycle'
   | 'extends-not-found'
   | 'extends-cycle'
-  | 'duplicate-service'
   | 'invalid-port'
   | 'invalid-volume'
   | 'invalid-restart'
