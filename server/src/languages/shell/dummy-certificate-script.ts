@@ -70,6 +70,9 @@ function writesCertificateFiles(words: readonly ShellWord[]): boolean {
  */
 export function findDummyCertificates(script: ShellScript): DummyCertificateScript | undefined {
   const variables = scriptVariables(script.assignments);
+  // an unknown lineage may be set in a loop over the domains (`for domain in …; do path=…/live/$domain`):
+  // such assignments widen what the script may write, never what it surely writes
+  const mayVariables = scriptVariables(script.assignments, { conditional: true });
   const certificates: DummyCertificate[] = [];
   for (const command of script.commands) {
     if (!command.name) continue;
@@ -94,7 +97,7 @@ export function findDummyCertificates(script: ShellScript): DummyCertificateScri
       ...(resolvedKeyPath !== undefined ? { resolvedKeyPath } : {}),
       ...(liveName !== undefined ? { liveName } : {}),
       unknownLineagePaths: [certificatePath, keyPath].flatMap((word) => {
-        const pattern = word === undefined || resolveScriptText(word, variables) !== undefined ? undefined : unknownLineagePattern(word.value, variables);
+        const pattern = word === undefined || resolveScriptText(word, variables) !== undefined ? undefined : unknownLineagePattern(word.value, mayVariables);
         return pattern === undefined ? [] : [pattern];
       }),
       workingDirectory: workingDirectoryAt(script.commands, command),
@@ -149,14 +152,17 @@ function isComposeUp(command: ShellCommand): boolean {
   return composeAt >= 0 && words.indexOf('up', composeAt + 1) > composeAt;
 }
 
-/** The variables a script sets exactly once, unconditionally (see ScriptVariable). */
-export function scriptVariables(assignments: readonly ShellAssignment[]): Map<string, ScriptVariable> {
+/**
+ * The variables a script sets exactly once, unconditionally (see ScriptVariable); with
+ * `conditional`, also those it sets once in a branch, a loop or a function, for what it may do.
+ */
+export function scriptVariables(assignments: readonly ShellAssignment[], options: { readonly conditional?: boolean } = {}): Map<string, ScriptVariable> {
   const counts = new Map<string, number>();
   for (const assignment of assignments) if (!assignment.prefix) counts.set(assignment.name, (counts.get(assignment.name) ?? 0) + 1);
   const variables = new Map<string, ScriptVariable>();
   for (const assignment of assignments) {
     // A variable set twice (a default, then an override in an `if`) has no single value.
-    if (assignment.prefix || assignment.append || assignment.conditional || counts.get(assignment.name) !== 1) continue;
+    if (assignment.prefix || assignment.append || (assignment.conditional && !options.conditional) || counts.get(assignment.name) !== 1) continue;
     const words = assignment.elements ?? (assignment.value ? [assignment.value] : []);
     variables.set(assignment.name, {
       name: assignment.name,
