@@ -97,6 +97,20 @@ describe('shell parser', () => {
     );
   });
 
+  it('reads as one word what stands with no blank between, where tree-sitter-bash splits a quoted argument', () => {
+    // tree-sitter-bash ends the first node after the `$` of `"$path/cert.pem`, and starts the next one at `path`
+    const text = 'run --entrypoint "openssl req -keyout "$path/key.pem" \\\n  -out "$path/cert.pem" -subj x" certbot';
+    const [command] = parseShell(text).commands;
+    assert.deepEqual(
+      command?.arguments.map((word) => [word.value, word.literal, written(text, word)]),
+      [
+        ['--entrypoint', true, '--entrypoint'],
+        ['openssl req -keyout $path/key.pem   -out $path/cert.pem -subj x', false, '"openssl req -keyout "$path/key.pem" \\\n  -out "$path/cert.pem" -subj x"'],
+        ['certbot', true, 'certbot'],
+      ],
+    );
+  });
+
   it('tells lists, pipelines, subshells, substitutions, branches, functions and exec apart', () => {
     const text = ['a && b || c', 'd | e', '( f )', 'g "$(h)"', 'if i; then j; else k; fi', 'fn() { l; }', 'exec nginx -g "daemon off;"'].join('\n');
     const script = parseShell(text);

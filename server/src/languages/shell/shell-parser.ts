@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ShellAssignment, ShellCommand, ShellLoop, ShellLoopKind, ShellScript, ShellSyntaxError, ShellTrap, ShellWord, TextSpan } from './shell-script';
-import { wordFromNode, type OffsetMap } from './shell-word';
+import { wordFromNodes, type OffsetMap } from './shell-word';
 import { defaultTreeSitterLocations, GrammarParser, type TreeSitterLocations } from './tree-sitter-runtime';
 
 export interface ShellParseOptions {
@@ -53,6 +53,18 @@ export function parseShell(text: string, options: ShellParseOptions = {}): Shell
   } finally {
     tree.delete();
   }
+}
+
+/** The nodes grouped into runs that touch (one ends where the next starts): each run is one word for bash. */
+function adjacentRuns(nodes: readonly Node[]): Node[][] {
+  const runs: Node[][] = [];
+  for (const node of nodes) {
+    const last = runs[runs.length - 1];
+    const previous = last?.[last.length - 1];
+    if (last && previous && previous.endIndex === node.startIndex) last.push(node);
+    else runs.push([node]);
+  }
+  return runs;
 }
 
 function emptyScript(error: ShellSyntaxError): ShellScript {
@@ -111,7 +123,11 @@ class ScriptCollector {
   }
 
   private word(node: Node): ShellWord {
-    return wordFromNode(node, this.text, this.map, (start, end) => this.opaqueRanges.some((range) => range.start < end && start < range.end));
+    return this.wordOf([node]);
+  }
+
+  private wordOf(nodes: readonly Node[]): ShellWord {
+    return wordFromNodes(nodes, this.text, this.map, (start, end) => this.opaqueRanges.some((range) => range.start < end && start < range.end));
   }
 
   /** Walks only the subtrees tree-sitter marks as holding an error, without recursion. */
@@ -256,7 +272,7 @@ class ScriptCollector {
       else if (child.type === 'variable_assignment') prefixAssignments.push(this.assignment(child, true, context));
     }
     this.assignments.push(...prefixAssignments);
-    const words = [...(nameNode ? [this.word(nameNode)] : []), ...argumentNodes.map((argument) => this.word(argument))];
+    const words = [...(nameNode ? [this.word(nameNode)] : []), ...adjacentRuns(argumentNodes).map((run) => this.wordOf(run))];
     this.addCommand(words, prefixAssignments, this.span(node), context);
     this.visitWordsOf(node, context, depth);
   }

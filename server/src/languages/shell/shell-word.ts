@@ -39,14 +39,20 @@ class WordBuilder {
 }
 
 /**
- * `opaque` marks text that something before the shell replaces (compose interpolation): a word
- * touching it cannot be known from the text.
+ * One word of nodes that stand side by side with no blank between them: bash splits words at
+ * blanks only, and tree-sitter-bash sometimes ends a word inside a quoted argument
+ * (`"-keyout "$path/key.pem" -out "$path/cert.pem"` comes as two nodes, split after a `$`). What
+ * the split cut through is not read as text: such a word is never literal. `opaque` marks text
+ * that something before the shell replaces (compose interpolation): a word touching it cannot be
+ * known from the text.
  */
-export function wordFromNode(node: Node, text: string, map: OffsetMap, opaque?: (start: number, end: number) => boolean): ShellWord {
+export function wordFromNodes(nodes: readonly Node[], text: string, map: OffsetMap, opaque?: (start: number, end: number) => boolean): ShellWord {
   const builder = new WordBuilder(map);
-  appendNode(node, text, builder);
-  if (opaque?.(node.startIndex, node.endIndex)) builder.literal = false;
-  return builder.finish({ start: map(node.startIndex), end: map(node.endIndex) });
+  for (const node of nodes) appendNode(node, text, builder);
+  const start = nodes[0]?.startIndex ?? 0;
+  const end = nodes[nodes.length - 1]?.endIndex ?? start;
+  if (nodes.length > 1 || opaque?.(start, end)) builder.literal = false;
+  return builder.finish({ start: map(start), end: map(end) });
 }
 
 function appendNode(node: Node, text: string, builder: WordBuilder): void {
