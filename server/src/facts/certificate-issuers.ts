@@ -47,6 +47,7 @@ import type { SourceLocation } from '../text/source-location';
 import { positionAt } from '../text/line-index';
 import { type AcmeShInvocation, type AcmeShOption, isAcmeShImage } from '../languages/shell/acme-sh-invocation';
 import { isWithin } from '../model/container-view';
+import { knownRepository } from '../model/image-kinds';
 import { placeOfScript, type ScriptPlace } from './script-place';
 import { type AcmeShRun, gatherAcmeShRuns } from './acme-sh-runs';
 import { type CertbotRun, type CommandRun, type RenewalPicture, renews, runCommandLocation, runsInService } from './certbot-runs';
@@ -106,8 +107,10 @@ export interface ServiceIssuer {
   readonly kind: 'acme-companion' | 'all-in-one';
   readonly project: DeployedProject;
   readonly service: DeployedService;
-  /** The image's repository: `nginxproxy/acme-companion`, `jonasal/nginx-certbot`, … */
+  /** The image's repository as written: `nginxproxy/acme-companion`, `lscr.io/linuxserver/swag`, … */
   readonly repository: string;
+  /** The name certboot knows the image by, whatever registry or former name it is pulled by: `linuxserver/swag` for `linuxserver/letsencrypt` (model/image-kinds.ts `knownRepository`). */
+  readonly image: string;
   /** Where the image keeps its certificates and ACME account (what must outlive the container). */
   readonly stateDirectories: readonly string[];
 }
@@ -147,8 +150,8 @@ export interface AcmeShIssuer {
 
 export type Issuer = CertbotIssuer | ServiceIssuer | AcmeShIssuer;
 
-/** linuxserver/swag, as its registries name it. */
-export const swagRepositories: ReadonlySet<string> = new Set(['linuxserver/swag', 'lscr.io/linuxserver/swag', 'ghcr.io/linuxserver/swag']);
+/** linuxserver/swag (formerly linuxserver/letsencrypt), as certboot knows it under any of its registries. */
+export const swagImage = 'linuxserver/swag';
 
 /**
  * Images that run nginx and obtain their certificates themselves, with the directory their
@@ -158,7 +161,7 @@ export const swagRepositories: ReadonlySet<string> = new Set(['linuxserver/swag'
 const allInOneImages: ReadonlyMap<string, readonly string[]> = new Map([
   ['jonasal/nginx-certbot', ['/etc/letsencrypt']],
   ['staticfloat/nginx-certbot', ['/etc/letsencrypt']],
-  ...[...swagRepositories].map((repository): [string, string[]] => [repository, ['/config']]),
+  [swagImage, ['/config']],
 ]);
 
 /** acme-companion keeps its certificates in /etc/nginx/certs and acme.sh's account and state in /etc/acme.sh (acme-companion app/entrypoint.sh). */
@@ -167,13 +170,9 @@ const acmeCompanionImages: ReadonlyMap<string, readonly string[]> = new Map([
   ['jrcs/letsencrypt-nginx-proxy-companion', ['/etc/nginx/certs', '/etc/acme.sh']],
 ]);
 
-function repositoryOf(image: string): string {
-  return parseImageReference(image).repository;
-}
-
 /** `certbot/certbot` or `certbot/dns-<provider>` on Docker Hub (or a mirror that keeps the name). */
 export function officialCertbotImage(reference: string): { official: boolean; extraPlugins: string[] } {
-  const repository = repositoryOf(reference).replace(/^[^/]*[.:][^/]*\//, '');
+  const repository = parseImageReference(reference).repository.replace(/^[^/]*[.:][^/]*\//, '');
   if (repository === 'certbot/certbot') return { official: true, extraPlugins: [] };
   const dns = /^certbot\/(dns-[a-z0-9]+)$/.exec(repository);
   return dns ? { official: true, extraPlugins: [dns[1] as string] } : { official: false, extraPlugins: [] };
@@ -379,9 +378,9 @@ function certbotIssuer(deployment: Deployment, picture: RenewalPicture, run: Cer
  * (acme-companion's Dockerfile, jonasal/ and staticfloat/nginx-certbot's src/Dockerfile), except
  * in linuxserver/swag, whose s6 `/init` entrypoint runs its init scripts before any command.
  */
-function startScriptRuns(service: DeployedService, repository: string): boolean {
+function startScriptRuns(service: DeployedService, image: string): boolean {
   if (service.compose.entrypoint !== undefined) return false;
-  return service.compose.command === undefined || swagRepositories.has(repository);
+  return service.compose.command === undefined || image === swagImage;
 }
 
 function serviceIssuers(deployment: Deployment): ServiceIssuer[] {
@@ -390,14 +389,16 @@ function serviceIssuers(deployment: Deployment): ServiceIssuer[] {
     for (const service of project.services) {
       const image = service.compose.image?.value;
       if (!image || service.compose.build) continue;
-      const repository = repositoryOf(image);
-      if (!startScriptRuns(service, repository)) continue;
-      const companion = acmeCompanionImages.get(repository);
-      const allInOne = allInOneImages.get(repository);
+      const reference = parseImageReference(image);
+      const known = knownRepository(image);
+      if (!startScriptRuns(service, known)) continue;
+      const companion = acmeCompanionImages.get(known);
+      const allInOne = allInOneImages.get(known);
       // before 2.0 the companion ran simp_le and kept everything in /etc/nginx/certs (acme-companion Dockerfile at v1.13.1 installs simp_le, at v2.0.0 acme.sh)
-      const simpLe = repository === 'jrcs/letsencrypt-nginx-proxy-companion' && /^v?1\./.test(parseImageReference(image).tag ?? '');
-      if (companion) issuers.push({ kind: 'acme-companion', project, service, repository, stateDirectories: simpLe ? ['/etc/nginx/certs'] : companion });
-      else if (allInOne) issuers.push({ kind: 'all-in-one', project, service, repository, stateDirectories: allInOne });
+      const simpLe = known === 'jrcs/letsencrypt-nginx-proxy-companion' && /^v?1\./.test(reference.tag ?? '');
+      const named = { project, service, repository: reference.repository, image: known };
+      if (companion) issuers.push({ kind: 'acme-companion', ...named, stateDirectories: simpLe ? ['/etc/nginx/certs'] : companion });
+      else if (allInOne) issuers.push({ kind: 'all-in-one', ...named, stateDirectories: allInOne });
     }
   }
   return issuers;
@@ -677,7 +678,7 @@ export function nginxProxyServices(project: DeployedProject): DeployedService[] 
   return project.services.filter((service) => {
     const image = service.compose.image?.value;
     if (!image) return false;
-    const repository = repositoryOf(image);
+    const repository = knownRepository(image);
     return nginxProxyImages.has(repository) || (dockerGen && (repository === 'nginx' || repository === 'library/nginx'));
   });
 }
@@ -724,8 +725,8 @@ const dnsCertificateName = /\/live\/(?:[^/\s;'"]*[-.])?dns-[a-z0-9]/i;
  *   local CA and asks no one. An `env_file` may set the variables, and a configuration file
  *   certboot cannot read may name a DNS plugin: then it is not known.
  */
-export function nginxCertbotAnswersHttp01(texts: SourceTexts, project: DeployedProject, service: DeployedService, repository: string): boolean {
-  if (repository === 'staticfloat/nginx-certbot') return true;
+export function nginxCertbotAnswersHttp01(texts: SourceTexts, project: DeployedProject, service: DeployedService, image: string): boolean {
+  if (image === 'staticfloat/nginx-certbot') return true;
   if (serviceKey(project.compose, service.name, 'env_file') !== undefined) return false;
   const environment = service.compose.environment;
   if ('CERTBOT_AUTHENTICATOR' in environment && !['', 'webroot'].includes(environment.CERTBOT_AUTHENTICATOR?.trim() ?? '?')) return false;

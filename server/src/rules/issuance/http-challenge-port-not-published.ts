@@ -1,10 +1,4 @@
-import {
-  acmeCompanionAnswersHttp01,
-  nginxCertbotAnswersHttp01,
-  nginxProxyServices,
-  swagAnswersHttp01,
-  swagRepositories,
-} from '../../facts/certificate-issuers';
+import { acmeCompanionAnswersHttp01, nginxCertbotAnswersHttp01, nginxProxyServices, swagAnswersHttp01, swagImage } from '../../facts/certificate-issuers';
 import { hostPort80Reach } from '../../facts/published-ports';
 import type { DeployedProject, DeployedService } from '../../model/deployment';
 import type { Rule, RuleFinding } from '../rule';
@@ -55,7 +49,7 @@ export const httpChallengePortNotPublished: Rule = {
           service: proxy,
           who: `nginx-proxy (service \`${proxy.name}\`) answers the HTTP-01 challenges of acme-companion (service \`${issuer.service.name}\`)`,
         });
-      } else if (issuer.kind === 'all-in-one' && swagRepositories.has(issuer.repository) && swagAnswersHttp01(issuer.project, issuer.service)) {
+      } else if (issuer.kind === 'all-in-one' && issuer.image === swagImage && swagAnswersHttp01(issuer.project, issuer.service)) {
         answerers.push({
           project: issuer.project,
           service: issuer.service,
@@ -63,8 +57,8 @@ export const httpChallengePortNotPublished: Rule = {
         });
       } else if (
         issuer.kind === 'all-in-one' &&
-        nginxCertbotRepositories.has(issuer.repository) &&
-        nginxCertbotAnswersHttp01(inventory, issuer.project, issuer.service, issuer.repository)
+        nginxCertbotRepositories.has(issuer.image) &&
+        nginxCertbotAnswersHttp01(inventory, issuer.project, issuer.service, issuer.image)
       ) {
         answerers.push({
           project: issuer.project,
