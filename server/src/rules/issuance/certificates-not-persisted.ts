@@ -8,9 +8,22 @@ import { isWithin } from '../../model/container-view';
 import type { Fix } from '../../text/findings';
 import type { Rule, RuleFinding } from '../rule';
 
-/** Whether a mount keeps `directory` (the directory itself or one above it) beyond the container's life. */
+/** Whether a mount lies over `directory` (the directory itself or one above it) and is no tmpfs. */
 function keeps(mount: VolumeMount, directory: string): boolean {
   return mount.type !== 'tmpfs' && mount.target !== undefined && isWithin(directory, mount.target);
+}
+
+/**
+ * A volume entry with no source (`- /etc/acme.sh`): an anonymous volume. compose hands it on when
+ * `docker compose up` re-creates the container (docker/compose pkg/compose/create.go
+ * `buildContainerMountOptions`: "inherit previous container's anonymous volume", unless
+ * `up --renew-anon-volumes`), but a container created anew gets a new, empty one: after
+ * `docker compose down` ("as they don't have a stable name, they are not automatically mounted by
+ * a subsequent `up`", docs/reference/compose_down.md) or `docker compose rm`, and for every
+ * `docker compose run` (pkg/compose/run.go creates the container with nothing to inherit).
+ */
+function isAnonymous(mount: VolumeMount): boolean {
+  return mount.type === 'volume' && mount.source === undefined && !mount.unknown;
 }
 
 /** A mount that keeps only part of it (`/etc/letsencrypt/live`): letsencrypt-partial-mount's case, not this rule's. */
@@ -88,6 +101,11 @@ function sourceFor(project: DeployedProject, service: DeployedService, directory
 function sourcesFor(project: DeployedProject, service: DeployedService, lost: readonly string[]): MountSource[] | undefined {
   if (service.compose.volumes.some((mount) => mount.target !== undefined && lost.includes(paths.normalize(mount.target).replace(/(.)\/$/, '$1'))))
     return undefined;
+  return sourcesForAdvice(project, service, lost);
+}
+
+/** What to mount at each directory, whatever the service mounts there itself (an anonymous volume the message advises to replace); undefined when one has no certain answer. */
+function sourcesForAdvice(project: DeployedProject, service: DeployedService, lost: readonly string[]): MountSource[] | undefined {
   const sources = lost.map((directory) => sourceFor(project, service, directory));
   return sources.some((source) => source === undefined) ? undefined : (sources as MountSource[]);
 }
@@ -140,11 +158,23 @@ export const certificatesNotPersisted: Rule = {
     for (const { project, service, directories, what } of candidates) {
       const mounts = mountsWithVolumesFrom(project, service);
       if (!mounts || mounts.some((mount) => mount.unknown)) continue;
-      const lost = directories.filter((directory) => !mounts.some((mount) => keeps(mount, directory) || keepsPart(mount, directory)));
-      if (lost.length === 0) continue;
-      const sources = sourcesFor(project, service, lost);
-      const fix = sources && persistFix(inventory, project, service, lost, sources);
-      const listed = lost.map((directory) => `\`${directory}\``).join(' and ');
+      const unkept = directories.filter((directory) => !mounts.some((mount) => keeps(mount, directory) || keepsPart(mount, directory)));
+      // the directory kept only by anonymous volumes (the innermost mount over it decides)
+      const anonymous = directories.filter((directory) => {
+        const over = mounts.filter((mount) => keeps(mount, directory) && mount.target !== undefined);
+        const innermost = over.sort((a, b) => (b.target?.length ?? 0) - (a.target?.length ?? 0))[0];
+        return innermost !== undefined && isAnonymous(innermost) && !mounts.some((mount) => keepsPart(mount, directory) && !keeps(mount, directory));
+      });
+      if (unkept.length === 0 && anonymous.length === 0) continue;
+      const lost = [...unkept, ...anonymous];
+      const sources = anonymous.length === 0 ? sourcesFor(project, service, unkept) : sourcesForAdvice(project, service, lost);
+      // an anonymous volume's entry would have to be replaced: the fix only adds mounts
+      const fix = anonymous.length === 0 && sources ? persistFix(inventory, project, service, unkept, sources) : undefined;
+      const list = (paths: readonly string[]): string => paths.map((directory) => `\`${directory}\``).join(' and ');
+      const kept = [
+        ...(unkept.length > 0 ? [`keeps ${list(unkept)} in no volume`] : []),
+        ...(anonymous.length > 0 ? [`keeps ${list(anonymous)} in an anonymous volume only`] : []),
+      ].join(', and ');
       const shared = sources?.flatMap((source, index) =>
         source.sharedWith
           ? [`\`${source.written}:${lost[index]}\` (service ${source.sharedWith.map((name) => `\`${name}\``).join(', ')} mounts it there)`]
@@ -154,10 +184,15 @@ export const certificatesNotPersisted: Rule = {
         shared && shared.length > 0
           ? `Mount ${shared.join(' and ')}.`
           : `Mount a named volume there (\`${lost.map((directory) => `<name>:${directory}`).join('`, `')}\`)${what === 'certbot' ? ', the one nginx reads the certificates from' : ''}.`;
+      const lasts =
+        unkept.length > 0
+          ? 'the certificates, the ACME account and the renewal settings last as long as the container (its own layer, or an anonymous volume that goes with it). ' +
+            'Once the container is removed (`docker compose down`, `docker compose rm`, `run --rm`), the next one asks for the certificates again'
+          : '`docker compose up` hands an anonymous volume on to the container it re-creates, but after `docker compose down` or `docker compose rm` the next `up` (and every `docker compose run`) starts with a new, empty one ' +
+            '(no certificates, ACME account or renewal settings) and asks for the certificates again';
       findings.push({
         message:
-          `Service \`${service.name}\` runs ${what} and keeps ${listed} in no volume: the certificates, the ACME account and the renewal settings last as long as the container (its own layer, or an anonymous volume that goes with it). ` +
-          'Once the container is removed (`docker compose down`, `docker compose rm`, `run --rm`), the next one asks for the certificates again, and after 5 certificates for the same names in a week ' +
+          `Service \`${service.name}\` runs ${what} and ${kept}: ${lasts}, and after 5 certificates for the same names in a week ` +
           `Let's Encrypt refuses with "too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s". ${advice}`,
         location: service.compose.nameLocation,
         related: [],
