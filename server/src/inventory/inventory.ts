@@ -5,7 +5,7 @@ import { describeFileSystemError, type FileSystem, FileSystemError } from '../wo
 import { findFiles, readTextFile } from '../workspace/text-files';
 import type { AnalysisCache } from './analysis-cache';
 import { blockContextOf, classifyFile, type FileKind, type FileKindName, type NginxContext } from './file-kinds';
-import { nginxContextOfContent } from './nginx-content';
+import { holdsRejectedPlaceholder, mayHoldPlaceholder, nginxContextOfContent } from './nginx-content';
 import { LineIndex } from '../text/line-index';
 import type { SourceLocation } from '../text/source-location';
 
@@ -139,14 +139,18 @@ export class Inventory implements SourceTexts {
   /**
    * The context an nginx file no service is known to load is judged in, from its name and its
    * content (nginxContextOfContent); undefined when it is not clearly nginx (a template of
-   * another tool, another daemon's configuration), and then it gets no nginx error.
+   * another tool, an envsubst template with placeholders nginx would reject, another daemon's
+   * configuration), and then it gets no nginx error.
    */
   nginxContext(file: FileOfKind<'nginx'>): NginxContext | undefined {
     if (this.nginxContexts.has(file.path)) return this.nginxContexts.get(file.path);
     const text = this.text(file.path);
     const parsed = readConfigurationFile(this.fileSystem, file.path, { context: undefined, parsed: this.cache?.nginxFiles });
     // a file that cannot be read as text is judged by its name: the syntax check says why
-    const context = text === undefined ? file.kind.context : nginxContextOfContent(text, parsed, file.kind.context);
+    let context = text === undefined ? file.kind.context : nginxContextOfContent(text, parsed, file.kind.context);
+    // an envsubst template, which nginx reads only once rendered, is judged in its context first
+    if (context !== undefined && text !== undefined && mayHoldPlaceholder(text) && holdsRejectedPlaceholder(this.readInContext(file, context), context))
+      context = undefined;
     this.nginxContexts.set(file.path, context);
     return context;
   }
@@ -157,7 +161,10 @@ export class Inventory implements SourceTexts {
    */
   nginxSyntax(file: FileOfKind<'nginx'>): NginxFile | undefined {
     const context = this.nginxContext(file);
-    if (context === undefined) return undefined;
+    return context === undefined ? undefined : this.readInContext(file, context);
+  }
+
+  private readInContext(file: FileOfKind<'nginx'>, context: NginxContext): NginxFile {
     return readConfigurationFile(this.fileSystem, file.path, { context: blockContextOf(context), parsed: this.cache?.nginxFiles });
   }
 

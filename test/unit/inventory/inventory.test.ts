@@ -136,6 +136,43 @@ describe('the inventory', () => {
     strictEqual(inventory.nginxSyntax(inventory.filesOf('nginx').find((file) => file.path === '/r/dovecot/conf.d/fts.conf')!), undefined);
   });
 
+  it('takes a file with envsubst placeholders where nginx would reject them for a template, and judges the rest as nginx', () => {
+    const files: Record<string, string> = {
+      // a placeholder nginx reads as text, in a directive it rejects
+      '/r/text/conf.d/site.conf': 'server {\n  listen 80;\n  real_ip_recursive ${REAL_IP_RECURSIVE};\n}\n',
+      // a placeholder nginx looks up as a variable it does not have: `unknown "backend" variable`
+      '/r/unbraced/conf.d/site.conf': 'server {\n  listen 80;\n  location / { proxy_pass http://$BACKEND; }\n}\n',
+      '/r/stream/nginx.conf': 'stream {\n  server { listen 5432; proxy_pass ${DATABASE}; }\n}\nevents {}\n',
+      '/r/map/conf.d/map.conf': 'map $host $backend {\n  default ${DEFAULT_BACKEND};\n}\n',
+      // nginx's own variables, whatever their case, and those the file adds
+      '/r/known/conf.d/site.conf': 'server {\n  listen 80;\n  return 301 https://${HOST}$REQUEST_URI;\n}\n',
+      '/r/set/conf.d/site.conf': 'server {\n  listen 80;\n  set $Backend app;\n  location / { proxy_pass http://$BACKEND; }\n}\n',
+      '/r/capture/conf.d/site.conf': 'server {\n  listen 80;\n  location ~ ^/(?<SITE>[a-z]+)/ { root /srv/${SITE}; }\n}\n',
+      // a placeholder nginx takes as text and accepts, and a plain error elsewhere: nginx's file
+      '/r/accepted/conf.d/site.conf': 'server {\n  listen 80;\n  server_name ${DOMAIN};\n  gzip maybe;\n}\n',
+      // lower case: a fragment whose variables another file adds, not a template
+      '/r/lower/conf.d/site.conf': 'server {\n  listen 80;\n  location / { proxy_pass http://$backend; }\n  real_ip_recursive maybe;\n}\n',
+    };
+    const inventory = takeInventory(new MemoryFileSystem(files), '/r');
+    const contexts = Object.fromEntries(inventory.filesOf('nginx').map((file) => [file.path, inventory.nginxContext(file) ?? 'not nginx']));
+    deepStrictEqual(contexts, {
+      '/r/text/conf.d/site.conf': 'not nginx',
+      '/r/unbraced/conf.d/site.conf': 'not nginx',
+      '/r/stream/nginx.conf': 'not nginx',
+      '/r/map/conf.d/map.conf': 'not nginx',
+      '/r/known/conf.d/site.conf': 'http',
+      '/r/set/conf.d/site.conf': 'http',
+      '/r/capture/conf.d/site.conf': 'http',
+      '/r/accepted/conf.d/site.conf': 'http',
+      '/r/lower/conf.d/site.conf': 'http',
+    });
+    const firstError = (path: string) => inventory.nginxSyntax(inventory.filesOf('nginx').find((file) => file.path === path)!)?.errors[0]?.message;
+    deepStrictEqual(['/r/accepted/conf.d/site.conf', '/r/lower/conf.d/site.conf'].map(firstError), [
+      'invalid value "maybe" in "gzip" directive, it must be "on" or "off"',
+      'invalid value "maybe" in "real_ip_recursive" directive, it must be "on" or "off"',
+    ]);
+  });
+
   it('bounds each kind in depth, size and count, in the walk order', () => {
     const big = 'x'.repeat(1024 * 1024 + 1);
     const scripts = Object.fromEntries(Array.from({ length: 201 }, (_, index) => [`/r/scripts/s${String(index).padStart(3, '0')}.sh`, 'true\n']));

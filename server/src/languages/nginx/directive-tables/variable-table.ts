@@ -70,6 +70,14 @@ function indexTable(name: string) {
   return result;
 }
 
+/** Whether any release or module the tables read declares the name (or a prefix variable covers it), case aside. */
+export function declaredInAnyTable(block: VariableBlock, name: string): boolean {
+  const lower = name.toLowerCase();
+  return Object.values(variablesData().tables).some((table) =>
+    table.variables.some((variable) => variable.type === block && (variable.prefix === true ? lower.startsWith(variable.name) : variable.name === lower)),
+  );
+}
+
 const recentTables = new Map<string, VariableTable>();
 const recentTablesLimit = 16;
 
@@ -141,12 +149,7 @@ function buildVariableTable(build: NginxBuild, loadedModules: readonly string[])
       }
       return best;
     },
-    declaredAnywhere(block, name) {
-      const lower = name.toLowerCase();
-      return Object.values(variablesData().tables).some((table) =>
-        table.variables.some((variable) => variable.type === block && (variable.prefix === true ? lower.startsWith(variable.name) : variable.name === lower)),
-      );
-    },
+    declaredAnywhere: declaredInAnyTable,
     builtInNames(block) {
       return [...variables.keys()].filter((key) => key.startsWith(`${block} `)).map((key) => key.slice(block.length + 1));
     },
