@@ -40,6 +40,7 @@ import {
   templateSuffix,
 } from './official-nginx-image';
 import { defaultNginxPrefix } from './nginx-paths';
+import { officialImageRendersTemplates } from '../languages/nginx/nginx-builds';
 import { dockerfileNginxBuild, hostNginxBuild, imageNginxBuild, type ServiceNginxBuild } from './service-nginx-build';
 import { isKnownOpenrestyFlavour, openrestyFiles, openrestyKnownDirectories, openrestyMainConfigurationPath, openrestyPrefix } from './openresty-image';
 
@@ -58,7 +59,10 @@ export interface NginxService {
   readonly mainConfigurationPath: string;
   /** nginx's prefix (`-p`), which relative `root` and `alias` paths are read from. */
   readonly prefix: string;
-  /** The official image renders /etc/nginx/templates only when the command still starts with nginx. */
+  /**
+   * The official image renders /etc/nginx/templates only when the command still starts with nginx,
+   * and only from nginx 1.18 on (officialImageRendersTemplates).
+   */
   readonly rendersTemplates: boolean;
   /** The nginx release and modules the service runs; undefined when certboot does not know its image. */
   readonly build?: ServiceNginxBuild;
@@ -155,6 +159,8 @@ interface NginxImage {
   readonly reference?: string;
   /** The nginx release and modules, when certboot knows the image (or the image a Dockerfile is built FROM). */
   readonly build?: ServiceNginxBuild;
+  /** An official image whose tag names a release before 1.18: its entrypoint renders no template (officialImageRendersTemplates). */
+  readonly beforeTemplates?: boolean;
 }
 
 /** Whether compose's `image:` is written with a variable (`nginx:${NGINX_TAG:-1.27}`): the deployment may set another. */
@@ -233,22 +239,24 @@ function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage
       const nginxBuild = base === 'official' || base === 'openresty' ? dockerfileNginxBuild(dockerfile, summary) : undefined;
       const built = nginxBuild === undefined ? {} : { build: nginxBuild };
       if (base === 'official') {
+        const beforeTemplates = summary.baseImage !== undefined && !officialImageRendersTemplates(summary.baseImage);
         const copies = summary.runsCopiedProgram ? undefined : copiesFromContext(inventory, build.context.value, dockerfile, summary);
         const dockerfileCommand = { command: summary.command, entrypoint: summary.entrypoint, workingDirectory: summary.workingDirectory };
         return copies
-          ? { kind: 'derived', copiedPaths: copies.unknown, copies, derived: true, dockerfileCommand, ...built }
-          : { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true, dockerfileCommand, ...built };
+          ? { kind: 'derived', copiedPaths: copies.unknown, copies, derived: true, dockerfileCommand, beforeTemplates, ...built }
+          : { kind: 'derived', copiedPaths: summary.copiedPaths, derived: true, dockerfileCommand, beforeTemplates, ...built };
       }
       if (base !== undefined) return { kind: base, copiedPaths: summary.copiedPaths, derived: true, reference: summary.baseImage, ...built };
     }
   }
   if (image !== undefined && service.image !== undefined) {
     const kind = nginxImageKind(image);
-    const nginxBuild =
-      kind === 'official' || kind === 'openresty'
-        ? imageNginxBuild(image, service.image.location, writtenWithVariable(inventory, service.image.location))
-        : undefined;
-    if (kind !== undefined) return { kind, copiedPaths: [], derived: false, reference: image, ...(nginxBuild === undefined ? {} : { build: nginxBuild }) };
+    const variable = kind === 'official' || kind === 'openresty' ? writtenWithVariable(inventory, service.image.location) : false;
+    const nginxBuild = kind === 'official' || kind === 'openresty' ? imageNginxBuild(image, service.image.location, variable) : undefined;
+    // a variable may name another tag: the newer images' behaviour is kept
+    const beforeTemplates = kind === 'official' && !variable && !officialImageRendersTemplates(image);
+    if (kind !== undefined)
+      return { kind, copiedPaths: [], derived: false, reference: image, beforeTemplates, ...(nginxBuild === undefined ? {} : { build: nginxBuild }) };
   }
   return undefined;
 }
@@ -552,7 +560,10 @@ function buildProject(inventory: Inventory, compose: ComposeProject, hostPathSta
     const command = commands.get(service.name);
     const nginxImage = nginxImageOf(inventory, service);
     const rendersTemplates =
-      nginxImage !== undefined && (nginxImage.kind === 'official' || nginxImage.kind === 'derived') && keepsOfficialEntrypoint(service, command, nginxImage);
+      nginxImage !== undefined &&
+      (nginxImage.kind === 'official' || nginxImage.kind === 'derived') &&
+      nginxImage.beforeTemplates !== true &&
+      keepsOfficialEntrypoint(service, command, nginxImage);
     const image =
       nginxImage && (nginxImage.kind === 'official' || nginxImage.kind === 'derived')
         ? officialImageFiles(inventory, service, service.volumes, rendersTemplates, hostPathState, nginxImage)

@@ -4,7 +4,7 @@ import { compareVersions } from '../../../server/src/languages/nginx/directive-t
 import tables from '../../../server/src/languages/nginx/directive-tables/directive-tables.json';
 import type { DirectiveTablesData } from '../../../server/src/languages/nginx/directive-tables/format';
 import type { NginxBuild } from '../../../server/src/languages/nginx/directive-tables/nginx-build';
-import { debianNginxBuild, nginxBuildOfImage, officialImageVersionAt } from '../../../server/src/languages/nginx/nginx-builds';
+import { debianNginxBuild, nginxBuildOfImage, officialImageRendersTemplates, officialImageVersionAt } from '../../../server/src/languages/nginx/nginx-builds';
 
 const data = tables as unknown as DirectiveTablesData;
 
@@ -338,6 +338,28 @@ describe('nginx builds of images', () => {
         (image) => nginxBuildOfImage(image)?.version,
       ),
       [undefined, undefined, undefined, '1.18.0', undefined, '1.19.3'],
+    );
+  });
+
+  it('renders templates from the 1.18 images on, and for a tag that names no release', () => {
+    const images = [
+      'nginx:1.15-alpine',
+      'nginx:1.17.10',
+      'nginx:1.17',
+      'nginxinc/nginx-unprivileged:1.16-alpine',
+      'nginx:1.18',
+      'nginx:1.18.0-perl',
+      'nginx:1.19.0',
+      'nginx:1.27-alpine',
+      'nginx',
+      'nginx:stable',
+      'nginx:1',
+      'nginx@sha256:0123',
+      'nginx:custom',
+    ];
+    deepStrictEqual(
+      images.filter((image) => !officialImageRendersTemplates(image)),
+      ['nginx:1.15-alpine', 'nginx:1.17.10', 'nginx:1.17', 'nginxinc/nginx-unprivileged:1.16-alpine'],
     );
   });
 

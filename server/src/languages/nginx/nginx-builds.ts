@@ -70,6 +70,33 @@ export function parseOfficialTag(tag: string): { version: string | undefined; va
   return { version, variant: [base, ...extras].join('-') };
 }
 
+/**
+ * The first release whose official images render /etc/nginx/templates/*.template with envsubst
+ * at start (docker-entrypoint.d/20-envsubst-on-templates.sh). The image documentation says "new
+ * in 1.19" (docker-library/docs, nginx/content.md, "Using environment variables in nginx
+ * configuration"), but docker-nginx added the entrypoint and that script to the stable images as
+ * well (commit cd98e75, 2020-05-26, stable/*: nginx 1.18.0), and the official-images library has
+ * built `1.18.0`, `1.18` and the stable tags from those Dockerfiles since 2020-07-10 (library/nginx,
+ * GitCommit 793319d). The images of earlier releases (1.17.10 last, from 594ce7a) have no
+ * entrypoint script at all: nginx reads no template.
+ */
+const firstReleaseRenderingTemplates = '1.18.0';
+
+/**
+ * Whether the official image (or nginx-unprivileged, built from the same Dockerfiles) that a
+ * reference names renders /etc/nginx/templates when its entrypoint runs: false only when the tag
+ * names a release before 1.18 (`1.15-alpine`, `1.17.8`); a tag naming no release (`latest`,
+ * `stable`, `1`), a digest alone, or a tag of another shape keeps the newer images' behaviour.
+ */
+export function officialImageRendersTemplates(image: string): boolean {
+  const tag = parseImageReference(image).tag;
+  const version = tag === undefined ? undefined : parseOfficialTag(tag)?.version;
+  if (version === undefined || !/^\d+\.\d+(\.\d+)?$/.test(version)) return true;
+  // a branch (`1.17`) stands for its last release
+  const release = /^\d+\.\d+$/.test(version) ? `${version}.99999` : version;
+  return compareVersions(release, firstReleaseRenderingTemplates) >= 0;
+}
+
 function releaseFor(version: string): OfficialRelease | undefined {
   const releases = officialImagesData().releases.filter((release) => compareVersions(release.version, version) <= 0);
   return releases[releases.length - 1];
