@@ -10,6 +10,7 @@ import {
   dataBlocks,
   definedVariable,
   knownDefiners,
+  mapKeywords,
   type VariableBlock,
 } from '../languages/nginx/variable-arguments';
 import type { NginxBlock, PlacedDirective } from '../model/nginx-blocks';
@@ -49,9 +50,6 @@ interface BlockVariables {
   readonly defined: Set<string>;
   readonly references: Reference[];
 }
-
-/** A map's entries that are no key and value (ngx_http_map()). */
-const mapKeywords = new Set(['include', 'hostnames', 'volatile']);
 
 function addCaptures(values: readonly string[], defined: Set<string>): void {
   for (const value of values) {

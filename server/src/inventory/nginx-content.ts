@@ -3,7 +3,7 @@ import { declaredInAnyTable } from '../languages/nginx/directive-tables/variable
 import { type DirectiveContext, directiveSignatures } from '../languages/nginx/directives';
 import { namedCaptures, variableReferences } from '../languages/nginx/script-variables';
 import type { NginxDirective, NginxFile } from '../languages/nginx/syntax-tree';
-import { captureDefiners, compiledArguments, dataBlocks, definedVariable, type VariableBlock } from '../languages/nginx/variable-arguments';
+import { captureDefiners, compiledArguments, dataBlocks, definedVariable, mapKeywords, type VariableBlock } from '../languages/nginx/variable-arguments';
 import type { NginxContext } from './file-kinds';
 
 /**
@@ -96,9 +96,6 @@ function holdsLiteralPlaceholder(value: string): boolean {
 export function mayHoldPlaceholder(text: string): boolean {
   return /\$\{?_*[A-Z]/.test(text);
 }
-
-/** A map's entries that are no key and value (ngx_http_map()). */
-const mapKeywords: ReadonlySet<string> = new Set(['include', 'hostnames', 'volatile']);
 
 /** What the placeholders of a file are to nginx. */
 interface Placeholders {

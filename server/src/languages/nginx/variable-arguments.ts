@@ -295,6 +295,9 @@ export function definedVariable(directive: string, args: readonly string[]): str
  */
 export const dataBlocks: ReadonlySet<string> = new Set(['map', 'geo', 'split_clients', 'types', 'charset_map', 'match']);
 
+/** A map's entries that are no key and value (ngx_http_map()). */
+export const mapKeywords: ReadonlySet<string> = new Set(['include', 'hostnames', 'volatile']);
+
 /**
  * The directives whose regular expressions go through ngx_http_regex_compile() (or the stream
  * module's), which adds each named capture as a variable: `location`, `if`, `rewrite`,
