@@ -261,8 +261,11 @@ function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage
   return undefined;
 }
 
-/** The build context's files and directories a Dockerfile copies into its image, as host paths (see DeployedService.copiedIntoImage). */
-function copiedFromContext(inventory: Inventory, dockerfile: string, context: string): string[] {
+/**
+ * The build context's files and directories a Dockerfile copies into its image, as host paths (see
+ * DeployedService.copiedIntoImage); with `every`, into any of its stages' images.
+ */
+function copiedFromContext(inventory: Inventory, dockerfile: string, context: string, stages: 'running' | 'every' = 'running'): string[] {
   const text = inventory.text(dockerfile);
   if (text === undefined) return [];
   const expanded = (source: string): string[] => {
@@ -273,17 +276,24 @@ function copiedFromContext(inventory: Inventory, dockerfile: string, context: st
       return [];
     }
   };
-  return summarizeDockerfile(text).copies.flatMap((copy) =>
+  const summary = summarizeDockerfile(text);
+  return (stages === 'every' ? summary.copiesOfEveryStage : summary.copies).flatMap((copy) =>
     copy.fromOtherImage || copy.transformed
       ? []
       : copy.sources.flatMap((source) => expanded(posix.join(context, source))).filter((source) => isWithin(source, context)),
   );
 }
 
-function copiedIntoImage(inventory: Inventory, service: ComposeService): string[] {
+/** The Dockerfile a service is built from and its build context, as host paths; undefined when it is not built here. */
+function buildOf(service: ComposeService): { readonly dockerfile: string; readonly context: string } | undefined {
   const context = service.build?.context.value;
-  if (!context?.startsWith('/')) return [];
-  return copiedFromContext(inventory, posix.resolve(context, service.build?.dockerfile?.value ?? 'Dockerfile'), context);
+  if (!context?.startsWith('/')) return undefined;
+  return { dockerfile: posix.resolve(context, service.build?.dockerfile?.value ?? 'Dockerfile'), context };
+}
+
+function copiedIntoImage(inventory: Inventory, service: ComposeService): string[] {
+  const build = buildOf(service);
+  return build === undefined ? [] : copiedFromContext(inventory, build.dockerfile, build.context);
 }
 
 function commandOf(service: ComposeService): ComposeCommand | undefined {
@@ -743,24 +753,19 @@ function readScript(text: string): ReadScript {
 const maximumHostConfigurations = 200;
 
 /**
- * The repository paths a Dockerfile copies into an image: what each compose service's build copies
- * (DeployedService.copiedIntoImage), and what the other Dockerfiles copy from their own directory.
- * A file there configures that image, not a host.
+ * The repository paths a Dockerfile copies into an image, in any of its stages: what each compose
+ * service's build takes from its context, and what the other Dockerfiles take from their own
+ * directory. A file there configures that image, not a host.
  */
 function copiedIntoImages(inventory: Inventory, projects: readonly DeployedProject[]): string[] {
-  const services = projects.flatMap((project) => project.services);
-  const built = new Set(
-    services.flatMap((service) => {
-      const context = service.compose.build?.context.value;
-      return context?.startsWith('/') ? [posix.resolve(context, service.compose.build?.dockerfile?.value ?? 'Dockerfile')] : [];
-    }),
-  );
+  const builds = projects.flatMap((project) => project.services).flatMap((service) => buildOf(service.compose) ?? []);
+  const built = new Set(builds.map((build) => build.dockerfile));
   return [
-    ...services.flatMap((service) => service.copiedIntoImage ?? []),
+    ...builds.flatMap((build) => copiedFromContext(inventory, build.dockerfile, build.context, 'every')),
     ...inventory
       .filesOf('dockerfile')
       .filter(({ path }) => !built.has(path))
-      .flatMap(({ path }) => copiedFromContext(inventory, path, posix.dirname(path))),
+      .flatMap(({ path }) => copiedFromContext(inventory, path, posix.dirname(path), 'every')),
   ];
 }
 

@@ -33,22 +33,24 @@ describe('image references', () => {
 
 describe('Dockerfile summaries', () => {
   it('name the image of the running stage and where its FROM writes it', () => {
+    const copies = [
+      {
+        sources: ['site.conf'],
+        destination: '/etc/nginx/conf.d/',
+        fromOtherImage: false,
+        transformed: false,
+        step: 1,
+        range: { start: { line: 2, character: 0 }, end: { line: 2, character: 33 } },
+      },
+    ];
     deepStrictEqual(summarizeDockerfile('# base\nFROM  nginx:1.27-alpine\nCOPY site.conf /etc/nginx/conf.d/\n'), {
       baseImage: 'nginx:1.27-alpine',
       baseImageRange: { start: { line: 1, character: 6 }, end: { line: 1, character: 23 } },
       baseImageFromArgument: false,
       copiedPaths: ['/etc/nginx/conf.d/'],
       moduleSteps: [],
-      copies: [
-        {
-          sources: ['site.conf'],
-          destination: '/etc/nginx/conf.d/',
-          fromOtherImage: false,
-          transformed: false,
-          step: 1,
-          range: { start: { line: 2, character: 0 }, end: { line: 2, character: 33 } },
-        },
-      ],
+      copies,
+      copiesOfEveryStage: copies,
       runPaths: [],
       runsCopiedProgram: false,
     });
@@ -111,6 +113,24 @@ describe('Dockerfile summaries', () => {
         'COPY --from=assets /app/dist /usr/share/nginx/html',
       ].join('\n'),
     );
+    const copies = [
+      {
+        sources: ['nginx.conf'],
+        destination: '/etc/nginx/nginx.conf',
+        fromOtherImage: false,
+        transformed: false,
+        step: 4,
+        range: { start: { line: 5, character: 0 }, end: { line: 5, character: 37 } },
+      },
+      {
+        sources: ['/app/dist'],
+        destination: '/usr/share/nginx/html',
+        fromOtherImage: true,
+        transformed: false,
+        step: 6,
+        range: { start: { line: 7, character: 0 }, end: { line: 7, character: 50 } },
+      },
+    ];
     deepStrictEqual(summary, {
       baseImage: 'nginx:1.25.3',
       baseImageRange: { start: { line: 2, character: 5 }, end: { line: 2, character: 17 } },
@@ -122,27 +142,29 @@ describe('Dockerfile summaries', () => {
           range: { start: { line: 3, character: 0 }, end: { line: 3, character: 20 } },
         },
       ],
-      copies: [
-        {
-          sources: ['nginx.conf'],
-          destination: '/etc/nginx/nginx.conf',
-          fromOtherImage: false,
-          transformed: false,
-          step: 4,
-          range: { start: { line: 5, character: 0 }, end: { line: 5, character: 37 } },
-        },
-        {
-          sources: ['/app/dist'],
-          destination: '/usr/share/nginx/html',
-          fromOtherImage: true,
-          transformed: false,
-          step: 6,
-          range: { start: { line: 7, character: 0 }, end: { line: 7, character: 50 } },
-        },
-      ],
+      copies,
+      copiesOfEveryStage: copies,
       runPaths: [],
       runsCopiedProgram: false,
     });
+  });
+
+  it('keep the copies of every stage apart, also of one the running stage only copies from', () => {
+    const summary = summarizeDockerfile(
+      ['FROM alpine AS files', 'COPY nginx.conf /rootfs/etc/nginx/', 'FROM nginx:1.27-alpine', 'COPY --from=files /rootfs/ /'].join('\n'),
+    );
+    deepStrictEqual(
+      [summary.copies, summary.copiesOfEveryStage].map((copies) =>
+        copies.map(({ sources, destination, fromOtherImage }) => [sources, destination, fromOtherImage]),
+      ),
+      [
+        [[['/rootfs/'], '/', true]],
+        [
+          [['nginx.conf'], '/rootfs/etc/nginx/', false],
+          [['/rootfs/'], '/', true],
+        ],
+      ],
+    );
   });
 
   it('substitute the defaults of the ARGs before the first FROM, and say the image comes from one', () => {

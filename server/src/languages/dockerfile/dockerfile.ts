@@ -24,6 +24,12 @@ export interface DockerfileSummary {
   /** The COPY and ADD steps of those stages, in order (the running stage's last). */
   readonly copies: readonly DockerfileCopy[];
   /**
+   * The COPY and ADD steps of every stage, in order: also those of a stage the running one only
+   * copies from (`COPY --from=files / /`) or does not use. What they take from the build context
+   * goes into an image, whichever.
+   */
+  readonly copiesOfEveryStage: readonly DockerfileCopy[];
+  /**
    * Absolute paths the RUN steps of those stages name (`rm /etc/nginx/conf.d/default.conf`,
    * `mkdir -p /etc/letsencrypt/live/x`): what they write there is unknown.
    */
@@ -240,7 +246,8 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
       }
     }
   }
-  if (stage === undefined) return { baseImageFromArgument: false, copiedPaths: [], moduleSteps: [], copies: [], runPaths: [], runsCopiedProgram: false };
+  if (stage === undefined)
+    return { baseImageFromArgument: false, copiedPaths: [], moduleSteps: [], copies: [], copiesOfEveryStage: [], runPaths: [], runsCopiedProgram: false };
   const chain = chainOf(stage);
   const root = chain[chain.length - 1] as Stage;
   return {
@@ -250,6 +257,7 @@ export function summarizeDockerfile(text: string): DockerfileSummary {
     copiedPaths: [...chain].reverse().flatMap((link) => link.copiedPaths),
     moduleSteps: chain.flatMap((link) => link.moduleSteps),
     copies: [...chain].reverse().flatMap((link) => link.copies),
+    copiesOfEveryStage: stages.flatMap((link) => link.copies),
     runPaths: chain.flatMap((link) => link.runPaths),
     runsCopiedProgram: chain.some((link) => link.runsCopiedProgram),
     ...(stage.command ? { command: stage.command } : {}),
