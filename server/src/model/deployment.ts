@@ -770,13 +770,41 @@ function copiedIntoImages(inventory: Inventory, projects: readonly DeployedProje
 }
 
 /**
+ * The repository paths a YAML file with a `services:` mapping bind-mounts into a container: the
+ * compose projects' mounts, and those of compose files with other names (`docker-compose.test.yml`,
+ * which `-f` or COMPOSE_FILE merges with a project's), read against their own directory and
+ * against the project directory that holds them, the first merged file's.
+ */
+function mountedIntoContainers(inventory: Inventory, projects: readonly DeployedProject[]): string[] {
+  const { fileSystem } = inventory;
+  const projectFiles = new Set(projects.flatMap((project) => [...project.compose.files, ...project.compose.includedFiles]));
+  const bindSources = (compose: ComposeProject): string[] =>
+    compose.services.flatMap((service) => service.volumes.flatMap((mount) => (mount.type === 'bind' && mount.source !== undefined ? [mount.source] : [])));
+  // the inventory lists every YAML file as a possible CloudFormation template
+  const others = inventory
+    .filesOf('cloudformation')
+    .filter(({ path, kind }) => kind.format === 'yaml' && !projectFiles.has(path) && /^services:/m.test(inventory.text(path) ?? ''))
+    .flatMap(({ path }) => {
+      const directory = posix.dirname(path);
+      // the deepest that holds it (sorted, so the last)
+      const project = inventory.composeDirectories.filter((candidate) => isWithin(directory, candidate)).at(-1);
+      return [
+        loadComposeProject(fileSystem, directory, { files: [path] }),
+        ...(project === undefined || project === directory ? [] : [loadComposeProject(fileSystem, project, { files: [path], projectDirectory: project })]),
+      ];
+    });
+  return [...projects.map((project) => project.compose), ...others].flatMap(bindSources);
+}
+
+/**
  * An nginx.conf that no service loads, and whose directives are those of a whole configuration
  * (not a file of `server` blocks, not another tool's template), is read as a host's
  * configuration: the first 200 of the workspace, up to 1 MiB each. The bound counts the files
  * services load too; when it cannot be reached, those are not judged at all: judging one reads
  * it a second time, with no context, and the bound is what needs the judgement. One a Dockerfile
  * copies into an image is that image's (an image certboot does not know as nginx's, such as
- * certbot's with `apk add nginx`), not a host's.
+ * certbot's with `apk add nginx`), not a host's; one a compose file bind-mounts is a container's
+ * (a service certboot does not take for nginx, a test's compose file it does not load).
  */
 function hostConfigurations(inventory: Inventory, projects: readonly DeployedProject[], loaded: ReadonlySet<string>): string[] {
   const candidates = inventory.filesOf('nginx').filter((file) => file.readable && file.kind.context === 'main' && file.size <= 1024 * 1024);
@@ -784,8 +812,11 @@ function hostConfigurations(inventory: Inventory, projects: readonly DeployedPro
   const whole = judged.filter((file) => inventory.nginxContext(file) === 'main');
   // the Dockerfiles are read only when there is a configuration to judge
   const copied = whole.length === 0 ? [] : copiedIntoImages(inventory, projects);
-  return whole
-    .filter((file) => !copied.some((source) => isWithin(file.path, source)))
+  const kept = whole.filter((file) => !copied.some((source) => isWithin(file.path, source)));
+  // and the compose files only when one is left
+  const mounted = kept.length === 0 ? [] : mountedIntoContainers(inventory, projects);
+  return kept
+    .filter((file) => !mounted.some((source) => isWithin(file.path, source)))
     .slice(0, maximumHostConfigurations)
     .map((file) => file.path)
     .filter((path) => !loaded.has(path));

@@ -193,6 +193,13 @@ describe('compose file discovery', () => {
     deepStrictEqual([project.services[0].image?.value, project.services[0].restart?.policy], ['a', 'always']);
   });
 
+  it('resolves relative paths against the project directory it is given, like --project-directory', () => {
+    const fileSystem = new MemoryFileSystem({ '/p/tests/compose.test.yml': 'services:\n  tls:\n    image: nginx\n    volumes: [./tests/nginx:/etc/nginx]\n' });
+    const sources = (project: ReturnType<typeof loadComposeProject>) => project.services.flatMap((service) => service.volumes.map((mount) => mount.source));
+    deepStrictEqual(sources(loadComposeProject(fileSystem, '/p/tests', { files: ['compose.test.yml'] })), ['/p/tests/tests/nginx']);
+    deepStrictEqual(sources(loadComposeProject(fileSystem, '/p', { files: ['tests/compose.test.yml'], projectDirectory: '/p' })), ['/p/tests/nginx']);
+  });
+
   it('loads the files COMPOSE_FILE in .env names, without the override, relative to the first one', () => {
     const fileSystem = new MemoryFileSystem({
       '/p/.env': 'COMPOSE_FILE=docker-compose.yml:deploy/docker-compose.prod.yml\n',

@@ -27,4 +27,21 @@ describe('nginx on a host', () => {
       [],
     );
   });
+
+  it('is not one a compose file of another name mounts, from its own directory or from the project directory', async () => {
+    const mounting = (source: string) => `services:\n  tls:\n    image: nginx:1.27\n    volumes: ['${source}:/etc/nginx:ro']\n`;
+    deepStrictEqual(
+      [
+        await hosts({ '/p/ci/nginx/nginx.conf': configuration, '/p/ci/compose.test.yml': mounting('./nginx') }),
+        await hosts({
+          '/p/compose.yaml': 'services: {app: {image: app}}\n',
+          '/p/ci/nginx/nginx.conf': configuration,
+          '/p/ci/compose.test.yml': mounting('./ci/nginx'),
+        }),
+        // without a compose project around it, the path is its own directory's only
+        await hosts({ '/p/ci/nginx/nginx.conf': configuration, '/p/ci/compose.test.yml': mounting('./ci/nginx') }),
+      ],
+      [[], [], ['/p/ci/nginx']],
+    );
+  });
 });

@@ -24,6 +24,11 @@ export interface LoadComposeProjectOptions {
    * discovered pair.
    */
   readonly files?: readonly string[];
+  /**
+   * Like `docker compose --project-directory`: relative paths resolve against it, not against
+   * the first file's directory.
+   */
+  readonly projectDirectory?: string;
 }
 
 /**
@@ -50,7 +55,12 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
   const chosen = options.files ?? filesFromEnvironment(context, variableMap, envFile);
   const files = chosen?.map((file) => posix.resolve(projectDirectory, file)) ?? discoveredFiles(context, projectDirectory);
   // compose resolves relative paths against the first chosen file's directory, not against its own
-  const modelDirectory = chosen === undefined || files.length === 0 ? projectDirectory : posix.dirname(files[0]);
+  const modelDirectory =
+    options.projectDirectory !== undefined
+      ? posix.resolve(options.projectDirectory)
+      : chosen === undefined || files.length === 0
+        ? projectDirectory
+        : posix.dirname(files[0]);
 
   const loadModel = (
     modelFiles: readonly string[],
