@@ -114,7 +114,7 @@ export function frontNginx(project: DeployedProject): DeployedService | undefine
  * a directory whose content is unknown (baked into an image, behind a variable), and no file
  * failed to parse. A server block hidden there could answer the challenge.
  */
-export function configurationFullyKnown(service: DeployedService): boolean {
+export function configurationFullyKnown(service: DeployedService, scriptWrites: readonly string[] = []): boolean {
   const configuration = service.nginx?.configuration;
   if (!configuration) return false;
   // a glob whose directory listing, or one of whose files, only the image's build knows
@@ -132,7 +132,11 @@ export function configurationFullyKnown(service: DeployedService): boolean {
       const segments = pattern.split('/');
       const firstMagic = segments.findIndex((segment) => hasGlobMagic(segment));
       const checked = firstMagic < 0 ? pattern : segments.slice(0, firstMagic).join('/') || '/';
-      if (service.view.firstBootState(checked).state === 'unknown') return false;
+      const state = service.view.firstBootState(checked);
+      if (state.state === 'unknown') return false;
+      // a glob over a host directory a repository script writes into (`cp template "./conf.d/$site.conf"`)
+      const origin = state.origin;
+      if (firstMagic >= 0 && origin.kind === 'bind' && scriptWrites.some((written) => isWithin(written, origin.hostPath))) return false;
     }
   }
   return true;
@@ -517,9 +521,10 @@ export function routeFor(
   nginx: DeployedService,
   domain: string | undefined,
   extra: Pick<ChallengeRoute, 'job' | 'domainWord' | 'webrootWord'> = {},
+  scriptWrites: readonly string[] = [],
 ): ChallengeRoute | undefined {
   const configuration = nginx.nginx?.configuration;
-  if (!configuration || !configurationFullyKnown(nginx)) return undefined;
+  if (!configuration || !configurationFullyKnown(nginx, scriptWrites)) return undefined;
   const servers = httpServers(configuration);
   const plain = serversOn(servers, 80, false);
   if (plain.specificAddress) return undefined;
@@ -561,7 +566,7 @@ export function followedOnFirstBoot(route: ChallengeRoute, blocking: readonly Fi
 }
 
 /** One route per name of every webroot job whose project has one nginx service in front. */
-export function challengeRoutes(deployment: Deployment, issuers: readonly Issuer[]): ChallengeRoute[] {
+export function challengeRoutes(deployment: Deployment, issuers: readonly Issuer[], scriptWrites: readonly string[] = []): ChallengeRoute[] {
   const routes: ChallengeRoute[] = [];
   for (const job of webrootJobs(deployment, issuers)) {
     const nginx = frontNginx(job.project);
@@ -571,17 +576,19 @@ export function challengeRoutes(deployment: Deployment, issuers: readonly Issuer
       for (const domain of domains) {
         // acme.sh validates a name of another mode (`--dns`) without the webroot
         if (job.program === 'acme.sh' && !domain.webrootPath) continue;
-        const route = routeFor(job.project, nginx, domain.name.value, {
-          job,
-          domainWord: domain.name,
-          ...(domain.webrootPath ? { webrootWord: domain.webrootPath } : {}),
-        });
+        const route = routeFor(
+          job.project,
+          nginx,
+          domain.name.value,
+          { job, domainWord: domain.name, ...(domain.webrootPath ? { webrootWord: domain.webrootPath } : {}) },
+          scriptWrites,
+        );
         if (route) routes.push(route);
       }
       continue;
     }
     const webrootWord = job.program === 'certbot' ? job.invocation.webrootPaths.at(-1) : undefined;
-    const route = routeFor(job.project, nginx, undefined, { job, ...(webrootWord ? { webrootWord } : {}) });
+    const route = routeFor(job.project, nginx, undefined, { job, ...(webrootWord ? { webrootWord } : {}) }, scriptWrites);
     if (route) routes.push(route);
   }
   return routes;

@@ -12,6 +12,7 @@ import {
 } from '../model/infrastructure/acm-certificates';
 import { templateDirectory, templateSuffix } from '../model/official-nginx-image';
 import { blocksFirstBoot, type ChallengeAnswer, type ChallengeRoute, challengeRoutes, followedOnFirstBoot } from './acme-challenge';
+import { hostPathsWrittenByScripts } from './script-place';
 import { type CertbotCertificate, certbotCertificates } from './certbot-certificates';
 import { type CertbotJobs, certbotJobs } from './certbot-directories';
 import { type CertbotRun, nginxReloadEvidence, type ReloadEvidence, type RenewalPicture, renewalPicture } from './certbot-runs';
@@ -53,6 +54,7 @@ export class Facts {
   private unknownLaunchesAnswer: readonly UnknownServiceLaunch[] | undefined;
   private reloadAnswer: readonly ReloadEvidence[] | undefined;
   private issuersAnswer: readonly Issuer[] | undefined;
+  private scriptWritesAnswer: readonly string[] | undefined;
   private routesAnswer: readonly ChallengeRoute[] | undefined;
   private terraformAnswer: readonly TerraformCertificate[] | undefined;
   private cloudFormationAnswer: readonly CloudFormationCertificate[] | undefined;
@@ -140,9 +142,15 @@ export class Facts {
     return this.firstBootFailures(project, nginx).filter(blocksFirstBoot);
   }
 
+  /** The host paths the repository's scripts that run on the host may write (hostPathsWrittenByScripts). */
+  get hostScriptWrites(): readonly string[] {
+    this.scriptWritesAnswer ??= hostPathsWrittenByScripts(this.deployment);
+    return this.scriptWritesAnswer;
+  }
+
   /** One route per name of every webroot job (certbot, acme.sh) whose project has one nginx service in front. */
   get challengeRoutes(): readonly ChallengeRoute[] {
-    this.routesAnswer ??= challengeRoutes(this.deployment, this.issuers);
+    this.routesAnswer ??= challengeRoutes(this.deployment, this.issuers, this.hostScriptWrites);
     return this.routesAnswer;
   }
 

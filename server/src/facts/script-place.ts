@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+import { pathsWrittenByScript } from '../languages/shell/written-paths';
 import { isWithin } from '../model/container-view';
 import type { DeployedProject, DeployedService, Deployment } from '../model/deployment';
 
@@ -20,4 +22,22 @@ export function placeOfScript(deployment: Deployment, path: string): ScriptPlace
   const [holder] = holders;
   if (holders.length > 1) return { kind: 'unknown' };
   return holder ? { kind: 'service', ...holder } : { kind: 'host' };
+}
+
+/**
+ * The host paths the repository's scripts that run on the host may write (files, or the directory
+ * before a name only the shell knows: `cp t "./conf.d/$name.conf"` → `conf.d`): what lies there
+ * on the server is not only what the repository holds. A relative path is read from the script's
+ * directory and from the repository's root, where scripts are usually run from.
+ */
+export function hostPathsWrittenByScripts(deployment: Deployment): string[] {
+  const written = new Set<string>();
+  for (const script of deployment.scripts) {
+    if (placeOfScript(deployment, script.path).kind !== 'host') continue;
+    for (const path of pathsWrittenByScript(script.text, { relative: true })) {
+      if (path.startsWith('/')) written.add(path);
+      else for (const base of [posix.dirname(script.path), script.repositoryRoot]) written.add(posix.join(base, path));
+    }
+  }
+  return [...written];
 }

@@ -20,6 +20,20 @@ describe('paths a start script writes', () => {
     deepStrictEqual(pathsWrittenByScript(script), ['/etc/nginx/ssl/dummy', '/etc/nginx/ssl/key.pem', '/etc/nginx/conf.d/site.conf', '/etc/nginx/nginx.conf']);
   });
 
+  it('with relative, also the paths a script on the host writes relative to where it runs', () => {
+    const script = [
+      'for domain_name in $DOMAIN_NAMES; do',
+      '  cp ./conf.d/.conf.template "./conf.d/$domain_name.conf"',
+      '  sed -i "s/example.com/$domain_name/g" "./conf.d/$domain_name.conf"',
+      'done',
+      'envsubst < templates/site.conf > sites/site.conf',
+      'grep -q x config/read-only.conf',
+      'docker compose exec nginx nginx -s reload',
+    ].join('\n');
+    deepStrictEqual(pathsWrittenByScript(script), []);
+    deepStrictEqual(pathsWrittenByScript(script, { relative: true }), ['./conf.d/.conf.template', './conf.d', 'sites/site.conf']);
+  });
+
   it('read a command continued over lines as one, and a variable the script assigns a path as that path', () => {
     const script = [
       '#!/bin/sh',

@@ -68,7 +68,15 @@ function withAssignedPaths(line: string, values: ReadonlyMap<string, readonly st
   return variants;
 }
 
-export function pathsWrittenByScript(text: string): string[] {
+/** A path relative to where the script runs (`./conf.d/site.conf`, `conf.d/$name.conf`): a word with a slash that starts with none. */
+const relativePathPattern = /(?:^|[\s=:'"(<>])((?:\.\.?\/|[A-Za-z0-9_.-]+\/)[^\s'";|&()<>`]*)/g;
+const relativeRedirection = /(?:^|[^<>&0-9])[0-9]?>>?\|?\s*["']?((?:\.\.?\/|[A-Za-z0-9_.-]+\/)[^\s'";|&()<>`]*)/g;
+
+/**
+ * With `relative`, also the paths written relative to where the script runs (a script run on
+ * the host writes into the repository's directories): `./conf.d`, `certbot/conf`, as written.
+ */
+export function pathsWrittenByScript(text: string, options: { readonly relative?: boolean } = {}): string[] {
   const written = new Set<string>();
   const add = (path: string): void => {
     const prefix = knownPrefix(path);
@@ -79,6 +87,7 @@ export function pathsWrittenByScript(text: string): string[] {
   for (const line of lines.flatMap((line) => withAssignedPaths(line, values))) {
     if (line.trimStart().startsWith('#')) continue;
     for (const match of line.matchAll(redirection)) add(match[1]);
+    if (options.relative) for (const match of line.matchAll(relativeRedirection)) add(match[1]);
     for (const segment of line.split(/&&|\|\||;|\s\|\s/)) {
       const words = segment.trim().split(/\s+/);
       const commandIndex = words[0] === 'exec' || words[0] === 'sudo' ? 1 : 0;
@@ -87,8 +96,15 @@ export function pathsWrittenByScript(text: string): string[] {
       if (!writingCommands.has(command) && !edits) continue;
       // the program's own path is no file it writes, nor is openssl's subject (`-subj /CN=example.org`)
       const rest = ` ${words.slice(commandIndex + 1).join(' ')}`;
-      const operands = command === 'openssl' ? rest.replace(/\s-subj\s+(?:'[^']*'|"[^"]*"|\S+)/g, ' ') : rest;
+      // … nor is sed's script (`sed -i "s/a/b/g" file`)
+      const operands =
+        command === 'openssl'
+          ? rest.replace(/\s-subj\s+(?:'[^']*'|"[^"]*"|\S+)/g, ' ')
+          : edits
+            ? rest.replace(/\s(?:-e\s+)?(?:'[sy][/|#,:][^']*'|"[sy][/|#,:][^"]*"|[sy][/|#,:]\S*)/g, ' ')
+            : rest;
       for (const match of operands.matchAll(pathPattern)) add(match[1]);
+      if (options.relative) for (const match of operands.matchAll(relativePathPattern)) add(match[1]);
     }
   }
   // /dev/null and the like are no files of the configuration

@@ -401,7 +401,7 @@ function impliedRoutes({ deployment, facts }: RuleContext, project: DeployedProj
     if (lineage && /^[a-z0-9.-]+\.[a-z]+$/i.test(lineage)) names.add(lineage);
   }
   return [...names].flatMap((name) => {
-    const route = routeFor(project, nginx, name);
+    const route = routeFor(project, nginx, name, {}, facts.hostScriptWrites);
     return route ? [route] : [];
   });
 }

@@ -125,11 +125,11 @@ export const upstreamHostNotFound: Rule = {
   defaultSeverity: 'error',
   summary:
     'nginx proxies to a host name that no compose service, alias or container name on its networks provides, so it exits with `host not found in upstream`',
-  check({ deployment, inventory }) {
+  check({ deployment, inventory, facts }) {
     const findings: RuleFinding[] = [];
     for (const project of deployment.projects) {
       for (const nginx of project.services) {
-        if (nginx.nginx?.configuration === undefined || nginx.nginx.imageKind === 'host' || !configurationFullyKnown(nginx)) continue;
+        if (nginx.nginx?.configuration === undefined || nginx.nginx.imageKind === 'host' || !configurationFullyKnown(nginx, facts.hostScriptWrites)) continue;
         for (const upstream of upstreamHosts(nginx)) {
           const location = hostLocation(nginx.view, upstream.entry.file, upstream.argument.span);
           if (location === undefined || !writtenAsRead(inventory, location, upstream.argument.value)) continue;
