@@ -1,6 +1,8 @@
 // A mocha root hook (each .mocharc requires it): once every test has run, no process a test
 // started may still be running. One left behind holds mocha's event loop (its pipes) or CI's
 // output open, and the run never ends; here it is named, killed, and fails the run instead.
+// Each .mocharc also sets `exit`, so that what else a test leaves in this process (a timer, a
+// socket) cannot keep a finished run open either.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 interface ProcessEntry {
