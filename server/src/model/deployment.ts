@@ -754,8 +754,8 @@ const maximumHostConfigurations = 200;
 
 /**
  * The repository paths a Dockerfile copies into an image, in any of its stages: what each compose
- * service's build takes from its context, and what the other Dockerfiles take from their own
- * directory. A file there configures that image, not a host.
+ * service's build takes from its context, and what the other Dockerfiles take from any context
+ * they may be built with (contextsOf). A file there configures that image, not a host.
  */
 function copiedIntoImages(inventory: Inventory, projects: readonly DeployedProject[]): string[] {
   const builds = projects.flatMap((project) => project.services).flatMap((service) => buildOf(service.compose) ?? []);
@@ -765,8 +765,21 @@ function copiedIntoImages(inventory: Inventory, projects: readonly DeployedProje
     ...inventory
       .filesOf('dockerfile')
       .filter(({ path }) => !built.has(path))
-      .flatMap(({ path }) => copiedFromContext(inventory, path, posix.dirname(path), 'every')),
+      .flatMap(({ path }) => contextsOf(path, inventory.root).flatMap((context) => copiedFromContext(inventory, path, context, 'every'))),
   ];
+}
+
+/**
+ * The build contexts a Dockerfile no compose service builds may be built with: its own directory,
+ * or one above it up to the workspace root (`docker build -f proxy/Dockerfile .` in a script).
+ */
+function contextsOf(dockerfile: string, root: string): string[] {
+  const contexts: string[] = [];
+  for (let directory = posix.dirname(dockerfile); isWithin(directory, root); directory = posix.dirname(directory)) {
+    contexts.push(directory);
+    if (directory === root || directory === '/') break;
+  }
+  return contexts;
 }
 
 /**
