@@ -96,6 +96,17 @@ function hasExampleBeside(inventory: Inventory, source: string): boolean {
   return names.some((other) => other !== name && other.includes(name.replace(/\.[^.]*$/, '')) && /(example|sample|dist|template|default|tmpl)/i.test(other));
 }
 
+/**
+ * A template of the same name anywhere in the workspace (`templates/nginx.conf.j2` for
+ * `nginx.conf`): a provisioning tool (an Ansible `template:` task) may render the file before
+ * `docker compose up`, which certboot cannot follow.
+ */
+function hasTemplateNamedLike(inventory: Inventory, source: string): boolean {
+  const name = posix.basename(source);
+  for (const template of inventory.templateNames) if (template.startsWith(`${name}.`) && !template.slice(name.length + 1).includes('.')) return true;
+  return false;
+}
+
 /** The missing sources of a service's bind mounts that docker turns into directories where a file must be. */
 export function missingMountSources(deployment: Deployment, inventory: Inventory, service: DeployedService): MissingMountSource[] {
   const files = imageFiles(service);
@@ -106,7 +117,8 @@ export function missingMountSources(deployment: Deployment, inventory: Inventory
     if (mount.type !== 'bind' || mount.unknown || source === undefined || target === undefined || !isWithin(source, deployment.workspaceRoot)) continue;
     const state = service.view.firstBootState(target);
     if (state.state !== 'absent' || state.origin.kind !== 'bind' || state.origin.mount !== mount || state.origin.hostPath !== source) continue;
-    if (longSyntax(inventory, mount) || scriptMentions(deployment, source) || hasExampleBeside(inventory, source)) continue;
+    if (longSyntax(inventory, mount) || scriptMentions(deployment, source) || hasExampleBeside(inventory, source) || hasTemplateNamedLike(inventory, source))
+      continue;
     const located = { ...mount, source, target };
     const ignored = state.ignoredBy === undefined ? {} : { ignoredBy: state.ignoredBy };
     if (files.has(target)) {

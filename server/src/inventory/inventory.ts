@@ -112,6 +112,11 @@ export class Inventory implements SourceTexts {
     readonly filesConsidered = 0,
     /** The directories the walk could not list: a report silent about them would read as a clean bill of health. */
     readonly unlistable: readonly UnlistableDirectory[] = [],
+    /**
+     * The names of the workspace's templates of provisioning tools (`nginx.conf.j2`, `site.conf.erb`):
+     * a file named like one may be rendered from it before `docker compose up`.
+     */
+    readonly templateNames: ReadonlySet<string> = new Set(),
   ) {
     this.byPath = new Map(files.map((file) => [file.path, file]));
     const directories = new Set<string>();
@@ -207,6 +212,7 @@ export function takeInventory(fileSystem: FileSystem, root: string, options: Inv
   const taken = new Map<FileKindName, number>();
   const files: InventoryFile[] = [];
   const unlistable: UnlistableDirectory[] = [];
+  const templateNames = new Set<string>();
   let considered = 0;
   const deepest = Math.max(...Object.values(bounds).map((bound) => bound.maximumDepth));
   findFiles(
@@ -218,6 +224,7 @@ export function takeInventory(fileSystem: FileSystem, root: string, options: Inv
       const size = stat?.size ?? 0;
       const readable = stat?.kind === 'file';
       if (readable && depth <= (options.searchDepth ?? consideredDepth) && size <= consideredFileBytes) considered++;
+      if (readable && provisioningTemplate.test(path)) templateNames.add(posix.basename(path));
       // a pipe, a directory or a link out of the workspace or in a loop under a compose or nginx
       // file's name is kept, so that reading it says why; under other names it is no file of ours.
       // A directory counts only under a name that is one file's alone (`compose.yaml`,
@@ -252,5 +259,8 @@ export function takeInventory(fileSystem: FileSystem, root: string, options: Inv
         unlistable.push({ path, reason: error instanceof FileSystemError && error.code === 'EACCES' ? 'permission denied' : describeFileSystemError(error) }),
     },
   );
-  return new Inventory(fileSystem, root, files, options.cache, considered, unlistable);
+  return new Inventory(fileSystem, root, files, options.cache, considered, unlistable, templateNames);
 }
+
+/** Templates of provisioning tools: Ansible's and Salt's Jinja, Chef's and Puppet's ERB, Go and Mustache templates. */
+const provisioningTemplate = /\.(j2|jinja2?|tmpl|tpl|template|erb|mustache|gotmpl)$/;
