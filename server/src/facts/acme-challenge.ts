@@ -546,11 +546,12 @@ export function routeFor(
 
 /**
  * Whether a failure stops nginx on first boot, as missing-certificate-on-first-boot and
- * missing-include-on-first-boot report it as an error: no repository script puts a placeholder there first. certbot's installer files have
+ * missing-include-on-first-boot report it as an error: no repository script puts a placeholder there first,
+ * nor starts nginx from an HTTP-only compose file until certbot has created it. certbot's installer files have
  * a rule of their own.
  */
 export function blocksFirstBoot(failure: FirstBootFailure): boolean {
-  return !failure.placeholderScript && !certbotInstallerFiles.has(posix.basename(failure.path));
+  return !failure.placeholderScript && !failure.httpFirstScript && !certbotInstallerFiles.has(posix.basename(failure.path));
 }
 
 /**

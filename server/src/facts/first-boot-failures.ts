@@ -8,6 +8,7 @@ import type { FirstBootState, PathOrigin } from '../model/container-view';
 import type { VolumeMount } from '../languages/compose/model';
 import type { ScriptWorkingDirectory } from '../languages/shell/dummy-certificate-script';
 import { challengeWithoutWebServer } from '../languages/shell/certbot-invocation';
+import { type ComposeStart, composeStart } from '../languages/shell/container-launch';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
 import { describeMount, hostLocation } from '../model/locations';
 import { describeHostConfigurationDirectory, isHostNginx } from './nginx-names';
@@ -58,6 +59,11 @@ export interface FirstBootFailure {
    * repository does not set (a sourced `.env` a fresh clone lacks): it may be this lineage.
    */
   readonly placeholderLineageUnknown?: boolean;
+  /**
+   * A repository script that starts nginx from another compose file first (an HTTP-only
+   * configuration) and runs the service that creates the file after it (httpFirstScriptFor).
+   */
+  readonly httpFirstScript?: { readonly script: RepositoryScript; readonly composeFile: string };
   /** An acme.sh run of the repository writes the file (absent on first boot) once it has run. */
   readonly acmeSh?: AcmeShWriter;
   readonly related: readonly RelatedLocation[];
@@ -112,6 +118,53 @@ function placeholderScriptFor(
     if (script) return { script, lineageUnknown };
   }
   return undefined;
+}
+
+/** The compose files a start names with `-f` / `--file`, as host paths read from the script's directory. */
+function composeFilesOf(start: ComposeStart, script: RepositoryScript): string[] {
+  const files: string[] = [];
+  const options = start.globalOptions;
+  for (let index = 0; index < options.length; index++) {
+    const option = options[index]?.value ?? '';
+    const value = option === '-f' || option === '--file' ? options[index + 1] : undefined;
+    const attached = /^(?:-f|--file=)(.+)$/.exec(option)?.[1];
+    const text = value?.literal ? value.value : attached;
+    if (text !== undefined) files.push(posix.resolve(posix.dirname(script.path), text));
+  }
+  return files;
+}
+
+/**
+ * The HTTP-first split done with a second compose file: a script of the project that first starts
+ * nginx from another compose file of the project's directory (`docker compose -f
+ * docker-compose.http-only.yml up -d`, a configuration without TLS), then starts the service that
+ * creates the file (`docker compose up certbot`), and only then the project itself.
+ */
+function httpFirstScriptFor(deployment: Deployment, project: DeployedProject, writer: string): FirstBootFailure['httpFirstScript'] {
+  const directory = project.compose.directory;
+  const ownFiles = new Set(project.compose.files);
+  for (const script of deployment.scripts) {
+    if (posix.dirname(script.path) !== directory && !posix.dirname(script.path).startsWith(`${directory}/`)) continue;
+    let composeFile: string | undefined;
+    for (const command of script.script.commands) {
+      if (!command.name) continue;
+      const start = composeStart([command.name, ...command.arguments]);
+      if (!start) continue;
+      const files = composeFilesOf(start, script);
+      if (composeFile === undefined) {
+        const other = files.find((file) => !ownFiles.has(file) && posix.dirname(file) === directory);
+        if (other !== undefined && start.subcommand === 'up') composeFile = other;
+        continue;
+      }
+      if (files.every((file) => ownFiles.has(file)) && start.services.some((service) => service.value === writer)) return { script, composeFile };
+    }
+  }
+  return undefined;
+}
+
+function httpFirstOf(deployment: Deployment, project: DeployedProject, state: FirstBootFailure['state']): Pick<FirstBootFailure, 'httpFirstScript'> {
+  const found = state.state === 'created-later' ? httpFirstScriptFor(deployment, project, state.writer.service) : undefined;
+  return found ? { httpFirstScript: found } : {};
 }
 
 function placeholderOf(found: ReturnType<typeof placeholderScriptFor>): Pick<FirstBootFailure, 'placeholderScript' | 'placeholderLineageUnknown'> {
@@ -231,6 +284,7 @@ export function firstBootFailures(
           state,
           nginxMessage: message(path),
           ...(acmeSh ? { acmeSh } : {}),
+          ...httpFirstOf(deployment, project, state),
           ...placeholderOf(
             placeholderScriptFor(
               deployment,

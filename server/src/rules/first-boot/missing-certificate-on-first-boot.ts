@@ -112,7 +112,7 @@ export const missingCertificateOnFirstBoot: Rule = {
         const service = failure.service;
         const nginx = describeNginx(service, deployment.workspaceRoot);
         const subject = `\`${failure.directive.name}\` "${failure.path}"`;
-        const outlook = failure.placeholderScript ? undefined : facts.firstBootOutlook(project, failure);
+        const outlook = failure.placeholderScript || failure.httpFirstScript ? undefined : facts.firstBootOutlook(project, failure);
         if (outlook?.kind === 'outside') {
           findings.push(outsideWriterFinding(failure, `${subject} may not exist when ${nginx} first starts:`, outlook.writer, deployment.workspaceRoot));
           continue;
@@ -126,6 +126,18 @@ export const missingCertificateOnFirstBoot: Rule = {
         }
         const why = missingFileExplanation(failure, project, deployment.workspaceRoot);
         const start = `${subject} does not exist when ${nginx} first starts: ${why.text}.`;
+        if (failure.httpFirstScript && !failure.placeholderScript) {
+          const relative = (path: string): string => `\`${path.slice(deployment.workspaceRoot.length + 1)}\``;
+          const { script, composeFile } = failure.httpFirstScript;
+          findings.push({
+            severity: 'info',
+            message: `${start} ${relative(script.path)} first starts nginx from ${relative(composeFile)} and creates the certificate before this configuration loads; run it instead of \`docker compose up\` on a fresh server.`,
+            location: failure.location,
+            related: why.related,
+            fixes: [],
+          });
+          continue;
+        }
         if (failure.placeholderScript) {
           const script = `\`${failure.placeholderScript.path.slice(deployment.workspaceRoot.length + 1)}\``;
           findings.push({

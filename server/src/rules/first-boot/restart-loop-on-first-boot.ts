@@ -144,7 +144,7 @@ export const restartLoopOnFirstBoot: Rule = {
         const restart = service.compose.restart;
         if (!restart || restart.policy === undefined || restart.policy === 'no') continue;
         // the first is the file nginx's [emerg] names: a missing include stops it before any certificate is loaded
-        const failures = inNginxOrder(facts.firstBootFailures(project, service).filter((failure) => !failure.placeholderScript));
+        const failures = inNginxOrder(facts.firstBootFailures(project, service).filter((failure) => !failure.placeholderScript && !failure.httpFirstScript));
         if (failures.length === 0) continue;
         // or acme.sh writes a file nginx misses once it has validated through nginx (`-w`, `--nginx`)
         const issuer = certbotDeadlock ? 'certbot' : failures.some((failure) => failure.acmeSh?.obtaining === 'web-server') ? 'acme.sh' : undefined;
