@@ -162,8 +162,17 @@ function httpFirstScriptFor(deployment: Deployment, project: DeployedProject, wr
   return undefined;
 }
 
-function httpFirstOf(deployment: Deployment, project: DeployedProject, state: FirstBootFailure['state']): Pick<FirstBootFailure, 'httpFirstScript'> {
-  const found = state.state === 'created-later' ? httpFirstScriptFor(deployment, project, state.writer.service) : undefined;
+/** The HTTP-first script of each writer, looked for once per service's failures. */
+function httpFirstOf(
+  deployment: Deployment,
+  project: DeployedProject,
+  state: FirstBootFailure['state'],
+  byWriter: Map<string, FirstBootFailure['httpFirstScript']>,
+): Pick<FirstBootFailure, 'httpFirstScript'> {
+  if (state.state !== 'created-later') return {};
+  const writer = state.writer.service;
+  if (!byWriter.has(writer)) byWriter.set(writer, httpFirstScriptFor(deployment, project, writer));
+  const found = byWriter.get(writer);
   return found ? { httpFirstScript: found } : {};
 }
 
@@ -262,6 +271,7 @@ export function firstBootFailures(
   if (!configuration) return [];
   const failures: FirstBootFailure[] = [];
   const notLoadedAtStart = certificatesNotLoadedAtStart(configuration);
+  const httpFirstByWriter = new Map<string, FirstBootFailure['httpFirstScript']>();
   const check = (file: ConfigurationFile, directive: NginxDirective): void => {
     const message = fileDirectives.get(directive.name);
     if (message && notLoadedAtStart.has(directive)) return;
@@ -284,7 +294,7 @@ export function firstBootFailures(
           state,
           nginxMessage: message(path),
           ...(acmeSh ? { acmeSh } : {}),
-          ...httpFirstOf(deployment, project, state),
+          ...httpFirstOf(deployment, project, state, httpFirstByWriter),
           ...placeholderOf(
             placeholderScriptFor(
               deployment,

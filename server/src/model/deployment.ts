@@ -262,10 +262,11 @@ function nginxImageOf(inventory: Inventory, service: ComposeService): NginxImage
 }
 
 /**
- * The build context's files and directories a Dockerfile copies into its image, as host paths (see
- * DeployedService.copiedIntoImage); with `every`, into any of its stages' images.
+ * The files and directories a Dockerfile copies into its image from any of the build contexts it
+ * may be built with, as host paths (see DeployedService.copiedIntoImage); with `every`, into any
+ * of its stages' images.
  */
-function copiedFromContext(inventory: Inventory, dockerfile: string, context: string, stages: 'running' | 'every' = 'running'): string[] {
+function copiedFromContext(inventory: Inventory, dockerfile: string, contexts: readonly string[], stages: 'running' | 'every' = 'running'): string[] {
   const text = inventory.text(dockerfile);
   if (text === undefined) return [];
   const expanded = (source: string): string[] => {
@@ -276,11 +277,11 @@ function copiedFromContext(inventory: Inventory, dockerfile: string, context: st
       return [];
     }
   };
+  // read once, whatever the number of contexts it may be built with
   const summary = summarizeDockerfile(text);
-  return (stages === 'every' ? summary.copiesOfEveryStage : summary.copies).flatMap((copy) =>
-    copy.fromOtherImage || copy.transformed
-      ? []
-      : copy.sources.flatMap((source) => expanded(posix.join(context, source))).filter((source) => isWithin(source, context)),
+  const copies = (stages === 'every' ? summary.copiesOfEveryStage : summary.copies).filter((copy) => !copy.fromOtherImage && !copy.transformed);
+  return contexts.flatMap((context) =>
+    copies.flatMap((copy) => copy.sources.flatMap((source) => expanded(posix.join(context, source))).filter((source) => isWithin(source, context))),
   );
 }
 
@@ -293,7 +294,7 @@ function buildOf(service: ComposeService): { readonly dockerfile: string; readon
 
 function copiedIntoImage(inventory: Inventory, service: ComposeService): string[] {
   const build = buildOf(service);
-  return build === undefined ? [] : copiedFromContext(inventory, build.dockerfile, build.context);
+  return build === undefined ? [] : copiedFromContext(inventory, build.dockerfile, [build.context]);
 }
 
 function commandOf(service: ComposeService): ComposeCommand | undefined {
@@ -761,11 +762,11 @@ function copiedIntoImages(inventory: Inventory, projects: readonly DeployedProje
   const builds = projects.flatMap((project) => project.services).flatMap((service) => buildOf(service.compose) ?? []);
   const built = new Set(builds.map((build) => build.dockerfile));
   return [
-    ...builds.flatMap((build) => copiedFromContext(inventory, build.dockerfile, build.context, 'every')),
+    ...builds.flatMap((build) => copiedFromContext(inventory, build.dockerfile, [build.context], 'every')),
     ...inventory
       .filesOf('dockerfile')
       .filter(({ path }) => !built.has(path))
-      .flatMap(({ path }) => contextsOf(path, inventory.root).flatMap((context) => copiedFromContext(inventory, path, context, 'every'))),
+      .flatMap(({ path }) => copiedFromContext(inventory, path, contextsOf(path, inventory.root), 'every')),
   ];
 }
 
