@@ -28,6 +28,29 @@ describe('RoundCache', () => {
     cache.nextRound();
     strictEqual(get('b'), 4);
   });
+
+  it('hands what it kept for the key and did not reuse to the computation', () => {
+    const cache = new RoundCache<string>();
+    const staleSeen: (readonly string[])[] = [];
+    const get = (input: string): string =>
+      cache.get(
+        'key',
+        (kept) => kept === input,
+        (stale) => {
+          staleSeen.push(stale);
+          return input;
+        },
+      );
+    get('a');
+    cache.nextRound();
+    get('b');
+    cache.nextRound();
+    get('b');
+    cache.nextRound();
+    cache.nextRound();
+    get('c');
+    deepStrictEqual(staleSeen, [[], ['a'], []]);
+  });
 });
 
 describe('RecordingFileSystem', () => {
@@ -83,6 +106,15 @@ describe('analyzeWorkspace with an AnalysisCache', () => {
       () => undefined,
       () =>
         overlay.set('/p/nginx/conf.d/site.conf', new TextDecoder().decode(memory.readFile('/p/nginx/conf.d/site.conf')).replace('missing.pem', 'present.pem')),
+      // edits inside one statement's arguments: the file is parsed again from its earlier parse
+      () =>
+        overlay.set(
+          '/p/nginx/conf.d/site.conf',
+          new TextDecoder().decode(overlay.readFile('/p/nginx/conf.d/site.conf')).replace('/etc/nginx/certs/present.pem', '/etc/nginx/certs/gone.pem'),
+        ),
+      () => overlay.set('/p/nginx/conf.d/site.conf', new TextDecoder().decode(overlay.readFile('/p/nginx/conf.d/site.conf')).replace('key.pem;', 'key2.pem;')),
+      () =>
+        overlay.set('/p/nginx/conf.d/site.conf', new TextDecoder().decode(overlay.readFile('/p/nginx/conf.d/site.conf')).replace('gone.pem', 'present.pem')),
       (workspace) => workspace.writeFile('/p/.env', 'CERTS=./certs-elsewhere\n'),
       (workspace) => workspace.writeFile('/p/certs-elsewhere/present.pem', ''),
       (workspace) => workspace.writeFile('/p/nginx/conf.d/other.conf', 'server {\n    listen 443 ssl;\n    ssl_certificate /etc/nginx/certs/other.pem;\n}\n'),

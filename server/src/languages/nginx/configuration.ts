@@ -7,7 +7,15 @@ import { type BlockContext, mainContext } from './analyzer';
 import { BlockContexts } from './block-contexts';
 import { expandGlob, GlobLimitError, hasGlobMagic } from './glob';
 import { stronglyConnectedComponents } from './include-graph';
-import { countDirectives, defaultMaximumDirectives, type InvalidDirectiveHandling, parseNginx, tooManyDirectivesProblem } from './parser';
+import {
+  countDirectives,
+  defaultMaximumDirectives,
+  type InvalidDirectiveHandling,
+  type ParseOptions,
+  parseNginx,
+  reparseNginx,
+  tooManyDirectivesProblem,
+} from './parser';
 import { type NginxArgument, type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
 import { decodeConfigurationText } from './text';
 
@@ -100,28 +108,34 @@ export function readConfigurationFile(
   const read = readConfigurationBytes(fileSystem, path, options.maximumFileBytes);
   if ('problem' in read) return failed(read.problem);
   const bytes = read.bytes;
-  const parse = (): NginxFile => {
+  /** `stale`: earlier parses of the file, one of which an edit inside one statement may be applied to. */
+  const parse = (stale: readonly ParsedNginxFile[] = []): NginxFile => {
     // crossplane reads a UTF-8 byte order mark as a character; nginx reads it as part of the
     // first word, and the parser says so when told the decoder dropped it. Otherwise UTF-8 text,
     // as the editor's buffers and the inventory read it, is decoded once for all of them
     const crossplane = options.invalidDirectives === 'crossplane';
     const text = crossplane ? decodeConfigurationText(bytes, true) : (textOfBytes(bytes) ?? decodeConfigurationText(bytes));
     if (text === undefined) return failed(binaryFileProblem);
-    return parseNginx(text, path, {
+    const parseOptions: ParseOptions = {
       byteOrderMark: !crossplane && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
       context: options.context,
       invalidDirectives: options.invalidDirectives,
       ignore: options.ignore,
       contexts: options.contexts,
       maximumDirectives: options.maximumDirectives,
-    });
+    };
+    for (const earlier of stale) {
+      const reparsed = reparseNginx(earlier.file, text, path, parseOptions);
+      if (reparsed !== undefined) return reparsed;
+    }
+    return parseNginx(text, path, parseOptions);
   };
   // the parse options the CLI alone sets change the tree: such parses are not kept
   if (!options.parsed || options.invalidDirectives !== undefined || options.ignore !== undefined) return parse();
   return options.parsed.get(
     `${path}\0${contextKey(options.context)}`,
     (kept) => sameBytes(kept.bytes, bytes),
-    () => ({ bytes, file: parse() }),
+    (stale) => ({ bytes, file: parse(stale) }),
   ).file;
 }
 

@@ -1,5 +1,6 @@
 import { type BlockContext, directiveChecksIn, directiveContextOf } from './analyzer';
 import { BlockContexts } from './block-contexts';
+import { directiveSignatures } from './directives';
 import { byPosition, defaultMaximumErrors, ErrorLimit, firstErrors } from './error-limit';
 import { isLuaBlockDirective, type LexerRules, NginxLexer, TokenKind } from './lexer';
 import { type NginxArgument, type NginxComment, type NginxDirective, type NginxError, type NginxFile, TextSpan } from './syntax-tree';
@@ -89,6 +90,45 @@ export const tooManyDirectivesProblem = `more than ${defaultMaximumDirectives} d
 
 class TooManyDirectives extends Error {}
 
+const semicolonCode = 0x3b;
+
+/** Characters compared at once by commonPrefixLength and commonSuffixLength. */
+const comparedChunk = 4096;
+
+/**
+ * How many characters `left` and `right` start with in common. Compared a chunk at a time
+ * first, as string comparison does it far faster than a loop over characters.
+ */
+function commonPrefixLength(left: string, right: string): number {
+  const shorter = Math.min(left.length, right.length);
+  let length = 0;
+  while (length + comparedChunk <= shorter && left.slice(length, length + comparedChunk) === right.slice(length, length + comparedChunk))
+    length += comparedChunk;
+  while (length < shorter && left.charCodeAt(length) === right.charCodeAt(length)) length++;
+  return length;
+}
+
+/** How many characters, `limit` at most, `left` and `right` end with in common. */
+function commonSuffixLength(left: string, right: string, limit: number): number {
+  let length = 0;
+  while (
+    length + comparedChunk <= limit &&
+    left.slice(left.length - length - comparedChunk, left.length - length) === right.slice(right.length - length - comparedChunk, right.length - length)
+  ) {
+    length += comparedChunk;
+  }
+  while (length < limit && left.charCodeAt(left.length - length - 1) === right.charCodeAt(right.length - length - 1)) length++;
+  return length;
+}
+
+function holdsLineBreak(text: string, start: number, end: number): boolean {
+  for (let at = start; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 0x0a || code === 0x0d) return true;
+  }
+  return false;
+}
+
 /** Shared by the many directives without arguments, block content or comments; never mutated. */
 const noArguments: NginxArgument[] = [];
 const noDirectives: NginxDirective[] = [];
@@ -173,6 +213,8 @@ const enum PositionField {
   NameEndCharacter,
   EndLine,
   EndCharacter,
+  /** Offset just after the `;`, or after the `}` closing the block; -1 when the directive is unterminated. */
+  EndOffset,
   /** Where the directive's argument ranges start in DirectiveSource's ranges; -1 when its arguments are kept. */
   FirstArgument,
   ArgumentCount,
@@ -208,21 +250,157 @@ class DirectiveSource {
   private ranges: Int32Array;
   private rangeCount = 0;
   private idleLexer: NginxLexer | undefined;
-  private readonly comments = new Map<number, DirectiveComments>();
+  private comments = new Map<number, DirectiveComments>();
   /** Per directive, by index: its name, and its block (undefined without one). */
-  readonly names: string[] = [];
-  readonly blocks: (readonly NginxDirective[] | undefined)[] = [];
+  names: string[] = [];
+  blocks: (readonly NginxDirective[] | undefined)[] = [];
   /** The arguments of the directives that keep theirs (see Parser), and of those whose arguments were read again. */
-  readonly keptArguments = new Map<number, readonly NginxArgument[]>();
+  keptArguments = new Map<number, readonly NginxArgument[]>();
+  /** The directives whose arguments the parser kept (never read again from the text), by index. */
+  keptByParser: number[] = [];
 
+  /** `empty`: made to be filled by copying (edited), with no room of its own. */
   constructor(
     readonly text: string,
     private readonly rules: LexerRules,
+    empty = false,
   ) {
     // room for a directive per 32 characters and an argument per 24, more than most files
     // need: growing means copying
-    this.positions = new Int32Array(Math.max(64, Math.ceil(text.length / 32)) * PositionField.Count);
-    this.ranges = new Int32Array(Math.max(64, Math.ceil(text.length / 24)) * 2);
+    this.positions = empty ? noRanges : new Int32Array(Math.max(64, Math.ceil(text.length / 32)) * PositionField.Count);
+    this.ranges = empty ? noRanges : new Int32Array(Math.max(64, Math.ceil(text.length / 24)) * 2);
+  }
+
+  /**
+   * The directives of this file as they stand in `text`, when `text` differs from this source's
+   * text only inside the arguments of one directive ending in `;`, on one line, and reads as
+   * the same number of plain words there (no comment, quote left open or escaped quote):
+   * everything the parser found stays, but for the positions after the change on its line and
+   * the offsets after it. Undefined when the edit is anything else, or when something the parser
+   * reports could change with it: an error or comment on the statement's lines, a directive on
+   * that line whose arguments are kept as objects, an on/off argument (nginx checks its value),
+   * a new error of the statement's words. `topLevel` and `errors` are this file's.
+   */
+  edited(
+    text: string,
+    topLevel: readonly NginxDirective[],
+    errors: readonly NginxError[],
+    maximumErrors: number,
+  ): { readonly source: DirectiveSource; readonly directives: NginxDirective[] } | undefined {
+    const old = this.text;
+    if (this.rules !== 'nginx' || old === text) return undefined;
+    // the stretch that changed: [start, oldEnd) of the old text, [start, newEnd) of the new
+    const start = commonPrefixLength(old, text);
+    const suffix = commonSuffixLength(old, text, Math.min(old.length, text.length) - start);
+    const oldEnd = old.length - suffix;
+    const newEnd = text.length - suffix;
+    if (holdsLineBreak(old, start, oldEnd) || holdsLineBreak(text, start, newEnd)) return undefined;
+    const index = this.statementAround(start, oldEnd);
+    if (index < 0) return undefined;
+    const name = this.names[index];
+    if (this.position(index, PositionField.FirstArgument) < 0 || (this.position(index, PositionField.Flags) & DirectiveFlag.HasComments) !== 0)
+      return undefined;
+    if (directiveSignatures(name)?.some((signature) => signature.arguments.kind === 'flag')) return undefined;
+    const nameEnd = this.position(index, PositionField.NameEndOffset);
+    const nameEndLine = this.position(index, PositionField.NameEndLine);
+    const lineStart = old.lastIndexOf('\n', start - 1) + 1;
+    let line = nameEndLine;
+    for (let at = old.indexOf('\n', nameEnd); at >= 0 && at < start; at = old.indexOf('\n', at + 1)) line++;
+    const lineEnd = old.indexOf('\n', start);
+    if (old.lastIndexOf('#', lineEnd < 0 ? old.length : lineEnd) >= lineStart) return undefined;
+    const firstLine = this.position(index, PositionField.StartLine);
+    const lastLine = this.position(index, PositionField.EndLine);
+    const touches = (span: TextSpan): boolean => span.startLine <= lastLine && span.endLine >= firstLine;
+    if (errors.some((error) => touches(error.span) || (error.related !== undefined && touches(error.related.span)))) return undefined;
+    for (const kept of this.keptByParser) {
+      if (this.keptArguments.get(kept)?.some((argument) => argument.span.startLine <= line && argument.span.endLine >= line)) return undefined;
+    }
+
+    // the statement's words read again in the new text, up to its `;`
+    const delta = newEnd - oldEnd;
+    const count = this.position(index, PositionField.ArgumentCount);
+    const values = new Int32Array(2 * count);
+    const lexer = new NginxLexer(text, maximumErrors, this.rules);
+    lexer.restartAfterDirectiveName(nameEnd, nameEndLine, nameEnd - this.position(index, PositionField.NameEndCharacter));
+    let words = 0;
+    let kind = lexer.next();
+    for (; kind === TokenKind.Word; kind = lexer.next()) {
+      if (words === count || !lexer.valueIsSlice) return undefined;
+      values[2 * words] = lexer.valueStart;
+      values[2 * words + 1] = lexer.valueEnd;
+      words++;
+    }
+    const endOffset = this.position(index, PositionField.EndOffset);
+    if (kind !== TokenKind.Semicolon || words !== count || lexer.endOffset !== endOffset + delta) return undefined;
+    if (lexer.errors.total > 0 || lexer.strictErrors.total > 0) return undefined;
+
+    const source = new DirectiveSource(text, this.rules, true);
+    source.count = this.count;
+    source.rangeCount = this.rangeCount;
+    source.names = this.names.slice();
+    source.comments = new Map(this.comments);
+    source.keptByParser = this.keptByParser;
+    // arguments already read stand where they stood, but on the changed line
+    for (const [kept, args] of this.keptArguments) {
+      if (!args.some((argument) => argument.span.startLine <= line && argument.span.endLine >= line)) source.keptArguments.set(kept, args);
+    }
+    // what stood after the change moves with it: offsets anywhere, characters on its line
+    const endCharacter = oldEnd - lineStart;
+    const positions = this.positions.slice(0, this.count * PositionField.Count);
+    for (let at = 0; at < positions.length; at += PositionField.Count) {
+      if (positions[at + PositionField.NameEndOffset] >= oldEnd) positions[at + PositionField.NameEndOffset] += delta;
+      if (positions[at + PositionField.EndOffset] >= oldEnd) positions[at + PositionField.EndOffset] += delta;
+      if (positions[at + PositionField.StartLine] === line && positions[at + PositionField.StartCharacter] >= endCharacter)
+        positions[at + PositionField.StartCharacter] += delta;
+      if (positions[at + PositionField.NameEndLine] === line && positions[at + PositionField.NameEndCharacter] >= endCharacter)
+        positions[at + PositionField.NameEndCharacter] += delta;
+      if (positions[at + PositionField.EndLine] === line && positions[at + PositionField.EndCharacter] >= endCharacter)
+        positions[at + PositionField.EndCharacter] += delta;
+    }
+    source.positions = positions;
+    const ranges = this.ranges.slice(0, 2 * this.rangeCount);
+    for (let at = 0; at < ranges.length; at++) if (ranges[at] >= oldEnd) ranges[at] += delta;
+    ranges.set(values, 2 * this.position(index, PositionField.FirstArgument));
+    source.ranges = ranges;
+
+    // a new handle for each directive, in blocks of the same shape
+    const handles = new Array<ParsedDirective>(this.count);
+    for (let at = 0; at < this.count; at++) handles[at] = new ParsedDirective(source, at);
+    const rebuilt = (directives: readonly NginxDirective[]): NginxDirective[] | undefined => {
+      if (directives.length === 0) return noDirectives;
+      const copy = new Array<NginxDirective>(directives.length);
+      for (let at = 0; at < directives.length; at++) {
+        const directive = directives[at];
+        if (!(directive instanceof ParsedDirective)) return undefined;
+        copy[at] = handles[directive.index];
+      }
+      return copy;
+    };
+    source.blocks = new Array<readonly NginxDirective[] | undefined>(this.count);
+    for (let at = 0; at < this.count; at++) {
+      const block = this.blocks[at];
+      if (block === undefined) continue;
+      const copy = rebuilt(block);
+      if (copy === undefined) return undefined;
+      source.blocks[at] = copy;
+    }
+    const directives = rebuilt(topLevel);
+    return directives && { source, directives };
+  }
+
+  get directiveCount(): number {
+    return this.count;
+  }
+
+  /** The directive ending in `;` whose arguments hold [start, end): after its name, before its `;`; -1 if none. */
+  private statementAround(start: number, end: number): number {
+    const positions = this.positions;
+    for (let index = 0, at = 0; index < this.count; index++, at += PositionField.Count) {
+      const endOffset = positions[at + PositionField.EndOffset];
+      if (endOffset <= start || positions[at + PositionField.NameEndOffset] >= start || end > endOffset - 1) continue;
+      if (this.blocks[index] === undefined && this.text.charCodeAt(endOffset - 1) === semicolonCode) return index;
+    }
+    return -1;
   }
 
   /** Keeps one directive; returns its index. */
@@ -235,11 +413,15 @@ class DirectiveSource {
     nameToken: NameToken,
     endLine: number,
     endCharacter: number,
+    endOffset: number,
     ranges: ArgumentRanges,
   ): number {
     this.names.push(name);
     this.blocks.push(block);
-    if (args !== undefined) this.keptArguments.set(this.count, args);
+    if (args !== undefined) {
+      this.keptArguments.set(this.count, args);
+      this.keptByParser.push(this.count);
+    }
     const at = this.count * PositionField.Count;
     if (at + PositionField.Count > this.positions.length) this.positions = grown(this.positions);
     const positions = this.positions;
@@ -254,6 +436,7 @@ class DirectiveSource {
     positions[at + PositionField.NameEndCharacter] = nameToken.endCharacter;
     positions[at + PositionField.EndLine] = endLine;
     positions[at + PositionField.EndCharacter] = endCharacter;
+    positions[at + PositionField.EndOffset] = endOffset;
     return this.count++;
   }
 
@@ -323,7 +506,8 @@ class DirectiveSource {
 class ParsedDirective implements NginxDirective {
   constructor(
     private readonly source: DirectiveSource,
-    private readonly index: number,
+    /** Its index in its source. */
+    readonly index: number,
   ) {}
 
   get name(): string {
@@ -591,6 +775,10 @@ class Parser {
     this.errors = new ErrorLimit(this.maximumErrors);
   }
 
+  get directiveSource(): DirectiveSource {
+    return this.source;
+  }
+
   parseFile(path: string, context: BlockContext | undefined, byteOrderMark: boolean): NginxFile {
     // the directives of the top level, in pieces split by stray braces: joined once at the end,
     // as joining at each brace copied a big file's directives again and again
@@ -663,11 +851,12 @@ class Parser {
     blockComments: readonly NginxComment[] | undefined,
     endLine: number,
     endCharacter: number,
+    endOffset: number,
   ): NginxDirective {
     if (++this.directiveCount > this.maximumDirectives) throw new TooManyDirectives();
     const hasComments = argumentComments.length > 0 || (blockComments !== undefined && blockComments.length > 0);
     const flags = (nameQuoted ? DirectiveFlag.NameQuoted : 0) | (hasComments ? DirectiveFlag.HasComments : 0);
-    const index = this.source.add(name, args, block, line, flags, this.nameToken, endLine, endCharacter, this.argumentRanges);
+    const index = this.source.add(name, args, block, line, flags, this.nameToken, endLine, endCharacter, endOffset, this.argumentRanges);
     if (hasComments) this.source.setComments(index, { argumentComments, blockComments });
     return new ParsedDirective(this.source, index);
   }
@@ -745,7 +934,7 @@ class Parser {
         } else if (this.handling === 'crossplane') this.error('syntax', `directive "${name}" is not terminated by ";"`, line, this.nameSpan());
         else this.error('syntax', 'unexpected "}"', lexer.line, lexer.span(), unterminated);
         if (endOfFile || this.handling === 'keep') {
-          scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lastSpan.endLine, lastSpan.endCharacter));
+          scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lastSpan.endLine, lastSpan.endCharacter, -1));
         }
         return this.blockResult(start, comments, !endOfFile);
       }
@@ -778,7 +967,7 @@ class Parser {
       }
 
       if (!opensBlock) {
-        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lexer.endLine, lexer.endCharacter));
+        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, undefined, undefined, lexer.endLine, lexer.endCharacter, lexer.endOffset));
         continue;
       }
       if (depth + 1 > this.maximumDepth) {
@@ -786,7 +975,7 @@ class Parser {
         const terminatorSpan = lexer.span();
         const end = this.skipBlock();
         const last = end ?? terminatorSpan;
-        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, [], [], last.endLine, last.endCharacter));
+        scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, [], [], last.endLine, last.endCharacter, -1));
         if (end === undefined) return this.blockResult(start, comments, false);
         continue;
       }
@@ -797,7 +986,20 @@ class Parser {
       // the block's directives read their own names and arguments over this one's
       this.setNameToken(nameStartLine, nameStartCharacter, nameEndOffset, nameEndLine, nameEndCharacter);
       this.setArgumentRanges(firstArgument, argumentCount);
-      scratch.push(this.directive(name, nameQuoted, line, kept, argumentComments, inner.directives, inner.comments, lexer.endLine, lexer.endCharacter));
+      scratch.push(
+        this.directive(
+          name,
+          nameQuoted,
+          line,
+          kept,
+          argumentComments,
+          inner.directives,
+          inner.comments,
+          lexer.endLine,
+          lexer.endCharacter,
+          inner.closed ? lexer.endOffset : -1,
+        ),
+      );
       if (!inner.closed) {
         // every enclosing block is unclosed too; nginx says it once, at the end of the file
         if (!this.reportedUnclosedBlock && !lexer.endedInsideToken) {
@@ -894,13 +1096,54 @@ function firstStatementAfterByteOrderMark(text: string): NginxError {
   }
 }
 
+/** What reparseNginx needs of a file parseNginx read: its directives' source, and how it was parsed. */
+interface Reparsable {
+  readonly source: DirectiveSource;
+  readonly context: BlockContext | undefined;
+  readonly maximumErrors: number;
+}
+
+const reparsable = new WeakMap<NginxFile, Reparsable>();
+
+/** Whether a parse with these options may be redone by reparseNginx: nginx's handling, the whole tree, no byte order mark. */
+function editable(options: ParseOptions): boolean {
+  return (options.invalidDirectives ?? 'keep') === 'keep' && (options.ignore === undefined || options.ignore.size === 0) && options.byteOrderMark !== true;
+}
+
+function sameContext(left: BlockContext | undefined, right: BlockContext | undefined): boolean {
+  if (left === undefined || right === undefined) return left === right;
+  return left.length === right.length && left.every((name, index) => right[index] === name);
+}
+
+/**
+ * What parseNginx(text, path, options) returns, made from `previous`, an earlier parse of the
+ * same file with the same options, when the text changed inside one statement's arguments
+ * (DirectiveSource.edited): an editor's keystroke in a big configuration. Undefined when the
+ * change is anything else: parse the text then.
+ */
+export function reparseNginx(previous: NginxFile, text: string, path: string, options: ParseOptions = {}): NginxFile | undefined {
+  const state = reparsable.get(previous);
+  if (state === undefined || previous.path !== path || !editable(options) || !sameContext(state.context, options.context)) return undefined;
+  const maximumErrors = options.maximumErrors ?? defaultMaximumErrors;
+  if (maximumErrors !== state.maximumErrors || state.source.directiveCount > (options.maximumDirectives ?? defaultMaximumDirectives)) return undefined;
+  const edited = state.source.edited(text, previous.directives, previous.errors, maximumErrors);
+  if (edited === undefined) return undefined;
+  const file: NginxFile = { path, directives: edited.directives, comments: previous.comments, errors: previous.errors };
+  reparsable.set(file, { ...state, source: edited.source });
+  return file;
+}
+
 export function parseNginx(text: string, path: string, options: ParseOptions = {}): NginxFile {
   const rules = options.invalidDirectives === 'crossplane' ? 'crossplane' : 'nginx';
   const lexer = new NginxLexer(text, options.maximumErrors, rules);
   const byteOrderMark = options.byteOrderMark === true && rules === 'nginx';
   if (byteOrderMark) lexer.startAfterLeadingBytes(byteOrderMarkBytes, false);
   try {
-    return new Parser(text, lexer, options).parseFile(path, options.context, byteOrderMark);
+    const parser = new Parser(text, lexer, options);
+    const file = parser.parseFile(path, options.context, byteOrderMark);
+    if (editable(options))
+      reparsable.set(file, { source: parser.directiveSource, context: options.context, maximumErrors: options.maximumErrors ?? defaultMaximumErrors });
+    return file;
   } catch (error) {
     if (!(error instanceof TooManyDirectives)) throw error;
     return { path, directives: [], comments: [], errors: [{ kind: 'file', message: tooManyDirectivesProblem, line: 1, span: new TextSpan(0, 0, 0, 0) }] };
