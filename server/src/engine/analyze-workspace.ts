@@ -4,6 +4,7 @@ import { rules as allRules } from '../rules/index';
 import { checksDeployment, type Rule, type RuleContext } from '../rules/rule';
 import { AnalysisFileSystem } from '../workspace/analysis-file-system';
 import { Facts } from '../facts/facts';
+import { limitFindingsPerFile } from './finding-limit';
 import { type Inventory, type InventoryOptions, takeInventory, type UnlistableDirectory } from '../inventory/inventory';
 import type { FileSystem } from '../workspace/file-system';
 
@@ -54,7 +55,10 @@ export function checkRules(rules: readonly Rule[], context: RuleContext, interna
   const findings: Finding[] = [];
   for (const rule of rules) {
     try {
-      for (const finding of rule.check(context)) findings.push({ ...finding, ruleId: rule.id, severity: bySeverity(finding.severity, rule.defaultSeverity) });
+      const found = function* (): Generator<Finding> {
+        for (const finding of rule.check(context)) yield { ...finding, ruleId: rule.id, severity: bySeverity(finding.severity, rule.defaultSeverity) };
+      };
+      for (const finding of limitFindingsPerFile(rule.id, found())) findings.push(finding);
     } catch (error) {
       internalErrors.push({
         ruleId: rule.id,
@@ -83,7 +87,8 @@ function failingFile(rule: Rule, context: RuleContext): string {
   const { deployment } = context;
   for (const project of deployment.projects) {
     try {
-      rule.check({ ...context, deployment: { ...deployment, projects: [project] } });
+      // a generator runs only as its findings are read
+      Array.from(rule.check({ ...context, deployment: { ...deployment, projects: [project] } }));
     } catch {
       return project.compose.files[0] ?? project.services[0]?.compose.nameLocation.file ?? project.compose.directory;
     }

@@ -69,7 +69,8 @@ export interface RuleDeclaration {
 export interface Rule extends RuleDeclaration {
   /** When the rule runs: on the deployment, while it is analysed. */
   readonly phase?: 'deployment';
-  check(context: RuleContext): RuleFinding[];
+  /** An array, or a generator for a rule that may report thousands in one file (engine/finding-limit.ts keeps the first of them). */
+  check(context: RuleContext): Iterable<RuleFinding>;
 }
 
 /** A rule over the suppression comments: it runs after they have dropped the findings they name. */

@@ -29,9 +29,10 @@ export const nginxUnknownDirective: Rule = {
   fixable: 'sometimes',
   defaultSeverity: 'error',
   summary: "nginx of the service's image has no such directive (a typo, or a module the image lacks or does not load), so it refuses to start",
-  check({ deployment, facts, inventory }) {
+  // a generator: a generated file may hold thousands of unknown directives, of which the engine keeps the first
+  *check({ deployment, facts, inventory }) {
     const textOf = (file: string) => inventory.text(file);
-    return facts.locatedVerdicts('unknown').map((located) => {
+    for (const located of facts.locatedVerdicts('unknown')) {
       const { service, directives, verdict } = located;
       const fixes: Fix[] = [];
       if (verdict.suggestion !== undefined && verdict.why === undefined) {
@@ -45,7 +46,7 @@ export const nginxUnknownDirective: Rule = {
           fixes.push({ title: `Add \`load_module ${verdict.why.file};\` at the top of ${posix.basename(main.path)}`, edits, preferred: true, safe: true });
         }
       }
-      return directiveFinding(
+      yield directiveFinding(
         located,
         deployment.workspaceRoot,
         // no release of nginx has the name, or the module is not in any release of the image
@@ -53,6 +54,6 @@ export const nginxUnknownDirective: Rule = {
         `: ${explanation(verdict, describeBuild(directives.build))}`,
         fixes,
       );
-    });
+    }
   },
 };
