@@ -85,6 +85,16 @@ export interface DeployedService {
    * copies into its image (COPY, ADD of a local path): a script among them runs in its container.
    */
   readonly copiedIntoImage?: readonly string[];
+  /** For nginx of an image certboot knows: the scripts its container runs at start, before nginx (startScriptsOf). */
+  readonly startScripts?: readonly StartScript[];
+}
+
+/** A script a container runs at start: its text, and its path in the container, or for an `sh -c` body the file it is written in. */
+export interface StartScript {
+  readonly text: string;
+  readonly containerPath?: string;
+  /** An `sh -c` body: of compose's `command:`/`entrypoint:`, or of the Dockerfile's CMD/ENTRYPOINT. */
+  readonly body?: 'compose' | 'dockerfile';
 }
 
 export interface DeployedProject {
@@ -491,19 +501,25 @@ function commandDirectory(service: ComposeService, nginxImage: NginxImage): stri
 }
 
 /**
- * What the container's start may write before nginx reads its configuration: the script compose's
- * `command:`/`entrypoint:` or the Dockerfile's ENTRYPOINT/CMD run instead of nginx itself (an
- * `sh -c` body, or a script of the repository the container holds), and the scripts of the
- * repository put into /docker-entrypoint.d, which the official entrypoint runs before nginx.
+ * The scripts the container runs at start, before nginx reads its configuration: the script
+ * compose's `command:`/`entrypoint:` or the Dockerfile's ENTRYPOINT/CMD run instead of nginx
+ * itself (an `sh -c` body, or a script of the repository the container holds), the scripts of
+ * the repository put into /docker-entrypoint.d, which the official entrypoint runs before nginx,
+ * and the scripts those run, one level deep.
  */
-function pathsWrittenAtStart(
+function startScriptsOf(
   view: ContainerView,
   service: ComposeService,
   command: ComposeCommand | undefined,
   nginxImage: NginxImage,
   rendersTemplates: boolean,
-): string[] {
-  const texts: (string | undefined)[] = [];
+): StartScript[] {
+  const scripts: StartScript[] = [];
+  const add = (text: string | undefined, containerPath?: string, body?: StartScript['body']): void => {
+    if (text !== undefined && !scripts.some((script) => script.text === text && script.containerPath === containerPath)) {
+      scripts.push({ text, ...(containerPath === undefined ? {} : { containerPath }), ...(body === undefined ? {} : { body }) });
+    }
+  };
   const directory = commandDirectory(service, nginxImage);
   const composeWords = command && command.argv.length > 0 ? command.argv.map((word) => word.value) : undefined;
   const dockerfile = nginxImage.dockerfileCommand;
@@ -516,19 +532,24 @@ function pathsWrittenAtStart(
   if (words !== undefined && !['nginx', 'nginx-debug', 'openresty'].includes(posix.basename(words[0] ?? ''))) {
     const shell = isShellProgram(words[0] ?? '');
     const flag = shell ? words.findIndex((word) => /^-[a-z]*c[a-z]*$/.test(word)) : -1;
-    if (flag > 0) texts.push(words[flag + 1]);
-    else {
+    if (flag > 0) {
+      // the words of the Dockerfile's ENTRYPOINT come first, then compose's command or the Dockerfile's CMD
+      const fromDockerfileEntrypoint = service.entrypoint === undefined && dockerfile?.entrypoint !== undefined && flag + 1 < dockerfile.entrypoint.length;
+      const fromCompose = service.entrypoint !== undefined || (!fromDockerfileEntrypoint && composeWords !== undefined);
+      add(words[flag + 1], undefined, fromCompose ? 'compose' : 'dockerfile');
+    } else {
       const script = shell ? words[1] : words[0];
-      texts.push(scriptText(view, script === undefined ? undefined : scriptPath(script, directory, shell)));
+      const path = script === undefined ? undefined : scriptPath(script, directory, shell);
+      add(scriptText(view, path), path);
     }
   }
   if (rendersTemplates) {
-    const scripts = [...(nginxImage.copies?.copies.map((copy) => copy.mount) ?? []), ...service.volumes].filter(
+    const entrypointScripts = [...(nginxImage.copies?.copies.map((copy) => copy.mount) ?? []), ...service.volumes].filter(
       (mount) => mount.type === 'bind' && mount.target !== undefined && isWithin(mount.target, startScriptDirectory),
     );
-    for (const { target } of scripts) {
+    for (const { target } of entrypointScripts) {
       if (target === undefined) continue;
-      if (target.endsWith('.sh')) texts.push(scriptText(view, target));
+      if (target.endsWith('.sh')) add(scriptText(view, target), target);
       else {
         let names: string[] = [];
         try {
@@ -536,14 +557,19 @@ function pathsWrittenAtStart(
         } catch {
           names = [];
         }
-        for (const name of names) if (name.endsWith('.sh')) texts.push(scriptText(view, posix.join(target, name)));
+        for (const name of names) if (name.endsWith('.sh')) add(scriptText(view, posix.join(target, name)), posix.join(target, name));
       }
     }
   }
   // the scripts those run (`/init.sh && nginx`, `sh /init.sh`, `./start.sh`), one level deep
-  const run = texts.flatMap((text) => (text === undefined ? [] : scriptsRunBy(text, directory)));
-  for (const path of run) texts.push(scriptText(view, path));
-  return [...new Set(texts.flatMap((text) => (text === undefined ? [] : pathsWrittenByScript(text))))];
+  const run = scripts.flatMap((script) => scriptsRunBy(script.text, directory));
+  for (const path of run) add(scriptText(view, path), path);
+  return scripts;
+}
+
+/** What the container's start scripts (startScriptsOf) may write before nginx reads its configuration. */
+function pathsWrittenAtStart(scripts: readonly StartScript[]): string[] {
+  return [...new Set(scripts.flatMap((script) => pathsWrittenByScript(script.text)))];
 }
 
 function certbotInvocationsOf(service: ComposeService, command: ComposeCommand | undefined): CertbotInvocation[] {
@@ -582,7 +608,8 @@ function buildProject(inventory: Inventory, compose: ComposeProject, hostPathSta
           ? openrestyImageFiles(nginxImage)
           : undefined;
     const firstView = new ContainerView(service.volumes, inventory.fileSystem, hostPathState, image, writers);
-    const written = image && nginxImage ? pathsWrittenAtStart(firstView, service, command, nginxImage, rendersTemplates) : [];
+    const startScripts = image && nginxImage ? startScriptsOf(firstView, service, command, nginxImage, rendersTemplates) : [];
+    const written = pathsWrittenAtStart(startScripts);
     const view =
       written.length > 0
         ? new ContainerView(service.volumes, inventory.fileSystem, hostPathState, { ...image, writtenByStartScript: written } as ImageFiles, writers)
@@ -612,6 +639,7 @@ function buildProject(inventory: Inventory, compose: ComposeProject, hostPathSta
       nginx,
       certbot: isCertbot ? { invocations: certbotInvocationsOf(service, command) } : undefined,
       ...(copied.length > 0 ? { copiedIntoImage: copied } : {}),
+      ...(startScripts.length > 0 ? { startScripts } : {}),
     };
   });
   return { compose, services };

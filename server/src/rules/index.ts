@@ -13,6 +13,7 @@ import { acmeChallengeNotServed } from './first-boot/acme-challenge-not-served';
 import { certbotNginxOptionsMissing } from './first-boot/certbot-nginx-options-missing';
 import { conflictingSharedMemoryZone } from './first-boot/conflicting-shared-memory-zone';
 import { duplicateLocation } from './first-boot/duplicate-location';
+import { envsubstEmptiesNginxVariables } from './first-boot/envsubst-empties-nginx-variables';
 import { letsencryptPartialMount } from './first-boot/letsencrypt-partial-mount';
 import { listenConflict } from './first-boot/listen-conflict';
 import { missingCertificateOnFirstBoot } from './first-boot/missing-certificate-on-first-boot';
@@ -76,6 +77,7 @@ export const rules: readonly AnyRule[] = [
   undefinedSharedMemoryZone,
   upstreamHostNotFound,
   mountSourceMissing,
+  envsubstEmptiesNginxVariables,
   certificatePathNotLive,
   certificateWithoutChain,
   certificateKeyMismatch,

@@ -23,6 +23,11 @@ exec "$@"`,
   'with-nginx-user',
 ];
 
+/** A command run in the container as the official image would run it: with its `nginx` user. */
+export function asOfficialImage(...command: string[]): string[] {
+  return [...withNginxUser, ...command];
+}
+
 /** The image whose files the first-boot layout lays out: Debian's nginx runs their configuration. */
 export function imageOf(service: DeployedService): 'official' | 'openresty' {
   return service.nginx?.imageKind === 'openresty' ? 'openresty' : 'official';
@@ -61,7 +66,7 @@ export function firstEmergency(stderr: string): NginxMessage | undefined {
 export const bootableImages: ReadonlySet<string> = new Set(['official', 'openresty']);
 
 /** The host directory behind a container directory: the last mount that covers it. */
-function hostDirectoryOf(layout: FirstBootLayout, containerPath: string): string | undefined {
+export function hostDirectoryOf(layout: FirstBootLayout, containerPath: string): string | undefined {
   for (const mount of [...layout.mounts].reverse()) {
     const rest = relative(mount.containerPath, containerPath);
     if (!rest.startsWith('..') && statSync(mount.hostPath).isDirectory()) return join(mount.hostPath, rest);

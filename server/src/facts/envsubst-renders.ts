@@ -1,0 +1,171 @@
+import { posix } from 'node:path';
+import { variableTableFor } from '../languages/nginx/directive-tables/variable-table';
+import { type EnvsubstCommand, envsubstCommands } from '../languages/shell/envsubst-commands';
+import type { DeployedService, StartScript } from '../model/deployment';
+import { LineIndex } from '../text/line-index';
+import type { SourceLocation } from '../text/source-location';
+
+/** A `$NAME` or `${NAME}` of a template, as envsubst finds them. */
+export interface TemplateVariable {
+  readonly name: string;
+  /** Offsets in the template's text, `$` included. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** An envsubst command of a service's start script that renders a template nginx reads, without a list of names. */
+export interface EnvsubstRender {
+  readonly service: DeployedService;
+  readonly script: StartScript;
+  readonly command: EnvsubstCommand;
+  /** The word `envsubst` in the repository: in a script file, or the compose `command:`/`entrypoint:` that holds an `sh -c` body. */
+  readonly location: SourceLocation;
+  /** The word stands in a script file, which a fix may edit. */
+  readonly inScriptFile: boolean;
+  readonly templateText: string;
+  /** The template in the repository, when it is a file of it. */
+  readonly templateHostPath?: string;
+  /** Each `$NAME` of the template that is an nginx variable (built into the image's nginx, or one the template defines), and that the environment does not set. */
+  readonly emptied: readonly TemplateVariable[];
+  /** The names the template's author means envsubst to replace: its variables that are no nginx variable, in order, each once. */
+  readonly own: readonly string[];
+}
+
+const variablePattern = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/** envsubst's view of a text: every `$NAME` and `${NAME}` (GNU gettext, envsubst.c). */
+export function templateVariables(text: string): TemplateVariable[] {
+  return [...text.matchAll(variablePattern)].map((match) => ({
+    name: match[1] ?? match[2],
+    start: match.index ?? 0,
+    end: (match.index ?? 0) + match[0].length,
+  }));
+}
+
+/**
+ * Where nginx's comments stand in a text: a `#` that starts a word, outside quotes, to the end
+ * of its line. What envsubst empties there does no harm.
+ */
+function commentRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let quote: string | undefined;
+  for (let at = 0; at < text.length; at++) {
+    const character = text[at];
+    if (character === '\\') {
+      at++;
+      continue;
+    }
+    if (quote !== undefined) {
+      if (character === quote) quote = undefined;
+      continue;
+    }
+    if ((character === '"' || character === "'") && (at === 0 || /[\s;{}]/.test(text[at - 1]))) quote = character;
+    else if (character === '#' && (at === 0 || /[\s;{}]/.test(text[at - 1]))) {
+      const end = text.indexOf('\n', at);
+      ranges.push([at, end < 0 ? text.length : end]);
+      at = end < 0 ? text.length : end;
+    }
+  }
+  return ranges;
+}
+
+/** Variables an nginx configuration defines itself: `set $x`, `map … $x`, `geo [$a] $x`, `split_clients … $x`, named captures. */
+function definedInTemplate(text: string): Set<string> {
+  const defined = new Set<string>();
+  for (const match of text.matchAll(/(?:^|[\s;{}])(?:set|map\s+\S+|geo(?:\s+\$\w+)?|split_clients\s+\S+|perl_set|js_set)\s+\$(\w+)/g))
+    defined.add(match[1].toLowerCase());
+  for (const match of text.matchAll(/\?P?<([A-Za-z_]\w*)>/g)) defined.add(match[1].toLowerCase());
+  return defined;
+}
+
+/** The names a script sets for its children before the command (an assignment anywhere before it: `export host=\$host`). */
+function assignedBefore(text: string, offset: number): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.slice(0, offset).matchAll(/(?:^|[\s;&|(])(?:export\s+|declare\s+-x\s+)?([A-Za-z_]\w*)=/gm)) names.add(match[1]);
+  return names;
+}
+
+function escapedForPattern(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The file an `sh -c` body is written in: the compose file of the service, or its Dockerfile. */
+function bodyFile(service: DeployedService, script: StartScript): string | undefined {
+  if (script.body === 'compose') return (service.compose.entrypoint ?? service.compose.command)?.location.file;
+  const context = service.compose.build?.context.value;
+  return context?.startsWith('/') ? posix.resolve(context, service.compose.build?.dockerfile?.value ?? 'Dockerfile') : undefined;
+}
+
+function scriptLocation(
+  service: DeployedService,
+  script: StartScript,
+  command: EnvsubstCommand,
+  textOf: (path: string) => string | undefined,
+): { location: SourceLocation; inScriptFile: boolean } | undefined {
+  if (script.containerPath !== undefined) {
+    const origin = service.view.origin(script.containerPath);
+    if (origin.kind !== 'bind') return undefined;
+    const lines = new LineIndex(script.text);
+    return { location: { file: origin.hostPath, range: lines.rangeAt(command.start, command.end) }, inScriptFile: true };
+  }
+  // an `sh -c` body: the word where the compose file or the Dockerfile writes the command
+  const file = bodyFile(service, script);
+  const text = file === undefined ? undefined : textOf(file);
+  if (file === undefined || text === undefined) return undefined;
+  const written = new RegExp(String.raw`envsubst\s*<\s*["']?${escapedForPattern(command.source)}`).exec(text);
+  if (written === null) return undefined;
+  const lines = new LineIndex(text);
+  return { location: { file, range: lines.rangeAt(written.index, written.index + 'envsubst'.length) }, inScriptFile: false };
+}
+
+/**
+ * The envsubst renders of a service's start scripts that empty nginx variables of the template
+ * (EnvsubstRender); `textOf` reads the repository's files (the compose file or Dockerfile that
+ * holds an `sh -c` body).
+ */
+export function envsubstRenders(service: DeployedService, textOf: (path: string) => string | undefined): EnvsubstRender[] {
+  const build = service.nginx?.build?.build;
+  if (build === undefined || service.startScripts === undefined) return [];
+  const table = variableTableFor(build);
+  const renders: EnvsubstRender[] = [];
+  for (const script of service.startScripts) {
+    for (const command of envsubstCommands(script.text)) {
+      if (command.listsNames || !command.source.startsWith('/') || /[$`*?]/.test(command.source)) continue;
+      // one file read and written at once is emptied by the shell before envsubst reads it: another mistake
+      if (command.source === command.destination) continue;
+      // what nginx reads: a file of its configuration directory
+      if (!/^\/(?:etc\/nginx|usr\/local\/openresty\/nginx\/conf|etc\/openresty)\//.test(command.destination)) continue;
+      let templateText: string;
+      try {
+        templateText = new TextDecoder('utf-8', { fatal: true }).decode(service.view.readFile(command.source));
+      } catch {
+        continue;
+      }
+      const place = scriptLocation(service, script, command, textOf);
+      if (place === undefined) continue;
+      const environment = service.compose.environment;
+      const assigned = assignedBefore(script.text, command.start);
+      const defined = definedInTemplate(templateText);
+      const variables = templateVariables(templateText);
+      const isNginxVariable = (name: string): boolean => table.lookup('http', name.toLowerCase()) !== undefined || defined.has(name.toLowerCase());
+      const set = (name: string): boolean => Object.hasOwn(environment, name) || assigned.has(name);
+      const comments = commentRanges(templateText);
+      const inComment = (variable: TemplateVariable): boolean => comments.some(([start, end]) => variable.start >= start && variable.end <= end);
+      const emptied = variables.filter((variable) => isNginxVariable(variable.name) && !set(variable.name) && !inComment(variable));
+      if (emptied.length === 0) continue;
+      const own = [...new Set(variables.filter((variable) => !isNginxVariable(variable.name)).map((variable) => variable.name))];
+      const origin = service.view.origin(command.source);
+      renders.push({
+        service,
+        script,
+        command,
+        ...place,
+        templateText,
+        ...(origin.kind === 'bind' ? { templateHostPath: origin.hostPath } : {}),
+        emptied,
+        own,
+      });
+    }
+  }
+  return renders;
+}
