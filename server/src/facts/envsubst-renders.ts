@@ -89,11 +89,14 @@ function escapedForPattern(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The file an `sh -c` body is written in: the compose file of the service, or its Dockerfile. */
-function bodyFile(service: DeployedService, script: StartScript): string | undefined {
-  if (script.body === 'compose') return (service.compose.entrypoint ?? service.compose.command)?.location.file;
+/** The file an `sh -c` body is written in, and the line it starts at: the service's `command:`/`entrypoint:`, or its Dockerfile. */
+function bodyFile(service: DeployedService, script: StartScript): { readonly file: string; readonly line: number } | undefined {
+  if (script.body === 'compose') {
+    const written = service.command?.shell?.body.field === 'entrypoint' ? service.compose.entrypoint : service.compose.command;
+    return written === undefined ? undefined : { file: written.location.file, line: written.location.range.start.line };
+  }
   const context = service.compose.build?.context.value;
-  return context?.startsWith('/') ? posix.resolve(context, service.compose.build?.dockerfile?.value ?? 'Dockerfile') : undefined;
+  return context?.startsWith('/') ? { file: posix.resolve(context, service.compose.build?.dockerfile?.value ?? 'Dockerfile'), line: 0 } : undefined;
 }
 
 function scriptLocation(
@@ -109,13 +112,15 @@ function scriptLocation(
     return { location: { file: origin.hostPath, range: lines.rangeAt(command.start, command.end) }, inScriptFile: true };
   }
   // an `sh -c` body: the word where the compose file or the Dockerfile writes the command
-  const file = bodyFile(service, script);
-  const text = file === undefined ? undefined : textOf(file);
-  if (file === undefined || text === undefined) return undefined;
-  const written = new RegExp(String.raw`envsubst\s*<\s*["']?${escapedForPattern(command.source)}`).exec(text);
-  if (written === null) return undefined;
+  const body = bodyFile(service, script);
+  const text = body === undefined ? undefined : textOf(body.file);
+  if (body === undefined || text === undefined) return undefined;
   const lines = new LineIndex(text);
-  return { location: { file, range: lines.rangeAt(written.index, written.index + 'envsubst'.length) }, inScriptFile: false };
+  const pattern = new RegExp(String.raw`envsubst\s*<\s*["']?${escapedForPattern(command.source)}`, 'g');
+  pattern.lastIndex = lines.offsetAt({ line: body.line, character: 0 });
+  const written = pattern.exec(text);
+  if (written === null) return undefined;
+  return { location: { file: body.file, range: lines.rangeAt(written.index, written.index + 'envsubst'.length) }, inScriptFile: false };
 }
 
 /**
