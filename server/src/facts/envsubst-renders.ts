@@ -152,13 +152,14 @@ export function envsubstRenders(service: DeployedService, textOf: (path: string)
       const assigned = assignedBefore(script.text, command.start);
       const defined = definedInTemplate(templateText);
       const variables = templateVariables(templateText);
-      const isNginxVariable = (name: string): boolean => table.lookup('http', name.toLowerCase()) !== undefined || defined.has(name.toLowerCase());
+      // nginx's variables are written in lower case; `$HOSTNAME`, `${PORT}` are the environment's (docker sets HOSTNAME itself)
+      const isNginxVariable = (name: string): boolean => name === name.toLowerCase() && (table.lookup('http', name) !== undefined || defined.has(name));
       const set = (name: string): boolean => Object.hasOwn(environment, name) || assigned.has(name);
       const comments = commentRanges(templateText);
       const inComment = (variable: TemplateVariable): boolean => comments.some(([start, end]) => variable.start >= start && variable.end <= end);
       const emptied = variables.filter((variable) => isNginxVariable(variable.name) && !set(variable.name) && !inComment(variable));
       if (emptied.length === 0) continue;
-      const own = [...new Set(variables.filter((variable) => !isNginxVariable(variable.name)).map((variable) => variable.name))];
+      const own = [...new Set(variables.filter((variable) => !isNginxVariable(variable.name) && !inComment(variable)).map((variable) => variable.name))];
       const origin = service.view.origin(command.source);
       renders.push({
         service,

@@ -91,6 +91,19 @@ describe('certbot invocations', () => {
     assert.equal(text.slice(staging.span.start, staging.span.end), '--staging');
   });
 
+  it('reads --version and --help as runs that print and obtain nothing, whatever else is written', () => {
+    assert.deepEqual(
+      [
+        'certbot --version',
+        'CERTBOT_VERSION="$(certbot --version | grep -Eo "[0-9.]+")"',
+        'certbot -h',
+        'certbot certonly --help webroot',
+        'certbot certonly --version -d a.example',
+      ].map((text) => certbotIn(text).map((invocation) => invocation.subcommand)),
+      [['version'], ['version'], ['help'], ['help'], ['version']],
+    );
+  });
+
   it('reads the renewal loop of the compose certbot service, in its loop', () => {
     const result = parseComposeCommand({ entrypoint: "/bin/sh -c 'trap exit TERM; while :; do certbot renew; sleep 12h & wait $${!}; done;'" });
     const [invocation] = findCertbotInvocations(result.commands);

@@ -277,7 +277,14 @@ function invocationOf(
 
   const optional = <Key extends string, Value>(key: Key, value: Value | undefined): { [K in Key]?: Value } =>
     (value === undefined ? {} : { [key]: value }) as { [K in Key]?: Value };
-  const subcommand = subcommandWord ? (subcommandWord.value === 'everything' ? 'run' : subcommandWord.value) : 'run';
+  // `--version` and `-h`/`--help` print and exit whatever else is written (argparse's version
+  // and help actions, certbot/_internal/cli): such a run obtains nothing
+  const prints = options.some((option) => option.name === '--version')
+    ? 'version'
+    : options.some((option) => option.name === '--help' || option.name === '-h')
+      ? 'help'
+      : undefined;
+  const subcommand = prints ?? (subcommandWord ? (subcommandWord.value === 'everything' ? 'run' : subcommandWord.value) : 'run');
   return {
     command,
     launcher,

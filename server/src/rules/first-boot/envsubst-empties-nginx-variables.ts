@@ -31,30 +31,33 @@ function example(render: EnvsubstRender): { written: string; rendered: string; l
   return { written: text.slice(lineStart, end).trim(), rendered: rendered.trim(), line: new LineIndex(text).positionAt(first.start).line };
 }
 
-/**
- * What nginx says of the rendered file, when it refuses it: the template with the emptied
- * variables removed, and its own ones given a value, parsed as nginx reads the destination.
- */
-function refusal(render: EnvsubstRender): string | undefined {
+/** The template as envsubst renders it, the emptied variables removed or, with `keepEmptied`, left as written; the others given some value. */
+function rendered(render: EnvsubstRender, keepEmptied: boolean): string {
   const text = render.templateText;
-  let rendered = '';
+  let output = '';
   let at = 0;
   for (const variable of templateVariables(text)) {
-    rendered += text.slice(at, variable.start);
-    // an emptied one is gone; any other holds some value of the environment
-    if (!render.emptied.some((emptied) => emptied.start === variable.start)) rendered += 'value';
+    output += text.slice(at, variable.start);
+    const emptied = render.emptied.some((each) => each.start === variable.start);
+    if (emptied && keepEmptied) output += text.slice(variable.start, variable.end);
+    else if (!emptied) output += 'value';
     at = variable.end;
   }
-  rendered += text.slice(at);
-  const context =
-    render.command.destination === '/etc/nginx/nginx.conf'
-      ? mainContext
-      : render.command.destination.startsWith('/etc/nginx/conf.d/')
-        ? httpContext
-        : undefined;
+  return output + text.slice(at);
+}
+
+/**
+ * What nginx says of the rendered file, when it refuses it because of the emptied variables: the
+ * same file with them left as written must pass, as the environment's own values are unknown
+ * (one set to nothing may leave a line empty too).
+ */
+function refusal(render: EnvsubstRender): string | undefined {
+  const destination = render.command.destination;
+  const context = destination === '/etc/nginx/nginx.conf' ? mainContext : destination.startsWith('/etc/nginx/conf.d/') ? httpContext : undefined;
   if (context === undefined) return undefined;
-  const [error] = parseNginx(rendered, render.command.destination, { context }).errors;
-  return error === undefined ? undefined : `${error.message} in ${render.command.destination}:${error.line}`;
+  if (parseNginx(rendered(render, true), destination, { context }).errors.length > 0) return undefined;
+  const [error] = parseNginx(rendered(render, false), destination, { context }).errors;
+  return error === undefined ? undefined : `${error.message} in ${destination}:${error.line}`;
 }
 
 const httpContext: BlockContext = ['http'];
