@@ -134,6 +134,37 @@ function isUnknownSubcommand(invocation: CertbotInvocation): boolean {
 
 const renewalMention = /\bcertbot\b[^\n]*\brenew\b/;
 
+/** A run of `certbot renew` that renews: not `--dry-run`. */
+function renewsForReal(invocation: CertbotInvocation): boolean {
+  return invocation.subcommand === 'renew' && invocation.dryRun === undefined;
+}
+
+/**
+ * The directories a cron daemon runs files of by itself: busybox crond's /etc/periodic/<period>
+ * (Alpine's root crontab runs `run-parts /etc/periodic/…`), and cron's /etc/cron.d and
+ * /etc/cron.<period> (run-parts). A file the image's build copies there is a scheduled job.
+ */
+const cronDirectory = /^\/etc\/(?:periodic\/|cron\.(?:d|hourly|daily|weekly|monthly)(?:\/|$))/;
+
+/**
+ * Whether a Dockerfile copies into a cron directory a file of the repository that runs `certbot
+ * renew` (`COPY bin/renew /etc/periodic/weekly/renew`), or one certboot cannot read: its sources
+ * are read from the Dockerfile's directory, the usual build context.
+ */
+function copiesRenewalIntoCron(inventory: Inventory, dockerfile: string, text: string): boolean {
+  for (const match of text.matchAll(/^[ \t]*(?:COPY|ADD)[ \t]+((?:--\S+[ \t]+)*)([^\n]*)$/gim)) {
+    const words = match[2].trim().split(/[ \t]+/);
+    const destination = words.at(-1) ?? '';
+    if (words.length < 2 || !cronDirectory.test(destination) || match[1].includes('--from')) continue;
+    for (const source of words.slice(0, -1)) {
+      if (/[*?$]/.test(source)) return true;
+      const content = inventory.text(posix.resolve(posix.dirname(dockerfile), source));
+      if (content === undefined || renewalMention.test(content)) return true;
+    }
+  }
+  return false;
+}
+
 /** Images that obtain and renew certificates by themselves, or whose commands no one here can read. */
 function renewsByItself(service: DeployedService): boolean {
   const image = service.compose.image?.value ?? '';
@@ -241,14 +272,16 @@ export function renewalPicture(deployment: Deployment, inventory: Inventory): Re
       if ((compose.command && compose.command.value === undefined) || (compose.entrypoint && compose.entrypoint.value === undefined)) renewalUnknown = true;
       if (service.compose.build) renewalUnknown = true;
       const rawCommand = [compose.entrypoint?.value, compose.command?.value].flat().join(' ');
-      if (/\brenew\b/.test(rawCommand) && !service.certbot.invocations.some((invocation) => invocation.subcommand === 'renew')) renewalUnknown = true;
+      if (/\brenew\b/.test(rawCommand) && !service.certbot.invocations.some(renewsForReal)) renewalUnknown = true;
     }
   }
+  // a renewal written where certboot reads no command (a line a script adds to a crontab) counts
+  // unless the same text runs `certbot renew` itself; a dry run renews nothing
   for (const script of deployment.scripts) {
-    if (renewalMention.test(script.text) && !script.certbotInvocations.some((invocation) => invocation.subcommand === 'renew')) renewalUnknown = true;
+    if (renewalMention.test(script.text) && !script.certbotInvocations.some(renewsForReal)) renewalUnknown = true;
   }
   for (const file of schedules) {
-    const renewsHere = runs.some((run) => run.origin.kind === 'schedule' && run.origin.file === file && run.invocation.subcommand === 'renew');
+    const renewsHere = runs.some((run) => run.origin.kind === 'schedule' && run.origin.file === file && renewsForReal(run.invocation));
     if (renewalMention.test(file.text) && !renewsHere) renewalUnknown = true;
   }
   // a crontab the image's build writes (`RUN echo "0 3 * * * /renew.sh" >> …; crontab …`) runs the script it names
@@ -257,6 +290,7 @@ export function renewalPicture(deployment: Deployment, inventory: Inventory): Re
     const text = inventory.text(dockerfile.path) ?? '';
     if (renewalMention.test(text)) renewalUnknown = true;
     if (/\bcron/.test(text) && certbotScripts.some((name) => text.includes(name))) renewalUnknown = true;
+    if (copiesRenewalIntoCron(inventory, dockerfile.path, text)) renewalUnknown = true;
   }
   if (runs.some((run) => isUnknownSubcommand(run.invocation))) renewalUnknown = true;
   return { runs, schedules, renewalUnknown };

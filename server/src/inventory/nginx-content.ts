@@ -94,7 +94,16 @@ function holdsLiteralPlaceholder(value: string): boolean {
 
 /** Whether the text may hold a placeholder at all: most files do not, and are not read again. */
 export function mayHoldPlaceholder(text: string): boolean {
-  return /\$\{?_*[A-Z]/.test(text);
+  return /\$\{?_*[A-Z]/.test(text) || /^[ \t]*(?:\$\{[A-Za-z_]|[A-Z][A-Z0-9]*_[A-Z0-9_]*[ \t]*[;}\r\n]|[A-Z]{4,}[ \t]*[;}\r\n])/m.test(text);
+}
+
+/**
+ * A statement that is a placeholder of its own, where a template's tool writes whole directives
+ * or nothing: `${EXTRA_CONFIG}` (envsubst, Python's string.Template), or a bare upper-case token a
+ * script's `sed` replaces (`CLIENT_MAX_BODY_SIZE`). No directive of nginx is named so.
+ */
+function isPlaceholderStatement(name: string): boolean {
+  return /^\$\{[A-Za-z_]\w*\}$|^\$[A-Za-z_]\w*$/.test(name) || /^[A-Z][A-Z0-9]*_[A-Z0-9_]*$|^[A-Z]{4,}$/.test(name);
 }
 
 /** What the placeholders of a file are to nginx. */
@@ -129,7 +138,7 @@ function collectPlaceholders(directives: readonly NginxDirective[], block: Varia
     const compiled = compiledArguments(block, directive.name, values);
     for (const argument of compiled) addCompiled(values[argument.index].slice(argument.offset), block, argument.whole === true, placeholders);
     const literal = values.some((value, index) => !compiled.some((argument) => argument.index === index) && holdsLiteralPlaceholder(value));
-    if (literal && directiveSignatures(directive.name) !== undefined) placeholders.literal.push(directive);
+    if ((literal && directiveSignatures(directive.name) !== undefined) || isPlaceholderStatement(directive.name)) placeholders.literal.push(directive);
     if (directive.block !== undefined) collectPlaceholders(directive.block, directive.name === 'stream' ? 'stream' : block, directive.name, placeholders);
   }
 }

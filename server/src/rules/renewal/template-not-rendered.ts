@@ -20,12 +20,19 @@ function rendersTemplates(command: ComposeCommand): boolean {
   return startingCommands.has(first.value);
 }
 
-/** A script that runs the entrypoint, envsubst or the start scripts itself renders the templates its own way. */
-function rendersItself(command: ComposeCommand): boolean {
-  return command.commands.some((shellCommand) => {
+const rendering = /docker-entrypoint|envsubst/;
+
+/**
+ * A command that runs the entrypoint, envsubst or the start scripts itself renders the templates
+ * its own way; so does a script of the repository it runs (an `entrypoint:` script that runs
+ * envsubst, then `exec "$@"`: the service's start scripts, read through its mounts).
+ */
+function rendersItself(command: ComposeCommand, service: DeployedService): boolean {
+  const inCommand = command.commands.some((shellCommand) => {
     const words = [shellCommand.name, ...shellCommand.arguments].filter((word) => word !== undefined);
-    return words.some((word) => /docker-entrypoint|envsubst/.test(word.value));
+    return words.some((word) => rendering.test(word.value));
   });
+  return inCommand || (service.startScripts ?? []).some((script) => script.containerPath !== undefined && rendering.test(script.text));
 }
 
 /** The command that keeps nginx in the foreground: the process the container lives on. */
@@ -83,7 +90,7 @@ export const templateNotRendered: Rule = {
         const templates = facts.mountedTemplates(service);
         if (!templates) continue;
         const { origin, names } = templates;
-        if (names.length === 0 || rendersTemplates(command) || rendersItself(command)) continue;
+        if (names.length === 0 || rendersTemplates(command) || rendersItself(command, service)) continue;
         const [first] = command.argv;
         if (!first?.literal) continue;
         const firstPlace = placeOfWord(command, first);

@@ -22,6 +22,15 @@ function overlayVolume(project: DeployedProject, diagnostic: ComposeDiagnostic, 
   };
 }
 
+/**
+ * A project none of whose services has an `image` or a `build` cannot run on its own: it is a
+ * fragment merged over another file (`-f base -f this`, a dev container's `dockerComposeFile`
+ * list), which may declare the volumes it uses.
+ */
+function isFragment(project: DeployedProject): boolean {
+  return project.compose.services.length > 0 && project.compose.services.every((service) => service.image === undefined && service.build === undefined);
+}
+
 /** What the compose loader could not read, or reads differently from how it looks, in the compose loader's words. */
 export const composeSyntax: Rule = {
   id: 'compose-syntax',
@@ -35,6 +44,7 @@ export const composeSyntax: Rule = {
       project.compose.diagnostics.flatMap((diagnostic): RuleFinding[] => {
         const overlay = overlayVolume(project, diagnostic, deployment.workspaceRoot);
         if (overlay !== undefined) return overlay ? [overlay] : [];
+        if (diagnostic.code === 'undefined-volume' && isFragment(project)) return [];
         return [
           {
             severity: diagnostic.severity === 'information' ? 'info' : diagnostic.severity,
