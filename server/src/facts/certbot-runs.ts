@@ -134,6 +134,14 @@ function isUnknownSubcommand(invocation: CertbotInvocation): boolean {
 
 const renewalMention = /\bcertbot\b[^\n]*\brenew\b/;
 
+/** The text with the commands of these runs blanked out (lengths kept). */
+function withoutCommands(text: string, invocations: readonly CertbotInvocation[]): string {
+  let blanked = text;
+  for (const { command } of invocations)
+    blanked = blanked.slice(0, command.span.start) + ' '.repeat(command.span.end - command.span.start) + blanked.slice(command.span.end);
+  return blanked;
+}
+
 /** A run of `certbot renew` that renews: not `--dry-run`. */
 function renewsForReal(invocation: CertbotInvocation): boolean {
   return invocation.subcommand === 'renew' && invocation.dryRun === undefined;
@@ -158,8 +166,20 @@ function copiesRenewalIntoCron(inventory: Inventory, dockerfile: string, text: s
     if (words.length < 2 || !cronDirectory.test(destination) || match[1].includes('--from')) continue;
     for (const source of words.slice(0, -1)) {
       if (/[*?$]/.test(source)) return true;
-      const content = inventory.text(posix.resolve(posix.dirname(dockerfile), source));
-      if (content === undefined || renewalMention.test(content)) return true;
+      const path = posix.resolve(posix.dirname(dockerfile), source);
+      // a directory's files are copied into the cron directory (`COPY ./crontab /etc/cron.d`)
+      let files = [path];
+      if (inventory.fileSystem.stat(path)?.kind === 'directory') {
+        try {
+          files = inventory.fileSystem.readDirectory(path).map((name) => posix.join(path, name));
+        } catch {
+          return true;
+        }
+      }
+      for (const file of files) {
+        const content = inventory.text(file);
+        if (content === undefined || renewalMention.test(content)) return true;
+      }
     }
   }
   return false;
@@ -276,13 +296,14 @@ export function renewalPicture(deployment: Deployment, inventory: Inventory): Re
     }
   }
   // a renewal written where certboot reads no command (a line a script adds to a crontab) counts
-  // unless the same text runs `certbot renew` itself; a dry run renews nothing
+  // unless the same text runs `certbot renew` itself; a dry run renews nothing, and is no such line
   for (const script of deployment.scripts) {
-    if (renewalMention.test(script.text) && !script.certbotInvocations.some(renewsForReal)) renewalUnknown = true;
+    const elsewhere = withoutCommands(script.text, script.certbotInvocations);
+    if (renewalMention.test(elsewhere) && !script.certbotInvocations.some(renewsForReal)) renewalUnknown = true;
   }
   for (const file of schedules) {
-    const renewsHere = runs.some((run) => run.origin.kind === 'schedule' && run.origin.file === file && renewsForReal(run.invocation));
-    if (renewalMention.test(file.text) && !renewsHere) renewalUnknown = true;
+    const here = runs.filter((run) => run.origin.kind === 'schedule' && run.origin.file === file).map((run) => run.invocation);
+    if (renewalMention.test(withoutCommands(file.text, here)) && !here.some(renewsForReal)) renewalUnknown = true;
   }
   // a crontab the image's build writes (`RUN echo "0 3 * * * /renew.sh" >> …; crontab …`) runs the script it names
   const certbotScripts = deployment.scripts.filter((script) => script.certbotInvocations.length > 0).map((script) => posix.basename(script.path));
