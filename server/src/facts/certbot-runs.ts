@@ -156,14 +156,17 @@ const cronDirectory = /^\/etc\/(?:periodic\/|cron\.(?:d|hourly|daily|weekly|mont
 
 /**
  * Whether a Dockerfile copies into a cron directory a file of the repository that runs `certbot
- * renew` (`COPY bin/renew /etc/periodic/weekly/renew`), or one certboot cannot read: its sources
- * are read from the Dockerfile's directory, the usual build context.
+ * renew` (`COPY bin/renew /etc/periodic/weekly/renew`), or one certboot cannot read, or copies any
+ * such file when its build installs a crontab: its sources are read from the Dockerfile's
+ * directory, the usual build context.
  */
 function copiesRenewalIntoCron(inventory: Inventory, dockerfile: string, text: string): boolean {
+  // a build that runs `crontab FILE` installs whatever file it copied (`ADD crontab.txt /`, `RUN crontab /crontab.txt`)
+  const installsCrontab = /^[ \t]*RUN\b[^\n]*\bcrontab\b/im.test(text);
   for (const match of text.matchAll(/^[ \t]*(?:COPY|ADD)[ \t]+((?:--\S+[ \t]+)*)([^\n]*)$/gim)) {
     const words = match[2].trim().split(/[ \t]+/);
     const destination = words.at(-1) ?? '';
-    if (words.length < 2 || !cronDirectory.test(destination) || match[1].includes('--from')) continue;
+    if (words.length < 2 || !(installsCrontab || cronDirectory.test(destination)) || match[1].includes('--from')) continue;
     for (const source of words.slice(0, -1)) {
       if (/[*?$]/.test(source)) return true;
       const path = posix.resolve(posix.dirname(dockerfile), source);
