@@ -197,10 +197,45 @@ function emptyInOfficialImage(directory: string): boolean {
 }
 
 /**
+ * A COPY source with a wildcard in its last name (`./nginx/*`, `conf.d/*.conf`) as the paths it
+ * matches, as docker matches them (Go's filepath.Match: `*`, `?` and `[…]` within one name, dot
+ * files included); unchanged when it has none, or a wildcard in a directory name, or matches
+ * nothing (the build then fails: unknown).
+ */
+function expandedCopySource(inventory: Inventory, source: string): string[] {
+  const name = posix.basename(source);
+  const directory = posix.dirname(source);
+  if (!/[*?[]/.test(name) || /[*?[]/.test(directory)) return [source];
+  let names: string[];
+  try {
+    names = inventory.fileSystem.readDirectory(directory);
+  } catch {
+    return [source];
+  }
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(
+      `^${name.replace(/\[[^\]]*\]|[*?]|[^*?[]+/g, (part) => {
+        if (part === '*') return '[^/]*';
+        if (part === '?') return '[^/]';
+        // a class is the same in Go's filepath.Match and a regular expression: `[a-z]`, `[^.]`
+        if (part.startsWith('[')) return part;
+        return part.replace(/[.+^${}()|\\\]]/g, '\\$&');
+      })}$`,
+    );
+  } catch {
+    return [source];
+  }
+  const matched = names.filter((each) => pattern.test(each)).map((each) => posix.join(directory, each));
+  return matched.length > 0 ? matched : [source];
+}
+
+/**
  * The files a Dockerfile built FROM the official image copies from its build context (docker's
  * COPY rules: a destination ending in `/`, several sources or an existing directory takes the
  * file by its name; a directory's content is copied into the destination). A copy from another
- * stage or image, a glob, an archive or URL of ADD, or a source outside the context is unknown;
+ * stage or image, a glob with a wildcard in a directory name or that matches nothing, an archive
+ * or URL of ADD, or a source outside the context is unknown;
  * so is whatever a RUN step names, from that step on.
  */
 function copiesFromContext(inventory: Inventory, context: string, dockerfile: string, summary: DockerfileSummary): DerivedImageCopies {
@@ -211,7 +246,7 @@ function copiesFromContext(inventory: Inventory, context: string, dockerfile: st
     directories.has(path) || summary.runPaths.some((run) => run.step < step && run.path === path) || path === '/' || path === '/etc/nginx';
   for (const copy of summary.copies) {
     const destination = posix.resolve('/', copy.destination);
-    const sources = copy.sources.map((source) => posix.join(context, source));
+    const sources = copy.sources.flatMap((source) => expandedCopySource(inventory, posix.join(context, source)));
     const readable = sources.map((source) => (isWithin(source, context) && !/[*?[]/.test(source) ? inventory.fileSystem.stat(source) : undefined));
     if (copy.fromOtherImage || copy.transformed || readable.some((stat) => stat === undefined)) {
       unknown.push(destination);
