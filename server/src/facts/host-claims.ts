@@ -27,6 +27,11 @@ export interface HostPortUse {
   readonly hostNetwork?: SourceLocation;
   /** The compose `ports` entry, for a service's own use. */
   readonly binding?: PortBinding;
+  /**
+   * For a script's certbot: the script starts containers before it (`docker compose up`, `start`,
+   * `restart`), or the service it runs depends on others, which compose starts first.
+   */
+  readonly afterStart?: boolean;
 }
 
 /** The standalone run of a certbot command, unless a `--pre-hook` may free the port first. */
@@ -120,6 +125,9 @@ function scriptUses(deployment: Deployment): HostPortUse[] {
       const owner: PortOwner = { kind: 'script', script };
       const network = optionValue(launch.options, '--network') ?? optionValue(launch.options, '--net');
       const target = launch.target && invocation.launcher === 'docker-compose-run' ? composeServiceNamed(deployment, launch.target.value) : undefined;
+      const afterStart =
+        /\bdocker(?:-compose|\s+compose)\b[^\n]*\b(?:up|start|restart)\b/.test(script.text.slice(0, command.span.start)) ||
+        (target !== undefined && target.service.compose.dependsOn.length > 0);
       const serviceMode = target && networkModeOf(target.project.compose, target.service.name);
       if (network?.value === 'host' || (target && serviceMode?.value === 'host')) {
         const hostNetwork = network?.value === 'host' ? wordLocation(script, network) : serviceMode?.location;
@@ -128,6 +136,7 @@ function scriptUses(deployment: Deployment): HostPortUse[] {
           owner,
           location: wordLocation(script, standalone.authenticator.option.word),
           standalone: true,
+          afterStart,
           ...(hostNetwork ? { hostNetwork } : {}),
         });
         continue;
@@ -135,12 +144,12 @@ function scriptUses(deployment: Deployment): HostPortUse[] {
       for (const value of publishValues(launch.options)) {
         const binding = value.literal ? parsePublishText(value.value, wordLocation(script, value)) : undefined;
         const claim = binding && hostClaim(binding);
-        if (claim) uses.push({ claim, owner, location: binding.location, standalone: true });
+        if (claim) uses.push({ claim, owner, location: binding.location, standalone: true, afterStart });
       }
       if (target && serviceMode === undefined && launch.options.some((option) => option.value === '--service-ports')) {
         for (const binding of target.service.compose.ports) {
           const claim = hostClaim(binding);
-          if (claim) uses.push({ claim, owner, location: binding.location, standalone: true });
+          if (claim) uses.push({ claim, owner, location: binding.location, standalone: true, afterStart });
         }
       }
     }

@@ -82,6 +82,11 @@ export interface VolumeMount {
   readonly readOnly: boolean;
   readonly unknown: boolean;
   readonly location: SourceLocation;
+  /**
+   * A named volume made outside the project: declared `external`, or with `driver_opts` (a local
+   * driver bound to a host directory, NFS): what it holds is unknown, not empty.
+   */
+  readonly madeOutside?: boolean;
 }
 
 export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';

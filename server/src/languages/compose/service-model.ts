@@ -11,7 +11,17 @@ import { parseVolume } from './volume-syntax';
 export function buildServices(root: ComposeMapping, variables: VariableLookup, diagnostics: ComposeDiagnostic[]): ComposeService[] {
   const services = mappingChild(root, 'services');
   if (!services) return [];
-  const namedVolumes = new Set(mappingChild(root, 'volumes')?.entries.keys() ?? []);
+  const declaredVolumes = mappingChild(root, 'volumes');
+  const namedVolumes = new Set(declaredVolumes?.entries.keys() ?? []);
+  // compose creates a declared volume empty, unless it is external or its driver options say what it is
+  const madeOutside = new Set(
+    [...(declaredVolumes?.entries ?? [])].flatMap(([volume, entry]) => {
+      const declaration = entry.value.kind === 'mapping' ? entry.value : undefined;
+      const external = childOf(declaration, 'external');
+      const outside = (external !== undefined && !(external.kind === 'scalar' && (external.value === false || external.value === 'false'))) || childOf(declaration, 'driver_opts') !== undefined;
+      return outside ? [volume] : [];
+    }),
+  );
   const report = (code: ComposeDiagnostic['code'], message: string, location: SourceLocation, subject?: string): void => {
     diagnostics.push({ code, severity: 'error', message, location, ...(subject === undefined ? {} : { subject }) });
   };
@@ -34,7 +44,7 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
       ...(containerName ? { containerName } : {}),
       ...(restart ? { restart } : {}),
       ports: portsOf(service, (message, location) => report('invalid-port', `service "${name}": ${message}`, location)),
-      volumes: volumesOf(service, namedVolumes, (code, message, location, subject) => report(code, `service "${name}": ${message}`, location, subject)),
+      volumes: volumesOf(service, namedVolumes, madeOutside, (code, message, location, subject) => report(code, `service "${name}": ${message}`, location, subject)),
       ...(command ? { command } : {}),
       ...(entrypoint ? { entrypoint } : {}),
       ...(workingDirectory ? { workingDirectory } : {}),
@@ -119,6 +129,7 @@ function portsOf(service: ComposeMapping | undefined, report: (message: string, 
 function volumesOf(
   service: ComposeMapping | undefined,
   namedVolumes: ReadonlySet<string>,
+  madeOutside: ReadonlySet<string>,
   report: (code: 'invalid-volume' | 'undefined-volume', message: string, location: SourceLocation, subject?: string) => void,
 ): VolumeMount[] {
   const volumes = childOf(service, 'volumes');
@@ -132,7 +143,7 @@ function volumesOf(
     if (mount.type === 'volume' && mount.source !== undefined && !namedVolumes.has(mount.source)) {
       report('undefined-volume', `volume "${mount.source}" is not declared under the top-level volumes`, mount.location, mount.source);
     }
-    mounts.push(mount);
+    mounts.push(mount.type === 'volume' && mount.source !== undefined && madeOutside.has(mount.source) ? { ...mount, madeOutside: true } : mount);
   }
   return mounts;
 }

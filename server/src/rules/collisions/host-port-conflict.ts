@@ -62,12 +62,15 @@ function standaloneFinding(certbot: HostPortUse, nginx: HostPortUse, conflict: C
     consequence = `certbot runs in the host's network and binds port ${port} itself while nginx's container holds it, so it stops with \`Problem binding to port ${port}: Could not bind to IPv4 or IPv6.\``;
   } else if (certbot.owner.kind === 'script') {
     consequence = `while nginx runs, \`${pathBelow(workspaceRoot, certbot.owner.script.path)}\` cannot publish the port: docker fails with ${bindError(conflict)}`;
+    // a first-boot step that runs before anything starts the stack meets no nginx, unless one is left running
+    if (!certbot.afterStart) consequence = `the script starts nothing before it, but if nginx is running then (a second run, a renewal), \`${pathBelow(workspaceRoot, certbot.owner.script.path)}\` cannot publish the port: docker fails with ${bindError(conflict)}`;
   } else {
     consequence = `docker cannot give the port to both containers, so whichever starts second fails with ${bindError(conflict)}`;
   }
   const related: RelatedLocation[] = [{ ...nginx.location, message: `service \`${nginxName}\` publishes port ${port} here` }];
   if (certbot.hostNetwork) related.push({ ...certbot.hostNetwork, message: "certbot shares the host's network here" });
   return {
+    ...(certbot.owner.kind === 'script' && !certbot.hostNetwork && !certbot.afterStart ? { severity: 'warning' as const } : {}),
     message:
       `certbot --standalone needs port ${port}, which service \`${nginxName}\` already publishes (${describePlace(workspaceRoot, nginx.location)}): ${consequence}${consequence.endsWith('.`') ? '' : '.'} ` +
       'Use `--webroot` with the webroot directory nginx serves `/.well-known/acme-challenge/` from, so nginx keeps the port and certbot only writes the challenge files.',
