@@ -316,6 +316,12 @@ export function renewalPicture(deployment: Deployment, inventory: Inventory): Re
     if (/\bcron/.test(text) && certbotScripts.some((name) => text.includes(name))) renewalUnknown = true;
     if (copiesRenewalIntoCron(inventory, dockerfile.path, text)) renewalUnknown = true;
   }
+  // a compose file of another name (`docker-compose.prod.yml`, which a script passes with `-f`) is
+  // no project certboot loads: a renewal written in it may run
+  for (const file of inventory.filesOf('cloudformation')) {
+    const text = inventory.text(file.path) ?? '';
+    if (/^services:/m.test(text) && renewalMention.test(text)) renewalUnknown = true;
+  }
   if (runs.some((run) => isUnknownSubcommand(run.invocation))) renewalUnknown = true;
   return { runs, schedules, renewalUnknown };
 }
