@@ -59,6 +59,8 @@ export interface FirstBootFailure {
    * repository does not set (a sourced `.env` a fresh clone lacks): it may be this lineage.
    */
   readonly placeholderLineageUnknown?: boolean;
+  /** The script writes its placeholder under a directory a variable names that the repository does not set: it may be this file. */
+  readonly placeholderRootUnknown?: boolean;
   /**
    * A repository script that starts nginx from another compose file first (an HTTP-only
    * configuration) and runs the service that creates the file after it (httpFirstScriptFor).
@@ -96,7 +98,7 @@ function placeholderScriptFor(
   pathInWriter: string | undefined,
   path: string,
   hostPath: string | undefined,
-): { readonly script: RepositoryScript; readonly lineageUnknown: boolean } | undefined {
+): { readonly script: RepositoryScript; readonly lineageUnknown: boolean; readonly rootUnknown?: boolean } | undefined {
   const name = posix.basename(path);
   if (certbotInstallerFiles.has(name)) {
     const script = scriptProvidingInstallerFile(deployment, name);
@@ -117,7 +119,15 @@ function placeholderScriptFor(
     const script = deployment.scripts.find((candidate) => writes(candidate, lineageUnknown));
     if (script) return { script, lineageUnknown };
   }
-  return undefined;
+  // a host script writing under a directory a variable names that the repository does not set
+  // (`$REPO_ROOT/nginx/certs/…`, set in a sourced file) may write this very file
+  const under = deployment.scripts.find((script) =>
+    script.dummyCertificates?.certificates.some(
+      (certificate) =>
+        certificate.launcher === 'direct' && hostPath !== undefined && certificate.unknownRootSuffixes.some((suffix) => hostPath.endsWith(suffix)),
+    ),
+  );
+  return under && { script: under, lineageUnknown: false, rootUnknown: true };
 }
 
 /** The compose files a start names with `-f` / `--file`, as host paths read from the script's directory. */
@@ -176,8 +186,11 @@ function httpFirstOf(
   return found ? { httpFirstScript: found } : {};
 }
 
-function placeholderOf(found: ReturnType<typeof placeholderScriptFor>): Pick<FirstBootFailure, 'placeholderScript' | 'placeholderLineageUnknown'> {
+function placeholderOf(
+  found: ReturnType<typeof placeholderScriptFor>,
+): Pick<FirstBootFailure, 'placeholderScript' | 'placeholderLineageUnknown' | 'placeholderRootUnknown'> {
   if (found === undefined) return {};
+  if (found.rootUnknown) return { placeholderScript: found.script, placeholderRootUnknown: true };
   return found.lineageUnknown ? { placeholderScript: found.script, placeholderLineageUnknown: true } : { placeholderScript: found.script };
 }
 

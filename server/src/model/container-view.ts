@@ -129,7 +129,8 @@ export class ContainerView implements FileSystem {
         if (beneath !== undefined && this.hostPathState(hostPath).state === 'absent') return { kind: 'image', content: beneath };
         return { kind: 'bind', mount, hostPath };
       }
-      if (mount.type === 'volume' && mount.madeOutside) return { kind: 'unknown', reason: 'the named volume is made outside the project (external, or bound by its driver options)' };
+      if (mount.type === 'volume' && mount.madeOutside)
+        return { kind: 'unknown', reason: 'the named volume is made outside the project (external, or bound by its driver options)' };
       if (mount.type === 'volume') return { kind: 'volume', mount, volumeName: mount.source, relativePath: posix.relative(target, path) };
       if (mount.type === 'tmpfs') return { kind: 'tmpfs', mount };
       return { kind: 'unknown', reason: 'a mount of an unknown kind' };

@@ -18,7 +18,9 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
     [...(declaredVolumes?.entries ?? [])].flatMap(([volume, entry]) => {
       const declaration = entry.value.kind === 'mapping' ? entry.value : undefined;
       const external = childOf(declaration, 'external');
-      const outside = (external !== undefined && !(external.kind === 'scalar' && (external.value === false || external.value === 'false'))) || childOf(declaration, 'driver_opts') !== undefined;
+      const outside =
+        (external !== undefined && !(external.kind === 'scalar' && (external.value === false || external.value === 'false'))) ||
+        childOf(declaration, 'driver_opts') !== undefined;
       return outside ? [volume] : [];
     }),
   );
@@ -44,7 +46,9 @@ export function buildServices(root: ComposeMapping, variables: VariableLookup, d
       ...(containerName ? { containerName } : {}),
       ...(restart ? { restart } : {}),
       ports: portsOf(service, (message, location) => report('invalid-port', `service "${name}": ${message}`, location)),
-      volumes: volumesOf(service, namedVolumes, madeOutside, (code, message, location, subject) => report(code, `service "${name}": ${message}`, location, subject)),
+      volumes: volumesOf(service, namedVolumes, madeOutside, (code, message, location, subject) =>
+        report(code, `service "${name}": ${message}`, location, subject),
+      ),
       ...(command ? { command } : {}),
       ...(entrypoint ? { entrypoint } : {}),
       ...(workingDirectory ? { workingDirectory } : {}),

@@ -30,6 +30,11 @@ export interface DummyCertificate {
    * any name there: the script may write the very file nginx loads, which certboot cannot tell.
    */
   readonly unknownLineagePaths: readonly RegExp[];
+  /**
+   * For a path under a directory an unset variable names (`$REPO_ROOT/nginx/certs/fullchain.pem`,
+   * the variable set in a sourced file): what follows it, two names at least (`/nginx/certs/fullchain.pem`).
+   */
+  readonly unknownRootSuffixes: readonly string[];
   /** `<name>` of `…/live/<name>/fullchain.pem`, when the (resolved) path has that shape. */
   readonly liveName?: string;
   /** Where a relative resolved path is read from (`$PWD/x` counts as the relative `./x`). */
@@ -99,6 +104,10 @@ export function findDummyCertificates(script: ShellScript): DummyCertificateScri
       unknownLineagePaths: [certificatePath, keyPath].flatMap((word) => {
         const pattern = word === undefined || resolveScriptText(word, variables) !== undefined ? undefined : unknownLineagePattern(word.value, mayVariables);
         return pattern === undefined ? [] : [pattern];
+      }),
+      unknownRootSuffixes: [certificatePath, keyPath].flatMap((word) => {
+        const suffix = word === undefined || resolveScriptText(word, variables) !== undefined ? undefined : unknownRootSuffix(word.value, variables);
+        return suffix === undefined ? [] : [suffix];
       }),
       workingDirectory: workingDirectoryAt(script.commands, command),
     });
@@ -198,6 +207,12 @@ function unknownLineagePattern(text: string, variables: ReadonlyMap<string, Scri
   const escape = (literal: string): string => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const name = shape[2].split(unsetVariable).map(escape).join('[^/]+');
   return new RegExp(`^${escape(shape[1])}${name}${escape(shape[3])}$`);
+}
+
+/** What follows a leading unset variable in a path, when it is literal and holds two names or more. */
+function unknownRootSuffix(text: string, variables: ReadonlyMap<string, ScriptVariable>): string | undefined {
+  const withMarkers = resolveText(text, variables, 0, unsetVariable);
+  return withMarkers === undefined ? undefined : /^\uE000((?:\/[^/\uE000]+){2,})$/.exec(withMarkers)?.[1];
 }
 
 function resolveText(text: string, variables: ReadonlyMap<string, ScriptVariable>, depth: number, unset?: string): string | undefined {

@@ -63,7 +63,8 @@ function standaloneFinding(certbot: HostPortUse, nginx: HostPortUse, conflict: C
   } else if (certbot.owner.kind === 'script') {
     consequence = `while nginx runs, \`${pathBelow(workspaceRoot, certbot.owner.script.path)}\` cannot publish the port: docker fails with ${bindError(conflict)}`;
     // a first-boot step that runs before anything starts the stack meets no nginx, unless one is left running
-    if (!certbot.afterStart) consequence = `the script starts nothing before it, but if nginx is running then (a second run, a renewal), \`${pathBelow(workspaceRoot, certbot.owner.script.path)}\` cannot publish the port: docker fails with ${bindError(conflict)}`;
+    if (!certbot.afterStart)
+      consequence = `the script starts nothing before it, but if nginx is running then (a second run, a renewal), \`${pathBelow(workspaceRoot, certbot.owner.script.path)}\` cannot publish the port: docker fails with ${bindError(conflict)}`;
   } else {
     consequence = `docker cannot give the port to both containers, so whichever starts second fails with ${bindError(conflict)}`;
   }

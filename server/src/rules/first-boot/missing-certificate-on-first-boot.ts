@@ -140,11 +140,15 @@ export const missingCertificateOnFirstBoot: Rule = {
         }
         if (failure.placeholderScript) {
           const script = `\`${failure.placeholderScript.path.slice(deployment.workspaceRoot.length + 1)}\``;
+          // the script puts it there once it has run; before, the repository holds no such file
+          const start = `${subject} does not exist when ${nginx} first starts: ${why.text.replace('nothing in the repository puts it there', 'the repository holds no such file')}.`;
           findings.push({
             severity: 'info',
             message: failure.placeholderLineageUnknown
               ? `${start} ${script} may create a placeholder certificate there first (the name under \`live/\` it writes comes from a variable the repository does not set); run it, with that name, before \`docker compose up\`.`
-              : `${start} ${script} creates a placeholder certificate there first; run it before \`docker compose up\`.`,
+              : failure.placeholderRootUnknown
+                ? `${start} ${script} may create a placeholder certificate there first (it writes under a directory that a variable the script does not set itself names); run it before \`docker compose up\`.`
+                : `${start} ${script} creates a placeholder certificate there first; run it before \`docker compose up\`.`,
             location: failure.location,
             related: [...why.related, ...placeholderRelated(failure)],
             fixes: [],
