@@ -202,7 +202,11 @@ export function resolveUpstreamHost(project: DeployedProject, nginx: DeployedSer
     }
     if ([...networks.keys()].some((key) => otherNetworks.has(key) && answersOn(other, key, projectName, host))) {
       // a service with profiles nginx does not share is not started by a plain `docker compose up`
-      const startsWithNginx = other.profiles.length === 0 || other.profiles.some((profile) => nginx.compose.profiles.includes(profile));
+      const active = project.compose.activeProfiles;
+      const startsWithNginx =
+        other.profiles.length === 0 ||
+        active === 'unknown' ||
+        other.profiles.some((profile) => nginx.compose.profiles.includes(profile) || active?.includes(profile));
       if (startsWithNginx) return { kind: 'resolves', provider: other };
       stopped.push(other);
       continue;

@@ -100,9 +100,23 @@ export function loadComposeProject(fileSystem: FileSystem, directory: string, op
     includedFiles: context.includedFiles,
     services,
     namedVolumes: [...(mappingChild(root, 'volumes')?.entries.keys() ?? [])],
+    ...activeProfilesOf(variableMap),
     networks: declaredNetworks(root),
     documents: template ? [] : context.documents,
     diagnostics: template ? context.diagnostics.filter((diagnostic) => diagnostic.code === 'template-file') : context.diagnostics,
+  };
+}
+
+/** What COMPOSE_PROFILES turns on: its comma-separated names (compose's `--profile` as an environment variable). */
+function activeProfilesOf(variables: ReadonlyMap<string, string>): Pick<ComposeProject, 'activeProfiles'> {
+  const value = variables.get('COMPOSE_PROFILES');
+  if (value === undefined || value === '') return {};
+  if (isUnknownText(value)) return { activeProfiles: 'unknown' };
+  return {
+    activeProfiles: value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
   };
 }
 

@@ -18,6 +18,11 @@ export interface ComposeProject {
   /** The YAML documents of `files` (none for a binary, huge or unreadable file), in the same order. */
   readonly documents: ComposeDocument[];
   readonly diagnostics: ComposeDiagnostic[];
+  /**
+   * The profiles COMPOSE_PROFILES turns on (from the caller's environment or `.env`), whose
+   * services a plain `docker compose up` starts too; `unknown` when its value is not known.
+   */
+  readonly activeProfiles?: readonly string[] | 'unknown';
 }
 
 export interface ComposeBuild {

@@ -13,6 +13,22 @@ function describeRepetition(repetition: Repetition, run: CertbotRun, workspaceRo
   }
 }
 
+/**
+ * A loop that asks openssl whether the certificate expires soon (`openssl x509 -checkend N`)
+ * before it runs certbot may skip the run while the certificate is not due (`continue`): the
+ * flag then renews a due certificate only.
+ */
+function guardedByExpiryCheck(repetition: Repetition, run: CertbotRun): boolean {
+  if (repetition.kind !== 'loop') return false;
+  return repetition.loop.body.some(
+    (command) =>
+      command.span.start < run.invocation.command.span.start &&
+      command.name?.value.split('/').pop() === 'openssl' &&
+      command.arguments.some((word) => word.value === 'x509') &&
+      command.arguments.some((word) => word.value === '-checkend'),
+  );
+}
+
 export const forceRenewalInLoop: Rule = {
   id: 'force-renewal-in-loop',
   category: 'renewal',
@@ -24,7 +40,7 @@ export const forceRenewalInLoop: Rule = {
     const findings: RuleFinding[] = [];
     for (const run of facts.certbotRuns) {
       const option = run.invocation.forceRenewal;
-      if (!option || !run.repetition || run.invocation.dryRun || run.invocation.staging) continue;
+      if (!option || !run.repetition || run.invocation.dryRun || run.invocation.staging || guardedByExpiryCheck(run.repetition, run)) continue;
       const location = runWordLocation(run, option.word, inventory);
       if (!location) continue;
       const domains = describeDomains(run.invocation);
