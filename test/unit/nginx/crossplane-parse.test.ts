@@ -8,6 +8,7 @@ import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import type { FileSystem } from '../../../server/src/workspace/file-system';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { sharedFixtures } from '../../support/paths';
+import { seededRandom } from '../../support/seeded-random';
 
 type Case = CrossplaneParseOptions & { readonly indent?: number };
 
@@ -82,17 +83,6 @@ const files: Record<string, string> = {
   '/etc/nginx/loop.conf': 'include conf.d/a.conf;\nlisten 1;\n',
   '/etc/nginx/broken.conf': 'http { server { listen 80;\n',
 };
-
-/** A seeded generator (mulberry32): the same configurations on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const bytesOf = (texts: readonly string[]): Buffer[] => texts.map((text) => Buffer.from(text));
 

@@ -5,6 +5,7 @@ import { mainContext } from '../../../server/src/languages/nginx/analyzer';
 import { type ArgumentRangeView, noRanges, type ParseOptions, parseNginx, readArgumentRanges, reparseNginx } from '../../../server/src/languages/nginx/parser';
 import type { NginxDirective, NginxFile } from '../../../server/src/languages/nginx/syntax-tree';
 import { fixturesRoot, repositoryRoot } from '../../support/paths';
+import { seededRandom } from '../../support/seeded-random';
 
 const path = '/etc/nginx/nginx.conf';
 
@@ -29,17 +30,6 @@ function everything(file: NginxFile): unknown {
 /** The text with [start, end) replaced by `inserted`. */
 function edit(text: string, start: number, end: number, inserted: string): string {
   return text.slice(0, start) + inserted + text.slice(end);
-}
-
-/** A seeded generator (mulberry32): the same edits on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function configurationFiles(directory: string): string[] {

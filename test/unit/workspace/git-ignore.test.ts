@@ -6,6 +6,7 @@ import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import { describeIgnoreRule, GitIgnore, wildmatch } from '../../../server/src/workspace/git-ignore';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
 import { CountingFileSystem, gitCheckIgnore, temporaryRepository } from './support';
+import { seededRandom as random } from '../../support/seeded-random';
 
 const root = '/repo';
 
@@ -344,17 +345,6 @@ function compareWithGit(files: Record<string, string>): void {
   } finally {
     repository.dispose();
   }
-}
-
-/** Deterministic, so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('agreement with git check-ignore', function () {
