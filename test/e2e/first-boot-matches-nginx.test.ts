@@ -202,6 +202,19 @@ describe('missing-certificate-on-first-boot and missing-include-on-first-boot ag
         const namedVolumes = new Map<string, string>();
         for (const service of project.services) {
           if (!bootableImages.has(service.nginx?.imageKind ?? '')) continue;
+          // what a volume made outside the project holds (external, or a host directory its driver binds) is not the repository's to lay out
+          const outside = service.compose.volumes.filter((volume) => volume.madeOutside).map((volume) => volume.source);
+          if (outside.length > 0) {
+            assert.deepEqual(
+              findingsFor(service, analysis.findings),
+              [],
+              `${fixture}: the rules must say nothing of what volumes made outside the project hold`,
+            );
+            reports.push(
+              `service ${service.name}: the volumes ${outside.join(', ')} are made outside the project, so there is no first boot to lay out; not booted`,
+            );
+            continue;
+          }
           const serviceStarted = performance.now();
           const layout = firstBootLayout(service.compose.volumes, { image: imageOf(service), repositoryRoot: analysis.deployment.workspaceRoot, namedVolumes });
           renderTemplates(service, layout);
