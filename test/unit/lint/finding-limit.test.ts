@@ -50,7 +50,7 @@ describe('limitFindingsPerFile', () => {
   it('reports at most 100 unknown directives of a file, and how many more there are', async () => {
     const files = new MemoryFileSystem({
       '/p/compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    volumes:\n      - ./conf.d:/etc/nginx/conf.d:ro\n',
-      '/p/conf.d/huge.conf': 'server {\n    listen 80;\n' + '    a;\n'.repeat(250) + '}\n',
+      '/p/conf.d/huge.conf': `server {\n    listen 80;\n${'    a;\n'.repeat(250)}}\n`,
     });
     const analysis = await analyzeWorkspace(files, '/p');
     const unknown = analysis.findings.filter((each) => each.ruleId === 'nginx-unknown-directive');
