@@ -1,4 +1,5 @@
 import { placeOfScript } from './script-place';
+import { summarizeDockerfile } from '../languages/dockerfile/dockerfile';
 import { posix } from 'node:path';
 import type { Inventory, SourceTexts } from '../inventory/inventory';
 import type { RestartPolicy } from '../languages/compose/model';
@@ -163,11 +164,11 @@ const cronDirectory = /^\/etc\/(?:periodic\/|cron\.(?:d|hourly|daily|weekly|mont
 function copiesRenewalIntoCron(inventory: Inventory, dockerfile: string, text: string): boolean {
   // a build that runs `crontab FILE` installs whatever file it copied (`ADD crontab.txt /`, `RUN crontab /crontab.txt`)
   const installsCrontab = /^[ \t]*RUN\b[^\n]*\bcrontab\b/im.test(text);
-  for (const match of text.matchAll(/^[ \t]*(?:COPY|ADD)[ \t]+((?:--\S+[ \t]+)*)([^\n]*)$/gim)) {
-    const words = match[2].trim().split(/[ \t]+/);
-    const destination = words.at(-1) ?? '';
-    if (words.length < 2 || !(installsCrontab || cronDirectory.test(destination)) || match[1].includes('--from')) continue;
-    for (const source of words.slice(0, -1)) {
+  // most Dockerfiles name no cron directory: they are not read further on every analysis
+  if (!installsCrontab && !/\/etc\/(?:periodic|cron\.)/.test(text)) return false;
+  for (const copy of summarizeDockerfile(text).copiesOfEveryStage) {
+    if (copy.fromOtherImage || !(installsCrontab || cronDirectory.test(posix.resolve('/', copy.destination)))) continue;
+    for (const source of copy.sources) {
       if (/[*?$]/.test(source)) return true;
       const path = posix.resolve(posix.dirname(dockerfile), source);
       // a directory's files are copied into the cron directory (`COPY ./crontab /etc/cron.d`)

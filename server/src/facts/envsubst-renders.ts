@@ -1,5 +1,10 @@
 import { posix } from 'node:path';
+import { argumentValues } from '../languages/nginx/argument-values';
 import { variableTableFor } from '../languages/nginx/directive-tables/variable-table';
+import { parseNginx } from '../languages/nginx/parser';
+import { namedCaptures } from '../languages/nginx/script-variables';
+import type { NginxComment, NginxDirective } from '../languages/nginx/syntax-tree';
+import { captureDefiners, definedVariable } from '../languages/nginx/variable-arguments';
 import { type EnvsubstCommand, envsubstCommands } from '../languages/shell/envsubst-commands';
 import type { DeployedService, StartScript } from '../model/deployment';
 import { LineIndex } from '../text/line-index';
@@ -42,40 +47,37 @@ export function templateVariables(text: string): TemplateVariable[] {
   }));
 }
 
-/**
- * Where nginx's comments stand in a text: a `#` that starts a word, outside quotes, to the end
- * of its line. What envsubst empties there does no harm.
- */
-function commentRanges(text: string): [number, number][] {
-  const ranges: [number, number][] = [];
-  let quote: string | undefined;
-  for (let at = 0; at < text.length; at++) {
-    const character = text[at];
-    if (character === '\\') {
-      at++;
-      continue;
-    }
-    if (quote !== undefined) {
-      if (character === quote) quote = undefined;
-      continue;
-    }
-    if ((character === '"' || character === "'") && (at === 0 || /[\s;{}]/.test(text[at - 1]))) quote = character;
-    else if (character === '#' && (at === 0 || /[\s;{}]/.test(text[at - 1]))) {
-      const end = text.indexOf('\n', at);
-      ranges.push([at, end < 0 ? text.length : end]);
-      at = end < 0 ? text.length : end;
-    }
-  }
-  return ranges;
+/** What nginx's parser reads of a template: the variables it defines, and where its comments stand. */
+interface TemplateReading {
+  /** Names `set`, `map`, `geo`, `split_clients`… or a named capture define, in lower case. */
+  readonly defined: ReadonlySet<string>;
+  /** Per line, where a comment starts on it: a comment runs to the end of its line. */
+  readonly commentStarts: ReadonlyMap<number, number>;
 }
 
-/** Variables an nginx configuration defines itself: `set $x`, `map … $x`, `geo [$a] $x`, `split_clients … $x`, named captures. */
-function definedInTemplate(text: string): Set<string> {
+function readTemplate(text: string, path: string): TemplateReading {
+  const file = parseNginx(text, path);
   const defined = new Set<string>();
-  for (const match of text.matchAll(/(?:^|[\s;{}])(?:set|map\s+\S+|geo(?:\s+\$\w+)?|split_clients\s+\S+|perl_set|js_set)\s+\$(\w+)/g))
-    defined.add(match[1].toLowerCase());
-  for (const match of text.matchAll(/\?P?<([A-Za-z_]\w*)>/g)) defined.add(match[1].toLowerCase());
-  return defined;
+  const commentStarts = new Map<number, number>();
+  const comment = (comments: readonly NginxComment[] | undefined): void => {
+    for (const { span } of comments ?? [])
+      commentStarts.set(span.startLine, Math.min(commentStarts.get(span.startLine) ?? span.startCharacter, span.startCharacter));
+  };
+  comment(file.comments);
+  const walk = (directives: readonly NginxDirective[]): void => {
+    for (const directive of directives) {
+      comment(directive.argumentComments);
+      comment(directive.blockComments);
+      const values = argumentValues(directive);
+      const variable = definedVariable(directive.name, values);
+      if (variable !== undefined) defined.add(variable.toLowerCase());
+      const patterns = captureDefiners.has(directive.name) ? values : directive.name.includes('(?') ? [directive.name] : [];
+      for (const pattern of patterns) for (const capture of namedCaptures(pattern)) defined.add(capture.toLowerCase());
+      if (directive.block) walk(directive.block);
+    }
+  };
+  walk(file.directives);
+  return { defined, commentStarts };
 }
 
 /** The names a script sets for its children before the command (an assignment anywhere before it: `export host=\$host`). */
@@ -150,13 +152,18 @@ export function envsubstRenders(service: DeployedService, textOf: (path: string)
       if (place === undefined) continue;
       const environment = service.compose.environment;
       const assigned = assignedBefore(script.text, command.start);
-      const defined = definedInTemplate(templateText);
+      const { defined, commentStarts } = readTemplate(templateText, command.source);
       const variables = templateVariables(templateText);
       // nginx's variables are written in lower case; `$HOSTNAME`, `${PORT}` are the environment's (docker sets HOSTNAME itself)
       const isNginxVariable = (name: string): boolean => name === name.toLowerCase() && (table.lookup('http', name) !== undefined || defined.has(name));
       const set = (name: string): boolean => Object.hasOwn(environment, name) || assigned.has(name);
-      const comments = commentRanges(templateText);
-      const inComment = (variable: TemplateVariable): boolean => comments.some(([start, end]) => variable.start >= start && variable.end <= end);
+      // what envsubst empties in an nginx comment does no harm
+      const lines = new LineIndex(templateText);
+      const inComment = (variable: TemplateVariable): boolean => {
+        const { line, character } = lines.positionAt(variable.start);
+        const start = commentStarts.get(line);
+        return start !== undefined && character >= start;
+      };
       const emptied = variables.filter((variable) => isNginxVariable(variable.name) && !set(variable.name) && !inComment(variable));
       if (emptied.length === 0) continue;
       const own = [...new Set(variables.filter((variable) => !isNginxVariable(variable.name) && !inComment(variable)).map((variable) => variable.name))];

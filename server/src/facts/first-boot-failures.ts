@@ -199,11 +199,13 @@ export function mountOfOrigin(origin: PathOrigin): VolumeMount | undefined {
   return origin.kind === 'bind' || origin.kind === 'volume' || origin.kind === 'tmpfs' ? origin.mount : undefined;
 }
 
+/** `placeholder`: a repository script puts a placeholder there, once run; the repository itself holds no such file. */
 function explain(
   service: DeployedService,
   failure: FirstBootFailure['state'],
   project: DeployedProject,
   acmeSh: AcmeShWriter | undefined,
+  placeholder = false,
 ): { text: string; related: RelatedLocation[] } {
   const origin = failure.origin;
   const related: RelatedLocation[] = [];
@@ -232,7 +234,10 @@ function explain(
     if (failure.state === 'absent' && failure.ignoredBy !== undefined) {
       return { text: `it is ignored by ${failure.ignoredBy}, so a fresh clone of the repository does not have it (${mount})`, related };
     }
-    return { text: `nothing in the repository puts it there (${mount} holds no such file on a fresh server)`, related };
+    return {
+      text: `${placeholder ? 'the repository holds no such file' : 'nothing in the repository puts it there'} (${mount} holds no such file on a fresh server)`,
+      related,
+    };
   }
   if (origin.kind === 'volume') return { text: `the named volume \`${origin.volumeName ?? '(anonymous)'}\` starts empty`, related };
   if (origin.kind === 'tmpfs') return { text: 'the tmpfs mount starts empty', related };
@@ -353,7 +358,7 @@ export function firstBootFailures(
 
 /** The sentence that says why the path is missing, for messages. */
 export function whyMissing(failure: FirstBootFailure, project: DeployedProject): string {
-  return explain(failure.service, failure.state, project, failure.acmeSh).text;
+  return explain(failure.service, failure.state, project, failure.acmeSh, failure.placeholderScript !== undefined).text;
 }
 
 /**

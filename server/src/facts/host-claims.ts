@@ -1,7 +1,7 @@
 import type { SourceTexts } from '../inventory/inventory';
 import type { PortBinding } from '../languages/compose/model';
 import type { CertbotInvocation } from '../languages/shell/certbot-invocation';
-import { basename, containerLaunch, optionValue } from '../languages/shell/container-launch';
+import { basename, composeStart, containerLaunch, optionValue } from '../languages/shell/container-launch';
 import type { ShellWord } from '../languages/shell/shell-script';
 import { sliceWord } from '../languages/shell/shell-word';
 import type { DeployedProject, DeployedService, Deployment, RepositoryScript } from '../model/deployment';
@@ -28,8 +28,8 @@ export interface HostPortUse {
   /** The compose `ports` entry, for a service's own use. */
   readonly binding?: PortBinding;
   /**
-   * For a script's certbot: the script starts containers before it (`docker compose up`, `start`,
-   * `restart`), or the service it runs depends on others, which compose starts first.
+   * For a script's certbot: the script runs `docker compose up` before it, or the service it runs
+   * depends on others, which compose starts first.
    */
   readonly afterStart?: boolean;
 }
@@ -126,7 +126,10 @@ function scriptUses(deployment: Deployment): HostPortUse[] {
       const network = optionValue(launch.options, '--network') ?? optionValue(launch.options, '--net');
       const target = launch.target && invocation.launcher === 'docker-compose-run' ? composeServiceNamed(deployment, launch.target.value) : undefined;
       const afterStart =
-        /\bdocker(?:-compose|\s+compose)\b[^\n]*\b(?:up|start|restart)\b/.test(script.text.slice(0, command.span.start)) ||
+        script.script.commands.some(
+          (earlier) =>
+            earlier.span.end <= command.span.start && earlier.name !== undefined && composeStart([earlier.name, ...earlier.arguments])?.subcommand === 'up',
+        ) ||
         (target !== undefined && target.service.compose.dependsOn.length > 0);
       const serviceMode = target && networkModeOf(target.project.compose, target.service.name);
       if (network?.value === 'host' || (target && serviceMode?.value === 'host')) {

@@ -5,7 +5,7 @@ import { type ComposeOverlay, loadComposeProject, overlayIncluding } from '../la
 import type { ComposeProject, ComposeService, VolumeMount } from '../languages/compose/model';
 import type { SourceLocation } from '../text/source-location';
 import { loadNginxConfiguration, type NginxConfiguration } from '../languages/nginx/configuration';
-import { expandGlob, hasGlobMagic } from '../languages/nginx/glob';
+import { expandGlob, hasGlobMagic, segmentExpression } from '../languages/nginx/glob';
 import { findCertbotInvocations, readCertbotArguments, type CertbotInvocation } from '../languages/shell/certbot-invocation';
 import { parseComposeCommand, type ComposeCommand } from '../languages/shell/compose-command';
 import { findDummyCertificates, type DummyCertificateScript } from '../languages/shell/dummy-certificate-script';
@@ -199,33 +199,20 @@ function emptyInOfficialImage(directory: string): boolean {
 /**
  * A COPY source with a wildcard in its last name (`./nginx/*`, `conf.d/*.conf`) as the paths it
  * matches, as docker matches them (Go's filepath.Match: `*`, `?` and `[…]` within one name, dot
- * files included); unchanged when it has none, or a wildcard in a directory name, or matches
- * nothing (the build then fails: unknown).
+ * files included, unlike nginx's include); unchanged when it has none, or a wildcard in a
+ * directory name, or matches nothing (the build then fails: unknown).
  */
 function expandedCopySource(inventory: Inventory, source: string): string[] {
   const name = posix.basename(source);
   const directory = posix.dirname(source);
-  if (!/[*?[]/.test(name) || /[*?[]/.test(directory)) return [source];
+  if (!hasGlobMagic(name) || hasGlobMagic(directory)) return [source];
   let names: string[];
   try {
     names = inventory.fileSystem.readDirectory(directory);
   } catch {
     return [source];
   }
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(
-      `^${name.replace(/\[[^\]]*\]|[*?]|[^*?[]+/g, (part) => {
-        if (part === '*') return '[^/]*';
-        if (part === '?') return '[^/]';
-        // a class is the same in Go's filepath.Match and a regular expression: `[a-z]`, `[^.]`
-        if (part.startsWith('[')) return part;
-        return part.replace(/[.+^${}()|\\\]]/g, '\\$&');
-      })}$`,
-    );
-  } catch {
-    return [source];
-  }
+  const pattern = segmentExpression(name);
   const matched = names.filter((each) => pattern.test(each)).map((each) => posix.join(directory, each));
   return matched.length > 0 ? matched : [source];
 }

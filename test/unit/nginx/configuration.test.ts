@@ -2,7 +2,11 @@ import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { includeCycleOutcome, loadNginxConfiguration } from '../../../server/src/languages/nginx/configuration';
+import { mainContext } from '../../../server/src/languages/nginx/analyzer';
+import { includeCycleOutcome, loadNginxConfiguration, type ParsedNginxFile, readConfigurationFile } from '../../../server/src/languages/nginx/configuration';
+import { parseNginx } from '../../../server/src/languages/nginx/parser';
+import type { NginxFile } from '../../../server/src/languages/nginx/syntax-tree';
+import { RoundCache } from '../../../server/src/workspace/round-cache';
 import { toCrossplanePayload } from '../../../server/src/languages/nginx/crossplane-payload';
 import { DiskFileSystem } from '../../../server/src/workspace/disk-file-system';
 import { MemoryFileSystem } from '../../../server/src/workspace/memory-file-system';
@@ -128,5 +132,32 @@ describe('nginx configuration loading (includes)', () => {
       ['huge.conf', 'file is 52428800 bytes, over the 16777216-byte limit for an nginx configuration; not read', 1],
     ]);
     ok(configuration.files.every((file) => file.syntax.directives.length === 0 || file.displayPath === 'nginx.conf'));
+  });
+});
+
+describe('readConfigurationFile with the parses of the last analysis', () => {
+  it('parses a file again from its earlier parse after an edit inside one argument, and from scratch after any other', () => {
+    const path = '/etc/nginx/nginx.conf';
+    const files = new MemoryFileSystem({ [path]: '# the site\nevents {}\nhttp { server { listen 80; root /srv/a; } }\n' });
+    const parsed = new RoundCache<ParsedNginxFile>();
+    const read = (): NginxFile => readConfigurationFile(files, path, { context: mainContext, parsed });
+    const first = read();
+    parsed.nextRound();
+    files.writeFile(path, '# the site\nevents {}\nhttp { server { listen 80; root /srv/abc; } }\n');
+    const edited = read();
+    // the earlier parse's comments are kept: the tree was not read again from the start
+    strictEqual(edited.comments, first.comments);
+    deepStrictEqual(
+      JSON.parse(JSON.stringify(edited)),
+      JSON.parse(JSON.stringify(parseNginx(new TextDecoder().decode(files.readFile(path)), path, { context: mainContext }))),
+    );
+    parsed.nextRound();
+    files.writeFile(path, '# the site\nevents {}\nhttp { server { listen 80; root /srv/abc /srv/d; } }\n');
+    const another = read();
+    ok(another.comments !== edited.comments);
+    deepStrictEqual(
+      another.errors.map((error) => error.message),
+      ['invalid number of arguments in "root" directive'],
+    );
   });
 });

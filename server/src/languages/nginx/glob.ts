@@ -5,8 +5,11 @@ export function hasGlobMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-/** One path segment of a glob(3) pattern as a regular expression. */
-function segmentExpression(segment: string): RegExp {
+/**
+ * One path segment of a glob(3) pattern as a regular expression: `*`, `?`, `[…]` (negated by `!`
+ * or `^`), an unclosed `[` as itself. Docker's COPY (Go's filepath.Match) reads a segment alike.
+ */
+export function segmentExpression(segment: string): RegExp {
   let source = '';
   for (let index = 0; index < segment.length; index++) {
     const character = segment[index];

@@ -140,8 +140,6 @@ export const missingCertificateOnFirstBoot: Rule = {
         }
         if (failure.placeholderScript) {
           const script = `\`${failure.placeholderScript.path.slice(deployment.workspaceRoot.length + 1)}\``;
-          // the script puts it there once it has run; before, the repository holds no such file
-          const start = `${subject} does not exist when ${nginx} first starts: ${why.text.replace('nothing in the repository puts it there', 'the repository holds no such file')}.`;
           findings.push({
             severity: 'info',
             message: failure.placeholderLineageUnknown
